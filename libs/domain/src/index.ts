@@ -1,0 +1,3 @@
+export * from './products.js';
+export * from './errors.js';
+export * from './commands.js';

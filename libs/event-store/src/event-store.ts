@@ -1,0 +1,127 @@
+/**
+ * The event store port. Three adapters implement it (PostgreSQL, PGlite, EventStoreDB) and
+ * one contract suite (`event-store.contract.ts`) proves each of them.
+ */
+
+/**
+ * A place in the global log. `commit` and `prepare` order the log lexicographically:
+ * PostgreSQL and PGlite use (transaction id, sequence); EventStoreDB its own commit and
+ * prepare positions. Readers treat it as opaque and compare with `comparePositions`.
+ */
+export interface LogPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+/** Metadata carried by every event (SPEC §3). */
+export interface EventMetadata {
+  readonly commandId: string | null;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly actor: string;
+  readonly occurredAt: string;
+  readonly schemaVersion: number;
+  /** Set by the store on append. */
+  readonly recordedAt?: string;
+}
+
+export interface NewEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly metadata: EventMetadata;
+}
+
+export interface StoredEvent extends NewEvent {
+  readonly streamId: string;
+  /** 0-based index of the event within its stream. */
+  readonly streamRevision: bigint;
+  readonly position: LogPosition;
+  readonly metadata: EventMetadata & { readonly recordedAt: string };
+}
+
+/** `'no_stream'`: the stream must not exist yet; a bigint: the revision of its last event. */
+export type ExpectedRevision = 'no_stream' | bigint;
+
+export interface AppendResult {
+  /** Revision of the last event appended. */
+  readonly nextExpectedRevision: bigint;
+  readonly position: LogPosition;
+}
+
+/** The stream moved on since it was read: reload and decide again. */
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: bigint | 'no_stream' | 'unknown',
+  ) {
+    super(`stream ${streamId}: expected revision ${String(expected)}, found ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. `null`: from the start. */
+  readonly after: LogPosition | null;
+  readonly limit: number;
+}
+
+export interface SubscribeOptions {
+  readonly after: LogPosition | null;
+  /** Stops the subscription; the iterator then ends. */
+  readonly signal?: AbortSignal;
+  /** Largest batch a single iteration yields. */
+  readonly batchSize?: number;
+}
+
+export interface EventStore {
+  /** Which adapter this is: 'postgres' | 'pglite' | 'esdb'. */
+  readonly kind: string;
+
+  /**
+   * Appends `events` to `streamId` if its current revision equals `expected`, in one atomic
+   * step; otherwise throws `WrongExpectedRevisionError` and appends nothing.
+   */
+  appendToStream(
+    streamId: string,
+    expected: ExpectedRevision,
+    events: readonly NewEvent[],
+  ): Promise<AppendResult>;
+
+  /** Events of one stream with revision ≥ `fromRevision` (default 0), in order. */
+  readStream(streamId: string, fromRevision?: bigint): Promise<StoredEvent[]>;
+
+  /** One page of the global log, in log order, strictly after `after`. */
+  readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+
+  /**
+   * The global log from an exclusive position, as batches in log order, waiting for new events
+   * once caught up. An event is never skipped: a reader only sees positions every earlier
+   * writer has committed to. Consumed with `for await`, so a slow consumer slows the reader.
+   */
+  subscribeToAll(options: SubscribeOptions): AsyncIterable<StoredEvent[]>;
+
+  /** The position of the newest event in the log, or null when the log is empty. */
+  headPosition(): Promise<LogPosition | null>;
+
+  close(): Promise<void>;
+}
+
+export function comparePositions(a: LogPosition | null, b: LogPosition | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+/** Text form used in reports (`asOfPosition`), checkpoints and the events API: `commit/prepare`. */
+export function formatPosition(position: LogPosition | null): string | null {
+  return position === null ? null : `${position.commit}/${position.prepare}`;
+}
+
+export function parsePosition(text: string): LogPosition {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!match) throw new Error(`not a log position: "${text}" (expected COMMIT/PREPARE, e.g. 734/12)`);
+  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+}

@@ -1,0 +1,50 @@
+import type { LedgerCommand } from '../../domain/src/commands.js';
+
+/** A validated command before the ledger fills in `at` (default: now). */
+export type IncomingCommand = Omit<LedgerCommand, 'at'> & { readonly at?: string };
+
+/** Who sent a command and why: becomes the metadata of its events (SPEC §3). */
+export interface CommandContext {
+  /** API key id, or `cli`. */
+  readonly actor: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+export interface RecordedEvent {
+  readonly type: string;
+  readonly streamRevision: string;
+  readonly data: Record<string, unknown>;
+  readonly occurredAt: string;
+}
+
+/** What an accepted command did. A repeated `commandId` returns the first outcome, `duplicate: true`. */
+export interface CommandOutcome {
+  readonly type: string;
+  readonly accountId: string;
+  readonly commandId: string | null;
+  readonly duplicate: boolean;
+  readonly events: readonly RecordedEvent[];
+  /** Global log position of the last event appended (null when nothing was appended). */
+  readonly position: string | null;
+}
+
+/** Per command of a batch: its outcome, or the rule it broke (a `DomainError`). */
+export type BatchResult =
+  | { readonly ok: true; readonly outcome: CommandOutcome }
+  | { readonly ok: false; readonly error: import('../../domain/src/errors.js').DomainError };
+
+/**
+ * The write side as the interfaces (HTTP, CLI, import) see it. Rejections are thrown as
+ * `DomainError` (with the SPEC code); nothing is appended for them, except a start denied for
+ * capacity, which records SessionDenied / ApplicationDenied and still throws.
+ */
+export abstract class CommandGateway {
+  abstract execute(command: IncomingCommand, context: CommandContext): Promise<CommandOutcome>;
+
+  /**
+   * Applies commands in order, appending in batches (bulk import). Each command is decided
+   * against the state left by the ones before it; results come back in the same order.
+   */
+  abstract executeMany(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]>;
+}
