@@ -1,0 +1,286 @@
+import type { LicenseType } from './commands.js';
+import type { LedgerEvent, Scope } from './events.js';
+import { modelOf, type Product } from './products.js';
+
+/**
+ * The state of one account, folded from its stream. Everything an account's rules need lives
+ * in this one consistency boundary, so one expected revision guards every invariant.
+ *
+ * `evolve` updates the state in place: an account can hold millions of entries and copying
+ * it per event would dominate the cost. `decide` only reads it.
+ */
+export interface Organization { readonly orgId: string; readonly name: string; readonly parentOrgId: string | null }
+export interface User { readonly userId: string; email: string; fullName: string; orgId: string }
+export interface Project { readonly projectId: string; readonly name: string; readonly orgId: string; readonly members: Set<string> }
+
+export interface Purchase {
+  readonly purchaseId: string;
+  readonly product: Product;
+  quantity: number;
+  readonly startsAt: number;
+  expiresAt: number;
+  /** Business time the purchase was recorded; it never counts before (SPEC §2). */
+  readonly recordedAt: number;
+  machineQuota: number | null;
+}
+
+export interface Seat { readonly assignedAt: number; activated: boolean }
+
+export type SessionStatus = 'open' | 'ended' | 'expired';
+export interface Session {
+  readonly sessionId: string;
+  readonly product: Product;
+  readonly userId: string;
+  readonly machineId: string;
+  readonly licenseType: LicenseType;
+  readonly startedAt: number;
+  lastSeen: number;
+  status: SessionStatus;
+  /** True when the session holds a concurrency unit (online session of a session product). */
+  readonly drawsUnit: boolean;
+}
+
+export interface OfflineLicense { readonly userId: string; readonly machineId: string; readonly expiresAt: number }
+
+export interface ProductState {
+  /** orgId → dedicated quantity (> 0 only; 0 removes the dedication). */
+  readonly dedications: Map<string, number>;
+  readonly seats: Map<string, Seat>;
+  /** Sessions of this product that hold a unit and are not ended or expired by an event. */
+  readonly unitSessions: Set<string>;
+  readonly offlineLicenses: OfflineLicense[];
+  /** machineId → the user who registered it. */
+  readonly machines: Map<string, string>;
+  readonly applications: Set<string>;
+  /** Units held per organization of the holder (seats, unit sessions): pools sum them by source. */
+  readonly seatsByOrg: Map<string, number>;
+  readonly sessionUnitsByOrg: Map<string, number>;
+}
+
+export interface AccountState {
+  opened: boolean;
+  accountId: string;
+  name: string;
+  timezone: string;
+  /** Business time of the latest event: no command may go back before it. */
+  lastAt: number;
+  /** Stream revision of the last folded event; -1n for an empty stream. */
+  revision: bigint;
+  readonly orgs: Map<string, Organization>;
+  readonly users: Map<string, User>;
+  /** lower-cased email → userId */
+  readonly emails: Map<string, string>;
+  readonly projects: Map<string, Project>;
+  readonly purchases: Map<string, Purchase>;
+  readonly products: Map<Product, ProductState>;
+  readonly sessions: Map<string, Session>;
+  /** Sessions not yet ended or expired by an event (their lease may have lapsed meanwhile). */
+  readonly openSessions: Set<string>;
+  /** commandId → the revision range its events occupy, for idempotent replays. */
+  readonly commands: Map<string, { readonly firstRevision: bigint; count: number }>;
+}
+
+export function initialState(): AccountState {
+  return {
+    opened: false, accountId: '', name: '', timezone: 'UTC', lastAt: Number.NEGATIVE_INFINITY, revision: -1n,
+    orgs: new Map(), users: new Map(), emails: new Map(), projects: new Map(), purchases: new Map(),
+    products: new Map(), sessions: new Map(), openSessions: new Set(), commands: new Map(),
+  };
+}
+
+const NO_PRODUCT_STATE: ProductState = Object.freeze({
+  dedications: new Map(), seats: new Map(), unitSessions: new Set<string>(), offlineLicenses: [],
+  machines: new Map(), applications: new Set<string>(), seatsByOrg: new Map(), sessionUnitsByOrg: new Map(),
+}) as ProductState;
+
+/** The product's state for reading: an empty one for a product the account never used (nothing is added). */
+export function productView(state: AccountState, product: Product): ProductState {
+  return state.products.get(product) ?? NO_PRODUCT_STATE;
+}
+
+/** The product's state for `evolve`, created on first use. */
+export function productState(state: AccountState, product: Product): ProductState {
+  let ps = state.products.get(product);
+  if (!ps) {
+    ps = {
+      dedications: new Map(), seats: new Map(), unitSessions: new Set(), offlineLicenses: [],
+      machines: new Map(), applications: new Set(), seatsByOrg: new Map(), sessionUnitsByOrg: new Map(),
+    };
+    state.products.set(product, ps);
+  }
+  return ps;
+}
+
+const ms = (iso: string): number => Date.parse(iso);
+
+/** Folds one event into the state (in place) and returns it. */
+export function evolve(state: AccountState, e: LedgerEvent): AccountState {
+  const at = ms(e.occurredAt);
+  if (at > state.lastAt) state.lastAt = at;
+  switch (e.type) {
+    case 'AccountOpened':
+      state.opened = true;
+      state.accountId = e.data.accountId;
+      state.name = e.data.name;
+      state.timezone = e.data.timezone;
+      break;
+    case 'AccountTimezoneChanged':
+      state.timezone = e.data.timezone;
+      break;
+    case 'OrganizationCreated':
+      state.orgs.set(e.data.orgId, { orgId: e.data.orgId, name: e.data.name, parentOrgId: e.data.parentOrgId });
+      break;
+    case 'UserRegistered':
+      state.users.set(e.data.userId, { ...e.data });
+      state.emails.set(e.data.email.toLowerCase(), e.data.userId);
+      break;
+    case 'UserMoved': {
+      const user = state.users.get(e.data.userId);
+      if (user) moveHeldUnits(state, user, e.data.orgId);
+      break;
+    }
+    case 'ProjectCreated':
+      state.projects.set(e.data.projectId, { ...e.data, members: new Set() });
+      break;
+    case 'UserAddedToProject':
+      state.projects.get(e.data.projectId)?.members.add(e.data.userId);
+      break;
+    case 'LicensesPurchased':
+      state.purchases.set(e.data.purchaseId, {
+        purchaseId: e.data.purchaseId, product: e.data.product, quantity: e.data.quantity,
+        startsAt: ms(e.data.startsAt), expiresAt: ms(e.data.expiresAt), recordedAt: at, machineQuota: e.data.machineQuota,
+      });
+      productState(state, e.data.product);
+      break;
+    case 'PurchaseAmended': {
+      const purchase = state.purchases.get(e.data.purchaseId);
+      if (purchase) {
+        purchase.quantity = e.data.quantity;
+        purchase.expiresAt = ms(e.data.expiresAt);
+        purchase.machineQuota = e.data.machineQuota;
+      }
+      break;
+    }
+    case 'LicensesDedicated': {
+      const { dedications } = productState(state, e.data.product);
+      if (e.data.quantity > 0) dedications.set(e.data.orgId, e.data.quantity);
+      else dedications.delete(e.data.orgId);
+      break;
+    }
+    case 'SeatAssigned': {
+      const ps = productState(state, e.data.product);
+      ps.seats.set(e.data.userId, { assignedAt: at, activated: false });
+      bump(ps.seatsByOrg, orgOf(state, e.data.userId), 1);
+      break;
+    }
+    case 'SeatUnassigned': {
+      const ps = productState(state, e.data.product);
+      if (ps.seats.delete(e.data.userId)) bump(ps.seatsByOrg, orgOf(state, e.data.userId), -1);
+      break;
+    }
+    case 'SeatActivated': {
+      const seat = productState(state, e.data.product).seats.get(e.data.userId);
+      if (seat) seat.activated = true;
+      break;
+    }
+    case 'UserLoggedIn':
+    case 'UserActivityRecorded':
+    case 'SessionDenied':
+    case 'ApplicationDenied':
+      break;
+    case 'SessionStarted': {
+      const drawsUnit = e.data.licenseType === 'online' && modelOf(e.data.product) === 'session';
+      state.sessions.set(e.data.sessionId, {
+        sessionId: e.data.sessionId, product: e.data.product, userId: e.data.userId, machineId: e.data.machineId,
+        licenseType: e.data.licenseType, startedAt: at, lastSeen: at, status: 'open', drawsUnit,
+      });
+      state.openSessions.add(e.data.sessionId);
+      if (drawsUnit) {
+        const ps = productState(state, e.data.product);
+        ps.unitSessions.add(e.data.sessionId);
+        bump(ps.sessionUnitsByOrg, orgOf(state, e.data.userId), 1);
+      }
+      break;
+    }
+    case 'SessionHeartbeatRecorded': {
+      const session = state.sessions.get(e.data.sessionId);
+      if (session) session.lastSeen = at;
+      break;
+    }
+    case 'SessionEnded':
+    case 'SessionExpired': {
+      const session = state.sessions.get(e.data.sessionId);
+      if (session) {
+        session.status = e.type === 'SessionEnded' ? 'ended' : 'expired';
+        state.openSessions.delete(session.sessionId);
+        const ps = productState(state, session.product);
+        if (ps.unitSessions.delete(session.sessionId)) bump(ps.sessionUnitsByOrg, orgOf(state, session.userId), -1);
+      }
+      break;
+    }
+    case 'OfflineLicenseGenerated':
+      productState(state, e.data.product).offlineLicenses.push({
+        userId: e.data.userId, machineId: e.data.machineId, expiresAt: ms(e.data.expiresAt),
+      });
+      break;
+    case 'MachineRegistered':
+      productState(state, e.data.product).machines.set(e.data.machineId, e.data.userId);
+      break;
+    case 'MachineDeactivated':
+      productState(state, e.data.product).machines.delete(e.data.machineId);
+      break;
+    case 'ApplicationActivated':
+      productState(state, 'TRUETEST').applications.add(e.data.applicationId);
+      break;
+    case 'ApplicationReleased':
+      productState(state, 'TRUETEST').applications.delete(e.data.applicationId);
+      break;
+    default: {
+      const unknown: never = e;
+      throw new Error(`no evolve rule for event ${(unknown as { type: string }).type}`);
+    }
+  }
+  return state;
+}
+
+function orgOf(state: AccountState, userId: string): string {
+  const user = state.users.get(userId);
+  if (!user) throw new Error(`event refers to unknown user ${userId}`);
+  return user.orgId;
+}
+
+function bump(counts: Map<string, number>, orgId: string, delta: number): void {
+  const next = (counts.get(orgId) ?? 0) + delta;
+  if (next === 0) counts.delete(orgId);
+  else counts.set(orgId, next);
+}
+
+/** A moved user's seats and unit sessions are counted under the new organization. */
+function moveHeldUnits(state: AccountState, user: User, toOrgId: string): void {
+  for (const ps of state.products.values()) {
+    if (ps.seats.has(user.userId)) {
+      bump(ps.seatsByOrg, user.orgId, -1);
+      bump(ps.seatsByOrg, toOrgId, 1);
+    }
+    for (const sessionId of ps.unitSessions) {
+      if (state.sessions.get(sessionId)?.userId !== user.userId) continue;
+      bump(ps.sessionUnitsByOrg, user.orgId, -1);
+      bump(ps.sessionUnitsByOrg, toOrgId, 1);
+    }
+  }
+  user.orgId = toOrgId;
+}
+
+/** Records that the event at `revision` was produced by `commandId` (a command's events are contiguous). */
+export function rememberCommand(state: AccountState, commandId: string, revision: bigint): void {
+  const seen = state.commands.get(commandId);
+  if (!seen) state.commands.set(commandId, { firstRevision: revision, count: 1 });
+  else if (seen.firstRevision + BigInt(seen.count) === revision) seen.count++;
+}
+
+/** The time the session is over by lease, if nothing extends it (SPEC §3 lease rule). */
+export function leaseEnd(session: Session, leaseMs: number): number {
+  return session.lastSeen + leaseMs;
+}
+
+export type { Scope };
