@@ -81,7 +81,8 @@ export interface EventStore {
 
   /**
    * Appends `events` to `streamId` if its current revision equals `expected`, in one atomic
-   * step; otherwise throws `WrongExpectedRevisionError` and appends nothing.
+   * step; otherwise throws `WrongExpectedRevisionError` and appends nothing. `events` must not be
+   * empty (RangeError). The result's position is that of the last event appended.
    */
   appendToStream(
     streamId: string,
@@ -102,9 +103,14 @@ export interface EventStore {
    */
   subscribeToAll(options: SubscribeOptions): AsyncIterable<StoredEvent[]>;
 
-  /** The position of the newest event in the log, or null when the log is empty. */
+  /**
+   * The position of the newest event a reader can receive now, or null when there is none. On
+   * PostgreSQL an event committed behind a still-running earlier transaction counts only once that
+   * transaction ends, so the head may briefly trail the position an append just returned.
+   */
   headPosition(): Promise<LogPosition | null>;
 
+  /** Ends the adapter's subscriptions and releases its own connections; a LedgerDatabase it was given stays open. */
   close(): Promise<void>;
 }
 

@@ -1,0 +1,31 @@
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../read-store/src/database.js';
+import { createEventStore } from './create-event-store.js';
+
+describe('createEventStore', () => {
+  let database: LedgerDatabase;
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: IN_MEMORY });
+  });
+
+  afterAll(() => database.close());
+
+  test('keeps the events in the database when no EVENTSTORE_URL is given, creating its tables', async () => {
+    const store = await createEventStore({ database });
+    expect(store.kind).toBe('pglite');
+    expect(await database.query(`SELECT to_regclass('events') IS NOT NULL AS exists`)).toEqual([{ exists: true }]);
+    await store.close();
+  });
+
+  test('uses EventStoreDB for an esdb:// URL (connecting on first use)', async () => {
+    const store = await createEventStore({ eventStoreUrl: 'esdb://127.0.0.1:1?tls=false', database });
+    expect(store.kind).toBe('esdb');
+    await store.close();
+  });
+
+  test('refuses any other URL without echoing it', async () => {
+    const failure = createEventStore({ eventStoreUrl: 'https://admin:changeit@events.example.com', database });
+    await expect(failure).rejects.toThrow('EVENTSTORE_URL must start with esdb:// or esdb+discover:// (it starts with "https:")');
+    await expect(failure).rejects.not.toThrow(/changeit/);
+  });
+});

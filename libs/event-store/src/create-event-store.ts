@@ -1,0 +1,20 @@
+import type { LedgerDatabase } from '../../read-store/src/database.js';
+import { createEsdbEventStore } from './esdb/esdb-event-store.js';
+import type { EventStore } from './event-store.js';
+import { createSqlEventStore } from './sql/sql-event-store.js';
+
+export interface EventStoreConfig {
+  /** EVENTSTORE_URL: `esdb://…` (or `esdb+discover://…`) → EventStoreDB. Unset → the SQL database. */
+  readonly eventStoreUrl?: string;
+  /** The product's database; holds the events unless EventStoreDB does (creating their tables if missing). */
+  readonly database: LedgerDatabase;
+}
+
+export async function createEventStore({ eventStoreUrl, database }: EventStoreConfig): Promise<EventStore> {
+  if (!eventStoreUrl) return createSqlEventStore(database);
+  if (!/^esdb(\+discover)?:\/\//.test(eventStoreUrl)) {
+    const scheme = eventStoreUrl.split(':')[0];
+    throw new Error(`EVENTSTORE_URL must start with esdb:// or esdb+discover:// (it starts with "${scheme}:")`);
+  }
+  return createEsdbEventStore(eventStoreUrl);
+}

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from './database.js';
+
+describe('PGlite in a data directory', () => {
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'ledger-pglite-'));
+  });
+
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test('is held by one process: a second open fails with the holder, and close releases it', async () => {
+    const first = await openDatabase({ dataDir });
+    await expect(openDatabase({ dataDir })).rejects.toThrow(
+      new RegExp(`^${dataDir} is in use by process ${process.pid} on host .+; stop it or set LEDGER_DATA_DIR`),
+    );
+    await first.close();
+    const second = await openDatabase({ dataDir });
+    await second.close();
+  });
+
+  test('keeps its data, in its schema, across close and reopen', async () => {
+    const first = await openDatabase({ dataDir, schema: 'ledger' });
+    await first.query('CREATE TABLE kept (value text)');
+    await first.query(`INSERT INTO kept VALUES ('still here')`);
+    await first.close();
+
+    const second = await openDatabase({ dataDir, schema: 'ledger' });
+    expect(await second.query('SELECT current_schema() AS schema, value FROM kept')).toEqual([
+      { schema: 'ledger', value: 'still here' },
+    ]);
+    await second.close();
+  });
+});

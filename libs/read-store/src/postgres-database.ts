@@ -1,0 +1,98 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { LedgerDatabase, SqlExecutor, SqlRow } from './database.js';
+import { PostgresNotifications } from './postgres-notifications.js';
+
+/**
+ * Opens a pool on `url`. With a schema, every pooled connection starts with `search_path` set
+ * to it (a startup option, so no extra round trip), and the schema is created if missing.
+ */
+export async function openPostgresDatabase(url: string, schema: string | undefined): Promise<LedgerDatabase> {
+  const location = withoutPassword(url);
+  const pool = new pg.Pool({ connectionString: url, options: schema ? `-c search_path=${schema}` : undefined });
+  // An idle connection that breaks is dropped by the pool and the next query opens a new one;
+  // without a listener the 'error' event would crash the process.
+  pool.on('error', () => {});
+  try {
+    await pool.query(schema ? `CREATE SCHEMA IF NOT EXISTS ${schema}` : 'SELECT 1');
+  } catch (error) {
+    if (!isConcurrentSchemaCreation(error)) {
+      await pool.end();
+      throw new Error(`cannot open PostgreSQL at ${location}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return new PostgresDatabase(pool, url, location);
+}
+
+class PostgresDatabase implements LedgerDatabase {
+  readonly kind = 'postgres';
+  readonly location: string;
+  readonly #pool: pg.Pool;
+  readonly #kysely: Kysely<unknown>;
+  readonly #notifications: PostgresNotifications;
+
+  constructor(pool: pg.Pool, url: string, location: string) {
+    this.#pool = pool;
+    this.location = location;
+    this.#notifications = new PostgresNotifications(url);
+    this.#kysely = new Kysely({
+      dialect: new PostgresDialect({
+        // The pool belongs to this database: Kysely may borrow connections but not end it.
+        pool: { Client: pg.Client, options: pool.options, connect: () => pool.connect(), end: async () => {} },
+      }),
+    });
+  }
+
+  async query<Row extends object = SqlRow>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return (await this.#pool.query(text, [...params])).rows as Row[];
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work({
+        query: async <Row extends object = SqlRow>(text: string, params: readonly unknown[] = []) =>
+          (await client.query(text, [...params])).rows as Row[],
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken); // a connection that could not roll back is discarded, not reused
+    }
+  }
+
+  kysely<Tables>(): Kysely<Tables> {
+    return this.#kysely as Kysely<Tables>;
+  }
+
+  listen(channel: string, onNotification: (payload: string) => void): Promise<() => Promise<void>> {
+    return this.#notifications.listen(channel, onNotification);
+  }
+
+  async close(): Promise<void> {
+    await this.#notifications.close();
+    await this.#pool.end();
+  }
+}
+
+/** Two processes creating the same schema at once: one of them gets a unique violation. */
+function isConcurrentSchemaCreation(error: unknown): boolean {
+  return (error as { code?: string }).code === '23505';
+}
+
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the configured DATABASE_URL';
+  }
+}

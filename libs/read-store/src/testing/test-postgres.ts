@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type LedgerDatabase } from '../database.js';
+
+/** The PostgreSQL server tests use; each run works in a fresh schema of its own. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestSchema {
+  readonly schema: string;
+  /** Opens one more database (own pool) on the same schema, like a second process would. */
+  open(): Promise<LedgerDatabase>;
+  /** Drops the schema and everything in it. Close the databases opened on it first. */
+  drop(): Promise<void>;
+}
+
+export function freshTestSchema(label: string): TestSchema {
+  const schema = `test_${label}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  return {
+    schema,
+    open: () => openDatabase({ databaseUrl: TEST_DATABASE_URL, schema }),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
