@@ -1,7 +1,9 @@
 import type { LedgerCommand } from '../../domain/src/commands.js';
 
 /** A validated command before the ledger fills in `at` (default: now). */
-export type IncomingCommand = Omit<LedgerCommand, 'at'> & { readonly at?: string };
+export type IncomingCommand = LedgerCommand extends infer C
+  ? C extends LedgerCommand ? Omit<C, 'at'> & { readonly at?: string } : never
+  : never;
 
 /** Who sent a command and why: becomes the metadata of its events (SPEC §3). */
 export interface CommandContext {

@@ -1,0 +1,206 @@
+import {
+  decide, DomainError, evolve, initialState, rememberCommand, type AccountState, type LedgerCommand, type LedgerEvent,
+} from '../../domain/src/index.js';
+import {
+  formatPosition, WrongExpectedRevisionError, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent,
+} from '../../event-store/src/event-store.js';
+import { accountStreamId, foldStored, toNewEvents } from './account-stream.js';
+import type { Clock } from './clock.js';
+import type { BatchResult, CommandContext, CommandOutcome, IncomingCommand, RecordedEvent } from './command-gateway.js';
+import { KeyedMutex } from './keyed-mutex.js';
+
+/** How often a command is decided again after another writer moved the stream on. */
+const MAX_ATTEMPTS = 20;
+/** Accounts whose state stays in memory between commands. */
+const CACHED_ACCOUNTS = 1_000;
+
+/**
+ * Load → decide → append with the expected revision, for one account stream.
+ *
+ * States are cached between commands and caught up only when an append finds the stream
+ * moved on (another process wrote): then the command is decided again on the fresh state,
+ * so only a real rule violation reaches the caller.
+ */
+export class AccountLedger {
+  private readonly states = new Map<string, AccountState>();
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly leaseMs: number,
+  ) {}
+
+  execute(command: IncomingCommand, context: CommandContext): Promise<CommandOutcome> {
+    return this.mutex.run(command.accountId, () => this.executeHoldingLock(command, context));
+  }
+
+  /**
+   * Decides commands in order and appends each account's events of the batch in one append.
+   * If another writer moved an account's stream meanwhile, that account's commands are decided
+   * again one by one on the fresh state.
+   */
+  executeMany(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]> {
+    return this.mutex.runAll(commands.map((c) => c.accountId), () => this.executeManyHoldingLocks(commands, context));
+  }
+
+  /** Accounts in memory with sessions still open by event (candidates for the lease reaper). */
+  accountsWithOpenSessions(): string[] {
+    return [...this.states.values()].filter((s) => s.opened && s.openSessions.size > 0).map((s) => s.accountId);
+  }
+
+  private async executeHoldingLock(incoming: IncomingCommand, context: CommandContext): Promise<CommandOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.load(incoming.accountId);
+      const duplicate = await this.replayOutcome(state, incoming);
+      if (duplicate) return duplicate;
+      const command = this.stamp(incoming, state);
+      const decision = decide(state, command, { now: this.clock.now(), leaseMs: this.leaseMs });
+      if (decision.events.length === 0) {
+        if (decision.error) throw decision.error;
+        return outcomeOf(command, false, [], null);
+      }
+      const firstRevision = state.revision + 1n;
+      const newEvents = toNewEvents(decision.events, command.commandId, context);
+      let appended: AppendResult;
+      try {
+        appended = await this.store.appendToStream(accountStreamId(command.accountId), expectedOf(state), newEvents);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        await this.catchUp(command.accountId, state);
+        if (attempt < MAX_ATTEMPTS) continue;
+        throw new DomainError('CONFLICT', `account '${command.accountId}' kept changing while this command was decided; try again`);
+      }
+      this.applyDecided(state, decision.events, command.commandId);
+      if (decision.error) throw decision.error;
+      return outcomeOf(command, false, recorded(decision.events, newEvents, firstRevision), formatPosition(appended.position));
+    }
+  }
+
+  private async executeManyHoldingLocks(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]> {
+    const results: BatchResult[] = new Array(commands.length);
+    const pending = new Map<string, { expected: ExpectedRevision; events: NewEvent[]; indexes: number[] }>();
+    try {
+      for (const [i, incoming] of commands.entries()) {
+        const state = await this.load(incoming.accountId);
+        const duplicate = await this.replayOutcome(state, incoming).catch((error: unknown) => toFailure(error));
+        if (duplicate) {
+          results[i] = 'ok' in duplicate ? duplicate : { ok: true, outcome: duplicate };
+          continue;
+        }
+        const command = this.stamp(incoming, state);
+        const decision = decide(state, command, { now: this.clock.now(), leaseMs: this.leaseMs });
+        if (decision.events.length > 0) {
+          const batch = pending.get(command.accountId) ?? { expected: expectedOf(state), events: [], indexes: [] };
+          pending.set(command.accountId, batch);
+          const firstRevision = state.revision + 1n;
+          const newEvents = toNewEvents(decision.events, command.commandId, context);
+          batch.events.push(...newEvents);
+          batch.indexes.push(i);
+          this.applyDecided(state, decision.events, command.commandId);
+          results[i] = decision.error
+            ? { ok: false, error: decision.error }
+            : { ok: true, outcome: outcomeOf(command, false, recorded(decision.events, newEvents, firstRevision), null) };
+        } else {
+          results[i] = decision.error ? { ok: false, error: decision.error } : { ok: true, outcome: outcomeOf(command, false, [], null) };
+        }
+      }
+    } catch (error) {
+      // Decided but unappended events are in the cached states: forget them.
+      for (const accountId of pending.keys()) this.states.delete(accountId);
+      throw error;
+    }
+
+    for (const [accountId, batch] of pending) {
+      try {
+        const appended = await this.store.appendToStream(accountStreamId(accountId), batch.expected, batch.events);
+        const position = formatPosition(appended.position);
+        for (const i of batch.indexes) {
+          const result = results[i];
+          if (result.ok) results[i] = { ok: true, outcome: { ...result.outcome, position } };
+        }
+      } catch (error) {
+        this.states.delete(accountId);
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // Another writer got in first: decide this account's commands again, one by one.
+        for (const [i, command] of commands.entries()) {
+          if (command.accountId !== accountId) continue;
+          results[i] = await this.executeHoldingLock(command, context).then(
+            (outcome): BatchResult => ({ ok: true, outcome }),
+            (e: unknown) => toFailure(e),
+          );
+        }
+      }
+    }
+    return results;
+  }
+
+  private async load(accountId: string): Promise<AccountState> {
+    let state = this.states.get(accountId);
+    if (state) {
+      // Most recently used last, so the oldest is evicted first.
+      this.states.delete(accountId);
+      this.states.set(accountId, state);
+      return state;
+    }
+    state = foldStored(initialState(), await this.store.readStream(accountStreamId(accountId)));
+    this.states.set(accountId, state);
+    if (this.states.size > CACHED_ACCOUNTS) this.states.delete(this.states.keys().next().value!);
+    return state;
+  }
+
+  private async catchUp(accountId: string, state: AccountState): Promise<void> {
+    foldStored(state, await this.store.readStream(accountStreamId(accountId), state.revision + 1n));
+  }
+
+  /** The first outcome of a command already recorded under this commandId, or null. */
+  private async replayOutcome(state: AccountState, command: IncomingCommand): Promise<CommandOutcome | null> {
+    const seen = command.commandId ? state.commands.get(command.commandId) : undefined;
+    if (!seen) return null;
+    const stored = (await this.store.readStream(accountStreamId(command.accountId), seen.firstRevision)).slice(0, seen.count);
+    const denied = stored.find((e) => e.type === 'SessionDenied' || e.type === 'ApplicationDenied');
+    if (denied) {
+      throw new DomainError('CONCURRENCY_LIMIT_REACHED', `command '${command.commandId}' was denied when first submitted: no free license`);
+    }
+    const events: RecordedEvent[] = stored.map((e) => ({
+      type: e.type, streamRevision: e.streamRevision.toString(), data: e.data, occurredAt: e.metadata.occurredAt,
+    }));
+    return outcomeOf(command, true, events, formatPosition(stored.at(-1)?.position ?? null));
+  }
+
+  /** Fills in `at` when the sender left it out: now, never before the account's latest event. */
+  private stamp(command: IncomingCommand, state: AccountState): LedgerCommand {
+    if (command.at !== undefined) return command as LedgerCommand;
+    const at = Math.max(this.clock.now(), Number.isFinite(state.lastAt) ? state.lastAt : 0);
+    return { ...command, at: new Date(at).toISOString() } as LedgerCommand;
+  }
+
+  private applyDecided(state: AccountState, events: readonly LedgerEvent[], commandId: string | undefined): void {
+    for (const e of events) {
+      evolve(state, e);
+      state.revision += 1n;
+      if (commandId) rememberCommand(state, commandId, state.revision);
+    }
+  }
+}
+
+function expectedOf(state: AccountState): ExpectedRevision {
+  return state.revision < 0n ? 'no_stream' : state.revision;
+}
+
+function recorded(events: readonly LedgerEvent[], newEvents: readonly NewEvent[], firstRevision: bigint): RecordedEvent[] {
+  return events.map((e, i) => ({
+    type: e.type, streamRevision: (firstRevision + BigInt(i)).toString(), data: newEvents[i].data, occurredAt: e.occurredAt,
+  }));
+}
+
+function outcomeOf(
+  command: IncomingCommand, duplicate: boolean, events: readonly RecordedEvent[], position: string | null,
+): CommandOutcome {
+  return { type: command.type, accountId: command.accountId, commandId: command.commandId ?? null, duplicate, events, position };
+}
+
+function toFailure(error: unknown): BatchResult {
+  if (error instanceof DomainError) return { ok: false, error };
+  throw error;
+}

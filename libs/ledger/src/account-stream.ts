@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_SCHEMA_VERSION, evolve, rememberCommand, type AccountState, type LedgerEvent } from '../../domain/src/index.js';
+import type { NewEvent, StoredEvent } from '../../event-store/src/event-store.js';
+import type { CommandContext } from './command-gateway.js';
+
+/** Every fact of an account lives in one stream: one expected revision guards all its invariants. */
+export function accountStreamId(accountId: string): string {
+  return `account-${accountId}`;
+}
+
+export function accountIdOfStream(streamId: string): string | null {
+  return streamId.startsWith('account-') ? streamId.slice('account-'.length) : null;
+}
+
+/** Wraps decided events with the metadata of SPEC §3. */
+export function toNewEvents(events: readonly LedgerEvent[], commandId: string | undefined, context: CommandContext): NewEvent[] {
+  const correlationId = context.correlationId ?? commandId ?? randomUUID();
+  return events.map((e) => ({
+    eventId: randomUUID(),
+    type: e.type,
+    data: e.data as unknown as Record<string, unknown>,
+    metadata: {
+      commandId: commandId ?? null,
+      correlationId,
+      causationId: context.causationId ?? null,
+      actor: context.actor,
+      occurredAt: e.occurredAt,
+      schemaVersion: EVENT_SCHEMA_VERSION,
+    },
+  }));
+}
+
+export function toLedgerEvent(stored: StoredEvent): LedgerEvent {
+  return { type: stored.type, data: stored.data, occurredAt: stored.metadata.occurredAt } as LedgerEvent;
+}
+
+/** Folds stored events into the state, remembering which command produced them. */
+export function foldStored(state: AccountState, events: readonly StoredEvent[]): AccountState {
+  for (const stored of events) {
+    evolve(state, toLedgerEvent(stored));
+    if (stored.metadata.commandId) rememberCommand(state, stored.metadata.commandId, stored.streamRevision);
+    state.revision = stored.streamRevision;
+  }
+  return state;
+}

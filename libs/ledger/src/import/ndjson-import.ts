@@ -1,0 +1,134 @@
+import { StringDecoder } from 'node:string_decoder';
+import { DomainError, type ErrorCode, type FieldError } from '../../../domain/src/errors.js';
+import type { CommandContext, CommandGateway, IncomingCommand } from '../command-gateway.js';
+import { parseCommand } from '../validation/parse-command.js';
+
+/**
+ * Bulk import of NDJSON commands (SPEC §6), shared by `ledger import` and `POST /v1/import`:
+ * every line is validated first and nothing is applied if any is malformed; then the commands
+ * are applied in order, in chunks, each rejection reported against its line.
+ */
+
+/** Lines are numbered from 1; blank lines are skipped but still counted. */
+export interface NumberedCommand {
+  readonly line: number;
+  readonly command: IncomingCommand;
+}
+
+export interface MalformedLine {
+  readonly line: number;
+  readonly errors: readonly FieldError[];
+}
+
+export interface LineRejection {
+  readonly line: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export interface ImportSummary {
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly errors: readonly LineRejection[];
+}
+
+export type ImportResult =
+  | { readonly status: 'malformed'; readonly malformed: readonly MalformedLine[] }
+  | { readonly status: 'applied'; readonly summary: ImportSummary };
+
+export interface ImportProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface ImportOptions {
+  readonly chunkSize?: number;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export const DEFAULT_CHUNK_SIZE = 1_000;
+
+type TextSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+
+/** Validates the whole source, then applies it unless a line is malformed. */
+export async function importNdjson(
+  gateway: CommandGateway, source: TextSource, context: CommandContext, options: ImportOptions = {},
+): Promise<ImportResult> {
+  const { commands, malformed } = await parseNdjson(splitLines(source));
+  if (malformed.length > 0) return { status: 'malformed', malformed };
+  return { status: 'applied', summary: await applyInChunks(gateway, commands, context, options) };
+}
+
+/** Splits UTF-8 text, arriving in chunks of any size, into lines (`\n` or `\r\n`). */
+export async function* splitLines(source: TextSource): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  let first = true;
+  for await (const chunk of source) {
+    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (first && pending.length > 0) {
+      pending = pending.replace(/^\uFEFF/, '');
+      first = false;
+    }
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+  }
+  pending += decoder.end();
+  if (pending !== '') yield pending.endsWith('\r') ? pending.slice(0, -1) : pending;
+}
+
+export async function parseNdjson(
+  lines: AsyncIterable<string> | Iterable<string>,
+): Promise<{ commands: NumberedCommand[]; malformed: MalformedLine[] }> {
+  const commands: NumberedCommand[] = [];
+  const malformed: MalformedLine[] = [];
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (text.trim() === '') continue;
+    try {
+      commands.push({ line, command: parseCommand(parseJson(text)) });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      malformed.push({ line, errors: error.errors });
+    }
+  }
+  return { commands, malformed };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DomainError('VALIDATION_FAILED', 'invalid JSON', [{ path: '', message: `invalid JSON: ${(error as Error).message}` }]);
+  }
+}
+
+/** Applies commands in order, `chunkSize` at a time; rejections do not stop the import. */
+export async function applyInChunks(
+  gateway: CommandGateway, commands: readonly NumberedCommand[], context: CommandContext, options: ImportOptions = {},
+): Promise<ImportSummary> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const errors: LineRejection[] = [];
+  for (let start = 0; start < commands.length; start += chunkSize) {
+    const chunk = commands.slice(start, start + chunkSize);
+    const results = await gateway.executeMany(chunk.map((c) => c.command), context);
+    results.forEach((result, i) => {
+      if (!result.ok) errors.push({ line: chunk[i].line, code: result.error.code, message: result.error.message });
+    });
+    options.onProgress?.({ done: start + chunk.length, total: commands.length });
+  }
+  return { accepted: commands.length - errors.length, rejected: errors.length, errors };
+}
+
+/** `line 3: quantity must be an integer ≥ 1`, one per bad field. */
+export function describeMalformedLine({ line, errors }: MalformedLine): string[] {
+  return errors.map((e) => `line ${line}: ${e.path === '' ? e.message : `${e.path} ${e.message}`}`);
+}
+
+/** The field errors of malformed lines as one list, paths prefixed by the line (`line 3.quantity`). */
+export function malformedLineErrors(malformed: readonly MalformedLine[]): FieldError[] {
+  return malformed.flatMap(({ line, errors }) =>
+    errors.map((e) => ({ path: e.path === '' ? `line ${line}` : `line ${line}.${e.path}`, message: e.message })));
+}
