@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AccountsController } from './accounts.controller.js';
+import { CommandSender } from './command-sender.js';
+import { HealthController } from './health.controller.js';
+import { ImportController } from './import.controller.js';
+import { LicensesController } from './licenses.controller.js';
+import { TelemetryController } from './telemetry.controller.js';
+
+/** The HTTP routes. Needs a global CommandGateway (LedgerModule, or a double in tests). */
+@Module({
+  controllers: [AccountsController, LicensesController, TelemetryController, ImportController, HealthController],
+  providers: [CommandSender],
+})
+export class ApiModule {}

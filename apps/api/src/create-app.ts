@@ -1,0 +1,20 @@
+import type { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
+import { AppModule } from './app.module.js';
+import { configureApp } from './configure-app.js';
+
+export interface CreateAppOptions {
+  readonly logger?: false | LogLevel[];
+}
+
+/** The HTTP API on the configured ledger, ready to `listen`. */
+export async function createApp(config: LedgerConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    abortOnError: false,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+  return configureApp(app);
+}

@@ -1,0 +1,44 @@
+import { Controller, HttpCode, Post, Req, UnsupportedMediaTypeException } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '../../../libs/domain/src/errors.js';
+import { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
+import {
+  importNdjson, malformedLineErrors, type ImportSummary,
+} from '../../../libs/ledger/src/import/ndjson-import.js';
+import { commandContextOf } from './actor.js';
+import { limitBytes, NDJSON_BODY_LIMIT_BYTES, tooLarge } from './body-limits.js';
+import type { ApiRequest } from './http-request.js';
+
+export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
+
+/** Bulk import, the same as `ledger import` (SPEC §6). */
+@ApiTags('import')
+@Controller('v1/import')
+export class ImportController {
+  constructor(private readonly gateway: CommandGateway) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import NDJSON commands',
+    description: 'One command per line, validated as a whole first (any malformed line: 400, nothing applied), '
+      + 'then applied in order; rejections are reported per line in the summary.',
+  })
+  @ApiConsumes(NDJSON_CONTENT_TYPE)
+  @ApiBody({ schema: { type: 'string' } })
+  @ApiOkResponse({ description: '{accepted, rejected, errors: [{line, code, message}]}' })
+  async import(@Req() request: ApiRequest): Promise<ImportSummary> {
+    const contentType = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
+    if (contentType !== NDJSON_CONTENT_TYPE) {
+      throw new UnsupportedMediaTypeException(`POST /v1/import takes ${NDJSON_CONTENT_TYPE}, not ${contentType ?? 'an untyped body'}`);
+    }
+    if (Number(request.headers['content-length'] ?? 0) > NDJSON_BODY_LIMIT_BYTES) throw tooLarge(NDJSON_BODY_LIMIT_BYTES);
+
+    const result = await importNdjson(this.gateway, limitBytes(request, NDJSON_BODY_LIMIT_BYTES), commandContextOf(request));
+    if (result.status === 'malformed') {
+      throw new DomainError('VALIDATION_FAILED',
+        `${result.malformed.length} malformed line(s); nothing was imported`, malformedLineErrors(result.malformed));
+    }
+    return result.summary;
+  }
+}

@@ -1,0 +1,68 @@
+import { HttpException } from '@nestjs/common';
+import { DomainError, type FieldError } from '../../../libs/domain/src/errors.js';
+
+/** An error answer (RFC 9457, `application/problem+json`) with the ledger's error `code` (SPEC §6). */
+export interface ProblemDetails {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: string;
+  readonly errors?: readonly FieldError[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Codes for failures the HTTP layer detects itself, before a command reaches the ledger. */
+const HTTP_CODES: Readonly<Record<number, string>> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+const INTERNAL_ERROR_DETAIL = 'An unexpected error occurred. It has been logged; please try again later.';
+
+/** Turns anything thrown while answering a request into problem details. Never exposes internals. */
+export function toProblem(exception: unknown): ProblemDetails {
+  if (exception instanceof DomainError) {
+    return problem(exception.status, exception.code, exception.message, exception.errors);
+  }
+  if (exception instanceof HttpException && exception.getStatus() < 500) {
+    return httpProblem(exception);
+  }
+  return problem(500, 'INTERNAL_ERROR', INTERNAL_ERROR_DETAIL);
+}
+
+function httpProblem(exception: HttpException): ProblemDetails {
+  const status = exception.getStatus();
+  const code = HTTP_CODES[status] ?? `HTTP_${status}`;
+  const cause = exception.cause as { type?: string; limit?: number } | undefined;
+  if (cause instanceof SyntaxError) {
+    const message = `invalid JSON: ${cause.message}`;
+    return problem(status, code, `The request body is not valid JSON: ${cause.message}`, [{ path: '', message }]);
+  }
+  if (cause?.type === 'entity.too.large' && cause.limit !== undefined) {
+    return problem(status, code, `The request body is larger than the limit of ${cause.limit} bytes`);
+  }
+  return problem(status, code, exception.message);
+}
+
+function problem(status: number, code: string, detail: string, errors: readonly FieldError[] = []): ProblemDetails {
+  return {
+    type: `urn:license-ledger:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title: titleOf(code),
+    status,
+    detail,
+    code,
+    ...(errors.length > 0 ? { errors } : {}),
+  };
+}
+
+/** `LICENSE_QUOTA_EXCEEDED` → `License quota exceeded`. */
+function titleOf(code: string): string {
+  return code.charAt(0) + code.slice(1).toLowerCase().replaceAll('_', ' ');
+}
