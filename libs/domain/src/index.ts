@@ -6,3 +6,4 @@ export * from './state.js';
 export * from './pools.js';
 export * from './decide.js';
 export * from './time/index.js';
+export * from './streams.js';

@@ -1,16 +1,8 @@
 import { randomUUID } from 'node:crypto';
+export { accountStreamId } from '../../domain/src/index.js';
 import { EVENT_SCHEMA_VERSION, evolve, rememberCommand, type AccountState, type LedgerEvent } from '../../domain/src/index.js';
 import type { NewEvent, StoredEvent } from '../../event-store/src/event-store.js';
 import type { CommandContext } from './command-gateway.js';
-
-/** Every fact of an account lives in one stream: one expected revision guards all its invariants. */
-export function accountStreamId(accountId: string): string {
-  return `account-${accountId}`;
-}
-
-export function accountIdOfStream(streamId: string): string | null {
-  return streamId.startsWith('account-') ? streamId.slice('account-'.length) : null;
-}
 
 /** Wraps decided events with the metadata of SPEC §3. */
 export function toNewEvents(events: readonly LedgerEvent[], commandId: string | undefined, context: CommandContext): NewEvent[] {

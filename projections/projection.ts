@@ -1,0 +1,46 @@
+import type { Kysely, Transaction } from 'kysely';
+import { accountIdOfStream } from '../libs/domain/src/streams.js';
+import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+
+/**
+ * A projection folds the global log into read-model tables of its own.
+ *
+ * Each projection owns a PostgreSQL schema per *generation* (`rm_<name>_g<n>`, see
+ * `projectionSchema`): a rebuild fills a new generation while the active one keeps serving, then
+ * the active generation switches atomically. Code that reads or writes a projection's tables gets a
+ * Kysely instance already scoped to the right schema (`withSchema`), so table names stay plain.
+ *
+ * A batch's writes and the projection's checkpoint commit in one transaction, so `apply` sees each
+ * event exactly once, in log order; it need not be idempotent. It should fold the batch in memory and
+ * write set-wise (multi-row insert / upsert), not one statement per event.
+ */
+export interface Projection<Tables = any> {
+  /** Kebab-case name, e.g. 'sessions'; also the name used by `ledger projections rebuild NAME`. */
+  readonly name: string;
+  /** Bumped whenever the folding rules change; a new version is built by a rebuild. */
+  readonly version: number;
+  /** Event types this projection folds; others are skipped (the checkpoint still advances). */
+  readonly eventTypes: ReadonlySet<string>;
+  /** Creates the tables and indexes in an empty schema (`db` is scoped to it). */
+  createTables(db: Kysely<Tables>): Promise<void>;
+  /** Folds one batch of events (already filtered to `eventTypes`, in log order). */
+  apply(trx: Transaction<Tables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
+}
+
+/** Rules a projection may depend on; a change to them calls for a rebuild. */
+export interface ProjectionContext {
+  /** SESSION_LEASE_SECONDS × 1000. */
+  readonly leaseMs: number;
+}
+
+/** Business time of a stored event (ms since epoch). */
+export function occurredAt(event: StoredEvent): number {
+  return Date.parse(event.metadata.occurredAt);
+}
+
+/** The account an event belongs to (every stream is `account-<id>`). */
+export function accountOf(event: StoredEvent): string {
+  const accountId = accountIdOfStream(event.streamId);
+  if (accountId === null) throw new Error(`event ${event.eventId} is in stream ${event.streamId}, not an account stream`);
+  return accountId;
+}
