@@ -308,9 +308,7 @@ class Rules {
           product: c.product, sessionId: c.sessionId, userId: c.userId, machineId: c.machineId,
           reason: 'CONCURRENCY_LIMIT_REACHED', licenseSource: source,
         }, this.atIso)],
-        error: new DomainError('CONCURRENCY_LIMIT_REACHED', `all ${c.product} sessions available to ${scopeName(source)} are in use`, [
-          { path: 'sessionId', message: 'no free session license' },
-        ]),
+        error: capacityDenied(c.product, source),
       };
     }
     return ok(...machineEvents, event('SessionStarted', {
@@ -381,9 +379,7 @@ class Rules {
     if (availableAt(this.figures('TRUETEST'), ACCOUNT_SCOPE) < 1) {
       return {
         events: [event('ApplicationDenied', { product: 'TRUETEST', applicationId: c.applicationId, reason: 'CONCURRENCY_LIMIT_REACHED' }, this.atIso)],
-        error: new DomainError('CONCURRENCY_LIMIT_REACHED', 'all TRUETEST application licenses of the account are in use', [
-          { path: 'applicationId', message: 'no free application license' },
-        ]),
+        error: capacityDenied('TRUETEST', ACCOUNT_SCOPE),
       };
     }
     return ok(event('ApplicationActivated', { product: 'TRUETEST', applicationId: c.applicationId }, this.atIso));
@@ -474,6 +470,14 @@ class Rules {
     if (!org) throw notFound(path, `organization '${orgId}'`);
     return org;
   }
+}
+
+/** The error of a start denied for capacity; also rebuilt from a recorded SessionDenied / ApplicationDenied. */
+export function capacityDenied(product: Product, source: Scope): DomainError {
+  const [what, path] = product === 'TRUETEST' ? ['application licenses', 'applicationId'] : ['sessions', 'sessionId'];
+  return new DomainError('CONCURRENCY_LIMIT_REACHED', `all ${product} ${what} available to ${scopeName(source)} are in use`, [
+    { path, message: 'no free license' },
+  ]);
 }
 
 function requireZone(timezone: string): void {

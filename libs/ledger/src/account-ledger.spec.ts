@@ -7,6 +7,7 @@ import { accountWithSeatPool } from '../../../test/support/ledger-fixtures.js';
 import { AccountLedger } from './account-ledger.js';
 import { accountStreamId } from './account-stream.js';
 import type { CommandContext } from './command-gateway.js';
+import { createRejectedCommands, type RejectedCommands } from './rejected-commands.js';
 
 const ctx: CommandContext = { actor: 'key-1', correlationId: 'corr-1' };
 const LEASE_MS = 900_000;
@@ -16,6 +17,7 @@ describe('AccountLedger (embedded store)', () => {
   let store: EventStore;
   let clock: FixedClock;
   let ledger: AccountLedger;
+  let rejections: RejectedCommands;
   let account = 0;
   /** Each test works on an account of its own: 'acme' in the test text. */
   const acme = () => `acme-${account}`;
@@ -24,12 +26,13 @@ describe('AccountLedger (embedded store)', () => {
   beforeAll(async () => {
     database = await openDatabase({ dataDir: IN_MEMORY });
     store = await createEventStore({ database });
+    rejections = await createRejectedCommands(database);
   });
 
   beforeEach(async () => {
     account++;
     clock = new FixedClock(Date.parse('2026-01-06T12:00:00Z'));
-    ledger = new AccountLedger(store, clock, LEASE_MS);
+    ledger = new AccountLedger(store, clock, LEASE_MS, rejections);
     await ledger.executeMany(accountWithSeatPool(acme(), 2, 3), ctx);
   });
 
@@ -56,6 +59,19 @@ describe('AccountLedger (embedded store)', () => {
     expect(again.duplicate).toBe(true);
     expect(again.events).toEqual(first.events);
     expect((await stream('acme')).length).toBe(before);
+  });
+
+  test('a repeated commandId of a rejected command returns the first rejection, even once the rule would allow it', async () => {
+    const assign = (userId: string, commandId?: string) =>
+      ledger.execute({ type: 'AssignSeat', accountId: acme(), product: 'KSE', userId, commandId }, ctx);
+    await assign('u0');
+    await assign('u1');
+    await expect(assign('u2', 'late')).rejects.toMatchObject({ code: 'LICENSE_QUOTA_EXCEEDED' });
+    await ledger.execute({ type: 'UnassignSeat', accountId: acme(), product: 'KSE', userId: 'u0' }, ctx);
+    await expect(assign('u2', 'late')).rejects.toMatchObject({ code: 'LICENSE_QUOTA_EXCEEDED' });
+    const [again] = await ledger.executeMany([{ type: 'AssignSeat', accountId: acme(), product: 'KSE', userId: 'u2', commandId: 'late' }], ctx);
+    expect(again.ok ? 'accepted' : again.error.code).toBe('LICENSE_QUOTA_EXCEEDED');
+    expect((await stream('acme')).filter((e) => e.type === 'SeatAssigned')).toHaveLength(2);
   });
 
   test('a rejected command appends nothing and reports its code', async () => {

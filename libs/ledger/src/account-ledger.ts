@@ -1,5 +1,5 @@
 import {
-  decide, DomainError, evolve, initialState, rememberCommand, type AccountState, type LedgerCommand, type LedgerEvent,
+  ACCOUNT_SCOPE, capacityDenied, decide, DomainError, type Product, evolve, initialState, rememberCommand, type AccountState, type LedgerCommand, type LedgerEvent,
 } from '../../domain/src/index.js';
 import {
   formatPosition, WrongExpectedRevisionError, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent,
@@ -8,6 +8,7 @@ import { accountStreamId, foldStored, toNewEvents } from './account-stream.js';
 import type { Clock } from './clock.js';
 import type { BatchResult, CommandContext, CommandOutcome, IncomingCommand, RecordedEvent } from './command-gateway.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import type { RejectedCommands } from './rejected-commands.js';
 
 /** How often a command is decided again after another writer moved the stream on. */
 const MAX_ATTEMPTS = 20;
@@ -29,6 +30,7 @@ export class AccountLedger {
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly leaseMs: number,
+    private readonly rejections?: RejectedCommands,
   ) {}
 
   execute(command: IncomingCommand, context: CommandContext): Promise<CommandOutcome> {
@@ -54,11 +56,16 @@ export class AccountLedger {
       const state = await this.load(incoming.accountId);
       const duplicate = await this.replayOutcome(state, incoming);
       if (duplicate) return duplicate;
+      if (incoming.commandId && this.rejections) {
+        const first = (await this.rejections.find(incoming.accountId, [incoming.commandId])).get(incoming.commandId);
+        if (first) throw first;
+      }
       const command = this.stamp(incoming, state);
       const decision = decide(state, command, { now: this.clock.now(), leaseMs: this.leaseMs });
       if (decision.events.length === 0) {
-        if (decision.error) throw decision.error;
-        return outcomeOf(command, false, [], null);
+        if (!decision.error) return outcomeOf(command, false, [], null);
+        if (command.commandId) await this.rejections?.record(command.accountId, new Map([[command.commandId, decision.error]]));
+        throw decision.error;
       }
       const firstRevision = state.revision + 1n;
       const newEvents = toNewEvents(decision.events, command.commandId, context);
@@ -80,6 +87,8 @@ export class AccountLedger {
   private async executeManyHoldingLocks(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]> {
     const results: BatchResult[] = new Array(commands.length);
     const pending = new Map<string, { expected: ExpectedRevision; events: NewEvent[]; indexes: number[] }>();
+    const rejected = await this.priorRejections(commands);
+    const newlyRejected = new Map<string, Map<string, DomainError>>();
     try {
       for (const [i, incoming] of commands.entries()) {
         const state = await this.load(incoming.accountId);
@@ -88,8 +97,18 @@ export class AccountLedger {
           results[i] = 'ok' in duplicate ? duplicate : { ok: true, outcome: duplicate };
           continue;
         }
+        const first = incoming.commandId ? rejected.get(incoming.accountId)?.get(incoming.commandId) : undefined;
+        if (first) {
+          results[i] = { ok: false, error: first };
+          continue;
+        }
         const command = this.stamp(incoming, state);
         const decision = decide(state, command, { now: this.clock.now(), leaseMs: this.leaseMs });
+        if (decision.error && decision.events.length === 0 && command.commandId) {
+          const forAccount = newlyRejected.get(command.accountId) ?? new Map<string, DomainError>();
+          newlyRejected.set(command.accountId, forAccount.set(command.commandId, decision.error));
+          rejected.set(command.accountId, (rejected.get(command.accountId) ?? new Map()).set(command.commandId, decision.error));
+        }
         if (decision.events.length > 0) {
           const batch = pending.get(command.accountId) ?? { expected: expectedOf(state), events: [], indexes: [] };
           pending.set(command.accountId, batch);
@@ -111,6 +130,7 @@ export class AccountLedger {
       throw error;
     }
 
+    const redecided = new Set<string>();
     for (const [accountId, batch] of pending) {
       try {
         const appended = await this.store.appendToStream(accountStreamId(accountId), batch.expected, batch.events);
@@ -123,6 +143,7 @@ export class AccountLedger {
         this.states.delete(accountId);
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         // Another writer got in first: decide this account's commands again, one by one.
+        redecided.add(accountId);
         for (const [i, command] of commands.entries()) {
           if (command.accountId !== accountId) continue;
           results[i] = await this.executeHoldingLock(command, context).then(
@@ -132,7 +153,25 @@ export class AccountLedger {
         }
       }
     }
+    for (const [accountId, rejections] of newlyRejected) {
+      if (!redecided.has(accountId)) await this.rejections?.record(accountId, rejections);
+    }
     return results;
+  }
+
+  /** Rejections recorded earlier for the commandIds of a batch, by account, in one query per account. */
+  private async priorRejections(commands: readonly IncomingCommand[]): Promise<Map<string, Map<string, DomainError>>> {
+    const idsByAccount = new Map<string, string[]>();
+    for (const c of commands) {
+      if (!c.commandId) continue;
+      const ids = idsByAccount.get(c.accountId) ?? [];
+      idsByAccount.set(c.accountId, ids);
+      ids.push(c.commandId);
+    }
+    const found = new Map<string, Map<string, DomainError>>();
+    if (!this.rejections) return found;
+    for (const [accountId, ids] of idsByAccount) found.set(accountId, await this.rejections.find(accountId, ids));
+    return found;
   }
 
   private async load(accountId: string): Promise<AccountState> {
@@ -160,7 +199,8 @@ export class AccountLedger {
     const stored = (await this.store.readStream(accountStreamId(command.accountId), seen.firstRevision)).slice(0, seen.count);
     const denied = stored.find((e) => e.type === 'SessionDenied' || e.type === 'ApplicationDenied');
     if (denied) {
-      throw new DomainError('CONCURRENCY_LIMIT_REACHED', `command '${command.commandId}' was denied when first submitted: no free license`);
+      const { product, licenseSource } = denied.data as { product: Product; licenseSource?: string };
+      throw capacityDenied(product, licenseSource ?? ACCOUNT_SCOPE);
     }
     const events: RecordedEvent[] = stored.map((e) => ({
       type: e.type, streamRevision: e.streamRevision.toString(), data: e.data, occurredAt: e.metadata.occurredAt,

@@ -8,6 +8,7 @@ import { Clock, SystemClock } from './clock.js';
 import { CommandGateway } from './command-gateway.js';
 import type { LedgerConfig } from './config.js';
 import { CommandBusGateway, ExecuteLedgerBatchHandler, ExecuteLedgerCommandHandler } from './ledger-commands.js';
+import { createRejectedCommands } from './rejected-commands.js';
 import { SessionReaper } from './session-reaper.js';
 
 export const LEDGER_CONFIG = 'LEDGER_CONFIG';
@@ -50,8 +51,9 @@ export class LedgerModule {
         },
         {
           provide: AccountLedger,
-          inject: [EVENT_STORE, Clock],
-          useFactory: (store: EventStore, clock: Clock) => new AccountLedger(store, clock, config.sessionLeaseSeconds * 1000),
+          inject: [EVENT_STORE, Clock, LEDGER_DATABASE],
+          useFactory: async (store: EventStore, clock: Clock, database: LedgerDatabase) =>
+            new AccountLedger(store, clock, config.sessionLeaseSeconds * 1000, await createRejectedCommands(database)),
         },
         ExecuteLedgerCommandHandler,
         ExecuteLedgerBatchHandler,

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runCli } from '../../apps/cli/src/cli.js';
+import { accountStreamId } from '../../libs/domain/src/index.js';
+import { createEventStore } from '../../libs/event-store/src/create-event-store.js';
+import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import { openDatabase } from '../../libs/read-store/src/database.js';
+import { captureOutput } from '../support/capture-output.js';
+
+/** SPEC §7, the public worked example, through `ledger import` on the embedded store. */
+const EXAMPLE = resolve('../shared/examples/spec-7-worked-example.ndjson');
+
+describe('SPEC §7 worked example through ledger import', () => {
+  let dataDir: string;
+  let events: StoredEvent[];
+  let summary: { accepted: number; rejected: number; errors: { line: number; code: string; message: string }[] };
+  let exitCode: number;
+
+  beforeAll(async () => {
+    if (!existsSync(EXAMPLE)) throw new Error(`${EXAMPLE} is missing: the tests expect ../shared beside the repository`);
+    dataDir = await mkdtemp(join(tmpdir(), 'ledger-spec7-'));
+    const output = captureOutput();
+    exitCode = await runCli(['import', EXAMPLE], output, { LEDGER_DATA_DIR: dataDir });
+    summary = JSON.parse(output.lastLine());
+    const database = await openDatabase({ dataDir });
+    const store = await createEventStore({ database });
+    events = await store.readStream(accountStreamId('acme'));
+    await store.close();
+    await database.close();
+  });
+
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  const ofType = (type: string) => events.filter((e) => e.type === type);
+  const byCommand = (commandId: string) => events.filter((e) => e.metadata.commandId === commandId).map((e) => e.type);
+
+  test('two lines are rejected with the stated codes, the other 37 applied (exit 3)', () => {
+    expect(exitCode).toBe(3);
+    expect(summary).toEqual({
+      accepted: 37,
+      rejected: 2,
+      errors: [
+        { line: 11, code: 'LICENSE_QUOTA_EXCEEDED', message: 'The number of the licenses cannot exceed the license quota' },
+        { line: 25, code: 'CONCURRENCY_LIMIT_REACHED', message: expect.any(String) },
+      ],
+    });
+  });
+
+  test('#4 and #6: u2 draws from mobile, u1 from qa; #5 appended nothing', () => {
+    expect(byCommand('ex7-010')).toEqual(['SeatAssigned']);
+    expect(byCommand('ex7-011')).toEqual([]);
+    const sources = Object.fromEntries(ofType('SeatAssigned').map((e) => [e.metadata.commandId, e.data.licenseSource]));
+    expect(sources).toEqual({ 'ex7-010': 'mobile', 'ex7-012': 'qa', 'ex7-016': 'qa' });
+  });
+
+  test('#7, #8: the first logins activate; #10: the re-assigned u1 is not activated', () => {
+    expect(byCommand('ex7-013')).toEqual(['UserLoggedIn', 'SeatActivated']);
+    expect(byCommand('ex7-014')).toEqual(['UserLoggedIn', 'SeatActivated']);
+    expect(byCommand('ex7-015')).toEqual(['SeatUnassigned']);
+    expect(byCommand('ex7-016')).toEqual(['SeatAssigned']);
+    const lastActivation = ofType('SeatActivated').at(-1)!;
+    expect(lastActivation.streamRevision).toBeLessThan(ofType('SeatAssigned').at(-1)!.streamRevision);
+  });
+
+  test('s4, tried while s1 and s2 are open, is denied and recorded; s3 starts as s1 ends', () => {
+    expect(byCommand('ex7-025')).toEqual(['SessionDenied']);
+    expect(ofType('SessionDenied')[0].data).toMatchObject({ sessionId: 's4', userId: 'u3', reason: 'CONCURRENCY_LIMIT_REACHED' });
+    expect(ofType('SessionStarted').map((e) => e.data.sessionId)).toEqual(['s1', 's2', 's3']);
+    expect(ofType('SessionExpired')).toEqual([]);
+  });
+
+  test('every event carries the metadata of SPEC §3', () => {
+    for (const e of events) {
+      expect(e.metadata).toEqual({
+        commandId: expect.stringMatching(/^ex7-\d{3}$/), correlationId: expect.any(String), causationId: null, actor: 'cli',
+        occurredAt: expect.any(String), recordedAt: expect.any(String), schemaVersion: 1,
+      });
+    }
+  });
+
+  test('importing the same file again appends nothing and answers the first outcomes', async () => {
+    const output = captureOutput();
+    expect(await runCli(['import', EXAMPLE], output, { LEDGER_DATA_DIR: dataDir })).toBe(3);
+    expect(JSON.parse(output.lastLine())).toEqual(summary);
+    const database = await openDatabase({ dataDir });
+    const store = await createEventStore({ database });
+    const after = await store.readStream(accountStreamId('acme'));
+    await store.close();
+    await database.close();
+    expect(after).toHaveLength(events.length);
+  });
+});
