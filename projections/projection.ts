@@ -44,3 +44,8 @@ export function accountOf(event: StoredEvent): string {
   if (accountId === null) throw new Error(`event ${event.eventId} is in stream ${event.streamId}, not an account stream`);
   return accountId;
 }
+
+/** What report queries use to read a projection: its active tables and how far it has folded. */
+export interface ProjectionReader {
+  reader<Tables = any>(name: string): Promise<{ readonly db: Kysely<Tables>; readonly position: import('../libs/event-store/src/event-store.js').LogPosition | null }>;
+}

@@ -1,0 +1,73 @@
+import type { BucketInterval } from '../../domain/src/time/index.js';
+import type { Product } from '../../domain/src/products.js';
+import type { ProjectionReader } from '../../../projections/projection.js';
+
+/** A report request after validation (SPEC §4, §6): the same from HTTP query strings and CLI flags. */
+export interface ReportRequest {
+  readonly accountId: string;
+  readonly product?: Product;
+  readonly orgId?: string;
+  /** Local calendar dates YYYY-MM-DD in the account's zone; `to` inclusive. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly interval?: BucketInterval;
+  readonly groupBy?: 'org';
+  readonly q?: string;
+  readonly licenseSource?: string;
+  readonly status?: string;
+  /** Column name, `-column` for descending. */
+  readonly sort?: string;
+  readonly page: number;
+  readonly pageSize: number;
+  /** ISO instant: answer as the ledger stood then (SPEC §5). */
+  readonly asOf?: string;
+  /** Tables: every row (CSV exports all pages). */
+  readonly allRows?: boolean;
+}
+
+export interface ReportContext {
+  /** Wall-clock now (ms). */
+  readonly now: number;
+  readonly leaseMs: number;
+  readonly projections: ProjectionReader;
+}
+
+/** Bucket series body of SPEC §6. */
+export interface SeriesBody {
+  readonly report: string;
+  readonly accountId: string;
+  readonly product: string;
+  readonly orgId: string | null;
+  readonly interval: BucketInterval;
+  readonly timezone: string;
+  readonly from: string;
+  readonly to: string;
+  readonly asOfPosition: string | null;
+  readonly buckets?: readonly Bucket[];
+  readonly series?: readonly { readonly orgId: string; readonly name: string; readonly buckets: readonly Bucket[] }[];
+}
+export type Bucket = { readonly start: string; readonly end: string } & Record<string, number | string>;
+
+/** Table body of SPEC §6. */
+export interface TableBody {
+  readonly report: string;
+  readonly accountId: string;
+  readonly product: string | null;
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly asOfPosition: string | null;
+  readonly timezone?: string;
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+export interface ReportDefinition {
+  /** URL and CLI name, e.g. 'seat-history'. */
+  readonly name: string;
+  readonly shape: 'series' | 'table';
+  /** Products the report applies to (VALIDATION_FAILED for others). */
+  readonly products: readonly Product[];
+  /** CSV columns for table reports, in order. */
+  readonly columns?: readonly string[];
+  run(request: ReportRequest, context: ReportContext): Promise<SeriesBody | TableBody>;
+}

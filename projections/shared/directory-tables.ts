@@ -1,0 +1,181 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { DomainError, type EventMap } from '../../libs/domain/src/index.js';
+import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import { accountOf, occurredAt } from '../projection.js';
+
+/**
+ * The account directory (accounts, organizations, users, projects) as tables a projection keeps
+ * in its own schema, so its report queries can join them. A projection that needs them creates
+ * them with `createDirectoryTables` and folds `DIRECTORY_EVENT_TYPES` with `applyDirectoryEvents`.
+ */
+export interface DirectoryTables {
+  accounts: { account_id: string; name: string; timezone: string };
+  orgs: { account_id: string; org_id: string; name: string; parent_org_id: string | null };
+  users: { account_id: string; user_id: string; email: string; full_name: string; org_id: string };
+  /** Which organization a user was in, when: [valid_from, valid_to), valid_to null while current. */
+  user_orgs: { account_id: string; user_id: string; org_id: string; valid_from: Date; valid_to: Date | null };
+  projects: { account_id: string; project_id: string; name: string; org_id: string };
+  project_members: { account_id: string; project_id: string; user_id: string };
+}
+
+export const DIRECTORY_EVENT_TYPES = [
+  'AccountOpened', 'AccountTimezoneChanged', 'OrganizationCreated', 'UserRegistered', 'UserMoved', 'ProjectCreated',
+  'UserAddedToProject',
+] as const;
+
+export async function createDirectoryTables(db: Kysely<any>): Promise<void> {
+  await sql`
+    CREATE TABLE IF NOT EXISTS accounts (account_id text PRIMARY KEY, name text NOT NULL, timezone text NOT NULL);
+    CREATE TABLE IF NOT EXISTS orgs (
+      account_id text NOT NULL, org_id text NOT NULL, name text NOT NULL, parent_org_id text,
+      PRIMARY KEY (account_id, org_id));
+    CREATE TABLE IF NOT EXISTS users (
+      account_id text NOT NULL, user_id text NOT NULL, email text NOT NULL, full_name text NOT NULL, org_id text NOT NULL,
+      PRIMARY KEY (account_id, user_id));
+    CREATE TABLE IF NOT EXISTS user_orgs (
+      account_id text NOT NULL, user_id text NOT NULL, org_id text NOT NULL,
+      valid_from timestamptz NOT NULL, valid_to timestamptz,
+      PRIMARY KEY (account_id, user_id, valid_from));
+    CREATE TABLE IF NOT EXISTS projects (
+      account_id text NOT NULL, project_id text NOT NULL, name text NOT NULL, org_id text NOT NULL,
+      PRIMARY KEY (account_id, project_id));
+    CREATE TABLE IF NOT EXISTS project_members (
+      account_id text NOT NULL, project_id text NOT NULL, user_id text NOT NULL,
+      PRIMARY KEY (account_id, project_id, user_id));
+  `.execute(db);
+}
+
+type Data<K extends keyof EventMap> = EventMap[K];
+
+/**
+ * Folds the directory events of a batch. Rows are collected in memory and written set-wise, in an
+ * order that respects dependencies (a user registered and moved in one batch ends in the right org).
+ */
+export async function applyDirectoryEvents(trx: Transaction<any>, events: readonly StoredEvent[]): Promise<void> {
+  const db = trx as Transaction<DirectoryTables>;
+  const accounts = new Map<string, DirectoryTables['accounts']>();
+  const timezones = new Map<string, string>();
+  const orgs: DirectoryTables['orgs'][] = [];
+  const users = new Map<string, DirectoryTables['users']>();
+  const joined: DirectoryTables['user_orgs'][] = [];
+  const moves: { account_id: string; user_id: string; org_id: string; at: Date }[] = [];
+  const projects: DirectoryTables['projects'][] = [];
+  const members: DirectoryTables['project_members'][] = [];
+
+  for (const e of events) {
+    const account_id = accountOf(e);
+    switch (e.type) {
+      case 'AccountOpened': {
+        const d = e.data as Data<'AccountOpened'>;
+        accounts.set(account_id, { account_id, name: d.name, timezone: d.timezone });
+        break;
+      }
+      case 'AccountTimezoneChanged': {
+        const d = e.data as Data<'AccountTimezoneChanged'>;
+        const opened = accounts.get(account_id);
+        if (opened) opened.timezone = d.timezone;
+        else timezones.set(account_id, d.timezone);
+        break;
+      }
+      case 'OrganizationCreated': {
+        const d = e.data as Data<'OrganizationCreated'>;
+        orgs.push({ account_id, org_id: d.orgId, name: d.name, parent_org_id: d.parentOrgId });
+        break;
+      }
+      case 'UserRegistered': {
+        const d = e.data as Data<'UserRegistered'>;
+        users.set(`${account_id}\u0000${d.userId}`, { account_id, user_id: d.userId, email: d.email, full_name: d.fullName, org_id: d.orgId });
+        joined.push({ account_id, user_id: d.userId, org_id: d.orgId, valid_from: new Date(occurredAt(e)), valid_to: null });
+        break;
+      }
+      case 'UserMoved': {
+        const d = e.data as Data<'UserMoved'>;
+        moves.push({ account_id, user_id: d.userId, org_id: d.orgId, at: new Date(occurredAt(e)) });
+        break;
+      }
+      case 'ProjectCreated': {
+        const d = e.data as Data<'ProjectCreated'>;
+        projects.push({ account_id, project_id: d.projectId, name: d.name, org_id: d.orgId });
+        break;
+      }
+      case 'UserAddedToProject': {
+        const d = e.data as Data<'UserAddedToProject'>;
+        members.push({ account_id, project_id: d.projectId, user_id: d.userId });
+        break;
+      }
+    }
+  }
+
+  if (accounts.size > 0) await db.insertInto('accounts').values([...accounts.values()]).execute();
+  for (const [account_id, timezone] of timezones) {
+    await db.updateTable('accounts').set({ timezone }).where('account_id', '=', account_id).execute();
+  }
+  if (orgs.length > 0) await db.insertInto('orgs').values(orgs).execute();
+  if (users.size > 0) await db.insertInto('users').values([...users.values()]).execute();
+  if (joined.length > 0) await db.insertInto('user_orgs').values(joined).execute();
+  for (const move of moves) await recordMembership(db, move);
+  if (projects.length > 0) await db.insertInto('projects').values(projects).execute();
+  if (members.length > 0) await db.insertInto('project_members').values(members).execute();
+}
+
+/** Closes the user's open membership interval and opens the new one (moves are rare: one at a time). */
+async function recordMembership(
+  db: Transaction<DirectoryTables>, move: { account_id: string; user_id: string; org_id: string; at: Date },
+): Promise<void> {
+  await db.updateTable('user_orgs').set({ valid_to: move.at })
+    .where('account_id', '=', move.account_id).where('user_id', '=', move.user_id).where('valid_to', 'is', null).execute();
+  await db.insertInto('user_orgs').values({ ...move, valid_from: move.at, valid_to: null }).execute();
+  await db.updateTable('users').set({ org_id: move.org_id })
+    .where('account_id', '=', move.account_id).where('user_id', '=', move.user_id).execute();
+}
+
+/** The account's time zone, or NOT_FOUND (an unknown account and another tenant's look the same). */
+export async function accountTimezone(db: Kysely<any>, accountId: string): Promise<string> {
+  const row = await (db as Kysely<DirectoryTables>).selectFrom('accounts').select('timezone')
+    .where('account_id', '=', accountId).executeTakeFirst();
+  if (!row) throw new DomainError('NOT_FOUND', `account '${accountId}' does not exist`);
+  return row.timezone;
+}
+
+export interface OrgTree {
+  /** The org and all its descendants. Throws NOT_FOUND for an unknown org. */
+  subtree(orgId: string): Set<string>;
+  /** "Quality / Automation": names from the top-level org down. */
+  path(orgId: string): string;
+  name(orgId: string): string;
+  /** Direct children of an org, or the top-level orgs for null. */
+  children(orgId: string | null): string[];
+}
+
+/** The account's organizations, loaded once per report (trees are small). */
+export async function loadOrgTree(db: Kysely<any>, accountId: string): Promise<OrgTree> {
+  const rows = await (db as Kysely<DirectoryTables>).selectFrom('orgs').selectAll().where('account_id', '=', accountId).execute();
+  const byId = new Map(rows.map((r) => [r.org_id, r]));
+  const kids = new Map<string | null, string[]>();
+  for (const r of rows) kids.set(r.parent_org_id, [...(kids.get(r.parent_org_id) ?? []), r.org_id]);
+  const require = (orgId: string) => {
+    const org = byId.get(orgId);
+    if (!org) throw new DomainError('NOT_FOUND', `organization '${orgId}' does not exist`, [{ path: 'orgId', message: 'not found' }]);
+    return org;
+  };
+  return {
+    subtree(orgId) {
+      require(orgId);
+      const out = new Set<string>();
+      const stack = [orgId];
+      while (stack.length > 0) {
+        const id = stack.pop()!;
+        out.add(id);
+        stack.push(...(kids.get(id) ?? []));
+      }
+      return out;
+    },
+    path(orgId) {
+      const names: string[] = [];
+      for (let id: string | null = orgId; id !== null; id = byId.get(id)?.parent_org_id ?? null) names.unshift(require(id).name);
+      return names.join(' / ');
+    },
+    name: (orgId) => require(orgId).name,
+    children: (orgId) => kids.get(orgId) ?? [],
+  };
+}
