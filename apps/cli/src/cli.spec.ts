@@ -2,18 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli.js';
-import type { Output } from './output.js';
-
-function capture(): Output & { out: () => string; err: () => string } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout: { write: (text: string) => stdout.push(text) },
-    stderr: { write: (text: string) => stderr.push(text) },
-    out: () => stdout.join(''),
-    err: () => stderr.join(''),
-  };
-}
+import { captureOutput as capture } from '../../../test/support/capture-output.js';
 
 describe('ledger CLI usage', () => {
   it('prints help with exit 0', async () => {

@@ -4,18 +4,7 @@ import { join } from 'node:path';
 import { DomainError } from '../../../libs/domain/src/errors.js';
 import { RecordingGateway } from '../../../test/support/recording-gateway.js';
 import { importFile } from './import-command.js';
-import type { Output } from './output.js';
-
-function capture(): Output & { out: () => string; err: () => string } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout: { write: (text: string) => stdout.push(text) },
-    stderr: { write: (text: string) => stderr.push(text) },
-    out: () => stdout.join(''),
-    err: () => stderr.join(''),
-  };
-}
+import { captureOutput as capture } from '../../../test/support/capture-output.js';
 
 const assign = (userId: string) => JSON.stringify({ type: 'AssignSeat', accountId: 'acme', product: 'KSE', userId });
 
