@@ -7,11 +7,13 @@ import { configureApp } from './configure-app.js';
 
 export interface CreateAppOptions {
   readonly logger?: false | LogLevel[];
+  /** Run the projections in this process (default: yes). */
+  readonly runProjections?: boolean;
 }
 
 /** The HTTP API on the configured ledger, ready to `listen`. */
 export async function createApp(config: LedgerConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { runProjections: options.runProjections ?? true }), {
     bodyParser: false,
     abortOnError: false,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),

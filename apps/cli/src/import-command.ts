@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { LogPosition } from '../../../libs/event-store/src/event-store.js';
 import type { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
 import {
   describeMalformedLine, importNdjson, type ImportProgress, type ImportSummary,
 } from '../../../libs/ledger/src/import/ndjson-import.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
+import { PositionTrackingGateway } from './position-tracking-gateway.js';
 
 /** Imports with at least this many commands report their progress. */
 const LONG_IMPORT = 10_000;
@@ -14,15 +16,19 @@ const PROGRESS_INTERVAL_MS = 1_000;
 export interface ImportFileOptions {
   readonly chunkSize?: number;
   readonly now?: () => number;
+  /** Called once the file is applied, with the position of the last event it appended; resolves when the projections have caught up. */
+  readonly waitForProjections?: (appended: LogPosition | null) => Promise<void>;
 }
 
 /**
  * `ledger import FILE.ndjson` (SPEC §6): malformed lines → every one on stderr, nothing applied,
  * exit 2; otherwise applies the file and prints the JSON summary as the last line of stdout,
- * exit 3 if the ledger rejected any command.
+ * exit 3 if the ledger rejected any command. With `waitForProjections`, the summary comes once the
+ * projections have caught up with what the file appended (exit 1 if they cannot).
  */
 export async function importFile(file: string, gateway: CommandGateway, out: Output, options: ImportFileOptions = {}): Promise<number> {
-  const result = await importNdjson(gateway, createReadStream(file), { actor: 'cli', correlationId: randomUUID() }, {
+  const tracking = new PositionTrackingGateway(gateway);
+  const result = await importNdjson(tracking, createReadStream(file), { actor: 'cli', correlationId: randomUUID() }, {
     chunkSize: options.chunkSize,
     onProgress: progressReporter(out, options.now ?? Date.now),
   });
@@ -34,8 +40,21 @@ export async function importFile(file: string, gateway: CommandGateway, out: Out
     return EXIT.INVALID_INPUT;
   }
   reportRejections(result.summary, out);
+  const caughtUp = await catchUp(options, tracking.lastPosition, out);
   out.stdout.write(`${JSON.stringify(result.summary)}\n`);
+  if (!caughtUp) return EXIT.FAILURE;
   return result.summary.rejected > 0 ? EXIT.REJECTED : EXIT.OK;
+}
+
+async function catchUp(options: ImportFileOptions, appended: LogPosition | null, out: Output): Promise<boolean> {
+  if (!options.waitForProjections) return true;
+  try {
+    await options.waitForProjections(appended);
+    return true;
+  } catch (error) {
+    out.stderr.write(`the commands were applied, but ${error instanceof Error ? error.message : String(error)}\n`);
+    return false;
+  }
 }
 
 function reportRejections(summary: ImportSummary, out: Output): void {

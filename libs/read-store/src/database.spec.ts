@@ -27,8 +27,9 @@ describe.each(['postgres', 'pglite'] as const)('LedgerDatabase on %s', (kind) =>
 
   beforeEach(() => db.query('DELETE FROM notes'));
 
-  test('is the kind asked for', () => {
+  test('is the kind asked for, and names the schema its tables go to', () => {
     expect(db.kind).toBe(kind);
+    expect(db.schema).toBe(testSchema?.schema ?? 'public');
   });
 
   test('runs parameterised queries and returns bigint columns as strings', async () => {

@@ -20,6 +20,8 @@ export interface LedgerDatabase extends SqlExecutor {
   readonly kind: 'postgres' | 'pglite';
   /** Where the data lives, for logs: the URL without its password, or the data directory. */
   readonly location: string;
+  /** The schema unqualified tables live in (`public` unless a schema was asked for). */
+  readonly schema: string;
 
   /**
    * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.

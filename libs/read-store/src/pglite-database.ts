@@ -16,7 +16,7 @@ export async function openPgliteDatabase(dataDir: string, schema: string | undef
       parsers: { [types.INT8]: (value: string) => value },
     });
     if (schema) await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
-    return new PgliteDatabase(pglite, lock, dataDir);
+    return new PgliteDatabase(pglite, lock, dataDir, schema ?? 'public');
   } catch (error) {
     lock?.release();
     throw error;
@@ -26,14 +26,16 @@ export async function openPgliteDatabase(dataDir: string, schema: string | undef
 class PgliteDatabase implements LedgerDatabase {
   readonly kind = 'pglite';
   readonly location: string;
+  readonly schema: string;
   readonly #pglite: PGlite;
   readonly #lock: DataDirLock | null;
   readonly #kysely: Kysely<unknown>;
 
-  constructor(pglite: PGlite, lock: DataDirLock | null, location: string) {
+  constructor(pglite: PGlite, lock: DataDirLock | null, location: string, schema: string) {
     this.#pglite = pglite;
     this.#lock = lock;
     this.location = location;
+    this.schema = schema;
     this.#kysely = new Kysely({ dialect: new PgliteDialect(pglite) });
   }
 

@@ -13,27 +13,31 @@ export async function openPostgresDatabase(url: string, schema: string | undefin
   // An idle connection that breaks is dropped by the pool and the next query opens a new one;
   // without a listener the 'error' event would crash the process.
   pool.on('error', () => {});
+  let current = schema;
   try {
-    await pool.query(schema ? `CREATE SCHEMA IF NOT EXISTS ${schema}` : 'SELECT 1');
+    if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    else current = (await pool.query<{ name: string | null }>('SELECT current_schema() AS name')).rows[0].name ?? 'public';
   } catch (error) {
     if (!isConcurrentSchemaCreation(error)) {
       await pool.end();
       throw new Error(`cannot open PostgreSQL at ${location}: ${(error as Error).message}`, { cause: error });
     }
   }
-  return new PostgresDatabase(pool, url, location);
+  return new PostgresDatabase(pool, url, location, current ?? 'public');
 }
 
 class PostgresDatabase implements LedgerDatabase {
   readonly kind = 'postgres';
   readonly location: string;
+  readonly schema: string;
   readonly #pool: pg.Pool;
   readonly #kysely: Kysely<unknown>;
   readonly #notifications: PostgresNotifications;
 
-  constructor(pool: pg.Pool, url: string, location: string) {
+  constructor(pool: pg.Pool, url: string, location: string, schema: string) {
     this.#pool = pool;
     this.location = location;
+    this.schema = schema;
     this.#notifications = new PostgresNotifications(url);
     this.#kysely = new Kysely({
       dialect: new PostgresDialect({

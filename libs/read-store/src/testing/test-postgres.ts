@@ -22,7 +22,11 @@ export function freshTestSchema(label: string): TestSchema {
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await client.connect();
       try {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        // Projection generations live in schemas named after the base one (`<schema>_rm_…`).
+        const { rows } = await client.query<{ name: string }>(
+          `SELECT nspname AS name FROM pg_namespace WHERE nspname = $1 OR nspname LIKE $2`, [schema, `${schema}\\_rm\\_%`],
+        );
+        for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
       } finally {
         await client.end();
       }

@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
+import type { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
+import { captureOutput } from '../../../test/support/capture-output.js';
+import { CountingProjection } from '../../../test/projections/support/counting-projection.js';
+import { appendTypes, cycleOfTypes, newEngine, openBackend, type Backend } from '../../../test/projections/support/projection-fixture.js';
+import { runCli } from './cli.js';
+import { printStatus, rebuildProjection } from './projections-command.js';
+
+describe('ledger projections, on the embedded store', () => {
+  let dataDir: string;
+  beforeAll(async () => { dataDir = await mkdtemp(join(tmpdir(), 'ledger-projections-')); });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  test('status --format json lists every registered projection', async () => {
+    const out = captureOutput();
+    expect(await runCli(['projections', 'status', '--format', 'json'], out, { LEDGER_DATA_DIR: dataDir })).toBe(0);
+    const { projections } = JSON.parse(out.out()) as { projections: { name: string }[] };
+    expect(projections.map((p) => p.name)).toEqual(ALL_PROJECTIONS.map((type) => new type().name));
+  });
+
+  test.each([
+    [['projections'], 'expected status, rebuild NAME or run'],
+    [['projections', 'frob'], "unknown action 'frob'"],
+    [['projections', 'rebuild'], 'expected NAME'],
+    [['projections', 'status', '--format', 'xml'], "--format must be table or json, got 'xml'"],
+    [['projections', 'run', 'now'], "unexpected argument 'now'"],
+    [['projections', 'rebuild', 'nope'], 'unknown projection "nope"'],
+  ])('%j is a usage error (exit 2)', async (argv, message) => {
+    const out = captureOutput();
+    expect(await runCli(argv, out, { LEDGER_DATA_DIR: dataDir })).toBe(2);
+    expect(out.err()).toContain(message);
+  });
+});
+
+describe('projections commands on an engine', () => {
+  let backend: Backend;
+  let engine: ProjectionEngine;
+
+  beforeAll(async () => {
+    backend = await openBackend('pglite', 'cli');
+    engine = newEngine(backend, [new CountingProjection()], { retiredGraceMs: 0 });
+    await appendTypes(backend.store, cycleOfTypes(450));
+  });
+  afterAll(async () => {
+    await engine.stop();
+    await backend.close();
+  });
+
+  test('rebuild shows its progress on stderr and the new generation on stdout', async () => {
+    const out = captureOutput();
+    expect(await rebuildProjection(engine, 'counter', out)).toBe(0);
+    expect(out.out()).toMatch(/^counter: generation 1 active \(\d+\.\d s\)\n$/);
+    expect(out.err()).toMatch(/rebuilding counter → generation 1 \[#{24}\] 100% {2}450\/450 events/);
+
+    const again = captureOutput();
+    expect(await rebuildProjection(engine, 'counter', again)).toBe(0);
+    expect(again.out()).toMatch(/^counter: generation 2 active, generation 1 dropped/);
+  });
+
+  test('status prints a table', async () => {
+    const out = captureOutput();
+    expect(await printStatus(engine, 'table', out)).toBe(0);
+    const [header, row, ...rest] = out.out().trimEnd().split('\n');
+    expect(header).toMatch(/^NAME +VERSION +GENERATION +STATUS +POSITION +LAG EVENTS +LAG S +FOLDED +UPDATED +LAST ERROR$/);
+    expect(row).toMatch(/^counter +1 +2 \(v1\) +active +\d+\/\d+ +0 +0 +300 +\d{4}-\d\d-\d\dT/);
+    expect(rest).toEqual([]);
+  });
+});

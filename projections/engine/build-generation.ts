@@ -1,0 +1,55 @@
+import { comparePositions, type EventStore, type LogPosition } from '../../libs/event-store/src/event-store.js';
+import type { Projection } from '../projection.js';
+import type { EngineDeps } from './engine-deps.js';
+import { followGeneration } from './follow-generation.js';
+import { switchToGeneration } from './generations.js';
+import { countEventsAfter } from './log-meter.js';
+import { RebuildMeter, type RebuildProgress } from './rebuild-progress.js';
+import type { GenerationRecord } from './registry.js';
+
+export interface BuildOptions {
+  readonly signal: AbortSignal;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+}
+
+export interface BuildResult {
+  /** 'switched': the generation is now active; 'ended': someone else switched or discarded it. */
+  readonly end: 'switched' | 'stopped' | 'ended';
+  /** The generation the switch retired, if there was an active one. */
+  readonly retired: number | null;
+}
+
+/**
+ * Fills a building generation from its checkpoint up to the head of the log, following the log
+ * until it has caught up, then makes it the active generation (the old one keeps serving until then).
+ */
+export async function buildGeneration(
+  deps: EngineDeps, projection: Projection, generation: GenerationRecord, { signal, onProgress }: BuildOptions,
+): Promise<BuildResult> {
+  const { name } = projection;
+  const meter = new RebuildMeter(name, generation.generation, generation.eventsSeen, await countEventsAfter(deps, generation.position));
+  onProgress?.(meter.advance(0));
+  const head = new HeadWatch(deps.store);
+  const end = await followGeneration(deps, projection, generation, {
+    signal,
+    until: (position) => head.reached(position),
+    onBatch: (events) => onProgress?.(meter.advance(events)),
+  });
+  if (end !== 'caught-up') return { end, retired: null };
+  const { switched, retired } = await switchToGeneration(deps, name, generation.generation);
+  if (switched) deps.logger.log(`${name}: generation ${generation.generation} is active${retired === null ? '' : `, generation ${retired} retired`}`);
+  return { end: switched ? 'switched' : 'ended', retired };
+}
+
+/** Tells when a position has reached the head; reads the head again only once the last one read is reached. */
+class HeadWatch {
+  #head: LogPosition | null | undefined;
+
+  constructor(private readonly store: EventStore) {}
+
+  async reached(position: LogPosition | null): Promise<boolean> {
+    if (this.#head !== undefined && comparePositions(position, this.#head) < 0) return false;
+    this.#head = await this.store.headPosition();
+    return comparePositions(position, this.#head) >= 0;
+  }
+}

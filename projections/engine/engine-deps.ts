@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { EventStore } from '../../libs/event-store/src/event-store.js';
+import type { ProjectionContext } from '../projection.js';
+
+/** Where the engine writes what it has to say: Nest's Logger fits. */
+export interface ProjectionLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** What every part of the engine works with. */
+export interface EngineDeps {
+  readonly db: Kysely<unknown>;
+  /** The database's own schema: the registry lives there, generation schemas are named after it. */
+  readonly baseSchema: string;
+  readonly store: EventStore;
+  readonly context: ProjectionContext;
+  /** `context` as JSON, stored with each generation: a generation built under other rules gets rebuilt. */
+  readonly rules: string;
+  readonly logger: ProjectionLogger;
+  /** Most events folded in one transaction. */
+  readonly batchSize: number;
+  /** First wait after a failed batch; doubled on each failure in a row, up to a minute. */
+  readonly retryDelayMs: number;
+  /** How long a retired generation stays, for reports that looked it up just before the switch. */
+  readonly retiredGraceMs: number;
+}

@@ -1,0 +1,41 @@
+import { sql, type Transaction } from 'kysely';
+import { comparePositions, type LogPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
+import type { Projection } from '../projection.js';
+import type { EngineDeps } from './engine-deps.js';
+import { advanceCheckpoint, lockCheckpoint } from './registry.js';
+
+export interface FoldTarget {
+  readonly projection: Projection;
+  readonly generation: number;
+  readonly schema: string;
+}
+
+export type BatchOutcome =
+  | { readonly kind: 'committed'; readonly position: LogPosition }
+  /** Another runner moved the checkpoint since `expected`: nothing was written; read on from `position`. */
+  | { readonly kind: 'moved'; readonly position: LogPosition | null }
+  /** The generation was retired or discarded: nothing was written. */
+  | { readonly kind: 'ended' };
+
+/**
+ * Folds one batch into a generation in ONE transaction: the batch lock, a compare-and-set on the
+ * checkpoint (which must still be `expected`), `apply`, then the new checkpoint — the last event of
+ * the batch, whether or not any event was for this projection. So each event takes effect exactly
+ * once, however many runners there are and wherever one crashes.
+ */
+export async function foldBatch(
+  deps: EngineDeps, target: FoldTarget, expected: LogPosition | null, batch: readonly StoredEvent[],
+): Promise<BatchOutcome> {
+  const { projection, generation, schema } = target;
+  const last = batch[batch.length - 1].position;
+  return deps.db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`license-ledger:projection-batch:${schema}`}))`.execute(trx);
+    const checkpoint = await lockCheckpoint(trx, projection.name, generation);
+    if (!checkpoint || checkpoint.status === 'retired') return { kind: 'ended' };
+    if (comparePositions(checkpoint.position, expected) !== 0) return { kind: 'moved', position: checkpoint.position };
+    const events = batch.filter((event) => projection.eventTypes.has(event.type));
+    if (events.length > 0) await projection.apply(trx.withSchema(schema) as Transaction<unknown>, events, deps.context);
+    await advanceCheckpoint(trx, projection.name, generation, last, batch.length, events.length);
+    return { kind: 'committed', position: last };
+  });
+}

@@ -1,0 +1,227 @@
+import { comparePositions, formatPosition, parsePosition } from '../../libs/event-store/src/event-store.js';
+import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
+import { generationSchema } from '../../projections/engine/generation-schema.js';
+import type { ProjectionEngine } from '../../projections/engine/projection-engine.js';
+import type { RebuildProgress } from '../../projections/engine/rebuild-progress.js';
+import { CountingProjection, type CountTables } from './support/counting-projection.js';
+import {
+  appendTypes, countTypes, cycleOfTypes, newEngine, openBackend, readCounts, readLog, recordingLogger, waitUntil,
+  type Backend, type Ledger,
+} from './support/projection-fixture.js';
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function schemaExists(db: LedgerDatabase, schema: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).length === 1;
+}
+
+describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind) => {
+  let backend: Backend;
+  const engines: ProjectionEngine[] = [];
+
+  beforeEach(async () => {
+    backend = await openBackend(kind, 'engine');
+  });
+
+  afterEach(async () => {
+    for (const running of engines.splice(0)) await running.stop();
+    await backend.close();
+  });
+
+  function engine(projections: CountingProjection[], options: Parameters<typeof newEngine>[2] = {}, ledger: Ledger = backend): ProjectionEngine {
+    const created = newEngine(ledger, projections, options);
+    engines.push(created);
+    return created;
+  }
+
+  test('on first start, creates generation 1, active, and folds the whole log in its own schema', async () => {
+    const head = await appendTypes(backend.store, cycleOfTypes(1_000));
+    const projections = engine([new CountingProjection()]);
+    await projections.start();
+    await projections.waitForPosition(head, 20_000);
+
+    expect(await readCounts(projections)).toEqual({ A: 334, B: 333 });
+    expect(await projections.status()).toEqual([expect.objectContaining({
+      name: 'counter', version: 1, generation: 1, generationVersion: 1, status: 'active',
+      position: formatPosition(head), lagEvents: 0, lagSeconds: 0, eventsFolded: 667, lastError: null,
+    })]);
+    expect(await schemaExists(backend.db, generationSchema(backend.db.schema, 'counter', 1))).toBe(true);
+  });
+
+  test('a failing batch writes nothing, checkpoint included; a restarted runner resumes and counts every event once', async () => {
+    await appendTypes(backend.store, cycleOfTypes(2_000));
+    const broken = engine([new CountingProjection({ failAfterBatches: 5 })]);
+    await broken.start();
+    await waitUntil(async () => (await broken.status())[0].lastError !== null);
+    await broken.stop();
+
+    const [stopped] = await broken.status();
+    expect(stopped.lastError).toBe('the counting projection is broken on purpose');
+    const checkpoint = parsePosition(stopped.position ?? '');
+    const folded = (await readLog(backend.store)).filter((event) => comparePositions(event.position, checkpoint) <= 0);
+    expect(folded).toHaveLength(500);
+    expect(await readCounts(broken)).toEqual(countTypes(folded));
+
+    const restarted = engine([new CountingProjection()]);
+    await restarted.start();
+    const head = await appendTypes(backend.store, cycleOfTypes(300));
+    await restarted.waitForPosition(head, 20_000);
+    const log = await readLog(backend.store);
+    expect(await readCounts(restarted)).toEqual(countTypes(log));
+    expect((await restarted.status())[0]).toMatchObject({ eventsFolded: 1_534, lastError: null });
+  });
+
+  test('two runners on the same projection at once still fold every event exactly once', async () => {
+    await appendTypes(backend.store, cycleOfTypes(3_000));
+    const first = new CountingProjection({ beforeApply: () => delay(1) });
+    const second = new CountingProjection({ beforeApply: () => delay(1) });
+    const one = engine([first]);
+    const other = engine([second], {}, await backend.openPeer());
+    await Promise.all([one.start(), other.start()]);
+    const head = await appendTypes(backend.store, cycleOfTypes(1_500));
+    await one.waitForPosition(head, 30_000);
+
+    expect(await readCounts(one)).toEqual(countTypes(await readLog(backend.store)));
+    expect((await one.status())[0].eventsFolded).toBe(3_000);
+    expect(first.applied + second.applied).toBeGreaterThanOrEqual(45);
+  });
+
+  test('resumes from its checkpoint after a stop, without folding anything again', async () => {
+    const first = engine([new CountingProjection()]);
+    await first.start();
+    await first.waitForPosition(await appendTypes(backend.store, cycleOfTypes(600)), 20_000);
+    await first.stop();
+
+    const head = await appendTypes(backend.store, cycleOfTypes(600));
+    const resumed = new CountingProjection();
+    const second = engine([resumed]);
+    await second.start();
+    await second.waitForPosition(head, 20_000);
+    expect(resumed.applied).toBe(6);
+    expect(await readCounts(second)).toEqual({ A: 400, B: 400 });
+  });
+
+  test('rebuilds into a new generation while readers keep being answered, switches, then drops the old one', async () => {
+    const start = await appendTypes(backend.store, cycleOfTypes(2_000));
+    const projections = engine([new CountingProjection({ beforeApply: () => delay(2) })], { retiredGraceMs: 300 });
+    await projections.start();
+    await projections.waitForPosition(start, 20_000);
+    const before = await readCounts(projections);
+
+    let reading = true;
+    const generations = new Set<number>();
+    const failures: unknown[] = [];
+    const reader = (async () => {
+      while (reading) {
+        try {
+          const { db, generation } = await projections.reader.reader<CountTables>('counter');
+          const rows = await db.selectFrom('event_counts').select(['type', 'count']).execute();
+          const counted = rows.reduce((sum, row) => sum + Number(row.count), 0);
+          if (counted < before.A + before.B) throw new Error(`generation ${generation} answered a partial count ${counted}`);
+          generations.add(generation);
+        } catch (error) {
+          failures.push(error);
+        }
+        await delay(2);
+      }
+    })();
+
+    const progress: RebuildProgress[] = [];
+    const rebuilding = projections.rebuild('counter', { onProgress: (p) => progress.push(p) });
+    await appendTypes(backend.store, cycleOfTypes(300));
+    const result = await rebuilding;
+    const head = await appendTypes(backend.store, cycleOfTypes(30));
+    await projections.waitForPosition(head, 20_000);
+    reading = false;
+    await reader;
+
+    expect(failures).toEqual([]);
+    expect([...generations]).toEqual([1, 2]);
+    expect(result).toMatchObject({ name: 'counter', generation: 2, outcome: 'switched', retired: 1 });
+    expect(await schemaExists(backend.db, generationSchema(backend.db.schema, 'counter', 1))).toBe(false);
+    expect(await readCounts(projections)).toEqual(countTypes(await readLog(backend.store)));
+    const last = progress[progress.length - 1];
+    expect(last).toMatchObject({ name: 'counter', generation: 2, done: last.total });
+    expect(last.done).toBeGreaterThanOrEqual(2_000);
+    expect(last.eventsPerSecond).toBeGreaterThan(0);
+    expect((await projections.status()).map((s) => [s.generation, s.status])).toEqual([[2, 'active']]);
+  });
+
+  test('a version bump builds a new generation while the old one serves, then switches to it', async () => {
+    const head = await appendTypes(backend.store, cycleOfTypes(1_500));
+    const v1 = engine([new CountingProjection({ version: 1 })]);
+    await v1.start();
+    await v1.waitForPosition(head, 20_000);
+    await v1.stop();
+
+    const v2 = engine([new CountingProjection({ version: 2, eventTypes: ['A', 'B', 'C'], beforeApply: () => delay(10) })]);
+    await v2.start();
+    await waitUntil(async () => (await v2.status()).some((s) => s.status === 'building'));
+    expect((await v2.status()).map((s) => [s.generation, s.generationVersion, s.status])).toEqual([[1, 1, 'active'], [2, 2, 'building']]);
+    expect(await readCounts(v2)).toEqual({ A: 500, B: 500 });
+
+    await waitUntil(async () => (await v2.status()).every((s) => s.generation === 2 && s.status === 'active'));
+    expect(await readCounts(v2)).toEqual({ A: 500, B: 500, C: 500 });
+    await waitUntil(async () => !(await schemaExists(backend.db, generationSchema(backend.db.schema, 'counter', 1))));
+
+    // An installation still on version 1 leaves the newer generation alone.
+    const logger = recordingLogger();
+    const outdated = engine([new CountingProjection({ version: 1 })], { logger });
+    await outdated.start();
+    await waitUntil(() => logger.lines.some((line) => line.includes('newer than this installation')));
+    expect(await readCounts(v2)).toEqual({ A: 500, B: 500, C: 500 });
+  });
+
+  test('a rule change rebuilds like a version bump; of two processes configured differently, the one started last wins', async () => {
+    const head = await appendTypes(backend.store, cycleOfTypes(300));
+    const earlierLog = recordingLogger();
+    const earlier = engine([new CountingProjection()], { context: { leaseMs: 900_000 }, logger: earlierLog });
+    await earlier.start();
+    await earlier.waitForPosition(head, 20_000);
+
+    const later = engine([new CountingProjection()], { context: { leaseMs: 60_000 } });
+    await later.start();
+    await waitUntil(async () => (await later.status()).every((s) => s.generation === 2 && s.status === 'active'));
+
+    const next = await appendTypes(backend.store, ['A']);
+    await later.waitForPosition(next, 20_000);
+    await waitUntil(() => earlierLog.lines.some((line) =>
+      line.includes('generation 2 was set up after this process started, under other rules ({"leaseMs":60000}; here {"leaseMs":900000})')));
+    expect((await later.status()).map((s) => [s.generation, s.status])).toEqual([[2, 'active']]);
+    expect(await readCounts(later)).toEqual({ A: 101, B: 100 });
+  });
+
+  test('waitForPosition resolves once every projection has folded up to the position, and says who is behind when it times out', async () => {
+    const projections = engine([new CountingProjection()]);
+    const head = await appendTypes(backend.store, ['A', 'C']);
+    await expect(projections.waitForPosition(null, 0)).resolves.toBeUndefined();
+    await expect(projections.waitForPosition(head, 100)).rejects.toThrow(
+      `projections did not reach position ${formatPosition(head)} within 100 ms: counter at the start`);
+
+    await projections.start();
+    await expect(projections.waitForPosition(head, 20_000)).resolves.toBeUndefined();
+    expect(await readCounts(projections)).toEqual({ A: 1 });
+  });
+
+  test('status shows how far behind the log each projection is, in events and in seconds', async () => {
+    const projections = engine([new CountingProjection()]);
+    await appendTypes(backend.store, cycleOfTypes(90));
+    expect(await projections.status()).toEqual([expect.objectContaining({ status: 'not-started', generation: null, lagEvents: 90 })]);
+
+    await projections.start();
+    await waitUntil(async () => (await projections.status())[0].lagEvents === 0);
+    await projections.stop();
+    await appendTypes(backend.store, cycleOfTypes(40));
+    await delay(1_100);
+    const [behind] = await projections.status();
+    expect(behind).toMatchObject({ status: 'active', lagEvents: 40, eventsFolded: 60 });
+    expect(behind.lagSeconds).toBeGreaterThanOrEqual(1);
+  });
+
+  test('names the projections when asked for an unknown one', async () => {
+    const projections = engine([new CountingProjection(), new CountingProjection({ name: 'other-counter' })]);
+    await expect(projections.rebuild('nope')).rejects.toThrow('unknown projection "nope"; the projections are: counter, other-counter');
+    await expect(projections.reader.reader('nope')).rejects.toThrow('unknown projection "nope"');
+    await expect(projections.reader.reader('counter')).rejects.toThrow('projection "counter" has no active generation yet');
+  });
+});

@@ -1,0 +1,54 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { StoredEvent } from '../../../libs/event-store/src/event-store.js';
+import type { Projection } from '../../../projections/projection.js';
+
+export interface CountTables {
+  event_counts: { type: string; count: string | number };
+}
+
+export interface CountingOptions {
+  readonly name?: string;
+  readonly version?: number;
+  readonly eventTypes?: readonly string[];
+  /** Every apply after this many succeeds in writing its counts, then throws (so the writes must roll back). */
+  readonly failAfterBatches?: number;
+  /** Called at the start of every apply, e.g. to slow a rebuild down. */
+  readonly beforeApply?: () => Promise<void>;
+}
+
+/** Test projection: counts events per type, one upsert per batch. */
+export class CountingProjection implements Projection<CountTables> {
+  readonly name: string;
+  readonly version: number;
+  readonly eventTypes: ReadonlySet<string>;
+  applied = 0;
+
+  constructor(private readonly options: CountingOptions = {}) {
+    this.name = options.name ?? 'counter';
+    this.version = options.version ?? 1;
+    this.eventTypes = new Set(options.eventTypes ?? ['A', 'B']);
+  }
+
+  async createTables(db: Kysely<CountTables>): Promise<void> {
+    await db.schema.createTable('event_counts')
+      .addColumn('type', 'text', (c) => c.primaryKey())
+      .addColumn('count', 'bigint', (c) => c.notNull())
+      .execute();
+  }
+
+  async apply(trx: Transaction<CountTables>, events: readonly StoredEvent[]): Promise<void> {
+    await this.options.beforeApply?.();
+    const counts = new Map<string, number>();
+    for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+    await trx.insertInto('event_counts')
+      .values([...counts].map(([type, count]) => ({ type, count })))
+      .onConflict((conflict) => conflict.column('type').doUpdateSet((eb) => ({
+        count: eb(eb.ref('event_counts.count'), '+', eb.ref('excluded.count')),
+      })))
+      .execute();
+    this.applied++;
+    if (this.options.failAfterBatches !== undefined && this.applied > this.options.failAfterBatches) {
+      throw new Error('the counting projection is broken on purpose');
+    }
+  }
+}
