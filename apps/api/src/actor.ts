@@ -1,12 +1,13 @@
 import type { CommandContext } from '../../../libs/ledger/src/command-gateway.js';
+import { authenticatedKeyOf } from './auth/authenticated-key.js';
 import type { ApiRequest } from './http-request.js';
 
 /**
- * Who sent the request. The one place authentication will plug in (SPEC §6, Security):
- * until API keys exist every request is anonymous.
+ * Who sent the request (SPEC §3 metadata `actor`): the id of the API key the ApiKeyGuard
+ * authenticated (SPEC §6, Security); `anonymous` only where no guard runs (interface tests of ApiModule alone).
  */
-export function actorOf(_request: ApiRequest): string {
-  return 'anonymous';
+export function actorOf(request: ApiRequest): string {
+  return authenticatedKeyOf(request)?.keyId ?? 'anonymous';
 }
 
 export function commandContextOf(request: ApiRequest): CommandContext {

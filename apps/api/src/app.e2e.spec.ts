@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApiKeyStore } from '../../../libs/auth/src/api-keys.js';
 import { loadConfig } from '../../../libs/ledger/src/config.js';
 import { createApp } from './create-app.js';
 
@@ -10,10 +11,12 @@ describe('HTTP API, end to end on the embedded store', () => {
   let dataDir: string;
   let app: NestExpressApplication;
   let url: string;
+  let authorization: string;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ledger-api-'));
     app = await createApp(loadConfig({ LEDGER_DATA_DIR: dataDir }), { logger: false });
+    authorization = `Bearer ${(await app.get(ApiKeyStore).create({ accountId: 'acme', role: 'account-admin' })).token}`;
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
@@ -27,7 +30,7 @@ describe('HTTP API, end to end on the embedded store', () => {
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const response = await fetch(`${url}/v1/accounts/acme${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: { authorization, ...(body === undefined ? headers : { 'content-type': 'application/json', ...headers }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -60,7 +63,7 @@ describe('HTTP API, end to end on the embedded store', () => {
       { type: 'RegisterUser', accountId: 'acme', userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'qa' },
       { type: 'AssignSeat', accountId: 'acme', product: 'KSE', userId: 'u2' },
     ].map((line) => JSON.stringify(line)).join('\n');
-    const response = await fetch(`${url}/v1/import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines });
+    const response = await fetch(`${url}/v1/import`, { method: 'POST', headers: { authorization, 'content-type': 'application/x-ndjson' }, body: lines });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       accepted: 1, rejected: 1,

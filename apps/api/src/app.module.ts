@@ -1,11 +1,25 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
 import { LedgerModule } from '../../../libs/ledger/src/ledger.module.js';
+import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
+import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { ApiModule } from './api.module.js';
+import { ApiAuthModule } from './auth/api-auth.module.js';
+import { ProjectionsController } from './projections.controller.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: LedgerConfig): DynamicModule {
-    return { module: AppModule, imports: [LedgerModule.forRoot(config), ApiModule] };
+  /** `runProjections`: fold the log in this process too (default), or leave it to `ledger projections run`. */
+  static forRoot(config: LedgerConfig, options: { runProjections?: boolean } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LedgerModule.forRoot(config),
+        ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: options.runProjections ?? true }),
+        ApiModule,
+        ApiAuthModule.forRoot(),
+      ],
+      controllers: [ProjectionsController],
+    };
   }
 }

@@ -1,3 +1,4 @@
+import { parseToken } from '../../../libs/auth/src/api-key-token.js';
 import { DomainError } from '../../../libs/domain/src/errors.js';
 import { RecordingGateway } from '../../../test/support/recording-gateway.js';
 import { startTestApi, type TestApi } from '../../../test/support/test-api.js';
@@ -51,7 +52,7 @@ describe('command routes', () => {
   });
 
   function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    return fetch(`${api.url}${path}`, {
+    return api.fetch(path, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -70,9 +71,9 @@ describe('command routes', () => {
     expect(await response.json()).toMatchObject({ type: command.type, accountId: 'acme', duplicate: false });
   });
 
-  it('passes the actor of the request in the command context', async () => {
+  it('passes the actor of the request (the API key id) in the command context', async () => {
     await send('POST', `${A}/sessions/s1/end`);
-    expect(gateway.contexts).toEqual([{ actor: 'anonymous' }]);
+    expect(gateway.contexts).toEqual([{ actor: parseToken(api.token)!.keyId }]);
   });
 
   it('takes commandId from the Idempotency-Key header', async () => {
@@ -114,7 +115,7 @@ describe('command routes', () => {
     const rejecting = new RecordingGateway(() => new DomainError('OFFLINE_LICENSE_IRREVOCABLE', 'an offline license can never be revoked'));
     const other = await startTestApi(rejecting);
     try {
-      const response = await fetch(`${other.url}${A}/offline-licenses/KSE/m1`, { method: 'DELETE' });
+      const response = await other.fetch(`${A}/offline-licenses/KSE/m1`, { method: 'DELETE' });
       expect(response.status).toBe(409);
       expect(await response.json()).toMatchObject({ code: 'OFFLINE_LICENSE_IRREVOCABLE', detail: 'an offline license can never be revoked' });
     } finally {

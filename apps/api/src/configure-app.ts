@@ -13,6 +13,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     .setTitle('License Ledger')
     .setDescription('An event-sourced ledger of software licenses. Errors are application/problem+json.')
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key, llk_<keyId>_<secret> (ledger keys create)' }, 'api-key')
+    .addSecurityRequirements('api-key')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document));
   return app;

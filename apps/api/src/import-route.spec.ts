@@ -18,7 +18,7 @@ describe('POST /v1/import', () => {
   beforeEach(() => { gateway.executed.length = 0; });
 
   function importBody(body: string, contentType = 'application/x-ndjson'): Promise<Response> {
-    return fetch(`${api.url}/v1/import`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    return api.fetch('/v1/import', { method: 'POST', headers: { 'content-type': contentType }, body });
   }
 
   it('applies the lines in order and answers the same summary as the CLI', async () => {

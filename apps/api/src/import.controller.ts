@@ -3,9 +3,11 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import { DomainError } from '../../../libs/domain/src/errors.js';
 import { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
 import {
-  importNdjson, malformedLineErrors, type ImportSummary,
+  applyInChunks, malformedLineErrors, parseNdjson, splitLines, type ImportSummary,
 } from '../../../libs/ledger/src/import/ndjson-import.js';
 import { commandContextOf } from './actor.js';
+import { authenticatedKeyOf } from './auth/authenticated-key.js';
+import { authorizeImportLines } from './auth/import-authorization.js';
 import { limitBytes, NDJSON_BODY_LIMIT_BYTES, tooLarge } from './body-limits.js';
 import type { ApiRequest } from './http-request.js';
 
@@ -34,11 +36,13 @@ export class ImportController {
     }
     if (Number(request.headers['content-length'] ?? 0) > NDJSON_BODY_LIMIT_BYTES) throw tooLarge(NDJSON_BODY_LIMIT_BYTES);
 
-    const result = await importNdjson(this.gateway, limitBytes(request, NDJSON_BODY_LIMIT_BYTES), commandContextOf(request));
-    if (result.status === 'malformed') {
+    const { commands, malformed } = await parseNdjson(splitLines(limitBytes(request, NDJSON_BODY_LIMIT_BYTES)));
+    // Every line is authorized before anything is applied (SPEC §6): one the key may not send → 403, nothing applied.
+    authorizeImportLines(authenticatedKeyOf(request), commands);
+    if (malformed.length > 0) {
       throw new DomainError('VALIDATION_FAILED',
-        `${result.malformed.length} malformed line(s); nothing was imported`, malformedLineErrors(result.malformed));
+        `${malformed.length} malformed line(s); nothing was imported`, malformedLineErrors(malformed));
     }
-    return result.summary;
+    return applyInChunks(this.gateway, commands, commandContextOf(request));
   }
 }

@@ -16,7 +16,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /** Codes for failures the HTTP layer detects itself, before a command reaches the ledger. */
 const HTTP_CODES: Readonly<Record<number, string>> = {
   400: 'VALIDATION_FAILED',
-  401: 'UNAUTHORIZED',
+  401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
@@ -48,7 +48,8 @@ function httpProblem(exception: HttpException): ProblemDetails {
   if (cause?.type === 'entity.too.large' && cause.limit !== undefined) {
     return problem(status, code, `The request body is larger than the limit of ${cause.limit} bytes`);
   }
-  return problem(status, code, exception.message);
+  const { errors } = exception.getResponse() as { errors?: unknown };
+  return problem(status, code, exception.message, Array.isArray(errors) ? errors as FieldError[] : []);
 }
 
 function problem(status: number, code: string, detail: string, errors: readonly FieldError[] = []): ProblemDetails {

@@ -24,7 +24,7 @@ describe('error responses (application/problem+json)', () => {
   }
 
   function postJson(path: string, body: string, contentType = 'application/json'): Promise<Response> {
-    return fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    return api.fetch(path, { method: 'POST', headers: { 'content-type': contentType }, body });
   }
 
   it('malformed JSON → 400 VALIDATION_FAILED', async () => {
@@ -56,7 +56,7 @@ describe('error responses (application/problem+json)', () => {
   });
 
   it('bad timezone → 400 naming the zone', async () => {
-    const response = await fetch(`${api.url}/v1/accounts/acme`, {
+    const response = await api.fetch('/v1/accounts/acme', {
       method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Acme', timezone: 'Moon/Base' }),
     });
     expect(response.status).toBe(400);
@@ -66,7 +66,7 @@ describe('error responses (application/problem+json)', () => {
   });
 
   it('empty body → 400 listing the required fields', async () => {
-    const response = await fetch(`${api.url}/v1/accounts/acme/organizations`, { method: 'POST' });
+    const response = await api.fetch('/v1/accounts/acme/organizations', { method: 'POST' });
     expect(response.status).toBe(400);
     expect((await problemOf(response)).errors).toEqual([
       { path: 'orgId', message: 'is required' },
@@ -88,13 +88,13 @@ describe('error responses (application/problem+json)', () => {
   });
 
   it('unknown route → 404 NOT_FOUND', async () => {
-    const response = await fetch(`${api.url}/v1/accounts/acme/nothing-here`);
+    const response = await api.fetch('/v1/accounts/acme/nothing-here');
     expect(response.status).toBe(404);
     expect(await problemOf(response)).toMatchObject({ code: 'NOT_FOUND', detail: 'Cannot GET /v1/accounts/acme/nothing-here' });
   });
 
   it('unexpected failure → 500 with a generic detail, no stack and no SQL', async () => {
-    const response = await fetch(`${api.url}/v1/accounts/acme/sessions/s1/end`, { method: 'POST' });
+    const response = await api.fetch('/v1/accounts/acme/sessions/s1/end', { method: 'POST' });
     expect(response.status).toBe(500);
     const problem = await problemOf(response);
     expect(problem).toEqual({
