@@ -24,7 +24,10 @@ export const DIRECTORY_EVENT_TYPES = [
 ] as const;
 
 export async function createDirectoryTables(db: Kysely<any>): Promise<void> {
-  await sql`
+  // One statement per query (PGlite's extended protocol takes one), each qualified with the schema
+  // `db` is scoped to: `withSchema` does not reach raw SQL.
+  const probe = /from "([^"]+)"\."__schema_probe__"/.exec(db.selectFrom('__schema_probe__').selectAll().compile().sql);
+  const ddl = `
     CREATE TABLE IF NOT EXISTS accounts (account_id text PRIMARY KEY, name text NOT NULL, timezone text NOT NULL);
     CREATE TABLE IF NOT EXISTS orgs (
       account_id text NOT NULL, org_id text NOT NULL, name text NOT NULL, parent_org_id text,
@@ -42,7 +45,10 @@ export async function createDirectoryTables(db: Kysely<any>): Promise<void> {
     CREATE TABLE IF NOT EXISTS project_members (
       account_id text NOT NULL, project_id text NOT NULL, user_id text NOT NULL,
       PRIMARY KEY (account_id, project_id, user_id));
-  `.execute(db);
+  `;
+  for (const statement of ddl.split(';').map((s) => s.trim()).filter(Boolean)) {
+    await sql.raw(probe ? statement.replace('IF NOT EXISTS ', `IF NOT EXISTS "${probe[1]}".`) : statement).execute(db);
+  }
 }
 
 type Data<K extends keyof EventMap> = EventMap[K];
@@ -124,7 +130,8 @@ async function recordMembership(
 ): Promise<void> {
   await db.updateTable('user_orgs').set({ valid_to: move.at })
     .where('account_id', '=', move.account_id).where('user_id', '=', move.user_id).where('valid_to', 'is', null).execute();
-  await db.insertInto('user_orgs').values({ ...move, valid_from: move.at, valid_to: null }).execute();
+  const { at, ...membership } = move;
+  await db.insertInto('user_orgs').values({ ...membership, valid_from: at, valid_to: null }).execute();
   await db.updateTable('users').set({ org_id: move.org_id })
     .where('account_id', '=', move.account_id).where('user_id', '=', move.user_id).execute();
 }

@@ -80,6 +80,51 @@ describe('SPEC §7 worked example through ledger import', () => {
     }
   });
 
+  async function cli(...argv: string[]): Promise<any> {
+    const output = captureOutput();
+    const code = await runCli(argv, output, { LEDGER_DATA_DIR: dataDir });
+    if (code !== 0) throw new Error(`ledger ${argv.join(' ')} exited ${code}: ${output.err()}`);
+    return JSON.parse(output.out());
+  }
+  const metrics = (body: { buckets: Record<string, unknown>[] }, ...names: string[]) =>
+    body.buckets.map((b) => Object.fromEntries(names.map((n) => [n, b[n]])));
+
+  test('seat-history by month: account, qa and mobile as SPEC §7 states', async () => {
+    const range = ['--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--interval', 'month'];
+    const account = await cli('report', 'seat-history', '--account', 'acme', ...range);
+    expect(account.timezone).toBe('America/New_York');
+    expect(account.asOfPosition).toEqual(expect.any(String));
+    expect(metrics(account, 'purchased', 'assigned', 'activated')).toEqual([
+      { purchased: 5, assigned: 2, activated: 2 }, { purchased: 5, assigned: 2, activated: 1 },
+    ]);
+    const qa = await cli('report', 'seat-history', '--account', 'acme', '--org', 'qa', ...range);
+    expect(metrics(qa, 'purchased', 'assigned', 'activated')).toEqual([
+      { purchased: 3, assigned: 2, activated: 2 }, { purchased: 3, assigned: 2, activated: 1 },
+    ]);
+    const mobile = await cli('report', 'seat-history', '--account', 'acme', '--org', 'mobile', ...range);
+    expect(metrics(mobile, 'purchased', 'assigned', 'activated')).toEqual([
+      { purchased: 1, assigned: 1, activated: 1 }, { purchased: 1, assigned: 1, activated: 1 },
+    ]);
+  });
+
+  test('seat-usage by day: one active user on 2026-01-06 and one on 2026-01-07', async () => {
+    const body = await cli('report', 'seat-usage', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-06', '--to', '2026-01-07', '--interval', 'day');
+    expect(metrics(body, 'activeUsers')).toEqual([{ activeUsers: 1 }, { activeUsers: 1 }]);
+  });
+
+  test('session-usage on 2026-03-02: 2 available, peak 2, 1 denied, average peak 0.17', async () => {
+    const body = await cli('report', 'session-usage', '--account', 'acme', '--product', 'KRE', '--from', '2026-03-02', '--to', '2026-03-02', '--interval', 'day');
+    expect(metrics(body, 'availableSessions', 'peakUsage', 'averagePeak', 'denied')).toEqual([
+      { availableSessions: 2, peakUsage: 2, averagePeak: 0.17, denied: 1 },
+    ]);
+  });
+
+  test('the license overview shows the pools of the worked example', async () => {
+    const body = await cli('licenses', '--account', 'acme', '--product', 'KSE');
+    const scopes = Object.fromEntries(body.products[0].scopes.map((s: any) => [s.scope, [s.dedicated, s.pool, s.used, s.available]]));
+    expect(scopes).toEqual({ account: [5, 2, 0, 2], qa: [3, 2, 1, 1], mobile: [1, 1, 1, 0] });
+  });
+
   test('importing the same file again appends nothing and answers the first outcomes', async () => {
     const output = captureOutput();
     expect(await runCli(['import', EXAMPLE], output, { LEDGER_DATA_DIR: dataDir })).toBe(3);

@@ -4,11 +4,15 @@ import { CommandSender } from './command-sender.js';
 import { HealthController } from './health.controller.js';
 import { ImportController } from './import.controller.js';
 import { LicensesController } from './licenses.controller.js';
+import { LicensesOverviewController } from './licenses-overview.controller.js';
+import { ReportsController } from './reports.controller.js';
+import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
 import { TelemetryController } from './telemetry.controller.js';
 
 /** The HTTP routes. Needs a global CommandGateway (LedgerModule, or a double in tests). */
 @Module({
-  controllers: [AccountsController, LicensesController, TelemetryController, ImportController, HealthController],
+  imports: [ReportsModule],
+  controllers: [AccountsController, LicensesController, TelemetryController, ImportController, HealthController, ReportsController, LicensesOverviewController],
   providers: [CommandSender],
 })
 export class ApiModule {}

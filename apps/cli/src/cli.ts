@@ -1,9 +1,16 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../../libs/ledger/src/config.js';
+import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
+import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { EXIT } from './exit-codes.js';
 import { importFile } from './import-command.js';
+import { KEYS_USAGE, keysCommand, keyStoreOf } from './keys-command.js';
 import { withLedger } from './ledger-context.js';
 import { processOutput, type Output } from './output.js';
+import { PROJECTIONS_USAGE, projectionsCommand, waitForProjections } from './projections-command.js';
+import { LICENSES_USAGE, licensesCommand } from './licenses-command.js';
+import { REPORT_USAGE, reportCommand, withQueryBus, withReports } from './report-command.js';
+import { LicensesOverviewQuery } from '../../../libs/reports/src/reports.service.js';
 import { serve } from './serve-command.js';
 
 interface Subcommand {
@@ -15,18 +22,46 @@ class UsageError extends Error {}
 
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   serve: {
-    usage: 'serve                Start the HTTP API on PORT (default 3000)',
+    usage: 'serve [--no-projections]\n'
+      + '                       Start the HTTP API on PORT (default 3000) and run the projections\n'
+      + '                       (--no-projections: another process runs them, `ledger projections run`)',
     run: async (args, _out, env) => {
-      positionals(args, []);
-      return serve(loadConfig(env));
+      const { flags } = parseArguments(args, [], ['no-projections']);
+      return serve(loadConfig(env), { runProjections: !flags.has('no-projections') });
     },
   },
   import: {
-    usage: 'import FILE.ndjson   Validate every line, then apply them in order; print a JSON summary',
+    usage: 'import FILE.ndjson [--no-wait]\n'
+      + '                       Validate every line, then apply them in order; print a JSON summary\n'
+      + '                       once the projections have caught up (--no-wait: at once)',
     run: async (args, out, env) => {
-      const [file] = positionals(args, ['FILE.ndjson']);
-      return withLedger(loadConfig(env), (gateway) => importFile(file, gateway, out));
+      const { values: [file], flags } = parseArguments(args, ['FILE.ndjson'], ['no-wait']);
+      const wait = !flags.has('no-wait');
+      return withLedger(loadConfig(env), (gateway, context) => importFile(file, gateway, out, {
+        waitForProjections: wait ? (appended) => waitForProjections(context, appended, out) : undefined,
+      }), { runProjections: wait });
     },
+  },
+  report: {
+    usage: REPORT_USAGE,
+    // Flags are checked before the ledger is opened.
+    run: (args, out, env) => reportCommand(args, out, (name, parameters, options) =>
+      withReports(loadConfig(env), (run) => run(name, parameters, options), [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })])),
+  },
+  licenses: {
+    usage: LICENSES_USAGE,
+    run: (args, out, env) => licensesCommand(args, out, (parameters) =>
+      withQueryBus(loadConfig(env), (queries) => queries.execute(new LicensesOverviewQuery(parameters)),
+        [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })])),
+  },
+  projections: {
+    usage: PROJECTIONS_USAGE,
+    run: (args, out, env) => projectionsCommand(args, out, () => loadConfig(env)),
+  },
+  keys: {
+    usage: KEYS_USAGE,
+    // Arguments are checked before the database is opened.
+    run: (args, out, env) => keysCommand(args, out, (work) => keyStoreOf(loadConfig(env))(work)),
   },
   help: {
     usage: 'help                 Show this help',
@@ -50,13 +85,14 @@ function usage(): string {
   ].join('\n');
 }
 
-/** Exactly the named positional arguments, no options. */
-function positionals(args: string[], names: string[]): string[] {
-  const { positionals: values } = parseArgs({ args, allowPositionals: true, options: {} });
+/** Exactly the named positional arguments, and only the given boolean flags (e.g. `no-wait` for `--no-wait`). */
+function parseArguments(args: string[], names: string[], flags: readonly string[] = []): { values: string[]; flags: Set<string> } {
+  const options = Object.fromEntries(flags.map((flag) => [flag, { type: 'boolean' as const }]));
+  const { positionals: values, values: given } = parseArgs({ args, allowPositionals: true, options });
   if (values.length !== names.length) {
     throw new UsageError(names.length === 0 ? `unexpected argument '${values[0]}'` : `expected ${names.join(' ')}`);
   }
-  return values;
+  return { values, flags: new Set(Object.keys(given).filter((flag) => given[flag] === true)) };
 }
 
 /** Runs `ledger <command> …` and answers its exit code. */

@@ -67,7 +67,12 @@ export interface ReportDefinition {
   readonly shape: 'series' | 'table';
   /** Products the report applies to (VALIDATION_FAILED for others). */
   readonly products: readonly Product[];
-  /** CSV columns for table reports, in order. */
+  /** CSV columns for table reports, in order; for series, the metric names of a bucket, in order. */
   readonly columns?: readonly string[];
+  /**
+   * Parameters the report takes besides accountId and product (see parseReportRequest); default by
+   * shape. Others are refused as VALIDATION_FAILED.
+   */
+  readonly parameters?: readonly string[];
   run(request: ReportRequest, context: ReportContext): Promise<SeriesBody | TableBody>;
 }

@@ -1,0 +1,21 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { LicensesOverview } from '../../../libs/reports/src/licenses/licenses-overview.js';
+import { LicensesOverviewQuery } from '../../../libs/reports/src/reports.service.js';
+
+/** The license overview of SPEC §4.7: Dedicated / Pool / Available per scope, per product. */
+@ApiTags('reports')
+@Controller('v1/accounts/:accountId/licenses')
+export class LicensesOverviewController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'License overview: purchased, dedicated, pool, used, available, offline per scope; machines; licensed users' })
+  @ApiQuery({ name: 'product', required: false })
+  @ApiQuery({ name: 'orgId', required: false })
+  @ApiOkResponse({ description: 'The licenses body of SPEC §6' })
+  overview(@Param('accountId') accountId: string, @Query() query: Record<string, unknown>): Promise<LicensesOverview> {
+    return this.queries.execute(new LicensesOverviewQuery({ ...query, accountId }));
+  }
+}

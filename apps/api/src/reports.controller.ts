@@ -1,0 +1,54 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
+import type { ServerResponse } from 'node:http';
+import { DomainError } from '../../../libs/domain/src/errors.js';
+import { CSV_CONTENT_TYPE, toCsv } from '../../../libs/reports/src/csv.js';
+import type { SeriesBody, TableBody } from '../../../libs/reports/src/report-definition.js';
+import { RunReportQuery } from '../../../libs/reports/src/reports.service.js';
+
+export type ReportFormat = 'json' | 'csv';
+
+/** `format` is the transport's: json (default) or csv; the rest are the report's parameters. */
+export function reportFormat(value: unknown): ReportFormat {
+  if (value === undefined || value === 'json') return 'json';
+  if (value === 'csv') return 'csv';
+  throw new DomainError('VALIDATION_FAILED', `format: must be json or csv`, [{ path: 'format', message: 'must be json or csv' }]);
+}
+
+/** Reports of SPEC §4: JSON bodies of SPEC §6, or CSV (every page) with `format=csv`. */
+@ApiTags('reports')
+@Controller('v1/accounts/:accountId/reports')
+export class ReportsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':name')
+  @ApiOperation({
+    summary: 'A report (seat-history, assignments, seat-usage, sessions, session-usage, aut-usage)',
+    description: 'Bucket series: from, to (local dates, to inclusive), interval hour|day|week|month, groupBy=org. '
+      + 'Tables: q, licenseSource, status, sort (-column for descending), page, pageSize (≤ 1000). '
+      + 'format=csv answers text/csv with every page. Unknown parameters are refused (400).',
+  })
+  @ApiParam({ name: 'name', description: 'The report' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiOkResponse({ description: 'The report body (SPEC §6), or CSV' })
+  async report(
+    @Param('accountId') accountId: string,
+    @Param('name') name: string,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) response: ServerResponse,
+  ): Promise<SeriesBody | TableBody | string> {
+    const { format, accountId: queryAccountId, ...parameters } = query;
+    const wanted = reportFormat(format);
+    if (queryAccountId !== undefined) {
+      throw new DomainError('VALIDATION_FAILED', 'accountId: is taken from the path', [{ path: 'accountId', message: 'is taken from the path, not the query' }]);
+    }
+    const { definition, body } = await this.queries.execute(
+      new RunReportQuery(name, { ...parameters, accountId }, { allRows: wanted === 'csv' }),
+    );
+    if (wanted === 'json') return body;
+    response.setHeader('Content-Type', CSV_CONTENT_TYPE);
+    response.setHeader('Content-Disposition', `attachment; filename="${definition.name}.csv"`);
+    return toCsv(body, definition);
+  }
+}

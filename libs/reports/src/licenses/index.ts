@@ -1,0 +1,3 @@
+export {
+  buildLicensesOverview, type LicensesOverview, type LicensesRequest, type ProductOverview, type ScopeLine,
+} from './licenses-overview.js';

@@ -1,0 +1,225 @@
+import type { Kysely } from 'kysely';
+import { validationError } from '../../../domain/src/errors.js';
+import { ACCOUNT_SCOPE, type Scope } from '../../../domain/src/events.js';
+import { isProduct, modelOf, PRODUCT_CODES, type LicenseModel, type Product } from '../../../domain/src/products.js';
+import { formatPosition } from '../../../event-store/src/event-store.js';
+import type { LicensesTables } from '../../../../projections/licenses.projection.js';
+import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
+import { isActive, ms } from '../../../../projections/shared/usage-history.js';
+import type { ReportContext } from '../report-definition.js';
+
+/**
+ * The license overview (SPEC §4.7, body §6), at now. Per product (every product the account ever
+ * purchased, or the one asked for): the pool figures of the account and of every org with a
+ * dedication, and the lists behind them. The figures follow libs/domain/src/pools.ts exactly:
+ *
+ * - `dedicated`: purchased quantity (active purchases, as amended) for the account; the dedication for an org.
+ * - `pool`: dedicated − the dedications whose parent scope (nearest dedicated proper ancestor, else the account) it is.
+ * - `used`: units drawn from the scope — seats, open online sessions of session products (a lapsed
+ *   lease holds nothing), unexpired offline licenses, active applications (TrueTest, the account) —
+ *   each from its holder's license source as the tree stands now; `offline`: the offline licenses among them.
+ * - `available` = pool − used (negative when an expired purchase leaves a scope over-allocated).
+ *
+ * With `orgId`, scopes are the dedicated orgs of its subtree plus the scope its own users draw from,
+ * and the lists hold the users of its subtree only.
+ */
+export interface LicensesRequest {
+  readonly accountId: string;
+  readonly product?: Product;
+  readonly orgId?: string;
+  readonly asOf?: string;
+}
+
+export interface ScopeLine {
+  readonly scope: Scope;
+  readonly name: string;
+  readonly dedicated: number;
+  readonly pool: number;
+  readonly used: number;
+  readonly available: number;
+  readonly offline: number;
+}
+
+export interface ProductOverview {
+  readonly product: Product;
+  readonly model: LicenseModel;
+  readonly purchased: number;
+  /** Σ machineQuota of the active purchases; null when one of them has none (unlimited). */
+  readonly machineQuota: number | null;
+  readonly registeredMachines: number;
+  /** The latest end among the active purchases; null when none is active. */
+  readonly expiresAt: string | null;
+  readonly scopes: readonly ScopeLine[];
+  readonly licensedUsers: readonly { userId: string; name: string; email: string; licenseSource: Scope; licenseSourceName: string }[];
+  readonly onlineLicenses: readonly { machineId: string; userId: string; sessionId: string; startedAt: string; lastSeenAt: string }[];
+  readonly offlineLicenses: readonly { userId: string; machineId: string; expiresAt: string; unexpired: boolean; licenseSource: Scope }[];
+  readonly machines: readonly { machineId: string; userId: string; registeredAt: string }[];
+}
+
+export interface LicensesOverview {
+  readonly accountId: string;
+  /** The instant the overview is computed at (now), ISO UTC. */
+  readonly asOf: string;
+  readonly asOfPosition: string | null;
+  readonly timezone: string;
+  readonly orgId: string | null;
+  readonly products: readonly ProductOverview[];
+}
+
+export async function buildLicensesOverview(request: LicensesRequest, context: ReportContext): Promise<LicensesOverview> {
+  if (request.asOf !== undefined) throw validationError('asOf', 'asOf is not supported yet');
+  if (request.product !== undefined && !isProduct(request.product)) {
+    throw validationError('product', `must be one of ${PRODUCT_CODES.join(', ')}, got '${String(request.product)}'`);
+  }
+  const { db, position } = await context.projections.reader<LicensesTables>('licenses');
+  const accountId = request.accountId;
+  const timezone = await accountTimezone(db, accountId);
+  const tree = await loadOrgTree(db, accountId);
+  const subtree = request.orgId !== undefined ? tree.subtree(request.orgId) : null;
+  const data = await loadHoldings(db, accountId, request.product);
+  const now = context.now;
+
+  const purchasedProducts = new Set(data.purchases.map((p) => p.product));
+  const products = request.product !== undefined ? [request.product] : PRODUCT_CODES.filter((p) => purchasedProducts.has(p));
+  return {
+    accountId, asOf: new Date(now).toISOString(), asOfPosition: formatPosition(position), timezone, orgId: request.orgId ?? null,
+    products: products.map((product) => productOverview(product, data, tree, subtree, request.orgId ?? null, now, context.leaseMs)),
+  };
+}
+
+interface Holdings {
+  readonly parents: ReadonlyMap<string, string | null>;
+  readonly users: ReadonlyMap<string, { name: string; email: string; orgId: string }>;
+  readonly purchases: readonly { product: string; quantity: number; startsAt: number; expiresAt: number; recordedAt: number; machineQuota: number | null }[];
+  readonly dedications: readonly { product: string; orgId: string; quantity: number }[];
+  readonly seats: readonly { product: string; userId: string }[];
+  readonly sessions: readonly { product: string; sessionId: string; userId: string; machineId: string; licenseType: string; drawsUnit: boolean; startedAt: number; lastSeen: number }[];
+  readonly offline: readonly { product: string; userId: string; machineId: string; expiresAt: number }[];
+  readonly machines: readonly { product: string; machineId: string; userId: string; registeredAt: number }[];
+  readonly applications: number;
+}
+
+async function loadHoldings(db: Kysely<LicensesTables>, accountId: string, product: Product | undefined): Promise<Holdings> {
+  const [orgs, users, purchases, dedications, seats, sessions, offline, machines, applications] = await Promise.all([
+    db.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute(),
+    db.selectFrom('users').select(['user_id', 'full_name', 'email', 'org_id']).where('account_id', '=', accountId).execute(),
+    db.selectFrom('purchases').selectAll().where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).execute(),
+    db.selectFrom('dedications').selectAll().where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).execute(),
+    db.selectFrom('seats').selectAll().where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).orderBy('user_id').execute(),
+    db.selectFrom('open_sessions').selectAll().where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).orderBy('machine_id').orderBy('session_id').execute(),
+    db.selectFrom('offline_licenses').selectAll().where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).orderBy('machine_id').orderBy('generated_at').execute(),
+    db.selectFrom('machines').selectAll().where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).orderBy('machine_id').execute(),
+    db.selectFrom('active_applications').select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', accountId).executeTakeFirst(),
+  ]);
+  return {
+    parents: new Map(orgs.map((o) => [o.org_id, o.parent_org_id])),
+    users: new Map(users.map((u) => [u.user_id, { name: u.full_name, email: u.email, orgId: u.org_id }])),
+    purchases: purchases.map((p) => ({
+      product: p.product, quantity: p.quantity, startsAt: ms(p.starts_at), expiresAt: ms(p.expires_at), recordedAt: ms(p.recorded_at),
+      machineQuota: p.machine_quota,
+    })),
+    dedications: dedications.map((d) => ({ product: d.product, orgId: d.org_id, quantity: d.quantity })),
+    seats: seats.map((s) => ({ product: s.product, userId: s.user_id })),
+    sessions: sessions.map((s) => ({
+      product: s.product, sessionId: s.session_id, userId: s.user_id, machineId: s.machine_id, licenseType: s.license_type,
+      drawsUnit: s.draws_unit, startedAt: ms(s.started_at), lastSeen: ms(s.last_seen),
+    })),
+    offline: offline.map((o) => ({ product: o.product, userId: o.user_id, machineId: o.machine_id, expiresAt: ms(o.expires_at) })),
+    machines: machines.map((m) => ({ product: m.product, machineId: m.machine_id, userId: m.user_id, registeredAt: ms(m.registered_at) })),
+    applications: Number(applications?.n ?? 0),
+  };
+}
+
+function productOverview(
+  product: Product, data: Holdings, tree: OrgTree, subtree: ReadonlySet<string> | null, orgId: string | null, now: number, leaseMs: number,
+): ProductOverview {
+  const active = data.purchases.filter((p) => p.product === product && isActive(p, now));
+  const purchased = active.reduce((sum, p) => sum + p.quantity, 0);
+  const machineQuota = active.some((p) => p.machineQuota === null) ? null : active.reduce((sum, p) => sum + (p.machineQuota ?? 0), 0);
+  const expiresAt = active.length > 0 ? new Date(Math.max(...active.map((p) => p.expiresAt))).toISOString() : null;
+
+  const dedications = new Map<string, number>();
+  for (const d of data.dedications) if (d.product === product && d.quantity > 0) dedications.set(d.orgId, d.quantity);
+  const sourceCache = new Map<string, Scope>();
+  const sourceOfOrg = (start: string | null): Scope => {
+    if (start === null) return ACCOUNT_SCOPE;
+    let source = sourceCache.get(start);
+    if (source === undefined) {
+      source = ACCOUNT_SCOPE;
+      for (let id: string | null = start; id !== null; id = data.parents.get(id) ?? null) {
+        if ((dedications.get(id) ?? 0) > 0) {
+          source = id;
+          break;
+        }
+      }
+      sourceCache.set(start, source);
+    }
+    return source;
+  };
+  const userOf = (userId: string) => data.users.get(userId) ?? { name: '', email: '', orgId: '' };
+  const sourceOfUser = (userId: string): Scope => sourceOfOrg(userOf(userId).orgId || null);
+  const inSubtree = (userId: string) => subtree === null || subtree.has(userOf(userId).orgId);
+  const scopeName = (scope: Scope) => (scope === ACCOUNT_SCOPE ? 'Account' : tree.name(scope));
+
+  const dedicated = new Map<Scope, number>([[ACCOUNT_SCOPE, purchased], ...dedications]);
+  const pool = new Map(dedicated);
+  for (const [org, quantity] of dedications) {
+    const parent = sourceOfOrg(data.parents.get(org) ?? null);
+    pool.set(parent, (pool.get(parent) ?? 0) - quantity);
+  }
+  const used = new Map<Scope, number>();
+  const offlineUsed = new Map<Scope, number>();
+  const add = (counts: Map<Scope, number>, scope: Scope) => counts.set(scope, (counts.get(scope) ?? 0) + 1);
+
+  const seats = data.seats.filter((s) => s.product === product);
+  for (const seat of seats) add(used, sourceOfUser(seat.userId));
+  const openSessions = data.sessions.filter((s) => s.product === product && s.lastSeen + leaseMs > now);
+  for (const session of openSessions) if (session.drawsUnit) add(used, sourceOfUser(session.userId));
+  const offline = data.offline.filter((o) => o.product === product);
+  for (const license of offline) {
+    if (license.expiresAt <= now) continue;
+    add(used, sourceOfUser(license.userId));
+    add(offlineUsed, sourceOfUser(license.userId));
+  }
+  if (product === 'TRUETEST' && data.applications > 0) used.set(ACCOUNT_SCOPE, (used.get(ACCOUNT_SCOPE) ?? 0) + data.applications);
+
+  let scopeIds = [...dedicated.keys()];
+  if (subtree !== null && orgId !== null) {
+    const own = sourceOfOrg(orgId);
+    scopeIds = scopeIds.filter((scope) => scope === own || (scope !== ACCOUNT_SCOPE && subtree.has(scope)));
+  }
+  const orgOrder = (scope: Scope) => (scope === ACCOUNT_SCOPE ? '' : tree.path(scope));
+  scopeIds.sort((a, b) => (a === ACCOUNT_SCOPE ? -1 : b === ACCOUNT_SCOPE ? 1 : orgOrder(a).localeCompare(orgOrder(b))));
+  const scopes = scopeIds.map((scope) => {
+    const p = pool.get(scope) ?? 0;
+    const u = used.get(scope) ?? 0;
+    return { scope, name: scopeName(scope), dedicated: dedicated.get(scope) ?? 0, pool: p, used: u, available: p - u, offline: offlineUsed.get(scope) ?? 0 };
+  });
+
+  const machines = data.machines.filter((m) => m.product === product && (subtree === null || inSubtree(m.userId)));
+  return {
+    product, model: modelOf(product), purchased, machineQuota,
+    registeredMachines: data.machines.filter((m) => m.product === product).length,
+    expiresAt, scopes,
+    licensedUsers: seats.filter((s) => inSubtree(s.userId)).map((s) => {
+      const user = userOf(s.userId);
+      const source = sourceOfUser(s.userId);
+      return { userId: s.userId, name: user.name, email: user.email, licenseSource: source, licenseSourceName: scopeName(source) };
+    }),
+    onlineLicenses: openSessions.filter((s) => s.licenseType === 'online' && inSubtree(s.userId)).map((s) => ({
+      machineId: s.machineId, userId: s.userId, sessionId: s.sessionId, startedAt: iso(s.startedAt), lastSeenAt: iso(s.lastSeen),
+    })),
+    offlineLicenses: offline.filter((o) => inSubtree(o.userId)).map((o) => ({
+      userId: o.userId, machineId: o.machineId, expiresAt: iso(o.expiresAt), unexpired: o.expiresAt > now, licenseSource: sourceOfUser(o.userId),
+    })),
+    machines: machines.map((m) => ({ machineId: m.machineId, userId: m.userId, registeredAt: iso(m.registeredAt) })),
+  };
+}
+
+const iso = (instant: number) => new Date(instant).toISOString();

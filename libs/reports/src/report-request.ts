@@ -1,0 +1,191 @@
+import { DateTime } from 'luxon';
+import { DomainError, type FieldError } from '../../domain/src/errors.js';
+import { isProduct } from '../../domain/src/products.js';
+import { BUCKET_INTERVALS, MAX_HOURLY_WINDOW_DAYS, type BucketInterval } from '../../domain/src/time/index.js';
+import type { ReportDefinition, ReportRequest } from './report-definition.js';
+
+/**
+ * Report parameters (SPEC §4, §6) from an HTTP query string or CLI flags, validated into a
+ * ReportRequest. Every bad field is named (VALIDATION_FAILED with one entry per field).
+ *
+ * Which parameters a report takes: `definition.parameters` when it lists them, else by shape —
+ * series: orgId, from, to, interval, groupBy; tables: orgId, q, licenseSource, status, sort, page,
+ * pageSize, from, to. `accountId` and `product` always. A parameter the report does not take is
+ * refused like an unknown one, so a typo never silently widens a report.
+ */
+
+export const SERIES_PARAMETERS = ['orgId', 'from', 'to', 'interval', 'groupBy'] as const;
+export const TABLE_PARAMETERS = ['orgId', 'q', 'licenseSource', 'status', 'sort', 'page', 'pageSize', 'from', 'to'] as const;
+/** Every parameter any report may take (besides `format`, which is the transport's). */
+export const REPORT_PARAMETERS = [
+  'accountId', 'product', 'orgId', 'from', 'to', 'interval', 'groupBy', 'q', 'licenseSource', 'status', 'sort', 'page', 'pageSize', 'asOf',
+] as const;
+export type ReportParameter = (typeof REPORT_PARAMETERS)[number];
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_INTERVAL: BucketInterval = 'day';
+
+const ID_MAX = 128;
+const TEXT_MAX = 200;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const WHOLE_NUMBER = /^\d{1,9}$/;
+/** A four-digit year, a time and a zone (Z or ±hh[:mm]). */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T[^\s]*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/** Parameters a definition takes, besides accountId and product. */
+export function parametersOf(definition: Pick<ReportDefinition, 'shape' | 'parameters'>): readonly string[] {
+  return definition.parameters ?? (definition.shape === 'series' ? SERIES_PARAMETERS : TABLE_PARAMETERS);
+}
+
+/**
+ * Validates raw parameters for `definition`. Values are strings (a query string; numbers are
+ * accepted too, for programmatic callers); a parameter given twice is an error. `accountId` comes
+ * from the path or `--account`.
+ */
+export function parseReportRequest(raw: Readonly<Record<string, unknown>>, definition: Pick<ReportDefinition, 'name' | 'shape' | 'products' | 'parameters'>): ReportRequest {
+  const errors: FieldError[] = [];
+  const fail = (path: string, message: string) => {
+    errors.push({ path, message });
+    return undefined;
+  };
+  const accepted = new Set(['accountId', 'product', ...parametersOf(definition)]);
+  const values = new Map<string, string>();
+  /** Parameters given, valid or not (a bad one is not also reported missing). */
+  const given = new Set<string>();
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    given.add(key);
+    if (!accepted.has(key)) {
+      fail(key, (REPORT_PARAMETERS as readonly string[]).includes(key)
+        ? `is not a parameter of ${definition.name}`
+        : `unknown parameter; ${definition.name} takes ${[...accepted].join(', ')}`);
+      continue;
+    }
+    if (Array.isArray(value)) {
+      fail(key, 'must be given once');
+      continue;
+    }
+    if (typeof value === 'number' && Number.isFinite(value)) values.set(key, String(value));
+    else if (typeof value === 'string') values.set(key, value);
+    else fail(key, 'must be a single text value');
+  }
+
+  const text = (key: string, max: number): string | undefined => {
+    const value = values.get(key);
+    if (value === undefined) return undefined;
+    if (value.trim() === '') return fail(key, 'must not be empty');
+    if (value.length > max) return fail(key, `must be at most ${max} characters`);
+    if (CONTROL_CHARACTERS.test(value)) return fail(key, 'must not contain control characters');
+    return value;
+  };
+
+  const accountId = text('accountId', ID_MAX);
+  if (!given.has('accountId')) fail('accountId', 'is required');
+
+  let product: ReportRequest['product'];
+  const productText = text('product', ID_MAX);
+  if (productText !== undefined) {
+    if (!isProduct(productText) || !definition.products.includes(productText)) {
+      fail('product', `must be one of ${definition.products.join(', ')} for ${definition.name}, got '${productText}'`);
+    } else {
+      product = productText;
+    }
+  } else if (!given.has('product')) {
+    if (definition.products.length === 1) product = definition.products[0];
+    else if (definition.shape === 'series') fail('product', `is required; one of ${definition.products.join(', ')}`);
+  }
+
+  const orgId = text('orgId', ID_MAX);
+  const from = localDateParam('from', values.get('from'), fail);
+  const to = localDateParam('to', values.get('to'), fail);
+  if (definition.shape === 'series') {
+    if (!given.has('from')) fail('from', 'is required (a local date, YYYY-MM-DD)');
+    if (!given.has('to')) fail('to', 'is required (a local date, YYYY-MM-DD; inclusive)');
+  }
+  if (from && to && to < from) fail('to', `must be on or after from (${from}), got ${to}`);
+
+  let interval: BucketInterval | undefined;
+  if (values.has('interval')) {
+    const value = values.get('interval')!;
+    if ((BUCKET_INTERVALS as readonly string[]).includes(value)) interval = value as BucketInterval;
+    else fail('interval', `must be one of ${BUCKET_INTERVALS.join(', ')}, got '${truncate(value)}'`);
+  } else if (definition.shape === 'series' && !given.has('interval')) {
+    interval = DEFAULT_INTERVAL;
+  }
+  if (interval === 'hour' && from && to) {
+    const days = Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days) + 1;
+    if (days > MAX_HOURLY_WINDOW_DAYS) fail('interval', `hour allows at most ${MAX_HOURLY_WINDOW_DAYS} days between from and to; this range has ${days}`);
+  }
+
+  let groupBy: 'org' | undefined;
+  if (values.has('groupBy')) {
+    if (values.get('groupBy') === 'org') groupBy = 'org';
+    else fail('groupBy', `must be 'org', got '${truncate(values.get('groupBy')!)}'`);
+  }
+
+  const q = text('q', TEXT_MAX);
+  const licenseSource = text('licenseSource', ID_MAX);
+  const status = text('status', ID_MAX);
+  const sort = text('sort', ID_MAX);
+  const page = wholeNumber('page', values.get('page'), 1, Number.MAX_SAFE_INTEGER, fail) ?? 1;
+  const pageSize = wholeNumber('pageSize', values.get('pageSize'), 1, MAX_PAGE_SIZE, fail) ?? DEFAULT_PAGE_SIZE;
+
+  let asOf: string | undefined;
+  if (values.has('asOf')) {
+    const value = values.get('asOf')!;
+    const parsed = INSTANT.test(value) ? DateTime.fromISO(value, { setZone: true }) : null;
+    if (!parsed?.isValid) fail('asOf', `must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z, got '${truncate(value)}'`);
+    else asOf = new Date(parsed.toMillis()).toISOString();
+  }
+
+  if (errors.length > 0) {
+    throw new DomainError('VALIDATION_FAILED', `Invalid ${definition.name} report request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  }
+  return {
+    accountId: accountId!,
+    ...(product !== undefined ? { product } : {}),
+    ...(orgId !== undefined ? { orgId } : {}),
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(interval !== undefined ? { interval } : {}),
+    ...(groupBy !== undefined ? { groupBy } : {}),
+    ...(q !== undefined ? { q } : {}),
+    ...(licenseSource !== undefined ? { licenseSource } : {}),
+    ...(status !== undefined ? { status } : {}),
+    ...(sort !== undefined ? { sort } : {}),
+    page,
+    pageSize,
+    ...(asOf !== undefined ? { asOf } : {}),
+  };
+}
+
+function localDateParam(path: string, value: string | undefined, fail: (path: string, message: string) => undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!DATE.test(value)) return fail(path, `must be a local date in YYYY-MM-DD format, got '${truncate(value)}'`);
+  if (!DateTime.fromISO(value, { zone: 'utc' }).isValid) return fail(path, `must be a real calendar date, got '${value}'`);
+  return value;
+}
+
+function wholeNumber(
+  path: string, value: string | undefined, min: number, max: number, fail: (path: string, message: string) => undefined,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = WHOLE_NUMBER.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    return fail(path, max === Number.MAX_SAFE_INTEGER ? `must be a whole number ≥ ${min}` : `must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function truncate(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
+/** Refuses `asOf` for a report that will take it but cannot answer it yet. */
+export function refuseAsOf(request: ReportRequest, report: string): void {
+  if (request.asOf !== undefined) {
+    throw new DomainError('VALIDATION_FAILED', `asOf is not supported yet for ${report}`, [{ path: 'asOf', message: 'is not supported yet' }]);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LicensesOverviewHandler, ReportsService, RunReportHandler } from './reports.service.js';
+
+/**
+ * Reports on the QueryBus (`RunReportQuery`). Reads the projections through the ProjectionReader the
+ * projections module provides (token PROJECTION_READER), the Clock and LEDGER_CONFIG of the
+ * LedgerModule; all optional at startup, so the HTTP API starts without them (a report then fails).
+ */
+@Module({
+  imports: [CqrsModule.forRoot()],
+  providers: [ReportsService, RunReportHandler, LicensesOverviewHandler],
+  exports: [ReportsService],
+})
+export class ReportsModule {}

@@ -1,0 +1,33 @@
+import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
+import type { ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
+import { refuseAsOf, SERIES_PARAMETERS } from '../report-request.js';
+import { purchasedPoints, seatPoints, unionAll } from './seat-points.js';
+import { seriesBody, seriesScope } from './series-scope.js';
+import { evaluateSteps } from './step-series.js';
+
+export const SEAT_HISTORY_METRICS = ['purchased', 'assigned', 'activated'] as const;
+
+/**
+ * `seat-history` (SPEC §4.1): per bucket, the latest record — purchased (account: Σ active purchases;
+ * org: dedicated(org)), assigned (seats of users in scope), activated (of those, with a login since
+ * the assignment). Reads the `seat-history` projection; one statement for every bucket.
+ */
+export const seatHistoryReport: ReportDefinition = {
+  name: 'seat-history',
+  shape: 'series',
+  products: SEAT_PRODUCTS,
+  columns: SEAT_HISTORY_METRICS,
+  parameters: [...SERIES_PARAMETERS, 'asOf'],
+  async run(request: ReportRequest, context: ReportContext): Promise<SeriesBody> {
+    refuseAsOf(request, 'seat-history');
+    const { db, position } = await context.projections.reader('seat-history');
+    const scope = await seriesScope(db, request, context.now);
+    const before = Math.max(0, ...scope.recordAt);
+    const points = unionAll([purchasedPoints(db, scope, before), seatPoints(db, scope, ['assigned', 'activated'], before)]);
+    const values = await evaluateSteps(db, points, scope.groups.map((g) => g.key), SEAT_HISTORY_METRICS, scope.recordAt);
+    return seriesBody('seat-history', request, scope, position, (group, i) => {
+      const metrics = values.get(group.key)!;
+      return { purchased: metrics.get('purchased')![i]!, assigned: metrics.get('assigned')![i]!, activated: metrics.get('activated')![i]! };
+    });
+  },
+};

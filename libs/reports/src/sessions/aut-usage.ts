@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import { validationError } from '../../../domain/src/errors.js';
+import type { Product } from '../../../domain/src/products.js';
+import { formatPosition } from '../../../event-store/src/event-store.js';
+import {
+  activeApplicationIntervals, AUT_PRODUCT, releasedApplicationsOverlapping, type ApplicationsTables,
+} from '../../../../projections/applications.projection.js';
+import { accountTimezone, loadOrgTree } from '../../../../projections/shared/directory-tables.js';
+import { ACCOUNT_NODE, latestRecordInstant, PoolHistory, slotMaxima } from '../../../../projections/shared/usage-history.js';
+import type { ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
+import type { ConcurrencySource } from './concurrency.js';
+import { peakSeries, planSeries, seriesQuery } from './series.js';
+
+const PRODUCTS: readonly Product[] = [AUT_PRODUCT];
+
+/**
+ * `aut-usage` (SPEC §4.6) — TrueTest, per bucket: `purchased` (dedicated(scope) at the bucket's latest
+ * record: the purchased quantity for the account), `peakActiveApplications` (most applications active
+ * at one instant, on [ApplicationActivated, ApplicationReleased)) and `averagePeak` as in §4.5.
+ *
+ * Applications belong to no organization and are drawn from the account: with `orgId`, `purchased` is
+ * that org's dedication and no application is in its scope (peaks 0). `product` defaults to TRUETEST.
+ */
+export const autUsageReport: ReportDefinition = {
+  name: 'aut-usage',
+  shape: 'series',
+  products: PRODUCTS,
+  columns: ['purchased', 'peakActiveApplications', 'averagePeak'],
+  parameters: ['orgId', 'from', 'to', 'interval'],
+  run: (request, context) => autUsage(request, context),
+};
+
+export async function autUsage(request: ReportRequest, context: ReportContext): Promise<SeriesBody> {
+  const query = seriesQuery({ ...request, product: request.product ?? AUT_PRODUCT }, PRODUCTS, 'aut-usage');
+  if (request.groupBy !== undefined) throw validationError('groupBy', 'aut-usage has no groupBy: applications are drawn from the account');
+  const { db, position } = await context.projections.reader<ApplicationsTables>('applications');
+  const timezone = await accountTimezone(db, query.accountId);
+  const scope = request.orgId ?? null;
+  if (scope !== null) (await loadOrgTree(db, query.accountId)).subtree(scope);
+  const plan = planSeries(query, timezone, context.now);
+  const history = await PoolHistory.load(db, query.accountId, AUT_PRODUCT);
+  const peaks = await peakSeries(plan, query.interval, scope === null ? applicationConcurrency(db, query.accountId) : null);
+  return {
+    report: 'aut-usage', accountId: query.accountId, product: AUT_PRODUCT, orgId: scope, interval: query.interval, timezone,
+    from: query.from, to: query.to, asOfPosition: formatPosition(position),
+    buckets: plan.buckets.map((bucket, i) => ({
+      start: bucket.startIso,
+      end: bucket.endIso,
+      purchased: history.dedicatedScopeAt(scope, latestRecordInstant(bucket, context.now)),
+      peakActiveApplications: peaks[i]!.peak,
+      averagePeak: peaks[i]!.averagePeak,
+    })),
+  };
+}
+
+export function applicationConcurrency(db: Kysely<ApplicationsTables>, accountId: string): ConcurrencySource {
+  return {
+    slotMaxima: (thresholds, endSlot, exclude) => slotMaxima(db, accountId, AUT_PRODUCT, ACCOUNT_NODE, thresholds, endSlot, exclude),
+    closedOverlapping: (ranges) => releasedApplicationsOverlapping(db, accountId, ranges),
+    open: () => activeApplicationIntervals(db, accountId),
+  };
+}

@@ -1,0 +1,33 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { Projection } from './projection.js';
+import { applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables } from './shared/directory-tables.js';
+import { applyPoolVersionEvents, createPoolVersionTables, POOL_VERSION_EVENT_TYPES, type PoolVersionTables } from './shared/pool-versions.js';
+import { applySeatSpanEvents, createSeatSpanTables, SEAT_SPAN_EVENT_TYPES, type SeatSpanTables } from './shared/seat-spans.js';
+
+export type SeatHistoryTables = DirectoryTables & PoolVersionTables & SeatSpanTables;
+
+/**
+ * `seat-history` (SPEC §4.1): purchases, dedications and seats as intervals over business time, so the
+ * report counts purchased / assigned / activated at every bucket end with SQL, never by replaying.
+ */
+export class SeatHistoryProjection implements Projection<SeatHistoryTables> {
+  readonly name = 'seat-history';
+  readonly version = 1;
+  readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...POOL_VERSION_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES]);
+
+  async createTables(db: Kysely<SeatHistoryTables>): Promise<void> {
+    await createDirectoryTables(db);
+    await createPoolVersionTables(db);
+    await createSeatSpanTables(db);
+  }
+
+  async apply(trx: Transaction<SeatHistoryTables>, events: readonly StoredEvent[]): Promise<void> {
+    // Seat spans first: they read users' organizations as they stood before the batch.
+    await applySeatSpanEvents(trx, events);
+    await applyPoolVersionEvents(trx, events);
+    await applyDirectoryEvents(trx, events);
+  }
+}
+
+export const seatHistoryProjection = new SeatHistoryProjection();

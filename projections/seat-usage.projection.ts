@@ -1,0 +1,161 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { localDate, modelOf, isProduct, type EventMap } from '../libs/domain/src/index.js';
+import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import { accountOf, occurredAt, type Projection } from './projection.js';
+import { loadTimezones, loadUserOrgs } from './shared/batch-directory.js';
+import { applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables } from './shared/directory-tables.js';
+import { applySeatSpanEvents, createSeatSpanTables, SEAT_SPAN_EVENT_TYPES, type SeatSpanTables } from './shared/seat-spans.js';
+import { keyOf } from './shared/versioned-rows.js';
+
+/**
+ * `seat-usage` (SPEC §4.3): who was active on a seat product, when.
+ *
+ * - `activity_days`: one row per (account, product, local date, user, the user's organization at the
+ *   time): the user had a UserLoggedIn, UserActivityRecorded or SessionStarted for the product that
+ *   local day (account time zone). Day, week and month buckets count these rows.
+ * - `activity_slots`: the same per 15-minute slot of UTC time. Every local midnight and local hour
+ *   boundary of every IANA zone falls on a quarter hour, so the slots answer hour buckets exactly and
+ *   let `activity_days` be recomputed, without the events, when the account's time zone changes.
+ * - `seat_spans` for `assigned` (latest record), as in seat-history.
+ */
+export interface ActivityTables {
+  activity_slots: { account_id: string; product: string; slot: Date; user_id: string; org_id: string };
+  activity_days: { account_id: string; product: string; local_date: string; user_id: string; org_id: string };
+}
+export type SeatUsageTables = DirectoryTables & SeatSpanTables & ActivityTables;
+
+export const ACTIVITY_EVENT_TYPES = ['UserLoggedIn', 'UserActivityRecorded', 'SessionStarted'] as const;
+export const SLOT_MS = 15 * 60_000;
+
+type Data<K extends keyof EventMap> = EventMap[K];
+
+export class SeatUsageProjection implements Projection<SeatUsageTables> {
+  readonly name = 'seat-usage';
+  readonly version = 1;
+  readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES, ...ACTIVITY_EVENT_TYPES]);
+
+  async createTables(db: Kysely<SeatUsageTables>): Promise<void> {
+    await createDirectoryTables(db);
+    await createSeatSpanTables(db);
+    await db.schema.createTable('activity_slots').ifNotExists()
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('product', 'text', (c) => c.notNull())
+      .addColumn('slot', 'timestamptz', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('org_id', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('activity_slots_pk', ['account_id', 'product', 'slot', 'user_id', 'org_id'])
+      .execute();
+    await db.schema.createTable('activity_days').ifNotExists()
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('product', 'text', (c) => c.notNull())
+      .addColumn('local_date', 'date', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('org_id', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('activity_days_pk', ['account_id', 'product', 'local_date', 'user_id', 'org_id'])
+      .execute();
+  }
+
+  async apply(trx: Transaction<SeatUsageTables>, events: readonly StoredEvent[]): Promise<void> {
+    await applySeatSpanEvents(trx, events);
+    await applyActivityEvents(trx, events);
+    await applyDirectoryEvents(trx, events);
+  }
+}
+
+export const seatUsageProjection = new SeatUsageProjection();
+
+const isActivity = (type: string) => (ACTIVITY_EVENT_TYPES as readonly string[]).includes(type);
+
+/** Folds activity into slots and local days (call before `applyDirectoryEvents` of the batch). */
+async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: readonly StoredEvent[]): Promise<void> {
+  const activity = events.filter((e) => isActivity(e.type) && isSeatProduct((e.data as { product?: unknown }).product));
+  const rezoned = new Set(events.filter((e) => e.type === 'AccountTimezoneChanged').map(accountOf));
+  if (activity.length === 0 && rezoned.size === 0) return;
+
+  const registered = new Set<string>();
+  const users = new Map<string, { account_id: string; user_id: string }>();
+  for (const e of events) {
+    if (e.type !== 'UserRegistered' && e.type !== 'UserMoved' && !isActivity(e.type)) continue;
+    const account_id = accountOf(e);
+    const user_id = (e.data as { userId: string }).userId;
+    const key = keyOf(account_id, user_id);
+    if (e.type === 'UserRegistered') registered.add(key);
+    else if (!registered.has(key)) users.set(key, { account_id, user_id });
+  }
+  const orgOfUser = await loadUserOrgs(trx, [...users.values()]);
+  const zones = await loadTimezones(trx, [...new Set(events.map(accountOf))]);
+
+  const slots = new Map<string, ActivityTables['activity_slots']>();
+  const days = new Map<string, ActivityTables['activity_days']>();
+  for (const e of events) {
+    const account_id = accountOf(e);
+    switch (e.type) {
+      case 'AccountOpened':
+        zones.set(account_id, (e.data as Data<'AccountOpened'>).timezone);
+        break;
+      case 'AccountTimezoneChanged':
+        zones.set(account_id, (e.data as Data<'AccountTimezoneChanged'>).timezone);
+        break;
+      case 'UserRegistered':
+      case 'UserMoved': {
+        const d = e.data as { userId: string; orgId: string };
+        orgOfUser.set(keyOf(account_id, d.userId), d.orgId);
+        break;
+      }
+      default: {
+        if (!isActivity(e.type)) break;
+        const d = e.data as Data<'UserLoggedIn'> | Data<'UserActivityRecorded'> | Data<'SessionStarted'>;
+        if (!isSeatProduct(d.product)) break;
+        const org_id = orgOfUser.get(keyOf(account_id, d.userId));
+        if (org_id === undefined) throw new Error(`activity of unknown user '${d.userId}' in account '${account_id}' (event ${e.eventId})`);
+        const at = occurredAt(e);
+        const slot = new Date(Math.floor(at / SLOT_MS) * SLOT_MS);
+        const zone = zones.get(account_id) ?? 'UTC';
+        const local_date = localDate(at, zone);
+        slots.set(keyOf(account_id, d.product, String(slot.getTime()), d.userId, org_id), {
+          account_id, product: d.product, slot, user_id: d.userId, org_id,
+        });
+        days.set(keyOf(account_id, d.product, local_date, d.userId, org_id), {
+          account_id, product: d.product, local_date, user_id: d.userId, org_id,
+        });
+      }
+    }
+  }
+
+  const db = trx as Kysely<SeatUsageTables>;
+  await insertIgnoringDuplicates(db, 'activity_slots', [...slots.values()]);
+  await insertIgnoringDuplicates(db, 'activity_days', [...days.values()].filter((d) => !rezoned.has(d.account_id)));
+  for (const accountId of rezoned) await recomputeDays(db, accountId, zones.get(accountId) ?? 'UTC');
+}
+
+function isSeatProduct(product: unknown): boolean {
+  return isProduct(product) && modelOf(product) === 'seat';
+}
+
+async function insertIgnoringDuplicates<T extends 'activity_slots' | 'activity_days'>(
+  db: Kysely<SeatUsageTables>, table: T, rows: SeatUsageTables[T][],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await (db as Kysely<any>).insertInto(table).values(rows.slice(i, i + 1000)).onConflict((c) => c.doNothing()).execute();
+  }
+}
+
+/** The account's time zone changed: its local days are derived again from the slots, in the new zone. */
+async function recomputeDays(db: Kysely<SeatUsageTables>, accountId: string, zone: string): Promise<void> {
+  await db.deleteFrom('activity_days').where('account_id', '=', accountId).execute();
+  const slots = (await db.selectFrom('activity_slots').select('slot').distinct().where('account_id', '=', accountId).execute())
+    .map((r) => r.slot);
+  for (let i = 0; i < slots.length; i += 5000) {
+    const chunk = slots.slice(i, i + 5000);
+    const starts = chunk.map((s) => s.toISOString());
+    const dates = chunk.map((s) => localDate(s.getTime(), zone));
+    const zoned = sql<{ slot: Date; local_date: string }>`unnest(${starts}::timestamptz[], ${dates}::date[])`.as<'z'>(sql`z(slot, local_date)`);
+    await (db as Kysely<any>).insertInto('activity_days')
+      .columns(['account_id', 'product', 'local_date', 'user_id', 'org_id'])
+      .expression((db as Kysely<any>).selectFrom('activity_slots as a').innerJoin(zoned, 'z.slot', 'a.slot')
+        .select(['a.account_id', 'a.product', 'z.local_date', 'a.user_id', 'a.org_id']).distinct()
+        .where('a.account_id', '=', accountId))
+      .onConflict((c) => c.doNothing())
+      .execute();
+  }
+}

@@ -1,0 +1,333 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { EventMap } from '../libs/domain/src/events.js';
+import { modelOf, type Product } from '../libs/domain/src/products.js';
+import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
+import {
+  applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables,
+} from './shared/directory-tables.js';
+import {
+  ACCOUNT_NODE, applyClosedIntervals, applyPoolHistory, createPoolHistoryTables, createUsageSlotsTable, insertChunked, ms,
+  LONG_INTERVAL_MS, overlappingRows, POOL_HISTORY_EVENT_TYPES, runStatements, tableRefs, type ClosedIntervals, type NodedInterval,
+  type PoolHistoryTables, type Range, type UsageSlotTables,
+} from './shared/usage-history.js';
+
+/**
+ * `sessions` — every session (seat and session products), every denied start, the pool history and
+ * the concurrency slots of unit-drawing sessions. Serves the `sessions` table (SPEC §4.4) and
+ * `session-usage` (§4.5).
+ *
+ * A session row keeps what was true when it started (the user's organization, its license source)
+ * and its lifecycle: `last_seen` (start or latest heartbeat), and `ended_at` / `end_kind` once
+ * SessionEnded or SessionExpired is folded. A session whose lease lapsed before SessionExpired is
+ * appended is recognised at query time from `last_seen` and the lease, so nothing here depends on
+ * the lease length.
+ *
+ * Only sessions that draw a unit (online sessions of session products) enter `usage_slots`, once
+ * closed; open ones are added by the report at query time.
+ */
+export interface SessionRow {
+  account_id: string;
+  session_id: string;
+  product: string;
+  user_id: string;
+  /** The user's organization when the session started. */
+  org_id: string;
+  machine_id: string;
+  license_type: string;
+  /** 'account' or the orgId the session was drawn from when it started. */
+  license_source: string;
+  draws_unit: boolean;
+  started_at: number | string;
+  last_seen: number | string;
+  ended_at: number | string | null;
+  end_kind: 'ended' | 'expired' | null;
+}
+
+export interface SessionDenialRow {
+  account_id: string;
+  product: string;
+  at: number | string;
+  user_id: string;
+  org_id: string;
+  session_id: string;
+  license_source: string;
+}
+
+export interface SessionsTables extends DirectoryTables, PoolHistoryTables, UsageSlotTables {
+  sessions: SessionRow;
+  session_denials: SessionDenialRow;
+  /**
+   * Sessions per (account, product, organization of the user at start) that started, ended (SessionEnded)
+   * and expired (SessionExpired): the totals of the sessions table when it filters on orgId or status only.
+   */
+  session_counts: { account_id: string; product: string; org_id: string; kind: 'started' | 'ended' | 'expired'; n: number | string };
+}
+
+/** Long unit-drawing sessions, indexed on their own (see `overlappingRows`). */
+const SESSIONS_LONG_PREDICATE = sql`draws_unit AND ended_at - started_at > ${sql.lit(LONG_INTERVAL_MS)}`;
+
+const SESSION_EVENT_TYPES = ['SessionStarted', 'SessionHeartbeatRecorded', 'SessionEnded', 'SessionExpired', 'SessionDenied'] as const;
+
+export class SessionsProjection implements Projection<SessionsTables> {
+  readonly name = 'sessions';
+  readonly version = 1;
+  readonly eventTypes: ReadonlySet<string> = new Set<string>([...DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, ...SESSION_EVENT_TYPES]);
+
+  async createTables(db: Kysely<SessionsTables>): Promise<void> {
+    await createDirectoryTables(db);
+    await createPoolHistoryTables(db);
+    await createUsageSlotsTable(db);
+    const t = tableRefs(db, ['sessions', 'session_denials', 'session_counts']);
+    await runStatements(db, [
+      sql`CREATE TABLE IF NOT EXISTS ${t.sessions} (
+        account_id text NOT NULL, session_id text NOT NULL, product text NOT NULL, user_id text NOT NULL, org_id text NOT NULL,
+        machine_id text NOT NULL, license_type text NOT NULL, license_source text NOT NULL, draws_unit boolean NOT NULL,
+        started_at bigint NOT NULL, last_seen bigint NOT NULL, ended_at bigint, end_kind text,
+        PRIMARY KEY (account_id, session_id))`,
+      sql`CREATE INDEX IF NOT EXISTS sessions_by_start ON ${t.sessions} (account_id, product, started_at, session_id)`,
+      sql`CREATE INDEX IF NOT EXISTS sessions_open ON ${t.sessions} (account_id, product) WHERE ended_at IS NULL`,
+      sql`CREATE INDEX IF NOT EXISTS sessions_long ON ${t.sessions} (account_id, product, ended_at) WHERE ${SESSIONS_LONG_PREDICATE}`,
+      sql`CREATE TABLE IF NOT EXISTS ${t.session_denials} (
+        account_id text NOT NULL, product text NOT NULL, at bigint NOT NULL, user_id text NOT NULL, org_id text NOT NULL,
+        session_id text NOT NULL, license_source text NOT NULL)`,
+      sql`CREATE INDEX IF NOT EXISTS session_denials_by_at ON ${t.session_denials} (account_id, product, at)`,
+      sql`CREATE TABLE IF NOT EXISTS ${t.session_counts} (
+        account_id text NOT NULL, product text NOT NULL, org_id text NOT NULL, kind text NOT NULL, n bigint NOT NULL,
+        PRIMARY KEY (account_id, product, org_id, kind))`,
+    ]);
+  }
+
+  async apply(trx: Transaction<SessionsTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
+    // The organization of each user when each session event happened: as stored before the batch,
+    // then as the batch's own registrations and moves change it, in log order.
+    const userOrgs = await loadUserOrgs(trx, events);
+    const sessions = await loadReferencedSessions(trx, events);
+    await applyDirectoryEvents(trx, events);
+    await applyPoolHistory(trx, events);
+
+    const touched = new Map<string, SessionRow>();
+    const closed: SessionRow[] = [];
+    const counted: { row: SessionRow; kind: 'started' | 'ended' | 'expired' }[] = [];
+    const denials: SessionDenialRow[] = [];
+    for (const e of events) {
+      const account_id = accountOf(e);
+      const at = occurredAt(e);
+      switch (e.type) {
+        case 'UserRegistered': {
+          const d = e.data as unknown as EventMap['UserRegistered'];
+          userOrgs.set(key(account_id, d.userId), d.orgId);
+          break;
+        }
+        case 'UserMoved': {
+          const d = e.data as unknown as EventMap['UserMoved'];
+          userOrgs.set(key(account_id, d.userId), d.orgId);
+          break;
+        }
+        case 'SessionStarted': {
+          const d = e.data as unknown as EventMap['SessionStarted'];
+          const row: SessionRow = {
+            account_id, session_id: d.sessionId, product: d.product, user_id: d.userId, org_id: orgOf(userOrgs, account_id, d.userId),
+            machine_id: d.machineId, license_type: d.licenseType, license_source: d.licenseSource,
+            draws_unit: d.licenseType === 'online' && modelOf(d.product) === 'session',
+            started_at: at, last_seen: at, ended_at: null, end_kind: null,
+          };
+          sessions.set(key(account_id, d.sessionId), row);
+          touched.set(key(account_id, d.sessionId), row);
+          counted.push({ row, kind: 'started' });
+          break;
+        }
+        case 'SessionHeartbeatRecorded': {
+          const d = e.data as unknown as EventMap['SessionHeartbeatRecorded'];
+          const row = sessions.get(key(account_id, d.sessionId));
+          if (!row) break;
+          row.last_seen = Math.max(ms(row.last_seen), at);
+          touched.set(key(account_id, d.sessionId), row);
+          break;
+        }
+        case 'SessionEnded':
+        case 'SessionExpired': {
+          const d = e.data as unknown as EventMap['SessionEnded'];
+          const row = sessions.get(key(account_id, d.sessionId));
+          if (!row || row.ended_at !== null) break;
+          row.ended_at = Date.parse(d.endedAt);
+          row.end_kind = e.type === 'SessionEnded' ? 'ended' : 'expired';
+          touched.set(key(account_id, d.sessionId), row);
+          counted.push({ row, kind: row.end_kind });
+          if (row.draws_unit) closed.push(row);
+          break;
+        }
+        case 'SessionDenied': {
+          const d = e.data as unknown as EventMap['SessionDenied'];
+          denials.push({
+            account_id, product: d.product, at, user_id: d.userId, org_id: orgOf(userOrgs, account_id, d.userId),
+            session_id: d.sessionId, license_source: d.licenseSource,
+          });
+          break;
+        }
+      }
+    }
+
+    await writeSessions(trx, [...touched.values()]);
+    await countSessions(trx, counted);
+    await insertChunked(denials, 1000, (chunk) => trx.insertInto('session_denials').values(chunk as SessionDenialRow[]).execute());
+    if (closed.length > 0) await applyClosedIntervals(trx, await closedSessionGroups(trx, closed));
+  }
+}
+
+export const sessionsProjection = new SessionsProjection();
+
+const key = (accountId: string, id: string) => `${accountId}\u0000${id}`;
+
+function orgOf(userOrgs: Map<string, string>, accountId: string, userId: string): string {
+  const orgId = userOrgs.get(key(accountId, userId));
+  if (orgId === undefined) throw new Error(`sessions projection: user '${userId}' of account '${accountId}' is not registered`);
+  return orgId;
+}
+
+/** Groups ids by account: one query per account. */
+function byAccount(pairs: Iterable<[string, string]>): Map<string, string[]> {
+  const grouped = new Map<string, Set<string>>();
+  for (const [accountId, id] of pairs) {
+    const ids = grouped.get(accountId) ?? new Set<string>();
+    ids.add(id);
+    grouped.set(accountId, ids);
+  }
+  return new Map([...grouped].map(([accountId, ids]) => [accountId, [...ids]]));
+}
+
+async function loadUserOrgs(trx: Transaction<SessionsTables>, events: readonly StoredEvent[]): Promise<Map<string, string>> {
+  const wanted: [string, string][] = [];
+  for (const e of events) {
+    if (e.type === 'SessionStarted' || e.type === 'SessionDenied') wanted.push([accountOf(e), (e.data as { userId: string }).userId]);
+  }
+  const orgs = new Map<string, string>();
+  for (const [accountId, userIds] of byAccount(wanted)) {
+    const rows = await trx.selectFrom('users').select(['user_id', 'org_id'])
+      .where('account_id', '=', accountId).where('user_id', 'in', userIds).execute();
+    for (const row of rows) orgs.set(key(accountId, row.user_id), row.org_id);
+  }
+  return orgs;
+}
+
+/** Sessions a heartbeat, end or expiry of the batch refers to that started in an earlier batch. */
+async function loadReferencedSessions(trx: Transaction<SessionsTables>, events: readonly StoredEvent[]): Promise<Map<string, SessionRow>> {
+  const started = new Set<string>();
+  const wanted: [string, string][] = [];
+  for (const e of events) {
+    if (e.type === 'SessionStarted') started.add(key(accountOf(e), (e.data as { sessionId: string }).sessionId));
+    else if (e.type === 'SessionHeartbeatRecorded' || e.type === 'SessionEnded' || e.type === 'SessionExpired') {
+      const sessionId = (e.data as { sessionId: string }).sessionId;
+      if (!started.has(key(accountOf(e), sessionId))) wanted.push([accountOf(e), sessionId]);
+    }
+  }
+  const sessions = new Map<string, SessionRow>();
+  for (const [accountId, sessionIds] of byAccount(wanted)) {
+    const rows = await trx.selectFrom('sessions').selectAll().where('account_id', '=', accountId).where('session_id', 'in', sessionIds).execute();
+    for (const row of rows) sessions.set(key(accountId, row.session_id), row);
+  }
+  return sessions;
+}
+
+async function writeSessions(trx: Transaction<SessionsTables>, rows: readonly SessionRow[]): Promise<void> {
+  const t = tableRefs(trx, ['sessions']);
+  await insertChunked(rows, 2000, (chunk) => sql`
+    INSERT INTO ${t.sessions} AS s (account_id, session_id, product, user_id, org_id, machine_id, license_type, license_source,
+      draws_unit, started_at, last_seen, ended_at, end_kind)
+    SELECT * FROM unnest(
+      ${chunk.map((r) => r.account_id)}::text[], ${chunk.map((r) => r.session_id)}::text[], ${chunk.map((r) => r.product)}::text[],
+      ${chunk.map((r) => r.user_id)}::text[], ${chunk.map((r) => r.org_id)}::text[], ${chunk.map((r) => r.machine_id)}::text[],
+      ${chunk.map((r) => r.license_type)}::text[], ${chunk.map((r) => r.license_source)}::text[], ${chunk.map((r) => r.draws_unit)}::boolean[],
+      ${chunk.map((r) => String(r.started_at))}::bigint[], ${chunk.map((r) => String(r.last_seen))}::bigint[],
+      ${chunk.map((r) => (r.ended_at === null ? null : String(r.ended_at)))}::bigint[], ${chunk.map((r) => r.end_kind)}::text[])
+    ON CONFLICT (account_id, session_id) DO UPDATE
+      SET last_seen = excluded.last_seen, ended_at = excluded.ended_at, end_kind = excluded.end_kind`.execute(trx));
+}
+
+/** Adds the batch's starts, ends and expiries to `session_counts`. */
+async function countSessions(
+  trx: Transaction<SessionsTables>, counted: readonly { row: SessionRow; kind: 'started' | 'ended' | 'expired' }[],
+): Promise<void> {
+  const counts = new Map<string, SessionsTables['session_counts'] & { n: number }>();
+  for (const { row, kind } of counted) {
+    const k = `${row.account_id}\u0000${row.product}\u0000${row.org_id}\u0000${kind}`;
+    const entry = counts.get(k);
+    if (entry) entry.n += 1;
+    else counts.set(k, { account_id: row.account_id, product: row.product, org_id: row.org_id, kind, n: 1 });
+  }
+  if (counts.size === 0) return;
+  await trx.insertInto('session_counts').values([...counts.values()])
+    .onConflict((oc) => oc.columns(['account_id', 'product', 'org_id', 'kind']).doUpdateSet((eb) => ({ n: sql`${eb.ref('session_counts.n')} + ${eb.ref('excluded.n')}` })))
+    .execute();
+}
+
+/** The scope nodes a session of a user in `orgId` counts for: the account, the org and its ancestors. */
+export async function loadNodeResolver(db: Kysely<any>, accountId: string): Promise<(orgId: string) => readonly string[]> {
+  const rows = await (db as Kysely<DirectoryTables>).selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute();
+  const parents = new Map(rows.map((r) => [r.org_id, r.parent_org_id]));
+  const cache = new Map<string, readonly string[]>();
+  return (orgId) => {
+    let nodes = cache.get(orgId);
+    if (!nodes) {
+      const chain: string[] = [ACCOUNT_NODE];
+      for (let id: string | null = orgId; id !== null && !chain.includes(id); id = parents.get(id) ?? null) chain.push(id);
+      cache.set(orgId, (nodes = chain));
+    }
+    return nodes;
+  };
+}
+
+async function closedSessionGroups(trx: Transaction<SessionsTables>, closed: readonly SessionRow[]): Promise<ClosedIntervals[]> {
+  const groups = new Map<string, SessionRow[]>();
+  for (const row of closed) {
+    const k = key(row.account_id, row.product);
+    groups.set(k, [...(groups.get(k) ?? []), row]);
+  }
+  const resolvers = new Map<string, (orgId: string) => readonly string[]>();
+  const result: ClosedIntervals[] = [];
+  for (const rows of groups.values()) {
+    const { account_id: accountId, product } = rows[0]!;
+    let nodesOf = resolvers.get(accountId);
+    if (!nodesOf) resolvers.set(accountId, (nodesOf = await loadNodeResolver(trx, accountId)));
+    const resolve = nodesOf;
+    result.push({
+      accountId, product,
+      intervals: rows.map((r) => ({ start: ms(r.started_at), end: ms(r.ended_at), nodes: resolve(r.org_id) })),
+      overlapping: async (ranges) => (await closedSessionsOverlapping(trx, accountId, product as Product, ranges, null))
+        .map((r) => ({ start: r.start, end: r.end, nodes: resolve(r.orgId) }) satisfies NodedInterval),
+    });
+  }
+  return result;
+}
+
+/** Closed unit-drawing sessions overlapping any of `ranges` (a superset is fine), of users in `orgIds` (null: all). */
+export async function closedSessionsOverlapping(
+  db: Kysely<any>, accountId: string, product: Product, ranges: readonly Range[], orgIds: readonly string[] | null,
+): Promise<{ orgId: string; start: number; end: number }[]> {
+  if (ranges.length === 0) return [];
+  const t = tableRefs(db, ['sessions']);
+  const where = sql`account_id = ${accountId} AND product = ${product} AND draws_unit AND ended_at IS NOT NULL
+    ${orgIds === null ? sql`` : sql`AND org_id = ANY(${[...orgIds]}::text[])`}`;
+  const rows = await sql<{ org_id: string; started_at: string; ended_at: string }>`${overlappingRows(
+    sql`org_id, started_at, ended_at`, t.sessions, where, 'started_at', 'ended_at', SESSIONS_LONG_PREDICATE, ranges,
+  )}`.execute(db);
+  return rows.rows.map((r) => ({ orgId: r.org_id, start: ms(r.started_at), end: ms(r.ended_at) }));
+}
+
+/**
+ * Unit-drawing sessions with no SessionEnded / SessionExpired folded yet, as intervals at `now`:
+ * [start, lastSeen + lease) once the lease has lapsed, else open (end = +∞).
+ */
+export async function openSessionIntervals(
+  db: Kysely<any>, accountId: string, product: Product, orgIds: readonly string[] | null, now: number, leaseMs: number,
+): Promise<Range[]> {
+  const rows = await (db as Kysely<SessionsTables>).selectFrom('sessions').select(['started_at', 'last_seen'])
+    .where('account_id', '=', accountId).where('product', '=', product).where('ended_at', 'is', null).where('draws_unit', '=', true)
+    .$if(orgIds !== null, (qb) => qb.where('org_id', 'in', orgIds!.length > 0 ? [...orgIds!] : ['\u0000']))
+    .execute();
+  return rows.map((r) => {
+    const leaseEnd = ms(r.last_seen) + leaseMs;
+    return { start: ms(r.started_at), end: leaseEnd <= now ? leaseEnd : Number.POSITIVE_INFINITY };
+  });
+}
+

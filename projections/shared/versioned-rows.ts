@@ -1,0 +1,113 @@
+import type { Kysely, Transaction } from 'kysely';
+
+/**
+ * Folding of interval tables: rows valid on [from, to) (`to` null while current), keyed by an
+ * entity (a seat, a purchase, a dedication). A batch loads the open rows it touches, changes them
+ * in memory in log order, and writes once: changed rows that were already stored are deleted by
+ * primary key and written again in their final state, together with the new ones.
+ *
+ * Zero-length rows ([t, t), e.g. assigned and moved at the same instant) cover no instant: they are
+ * dropped, which also keeps (entity, from) unique.
+ */
+export interface VersionedTableSpec<Row extends Record<string, unknown>> {
+  readonly table: string;
+  /** Identifies the entity whose versions these are (the open row is unique per entity). */
+  entityKey(row: Row): string;
+  readonly fromColumn: keyof Row & string;
+  readonly toColumn: keyof Row & string;
+  /** Primary key columns (the entity's columns and `fromColumn`). */
+  readonly primaryKey: readonly (keyof Row & string)[];
+}
+
+interface Entry<Row> {
+  row: Row;
+  /** The primary key of the stored row, when it came from the table. */
+  readonly storedKey: readonly unknown[] | null;
+  dirty: boolean;
+}
+
+const INSERT_CHUNK_ROWS = 1000;
+const DELETE_CHUNK_ROWS = 1000;
+
+export class VersionedRows<Row extends Record<string, unknown>> {
+  private readonly open = new Map<string, Entry<Row>>();
+  private readonly closed: Entry<Row>[] = [];
+
+  constructor(private readonly spec: VersionedTableSpec<Row>) {}
+
+  /** Registers open rows read from the table (their `to` is null). */
+  load(rows: readonly Row[]): void {
+    for (const row of rows) {
+      const key = this.spec.entityKey(row);
+      if (this.open.has(key)) continue;
+      this.open.set(key, { row: { ...row }, storedKey: this.spec.primaryKey.map((c) => row[c]), dirty: false });
+    }
+  }
+
+  current(entityKey: string): Row | undefined {
+    return this.open.get(entityKey)?.row;
+  }
+
+  /** Open rows whose entity key starts with `prefix` (e.g. every seat of one user). */
+  *currentWithPrefix(prefix: string): Iterable<[string, Row]> {
+    for (const [key, entry] of this.open) if (key.startsWith(prefix)) yield [key, entry.row];
+  }
+
+  /** Starts a new version; the entity must have no open row (close it first). */
+  start(row: Row): void {
+    const key = this.spec.entityKey(row);
+    if (this.open.has(key)) throw new Error(`${this.spec.table}: ${key} already has an open row`);
+    this.open.set(key, { row, storedKey: null, dirty: true });
+  }
+
+  /** Ends the entity's open row at `at`; returns it (undefined when there is none). */
+  end(entityKey: string, at: Date): Row | undefined {
+    const entry = this.open.get(entityKey);
+    if (!entry) return undefined;
+    this.open.delete(entityKey);
+    (entry.row as Record<string, unknown>)[this.spec.toColumn] = at;
+    entry.dirty = true;
+    this.closed.push(entry);
+    return entry.row;
+  }
+
+  /** Changes columns of the entity's open row in place. */
+  update(entityKey: string, change: (row: Row) => void): boolean {
+    const entry = this.open.get(entityKey);
+    if (!entry) return false;
+    change(entry.row);
+    entry.dirty = true;
+    return true;
+  }
+
+  /** Writes every changed row: stored ones are replaced, empty ones dropped. */
+  async flush(trx: Transaction<any> | Kysely<any>): Promise<void> {
+    const changed = [...this.closed, ...this.open.values()].filter((e) => e.dirty);
+    const toDelete = changed.filter((e) => e.storedKey !== null).map((e) => e.storedKey!);
+    const toInsert = changed.map((e) => e.row).filter((row) => !this.isEmpty(row));
+    const { table, primaryKey } = this.spec;
+
+    for (let i = 0; i < toDelete.length; i += DELETE_CHUNK_ROWS) {
+      const keys = toDelete.slice(i, i + DELETE_CHUNK_ROWS);
+      await trx.deleteFrom(table)
+        .where((eb) => eb.or(keys.map((key) => eb.and(primaryKey.map((column, c) => eb(column, '=', key[c] as never))))))
+        .execute();
+    }
+    for (let i = 0; i < toInsert.length; i += INSERT_CHUNK_ROWS) {
+      await trx.insertInto(table).values(toInsert.slice(i, i + INSERT_CHUNK_ROWS)).execute();
+    }
+    this.closed.length = 0;
+    for (const entry of this.open.values()) entry.dirty = false;
+  }
+
+  private isEmpty(row: Row): boolean {
+    const from = row[this.spec.fromColumn] as Date;
+    const to = row[this.spec.toColumn] as Date | null;
+    return to !== null && to.getTime() <= from.getTime();
+  }
+}
+
+/** `a\u0000b\u0000c`: a map key from ids (ids cannot contain control characters). */
+export function keyOf(...parts: readonly string[]): string {
+  return parts.join('\u0000');
+}
