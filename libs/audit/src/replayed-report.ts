@@ -1,0 +1,20 @@
+import type { StoredEvent } from '../../event-store/src/event-store.js';
+import type { ReportRequest, SeriesBody, TableBody } from '../../reports/src/report-definition.js';
+
+/**
+ * A report of SPEC §4 computed straight from an account's raw events in memory, with no projection
+ * and no SQL: what `asOf` answers (SPEC §5) and what `ledger verify` compares the projected reports
+ * with. It must give the body the projected report gives for the same events, request and `now`,
+ * `asOfPosition` included (the position of the last event it was given).
+ */
+export interface ReplayedReport {
+  /** The report's name, as in libs/reports/src/catalog.ts (e.g. 'seat-history'). */
+  readonly name: string;
+  run(events: readonly StoredEvent[], request: ReportRequest, context: ReplayContext): SeriesBody | TableBody;
+}
+
+export interface ReplayContext {
+  /** The instant the report is computed at: wall-clock now, or the `asOf` instant. */
+  readonly now: number;
+  readonly leaseMs: number;
+}
