@@ -1,5 +1,8 @@
+import { assignmentsReplay } from './assignments.replay.js';
 import type { ReplayedReport } from './replayed-report.js';
+import { seatHistoryReplay } from './seat-history.replay.js';
 
 /** Every report of SPEC §4 recomputed from raw events (as-of answers, `ledger verify`). */
 export const REPLAYED_REPORTS: readonly ReplayedReport[] = [
+  seatHistoryReplay, assignmentsReplay,
 ];

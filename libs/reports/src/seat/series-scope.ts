@@ -37,9 +37,14 @@ export interface SeriesScope {
 }
 
 export async function seriesScope(db: Kysely<any>, request: ReportRequest, now: number): Promise<SeriesScope> {
-  const product = requireProduct(request);
+  requireProduct(request);
   const zone = await accountTimezone(db, request.accountId);
-  const tree = await loadOrgTree(db, request.accountId);
+  return seriesScopeOf(request, zone, await loadOrgTree(db, request.accountId), now);
+}
+
+/** The series scope of a request for an account in `zone` whose organizations are `tree`. */
+export function seriesScopeOf(request: ReportRequest, zone: string, tree: OrgTree, now: number): SeriesScope {
+  const product = requireProduct(request);
   const scopeOrgs = request.orgId !== undefined ? [...tree.subtree(request.orgId)] : null;
   const interval = request.interval ?? 'day';
   const window = reportWindow(request.from!, request.to!, zone);
