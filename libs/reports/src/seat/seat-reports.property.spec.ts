@@ -10,7 +10,7 @@ import { seatUsageProjection } from '../../../../projections/seat-usage.projecti
 import type { SeriesBody } from '../report-definition.js';
 import { runReport } from '../reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/projection-harness.js';
-import { randomSeatHistory, randomSeriesQueries, type SeriesQuery } from '../testing/random-seat-history.js';
+import { randomSeatHistory, randomSeriesQueries, SEEDS, type SeriesQuery } from '../testing/random-seat-history.js';
 import { seatHistoryReport } from './seat-history.report.js';
 import { seatUsageReport } from './seat-usage.report.js';
 
@@ -19,8 +19,6 @@ import { seatUsageReport } from './seat-usage.report.js';
  * direct recomputation from the events in memory, for random windows, intervals, scopes and groupings.
  * The recomputation below is deliberately naive: it replays the events up to each bucket's instant.
  */
-
-const SEEDS = [11, 23, 37, 41, 59, 73, 89, 97];
 
 // ── The naive recomputation ───────────────────────────────────────────────────
 

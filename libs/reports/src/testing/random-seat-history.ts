@@ -9,7 +9,8 @@ import { seededRandom } from '../sessions/random-history.js';
  * activity, sessions and user moves, at instants that often fall on local midnights and hours. Many
  * commands are rejected by the decider; run it with `onRejected: 'skip'`. `now` lies in the last third.
  */
-const ZONES = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Europe/London'];
+export const ZONES = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Europe/London'];
+export const SEEDS = [11, 23, 37, 41, 59, 73, 89, 97];
 /** Around where the histories start (the first commands are three days earlier). */
 export const SEAT_HISTORY_START = Date.parse('2026-01-01T00:00:00Z');
 
@@ -89,13 +90,13 @@ export function randomSeatHistory(seed: number): SeatHistory {
 export interface SeriesQuery { from: string; to: string; interval: BucketInterval; orgId?: string; groupBy: boolean }
 
 /** Random report requests whose window starts between the history's start and now. */
-export function randomSeriesQueries(seed: number, orgIds: readonly string[], now: number): SeriesQuery[] {
+export function randomSeriesQueries(seed: number, orgIds: readonly string[], now: number, start = SEAT_HISTORY_START): SeriesQuery[] {
   const rnd = seededRandom(seed * 7919);
   const out: SeriesQuery[] = [];
-  const days = Math.floor((now - SEAT_HISTORY_START) / 86_400_000) + 5;
+  const days = Math.floor((now - start) / 86_400_000) + 5;
   for (let i = 0; i < 12; i += 1) {
     const interval = (['hour', 'day', 'day', 'week', 'month'] as const)[Math.floor(rnd() * 5)]!;
-    const from = DateTime.fromMillis(SEAT_HISTORY_START, { zone: 'utc' }).plus({ days: Math.floor(rnd() * days) - 5 });
+    const from = DateTime.fromMillis(start, { zone: 'utc' }).plus({ days: Math.floor(rnd() * days) - 5 });
     const span = interval === 'hour' ? Math.floor(rnd() * 3) : Math.floor(rnd() * 70);
     const orgId = rnd() < 0.5 ? undefined : orgIds[Math.floor(rnd() * orgIds.length)];
     out.push({ from: from.toISODate()!, to: from.plus({ days: span }).toISODate()!, interval, ...(orgId ? { orgId } : {}), groupBy: rnd() < 0.3 });
