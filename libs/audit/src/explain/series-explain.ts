@@ -9,7 +9,7 @@ import {
   explainActivity, explainAveragePeak, explainCapacity, explainDenied, explainPeak, explainSeats, type MetricExplanation, type SeriesFrame,
 } from './series-metrics.js';
 import { stateWithSources, subtreeOf } from './state-with-sources.js';
-import { usageTimeline } from './usage-timeline.js';
+import { usageTimeline, type UsageTimeline } from './usage-timeline.js';
 
 /** The bucket-series reports that can be explained, and how each metric is made. */
 const EXPLAINERS: Readonly<Record<string, Readonly<Record<string, (frame: SeriesFrame, report: string) => MetricExplanation>>>> = {
@@ -130,10 +130,10 @@ export function explainSeries({ request, projected, events, now, leaseMs }: Seri
   const zone = projected.timezone;
   const bucket = buckets({ from: projected.from, to: projected.to, interval: projected.interval, zone, now })[index]!;
   const refs = new EventReferences();
-  const state = stateWithSources(events, Number.POSITIVE_INFINITY).state;
+  let timeline: UsageTimeline | undefined;
   const frame: SeriesFrame = {
-    events, timeline: usageTimeline(events, now, leaseMs), product: projected.product as Product, orgId: projected.orgId,
-    orgs: projected.orgId === null ? null : subtreeOf(state, projected.orgId), zone, interval: projected.interval,
+    events, timeline: () => (timeline ??= usageTimeline(events, now, leaseMs)), product: projected.product as Product, orgId: projected.orgId,
+    orgs: projected.orgId === null ? null : subtreeOf(stateWithSources(events, Number.POSITIVE_INFINITY).state, projected.orgId), zone, interval: projected.interval,
     window: reportWindow(projected.from, projected.to, zone), bucket, now, refs,
   };
   const { value, details } = EXPLAINERS[request.report]![request.metric]!(frame, request.report);

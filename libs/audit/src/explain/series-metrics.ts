@@ -13,7 +13,8 @@ import type { UsageInterval, UsageTimeline, UserMoment } from './usage-timeline.
 /** What one bucket of one series is explained from: the replayed events and the report's frame. */
 export interface SeriesFrame {
   readonly events: readonly StoredEvent[];
-  readonly timeline: UsageTimeline;
+  /** The usage history of the events (built on first use: seat and capacity metrics don't need it). */
+  readonly timeline: () => UsageTimeline;
   readonly product: Product;
   readonly orgId: string | null;
   /** Organizations whose users count for the series (`orgId` and below); null for the whole account. */
@@ -84,7 +85,7 @@ export function explainSeats(frame: SeriesFrame, activatedOnly: boolean): Metric
 /** `denied`: the SessionDenied events of users in scope (their organization at the attempt) in the bucket, up to now. */
 export function explainDenied(frame: SeriesFrame): MetricExplanation {
   const orgs = frame.orgs;
-  const denials = frame.timeline.denials
+  const denials = frame.timeline().denials
     .filter((d) => d.product === frame.product && d.at >= frame.bucket.start && d.at < frame.bucket.end && d.at <= frame.now)
     .filter((d) => orgs === null || orgs.has(d.orgId))
     .map((d) => ({ sessionId: (d.event.data as { sessionId: string }).sessionId, userId: d.userId, orgId: d.orgId, at: iso(d.at), event: frame.refs.ref(d.event) }));
@@ -93,9 +94,9 @@ export function explainDenied(frame: SeriesFrame): MetricExplanation {
 
 /** The intervals a concurrency metric counts: unit-drawing sessions of users in scope, or active applications. */
 function concurrencyIntervals(frame: SeriesFrame, report: string): UsageInterval[] {
-  if (report === 'aut-usage') return frame.orgId === null ? [...frame.timeline.applications] : [];
+  if (report === 'aut-usage') return frame.orgId === null ? [...frame.timeline().applications] : [];
   const orgs = frame.orgs;
-  return frame.timeline.sessions.filter((s) => s.product === frame.product && (orgs === null || orgs.has(s.orgId ?? '')));
+  return frame.timeline().sessions.filter((s) => s.product === frame.product && (orgs === null || orgs.has(s.orgId ?? '')));
 }
 
 /** The sub-buckets a peak is the max of and averagePeak the mean of (SPEC §4.5), ends clipped to now. */
@@ -152,7 +153,7 @@ interface ActiveDay {
 /** Per local day of the bucket (an hour bucket is its own only day), each active user in scope and their first qualifying event. */
 function activeDays(frame: SeriesFrame): ActiveDay[] {
   const orgs = frame.orgs;
-  const moments = frame.timeline.activity.filter((m) => m.product === frame.product && (orgs === null || orgs.has(m.orgId)));
+  const moments = frame.timeline().activity.filter((m) => m.product === frame.product && (orgs === null || orgs.has(m.orgId)));
   const spans = frame.interval === 'hour' ? [{ ...frame.bucket, date: localDate(frame.bucket.start, frame.zone) }]
     : localDaysIn(frame.bucket, frame.zone, frame.window, frame.now);
   const firsts = new Map<string, Map<string, UserMoment>>(spans.map((s) => [s.date, new Map()]));
