@@ -3,6 +3,7 @@ import { loadConfig } from '../../../libs/ledger/src/config.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { EXIT } from './exit-codes.js';
+import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
 import { importFile } from './import-command.js';
 import { KEYS_USAGE, keysCommand, keyStoreOf } from './keys-command.js';
 import { withLedger } from './ledger-context.js';
@@ -11,6 +12,8 @@ import { PROJECTIONS_USAGE, projectionsCommand, waitForProjections } from './pro
 import { LICENSES_USAGE, licensesCommand } from './licenses-command.js';
 import { REPORT_USAGE, reportCommand, withQueryBus, withReports } from './report-command.js';
 import { LicensesOverviewQuery } from '../../../libs/reports/src/reports.service.js';
+import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
+import { ExplainLicensesQuery, ExplainReportQuery } from '../../../libs/audit/src/explain/explain.service.js';
 import { serve } from './serve-command.js';
 
 interface Subcommand {
@@ -53,6 +56,18 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     run: (args, out, env) => licensesCommand(args, out, (parameters) =>
       withQueryBus(loadConfig(env), (queries) => queries.execute(new LicensesOverviewQuery(parameters)),
         [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })])),
+  },
+  explain: {
+    usage: EXPLAIN_USAGE,
+    // Flags are checked before the ledger is opened.
+    run: (args, out, env) => {
+      const explained = (query: ExplainReportQuery | ExplainLicensesQuery) => withQueryBus(loadConfig(env), (queries) => queries.execute(query),
+        [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false }), { module: ExplainModule }]);
+      return explainCommand(args, out, {
+        report: (name, parameters) => explained(new ExplainReportQuery(name, parameters)),
+        licenses: (parameters) => explained(new ExplainLicensesQuery(parameters)),
+      });
+    },
   },
   projections: {
     usage: PROJECTIONS_USAGE,
