@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../../libs/ledger/src/config.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
+import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
+import { EVENTS_USAGE, eventsCommand } from './events-command.js';
 import { EXIT } from './exit-codes.js';
 import { importFile } from './import-command.js';
 import { KEYS_USAGE, keysCommand, keyStoreOf } from './keys-command.js';
@@ -53,6 +55,11 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     run: (args, out, env) => licensesCommand(args, out, (parameters) =>
       withQueryBus(loadConfig(env), (queries) => queries.execute(new LicensesOverviewQuery(parameters)),
         [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })])),
+  },
+  events: {
+    usage: EVENTS_USAGE,
+    run: (args, out, env) => eventsCommand(args, out, (work) =>
+      withLedger(loadConfig(env), (_gateway, context) => work(context.get(EVENT_STORE)))),
   },
   projections: {
     usage: PROJECTIONS_USAGE,
