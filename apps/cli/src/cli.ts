@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../../libs/ledger/src/config.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
+import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
 import { EVENTS_USAGE, eventsCommand } from './events-command.js';
@@ -115,7 +116,8 @@ export async function runCli(argv: readonly string[], out: Output = processOutpu
       out.stderr.write(`ledger ${name}: ${(error as Error).message}\n\n${usage()}`);
       return EXIT.INVALID_INPUT;
     }
-    out.stderr.write(`ledger ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    const code = error instanceof ProjectionNotReadyError ? 'PROJECTION_NOT_READY: ' : '';
+    out.stderr.write(`ledger ${name}: ${code}${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.FAILURE;
   }
 }
