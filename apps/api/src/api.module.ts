@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsController } from './accounts.controller.js';
 import { CommandSender } from './command-sender.js';
-import { HealthController } from './health.controller.js';
 import { ImportController } from './import.controller.js';
 import { LicensesController } from './licenses.controller.js';
 import { LicensesOverviewController } from './licenses-overview.controller.js';
@@ -12,7 +11,7 @@ import { TelemetryController } from './telemetry.controller.js';
 /** The HTTP routes. Needs a global CommandGateway (LedgerModule, or a double in tests). */
 @Module({
   imports: [ReportsModule],
-  controllers: [AccountsController, LicensesController, TelemetryController, ImportController, HealthController, ReportsController, LicensesOverviewController],
+  controllers: [AccountsController, LicensesController, TelemetryController, ImportController, ReportsController, LicensesOverviewController],
   providers: [CommandSender],
 })
 export class ApiModule {}

@@ -6,6 +6,8 @@ import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { ApiModule } from './api.module.js';
 import { ApiAuthModule } from './auth/api-auth.module.js';
 import { EventsController } from './events.controller.js';
+import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.controller.js';
 import { ProjectionsController } from './projections.controller.js';
 
 @Module({})
@@ -21,7 +23,7 @@ export class AppModule {
         ApiAuthModule.forRoot(),
       ],
       // These read the store, the database or the engine directly (ApiModule runs on doubles in tests).
-      controllers: [ProjectionsController, EventsController],
+      controllers: [ProjectionsController, EventsController, HealthController, MetricsController],
     };
   }
 }

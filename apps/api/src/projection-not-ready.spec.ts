@@ -8,6 +8,7 @@ import { loadConfig } from '../../../libs/ledger/src/config.js';
 import { captureOutput } from '../../../test/support/capture-output.js';
 import { runCli } from '../../cli/src/cli.js';
 import { createApp } from './create-app.js';
+import type { Health } from './health-check.js';
 
 /** A ledger whose projections have never run: no generation to read a report from yet. */
 describe('a report whose projection is not ready', () => {
@@ -19,7 +20,7 @@ describe('a report whose projection is not ready', () => {
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  it('answers 503 PROJECTION_NOT_READY naming the projection, with Retry-After', async () => {
+  it('answers 503 PROJECTION_NOT_READY naming the projection, with Retry-After; /health shows it not started', async () => {
     const app: NestExpressApplication = await createApp(loadConfig({ LEDGER_DATA_DIR: dataDir }), { logger: false, runProjections: false });
     try {
       await app.listen(0, '127.0.0.1');
@@ -32,6 +33,10 @@ describe('a report whose projection is not ready', () => {
       const problem = (await response.json()) as { code: string; status: number; detail: string };
       expect(problem).toMatchObject({ code: 'PROJECTION_NOT_READY', status: 503 });
       expect(problem.detail).toContain('"seat-history"');
+
+      const health = (await (await fetch(`${url}/health`)).json()) as Health;
+      expect(health.status).toBe('ok');
+      expect(health.projections!.find((p) => p.name === 'seat-history')).toMatchObject({ state: 'not-started', generation: null, position: null });
     } finally {
       await app.close();
     }
