@@ -88,6 +88,11 @@ export class ProjectionEngine {
     this.#projections.set(projection.name, projection);
   }
 
+  /** Whether this process folds the projections (started and not stopped). */
+  get runsHere(): boolean {
+    return this.#started && !this.#stopping.signal.aborted;
+  }
+
   get names(): string[] {
     return [...this.#projections.keys()];
   }

@@ -20,6 +20,8 @@ export interface ProjectionStatus {
   /** Seconds since the oldest event not yet folded in was recorded; 0 when caught up. */
   readonly lagSeconds: number;
   readonly eventsFolded: number;
+  /** Events of the log read into the generation (folded or not): a rebuild's progress. */
+  readonly eventsSeen: number;
   /** Why the last batch failed, until one succeeds. */
   readonly lastError: string | null;
   readonly updatedAt: string | null;
@@ -46,6 +48,7 @@ async function generationStatus(deps: EngineDeps, projection: Projection, genera
     lagEvents: await countEventsAfter(deps, generation.position),
     lagSeconds: await secondsBehind(deps, generation.position, now),
     eventsFolded: generation.eventsFolded,
+    eventsSeen: generation.eventsSeen,
     lastError: generation.lastError,
     updatedAt: generation.updatedAt.toISOString(),
   };
@@ -62,6 +65,7 @@ async function notStarted(deps: EngineDeps, projection: Projection, now: number)
     lagEvents: await countEventsAfter(deps, null),
     lagSeconds: await secondsBehind(deps, null, now),
     eventsFolded: 0,
+    eventsSeen: 0,
     lastError: null,
     updatedAt: null,
   };

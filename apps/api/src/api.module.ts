@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { AccountsController } from './accounts.controller.js';
 import { CommandSender } from './command-sender.js';
 import { ExplainController } from './explain.controller.js';
-import { HealthController } from './health.controller.js';
 import { ImportController } from './import.controller.js';
 import { LicensesController } from './licenses.controller.js';
 import { LicensesOverviewController } from './licenses-overview.controller.js';
@@ -14,7 +13,7 @@ import { TelemetryController } from './telemetry.controller.js';
 /** The HTTP routes. Needs a global CommandGateway (LedgerModule, or a double in tests). */
 @Module({
   imports: [ReportsModule, ExplainModule],
-  controllers: [AccountsController, LicensesController, TelemetryController, ImportController, HealthController, ReportsController, LicensesOverviewController, ExplainController],
+  controllers: [AccountsController, LicensesController, TelemetryController, ImportController, ReportsController, LicensesOverviewController, ExplainController],
   providers: [CommandSender],
 })
 export class ApiModule {}

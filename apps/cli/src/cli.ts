@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../../libs/ledger/src/config.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
+import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
+import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
+import { EVENTS_USAGE, eventsCommand } from './events-command.js';
 import { EXIT } from './exit-codes.js';
 import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
 import { importFile } from './import-command.js';
@@ -69,6 +72,11 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
       });
     },
   },
+  events: {
+    usage: EVENTS_USAGE,
+    run: (args, out, env) => eventsCommand(args, out, (work) =>
+      withLedger(loadConfig(env), (_gateway, context) => work(context.get(EVENT_STORE)))),
+  },
   projections: {
     usage: PROJECTIONS_USAGE,
     run: (args, out, env) => projectionsCommand(args, out, () => loadConfig(env)),
@@ -123,7 +131,8 @@ export async function runCli(argv: readonly string[], out: Output = processOutpu
       out.stderr.write(`ledger ${name}: ${(error as Error).message}\n\n${usage()}`);
       return EXIT.INVALID_INPUT;
     }
-    out.stderr.write(`ledger ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    const code = error instanceof ProjectionNotReadyError ? 'PROJECTION_NOT_READY: ' : '';
+    out.stderr.write(`ledger ${name}: ${code}${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.FAILURE;
   }
 }
