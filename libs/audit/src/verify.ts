@@ -133,11 +133,18 @@ export async function verifyAccount(
   const context: ReplayContext = { now: options.now, leaseMs: options.leaseMs };
   const planned = (options.checks ?? VERIFY_CHECKS).flatMap((check) => check.requests(account).map((request) => ({ check, request })));
   const differences: Difference[] = [];
+  // One cut per position: the replays of a cut share its folded state.
+  const cuts = new Map<string, readonly StoredEvent[]>();
   for (const [k, { check, request }] of planned.entries()) {
     options.progress?.(k + 1, planned.length, request.label);
     const body = await check.projected(projected, request);
     const position = (body as { asOfPosition?: string | null }).asOfPosition;
-    const seen = position === undefined ? events : position === null ? [] : cutHistory(events, { upTo: parsePosition(position) });
+    const key = position === undefined ? 'all' : position ?? 'none';
+    let seen = cuts.get(key);
+    if (!seen) {
+      seen = position === undefined ? events : position === null ? [] : cutHistory(events, { upTo: parsePosition(position) });
+      cuts.set(key, seen);
+    }
     const replayed = check.replayed(seen, request, context);
     for (const text of bodyDifferences(body, replayed, { ignore: ['asOfPosition'], bucketLabel: request.bucketLabel })) {
       differences.push({ report: check.name, request: request.label, text });
