@@ -70,6 +70,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
         readEvents: (accountId) => readAccountEvents(context.get<EventStore>(EVENT_STORE), accountId),
         projected: {
           report: async (name, parameters, options) => (await queries.execute(new RunReportQuery(name, parameters, options))).body,
+          licenses: (parameters) => queries.execute(new LicensesOverviewQuery(parameters)),
         },
       }), [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })], { clock: { now: () => now } });
     }),

@@ -29,6 +29,7 @@ function projectedAt(events: readonly StoredEvent[], tamper: (body: any) => void
       tamper(body);
       return body;
     },
+    licenses: () => Promise.reject(new Error('not checked here')),
   };
 }
 
@@ -68,7 +69,10 @@ describe('verifyAccount', () => {
   test('the projected position decides which events are replayed', async () => {
     const seen: number[] = [];
     const check = { ...seatUsage, replayed: (events: readonly StoredEvent[]) => { seen.push(events.length); return { asOfPosition: formatPosition(events.at(-1)!.position) }; } };
-    const projected: ProjectedReports = { report: async () => ({ asOfPosition: formatPosition(HISTORY[2]!.position) }) };
+    const projected: ProjectedReports = {
+      report: async () => ({ asOfPosition: formatPosition(HISTORY[2]!.position) }),
+      licenses: () => Promise.reject(new Error('not checked here')),
+    };
     await verifyAccount('acme', HISTORY, projected, { now: NOW, leaseMs: 900_000, checks: [check] });
     expect(seen).toEqual([3, 3, 3, 3]);
   });

@@ -21,7 +21,10 @@ import type { ReplayContext, ReplayedReport } from './replayed-report.js';
 
 /** How the projected reports are reached (the QueryBus in the CLI). */
 export interface ProjectedReports {
+  /** A report of the catalog (`ledger report NAME`). */
   report(name: string, parameters: Readonly<Record<string, string>>, options: { allRows?: boolean }): Promise<unknown>;
+  /** The license overview (`ledger licenses`). */
+  licenses(parameters: Readonly<Record<string, string>>): Promise<unknown>;
 }
 
 /** One request of a check: raw parameters, as `ledger report` takes them. */
@@ -108,7 +111,10 @@ export function catalogCheck(replayed: ReplayedReport, definition: ReportDefinit
   };
 }
 
-/** Every check verify runs. */
+/**
+ * Every check verify runs. A report outside the catalog (the license overview) joins with one more
+ * ReportCheck here: its requests, `projected: (reports, r) => reports.licenses(r.parameters)`, its replay.
+ */
 export const VERIFY_CHECKS: readonly ReportCheck[] = REPLAYED_REPORTS.map((r) => catalogCheck(r));
 
 /** The account's products in use and history window; NOT_FOUND for an account with no history. */
