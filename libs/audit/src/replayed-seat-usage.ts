@@ -24,12 +24,7 @@ interface Activity {
 export const replayedSeatUsage: ReplayedReport = {
   name: 'seat-usage',
   run(events, request, { now }): SeriesBody {
-    const plan = planReplaySeries(events, request, now, {
-      sortChildren: (state, children) => children.sort((x, y) => {
-        const [a, b] = [state.orgs.get(x)!.name, state.orgs.get(y)!.name];
-        return a.localeCompare(b) || (x < y ? -1 : 1);
-      }),
-    });
+    const plan = planReplaySeries(events, request, now);
     const { product, zone, groups } = plan;
     const activity: Activity[] = [];
     const assigned = statesAt(events, plan.recordAt, (state) => groups.map((g) => {
