@@ -1,3 +1,4 @@
+import { DomainError } from '../../domain/src/errors.js';
 import { cmd } from '../../domain/src/testing/decider-spec.js';
 import type { StoredEvent } from '../../event-store/src/event-store.js';
 import { formatPosition } from '../../event-store/src/event-store.js';
@@ -60,6 +61,18 @@ describe('verifyAccount', () => {
     expect(formatVerifyResult(result)).toBe(
       'seat-usage KSE day 2026-01-06: activeUsers projected 4, from events 1\nverify acme: 4 report bodies compared, 1 difference\n',
     );
+  });
+
+  test('a projected report that fails is a difference, not a crash', async () => {
+    const failing: ProjectedReports = {
+      report: () => Promise.reject(new DomainError('NOT_FOUND', "account 'acme' does not exist")),
+      licenses: () => Promise.reject(new Error('not checked here')),
+    };
+    const result = await verifyAccount('acme', HISTORY, failing, { now: NOW, leaseMs: 900_000, checks: [seatUsage] });
+    expect(result.differences[0]).toEqual({
+      report: 'seat-usage', request: 'seat-usage KSE day', text: "projected report fails: NOT_FOUND: account 'acme' does not exist",
+    });
+    expect(result.differences).toHaveLength(4);
   });
 
   test('an account with no events is NOT_FOUND', async () => {
