@@ -14,9 +14,13 @@ import { processOutput, type Output } from './output.js';
 import { PROJECTIONS_USAGE, projectionsCommand, waitForProjections } from './projections-command.js';
 import { LICENSES_USAGE, licensesCommand } from './licenses-command.js';
 import { REPORT_USAGE, reportCommand, withQueryBus, withReports } from './report-command.js';
-import { LicensesOverviewQuery } from '../../../libs/reports/src/reports.service.js';
+import { LicensesOverviewQuery, RunReportQuery } from '../../../libs/reports/src/reports.service.js';
 import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
 import { ExplainLicensesQuery, ExplainReportQuery } from '../../../libs/audit/src/explain/explain.service.js';
+import { readAccountEvents } from '../../../libs/audit/src/account-events.js';
+import type { EventStore } from '../../../libs/event-store/src/event-store.js';
+import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
+import { VERIFY_USAGE, verifyCommand } from './verify-command.js';
 import { serve } from './serve-command.js';
 
 interface Subcommand {
@@ -76,6 +80,23 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     usage: EVENTS_USAGE,
     run: (args, out, env) => eventsCommand(args, out, (work) =>
       withLedger(loadConfig(env), (_gateway, context) => work(context.get(EVENT_STORE)))),
+  },
+  verify: {
+    usage: VERIFY_USAGE,
+    // Flags are checked before the ledger is opened.
+    run: (args, out, env) => verifyCommand(args, out, (work) => {
+      const config = loadConfig(env);
+      const now = Date.now();
+      return withQueryBus(config, (queries, context) => work({
+        now,
+        leaseMs: config.sessionLeaseSeconds * 1000,
+        readEvents: (accountId) => readAccountEvents(context.get<EventStore>(EVENT_STORE), accountId),
+        projected: {
+          report: async (name, parameters, options) => (await queries.execute(new RunReportQuery(name, parameters, options))).body,
+          licenses: (parameters) => queries.execute(new LicensesOverviewQuery(parameters)),
+        },
+      }), [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })], { clock: { now: () => now } });
+    }),
   },
   projections: {
     usage: PROJECTIONS_USAGE,

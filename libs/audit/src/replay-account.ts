@@ -10,10 +10,20 @@ export const occurredAt = (event: StoredEvent): number => Date.parse(event.metad
 export const lastPosition = (events: readonly StoredEvent[]): string | null =>
   events.length === 0 ? null : formatPosition(events[events.length - 1]!.position);
 
-/** The account as it stands after every event given; NOT_FOUND when it was never opened. */
+/** Final states already folded, per list of events (verify replays several reports on the same cut). */
+const folded = new WeakMap<readonly StoredEvent[], AccountState>();
+
+/**
+ * The account as it stands after every event given (read it, never change it); NOT_FOUND when it was
+ * never opened.
+ */
 export function finalState(events: readonly StoredEvent[], accountId: string): AccountState {
-  const state = initialState();
-  for (const event of events) evolve(state, asLedgerEvent(event));
+  let state = folded.get(events);
+  if (!state) {
+    state = initialState();
+    for (const event of events) evolve(state, asLedgerEvent(event));
+    folded.set(events, state);
+  }
   if (!state.opened) throw new DomainError('NOT_FOUND', `account '${accountId}' does not exist`);
   return state;
 }

@@ -4,6 +4,7 @@ import type { AccountState } from '../../domain/src/state.js';
 import { buckets, reportWindow, type Bucket, type BucketInterval, type ReportWindow } from '../../domain/src/time/index.js';
 import type { StoredEvent } from '../../event-store/src/event-store.js';
 import type { Bucket as BodyBucket, ReportRequest, SeriesBody } from '../../reports/src/report-definition.js';
+import { byName } from '../../reports/src/seat/series-scope.js';
 import { childrenOf, finalState, lastPosition, subtreeOf } from './replay-account.js';
 
 /** One series of a body: the scope, or (groupBy=org) one direct child org of it. */
@@ -28,14 +29,7 @@ export interface ReplaySeriesPlan {
   readonly groups: readonly ReplayGroup[];
 }
 
-export interface GroupOrder {
-  /** groupBy=org: the children in the order the projected report lists them. */
-  readonly sortChildren?: (state: AccountState, children: string[]) => string[];
-}
-
-export function planReplaySeries(
-  events: readonly StoredEvent[], request: ReportRequest, now: number, order: GroupOrder = {},
-): ReplaySeriesPlan {
+export function planReplaySeries(events: readonly StoredEvent[], request: ReportRequest, now: number): ReplaySeriesPlan {
   const state = finalState(events, request.accountId);
   if (request.product === undefined) throw new DomainError('VALIDATION_FAILED', 'product: is required', [{ path: 'product', message: 'is required' }]);
   const zone = state.timezone;
@@ -49,8 +43,7 @@ export function planReplaySeries(
     : { orgId, name: state.orgs.get(orgId)!.name, orgs: orgId === scope ? scopeOrgs : subtreeOf(state, orgId) });
   let groups: ReplayGroup[];
   if (request.groupBy === 'org') {
-    const children = childrenOf(state, scope);
-    groups = (order.sortChildren ? order.sortChildren(state, children) : children).map(groupOf);
+    groups = childrenOf(state, scope).sort(byName((orgId) => state.orgs.get(orgId)!.name)).map(groupOf);
   } else {
     groups = [groupOf(scope)];
   }

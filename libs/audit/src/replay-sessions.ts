@@ -29,8 +29,24 @@ export interface SessionDenial {
   readonly orgId: string;
 }
 
+export interface ProductSessions {
+  readonly sessions: readonly ReplayedSession[];
+  readonly denials: readonly SessionDenial[];
+}
+
+/** Sessions already collected, per list of events and product (read them, never change them). */
+const collected = new WeakMap<readonly StoredEvent[], Map<Product, ProductSessions>>();
+
 /** The sessions and denied attempts of `product`, in log order. */
-export function sessionsOf(events: readonly StoredEvent[], product: Product): { sessions: ReplayedSession[]; denials: SessionDenial[] } {
+export function sessionsOf(events: readonly StoredEvent[], product: Product): ProductSessions {
+  let byProduct = collected.get(events);
+  if (!byProduct) collected.set(events, (byProduct = new Map()));
+  let found = byProduct.get(product);
+  if (!found) byProduct.set(product, (found = collectSessions(events, product)));
+  return found;
+}
+
+function collectSessions(events: readonly StoredEvent[], product: Product): ProductSessions {
   const sessions = new Map<string, ReplayedSession>();
   const denials: SessionDenial[] = [];
   statesAt(events, [], () => null, (event, state) => {

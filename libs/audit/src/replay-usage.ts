@@ -12,6 +12,15 @@ import type { ReplayGroup, ReplaySeriesPlan } from './replay-series.js';
  * those starting after now are left out and the one containing now ends at now.
  */
 export function subBucketsOf(plan: ReplaySeriesPlan, now: number): Interval[][] {
+  let subs = planned.get(plan);
+  if (!subs) planned.set(plan, (subs = splitBuckets(plan, now)));
+  return subs;
+}
+
+/** Sub-buckets already worked out, per plan (luxon is not cheap at thousands of hours). */
+const planned = new WeakMap<ReplaySeriesPlan, Interval[][]>();
+
+function splitBuckets(plan: ReplaySeriesPlan, now: number): Interval[][] {
   return plan.buckets.map((bucket) => {
     const spans = plan.interval === 'hour' ? [bucket]
       : plan.interval === 'day' ? hoursIn(bucket, plan.zone, now)

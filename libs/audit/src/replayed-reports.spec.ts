@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LedgerCommand } from '../../domain/src/commands.js';
 import { accountStreamId } from '../../domain/src/streams.js';
+import { cmd } from '../../domain/src/testing/decider-spec.js';
 import { formatPosition, type StoredEvent } from '../../event-store/src/event-store.js';
 import { REPORTS } from '../../reports/src/catalog.js';
 import type { SeriesBody, TableBody } from '../../reports/src/report-definition.js';
@@ -78,6 +79,32 @@ describe('SPEC §7 worked example', () => {
   test('sessions KRE: s1, s2, s3 ended, every row as projected', async () => {
     const body = (await expectSame(harness, events, 'sessions', { accountId: 'acme', product: 'KRE' }, now, true)) as TableBody;
     expect(body.rows.map((r) => r.sessionId)).toEqual(['s3', 's2', 's1']);
+  });
+});
+
+describe('groupBy=org', () => {
+  const at = (minute: number) => new Date(Date.parse('2026-03-02T15:00:00Z') + minute * 60_000).toISOString();
+  const commands = [
+    cmd('OpenAccount', at(0), { name: 'Acme', timezone: 'UTC' }),
+    cmd('CreateOrganization', at(1), { orgId: 'z', name: 'Zeta' }),
+    cmd('CreateOrganization', at(2), { orgId: 'a', name: 'Alpha' }),
+    cmd('CreateOrganization', at(3), { orgId: 'm', name: 'Alpha' }),
+    cmd('RegisterUser', at(4), { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'z' }),
+    cmd('PurchaseLicenses', at(5), { purchaseId: 'p1', product: 'KRE', quantity: 2, startsAt: at(0), expiresAt: '2027-01-01T00:00:00Z' }),
+    cmd('StartSession', at(6), { product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1' }),
+  ];
+  const events = storedHistory(commands, { leaseMs: LEASE });
+  const now = Date.parse(at(10));
+  let harness: ProjectionHarness;
+  beforeAll(async () => {
+    harness = await projectionHarness(PROJECTIONS, events, { leaseMs: LEASE });
+  });
+  afterAll(() => harness.close());
+
+  test.each(['session-usage', 'seat-usage'])('%s lists the child orgs by name, then id, not in creation order', async (name) => {
+    const product = name === 'session-usage' ? 'KRE' : 'KSE';
+    const body = (await expectSame(harness, events, name, { accountId: 'acme', product, from: '2026-03-02', to: '2026-03-02', groupBy: 'org' }, now)) as SeriesBody;
+    expect(body.series!.map((s) => s.orgId)).toEqual(['a', 'm', 'z']);
   });
 });
 

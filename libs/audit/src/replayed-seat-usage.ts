@@ -5,6 +5,7 @@ import { mean2, occurredAt, statesAt } from './replay-account.js';
 import { inGroup, planReplaySeries, replaySeriesBody, type ReplayGroup } from './replay-series.js';
 import type { ReplayedReport } from './replayed-report.js';
 
+const QUARTER_HOUR = 15 * 60_000;
 const ACTIVITY = new Set(['UserLoggedIn', 'UserActivityRecorded', 'SessionStarted']);
 
 interface Activity {
@@ -23,12 +24,7 @@ interface Activity {
 export const replayedSeatUsage: ReplayedReport = {
   name: 'seat-usage',
   run(events, request, { now }): SeriesBody {
-    const plan = planReplaySeries(events, request, now, {
-      sortChildren: (state, children) => children.sort((x, y) => {
-        const [a, b] = [state.orgs.get(x)!.name, state.orgs.get(y)!.name];
-        return a.localeCompare(b) || (x < y ? -1 : 1);
-      }),
-    });
+    const plan = planReplaySeries(events, request, now);
     const { product, zone, groups } = plan;
     const activity: Activity[] = [];
     const assigned = statesAt(events, plan.recordAt, (state) => groups.map((g) => {
@@ -43,14 +39,19 @@ export const replayedSeatUsage: ReplayedReport = {
     });
 
     const byDate = new Map<string, Activity[]>();
+    // Every local midnight of every zone falls on a quarter hour: one luxon call per 15 minutes of activity.
+    const dateOfSlot = new Map<number, string>();
     for (const a of activity) {
-      const date = localDate(a.at, zone);
+      const slot = Math.floor(a.at / QUARTER_HOUR);
+      let date = dateOfSlot.get(slot);
+      if (date === undefined) dateOfSlot.set(slot, (date = localDate(a.at, zone)));
       const list = byDate.get(date);
       if (list) list.push(a);
       else byDate.set(date, [a]);
     }
     const distinct = (list: readonly Activity[], group: ReplayGroup) => new Set(list.filter((a) => inGroup(group, a.orgId)).map((a) => a.userId));
 
+    const daysOf = plan.buckets.map((bucket) => (plan.interval === 'hour' ? [] : localDaysIn(bucket, zone, plan.window, now)));
     return replaySeriesBody('seat-usage', request, plan, events, (group, i) => {
       const bucket = plan.buckets[i]!;
       let active: Set<string>;
@@ -59,7 +60,7 @@ export const replayedSeatUsage: ReplayedReport = {
         active = distinct(activity.filter((a) => a.at >= bucket.start && a.at < bucket.end), group);
         daily = [active.size];
       } else {
-        const days = localDaysIn(bucket, zone, plan.window, now).map((d) => byDate.get(d.date) ?? []);
+        const days = daysOf[i]!.map((d) => byDate.get(d.date) ?? []);
         active = distinct(days.flat(), group);
         daily = days.map((list) => distinct(list, group).size);
       }

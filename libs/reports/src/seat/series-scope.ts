@@ -51,9 +51,14 @@ export function seriesScopeOf(request: ReportRequest, zone: string, tree: OrgTre
   const list = buckets({ from: request.from!, to: request.to!, interval, zone, now });
   const recordAt = list.map((b) => (b.end <= now ? b.end : now + 1));
   const groups: SeriesGroup[] = request.groupBy === 'org'
-    ? [...tree.children(request.orgId ?? null)].sort((x, y) => tree.name(x).localeCompare(tree.name(y)) || (x < y ? -1 : 1)).map((orgId) => ({ key: orgId, rootOrgId: orgId, name: tree.name(orgId), orgs: [...tree.subtree(orgId)] }))
+    ? [...tree.children(request.orgId ?? null)].sort(byName((orgId) => tree.name(orgId))).map((orgId) => ({ key: orgId, rootOrgId: orgId, name: tree.name(orgId), orgs: [...tree.subtree(orgId)] }))
     : [{ key: '', rootOrgId: request.orgId ?? null, name: request.orgId !== undefined ? tree.name(request.orgId) : 'Account', orgs: scopeOrgs }];
   return { accountId: request.accountId, product, zone, tree, window, interval, buckets: list, recordAt, groups };
+}
+
+/** groupBy=org: series in the order of their orgs' names, then ids. */
+export function byName(nameOf: (orgId: string) => string): (x: string, y: string) => number {
+  return (x, y) => nameOf(x).localeCompare(nameOf(y)) || (x < y ? -1 : x > y ? 1 : 0);
 }
 
 export function requireProduct(request: ReportRequest): string {
