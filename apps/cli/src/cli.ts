@@ -19,7 +19,6 @@ import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js
 import { ExplainLicensesQuery, ExplainReportQuery } from '../../../libs/audit/src/explain/explain.service.js';
 import { readAccountEvents } from '../../../libs/audit/src/account-events.js';
 import type { EventStore } from '../../../libs/event-store/src/event-store.js';
-import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
 import { VERIFY_USAGE, verifyCommand } from './verify-command.js';
 import { serve } from './serve-command.js';
 
