@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../../libs/ledger/src/config.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
+import { DEMO_USAGE, demoCommand } from './demo-command.js';
 import { EXIT } from './exit-codes.js';
+import { isParseArgsError } from './parse-args-error.js';
 import { importFile } from './import-command.js';
 import { KEYS_USAGE, keysCommand, keyStoreOf } from './keys-command.js';
 import { withLedger } from './ledger-context.js';
@@ -63,6 +65,14 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     // Arguments are checked before the database is opened.
     run: (args, out, env) => keysCommand(args, out, (work) => keyStoreOf(loadConfig(env))(work)),
   },
+  demo: {
+    usage: DEMO_USAGE,
+    run: (args, out, env) => {
+      const config = loadConfig(env);
+      return demoCommand(args, out, config, (work) => withLedger(config, work, { runProjections: true }),
+        (context, appended) => waitForProjections(context, appended, out));
+    },
+  },
   help: {
     usage: 'help                 Show this help',
     run: async (_args, out) => {
@@ -111,8 +121,4 @@ export async function runCli(argv: readonly string[], out: Output = processOutpu
     out.stderr.write(`ledger ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.FAILURE;
   }
-}
-
-function isParseArgsError(error: unknown): boolean {
-  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
 }

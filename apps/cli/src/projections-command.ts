@@ -7,6 +7,7 @@ import { ProjectionsBehindError, UnknownProjectionError } from '../../../project
 import { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
 import type { ProjectionStatus } from '../../../projections/engine/projection-status.js';
 import { EXIT } from './exit-codes.js';
+import { isParseArgsError } from './parse-args-error.js';
 import { withLedger } from './ledger-context.js';
 import type { Output } from './output.js';
 import { RebuildProgressPrinter } from './rebuild-progress-printer.js';
@@ -160,9 +161,6 @@ function untilStopSignal(): Promise<void> {
   });
 }
 
-function isParseArgsError(error: unknown): boolean {
-  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
-}
 
 /** `activityActions=run-test,edit-script leaseMs=900000`; `all` for a rule left unset; `-` for none. */
 function rulesCell(rules: ProjectionStatus['rules']): string {

@@ -38,6 +38,8 @@ export interface HistoryOptions {
   readonly end?: string;
   /** Give every command a `commandId` (as integrations do for idempotent retries). Default true. */
   readonly commandIds?: boolean;
+  /** Account ids are `<prefix>-001`, `<prefix>-002`, … Default `acct`. */
+  readonly accountPrefix?: string;
 }
 
 export interface ResolvedHistoryOptions {
@@ -48,6 +50,7 @@ export interface ResolvedHistoryOptions {
   readonly days: number;
   readonly end: string;
   readonly commandIds: boolean;
+  readonly accountPrefix: string;
 }
 
 export type HistoryCommand = { readonly type: string; readonly accountId: string; readonly at: string } & Record<string, unknown>;
@@ -81,7 +84,30 @@ export function resolveHistoryOptions(options: HistoryOptions): ResolvedHistoryO
   if (endMs > Date.now()) throw new Error(`end ${new Date(endMs).toISOString()} is in the future: every command must lie in the past`);
   return {
     commands, accounts, users, days, seed: wholeNumber(options.seed ?? 1, 'seed', 0),
-    end: new Date(endMs).toISOString(), commandIds: options.commandIds ?? true,
+    end: new Date(endMs).toISOString(), commandIds: options.commandIds ?? true, accountPrefix: accountPrefix(options.accountPrefix),
+  };
+}
+
+function accountPrefix(prefix = 'acct'): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,60}$/.test(prefix)) throw new Error(`accountPrefix must be 1–61 lowercase letters, digits or '-', got "${prefix}"`);
+  return prefix;
+}
+
+/** Commands per demo account by default: about 300 users over 90 days. */
+export const DEMO_COMMANDS_PER_ACCOUNT = 20_000;
+
+/**
+ * A history to try the ledger on (`ledger demo`): `accounts` accounts (ids `demo-001`, …) over the
+ * 90 days before `now`, one user per ~66 commands (300 for the default size).
+ */
+export function demoHistoryOptions(options: {
+  readonly accounts?: number; readonly seed?: number; readonly now?: number; readonly commandsPerAccount?: number;
+} = {}): HistoryOptions {
+  const accounts = options.accounts ?? 1;
+  const perAccount = options.commandsPerAccount ?? DEMO_COMMANDS_PER_ACCOUNT;
+  return {
+    commands: accounts * perAccount, users: accounts * Math.max(40, Math.round(perAccount / 66)), accounts, days: 90,
+    seed: options.seed ?? 1, end: new Date(options.now ?? Date.now()).toISOString(), accountPrefix: 'demo',
   };
 }
 
@@ -338,7 +364,7 @@ class AccountSim {
     private readonly options: ResolvedHistoryOptions,
   ) {
     this.rng = new Random(deriveSeed(options.seed, index));
-    this.accountId = `acct-${String(index + 1).padStart(3, '0')}`;
+    this.accountId = `${options.accountPrefix}-${String(index + 1).padStart(3, '0')}`;
     this.timezone = TIMEZONES[index % TIMEZONES.length];
     this.endMs = Date.parse(options.end);
     this.startMs = this.endMs - options.days * DAY_MS;
