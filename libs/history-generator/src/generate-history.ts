@@ -6,8 +6,8 @@ import { DateTime } from 'luxon';
 import { deriveSeed, Random } from './random.js';
 
 /**
- * A generator of realistic command histories for the write-side (and later the read-side)
- * benchmarks: deterministic for a given set of options, streamed (one account-day in memory per
+ * A generator of realistic command histories for the benchmarks (`npm run bench`) and the demo data
+ * set (`ledger demo`, see `demoHistoryOptions`): deterministic for a given set of options, streamed (one account-day in memory per
  * account at a time), every command in the NDJSON schema of SPEC §3.
  *
  * Each account has an organization tree of depth 3 (5 top-level orgs × 3 × 2 = 50 orgs), projects,
