@@ -69,7 +69,6 @@ export class ProjectionEngine {
       baseSchema: options.db.schema,
       store: options.store,
       context: options.context,
-      rules: JSON.stringify(options.context),
       logger: options.logger ?? new Logger('Projections'),
       batchSize: options.batchSize ?? 2_000,
       retryDelayMs: options.retryDelayMs ?? 1_000,

@@ -4,7 +4,7 @@ import { ProjectionGauges } from './projection-gauges.js';
 
 const status = (overrides: Partial<ProjectionStatus>): ProjectionStatus => ({
   name: 'sessions', version: 2, generation: 3, generationVersion: 2, status: 'active', position: '900/4',
-  lagEvents: 0, lagSeconds: 0, eventsFolded: 120, eventsSeen: 900, lastError: null, updatedAt: '2026-01-05T12:00:00.000Z',
+  lagEvents: 0, lagSeconds: 0, eventsFolded: 120, eventsSeen: 900, rules: {}, lastError: null, updatedAt: '2026-01-05T12:00:00.000Z',
   ...overrides,
 });
 

@@ -4,9 +4,11 @@ import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
+import { DEMO_USAGE, demoCommand } from './demo-command.js';
 import { EVENTS_USAGE, eventsCommand } from './events-command.js';
 import { EXIT } from './exit-codes.js';
 import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
+import { isParseArgsError } from './parse-args-error.js';
 import { importFile } from './import-command.js';
 import { KEYS_USAGE, keysCommand, keyStoreOf } from './keys-command.js';
 import { withLedger } from './ledger-context.js';
@@ -106,6 +108,14 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     // Arguments are checked before the database is opened.
     run: (args, out, env) => keysCommand(args, out, (work) => keyStoreOf(loadConfig(env))(work)),
   },
+  demo: {
+    usage: DEMO_USAGE,
+    run: (args, out, env) => {
+      const config = loadConfig(env);
+      return demoCommand(args, out, config, (work) => withLedger(config, work, { runProjections: true }),
+        (context, appended) => waitForProjections(context, appended, out));
+    },
+  },
   help: {
     usage: 'help                 Show this help',
     run: async (_args, out) => {
@@ -122,7 +132,7 @@ function usage(): string {
     'Commands:',
     ...Object.values(SUBCOMMANDS).map((s) => `  ${s.usage}`),
     '',
-    'Environment: EVENTSTORE_URL, DATABASE_URL, LEDGER_DATA_DIR (default ./.ledger), PORT, SESSION_LEASE_SECONDS',
+    'Environment: EVENTSTORE_URL, DATABASE_URL, LEDGER_DATA_DIR (default ./.ledger), PORT, SESSION_LEASE_SECONDS, ACTIVITY_ACTIONS',
     'Exit codes: 0 ok; 1 failure; 2 bad usage, or malformed import lines (nothing applied); 3 some commands rejected',
     '',
   ].join('\n');
@@ -155,8 +165,4 @@ export async function runCli(argv: readonly string[], out: Output = processOutpu
     out.stderr.write(`ledger ${name}: ${code}${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.FAILURE;
   }
-}
-
-function isParseArgsError(error: unknown): boolean {
-  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
 }

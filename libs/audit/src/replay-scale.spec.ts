@@ -1,4 +1,4 @@
-import { createHistory } from '../../../test/bench/generate-history.js';
+import { createHistory } from '../../history-generator/src/generate-history.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import type { LedgerCommand } from '../../domain/src/commands.js';
 import { accountHistory, VERIFY_CHECKS } from './verify.js';
