@@ -13,10 +13,15 @@ export interface HistoryStore {
 export async function historyStore(events: readonly StoredEvent[], database?: LedgerDatabase): Promise<HistoryStore> {
   const db = database ?? (await openDatabase({ dataDir: IN_MEMORY }));
   const store = await createEventStore({ database: db });
+  /** Runs of consecutive events of one stream, up to 1,000, go in one append. */
   const append = async (more: readonly StoredEvent[]) => {
-    for (const e of more) {
-      const { eventId, type, data, metadata } = e;
-      await store.appendToStream(e.streamId, e.streamRevision === 0n ? 'no_stream' : e.streamRevision - 1n, [{ eventId, type, data, metadata }]);
+    for (let i = 0; i < more.length; ) {
+      const first = more[i]!;
+      let end = i + 1;
+      while (end < more.length && end - i < 1000 && more[end]!.streamId === first.streamId) end += 1;
+      const batch = more.slice(i, end).map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata }));
+      await store.appendToStream(first.streamId, first.streamRevision === 0n ? 'no_stream' : first.streamRevision - 1n, batch);
+      i = end;
     }
   };
   await append(events);
