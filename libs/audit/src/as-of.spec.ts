@@ -25,7 +25,7 @@ describe('as-of answers replay the worked example (SPEC §5, §7)', () => {
   beforeAll(async () => {
     events = await historyStore(history);
     harness = await projectionHarness([seatHistoryProjection, assignmentsProjection, licensesProjection], history);
-    reports = new ReportsService(harness.reader, new FixedClock(NOW), { sessionLeaseSeconds: 900 } as never, events.store);
+    reports = new ReportsService(harness.reader, new FixedClock(NOW), undefined, events.store);
   });
   afterAll(async () => {
     await harness.close();
