@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../apps/cli/src/cli.js';
@@ -135,5 +135,55 @@ describe('SPEC §7 worked example through ledger import', () => {
     await store.close();
     await database.close();
     expect(after).toHaveLength(events.length);
+  });
+
+  describe('as of an instant (SPEC §5): ledger report --as-of, ledger licenses --as-of', () => {
+    const users = (body: { rows: { userId: string; activated: boolean }[] }) => body.rows.map((r) => [r.userId, r.activated]);
+
+    test('licenses as of 2026-01-06T13:01:30Z: mobile full (used 1, available 0) when u3 was refused', async () => {
+      const body = await cli('licenses', '--account', 'acme', '--product', 'KSE', '--as-of', '2026-01-06T13:01:30Z');
+      expect(body.asOf).toBe('2026-01-06T13:01:30.000Z');
+      const scopes = Object.fromEntries(body.products[0].scopes.map((s: any) => [s.scope, [s.dedicated, s.pool, s.used, s.available]]));
+      expect(scopes).toEqual({ account: [5, 2, 0, 2], qa: [3, 2, 0, 2], mobile: [1, 1, 1, 0] });
+    });
+
+    test('assignments as of 12:01Z on 2026-02-10: u1 unassigned; as of 12:06Z: u1 re-assigned, not activated', async () => {
+      const assignments = (asOf: string) => cli('report', 'assignments', '--account', 'acme', '--product', 'KSE', '--sort', 'userId', '--as-of', asOf);
+      expect(users(await assignments('2026-02-10T11:59:00Z'))).toEqual([['u1', true], ['u2', true]]);
+      expect(users(await assignments('2026-02-10T12:01:00Z'))).toEqual([['u2', true]]);
+      expect(users(await assignments('2026-02-10T12:06:00Z'))).toEqual([['u1', false], ['u2', true]]);
+    });
+
+    test('seat-history as of the end of February: the SPEC §7 months; CSV too', async () => {
+      const range = ['--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--interval', 'month', '--as-of', '2026-03-01T05:00:00Z'];
+      expect(metrics(await cli('report', 'seat-history', ...range), 'purchased', 'assigned', 'activated')).toEqual([
+        { purchased: 5, assigned: 2, activated: 2 }, { purchased: 5, assigned: 2, activated: 1 },
+      ]);
+      const output = captureOutput();
+      expect(await runCli(['report', 'seat-history', ...range, '--format', 'csv'], output, { LEDGER_DATA_DIR: dataDir })).toBe(0);
+      expect(output.out()).toBe('start,end,purchased,assigned,activated\r\n'
+        + '2026-01-01T00:00:00.000-05:00,2026-02-01T00:00:00.000-05:00,5,2,2\r\n'
+        + '2026-02-01T00:00:00.000-05:00,2026-03-01T00:00:00.000-05:00,5,2,1\r\n');
+    });
+
+    test('--as-of in the future: exit 2 naming the flag', async () => {
+      const output = captureOutput();
+      expect(await runCli(['licenses', '--account', 'acme', '--as-of', '2099-01-01T00:00:00Z'], output, { LEDGER_DATA_DIR: dataDir })).toBe(2);
+      expect(output.err()).toContain('asOf: must not be after now');
+      const report = captureOutput();
+      expect(await runCli(['report', 'assignments', '--account', 'acme', '--product', 'KSE', '--as-of', '2099-01-01T00:00:00Z'], report, { LEDGER_DATA_DIR: dataDir })).toBe(2);
+      expect(report.err()).toContain('--as-of: must not be after now');
+    });
+
+    test('a command imported after T does not change the answer as of T', async () => {
+      const asOf = ['report', 'assignments', '--account', 'acme', '--product', 'KSE', '--sort', 'userId', '--as-of', '2026-02-10T12:06:00Z'];
+      const before = await cli(...asOf);
+      const later = join(dataDir, 'later.ndjson');
+      await writeFile(later, `${JSON.stringify({ type: 'UnassignSeat', accountId: 'acme', at: '2026-03-03T09:00:00Z', product: 'KSE', userId: 'u2' })}\n`);
+      const output = captureOutput();
+      expect(await runCli(['import', later], output, { LEDGER_DATA_DIR: dataDir })).toBe(0);
+      expect(await cli(...asOf)).toEqual(before);
+      expect(users(await cli('report', 'assignments', '--account', 'acme', '--product', 'KSE', '--sort', 'userId'))).toEqual([['u1', false]]);
+    });
   });
 });

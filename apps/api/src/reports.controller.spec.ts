@@ -2,12 +2,15 @@ import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { cmd } from '../../../libs/domain/src/testing/decider-spec.js';
 import { Clock } from '../../../libs/ledger/src/clock.js';
 import { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
+import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
 import { PROJECTION_READER } from '../../../libs/reports/src/tokens.js';
 import { WORKED_EXAMPLE } from '../../../libs/reports/src/testing/worked-example.js';
 import { projectionHarness, type ProjectionHarness } from '../../../libs/reports/src/testing/projection-harness.js';
 import { FixedClock } from '../../../test/support/fixed-clock.js';
+import { historyStore, type HistoryStore } from '../../../test/support/history-store.js';
 import { RecordingGateway } from '../../../test/support/recording-gateway.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import { assignmentsProjection } from '../../../projections/assignments.projection.js';
@@ -18,11 +21,14 @@ import { configureApp } from './configure-app.js';
 
 describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
   let harness: ProjectionHarness;
+  let events: HistoryStore;
   let app: NestExpressApplication;
   let url: string;
+  const history = storedHistory(WORKED_EXAMPLE, { onRejected: 'skip' });
 
   beforeAll(async () => {
-    harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection], storedHistory(WORKED_EXAMPLE, { onRejected: 'skip' }));
+    harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection], history);
+    events = await historyStore(history);
 
     @Global()
     @Module({
@@ -30,8 +36,9 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
         { provide: PROJECTION_READER, useValue: harness.reader },
         { provide: Clock, useValue: new FixedClock(Date.parse('2026-06-01T00:00:00Z')) },
         { provide: CommandGateway, useValue: new RecordingGateway() },
+        { provide: EVENT_STORE, useValue: events.store },
       ],
-      exports: [PROJECTION_READER, Clock, CommandGateway],
+      exports: [PROJECTION_READER, Clock, CommandGateway, EVENT_STORE],
     })
     class Doubles {}
 
@@ -45,6 +52,7 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
   afterAll(async () => {
     await app?.close();
     await harness?.close();
+    await events?.close();
   });
 
   it('answers the JSON body of SPEC §6 (§7 numbers)', async () => {
@@ -104,5 +112,52 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
   it('an unknown account or organization → 404', async () => {
     expect((await fetch(`${url}/other/reports/seat-history?product=KSE&from=2026-01-01&to=2026-01-02`)).status).toBe(404);
     expect((await fetch(`${url}/acme/reports/seat-history?product=KSE&from=2026-01-01&to=2026-01-02&orgId=nope`)).status).toBe(404);
+  });
+
+  describe('asOf (SPEC §5): replayed from the events up to the instant', () => {
+    const json = async (path: string): Promise<any> => (await fetch(`${url}${path}`)).json();
+
+    it('seat-history and licenses answer as the ledger stood then', async () => {
+      const history = await json('/acme/reports/seat-history?product=KSE&from=2026-01-01&to=2026-02-28&interval=month&asOf=2026-01-06T13:01:00Z');
+      expect(history.buckets).toEqual([{ start: '2026-01-01T00:00:00.000-05:00', end: '2026-02-01T00:00:00.000-05:00', purchased: 5, assigned: 1, activated: 0 }]);
+      const response = await fetch(`${url}/acme/licenses?product=KSE&asOf=2026-01-06T08:01:30-05:00`);
+      expect(response.status).toBe(200);
+      const overview: any = await response.json();
+      expect(overview.asOf).toBe('2026-01-06T13:01:30.000Z');
+      expect(overview.products[0].scopes.find((s: { scope: string }) => s.scope === 'mobile')).toMatchObject({ used: 1, available: 0 });
+    });
+
+    it('assignments CSV as of an instant has every row of then', async () => {
+      const csv = await (await fetch(`${url}/acme/reports/assignments?product=KSE&pageSize=1&sort=userId&format=csv&asOf=2026-02-10T12:01:00Z`)).text();
+      expect(csv.split('\r\n').map((line) => line.split(',')[0])).toEqual(['userId', 'u2', '']);
+    });
+
+    it('a command appended after T does not change the answer as of T', async () => {
+      const asOf = '/acme/reports/assignments?product=KSE&sort=userId&asOf=2026-02-10T12:06:00Z';
+      const before = await json(asOf);
+      const more = storedHistory([...WORKED_EXAMPLE, cmd('UnassignSeat', '2026-03-01T09:00:00Z', { product: 'KSE', userId: 'u2' })], { onRejected: 'skip' });
+      await events.append(more.slice(history.length));
+      expect(await json(asOf)).toEqual(before);
+      expect(before.rows.map((r: { userId: string; activated: boolean }) => [r.userId, r.activated])).toEqual([['u1', false], ['u2', true]]);
+    });
+
+    it('asOf in the future or without a zone → 400 naming asOf; on seat-usage → 400 saying which reports take it', async () => {
+      for (const path of [
+        '/acme/licenses?asOf=2026-06-01T00:00:01Z',
+        '/acme/reports/assignments?product=KSE&asOf=2026-06-02T00:00:00Z',
+        '/acme/reports/seat-history?product=KSE&from=2026-01-01&to=2026-01-02&asOf=2026-01-02T00:00:00',
+      ]) {
+        const response = await fetch(`${url}${path}`);
+        expect(response.status).toBe(400);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'asOf' }] });
+      }
+      const usage = await json('/acme/reports/seat-usage?product=KSE&from=2026-01-01&to=2026-01-02&asOf=2026-01-02T00:00:00Z');
+      expect(usage.errors).toEqual([{ path: 'asOf', message: expect.stringContaining('only seat-history, assignments and the licenses overview take it') }]);
+    });
+
+    it('an unknown account as of an instant → 404', async () => {
+      expect((await fetch(`${url}/other/licenses?asOf=2026-02-01T00:00:00Z`)).status).toBe(404);
+    });
   });
 });

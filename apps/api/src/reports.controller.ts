@@ -27,7 +27,8 @@ export class ReportsController {
     summary: 'A report (seat-history, assignments, seat-usage, sessions, session-usage, aut-usage)',
     description: 'Bucket series: from, to (local dates, to inclusive), interval hour|day|week|month, groupBy=org. '
       + 'Tables: q, licenseSource, status, sort (-column for descending), page, pageSize (≤ 1000). '
-      + 'format=csv answers text/csv with every page. Unknown parameters are refused (400).',
+      + 'format=csv answers text/csv with every page. Unknown parameters are refused (400). '
+      + 'seat-history and assignments take asOf (ISO-8601 instant, not after now): the report as the ledger stood then, replayed from the events.',
   })
   @ApiParam({ name: 'name', description: 'The report' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })

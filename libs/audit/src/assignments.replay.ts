@@ -42,6 +42,7 @@ export const assignmentsReplay: ReplayedReport = {
     const sources = request.licenseSource !== undefined ? licenseSources(request.licenseSource, tree) : null;
     const q = request.q?.toLowerCase();
     const lastUse = lastUseOf(events, product);
+    const projects = projectNames(state);
 
     const rows: Row[] = [];
     for (const [userId, seat] of productView(state, product).seats) {
@@ -53,7 +54,7 @@ export const assignmentsReplay: ReplayedReport = {
       rows.push({
         userId, user: user.fullName, email: user.email,
         licenseSource: source === ACCOUNT_SCOPE ? ACCOUNT_SOURCE_NAME : tree.name(source),
-        organization: tree.path(user.orgId), projects: projectsOf(state, userId),
+        organization: tree.path(user.orgId), projects: projects.get(userId) ?? [],
         lastAssignment: seat.assignedAt, lastActiveUse: lastUse.get(userId) ?? null, activated: seat.activated,
       });
     }
@@ -91,11 +92,14 @@ function lastUseOf(events: readonly StoredEvent[], product: Product): Map<string
   return last;
 }
 
-/** Names of the user's projects, sorted (ties by project id). */
-function projectsOf(state: AccountState, userId: string): string[] {
-  return [...state.projects.values()].filter((p) => p.members.has(userId))
-    .sort((a, b) => compareText(a.name, b.name) || compareText(a.projectId, b.projectId))
-    .map((p) => p.name);
+/** userId → names of the user's projects, sorted (ties by project id). */
+function projectNames(state: AccountState): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  const projects = [...state.projects.values()].sort((a, b) => compareText(a.name, b.name) || compareText(a.projectId, b.projectId));
+  for (const project of projects) {
+    for (const userId of project.members) names.set(userId, [...(names.get(userId) ?? []), project.name]);
+  }
+  return names;
 }
 
 const iso = (instant: number) => new Date(instant).toISOString();

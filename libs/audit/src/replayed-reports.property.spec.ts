@@ -2,6 +2,7 @@ import type { LedgerCommand } from '../../domain/src/commands.js';
 import type { Product } from '../../domain/src/products.js';
 import type { StoredEvent } from '../../event-store/src/event-store.js';
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../read-store/src/database.js';
+import { TEST_DATABASE_URL } from '../../read-store/src/testing/test-postgres.js';
 import { buildLicensesOverview, type LicensesRequest } from '../../reports/src/licenses/licenses-overview.js';
 import type { ReportDefinition } from '../../reports/src/report-definition.js';
 import { parseReportRequest } from '../../reports/src/report-request.js';
@@ -140,7 +141,10 @@ async function compareAt(c: Case, events: readonly StoredEvent[], harness: Proje
 describe('replayed reports equal the projected reports', () => {
   let database: LedgerDatabase;
   beforeAll(async () => {
-    database = await openDatabase({ dataDir: IN_MEMORY });
+    // REPLAY_TEST_POSTGRES=1: the projections on the PostgreSQL server (their own schemas, dropped after) instead of PGlite.
+    database = process.env.REPLAY_TEST_POSTGRES === '1'
+      ? await openDatabase({ databaseUrl: TEST_DATABASE_URL })
+      : await openDatabase({ dataDir: IN_MEMORY });
   });
   afterAll(() => database.close());
 

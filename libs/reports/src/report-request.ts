@@ -22,6 +22,9 @@ export const REPORT_PARAMETERS = [
 ] as const;
 export type ReportParameter = (typeof REPORT_PARAMETERS)[number];
 
+/** The reports that take `asOf` (SPEC §5), for the message refusing it elsewhere. */
+export const AS_OF_REPORTS = 'only seat-history, assignments and the licenses overview';
+
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_INTERVAL: BucketInterval = 'day';
@@ -58,7 +61,9 @@ export function parseReportRequest(raw: Readonly<Record<string, unknown>>, defin
     if (value === undefined) continue;
     given.add(key);
     if (!accepted.has(key)) {
-      fail(key, (REPORT_PARAMETERS as readonly string[]).includes(key)
+      fail(key, key === 'asOf'
+        ? `is not a parameter of ${definition.name}; ${AS_OF_REPORTS} take it`
+        : (REPORT_PARAMETERS as readonly string[]).includes(key)
         ? `is not a parameter of ${definition.name}`
         : `unknown parameter; ${definition.name} takes ${[...accepted].join(', ')}`);
       continue;
@@ -135,9 +140,7 @@ export function parseReportRequest(raw: Readonly<Record<string, unknown>>, defin
   let asOf: string | undefined;
   if (values.has('asOf')) {
     const value = values.get('asOf')!;
-    const parsed = INSTANT.test(value) ? DateTime.fromISO(value, { setZone: true }) : null;
-    if (!parsed?.isValid) fail('asOf', `must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z, got '${truncate(value)}'`);
-    else asOf = new Date(parsed.toMillis()).toISOString();
+    asOf = isoInstant(value) ?? fail('asOf', `${INSTANT_RULE}, got '${truncate(value)}'`);
   }
 
   if (errors.length > 0) {
@@ -183,9 +186,22 @@ function truncate(value: string): string {
   return value.length > 40 ? `${value.slice(0, 40)}…` : value;
 }
 
-/** Refuses `asOf` for a report that will take it but cannot answer it yet. */
+export const INSTANT_RULE = 'must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z';
+
+/** `value` as an ISO instant in UTC, or null when it is not an instant with a zone offset. */
+export function isoInstant(value: string): string | null {
+  const parsed = INSTANT.test(value) ? DateTime.fromISO(value, { setZone: true }) : null;
+  return parsed?.isValid ? new Date(parsed.toMillis()).toISOString() : null;
+}
+
+/**
+ * A projected report answers at now: `asOf` is answered by replaying the account's events
+ * (ReportsService), so a projected report given one refuses it rather than answer at now.
+ */
 export function refuseAsOf(request: ReportRequest, report: string): void {
   if (request.asOf !== undefined) {
-    throw new DomainError('VALIDATION_FAILED', `asOf is not supported yet for ${report}`, [{ path: 'asOf', message: 'is not supported yet' }]);
+    throw new DomainError('VALIDATION_FAILED', `asOf: the projected ${report} answers at now; as-of answers replay the events (ReportsService)`, [
+      { path: 'asOf', message: 'is answered by replaying events, not by the projected report' },
+    ]);
   }
 }

@@ -4,12 +4,16 @@ import { DomainError, type FieldError } from '../../domain/src/errors.js';
 import { isProduct, PRODUCT_CODES, type Product } from '../../domain/src/products.js';
 import { Clock } from '../../ledger/src/clock.js';
 import type { LedgerConfig } from '../../ledger/src/config.js';
-import { LEDGER_CONFIG } from '../../ledger/src/ledger.module.js';
+import { EVENT_STORE, LEDGER_CONFIG } from '../../ledger/src/ledger.module.js';
+import type { EventStore, StoredEvent } from '../../event-store/src/event-store.js';
+import { replayAsOf } from '../../audit/src/as-of.js';
+import { REPLAYED_REPORTS } from '../../audit/src/catalog.js';
+import { replayLicensesOverview } from '../../audit/src/licenses.replay.js';
 import type { ProjectionReader } from '../../../projections/projection.js';
 import { REPORTS } from './catalog.js';
 import { buildLicensesOverview, type LicensesOverview, type LicensesRequest } from './licenses/licenses-overview.js';
 import type { ReportContext, ReportDefinition, SeriesBody, TableBody } from './report-definition.js';
-import { parseReportRequest } from './report-request.js';
+import { INSTANT_RULE, isoInstant, parseReportRequest } from './report-request.js';
 import { PROJECTION_READER } from './tokens.js';
 
 export interface RunReportOptions {
@@ -55,24 +59,39 @@ export class ReportsService {
     @Optional() @Inject(PROJECTION_READER) private readonly projections?: ProjectionReader,
     @Optional() clock?: Clock,
     @Optional() @Inject(LEDGER_CONFIG) config?: LedgerConfig,
+    @Optional() @Inject(EVENT_STORE) private readonly eventStore?: EventStore,
   ) {
     this.clock = clock ?? { now: () => Date.now() };
     this.leaseMs = (config?.sessionLeaseSeconds ?? 900) * 1000;
   }
 
+  /** Runs a report; with `asOf` (seat-history, assignments), from the account's events replayed up to that instant. */
   async run(name: string, parameters: Readonly<Record<string, unknown>>, options: RunReportOptions = {}): Promise<ReportResult> {
     const definition = findReport(name);
-    return { definition, body: await runReport(definition, parameters, this.context(), options) };
+    const parsed = parseReportRequest(parameters, definition);
+    const request = options.allRows ? { ...parsed, allRows: true } : parsed;
+    if (request.asOf === undefined) return { definition, body: await definition.run(request, this.context()) };
+    const replayed = REPLAYED_REPORTS.find((r) => r.name === definition.name);
+    if (!replayed) throw new Error(`report ${definition.name} takes asOf but has no replayed version in REPLAYED_REPORTS`);
+    const body = await this.asOf(request.accountId, request.asOf, (events, now) => replayed.run(events, request, { now, leaseMs: this.leaseMs }));
+    return { definition, body };
   }
 
   /** The license overview (SPEC §4.7); parameters: accountId, and optionally product, orgId, asOf. */
-  licenses(parameters: Readonly<Record<string, unknown>>): Promise<LicensesOverview> {
-    return buildLicensesOverview(parseLicensesRequest(parameters), this.context());
+  async licenses(parameters: Readonly<Record<string, unknown>>): Promise<LicensesOverview> {
+    const request = parseLicensesRequest(parameters);
+    if (request.asOf === undefined) return buildLicensesOverview(request, this.context());
+    return this.asOf(request.accountId, request.asOf, (events, now) => replayLicensesOverview(events, request, { now, leaseMs: this.leaseMs }));
   }
 
   private context(): ReportContext {
     if (!this.projections) throw new Error('reports need the projections: no ProjectionReader is provided in this application');
     return { now: this.clock.now(), leaseMs: this.leaseMs, projections: this.projections };
+  }
+
+  private asOf<T>(accountId: string, asOf: string, answer: (events: readonly StoredEvent[], now: number) => T): Promise<T> {
+    if (!this.eventStore) throw new Error('asOf needs the event store: no EVENT_STORE is provided in this application');
+    return replayAsOf(this.eventStore, accountId, asOf, this.clock.now(), answer);
   }
 }
 
@@ -118,8 +137,9 @@ function parseLicensesRequest(parameters: Readonly<Record<string, unknown>>): Li
   const product = text('product');
   if (product !== undefined && !isProduct(product)) errors.push({ path: 'product', message: `must be one of ${PRODUCT_CODES.join(', ')}` });
   const orgId = text('orgId');
-  const asOf = text('asOf');
-  if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) errors.push({ path: 'asOf', message: 'must be an ISO-8601 instant' });
+  const asOfText = text('asOf');
+  const asOf = asOfText === undefined ? undefined : isoInstant(asOfText) ?? undefined;
+  if (asOfText !== undefined && asOf === undefined) errors.push({ path: 'asOf', message: INSTANT_RULE });
   if (errors.length > 0) {
     throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   }

@@ -138,9 +138,9 @@ describe('licenses overview (SPEC §4.7)', () => {
     expect(overview.products[0]!.scopes[0]).toMatchObject({ scope: 'account', dedicated: 0, pool: -3, available: -3 }); // qa's 3 still taken from it
   });
 
-  it('rejects asOf for now, unknown accounts and orgs', async () => {
+  it('rejects asOf (answered by the replay), unknown accounts and orgs', async () => {
     await expect(buildLicensesOverview({ accountId: 'acme', asOf: '2026-03-01T00:00:00Z' }, harness.context(NOW)))
-      .rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('asOf is not supported yet') });
+      .rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'asOf' }] });
     await expect(buildLicensesOverview({ accountId: 'other' }, harness.context(NOW))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(buildLicensesOverview({ accountId: 'acme', orgId: 'nope' }, harness.context(NOW))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -67,7 +67,7 @@ export interface LicensesOverview {
 }
 
 export async function buildLicensesOverview(request: LicensesRequest, context: ReportContext): Promise<LicensesOverview> {
-  if (request.asOf !== undefined) throw validationError('asOf', 'asOf is not supported yet');
+  if (request.asOf !== undefined) throw validationError('asOf', 'is answered by replaying events (ReportsService), not by the projected overview');
   if (request.product !== undefined && !isProduct(request.product)) {
     throw validationError('product', `must be one of ${PRODUCT_CODES.join(', ')}, got '${String(request.product)}'`);
   }

@@ -140,10 +140,10 @@ describe.each([1, 500])('assignments (batches of %i)', (batchSize) => {
     ]);
   });
 
-  it('refuses session products and asOf (not supported yet)', async () => {
+  it('refuses session products; asOf is for the replay (the projected report answers at now)', async () => {
     await expect(report({ product: 'KRE' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'product' }] });
     await expect(report({ asOf: '2026-01-10T00:00:00Z' })).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED', errors: [{ path: 'asOf', message: 'is not supported yet' }],
+      code: 'VALIDATION_FAILED', errors: [{ path: 'asOf', message: 'is answered by replaying events, not by the projected report' }],
     });
     await expect(report({ interval: 'day' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'interval' }] });
   });

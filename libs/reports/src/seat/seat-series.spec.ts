@@ -305,11 +305,11 @@ describe('seat-history and seat-usage', () => {
       await expect(history({ accountId: 'mv', orgId: 'zz', from: '2026-01-01', to: '2026-01-02' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
-    it('asOf on seat-history is not supported yet; seat-usage does not take it', async () => {
+    it('asOf on seat-history is for the replay (the projected report answers at now); seat-usage does not take it', async () => {
       await expect(history({ accountId: 'mv', from: '2026-01-01', to: '2026-01-02', asOf: '2026-01-01T00:00:00Z' }))
-        .rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'asOf', message: 'is not supported yet' }] });
+        .rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'asOf', message: 'is answered by replaying events, not by the projected report' }] });
       await expect(usage({ accountId: 'mv', from: '2026-01-01', to: '2026-01-02', asOf: '2026-01-01T00:00:00Z' }))
-        .rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'asOf', message: 'is not a parameter of seat-usage' }] });
+        .rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'asOf', message: 'is not a parameter of seat-usage; only seat-history, assignments and the licenses overview take it' }] });
     });
   });
 });

@@ -1,0 +1,19 @@
+import { validationError } from '../../domain/src/errors.js';
+import type { EventStore, StoredEvent } from '../../event-store/src/event-store.js';
+import { readAccountEvents } from './account-events.js';
+
+/**
+ * An answer "as the ledger stood at `asOf`" (SPEC §5): the account's events with business time ≤ asOf,
+ * read from the event store (never from projected tables) and handed to `answer` with now = asOf.
+ * VALIDATION_FAILED when asOf is after `wallNow`: the future has no ledger yet.
+ */
+export async function replayAsOf<T>(
+  store: EventStore, accountId: string, asOf: string, wallNow: number,
+  answer: (events: readonly StoredEvent[], now: number) => T,
+): Promise<T> {
+  const instant = Date.parse(asOf);
+  if (instant > wallNow) {
+    throw validationError('asOf', `must not be after now (${new Date(wallNow).toISOString()}), got ${asOf}`);
+  }
+  return answer(await readAccountEvents(store, accountId, { asOf: instant }), instant);
+}
