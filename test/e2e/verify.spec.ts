@@ -86,4 +86,14 @@ describe('ledger verify on PostgreSQL', () => {
     expect(code).toBe(1);
     expect(out).toContain('sessions KRE row s2 is missing from the projection');
   });
+
+  test('a dedication changed in the license overview\'s tables: the diff names the scope and the figure', async () => {
+    const licenses = await activeSchema('licenses');
+    const changed = await sql.query(`UPDATE "${licenses}".dedications SET quantity = 2 WHERE account_id = 'acme' AND product = 'KSE' AND org_id = 'mobile'`);
+    expect(changed.rowCount).toBe(1);
+    const { code, out } = await verify('--account', 'acme');
+    expect(code).toBe(1);
+    expect(out).toContain('licenses KSE mobile: dedicated projected 2, from events 1');
+    expect(out).toContain('licenses KSE qa: available projected 0, from events 1');
+  });
 });

@@ -8,6 +8,7 @@ import { parametersOf, parseReportRequest } from '../../reports/src/report-reque
 import { cutHistory } from './account-events.js';
 import { bodyDifferences } from './body-diff.js';
 import { REPLAYED_REPORTS } from './catalog.js';
+import { replayLicensesOverview } from './licenses.replay.js';
 import { finalState, occurredAt } from './replay-account.js';
 import type { ReplayContext, ReplayedReport } from './replayed-report.js';
 
@@ -111,11 +112,16 @@ export function catalogCheck(replayed: ReplayedReport, definition: ReportDefinit
   };
 }
 
-/**
- * Every check verify runs. A report outside the catalog (the license overview) joins with one more
- * ReportCheck here: its requests, `projected: (reports, r) => reports.licenses(r.parameters)`, its replay.
- */
-export const VERIFY_CHECKS: readonly ReportCheck[] = REPLAYED_REPORTS.map((r) => catalogCheck(r));
+/** The license overview (SPEC §4.7) now: every product, whole account. */
+export const licensesCheck: ReportCheck = {
+  name: 'licenses',
+  requests: (account) => [{ label: 'licenses', parameters: { accountId: account.accountId } }],
+  projected: (reports, request) => reports.licenses(request.parameters),
+  replayed: (events, request, context) => replayLicensesOverview(events, { accountId: request.parameters.accountId! }, context),
+};
+
+/** Every check verify runs: the reports of the catalog and the license overview. */
+export const VERIFY_CHECKS: readonly ReportCheck[] = [...REPLAYED_REPORTS.map((r) => catalogCheck(r)), licensesCheck];
 
 /** The account's products in use and history window; NOT_FOUND for an account with no history. */
 export function accountHistory(accountId: string, events: readonly StoredEvent[], now: number): AccountHistory {
