@@ -91,6 +91,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
       return withQueryBus(config, (queries, context) => work({
         now,
         leaseMs: config.sessionLeaseSeconds * 1000,
+        activityActions: config.activityActions ?? null,
         readEvents: (accountId) => readAccountEvents(context.get<EventStore>(EVENT_STORE), accountId),
         projected: {
           report: async (name, parameters, options) => (await queries.execute(new RunReportQuery(name, parameters, options))).body,

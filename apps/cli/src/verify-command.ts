@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { ActivityActions } from '../../../libs/domain/src/activity-rules.js';
 import { DomainError } from '../../../libs/domain/src/errors.js';
 import type { StoredEvent } from '../../../libs/event-store/src/event-store.js';
 import { formatVerifyResult, verifyAccount, type ProjectedReports } from '../../../libs/audit/src/verify.js';
@@ -13,6 +14,8 @@ export const VERIFY_USAGE = 'verify --account ID [--format text|json]\n'
 export interface VerifyPorts {
   readonly now: number;
   readonly leaseMs: number;
+  /** `ACTIVITY_ACTIONS` (null: every action counts). */
+  readonly activityActions: ActivityActions;
   readEvents(accountId: string): Promise<StoredEvent[]>;
   readonly projected: ProjectedReports;
 }
@@ -43,6 +46,7 @@ export async function verifyCommand(
       const result = await verifyAccount(accountId, events, ports.projected, {
         now: ports.now,
         leaseMs: ports.leaseMs,
+        activityActions: ports.activityActions,
         progress: (k, n, label) => out.stderr.write(`verify ${accountId}: [${k}/${n}] ${label}\n`),
       });
       out.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatVerifyResult(result));

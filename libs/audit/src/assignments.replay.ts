@@ -1,3 +1,4 @@
+import { isActiveUse, type ActivityActions } from '../../domain/src/activity-rules.js';
 import { licenseSourceOfUser } from '../../domain/src/pools.js';
 import { ACCOUNT_SCOPE } from '../../domain/src/events.js';
 import type { Product } from '../../domain/src/products.js';
@@ -11,7 +12,6 @@ import type { ReplayedReport } from './replayed-report.js';
 import { compareText, pageOf } from './table-order.js';
 
 /** Events that count as active use of a product (SPEC §4.3). */
-const USE_EVENTS = new Set(['UserLoggedIn', 'UserActivityRecorded', 'SessionStarted']);
 
 interface Row {
   readonly userId: string;
@@ -33,7 +33,7 @@ interface Row {
  */
 export const assignmentsReplay: ReplayedReport = {
   name: 'assignments',
-  run(events, request: ReportRequest): TableBody {
+  run(events, request: ReportRequest, { activityActions = null }): TableBody {
     const product = requireProduct(request) as Product;
     const sort = parseSort(request.sort);
     const state = replayAccount(events, request.accountId);
@@ -41,7 +41,7 @@ export const assignmentsReplay: ReplayedReport = {
     const subtree = request.orgId !== undefined ? tree.subtree(request.orgId) : null;
     const sources = request.licenseSource !== undefined ? licenseSources(request.licenseSource, tree) : null;
     const q = request.q?.toLowerCase();
-    const lastUse = lastUseOf(events, product);
+    const lastUse = lastUseOf(events, product, activityActions);
     const projects = projectNames(state);
 
     const rows: Row[] = [];
@@ -82,10 +82,10 @@ export const assignmentsReplay: ReplayedReport = {
 };
 
 /** userId → the latest use of `product` among the events. */
-function lastUseOf(events: readonly StoredEvent[], product: Product): Map<string, number> {
+function lastUseOf(events: readonly StoredEvent[], product: Product, activityActions: ActivityActions): Map<string, number> {
   const last = new Map<string, number>();
   for (const e of events) {
-    if (!USE_EVENTS.has(e.type) || e.data.product !== product) continue;
+    if (e.data.product !== product || !isActiveUse(e.type, e.data, activityActions)) continue;
     const userId = e.data.userId as string;
     last.set(userId, Math.max(last.get(userId) ?? Number.NEGATIVE_INFINITY, occurredAtOf(e)));
   }

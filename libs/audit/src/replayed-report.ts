@@ -1,3 +1,4 @@
+import type { ActivityActions } from '../../domain/src/activity-rules.js';
 import type { StoredEvent } from '../../event-store/src/event-store.js';
 import type { ReportRequest, SeriesBody, TableBody } from '../../reports/src/report-definition.js';
 
@@ -17,4 +18,6 @@ export interface ReplayContext {
   /** The instant the report is computed at: wall-clock now, or the `asOf` instant. */
   readonly now: number;
   readonly leaseMs: number;
+  /** `ACTIVITY_ACTIONS`: which recorded actions count as activity; absent or null = every action. */
+  readonly activityActions?: ActivityActions;
 }

@@ -1,3 +1,4 @@
+import { isActiveUse } from '../../domain/src/activity-rules.js';
 import { localDate, localDaysIn } from '../../domain/src/time/index.js';
 import { productView } from '../../domain/src/state.js';
 import type { SeriesBody } from '../../reports/src/report-definition.js';
@@ -6,7 +7,6 @@ import { inGroup, planReplaySeries, replaySeriesBody, type ReplayGroup } from '.
 import type { ReplayedReport } from './replayed-report.js';
 
 const QUARTER_HOUR = 15 * 60_000;
-const ACTIVITY = new Set(['UserLoggedIn', 'UserActivityRecorded', 'SessionStarted']);
 
 interface Activity {
   readonly at: number;
@@ -23,7 +23,7 @@ interface Activity {
  */
 export const replayedSeatUsage: ReplayedReport = {
   name: 'seat-usage',
-  run(events, request, { now }): SeriesBody {
+  run(events, request, { now, activityActions = null }): SeriesBody {
     const plan = planReplaySeries(events, request, now);
     const { product, zone, groups } = plan;
     const activity: Activity[] = [];
@@ -33,7 +33,7 @@ export const replayedSeatUsage: ReplayedReport = {
       return held;
     }), (event, state) => {
       const data = event.data as { product?: string; userId?: string };
-      if (ACTIVITY.has(event.type) && data.product === product) {
+      if (data.product === product && isActiveUse(event.type, event.data, activityActions)) {
         activity.push({ at: occurredAt(event), userId: data.userId!, orgId: state.users.get(data.userId!)!.orgId });
       }
     });

@@ -1,3 +1,4 @@
+import type { ActivityActions } from '../../domain/src/activity-rules.js';
 import { DomainError } from '../../domain/src/errors.js';
 import { isProduct, type Product } from '../../domain/src/products.js';
 import { localDate } from '../../domain/src/time/index.js';
@@ -71,6 +72,8 @@ export interface VerifyResult {
 export interface VerifyOptions {
   readonly now: number;
   readonly leaseMs: number;
+  /** `ACTIVITY_ACTIONS`, as the projections were built with (null: every action counts). */
+  readonly activityActions?: ActivityActions;
   readonly checks?: readonly ReportCheck[];
   /** Called before each comparison (k from 1 of n). */
   readonly progress?: (k: number, n: number, label: string) => void;
@@ -142,7 +145,7 @@ export async function verifyAccount(
   accountId: string, events: readonly StoredEvent[], projected: ProjectedReports, options: VerifyOptions,
 ): Promise<VerifyResult> {
   const account = accountHistory(accountId, events, options.now);
-  const context: ReplayContext = { now: options.now, leaseMs: options.leaseMs };
+  const context: ReplayContext = { now: options.now, leaseMs: options.leaseMs, activityActions: options.activityActions ?? null };
   const planned = (options.checks ?? VERIFY_CHECKS).flatMap((check) => check.requests(account).map((request) => ({ check, request })));
   const differences: Difference[] = [];
   // One cut per position: the replays of a cut share its folded state.

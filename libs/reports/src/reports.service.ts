@@ -1,3 +1,4 @@
+import type { ActivityActions } from '../../domain/src/activity-rules.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DomainError, type FieldError } from '../../domain/src/errors.js';
@@ -54,6 +55,7 @@ export function findReport(name: string, reports: readonly ReportDefinition[] = 
 export class ReportsService {
   private readonly clock: Clock;
   private readonly leaseMs: number;
+  private readonly activityActions: ActivityActions;
 
   constructor(
     @Optional() @Inject(PROJECTION_READER) private readonly projections?: ProjectionReader,
@@ -63,6 +65,7 @@ export class ReportsService {
   ) {
     this.clock = clock ?? { now: () => Date.now() };
     this.leaseMs = (config?.sessionLeaseSeconds ?? 900) * 1000;
+    this.activityActions = config?.activityActions ?? null;
   }
 
   /** Runs a report; with `asOf` (seat-history, assignments), from the account's events replayed up to that instant. */
@@ -73,7 +76,7 @@ export class ReportsService {
     if (request.asOf === undefined) return { definition, body: await definition.run(request, this.context()) };
     const replayed = REPLAYED_REPORTS.find((r) => r.name === definition.name);
     if (!replayed) throw new Error(`report ${definition.name} takes asOf but has no replayed version in REPLAYED_REPORTS`);
-    const body = await this.asOf(request.accountId, request.asOf, (events, now) => replayed.run(events, request, { now, leaseMs: this.leaseMs }));
+    const body = await this.asOf(request.accountId, request.asOf, (events, now) => replayed.run(events, request, { now, leaseMs: this.leaseMs, activityActions: this.activityActions }));
     return { definition, body };
   }
 
@@ -81,7 +84,7 @@ export class ReportsService {
   async licenses(parameters: Readonly<Record<string, unknown>>): Promise<LicensesOverview> {
     const request = parseLicensesRequest(parameters);
     if (request.asOf === undefined) return buildLicensesOverview(request, this.context());
-    return this.asOf(request.accountId, request.asOf, (events, now) => replayLicensesOverview(events, request, { now, leaseMs: this.leaseMs }));
+    return this.asOf(request.accountId, request.asOf, (events, now) => replayLicensesOverview(events, request, { now, leaseMs: this.leaseMs, activityActions: this.activityActions }));
   }
 
   private context(): ReportContext {

@@ -1,3 +1,4 @@
+import type { ActivityActions } from '../../../domain/src/activity-rules.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../../domain/src/errors.js';
@@ -23,6 +24,7 @@ import { explainSeries, parseSeriesExplainRequest, type SeriesExplanation } from
 export class ExplainService {
   private readonly clock: Clock;
   private readonly leaseMs: number;
+  private readonly activityActions: ActivityActions;
 
   constructor(
     @Optional() @Inject(PROJECTION_READER) private readonly projections?: ProjectionReader,
@@ -32,6 +34,7 @@ export class ExplainService {
   ) {
     this.clock = clock ?? { now: () => Date.now() };
     this.leaseMs = (config?.sessionLeaseSeconds ?? 900) * 1000;
+    this.activityActions = config?.activityActions ?? null;
   }
 
   /** `reports/{name}/explain`: parameters of the report plus `bucket` and `metric`, `accountId` included. */
@@ -40,7 +43,7 @@ export class ExplainService {
     const context = this.context();
     const projected = await runReport(findReport(name), request.reportParameters, context) as SeriesBody;
     const events = await readAccountEvents(this.eventStore(), projected.accountId, { upTo: positionOf(projected.asOfPosition) });
-    return explainSeries({ request, projected, events, now: context.now, leaseMs: this.leaseMs });
+    return explainSeries({ request, projected, events, now: context.now, leaseMs: this.leaseMs, activityActions: this.activityActions });
   }
 
   /** `licenses/explain`: accountId, product, scope, metric, optionally asOf. */

@@ -1,3 +1,4 @@
+import type { ActivityActions } from '../../../domain/src/activity-rules.js';
 import { DomainError, type FieldError } from '../../../domain/src/errors.js';
 import type { Product } from '../../../domain/src/products.js';
 import { buckets, reportWindow } from '../../../domain/src/time/index.js';
@@ -121,10 +122,12 @@ export interface SeriesExplainInput {
   readonly events: readonly StoredEvent[];
   readonly now: number;
   readonly leaseMs: number;
+  /** `ACTIVITY_ACTIONS` (null: every action counts). */
+  readonly activityActions?: ActivityActions;
 }
 
 /** Recomputes one number of a projected series from the raw events and lists what makes it. */
-export function explainSeries({ request, projected, events, now, leaseMs }: SeriesExplainInput): SeriesExplanation {
+export function explainSeries({ request, projected, events, now, leaseMs, activityActions = null }: SeriesExplainInput): SeriesExplanation {
   const index = bucketIndexOf(projected, request.bucket);
   const shown = projected.buckets![index]!;
   const zone = projected.timezone;
@@ -132,7 +135,7 @@ export function explainSeries({ request, projected, events, now, leaseMs }: Seri
   const refs = new EventReferences();
   let timeline: UsageTimeline | undefined;
   const frame: SeriesFrame = {
-    events, timeline: () => (timeline ??= usageTimeline(events, now, leaseMs)), product: projected.product as Product, orgId: projected.orgId,
+    events, timeline: () => (timeline ??= usageTimeline(events, now, leaseMs, activityActions)), product: projected.product as Product, orgId: projected.orgId,
     orgs: projected.orgId === null ? null : subtreeOf(stateWithSources(events, Number.POSITIVE_INFINITY).state, projected.orgId), zone, interval: projected.interval,
     window: reportWindow(projected.from, projected.to, zone), bucket, now, refs,
   };

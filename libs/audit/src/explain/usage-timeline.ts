@@ -1,3 +1,4 @@
+import { isActiveUse, type ActivityActions } from '../../../domain/src/activity-rules.js';
 import { modelOf, type Product } from '../../../domain/src/products.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import type { Interval } from './peak-sweep.js';
@@ -36,13 +37,12 @@ export interface UsageTimeline {
   readonly activity: readonly UserMoment[];
 }
 
-const ACTIVITY_TYPES = new Set(['UserLoggedIn', 'UserActivityRecorded', 'SessionStarted']);
 
 /**
  * The usage history of an account's events, in one pass. A session with no SessionEnded or
  * SessionExpired ended at `lastSeen + lease` if that is at or before `now`, else it is still open.
  */
-export function usageTimeline(events: readonly StoredEvent[], now: number, leaseMs: number): UsageTimeline {
+export function usageTimeline(events: readonly StoredEvent[], now: number, leaseMs: number, activityActions: ActivityActions = null): UsageTimeline {
   const orgOfUser = new Map<string, string>();
   const open = new Map<string, { started: StoredEvent; start: number; lastSeen: number; product: Product; userId: string; orgId: string; counted: boolean }>();
   const sessions: UsageInterval[] = [];
@@ -63,7 +63,7 @@ export function usageTimeline(events: readonly StoredEvent[], now: number, lease
     const at = Date.parse(event.metadata.occurredAt);
     const data = event.data as Record<string, string>;
     if (event.type === 'UserRegistered' || event.type === 'UserMoved') orgOfUser.set(data.userId!, data.orgId!);
-    if (ACTIVITY_TYPES.has(event.type)) {
+    if (isActiveUse(event.type, data, activityActions)) {
       activity.push({ event, at, product: data.product as Product, userId: data.userId!, orgId: orgOfUser.get(data.userId!) ?? '' });
     }
     switch (event.type) {
