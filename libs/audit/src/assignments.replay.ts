@@ -7,7 +7,7 @@ import type { StoredEvent } from '../../event-store/src/event-store.js';
 import type { ReportRequest, TableBody } from '../../reports/src/report-definition.js';
 import { ACCOUNT_SOURCE_NAME, licenseSources, parseSort } from '../../reports/src/seat/assignments.report.js';
 import { requireProduct } from '../../reports/src/seat/series-scope.js';
-import { lastPosition, occurredAtOf, orgTreeOfState, replayAccount } from './account-replay.js';
+import { lastPosition, occurredAt, orgTreeOfState, replayAccount } from './replay-account.js';
 import type { ReplayedReport } from './replayed-report.js';
 import { compareText, pageOf } from './table-order.js';
 
@@ -87,7 +87,7 @@ function lastUseOf(events: readonly StoredEvent[], product: Product, activityAct
   for (const e of events) {
     if (e.data.product !== product || !isActiveUse(e.type, e.data, activityActions)) continue;
     const userId = e.data.userId as string;
-    last.set(userId, Math.max(last.get(userId) ?? Number.NEGATIVE_INFINITY, occurredAtOf(e)));
+    last.set(userId, Math.max(last.get(userId) ?? Number.NEGATIVE_INFINITY, occurredAt(e)));
   }
   return last;
 }

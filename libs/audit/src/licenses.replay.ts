@@ -7,7 +7,7 @@ import { productView, type AccountState } from '../../domain/src/state.js';
 import type { StoredEvent } from '../../event-store/src/event-store.js';
 import type { LicensesOverview, LicensesRequest, ProductOverview } from '../../reports/src/licenses/licenses-overview.js';
 import type { OrgTree } from '../../../projections/shared/directory-tables.js';
-import { lastPosition, occurredAtOf, orgTreeOfState, replayAccount } from './account-replay.js';
+import { lastPosition, occurredAt, orgTreeOfState, replayAccount } from './replay-account.js';
 import type { ReplayContext } from './replayed-report.js';
 import { compareText } from './table-order.js';
 
@@ -88,7 +88,7 @@ function productOverview(
 function registrationTimes(events: readonly StoredEvent[]): Map<string, number> {
   const times = new Map<string, number>();
   for (const e of events) {
-    if (e.type === 'MachineRegistered') times.set(`${e.data.product as string}\u0000${e.data.machineId as string}`, occurredAtOf(e));
+    if (e.type === 'MachineRegistered') times.set(`${e.data.product as string}\u0000${e.data.machineId as string}`, occurredAt(e));
   }
   return times;
 }

@@ -1,6 +1,7 @@
 import { DomainError } from '../../domain/src/errors.js';
 import { evolve, initialState, type AccountState } from '../../domain/src/state.js';
 import { formatPosition, type StoredEvent } from '../../event-store/src/event-store.js';
+import { orgTreeOf, type OrgTree } from '../../../projections/shared/directory-tables.js';
 import { asLedgerEvent } from './account-events.js';
 
 /** Business time of a stored event (ms). */
@@ -10,6 +11,33 @@ export const occurredAt = (event: StoredEvent): number => Date.parse(event.metad
 export const lastPosition = (events: readonly StoredEvent[]): string | null =>
   events.length === 0 ? null : formatPosition(events[events.length - 1]!.position);
 
+/**
+ * An account's events folded into the domain state (libs/domain/src/state.ts) step by step, in
+ * business time: `through(T)` is the state after every event with `at` ≤ T (SPEC §2). Instants asked
+ * for must not decrease: the state is folded in place, never rewound.
+ */
+export class AccountReplay {
+  readonly state: AccountState = initialState();
+  private folded = 0;
+
+  constructor(private readonly events: readonly StoredEvent[]) {}
+
+  through(instant: number): AccountState {
+    while (this.folded < this.events.length) {
+      const event = this.events[this.folded]!;
+      if (occurredAt(event) > instant) break;
+      evolve(this.state, asLedgerEvent(event));
+      this.folded += 1;
+    }
+    return this.state;
+  }
+}
+
+/** The organization tree as the state holds it. */
+export function orgTreeOfState(state: AccountState): OrgTree {
+  return orgTreeOf([...state.orgs.values()].map((o) => ({ org_id: o.orgId, name: o.name, parent_org_id: o.parentOrgId })));
+}
+
 /** Final states already folded, per list of events (verify replays several reports on the same cut). */
 const folded = new WeakMap<readonly StoredEvent[], AccountState>();
 
@@ -17,7 +45,7 @@ const folded = new WeakMap<readonly StoredEvent[], AccountState>();
  * The account as it stands after every event given (read it, never change it); NOT_FOUND when it was
  * never opened.
  */
-export function finalState(events: readonly StoredEvent[], accountId: string): AccountState {
+export function replayAccount(events: readonly StoredEvent[], accountId: string): AccountState {
   let state = folded.get(events);
   if (!state) {
     state = initialState();
@@ -81,9 +109,3 @@ export function pathOf(state: AccountState, orgId: string): string {
   return names.join(' / ');
 }
 
-/** The mean with 2 decimals, half up (values are counts, so the sum is exact). */
-export function mean2(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sum = values.reduce((a, b) => a + b, 0);
-  return Math.round((sum * 100) / values.length) / 100;
-}

@@ -5,7 +5,7 @@ import { buckets, reportWindow, type Bucket, type BucketInterval, type ReportWin
 import type { StoredEvent } from '../../event-store/src/event-store.js';
 import type { Bucket as BodyBucket, ReportRequest, SeriesBody } from '../../reports/src/report-definition.js';
 import { byName } from '../../reports/src/seat/series-scope.js';
-import { childrenOf, finalState, lastPosition, subtreeOf } from './replay-account.js';
+import { childrenOf, replayAccount, lastPosition, subtreeOf } from './replay-account.js';
 
 /** One series of a body: the scope, or (groupBy=org) one direct child org of it. */
 export interface ReplayGroup {
@@ -30,7 +30,7 @@ export interface ReplaySeriesPlan {
 }
 
 export function planReplaySeries(events: readonly StoredEvent[], request: ReportRequest, now: number): ReplaySeriesPlan {
-  const state = finalState(events, request.accountId);
+  const state = replayAccount(events, request.accountId);
   if (request.product === undefined) throw new DomainError('VALIDATION_FAILED', 'product: is required', [{ path: 'product', message: 'is required' }]);
   const zone = state.timezone;
   const interval = request.interval ?? 'day';

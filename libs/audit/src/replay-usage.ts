@@ -3,7 +3,8 @@ import { productView } from '../../domain/src/state.js';
 import { hoursIn, localDaysIn } from '../../domain/src/time/index.js';
 import type { StoredEvent } from '../../event-store/src/event-store.js';
 import { peaksWithin, type Interval } from './peak-sweep.js';
-import { mean2, statesAt } from './replay-account.js';
+import { mean2 } from '../../domain/src/mean.js';
+import { statesAt } from './replay-account.js';
 import type { ReplayGroup, ReplaySeriesPlan } from './replay-series.js';
 
 /**

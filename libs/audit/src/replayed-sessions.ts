@@ -4,7 +4,7 @@ import { sourceOfOrg } from '../../domain/src/pools.js';
 import { productView, type AccountState } from '../../domain/src/state.js';
 import { reportWindow } from '../../domain/src/time/index.js';
 import type { TableBody } from '../../reports/src/report-definition.js';
-import { finalState, lastPosition, pathOf, subtreeOf } from './replay-account.js';
+import { replayAccount, lastPosition, pathOf, subtreeOf } from './replay-account.js';
 import { sessionEnd, sessionsOf, type ReplayedSession } from './replay-sessions.js';
 import type { ReplayedReport } from './replayed-report.js';
 
@@ -31,7 +31,7 @@ export const replayedSessions: ReplayedReport = {
     const product = request.product;
     if (product === undefined) throw validationError('product', 'is required');
     if (request.status !== undefined && !STATUSES.includes(request.status)) throw validationError('status', `must be one of ${STATUSES.join(', ')}`);
-    const state = finalState(events, request.accountId);
+    const state = replayAccount(events, request.accountId);
     const { column, descending } = sortOrder(request.sort);
     const orgs = request.orgId !== undefined ? subtreeOf(state, request.orgId) : null;
     const started = request.from !== undefined || request.to !== undefined

@@ -3,7 +3,7 @@ import type { Product } from '../../domain/src/products.js';
 import { productView, type AccountState } from '../../domain/src/state.js';
 import type { ReportRequest, SeriesBody } from '../../reports/src/report-definition.js';
 import { seriesBody, seriesScopeOf, type SeriesGroup } from '../../reports/src/seat/series-scope.js';
-import { AccountReplay, orgTreeOfState, replayAccount } from './account-replay.js';
+import { AccountReplay, orgTreeOfState, replayAccount } from './replay-account.js';
 import type { ReplayContext, ReplayedReport } from './replayed-report.js';
 
 /**

@@ -10,7 +10,7 @@ import { cutHistory } from './account-events.js';
 import { bodyDifferences } from './body-diff.js';
 import { REPLAYED_REPORTS } from './catalog.js';
 import { replayLicensesOverview } from './licenses.replay.js';
-import { finalState, occurredAt } from './replay-account.js';
+import { replayAccount, occurredAt } from './replay-account.js';
 import type { ReplayContext, ReplayedReport } from './replayed-report.js';
 
 /**
@@ -129,7 +129,7 @@ export const VERIFY_CHECKS: readonly ReportCheck[] = [...REPLAYED_REPORTS.map((r
 /** The account's products in use and history window; NOT_FOUND for an account with no history. */
 export function accountHistory(accountId: string, events: readonly StoredEvent[], now: number): AccountHistory {
   if (events.length === 0) throw new DomainError('NOT_FOUND', `account '${accountId}' does not exist`);
-  const zone = finalState(events, accountId).timezone;
+  const zone = replayAccount(events, accountId).timezone;
   const products = new Set<Product>();
   for (const e of events) {
     const product = (e.data as { product?: unknown }).product;

@@ -8,3 +8,4 @@ export * from './decide.js';
 export * from './time/index.js';
 export * from './streams.js';
 export * from './activity-rules.js';
+export * from './mean.js';

@@ -3,8 +3,7 @@ import type { Product } from '../../../domain/src/products.js';
 import { productView } from '../../../domain/src/state.js';
 import { hoursIn, localDate, localDaysIn, type Bucket, type BucketInterval, type ReportWindow, type TimeSpan } from '../../../domain/src/time/index.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
-import { mean2 as meanOfPeaks } from '../../../reports/src/sessions/concurrency.js';
-import { mean2 as meanOfDays } from '../../../reports/src/seat/seat-usage.report.js';
+import { mean2 } from '../../../domain/src/mean.js';
 import type { EventReferences } from './event-references.js';
 import { openAt, peakWithin } from './peak-sweep.js';
 import { sourceKey, stateWithSources } from './state-with-sources.js';
@@ -139,7 +138,7 @@ export function explainAveragePeak(frame: SeriesFrame, report: string): MetricEx
     return { start: sub.startIso, end: sub.endIso, peak: peak.peak, peakAt: peak.at === null ? null : iso(peak.at), [key]: open.map((i) => i.id) };
   });
   const peaks = subBuckets.map((s) => s.peak);
-  const value = frame.interval === 'hour' ? Math.max(0, ...peaks) : meanOfPeaks(peaks);
+  const value = frame.interval === 'hour' ? Math.max(0, ...peaks) : mean2(peaks);
   return { value, details: { subBuckets, mean: value } };
 }
 
@@ -186,6 +185,6 @@ export function explainActivity(frame: SeriesFrame, metric: string): MetricExpla
     const peakDay = peak > 0 ? days[counts.indexOf(peak)]! : null;
     return { value: peak, details: { peakDate: peakDay?.date ?? null, users: peakDay?.users ?? [], days } };
   }
-  const value = meanOfDays(counts);
+  const value = mean2(counts);
   return { value, details: { days, mean: value } };
 }

@@ -1,3 +1,4 @@
+import { mean2 } from '../../../domain/src/mean.js';
 import { sql, type Kysely } from 'kysely';
 import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
 import { localDaysIn, type LocalDay } from '../../../domain/src/time/index.js';
@@ -134,9 +135,3 @@ async function hourlyActivity(db: Kysely<any>, scope: SeriesScope): Promise<Acti
   return activity;
 }
 
-/** The mean with 2 decimals, rounded half up, in exact integer arithmetic. */
-export function mean2(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sum = values.reduce((a, b) => a + b, 0);
-  return Math.floor((200 * sum + values.length) / (2 * values.length)) / 100;
-}

@@ -1,5 +1,5 @@
 import { maxLevels, SLOT_MS, type Range } from '../../../../projections/shared/usage-history.js';
-import { peaksPerSubBucket, mean2, type ConcurrencySource } from './concurrency.js';
+import { peaksPerSubBucket, type ConcurrencySource } from './concurrency.js';
 
 /** A seeded PRNG (mulberry32), so a failing case can be replayed. */
 export function random(seed: number): () => number {
@@ -96,13 +96,5 @@ describe('peaksPerSubBucket', () => {
     }
     const expected = subs.map((s) => maxLevels([...closed, ...open], [s])[0]!);
     expect(await peaksPerSubBucket(subs, memorySource(closed, open))).toEqual(expected);
-  });
-});
-
-describe('mean2', () => {
-  it('rounds to 2 decimals', () => {
-    expect(mean2([2, 2, ...Array(22).fill(0)])).toBe(0.17);
-    expect(mean2([])).toBe(0);
-    expect(mean2([1, 2])).toBe(1.5);
   });
 });

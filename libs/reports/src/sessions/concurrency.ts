@@ -109,9 +109,3 @@ function segmentAt<T extends Range>(segments: readonly T[], at: number): T | und
   return undefined;
 }
 
-/** Mean to 2 decimals (half away from zero), 0 for no values. */
-export function mean2(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sum = values.reduce((a, b) => a + b, 0);
-  return Math.round((sum * 100) / values.length) / 100;
-}

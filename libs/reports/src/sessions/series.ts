@@ -3,7 +3,8 @@ import type { Product } from '../../../domain/src/products.js';
 import { BUCKET_INTERVALS, type Bucket, type BucketInterval, type ReportWindow } from '../../../domain/src/time/index.js';
 import type { Range } from '../../../../projections/shared/usage-history.js';
 import type { ReportRequest } from '../report-definition.js';
-import { mean2, peaksPerSubBucket, type ConcurrencySource } from './concurrency.js';
+import { mean2 } from '../../../domain/src/mean.js';
+import { peaksPerSubBucket, type ConcurrencySource } from './concurrency.js';
 import { fastBuckets, fastDaysIn, fastHoursIn } from './fast-time.js';
 
 /** What a bucket-series report needs from its request, checked. */
