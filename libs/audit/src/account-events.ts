@@ -16,8 +16,18 @@ export interface AccountHistoryCut {
   readonly upTo?: LogPosition | null;
 }
 
+/** Events read from the stream at a time: a cut early in a long history reads little of it. */
+const PAGE = 5_000;
+
 export async function readAccountEvents(store: EventStore, accountId: string, cut: AccountHistoryCut = {}): Promise<StoredEvent[]> {
-  return cutHistory(await store.readStream(accountStreamId(accountId)), cut);
+  const streamId = accountStreamId(accountId);
+  const events: StoredEvent[] = [];
+  for (let from = 0n; ; from += BigInt(PAGE)) {
+    const page = await store.readStream(streamId, from, PAGE);
+    const kept = cutHistory(page, cut);
+    events.push(...kept);
+    if (kept.length < PAGE) return events;
+  }
 }
 
 /** The prefix of an account's events (log order) that `cut` keeps. */
