@@ -1,0 +1,93 @@
+import { comparePositions } from '../../libs/event-store/src/event-store.js';
+import { readHeadPosition } from '../../libs/event-store/src/sql/read-events.js';
+import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
+import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
+import { ALL_PROJECTIONS } from '../../projections/catalog.js';
+import { readGenerations, type GenerationRecord } from '../../projections/engine/registry.js';
+import { createHistory } from '../bench/generate-history.js';
+import { ledgerEnv, pollUntil, runLedger, scratchDirectory, startLedger, writeNdjson } from './support/ledger-process.js';
+import { compareWithFreshFold } from './support/report-drift.js';
+
+/**
+ * SIGKILL of `ledger projections run` while it folds: the restarted projector resumes from the
+ * checkpoints, and the read models end up exactly as a fold of the whole log from scratch.
+ */
+describe('kill -9 of the projector mid-batch', () => {
+  const PROJECTIONS = ALL_PROJECTIONS.map((P) => new P());
+  let schema: TestSchema;
+  let database: LedgerDatabase;
+  let scratch: Awaited<ReturnType<typeof scratchDirectory>>;
+
+  beforeAll(async () => {
+    schema = freshTestSchema('fault_kill');
+    database = await schema.open();
+    scratch = await scratchDirectory('kill');
+  });
+
+  afterAll(async () => {
+    await database?.close();
+    await schema?.drop();
+    await scratch?.remove();
+  });
+
+  const activeGenerations = async (): Promise<GenerationRecord[]> => {
+    try {
+      return (await readGenerations(database.kysely())).filter((g) => g.status === 'active');
+    } catch {
+      return []; // the registry does not exist before the projector's first start
+    }
+  };
+
+  test('the restarted projector folds every event exactly once and the reports equal a fresh fold', async () => {
+    const history = createHistory({ commands: 6_000, accounts: 2, seed: 11 });
+    const file = scratch.file('history.ndjson');
+    await writeNdjson(file, [...history.commands]);
+    const env = ledgerEnv(TEST_DATABASE_URL, schema.schema);
+
+    const imported = await runLedger(['import', file, '--no-wait'], env);
+    expect([0, 3]).toContain(imported.code);
+    const [{ total }] = await database.query<{ total: string }>('SELECT count(*)::text AS total FROM events');
+    const eventCount = Number(total);
+    const head = (await readHeadPosition(database))!;
+
+    const first = startLedger(['projections', 'run'], env);
+    const behindHead = (active: GenerationRecord[]) =>
+      active.length < PROJECTIONS.length || active.some((g) => g.eventsSeen < eventCount);
+    await pollUntil('a projection part-way through the log', async () => {
+      const active = await activeGenerations();
+      return active.some((g) => g.position !== null) && behindHead(active) ? true : undefined;
+    }, 30_000, 5);
+    first.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    // What the killed process committed: it had folded some of the log, not all of it.
+    const atKill = await activeGenerations();
+    expect(atKill.some((g) => g.eventsSeen > 0)).toBe(true);
+    expect(behindHead(atKill)).toBe(true);
+
+    const second = startLedger(['projections', 'run'], env);
+    try {
+      const caughtUp = await pollUntil('every projection caught up after the restart', async () => {
+        const active = await activeGenerations();
+        const done = active.length === PROJECTIONS.length
+          && active.every((g) => g.position !== null && comparePositions(g.position, head) === 0);
+        return done ? active : undefined;
+      }, 45_000, 100);
+
+      for (const projection of PROJECTIONS) {
+        const generation = caughtUp.find((g) => g.name === projection.name)!;
+        const [{ n }] = await database.query<{ n: string }>(
+          'SELECT count(*)::text AS n FROM events WHERE type = ANY($1::text[])', [[...projection.eventTypes]],
+        );
+        expect({ name: projection.name, seen: generation.eventsSeen, folded: generation.eventsFolded })
+          .toEqual({ name: projection.name, seen: eventCount, folded: Number(n) });
+      }
+    } finally {
+      second.kill('SIGTERM');
+      await second.exited;
+    }
+
+    const drift = await compareWithFreshFold(database, { now: Date.now() });
+    expect(drift.compared).toBeGreaterThan(20);
+    expect(drift.differences).toEqual([]);
+  });
+});
