@@ -1,7 +1,7 @@
 import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
-import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
 import { createHistory } from '../bench/generate-history.js';
-import { ledgerEnv, pollUntil, runLedger, scratchDirectory, startLedger, writeNdjson } from './support/ledger-process.js';
+import { useFaultFixture } from './support/fault-fixture.js';
+import { pollUntil, PROCESS_TEST_TIMEOUT_MS, runLedger, startLedger, writeNdjson } from './support/ledger-process.js';
 
 /** Events per commandId, and how many appends (transactions) wrote them. */
 async function eventsByCommand(database: LedgerDatabase): Promise<Map<string, { events: number; appends: number }>> {
@@ -17,39 +17,20 @@ async function eventsByCommand(database: LedgerDatabase): Promise<Map<string, { 
  * file again: the log ends up as if the file had been imported once, without the interruption.
  */
 describe('restart in the middle of ledger import', () => {
-  let interrupted: TestSchema;
-  let reference: TestSchema;
-  const databases: LedgerDatabase[] = [];
-  let scratch: Awaited<ReturnType<typeof scratchDirectory>>;
-
-  beforeAll(async () => {
-    interrupted = freshTestSchema('fault_import');
-    reference = freshTestSchema('fault_import_ref');
-    scratch = await scratchDirectory('import');
-  });
-
-  afterAll(async () => {
-    for (const database of databases) await database.close();
-    await interrupted?.drop();
-    await reference?.drop();
-    await scratch?.remove();
-  });
+  const interrupted = useFaultFixture('fault_import');
+  const reference = useFaultFixture('fault_import_ref');
 
   test('every command is appended exactly once and the second run accounts for every line', async () => {
     const commands = [...createHistory({ commands: 4_000, accounts: 2, seed: 23 }).commands];
     expect(commands.every((c) => typeof c.commandId === 'string')).toBe(true);
-    const file = scratch.file('history.ndjson');
+    const file = interrupted().file('history.ndjson');
     await writeNdjson(file, commands);
 
-    const referenceRun = await runLedger(['import', file, '--no-wait'], ledgerEnv(TEST_DATABASE_URL, reference.schema));
+    const referenceRun = await runLedger(['import', file, '--no-wait'], reference().env);
     const referenceSummary = JSON.parse(referenceRun.stdout.trim().split('\n').at(-1)!);
-    const referenceDb = await reference.open();
-    databases.push(referenceDb);
-    const expected = await eventsByCommand(referenceDb);
+    const expected = await eventsByCommand(reference().database);
 
-    const env = ledgerEnv(TEST_DATABASE_URL, interrupted.schema);
-    const database = await interrupted.open();
-    databases.push(database);
+    const { env, database } = interrupted();
     const first = startLedger(['import', file, '--no-wait'], env);
     await pollUntil('the first import to append', async () => {
       try {
@@ -58,7 +39,7 @@ describe('restart in the middle of ledger import', () => {
       } catch {
         return undefined; // tables not created yet
       }
-    }, 30_000, 5);
+    }, 90_000, 5);
     first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     const atKill = await eventsByCommand(database);
@@ -75,5 +56,5 @@ describe('restart in the middle of ledger import', () => {
     const after = await eventsByCommand(database);
     expect([...after.values()].filter((c) => c.appends !== 1)).toEqual([]);
     expect(Object.fromEntries(after)).toEqual(Object.fromEntries(expected));
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });

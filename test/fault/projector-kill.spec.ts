@@ -1,11 +1,10 @@
 import { comparePositions } from '../../libs/event-store/src/event-store.js';
 import { readHeadPosition } from '../../libs/event-store/src/sql/read-events.js';
-import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
-import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
 import { ALL_PROJECTIONS } from '../../projections/catalog.js';
 import { readGenerations, type GenerationRecord } from '../../projections/engine/registry.js';
 import { createHistory } from '../bench/generate-history.js';
-import { ledgerEnv, pollUntil, runLedger, scratchDirectory, startLedger, writeNdjson } from './support/ledger-process.js';
+import { useFaultFixture } from './support/fault-fixture.js';
+import { pollUntil, PROCESS_TEST_TIMEOUT_MS, runLedger, startLedger, writeNdjson } from './support/ledger-process.js';
 import { compareWithFreshFold } from './support/report-drift.js';
 
 /**
@@ -14,25 +13,11 @@ import { compareWithFreshFold } from './support/report-drift.js';
  */
 describe('kill -9 of the projector mid-batch', () => {
   const PROJECTIONS = ALL_PROJECTIONS.map((P) => new P());
-  let schema: TestSchema;
-  let database: LedgerDatabase;
-  let scratch: Awaited<ReturnType<typeof scratchDirectory>>;
-
-  beforeAll(async () => {
-    schema = freshTestSchema('fault_kill');
-    database = await schema.open();
-    scratch = await scratchDirectory('kill');
-  });
-
-  afterAll(async () => {
-    await database?.close();
-    await schema?.drop();
-    await scratch?.remove();
-  });
+  const fixture = useFaultFixture('fault_kill');
 
   const activeGenerations = async (): Promise<GenerationRecord[]> => {
     try {
-      return (await readGenerations(database.kysely())).filter((g) => g.status === 'active');
+      return (await readGenerations(fixture().database.kysely())).filter((g) => g.status === 'active');
     } catch {
       return []; // the registry does not exist before the projector's first start
     }
@@ -40,9 +25,9 @@ describe('kill -9 of the projector mid-batch', () => {
 
   test('the restarted projector folds every event exactly once and the reports equal a fresh fold', async () => {
     const history = createHistory({ commands: 6_000, accounts: 2, seed: 11 });
-    const file = scratch.file('history.ndjson');
+    const { env, database } = fixture();
+    const file = fixture().file('history.ndjson');
     await writeNdjson(file, [...history.commands]);
-    const env = ledgerEnv(TEST_DATABASE_URL, schema.schema);
 
     const imported = await runLedger(['import', file, '--no-wait'], env);
     expect([0, 3]).toContain(imported.code);
@@ -55,8 +40,9 @@ describe('kill -9 of the projector mid-batch', () => {
       active.length < PROJECTIONS.length || active.some((g) => g.eventsSeen < eventCount);
     await pollUntil('a projection part-way through the log', async () => {
       const active = await activeGenerations();
-      return active.some((g) => g.position !== null) && behindHead(active) ? true : undefined;
-    }, 30_000, 5);
+      if (!behindHead(active)) throw new Error('the projector caught up before it could be killed: import more commands');
+      return active.some((g) => g.position !== null) ? true : undefined;
+    }, 90_000, 5);
     first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     // What the killed process committed: it had folded some of the log, not all of it.
@@ -71,7 +57,7 @@ describe('kill -9 of the projector mid-batch', () => {
         const done = active.length === PROJECTIONS.length
           && active.every((g) => g.position !== null && comparePositions(g.position, head) === 0);
         return done ? active : undefined;
-      }, 45_000, 100);
+      }, 120_000, 100);
 
       for (const projection of PROJECTIONS) {
         const generation = caughtUp.find((g) => g.name === projection.name)!;
@@ -89,5 +75,5 @@ describe('kill -9 of the projector mid-batch', () => {
     const drift = await compareWithFreshFold(database, { now: Date.now() });
     expect(drift.compared).toBeGreaterThan(20);
     expect(drift.differences).toEqual([]);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });

@@ -1,10 +1,9 @@
 import { accountStreamId } from '../../libs/domain/src/streams.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
 import { readStreamEvents } from '../../libs/event-store/src/sql/read-events.js';
-import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
-import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
 import { accountWithSeatPool } from '../support/ledger-fixtures.js';
-import { ledgerEnv, runLedger, scratchDirectory, writeNdjson } from './support/ledger-process.js';
+import { useFaultFixture } from './support/fault-fixture.js';
+import { PROCESS_TEST_TIMEOUT_MS, runLedger, writeNdjson } from './support/ledger-process.js';
 import { call, createKey, startServer, type HttpAnswer, type LedgerServer } from './support/ledger-server.js';
 
 const POOL = 10;
@@ -33,27 +32,14 @@ function seatsHeldOverTime(events: readonly StoredEvent[]): number[] {
  * pool: the expected revision on append is all that stands between them and an oversubscription.
  */
 describe('two server processes writing to the same pool', () => {
-  let schema: TestSchema;
-  let database: LedgerDatabase;
   let servers: LedgerServer[] = [];
-  let scratch: Awaited<ReturnType<typeof scratchDirectory>>;
-
-  beforeAll(async () => {
-    schema = freshTestSchema('fault_writers');
-    database = await schema.open();
-    scratch = await scratchDirectory('writers');
-  });
-
-  afterAll(async () => {
+  const fixture = useFaultFixture('fault_writers', async () => {
     for (const server of servers) await server.stop();
-    await database?.close();
-    await schema?.drop();
-    await scratch?.remove();
   });
 
   test('never more seats than the pool, never a seat twice, every refusal a rule of the pool', async () => {
-    const env = ledgerEnv(TEST_DATABASE_URL, schema.schema);
-    const setup = scratch.file('setup.ndjson');
+    const { env, database, file } = fixture();
+    const setup = file('setup.ndjson');
     await writeNdjson(setup, accountWithSeatPool('race', POOL, USERS));
     expect((await runLedger(['import', setup, '--no-wait'], env)).code).toBe(0);
     const token = await createKey(env, 'account-admin', 'race');
@@ -81,5 +67,5 @@ describe('two server processes writing to the same pool', () => {
     expect(held).toHaveLength(POOL * 3);
     expect(Math.max(...held)).toBe(POOL);
     expect(held.at(-1)).toBe(POOL);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });

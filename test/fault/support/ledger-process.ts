@@ -6,6 +6,12 @@ import { join, resolve } from 'node:path';
 /** `bin/ledger.js` of this checkout: it runs the build in `dist/` (`npm test` builds first). */
 const LEDGER_BIN = resolve('bin/ledger.js');
 
+/**
+ * Jest time limit of a test that runs ledger processes: they take ~30 s on an idle 2-core machine,
+ * several times that on a busy CI runner; the waits inside have deadlines of their own.
+ */
+export const PROCESS_TEST_TIMEOUT_MS = 240_000;
+
 export interface LedgerProcess {
   readonly child: ChildProcess;
   /** Everything written so far. */
@@ -41,7 +47,7 @@ export function startLedger(args: readonly string[], env: NodeJS.ProcessEnv): Le
 }
 
 /** Runs `ledger …args` to its end and answers its exit code and output; fails after `timeoutMs`. */
-export async function runLedger(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 45_000) {
+export async function runLedger(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000) {
   const process = startLedger(args, env);
   const timer = setTimeout(() => process.kill(), timeoutMs);
   const { code, signal } = await process.exited;
