@@ -29,7 +29,12 @@ export function ledgerEnv(databaseUrl: string, schema: string, extra: NodeJS.Pro
 
 /** Starts `node bin/ledger.js …args` as a real OS process. */
 export function startLedger(args: readonly string[], env: NodeJS.ProcessEnv): LedgerProcess {
-  const child = spawn(process.execPath, [LEDGER_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startNode(LEDGER_BIN, args, env);
+}
+
+/** Starts `node SCRIPT …args` as a real OS process, keeping its output. */
+export function startNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv): LedgerProcess {
+  const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
