@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase, type LedgerDatabase } from '../../libs/read-store/src/database.js';
 import { dropSchemaWithGenerations } from '../../libs/read-store/src/testing/test-postgres.js';
 import { DEFAULT_DATABASE_URL, loadAverage, round, summarizeLatencies } from '../bench/bench-support.js';
-import { ledgerEnv, pollUntil, runLedger, scratchDirectory, startNode, writeNdjson, type LedgerProcess } from '../fault/support/ledger-process.js';
+import { ledgerEnv, pollUntil, runLedger, scratchDirectory, startNode, writeNdjson, type NodeProcess } from '../fault/support/ledger-process.js';
 import { call, createKey, startServer, type LedgerServer } from '../fault/support/ledger-server.js';
 import { compareWithFreshFold } from '../fault/support/report-drift.js';
 import type { ClientConfig, ClientTally, SoakAccount } from './soak-traffic.js';
@@ -75,16 +75,16 @@ function setupCommands(accountIds: readonly string[], users: number): object[] {
 }
 
 interface ClientRun {
-  readonly process: LedgerProcess;
+  readonly process: NodeProcess;
   progress: { commands: number; queries: number; rejected: number; unexpected: number };
   tally?: ClientTally;
 }
 
 /** A client process; its progress and final tally arrive as JSON lines on stdout. */
 function startClient(config: ClientConfig): ClientRun {
-  const process = startNode(CLIENT_SCRIPT, [JSON.stringify(config)], { PATH: globalThis.process.env.PATH });
-  const run: ClientRun = { process, progress: { commands: 0, queries: 0, rejected: 0, unexpected: 0 } };
-  createInterface({ input: process.child.stdout! }).on('line', (line) => {
+  const client = startNode(CLIENT_SCRIPT, [JSON.stringify(config)], { PATH: process.env.PATH });
+  const run: ClientRun = { process: client, progress: { commands: 0, queries: 0, rejected: 0, unexpected: 0 } };
+  createInterface({ input: client.child.stdout! }).on('line', (line) => {
     const message = JSON.parse(line) as { progress?: ClientRun['progress']; done?: ClientTally };
     if (message.progress) run.progress = message.progress;
     if (message.done) run.tally = message.done;

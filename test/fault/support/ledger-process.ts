@@ -12,7 +12,7 @@ const LEDGER_BIN = resolve('bin/ledger.js');
  */
 export const PROCESS_TEST_TIMEOUT_MS = 240_000;
 
-export interface LedgerProcess {
+export interface NodeProcess {
   readonly child: ChildProcess;
   /** Everything written so far. */
   stdout(): string;
@@ -28,12 +28,12 @@ export function ledgerEnv(databaseUrl: string, schema: string, extra: NodeJS.Pro
 }
 
 /** Starts `node bin/ledger.js …args` as a real OS process. */
-export function startLedger(args: readonly string[], env: NodeJS.ProcessEnv): LedgerProcess {
+export function startLedger(args: readonly string[], env: NodeJS.ProcessEnv): NodeProcess {
   return startNode(LEDGER_BIN, args, env);
 }
 
 /** Starts `node SCRIPT …args` as a real OS process, keeping its output. */
-export function startNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv): LedgerProcess {
+export function startNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv): NodeProcess {
   const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -53,12 +53,12 @@ export function startNode(script: string, args: readonly string[], env: NodeJS.P
 
 /** Runs `ledger …args` to its end and answers its exit code and output; fails after `timeoutMs`. */
 export async function runLedger(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000) {
-  const process = startLedger(args, env);
-  const timer = setTimeout(() => process.kill(), timeoutMs);
-  const { code, signal } = await process.exited;
+  const ledger = startLedger(args, env);
+  const timer = setTimeout(() => ledger.kill(), timeoutMs);
+  const { code, signal } = await ledger.exited;
   clearTimeout(timer);
-  if (signal) throw new Error(`ledger ${args.join(' ')} was killed by ${signal} (time limit ${timeoutMs} ms): ${process.stderr()}`);
-  return { code, stdout: process.stdout(), stderr: process.stderr() };
+  if (signal) throw new Error(`ledger ${args.join(' ')} was killed by ${signal} (time limit ${timeoutMs} ms): ${ledger.stderr()}`);
+  return { code, stdout: ledger.stdout(), stderr: ledger.stderr() };
 }
 
 /** Calls `probe` every `everyMs` until it answers a value other than undefined; throws after `timeoutMs`. */

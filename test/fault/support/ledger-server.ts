@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
-import { pollUntil, runLedger, startLedger, type LedgerProcess } from './ledger-process.js';
+import { pollUntil, runLedger, startLedger, type NodeProcess } from './ledger-process.js';
 
 export interface LedgerServer {
   readonly url: string;
-  readonly process: LedgerProcess;
+  readonly process: NodeProcess;
   /** SIGTERM, then waits for the process to end. */
   stop(): Promise<void>;
 }
@@ -29,12 +29,12 @@ export async function freePort(): Promise<number> {
 export async function startServer(env: NodeJS.ProcessEnv, options: { projections?: boolean } = {}): Promise<LedgerServer> {
   const port = await freePort();
   const args = options.projections === false ? ['serve', '--no-projections'] : ['serve'];
-  const process = startLedger(args, { ...env, PORT: String(port) });
+  const server = startLedger(args, { ...env, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   let ended = false;
-  void process.exited.then(() => (ended = true));
+  void server.exited.then(() => (ended = true));
   await pollUntil(`the server on port ${port} to answer /health`, async () => {
-    if (ended) throw new Error(`ledger serve ended before it answered: ${process.stderr()}`);
+    if (ended) throw new Error(`ledger serve ended before it answered: ${server.stderr()}`);
     try {
       return (await fetch(`${url}/health`)).ok ? true : undefined;
     } catch {
@@ -42,11 +42,11 @@ export async function startServer(env: NodeJS.ProcessEnv, options: { projections
     }
   }, 60_000, 100);
   return {
-    url, process,
+    url, process: server,
     stop: async () => {
-      process.kill('SIGTERM');
-      const timer = setTimeout(() => process.kill('SIGKILL'), 10_000);
-      await process.exited;
+      server.kill('SIGTERM');
+      const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+      await server.exited;
       clearTimeout(timer);
     },
   };
