@@ -35,6 +35,8 @@ const APPLICATIONS_LONG_PREDICATE = sql`released_at - activated_at > ${sql.lit(L
 export class ApplicationsProjection implements Projection<ApplicationsTables> {
   readonly name = 'applications';
   readonly version = 1;
+  /** Depends on none of the configured rules (the lease is applied when reports are read). */
+  readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([
     ...DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, 'ApplicationActivated', 'ApplicationReleased',
   ]);

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { EventMap } from '../libs/domain/src/index.js';
+import { ACTIVE_USE_EVENT_TYPES, isActiveUse, type ActivityActions, type EventMap } from '../libs/domain/src/index.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
-import { accountOf, occurredAt, type Projection } from './projection.js';
+import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import { applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables } from './shared/directory-tables.js';
 import { keyOf } from './shared/versioned-rows.js';
 
@@ -18,14 +18,14 @@ export interface AssignmentTables {
 export type AssignmentsTables = DirectoryTables & AssignmentTables;
 
 const SEAT_EVENTS = ['SeatAssigned', 'SeatUnassigned', 'SeatActivated'] as const;
-const USE_EVENTS = ['UserLoggedIn', 'UserActivityRecorded', 'SessionStarted'] as const;
 
 type Data<K extends keyof EventMap> = EventMap[K];
 
 export class AssignmentsProjection implements Projection<AssignmentsTables> {
   readonly name = 'assignments';
   readonly version = 1;
-  readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...SEAT_EVENTS, ...USE_EVENTS, 'LicensesDedicated']);
+  readonly rules = ['activityActions'] as const;
+  readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...SEAT_EVENTS, ...ACTIVE_USE_EVENT_TYPES, 'LicensesDedicated']);
 
   async createTables(db: Kysely<AssignmentsTables>): Promise<void> {
     await createDirectoryTables(db);
@@ -58,10 +58,10 @@ export class AssignmentsProjection implements Projection<AssignmentsTables> {
     await db.schema.createIndex('project_members_by_user').ifNotExists().on('project_members').columns(['account_id', 'user_id']).execute();
   }
 
-  async apply(trx: Transaction<AssignmentsTables>, events: readonly StoredEvent[]): Promise<void> {
+  async apply(trx: Transaction<AssignmentsTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
     await applyDirectoryEvents(trx, events);
     await applySeats(trx, events);
-    await applyUse(trx, events);
+    await applyUse(trx, events, context.activityActions);
     await applyDedications(trx, events);
   }
 }
@@ -134,10 +134,11 @@ async function applySeats(trx: Transaction<AssignmentsTables>, events: readonly 
   }
 }
 
-async function applyUse(trx: Transaction<AssignmentsTables>, events: readonly StoredEvent[]): Promise<void> {
+/** The latest qualifying use per user and product (`isActiveUse`: which activity counts is a rule). */
+async function applyUse(trx: Transaction<AssignmentsTables>, events: readonly StoredEvent[], actions: ActivityActions): Promise<void> {
   const latest = new Map<string, AssignmentTables['last_active_use']>();
   for (const e of events) {
-    if (!(USE_EVENTS as readonly string[]).includes(e.type)) continue;
+    if (!isActiveUse(e.type, e.data as { action?: unknown }, actions)) continue;
     const account_id = accountOf(e);
     const { product, userId: user_id } = e.data as Data<'UserLoggedIn'>;
     const key = keyOf(account_id, product, user_id);

@@ -90,6 +90,8 @@ class Changes<T extends keyof LicensesTables> {
 export class LicensesProjection implements Projection<LicensesTables> {
   readonly name = 'licenses';
   readonly version = 1;
+  /** Depends on none of the configured rules (the lease is applied when reports are read). */
+  readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([...DIRECTORY_EVENT_TYPES, ...HOLDING_EVENT_TYPES]);
 
   async createTables(db: Kysely<LicensesTables>): Promise<void> {

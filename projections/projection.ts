@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { ActivityActions } from '../libs/domain/src/activity-rules.js';
 import { accountIdOfStream } from '../libs/domain/src/streams.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
 
@@ -19,6 +20,11 @@ export interface Projection<Tables = any> {
   readonly name: string;
   /** Bumped whenever the folding rules change; a new version is built by a rebuild. */
   readonly version: number;
+  /**
+   * The rules of `ProjectionContext` its folding depends on (default: all of them). A generation is
+   * stale when one of these differs from the configuration; a change to another rule leaves it alone.
+   */
+  readonly rules?: readonly RuleName[];
   /** Event types this projection folds; others are skipped (the checkpoint still advances). */
   readonly eventTypes: ReadonlySet<string>;
   /** Creates the tables and indexes in an empty schema (`db` is scoped to it). */
@@ -27,11 +33,15 @@ export interface Projection<Tables = any> {
   apply(trx: Transaction<Tables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
 }
 
-/** Rules a projection may depend on; a change to them calls for a rebuild. */
+/** Rules a projection may depend on; a change to those it depends on calls for a rebuild. */
 export interface ProjectionContext {
   /** SESSION_LEASE_SECONDS × 1000. */
   readonly leaseMs: number;
+  /** ACTIVITY_ACTIONS: the RecordActivity actions that count as activity; null = every action. */
+  readonly activityActions: ActivityActions;
 }
+
+export type RuleName = keyof ProjectionContext;
 
 /** Business time of a stored event (ms since epoch). */
 export function occurredAt(event: StoredEvent): number {

@@ -10,7 +10,7 @@ import type { LedgerDatabase } from '../libs/read-store/src/database.js';
 import { ProjectionEngine } from './engine/projection-engine.js';
 import { ProjectionReader } from './engine/projection-reader.js';
 import { LEDGER_PROJECTION_KEY, LedgerProjection } from './ledger-projection.decorator.js';
-import type { Projection } from './projection.js';
+import type { Projection, ProjectionContext } from './projection.js';
 
 export interface ProjectionsModuleOptions {
   /** Projection classes to provide; they are marked as projections here, with or without the decorator. */
@@ -20,6 +20,11 @@ export interface ProjectionsModuleOptions {
 }
 
 const PROJECTIONS_OPTIONS = 'PROJECTIONS_OPTIONS';
+
+/** The rules projections are folded by, from the configuration. */
+export function projectionContext(config: LedgerConfig): ProjectionContext {
+  return { leaseMs: config.sessionLeaseSeconds * 1000, activityActions: config.activityActions ?? null };
+}
 
 /** Registers the discovered projections with the engine; starts and stops it with the application. */
 @Injectable()
@@ -66,7 +71,7 @@ export class ProjectionsModule {
           provide: ProjectionEngine,
           inject: [LEDGER_DATABASE, EVENT_STORE, LEDGER_CONFIG],
           useFactory: (db: LedgerDatabase, store: EventStore, config: LedgerConfig) => new ProjectionEngine({
-            db, store, context: { leaseMs: config.sessionLeaseSeconds * 1000 }, logger: new Logger('Projections'),
+            db, store, context: projectionContext(config), logger: new Logger('Projections'),
           }),
         },
         { provide: ProjectionReader, inject: [ProjectionEngine], useFactory: (engine: ProjectionEngine) => engine.reader },

@@ -14,6 +14,8 @@ export type SeatHistoryTables = DirectoryTables & PoolVersionTables & SeatSpanTa
 export class SeatHistoryProjection implements Projection<SeatHistoryTables> {
   readonly name = 'seat-history';
   readonly version = 1;
+  /** Depends on none of the configured rules (the lease is applied when reports are read). */
+  readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...POOL_VERSION_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES]);
 
   async createTables(db: Kysely<SeatHistoryTables>): Promise<void> {

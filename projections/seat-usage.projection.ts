@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { localDate, modelOf, isProduct, type EventMap } from '../libs/domain/src/index.js';
+import { ACTIVE_USE_EVENT_TYPES, isActiveUse, localDate, modelOf, isProduct, type ActivityActions, type EventMap } from '../libs/domain/src/index.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
-import { accountOf, occurredAt, type Projection } from './projection.js';
+import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import { loadTimezones, loadUserOrgs } from './shared/batch-directory.js';
 import { applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables } from './shared/directory-tables.js';
 import { applySeatSpanEvents, createSeatSpanTables, SEAT_SPAN_EVENT_TYPES, type SeatSpanTables } from './shared/seat-spans.js';
@@ -11,8 +11,8 @@ import { keyOf } from './shared/versioned-rows.js';
  * `seat-usage` (SPEC §4.3): who was active on a seat product, when.
  *
  * - `activity_days`: one row per (account, product, local date, user, the user's organization at the
- *   time): the user had a UserLoggedIn, UserActivityRecorded or SessionStarted for the product that
- *   local day (account time zone). Day, week and month buckets count these rows.
+ *   time): the user had a UserLoggedIn, SessionStarted or a UserActivityRecorded whose action counts
+ *   (`ACTIVITY_ACTIONS`, see `isActiveUse`) for the product that local day (account time zone). Day, week and month buckets count these rows.
  * - `activity_slots`: the same per 15-minute slot of UTC time. Every local midnight and local hour
  *   boundary of every IANA zone falls on a quarter hour, so the slots answer hour buckets exactly and
  *   let `activity_days` be recomputed, without the events, when the account's time zone changes.
@@ -24,7 +24,6 @@ export interface ActivityTables {
 }
 export type SeatUsageTables = DirectoryTables & SeatSpanTables & ActivityTables;
 
-export const ACTIVITY_EVENT_TYPES = ['UserLoggedIn', 'UserActivityRecorded', 'SessionStarted'] as const;
 export const SLOT_MS = 15 * 60_000;
 
 type Data<K extends keyof EventMap> = EventMap[K];
@@ -32,7 +31,8 @@ type Data<K extends keyof EventMap> = EventMap[K];
 export class SeatUsageProjection implements Projection<SeatUsageTables> {
   readonly name = 'seat-usage';
   readonly version = 1;
-  readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES, ...ACTIVITY_EVENT_TYPES]);
+  readonly rules = ['activityActions'] as const;
+  readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES, ...ACTIVE_USE_EVENT_TYPES]);
 
   async createTables(db: Kysely<SeatUsageTables>): Promise<void> {
     await createDirectoryTables(db);
@@ -55,27 +55,26 @@ export class SeatUsageProjection implements Projection<SeatUsageTables> {
       .execute();
   }
 
-  async apply(trx: Transaction<SeatUsageTables>, events: readonly StoredEvent[]): Promise<void> {
+  async apply(trx: Transaction<SeatUsageTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
     await applySeatSpanEvents(trx, events);
-    await applyActivityEvents(trx, events);
+    await applyActivityEvents(trx, events, context.activityActions);
     await applyDirectoryEvents(trx, events);
   }
 }
 
 export const seatUsageProjection = new SeatUsageProjection();
 
-const isActivity = (type: string) => (ACTIVITY_EVENT_TYPES as readonly string[]).includes(type);
-
 /** Folds activity into slots and local days (call before `applyDirectoryEvents` of the batch). */
-async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: readonly StoredEvent[]): Promise<void> {
-  const activity = events.filter((e) => isActivity(e.type) && isSeatProduct((e.data as { product?: unknown }).product));
+async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: readonly StoredEvent[], actions: ActivityActions): Promise<void> {
+  const isActivity = (e: StoredEvent) => isActiveUse(e.type, e.data as { action?: unknown }, actions);
+  const activity = events.filter((e) => isActivity(e) && isSeatProduct((e.data as { product?: unknown }).product));
   const rezoned = new Set(events.filter((e) => e.type === 'AccountTimezoneChanged').map(accountOf));
   if (activity.length === 0 && rezoned.size === 0) return;
 
   const registered = new Set<string>();
   const users = new Map<string, { account_id: string; user_id: string }>();
   for (const e of events) {
-    if (e.type !== 'UserRegistered' && e.type !== 'UserMoved' && !isActivity(e.type)) continue;
+    if (e.type !== 'UserRegistered' && e.type !== 'UserMoved' && !isActivity(e)) continue;
     const account_id = accountOf(e);
     const user_id = (e.data as { userId: string }).userId;
     const key = keyOf(account_id, user_id);
@@ -103,7 +102,7 @@ async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: re
         break;
       }
       default: {
-        if (!isActivity(e.type)) break;
+        if (!isActivity(e)) break;
         const d = e.data as Data<'UserLoggedIn'> | Data<'UserActivityRecorded'> | Data<'SessionStarted'>;
         if (!isSeatProduct(d.product)) break;
         const org_id = orgOfUser.get(keyOf(account_id, d.userId));

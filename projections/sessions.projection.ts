@@ -72,6 +72,8 @@ const SESSION_EVENT_TYPES = ['SessionStarted', 'SessionHeartbeatRecorded', 'Sess
 export class SessionsProjection implements Projection<SessionsTables> {
   readonly name = 'sessions';
   readonly version = 1;
+  /** Depends on none of the configured rules (the lease is applied when reports are read). */
+  readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([...DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, ...SESSION_EVENT_TYPES]);
 
   async createTables(db: Kysely<SessionsTables>): Promise<void> {

@@ -15,9 +15,8 @@ export interface EngineDeps {
   /** The database's own schema: the registry lives there, generation schemas are named after it. */
   readonly baseSchema: string;
   readonly store: EventStore;
+  /** The configured rules; each generation stores those its projection depends on (`generationRules`). */
   readonly context: ProjectionContext;
-  /** `context` as JSON, stored with each generation: a generation built under other rules gets rebuilt. */
-  readonly rules: string;
   readonly logger: ProjectionLogger;
   /** Most events folded in one transaction. */
   readonly batchSize: number;

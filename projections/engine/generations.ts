@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Projection } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
 import { NewerGenerationError } from './errors.js';
+import { generationRules } from './generation-rules.js';
 import { createGenerationSchema, dropGenerationSchema, generationSchema } from './generation-schema.js';
 import {
   activateGeneration, deleteGeneration, insertGeneration, readGeneration, readGenerations, readRetiredBefore,
@@ -36,7 +37,7 @@ export function assignWork(deps: EngineDeps, projection: Projection, since: Date
       return { kind: 'follow', generation: await createGeneration(trx, deps, projection, nextGeneration(generations), 'active') };
     }
     if (fitOf(deps, projection, active) === 'current') return { kind: 'follow', generation: active };
-    const reason = active.version === projection.version ? `rules ${active.rules} → ${deps.rules}` : `version ${active.version} → ${projection.version}`;
+    const reason = active.version === projection.version ? `rules ${active.rules} → ${generationRules(projection, deps.context)}` : `version ${active.version} → ${projection.version}`;
     if (building && fitOf(deps, projection, building) === 'current') return { kind: 'build', generation: building, reason };
     if (building) await discardGeneration(trx, deps, building);
     return { kind: 'build', generation: await createGeneration(trx, deps, projection, nextGeneration(generations), 'building'), reason };
@@ -100,7 +101,7 @@ function liveGenerations(generations: readonly GenerationRecord[]): { active?: G
 function fitOf(deps: EngineDeps, projection: Projection, generation: GenerationRecord, since?: Date): Fit {
   if (generation.version > projection.version) return 'newer';
   if (generation.version < projection.version) return 'stale';
-  if (generation.rules === deps.rules) return 'current';
+  if (generation.rules === generationRules(projection, deps.context)) return 'current';
   return since && generation.startedAt > since ? 'newer' : 'stale';
 }
 
@@ -108,7 +109,7 @@ function newerReason(deps: EngineDeps, projection: Projection, generation: Gener
   const { generation: n, version, rules } = generation;
   return version > projection.version
     ? `generation ${n} was built by version ${version}, newer than this installation's version ${projection.version}`
-    : `generation ${n} was set up after this process started, under other rules (${rules}; here ${deps.rules})`;
+    : `generation ${n} was set up after this process started, under other rules (${rules}; here ${generationRules(projection, deps.context)})`;
 }
 
 function nextGeneration(generations: readonly GenerationRecord[]): number {
@@ -120,7 +121,7 @@ async function createGeneration(
 ): Promise<GenerationRecord> {
   const { name, version } = projection;
   await createGenerationSchema(trx, schemaOf(deps, { name, generation }), projection);
-  await insertGeneration(trx, { name, generation, version, rules: deps.rules, status });
+  await insertGeneration(trx, { name, generation, version, rules: generationRules(projection, deps.context), status });
   deps.logger.log(`${name}: generation ${generation} created (${status}, version ${version})`);
   const created = await readGeneration(trx, name, generation);
   if (!created) throw new Error(`projection "${name}" generation ${generation} vanished right after its creation`);

@@ -69,7 +69,6 @@ export class ProjectionEngine {
       baseSchema: options.db.schema,
       store: options.store,
       context: options.context,
-      rules: JSON.stringify(options.context),
       logger: options.logger ?? new Logger('Projections'),
       batchSize: options.batchSize ?? 2_000,
       retryDelayMs: options.retryDelayMs ?? 1_000,
@@ -86,6 +85,11 @@ export class ProjectionEngine {
     if (this.#started) throw new Error(`cannot register projection "${projection.name}": the engine is running`);
     if (this.#projections.has(projection.name)) throw new Error(`projection "${projection.name}" is registered twice`);
     this.#projections.set(projection.name, projection);
+  }
+
+  /** Whether this process folds the projections (started and not stopped). */
+  get runsHere(): boolean {
+    return this.#started && !this.#stopping.signal.aborted;
   }
 
   get names(): string[] {

@@ -1,6 +1,7 @@
 import { formatPosition } from '../../libs/event-store/src/event-store.js';
 import type { Projection } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
+import { generationRules } from './generation-rules.js';
 import { countEventsAfter, secondsBehind } from './log-meter.js';
 import { readGenerations, type GenerationRecord } from './registry.js';
 
@@ -20,6 +21,13 @@ export interface ProjectionStatus {
   /** Seconds since the oldest event not yet folded in was recorded; 0 when caught up. */
   readonly lagSeconds: number;
   readonly eventsFolded: number;
+  /** Events of the log read into the generation (folded or not): a rebuild's progress. */
+  readonly eventsSeen: number;
+  /**
+   * The configured rules the generation was built with, those its projection depends on (e.g.
+   * `{ activityActions: null }`); before the first start, those it would be built with.
+   */
+  readonly rules: Readonly<Record<string, unknown>>;
   /** Why the last batch failed, until one succeeds. */
   readonly lastError: string | null;
   readonly updatedAt: string | null;
@@ -46,6 +54,8 @@ async function generationStatus(deps: EngineDeps, projection: Projection, genera
     lagEvents: await countEventsAfter(deps, generation.position),
     lagSeconds: await secondsBehind(deps, generation.position, now),
     eventsFolded: generation.eventsFolded,
+    eventsSeen: generation.eventsSeen,
+    rules: JSON.parse(generation.rules) as Record<string, unknown>,
     lastError: generation.lastError,
     updatedAt: generation.updatedAt.toISOString(),
   };
@@ -62,6 +72,8 @@ async function notStarted(deps: EngineDeps, projection: Projection, now: number)
     lagEvents: await countEventsAfter(deps, null),
     lagSeconds: await secondsBehind(deps, null, now),
     eventsFolded: 0,
+    eventsSeen: 0,
+    rules: JSON.parse(generationRules(projection, deps.context)) as Record<string, unknown>,
     lastError: null,
     updatedAt: null,
   };

@@ -157,6 +157,11 @@ export interface OrgTree {
 /** The account's organizations, loaded once per report (trees are small). */
 export async function loadOrgTree(db: Kysely<any>, accountId: string): Promise<OrgTree> {
   const rows = await (db as Kysely<DirectoryTables>).selectFrom('orgs').selectAll().where('account_id', '=', accountId).execute();
+  return orgTreeOf(rows);
+}
+
+/** An OrgTree over organization rows held in memory (children in the order of the rows). */
+export function orgTreeOf(rows: readonly Pick<DirectoryTables['orgs'], 'org_id' | 'name' | 'parent_org_id'>[]): OrgTree {
   const byId = new Map(rows.map((r) => [r.org_id, r]));
   const kids = new Map<string | null, string[]>();
   for (const r of rows) kids.set(r.parent_org_id, [...(kids.get(r.parent_org_id) ?? []), r.org_id]);

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_DATABASE_URL, loadAverage, log, machineInfo, postgresVersion, round, runAllCleanups, withoutPassword, type Backend,
 } from './bench-support.js';
-import { writeHistoryNdjson, type WrittenHistory } from './generate-history.js';
+import { writeHistoryNdjson, type WrittenHistory } from '../../libs/history-generator/src/generate-history.js';
 import { runHttpScenario, type HttpResult, type ServerRun } from './http-scenario.js';
 import { runImportScenario, type ImportResult, type ImportRun } from './import-scenario.js';
 

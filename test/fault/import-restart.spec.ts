@@ -1,5 +1,5 @@
 import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
-import { createHistory } from '../bench/generate-history.js';
+import { createHistory } from '../../libs/history-generator/src/generate-history.js';
 import { useFaultFixture } from './support/fault-fixture.js';
 import { pollUntil, PROCESS_TEST_TIMEOUT_MS, runLedger, startLedger, writeNdjson } from './support/ledger-process.js';
 

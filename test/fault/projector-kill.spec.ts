@@ -2,7 +2,7 @@ import { comparePositions } from '../../libs/event-store/src/event-store.js';
 import { readHeadPosition } from '../../libs/event-store/src/sql/read-events.js';
 import { ALL_PROJECTIONS } from '../../projections/catalog.js';
 import { readGenerations, type GenerationRecord } from '../../projections/engine/registry.js';
-import { createHistory } from '../bench/generate-history.js';
+import { createHistory } from '../../libs/history-generator/src/generate-history.js';
 import { useFaultFixture } from './support/fault-fixture.js';
 import { pollUntil, PROCESS_TEST_TIMEOUT_MS, runLedger, startLedger, writeNdjson } from './support/ledger-process.js';
 import { compareWithFreshFold } from './support/report-drift.js';

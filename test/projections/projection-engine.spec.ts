@@ -175,20 +175,47 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
   test('a rule change rebuilds like a version bump; of two processes configured differently, the one started last wins', async () => {
     const head = await appendTypes(backend.store, cycleOfTypes(300));
     const earlierLog = recordingLogger();
-    const earlier = engine([new CountingProjection()], { context: { leaseMs: 900_000 }, logger: earlierLog });
+    const earlier = engine([new CountingProjection()], { context: { leaseMs: 900_000, activityActions: null }, logger: earlierLog });
     await earlier.start();
     await earlier.waitForPosition(head, 20_000);
 
-    const later = engine([new CountingProjection()], { context: { leaseMs: 60_000 } });
+    const later = engine([new CountingProjection()], { context: { leaseMs: 60_000, activityActions: null } });
     await later.start();
     await waitUntil(async () => (await later.status()).every((s) => s.generation === 2 && s.status === 'active'));
 
     const next = await appendTypes(backend.store, ['A']);
     await later.waitForPosition(next, 20_000);
     await waitUntil(() => earlierLog.lines.some((line) =>
-      line.includes('generation 2 was set up after this process started, under other rules ({"leaseMs":60000}; here {"leaseMs":900000})')));
+      line.includes('generation 2 was set up after this process started, under other rules ({"activityActions":null,"leaseMs":60000}; here {"activityActions":null,"leaseMs":900000})')));
     expect((await later.status()).map((s) => [s.generation, s.status])).toEqual([[2, 'active']]);
     expect(await readCounts(later)).toEqual({ A: 101, B: 100 });
+  });
+
+  test('a projection is rebuilt only for a change to the rules it depends on, and status shows them', async () => {
+    const head = await appendTypes(backend.store, cycleOfTypes(60));
+    const onActivity = () => [new CountingProjection({ name: 'on-activity', rules: ['activityActions'] }), new CountingProjection({ name: 'on-nothing', rules: [] })];
+    const first = engine(onActivity());
+    await first.start();
+    await first.waitForPosition(head, 20_000);
+    await first.stop();
+
+    const leaseChanged = engine(onActivity(), { context: { leaseMs: 60_000, activityActions: null } });
+    await leaseChanged.start();
+    // Had it gone stale, the active generation would stand still until a new one switched in.
+    await leaseChanged.waitForPosition(await appendTypes(backend.store, ['A']), 20_000);
+    expect((await leaseChanged.status()).map((s) => [s.name, s.generation, s.status, s.rules])).toEqual([
+      ['on-activity', 1, 'active', { activityActions: null }],
+      ['on-nothing', 1, 'active', {}],
+    ]);
+    await leaseChanged.stop();
+
+    const actionsChanged = engine(onActivity(), { context: { leaseMs: 60_000, activityActions: ['run-test'] } });
+    await actionsChanged.start();
+    await waitUntil(async () => (await actionsChanged.status()).some((s) => s.name === 'on-activity' && s.generation === 2 && s.status === 'active'));
+    expect((await actionsChanged.status()).map((s) => [s.name, s.generation, s.status, s.rules])).toEqual([
+      ['on-activity', 2, 'active', { activityActions: ['run-test'] }],
+      ['on-nothing', 1, 'active', {}],
+    ]);
   });
 
   test('waitForPosition resolves once every projection has folded up to the position, and says who is behind when it times out', async () => {

@@ -1,6 +1,6 @@
 import { ERROR_STATUS } from '../../libs/domain/src/errors.js';
 import { REPORTS } from '../../libs/reports/src/catalog.js';
-import { Random } from '../bench/random.js';
+import { Random } from '../../libs/history-generator/src/random.js';
 
 /** One account a client works on, with an account-admin token. */
 export interface SoakAccount {

@@ -1,18 +1,19 @@
 import { Module } from '@nestjs/common';
 import { AccountsController } from './accounts.controller.js';
 import { CommandSender } from './command-sender.js';
-import { HealthController } from './health.controller.js';
+import { ExplainController } from './explain.controller.js';
 import { ImportController } from './import.controller.js';
 import { LicensesController } from './licenses.controller.js';
 import { LicensesOverviewController } from './licenses-overview.controller.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
+import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
 import { TelemetryController } from './telemetry.controller.js';
 
 /** The HTTP routes. Needs a global CommandGateway (LedgerModule, or a double in tests). */
 @Module({
-  imports: [ReportsModule],
-  controllers: [AccountsController, LicensesController, TelemetryController, ImportController, HealthController, ReportsController, LicensesOverviewController],
+  imports: [ReportsModule, ExplainModule],
+  controllers: [AccountsController, LicensesController, TelemetryController, ImportController, ReportsController, LicensesOverviewController, ExplainController],
   providers: [CommandSender],
 })
 export class ApiModule {}

@@ -5,6 +5,9 @@ import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { ApiModule } from './api.module.js';
 import { ApiAuthModule } from './auth/api-auth.module.js';
+import { EventsController } from './events.controller.js';
+import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.controller.js';
 import { ProjectionsController } from './projections.controller.js';
 
 @Module({})
@@ -19,7 +22,8 @@ export class AppModule {
         ApiModule,
         ApiAuthModule.forRoot(),
       ],
-      controllers: [ProjectionsController],
+      // These read the store, the database or the engine directly (ApiModule runs on doubles in tests).
+      controllers: [ProjectionsController, EventsController, HealthController, MetricsController],
     };
   }
 }

@@ -123,11 +123,6 @@ describe('command routes', () => {
     }
   });
 
-  it('answers GET /health', async () => {
-    const response = await fetch(`${api.url}/health`);
-    expect(await response.json()).toEqual({ status: 'ok' });
-  });
-
   it('serves the OpenAPI document', async () => {
     const response = await fetch(`${api.url}/docs-json`);
     expect(response.status).toBe(200);

@@ -1,7 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { ApiRequest } from './http-request.js';
-import { PROBLEM_CONTENT_TYPE, toProblem } from './problem-details.js';
+import { PROBLEM_CONTENT_TYPE, RETRY_AFTER_SECONDS, toProblem } from './problem-details.js';
 
 /** Answers every error as `application/problem+json`; unexpected ones are logged, never shown. */
 @Catch()
@@ -13,12 +13,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<ApiRequest>();
     const response = http.getResponse<ServerResponse>();
     const problem = toProblem(exception);
-    if (problem.status >= 500) {
+    if (problem.status === 500) {
       this.logger.error(`${request.method} ${request.originalUrl} failed`, exception instanceof Error ? exception.stack : String(exception));
     }
     if (response.headersSent) return;
     response.statusCode = problem.status;
     response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+    if (problem.status === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.end(JSON.stringify(problem));
   }
 }

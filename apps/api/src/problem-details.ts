@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, type FieldError } from '../../../libs/domain/src/errors.js';
+import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
 
 /** An error answer (RFC 9457, `application/problem+json`) with the ledger's error `code` (SPEC §6). */
 export interface ProblemDetails {
@@ -24,12 +25,18 @@ const HTTP_CODES: Readonly<Record<number, string>> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
+/** What a 503 tells the client to wait before trying again (`Retry-After`, seconds). */
+export const RETRY_AFTER_SECONDS = 5;
+
 const INTERNAL_ERROR_DETAIL = 'An unexpected error occurred. It has been logged; please try again later.';
 
 /** Turns anything thrown while answering a request into problem details. Never exposes internals. */
 export function toProblem(exception: unknown): ProblemDetails {
   if (exception instanceof DomainError) {
     return problem(exception.status, exception.code, exception.message, exception.errors);
+  }
+  if (exception instanceof ProjectionNotReadyError) {
+    return problem(503, 'PROJECTION_NOT_READY', exception.message);
   }
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     return httpProblem(exception);

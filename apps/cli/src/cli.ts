@@ -1,8 +1,14 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../../libs/ledger/src/config.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
+import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
+import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
+import { DEMO_USAGE, demoCommand } from './demo-command.js';
+import { EVENTS_USAGE, eventsCommand } from './events-command.js';
 import { EXIT } from './exit-codes.js';
+import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
+import { isParseArgsError } from './parse-args-error.js';
 import { importFile } from './import-command.js';
 import { KEYS_USAGE, keysCommand, keyStoreOf } from './keys-command.js';
 import { withLedger } from './ledger-context.js';
@@ -10,7 +16,12 @@ import { processOutput, type Output } from './output.js';
 import { PROJECTIONS_USAGE, projectionsCommand, waitForProjections } from './projections-command.js';
 import { LICENSES_USAGE, licensesCommand } from './licenses-command.js';
 import { REPORT_USAGE, reportCommand, withQueryBus, withReports } from './report-command.js';
-import { LicensesOverviewQuery } from '../../../libs/reports/src/reports.service.js';
+import { LicensesOverviewQuery, RunReportQuery } from '../../../libs/reports/src/reports.service.js';
+import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
+import { ExplainLicensesQuery, ExplainReportQuery } from '../../../libs/audit/src/explain/explain.service.js';
+import { readAccountEvents } from '../../../libs/audit/src/account-events.js';
+import type { EventStore } from '../../../libs/event-store/src/event-store.js';
+import { VERIFY_USAGE, verifyCommand } from './verify-command.js';
 import { serve } from './serve-command.js';
 
 interface Subcommand {
@@ -54,6 +65,40 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
       withQueryBus(loadConfig(env), (queries) => queries.execute(new LicensesOverviewQuery(parameters)),
         [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })])),
   },
+  explain: {
+    usage: EXPLAIN_USAGE,
+    // Flags are checked before the ledger is opened.
+    run: (args, out, env) => {
+      const explained = (query: ExplainReportQuery | ExplainLicensesQuery) => withQueryBus(loadConfig(env), (queries) => queries.execute(query),
+        [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false }), { module: ExplainModule }]);
+      return explainCommand(args, out, {
+        report: (name, parameters) => explained(new ExplainReportQuery(name, parameters)),
+        licenses: (parameters) => explained(new ExplainLicensesQuery(parameters)),
+      });
+    },
+  },
+  events: {
+    usage: EVENTS_USAGE,
+    run: (args, out, env) => eventsCommand(args, out, (work) =>
+      withLedger(loadConfig(env), (_gateway, context) => work(context.get(EVENT_STORE)))),
+  },
+  verify: {
+    usage: VERIFY_USAGE,
+    // Flags are checked before the ledger is opened.
+    run: (args, out, env) => verifyCommand(args, out, (work) => {
+      const config = loadConfig(env);
+      const now = Date.now();
+      return withQueryBus(config, (queries, context) => work({
+        now,
+        leaseMs: config.sessionLeaseSeconds * 1000,
+        readEvents: (accountId) => readAccountEvents(context.get<EventStore>(EVENT_STORE), accountId),
+        projected: {
+          report: async (name, parameters, options) => (await queries.execute(new RunReportQuery(name, parameters, options))).body,
+          licenses: (parameters) => queries.execute(new LicensesOverviewQuery(parameters)),
+        },
+      }), [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })], { clock: { now: () => now } });
+    }),
+  },
   projections: {
     usage: PROJECTIONS_USAGE,
     run: (args, out, env) => projectionsCommand(args, out, () => loadConfig(env)),
@@ -62,6 +107,14 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     usage: KEYS_USAGE,
     // Arguments are checked before the database is opened.
     run: (args, out, env) => keysCommand(args, out, (work) => keyStoreOf(loadConfig(env))(work)),
+  },
+  demo: {
+    usage: DEMO_USAGE,
+    run: (args, out, env) => {
+      const config = loadConfig(env);
+      return demoCommand(args, out, config, (work) => withLedger(config, work, { runProjections: true }),
+        (context, appended) => waitForProjections(context, appended, out));
+    },
   },
   help: {
     usage: 'help                 Show this help',
@@ -79,7 +132,7 @@ function usage(): string {
     'Commands:',
     ...Object.values(SUBCOMMANDS).map((s) => `  ${s.usage}`),
     '',
-    'Environment: EVENTSTORE_URL, DATABASE_URL, LEDGER_DATA_DIR (default ./.ledger), PORT, SESSION_LEASE_SECONDS',
+    'Environment: EVENTSTORE_URL, DATABASE_URL, LEDGER_DATA_DIR (default ./.ledger), PORT, SESSION_LEASE_SECONDS, ACTIVITY_ACTIONS',
     'Exit codes: 0 ok; 1 failure; 2 bad usage, or malformed import lines (nothing applied); 3 some commands rejected',
     '',
   ].join('\n');
@@ -108,11 +161,8 @@ export async function runCli(argv: readonly string[], out: Output = processOutpu
       out.stderr.write(`ledger ${name}: ${(error as Error).message}\n\n${usage()}`);
       return EXIT.INVALID_INPUT;
     }
-    out.stderr.write(`ledger ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    const code = error instanceof ProjectionNotReadyError ? 'PROJECTION_NOT_READY: ' : '';
+    out.stderr.write(`ledger ${name}: ${code}${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.FAILURE;
   }
-}
-
-function isParseArgsError(error: unknown): boolean {
-  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
 }

@@ -63,7 +63,7 @@ function reportRejections(summary: ImportSummary, out: Output): void {
 }
 
 /** At most one line a second on stderr, and only for long imports: `imported 12000/100000 commands (8532 commands/s)`. */
-function progressReporter(out: Output, now: () => number): (progress: ImportProgress) => void {
+export function progressReporter(out: Output, now: () => number): (progress: ImportProgress) => void {
   const started = now();
   let reported = started;
   return ({ done, total }) => {

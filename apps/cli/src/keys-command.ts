@@ -5,6 +5,7 @@ import { SqlApiKeyStore } from '../../../libs/auth/src/sql-api-key-store.js';
 import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
 import { openDatabase } from '../../../libs/read-store/src/database.js';
 import { EXIT } from './exit-codes.js';
+import { isParseArgsError } from './parse-args-error.js';
 import type { Output } from './output.js';
 
 export const KEYS_USAGE = 'keys create [--account ID] --role ROLE\n'
@@ -119,8 +120,4 @@ export function keyStoreOf(config: LedgerConfig): KeyStoreOpener {
       await database.close();
     }
   };
-}
-
-function isParseArgsError(error: unknown): boolean {
-  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
 }

@@ -64,8 +64,8 @@ describe('projections commands on an engine', () => {
     const out = captureOutput();
     expect(await printStatus(engine, 'table', out)).toBe(0);
     const [header, row, ...rest] = out.out().trimEnd().split('\n');
-    expect(header).toMatch(/^NAME +VERSION +GENERATION +STATUS +POSITION +LAG EVENTS +LAG S +FOLDED +UPDATED +LAST ERROR$/);
-    expect(row).toMatch(/^counter +1 +2 \(v1\) +active +\d+\/\d+ +0 +0 +300 +\d{4}-\d\d-\d\dT/);
+    expect(header).toMatch(/^NAME +VERSION +GENERATION +STATUS +POSITION +LAG EVENTS +LAG S +FOLDED +UPDATED +RULES +LAST ERROR$/);
+    expect(row).toMatch(/^counter +1 +2 \(v1\) +active +\d+\/\d+ +0 +0 +300 +\d{4}-\d\d-\d\dT\S+ +activityActions=all leaseMs=900000$/);
     expect(rest).toEqual([]);
   });
 });

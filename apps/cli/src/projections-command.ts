@@ -7,6 +7,7 @@ import { ProjectionsBehindError, UnknownProjectionError } from '../../../project
 import { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
 import type { ProjectionStatus } from '../../../projections/engine/projection-status.js';
 import { EXIT } from './exit-codes.js';
+import { isParseArgsError } from './parse-args-error.js';
 import { withLedger } from './ledger-context.js';
 import type { Output } from './output.js';
 import { RebuildProgressPrinter } from './rebuild-progress-printer.js';
@@ -119,10 +120,10 @@ export async function waitForProjections(context: INestApplicationContext, appen
 }
 
 function statusTable(projections: readonly ProjectionStatus[]): string {
-  const header = ['NAME', 'VERSION', 'GENERATION', 'STATUS', 'POSITION', 'LAG EVENTS', 'LAG S', 'FOLDED', 'UPDATED', 'LAST ERROR'];
+  const header = ['NAME', 'VERSION', 'GENERATION', 'STATUS', 'POSITION', 'LAG EVENTS', 'LAG S', 'FOLDED', 'UPDATED', 'RULES', 'LAST ERROR'];
   const rows = projections.map((p) => [
     p.name, String(p.version), p.generation === null ? '-' : `${p.generation} (v${p.generationVersion})`, p.status,
-    p.position ?? '-', String(p.lagEvents), String(p.lagSeconds), String(p.eventsFolded), p.updatedAt ?? '-', p.lastError ?? '',
+    p.position ?? '-', String(p.lagEvents), String(p.lagSeconds), String(p.eventsFolded), p.updatedAt ?? '-', rulesCell(p.rules), p.lastError ?? '',
   ]);
   if (rows.length === 0) return 'no projections are registered\n';
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
@@ -160,6 +161,10 @@ function untilStopSignal(): Promise<void> {
   });
 }
 
-function isParseArgsError(error: unknown): boolean {
-  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
+
+/** `activityActions=run-test,edit-script leaseMs=900000`; `all` for a rule left unset; `-` for none. */
+function rulesCell(rules: ProjectionStatus['rules']): string {
+  const cells = Object.entries(rules).map(([name, value]) =>
+    `${name}=${value === null ? 'all' : Array.isArray(value) ? value.join(',') : String(value)}`);
+  return cells.length === 0 ? '-' : cells.join(' ');
 }

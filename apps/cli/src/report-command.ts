@@ -1,8 +1,9 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { QueryBus } from '@nestjs/cqrs';
 import { parseArgs } from 'node:util';
 import { DomainError } from '../../../libs/domain/src/errors.js';
+import type { Clock } from '../../../libs/ledger/src/clock.js';
 import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
 import { LedgerModule } from '../../../libs/ledger/src/ledger.module.js';
 import { toCsv } from '../../../libs/reports/src/csv.js';
@@ -100,11 +101,15 @@ export function withReports<T>(
   return withQueryBus(config, (queries) => work((name, parameters, options) => queries.execute(new RunReportQuery(name, parameters, options))), modules);
 }
 
-/** Runs `work` with the QueryBus of the reports on the configured ledger (no HTTP server), then closes it. */
+/**
+ * Runs `work` with the QueryBus of the reports on the configured ledger (no HTTP server), then closes
+ * it. `clock` fixes the reports' now (default: the wall clock).
+ */
 export async function withQueryBus<T>(
-  config: LedgerConfig, work: (queries: QueryBus) => Promise<T>, modules: readonly DynamicModule[] = [],
+  config: LedgerConfig, work: (queries: QueryBus, context: INestApplicationContext) => Promise<T>, modules: readonly DynamicModule[] = [],
+  options: { clock?: Clock } = {},
 ): Promise<T> {
-  @Module({ imports: [LedgerModule.forRoot(config), ReportsModule, ...modules] })
+  @Module({ imports: [LedgerModule.forRoot(config, options), ReportsModule, ...modules] })
   class ReportCliModule {}
 
   const context = await NestFactory.createApplicationContext(ReportCliModule, {
@@ -112,7 +117,7 @@ export async function withQueryBus<T>(
     abortOnError: false,
   });
   try {
-    return await work(context.get(QueryBus));
+    return await work(context.get(QueryBus), context);
   } finally {
     await context.close();
   }

@@ -17,7 +17,11 @@ export interface AccountHistoryCut {
 }
 
 export async function readAccountEvents(store: EventStore, accountId: string, cut: AccountHistoryCut = {}): Promise<StoredEvent[]> {
-  const events = await store.readStream(accountStreamId(accountId));
+  return cutHistory(await store.readStream(accountStreamId(accountId)), cut);
+}
+
+/** The prefix of an account's events (log order) that `cut` keeps. */
+export function cutHistory(events: readonly StoredEvent[], cut: AccountHistoryCut): StoredEvent[] {
   let end = events.length;
   for (let i = 0; i < events.length; i += 1) {
     const event = events[i]!;
@@ -28,7 +32,7 @@ export async function readAccountEvents(store: EventStore, accountId: string, cu
       break;
     }
   }
-  return end === events.length ? events : events.slice(0, end);
+  return events.slice(0, end);
 }
 
 /** A stored event as the domain's `evolve` takes it. */

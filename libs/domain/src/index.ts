@@ -7,3 +7,4 @@ export * from './pools.js';
 export * from './decide.js';
 export * from './time/index.js';
 export * from './streams.js';
+export * from './activity-rules.js';

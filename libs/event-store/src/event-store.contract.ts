@@ -58,6 +58,25 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       ]);
     });
 
+    test('reads a stream in bounded pages from a revision, without gaps or repeats', async () => {
+      const stream = newStream('bounded');
+      const events = Array.from({ length: 7 }, (_, i) => testEvent('Counted', { i }));
+      await store.appendToStream(stream, 'no_stream', events);
+
+      const pages: StoredEvent[][] = [];
+      for (let from = 0n; ; ) {
+        const page = await store.readStream(stream, from, 3);
+        if (page.length === 0) break;
+        expect(page.length).toBeLessThanOrEqual(3);
+        pages.push(page);
+        from = page[page.length - 1].streamRevision + 1n;
+      }
+      expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
+      expect(ids(pages.flat())).toEqual(ids(events));
+      expect(ids(await store.readStream(stream, 5n, 10))).toEqual(ids(events.slice(5)));
+      await expect(store.readStream(stream, 0n, 0)).rejects.toThrow(RangeError);
+    });
+
     test('reads a stream that was never written as empty', async () => {
       expect(await store.readStream(newStream('never-written'))).toEqual([]);
     });

@@ -90,8 +90,11 @@ export interface EventStore {
     events: readonly NewEvent[],
   ): Promise<AppendResult>;
 
-  /** Events of one stream with revision ≥ `fromRevision` (default 0), in order. */
-  readStream(streamId: string, fromRevision?: bigint): Promise<StoredEvent[]>;
+  /**
+   * Events of one stream with revision ≥ `fromRevision` (default 0), in order; at most `maxCount`
+   * of them when given (a whole number ≥ 1, else RangeError), so a long stream can be read in pages.
+   */
+  readStream(streamId: string, fromRevision?: bigint, maxCount?: number): Promise<StoredEvent[]>;
 
   /** One page of the global log, in log order, strictly after `after`. */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
@@ -112,6 +115,11 @@ export interface EventStore {
 
   /** Ends the adapter's subscriptions and releases its own connections; a LedgerDatabase it was given stays open. */
   close(): Promise<void>;
+}
+
+/** Rejects a page size that is not a whole number ≥ 1 (`what`: the operation, for the message). */
+export function assertPageSize(what: string, size: number): void {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`${what} must be a whole number ≥ 1, got ${size}`);
 }
 
 export function comparePositions(a: LogPosition | null, b: LogPosition | null): number {

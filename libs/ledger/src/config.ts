@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { ActivityActions } from '../../domain/src/activity-rules.js';
 
 /** Runtime configuration from the environment (SPEC §6, Configuration). */
 export interface LedgerConfig {
@@ -11,6 +12,8 @@ export interface LedgerConfig {
   readonly dataDir: string;
   readonly port: number;
   readonly sessionLeaseSeconds: number;
+  /** `ACTIVITY_ACTIONS`: the `RecordActivity` actions that count as activity, sorted; unset (null) = all. */
+  readonly activityActions?: ActivityActions;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -21,6 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     dataDir: resolve(nonEmpty(env.LEDGER_DATA_DIR) ?? './.ledger'),
     port: positiveInteger(env.PORT, 'PORT', 3000),
     sessionLeaseSeconds: positiveInteger(env.SESSION_LEASE_SECONDS, 'SESSION_LEASE_SECONDS', 900),
+    activityActions: actionList(env.ACTIVITY_ACTIONS, 'ACTIVITY_ACTIONS'),
   };
 }
 
@@ -33,4 +37,19 @@ function positiveInteger(value: string | undefined, name: string, fallback: numb
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${value}"`);
   return n;
+}
+
+/** The longest action name a `RecordActivity` accepts. */
+const MAX_ACTION_LENGTH = 100;
+
+/** Comma-separated action names, trimmed, deduplicated and sorted (so the same set is the same rule). */
+function actionList(value: string | undefined, name: string): ActivityActions {
+  if (nonEmpty(value) === undefined) return null;
+  const names = value!.split(',').map((item) => item.trim());
+  names.forEach((item, index) => {
+    if (item === '') throw new Error(`${name} must list action names separated by commas; name ${index + 1} is empty in "${value}"`);
+    if (item.length > MAX_ACTION_LENGTH) throw new Error(`${name}: name ${index + 1} is longer than ${MAX_ACTION_LENGTH} characters`);
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(item)) throw new Error(`${name}: name ${index + 1} contains control characters`);
+  });
+  return [...new Set(names)].sort();
 }

@@ -1,6 +1,7 @@
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Injectable } from '@nestjs/common';
 import { AccountLedger } from './account-ledger.js';
+import { failureOutcome, LedgerMetrics } from './ledger-metrics.js';
 import {
   CommandGateway, type BatchResult, type CommandContext, type CommandOutcome, type IncomingCommand,
 } from './command-gateway.js';
@@ -21,19 +22,37 @@ export class ExecuteLedgerBatch extends Command<BatchResult[]> {
 
 @CommandHandler(ExecuteLedgerCommand)
 export class ExecuteLedgerCommandHandler implements ICommandHandler<ExecuteLedgerCommand> {
-  constructor(private readonly ledger: AccountLedger) {}
+  constructor(private readonly ledger: AccountLedger, private readonly metrics: LedgerMetrics) {}
 
-  execute({ command, context }: ExecuteLedgerCommand): Promise<CommandOutcome> {
-    return this.ledger.execute(command, context);
+  async execute({ command, context }: ExecuteLedgerCommand): Promise<CommandOutcome> {
+    try {
+      const outcome = await this.ledger.execute(command, context);
+      this.metrics.recordCommand(command.type, outcome.duplicate ? 'duplicate' : 'accepted');
+      return outcome;
+    } catch (error) {
+      this.metrics.recordCommand(command.type, failureOutcome(error));
+      throw error;
+    }
   }
 }
 
 @CommandHandler(ExecuteLedgerBatch)
 export class ExecuteLedgerBatchHandler implements ICommandHandler<ExecuteLedgerBatch> {
-  constructor(private readonly ledger: AccountLedger) {}
+  constructor(private readonly ledger: AccountLedger, private readonly metrics: LedgerMetrics) {}
 
-  execute({ commands, context }: ExecuteLedgerBatch): Promise<BatchResult[]> {
-    return this.ledger.executeMany(commands, context);
+  async execute({ commands, context }: ExecuteLedgerBatch): Promise<BatchResult[]> {
+    let results: BatchResult[];
+    try {
+      results = await this.ledger.executeMany(commands, context);
+    } catch (error) {
+      for (const command of commands) this.metrics.recordCommand(command.type, 'failed');
+      throw error;
+    }
+    for (const [i, result] of results.entries()) {
+      const outcome = result.ok ? (result.outcome.duplicate ? 'duplicate' : 'accepted') : 'rejected';
+      this.metrics.recordCommand(commands[i].type, outcome);
+    }
+    return results;
   }
 }
 

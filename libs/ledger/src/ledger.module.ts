@@ -8,6 +8,8 @@ import { Clock, SystemClock } from './clock.js';
 import { CommandGateway } from './command-gateway.js';
 import type { LedgerConfig } from './config.js';
 import { CommandBusGateway, ExecuteLedgerBatchHandler, ExecuteLedgerCommandHandler } from './ledger-commands.js';
+import { LedgerMetrics } from './ledger-metrics.js';
+import { MeteredEventStore } from './metered-event-store.js';
 import { createRejectedCommands } from './rejected-commands.js';
 import { SessionReaper } from './session-reaper.js';
 
@@ -49,11 +51,13 @@ export class LedgerModule {
           inject: [LEDGER_DATABASE],
           useFactory: (database: LedgerDatabase) => createEventStore({ eventStoreUrl: config.eventStoreUrl, database }),
         },
+        LedgerMetrics,
         {
           provide: AccountLedger,
-          inject: [EVENT_STORE, Clock, LEDGER_DATABASE],
-          useFactory: async (store: EventStore, clock: Clock, database: LedgerDatabase) =>
-            new AccountLedger(store, clock, config.sessionLeaseSeconds * 1000, await createRejectedCommands(database)),
+          inject: [EVENT_STORE, Clock, LEDGER_DATABASE, LedgerMetrics],
+          useFactory: async (store: EventStore, clock: Clock, database: LedgerDatabase, metrics: LedgerMetrics) => new AccountLedger(
+            new MeteredEventStore(store, metrics), clock, config.sessionLeaseSeconds * 1000, await createRejectedCommands(database),
+          ),
         },
         ExecuteLedgerCommandHandler,
         ExecuteLedgerBatchHandler,
@@ -61,7 +65,7 @@ export class LedgerModule {
         SessionReaper,
         LedgerResources,
       ],
-      exports: [LEDGER_CONFIG, LEDGER_DATABASE, EVENT_STORE, Clock, CommandGateway, AccountLedger, SessionReaper],
+      exports: [LEDGER_CONFIG, LEDGER_DATABASE, EVENT_STORE, Clock, CommandGateway, AccountLedger, SessionReaper, LedgerMetrics],
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { StoredEvent } from '../../../libs/event-store/src/event-store.js';
-import type { Projection } from '../../../projections/projection.js';
+import type { Projection, RuleName } from '../../../projections/projection.js';
 
 export interface CountTables {
   event_counts: { type: string; count: string | number };
@@ -10,6 +10,8 @@ export interface CountingOptions {
   readonly name?: string;
   readonly version?: number;
   readonly eventTypes?: readonly string[];
+  /** The rules it depends on (default: all). */
+  readonly rules?: readonly RuleName[];
   /** Every apply after this many succeeds in writing its counts, then throws (so the writes must roll back). */
   readonly failAfterBatches?: number;
   /** Called at the start of every apply, e.g. to slow a rebuild down. */
@@ -21,12 +23,14 @@ export class CountingProjection implements Projection<CountTables> {
   readonly name: string;
   readonly version: number;
   readonly eventTypes: ReadonlySet<string>;
+  readonly rules?: readonly RuleName[];
   applied = 0;
 
   constructor(private readonly options: CountingOptions = {}) {
     this.name = options.name ?? 'counter';
     this.version = options.version ?? 1;
     this.eventTypes = new Set(options.eventTypes ?? ['A', 'B']);
+    this.rules = options.rules;
   }
 
   async createTables(db: Kysely<CountTables>): Promise<void> {

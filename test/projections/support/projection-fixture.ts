@@ -78,7 +78,7 @@ export function newEngine(
   ledger: Ledger, projections: readonly Projection[], options: Partial<ProjectionEngineOptions> = {},
 ): ProjectionEngine {
   const engine = new ProjectionEngine({
-    db: ledger.db, store: ledger.store, context: { leaseMs: 900_000 },
+    db: ledger.db, store: ledger.store, context: { leaseMs: 900_000, activityActions: null },
     logger: recordingLogger(), batchSize: 100, retryDelayMs: 20, retiredGraceMs: 200, ...options,
   });
   for (const projection of projections) engine.register(projection);

@@ -59,6 +59,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   [`GET ${A}/reports/:name`]: 'account:read',
   [`GET ${A}/reports/:name/explain`]: 'account:read',
   [`GET ${A}/licenses`]: 'account:read',
+  [`GET ${A}/licenses/explain`]: 'account:read',
   [`GET ${A}/events`]: 'account:read',
   // Bulk import.
   'POST /v1/import': 'import',

@@ -16,6 +16,7 @@ import {
   type StreamingRead,
 } from '@eventstore/db-client';
 import {
+  assertPageSize,
   comparePositions,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -83,13 +84,14 @@ class EsdbEventStore implements EventStore {
     return { nextExpectedRevision, position: last.position };
   }
 
-  readStream(streamId: string, fromRevision = 0n): Promise<StoredEvent[]> {
-    return this.#readStream(streamId, fromRevision);
+  readStream(streamId: string, fromRevision = 0n, maxCount?: number): Promise<StoredEvent[]> {
+    if (maxCount !== undefined) assertPageSize('readStream maxCount', maxCount);
+    return this.#readStream(streamId, fromRevision, maxCount);
   }
 
   /** $all without system events. A read from a position starts at the event there, which `after` excludes. */
   async readAll({ after, limit }: ReadAllOptions): Promise<StoredEvent[]> {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`readAll limit must be a whole number ≥ 1, got ${limit}`);
+    assertPageSize('readAll limit', limit);
     const page: StoredEvent[] = [];
     for (let from = after; ; ) {
       const wanted = limit - page.length + 1;

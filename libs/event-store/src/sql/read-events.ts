@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../../../read-store/src/database.js';
-import type { EventMetadata, LogPosition, StoredEvent } from '../event-store.js';
+import { assertPageSize, type EventMetadata, type LogPosition, type StoredEvent } from '../event-store.js';
 
 interface EventRow {
   commit: string;
@@ -28,7 +28,8 @@ const READ_ALL = `SELECT ${EVENT_COLUMNS} FROM events
 
 const READ_STREAM = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE stream_id = $1 AND stream_revision >= $2
-  ORDER BY stream_revision`;
+  ORDER BY stream_revision
+  LIMIT $3`;
 
 const HEAD = `SELECT transaction_id::text AS commit, global_position::text AS prepare FROM events
   WHERE ${COMPLETE}
@@ -36,14 +37,18 @@ const HEAD = `SELECT transaction_id::text AS commit, global_position::text AS pr
   LIMIT 1`;
 
 export async function readLogPage(executor: SqlExecutor, after: LogPosition | null, limit: number): Promise<StoredEvent[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`readAll limit must be a whole number ≥ 1, got ${limit}`);
+  assertPageSize('readAll limit', limit);
   const from = after ?? { commit: 0n, prepare: 0n };
   const rows = await executor.query<EventRow>(READ_ALL, [String(from.commit), String(from.prepare), limit]);
   return rows.map(toStoredEvent);
 }
 
-export async function readStreamEvents(executor: SqlExecutor, streamId: string, fromRevision: bigint): Promise<StoredEvent[]> {
-  const rows = await executor.query<EventRow>(READ_STREAM, [streamId, String(fromRevision)]);
+/** `maxCount` undefined: the rest of the stream (LIMIT NULL is no limit). */
+export async function readStreamEvents(
+  executor: SqlExecutor, streamId: string, fromRevision: bigint, maxCount?: number,
+): Promise<StoredEvent[]> {
+  if (maxCount !== undefined) assertPageSize('readStream maxCount', maxCount);
+  const rows = await executor.query<EventRow>(READ_STREAM, [streamId, String(fromRevision), maxCount ?? null]);
   return rows.map(toStoredEvent);
 }
 

@@ -44,8 +44,8 @@ class SqlEventStore implements EventStore {
     return appendEvents(this.#db, streamId, expected, events);
   }
 
-  readStream(streamId: string, fromRevision = 0n): Promise<StoredEvent[]> {
-    return readStreamEvents(this.#db, streamId, fromRevision);
+  readStream(streamId: string, fromRevision = 0n, maxCount?: number): Promise<StoredEvent[]> {
+    return readStreamEvents(this.#db, streamId, fromRevision, maxCount);
   }
 
   readAll({ after, limit }: ReadAllOptions): Promise<StoredEvent[]> {

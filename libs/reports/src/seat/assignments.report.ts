@@ -121,7 +121,7 @@ function iso(value: unknown): string {
   return (value instanceof Date ? value : new Date(value as string)).toISOString();
 }
 
-function parseSort(sort: string | undefined): { column: string; descending: boolean } {
+export function parseSort(sort: string | undefined): { column: string; descending: boolean } {
   const text = sort ?? DEFAULT_ASSIGNMENTS_SORT;
   const descending = text.startsWith('-');
   const column = descending ? text.slice(1) : text;
@@ -153,7 +153,7 @@ function orgTable(tree: OrgTree, dedicated: ReadonlySet<string>): OrgRow[] {
 }
 
 /** The license-source filter: 'account' (any case), an org id, or an org name (any case). */
-function licenseSources(value: string, tree: OrgTree): string[] {
+export function licenseSources(value: string, tree: OrgTree): string[] {
   if (value.toLowerCase() === 'account') return ['account'];
   const all: string[] = [];
   for (const top of tree.children(null)) all.push(...tree.subtree(top));

@@ -5,7 +5,7 @@ import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { parseCommand } from '../../../ledger/src/validation/parse-command.js';
 import { openDatabase } from '../../../read-store/src/database.js';
 import { TEST_DATABASE_URL } from '../../../read-store/src/testing/test-postgres.js';
-import { createHistory } from '../../../../test/bench/generate-history.js';
+import { createHistory } from '../../../history-generator/src/generate-history.js';
 import { storedHistory } from '../../../../test/support/stored-history.js';
 import { assignmentsProjection } from '../../../../projections/assignments.projection.js';
 import { seatHistoryProjection } from '../../../../projections/seat-history.projection.js';

@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
-import type { LedgerCommand } from '../../../domain/src/commands.js';
 import type { EventMap } from '../../../domain/src/events.js';
-import { buckets as bucketsOf, localDaysIn, reportWindow, type BucketInterval } from '../../../domain/src/time/index.js';
+import { buckets as bucketsOf, localDaysIn, reportWindow } from '../../../domain/src/time/index.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { openDatabase } from '../../../read-store/src/database.js';
 import { TEST_DATABASE_URL } from '../../../read-store/src/testing/test-postgres.js';
@@ -11,6 +10,7 @@ import { seatUsageProjection } from '../../../../projections/seat-usage.projecti
 import type { SeriesBody } from '../report-definition.js';
 import { runReport } from '../reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/projection-harness.js';
+import { randomSeatHistory, randomSeriesQueries, SEEDS, type SeriesQuery } from '../testing/random-seat-history.js';
 import { seatHistoryReport } from './seat-history.report.js';
 import { seatUsageReport } from './seat-usage.report.js';
 
@@ -19,88 +19,6 @@ import { seatUsageReport } from './seat-usage.report.js';
  * direct recomputation from the events in memory, for random windows, intervals, scopes and groupings.
  * The recomputation below is deliberately naive: it replays the events up to each bucket's instant.
  */
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const ZONES = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Europe/London'];
-const SEEDS = [11, 23, 37, 41, 59, 73, 89, 97];
-const START = Date.parse('2026-01-01T00:00:00Z');
-
-interface History {
-  readonly accountId: string;
-  readonly zone: string;
-  readonly commands: LedgerCommand[];
-  readonly now: number;
-}
-
-function generate(seed: number): History {
-  const rnd = random(seed);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
-  const int = (min: number, max: number) => min + Math.floor(rnd() * (max - min + 1));
-  const accountId = `r${seed}`;
-  const zone = pick(ZONES);
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const commands: LedgerCommand[] = [];
-  let t = START - 3 * 86_400_000;
-  const add = (type: LedgerCommand['type'], fields: Record<string, unknown>) =>
-    commands.push({ type, accountId, at: iso(t), ...fields } as unknown as LedgerCommand);
-
-  add('OpenAccount', { name: accountId, timezone: zone });
-  const orgs: string[] = [];
-  for (let i = 0; i < 5; i += 1) {
-    const orgId = `o${i}`;
-    add('CreateOrganization', { orgId, name: `Org ${String.fromCharCode(69 - i)}`, ...(orgs.length > 0 && rnd() < 0.6 ? { parentOrgId: pick(orgs) } : {}) });
-    orgs.push(orgId);
-  }
-  const users: string[] = [];
-  for (let i = 0; i < 9; i += 1) {
-    users.push(`u${i}`);
-    add('RegisterUser', { userId: `u${i}`, email: `u${i}@${accountId}.example`, fullName: `User ${i}`, orgId: pick(orgs) });
-  }
-  const purchases: string[] = [];
-  const buy = () => {
-    const purchaseId = `p${purchases.length}`;
-    purchases.push(purchaseId);
-    const startsAt = t + int(-10, 10) * 86_400_000;
-    add('PurchaseLicenses', {
-      purchaseId, product: pick(['KSE', 'KSE', 'TESTOPS']), quantity: int(1, 5),
-      startsAt: iso(startsAt), expiresAt: iso(startsAt + int(5, 80) * 86_400_000 + int(0, 23) * 3_600_000),
-    });
-  };
-  buy();
-  let sessions = 0;
-  for (let step = 0; step < 170; step += 1) {
-    const roll = rnd();
-    if (roll < 0.25) t = DateTime.fromMillis(t, { zone }).plus({ days: 1 }).startOf('day').toMillis(); // exactly local midnight
-    else if (roll < 0.4) t = DateTime.fromMillis(t, { zone }).plus({ hours: 1 }).startOf('hour').toMillis();
-    else if (roll < 0.5) t += 0; // the same instant
-    else t += int(1, 900) * 60_000 + int(0, 59) * 1000;
-    const product = rnd() < 0.8 ? 'KSE' : 'TESTOPS';
-    const what = rnd();
-    if (what < 0.06) buy();
-    else if (what < 0.1) add('AmendPurchase', rnd() < 0.5 ? { purchaseId: pick(purchases), quantity: int(1, 6) } : { purchaseId: pick(purchases), expiresAt: iso(t + int(-5, 60) * 86_400_000) });
-    else if (what < 0.16) add('DedicateLicenses', { product, orgId: pick(orgs), quantity: int(0, 3) });
-    else if (what < 0.36) add('AssignSeat', { product, userId: pick(users) });
-    else if (what < 0.46) add('UnassignSeat', { product, userId: pick(users) });
-    else if (what < 0.66) add('RecordLogin', { product, userId: pick(users) });
-    else if (what < 0.8) add('RecordActivity', { product, userId: pick(users), action: 'run' });
-    else if (what < 0.88) add('StartSession', { product, sessionId: `s${(sessions += 1)}`, userId: pick(users), machineId: `m${int(0, 3)}` });
-    else add('MoveUser', { userId: pick(users), orgId: pick(orgs) });
-  }
-  // Now: somewhere in the last third of the history (events after it are not folded yet, as in life).
-  const first = Date.parse(commands[0]!.at);
-  const now = first + Math.floor((t - first) * (0.66 + rnd() * 0.4));
-  return { accountId, zone, commands, now };
-}
 
 // ── The naive recomputation ───────────────────────────────────────────────────
 
@@ -172,7 +90,7 @@ function groupsOf(tree: Tree, orgId: string | undefined, groupBy: boolean): Grou
 /** Where a bucket's latest record is read: just before its end, or just after now for the current one. */
 const recordInstant = (end: number, now: number) => (end <= now ? end - 0.5 : now + 0.5);
 
-function expectedHistory(events: readonly StoredEvent[], q: Query, zone: string, now: number) {
+function expectedHistory(events: readonly StoredEvent[], q: SeriesQuery, zone: string, now: number) {
   const tree = treeOf(events);
   const list = bucketsOf({ from: q.from, to: q.to, interval: q.interval, zone, now });
   return groupsOf(tree, q.orgId, q.groupBy).map((g) => ({
@@ -190,7 +108,7 @@ function expectedHistory(events: readonly StoredEvent[], q: Query, zone: string,
   }));
 }
 
-function expectedUsage(events: readonly StoredEvent[], q: Query, zone: string, now: number) {
+function expectedUsage(events: readonly StoredEvent[], q: SeriesQuery, zone: string, now: number) {
   const tree = treeOf(events);
   const list = bucketsOf({ from: q.from, to: q.to, interval: q.interval, zone, now });
   const window = reportWindow(q.from, q.to, zone);
@@ -230,26 +148,8 @@ function expectedUsage(events: readonly StoredEvent[], q: Query, zone: string, n
   }));
 }
 
-interface Query { from: string; to: string; interval: BucketInterval; orgId?: string; groupBy: boolean }
-
-/** Random report requests whose window starts between the history's start and now. */
-function queries(seed: number, tree: Tree, now: number): Query[] {
-  const rnd = random(seed * 7919);
-  const out: Query[] = [];
-  const orgIds = [...tree.parent.keys()];
-  const days = Math.floor((now - START) / 86_400_000) + 5;
-  for (let i = 0; i < 12; i += 1) {
-    const interval = (['hour', 'day', 'day', 'week', 'month'] as const)[Math.floor(rnd() * 5)]!;
-    const from = DateTime.fromMillis(START, { zone: 'utc' }).plus({ days: Math.floor(rnd() * days) - 5 });
-    const span = interval === 'hour' ? Math.floor(rnd() * 3) : Math.floor(rnd() * 70);
-    const orgId = rnd() < 0.5 ? undefined : orgIds[Math.floor(rnd() * orgIds.length)];
-    out.push({ from: from.toISODate()!, to: from.plus({ days: span }).toISODate()!, interval, ...(orgId ? { orgId } : {}), groupBy: rnd() < 0.3 });
-  }
-  return out;
-}
-
 describe('seat reports equal a recomputation from the events (random histories)', () => {
-  const histories = SEEDS.map(generate);
+  const histories = SEEDS.map(randomSeatHistory);
   const logs = new Map<string, StoredEvent[]>();
   let harness: ProjectionHarness;
 
@@ -274,7 +174,7 @@ describe('seat reports equal a recomputation from the events (random histories)'
     const events = logs.get(h.accountId)!;
     expect(events.filter((e) => e.type === 'SeatAssigned').length).toBeGreaterThan(5);
 
-    for (const q of queries(seed, treeOf(events), h.now)) {
+    for (const q of randomSeriesQueries(seed, [...treeOf(events).parent.keys()], h.now)) {
       const params = { accountId: h.accountId, product: 'KSE', from: q.from, to: q.to, interval: q.interval, ...(q.orgId ? { orgId: q.orgId } : {}), ...(q.groupBy ? { groupBy: 'org' } : {}) };
       const label = JSON.stringify({ zone: h.zone, now: new Date(h.now).toISOString(), ...params });
       const shape = (body: SeriesBody) => (q.groupBy

@@ -37,18 +37,28 @@ export interface SeriesScope {
 }
 
 export async function seriesScope(db: Kysely<any>, request: ReportRequest, now: number): Promise<SeriesScope> {
-  const product = requireProduct(request);
+  requireProduct(request);
   const zone = await accountTimezone(db, request.accountId);
-  const tree = await loadOrgTree(db, request.accountId);
+  return seriesScopeOf(request, zone, await loadOrgTree(db, request.accountId), now);
+}
+
+/** The series scope of a request for an account in `zone` whose organizations are `tree`. */
+export function seriesScopeOf(request: ReportRequest, zone: string, tree: OrgTree, now: number): SeriesScope {
+  const product = requireProduct(request);
   const scopeOrgs = request.orgId !== undefined ? [...tree.subtree(request.orgId)] : null;
   const interval = request.interval ?? 'day';
   const window = reportWindow(request.from!, request.to!, zone);
   const list = buckets({ from: request.from!, to: request.to!, interval, zone, now });
   const recordAt = list.map((b) => (b.end <= now ? b.end : now + 1));
   const groups: SeriesGroup[] = request.groupBy === 'org'
-    ? [...tree.children(request.orgId ?? null)].sort((x, y) => tree.name(x).localeCompare(tree.name(y)) || (x < y ? -1 : 1)).map((orgId) => ({ key: orgId, rootOrgId: orgId, name: tree.name(orgId), orgs: [...tree.subtree(orgId)] }))
+    ? [...tree.children(request.orgId ?? null)].sort(byName((orgId) => tree.name(orgId))).map((orgId) => ({ key: orgId, rootOrgId: orgId, name: tree.name(orgId), orgs: [...tree.subtree(orgId)] }))
     : [{ key: '', rootOrgId: request.orgId ?? null, name: request.orgId !== undefined ? tree.name(request.orgId) : 'Account', orgs: scopeOrgs }];
   return { accountId: request.accountId, product, zone, tree, window, interval, buckets: list, recordAt, groups };
+}
+
+/** groupBy=org: series in the order of their orgs' names, then ids. */
+export function byName(nameOf: (orgId: string) => string): (x: string, y: string) => number {
+  return (x, y) => nameOf(x).localeCompare(nameOf(y)) || (x < y ? -1 : x > y ? 1 : 0);
 }
 
 export function requireProduct(request: ReportRequest): string {

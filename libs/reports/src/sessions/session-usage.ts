@@ -10,6 +10,7 @@ import {
 } from '../../../../projections/shared/usage-history.js';
 import type { Bucket, ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
 import type { ConcurrencySource } from './concurrency.js';
+import { byName } from '../seat/series-scope.js';
 import { peakSeries, planSeries, seriesQuery, type SeriesPlan, type SeriesQuery } from './series.js';
 
 /**
@@ -43,7 +44,7 @@ export async function sessionUsage(request: ReportRequest, context: ReportContex
   };
   if (request.groupBy === 'org') {
     const series = [];
-    for (const orgId of tree.children(scope)) {
+    for (const orgId of [...tree.children(scope)].sort(byName((id) => tree.name(id)))) {
       series.push({ orgId, name: tree.name(orgId), buckets: await scopeBuckets(db, query, plan, history, tree, orgId, context) });
     }
     return { ...header, series };

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { ActivityActions } from '../../../domain/src/activity-rules.js';
 import type { LogPosition, StoredEvent } from '../../../event-store/src/event-store.js';
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../read-store/src/database.js';
 import type { Projection, ProjectionReader } from '../../../../projections/projection.js';
@@ -10,6 +11,8 @@ export interface HarnessOptions {
   /** A database to use (e.g. PostgreSQL); default a fresh in-memory PGlite, closed by `close`. */
   readonly database?: LedgerDatabase;
   readonly leaseMs?: number;
+  /** ACTIVITY_ACTIONS (default: every action counts). */
+  readonly activityActions?: ActivityActions;
   /** Names the schemas `h_<projection>_<suffix>` (default: unique per harness). */
   readonly schemaSuffix?: string;
   /** Reads schemas an earlier harness with the same suffix left in `database` (no tables created). */
@@ -38,6 +41,7 @@ export async function projectionHarness(
   const database = options.database ?? (await openDatabase({ dataDir: IN_MEMORY }));
   const db = database.kysely<any>();
   const leaseMs = options.leaseMs ?? 900_000;
+  const rules = { leaseMs, activityActions: options.activityActions ?? null };
   const batchSize = options.batchSize ?? 500;
   const suffix = options.schemaSuffix ?? `${process.pid}_${(schemaCounter += 1)}`;
   const schemas = new Map<string, string>();
@@ -59,7 +63,7 @@ export async function projectionHarness(
       await db.transaction().execute(async (trx) => {
         for (const projection of projections) {
           const events = batch.filter((e) => projection.eventTypes.has(e.type));
-          if (events.length > 0) await projection.apply(trx.withSchema(schemas.get(projection.name)!) as Transaction<any>, events, { leaseMs });
+          if (events.length > 0) await projection.apply(trx.withSchema(schemas.get(projection.name)!) as Transaction<any>, events, rules);
         }
       });
       position = batch[batch.length - 1]!.position;

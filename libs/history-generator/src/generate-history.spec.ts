@@ -1,5 +1,5 @@
-import { decide, evolve, initialState, type AccountState, type LedgerCommand } from '../../libs/domain/src/index.js';
-import { parseCommand } from '../../libs/ledger/src/validation/parse-command.js';
+import { decide, evolve, initialState, type AccountState, type LedgerCommand } from '../../domain/src/index.js';
+import { parseCommand } from '../../ledger/src/validation/parse-command.js';
 import { createHistory, type HistoryCommand } from './generate-history.js';
 
 const LEASE_MS = 900_000;

@@ -1,0 +1,48 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '../../../libs/domain/src/errors.js';
+import { ExplainLicensesQuery, ExplainReportQuery } from '../../../libs/audit/src/explain/explain.service.js';
+import type { LicensesExplanation } from '../../../libs/audit/src/explain/licenses-explain.js';
+import type { SeriesExplanation } from '../../../libs/audit/src/explain/series-explain.js';
+
+/** Explain (SPEC §5): the events behind one number of a report or of the license overview. */
+@ApiTags('audit')
+@Controller('v1/accounts/:accountId')
+export class ExplainController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('reports/:name/explain')
+  @ApiOperation({
+    summary: 'The events behind one number of seat-history, seat-usage, session-usage or aut-usage',
+    description: 'The report\'s parameters (product, orgId, from, to, interval; no groupBy) plus bucket (the start of a bucket, as the '
+      + 'report prints it, or the same instant in any ISO form) and metric (one of the report\'s). Computed by replaying the account\'s '
+      + 'events up to the position the projected report answered at; `warning` appears if the two disagree.',
+  })
+  @ApiParam({ name: 'name', description: 'seat-history, seat-usage, session-usage or aut-usage' })
+  @ApiQuery({ name: 'bucket', required: true })
+  @ApiQuery({ name: 'metric', required: true })
+  @ApiOkResponse({ description: '{report, accountId, product, orgId, interval, timezone, bucket, metric, value, asOfPosition, …details, events}' })
+  report(@Param('accountId') accountId: string, @Param('name') name: string, @Query() query: Record<string, unknown>): Promise<SeriesExplanation> {
+    return this.queries.execute(new ExplainReportQuery(name, { ...withoutAccountId(query), accountId }));
+  }
+
+  @Get('licenses/explain')
+  @ApiOperation({ summary: 'The events behind one pool figure of the license overview (purchased, dedicated, pool, used, available, offline)' })
+  @ApiQuery({ name: 'product', required: true })
+  @ApiQuery({ name: 'scope', required: true, description: "'account' or the id of an organization with a dedication" })
+  @ApiQuery({ name: 'metric', required: true })
+  @ApiQuery({ name: 'asOf', required: false, description: 'An ISO instant: as the ledger stood then (by business time)' })
+  @ApiOkResponse({ description: '{report: licenses, accountId, product, scope, metric, asOf, value, asOfPosition, …details, events}' })
+  licenses(@Param('accountId') accountId: string, @Query() query: Record<string, unknown>): Promise<LicensesExplanation> {
+    return this.queries.execute(new ExplainLicensesQuery({ ...withoutAccountId(query), accountId }));
+  }
+}
+
+function withoutAccountId(query: Record<string, unknown>): Record<string, unknown> {
+  const { accountId, ...rest } = query;
+  if (accountId !== undefined) {
+    throw new DomainError('VALIDATION_FAILED', 'accountId: is taken from the path', [{ path: 'accountId', message: 'is taken from the path, not the query' }]);
+  }
+  return rest;
+}

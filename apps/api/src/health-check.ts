@@ -1,0 +1,89 @@
+import { formatPosition, type EventStore } from '../../../libs/event-store/src/event-store.js';
+import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
+import type { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
+
+/** A dependency that does not answer within this long counts as down: health is polled, it must not hang. */
+export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
+
+export type CheckResult = { readonly status: 'up'; readonly [detail: string]: unknown } | { readonly status: 'down'; readonly error: string };
+
+/**
+ * - `running-here`: this process folds it (`ledger serve`);
+ * - `active-elsewhere`: it has an active generation this process does not fold (`ledger serve
+ *   --no-projections` beside `ledger projections run`): its lag says whether a projector keeps it up;
+ * - `building`: a generation is being rebuilt (shown besides the active one);
+ * - `not-started`: no projector has built it yet (reports answer 503).
+ */
+export type ProjectionState = 'running-here' | 'active-elsewhere' | 'building' | 'not-started';
+
+export interface ProjectionHealth {
+  readonly name: string;
+  readonly state: ProjectionState;
+  readonly generation: number | null;
+  readonly position: string | null;
+  readonly lagEvents: number;
+  readonly lagSeconds: number;
+  readonly lastError: string | null;
+}
+
+export interface Health {
+  /** `ok` when the event store and the database answer; `unavailable` (HTTP 503) otherwise. */
+  readonly status: 'ok' | 'unavailable';
+  readonly eventStore: CheckResult;
+  readonly database: CheckResult;
+  /** Null when the projections' status could not be read (see `projectionsError`). */
+  readonly projections: ProjectionHealth[] | null;
+  readonly projectionsError?: string;
+}
+
+export interface HealthDeps {
+  readonly store: EventStore;
+  readonly db: LedgerDatabase;
+  readonly engine: ProjectionEngine;
+}
+
+/** One round of checks, run side by side, each bounded by HEALTH_CHECK_TIMEOUT_MS. */
+export async function checkHealth({ store, db, engine }: HealthDeps): Promise<Health> {
+  const [eventStore, database, projections] = await Promise.all([
+    check(async () => ({ kind: store.kind, headPosition: formatPosition(await store.headPosition()) })),
+    check(async () => {
+      await db.query('SELECT 1');
+      return { kind: db.kind };
+    }),
+    check(async () => ({ list: await projectionHealth(engine) })),
+  ]);
+  const up = eventStore.status === 'up' && database.status === 'up';
+  return {
+    status: up ? 'ok' : 'unavailable',
+    eventStore,
+    database,
+    projections: projections.status === 'up' ? projections.list as ProjectionHealth[] : null,
+    ...(projections.status === 'down' ? { projectionsError: projections.error } : {}),
+  };
+}
+
+async function projectionHealth(engine: ProjectionEngine): Promise<ProjectionHealth[]> {
+  return (await engine.status()).map((s) => ({
+    name: s.name,
+    state: s.status === 'active' ? (engine.runsHere ? 'running-here' : 'active-elsewhere') : s.status,
+    generation: s.generation,
+    position: s.position,
+    lagEvents: s.lagEvents,
+    lagSeconds: s.lagSeconds,
+    lastError: s.lastError,
+  }));
+}
+
+async function check(probe: () => Promise<Record<string, unknown>>): Promise<CheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_CHECK_TIMEOUT_MS} ms`)), HEALTH_CHECK_TIMEOUT_MS);
+  });
+  try {
+    return { status: 'up', ...(await Promise.race([probe(), timeout])) };
+  } catch (error) {
+    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

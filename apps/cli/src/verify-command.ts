@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { DomainError } from '../../../libs/domain/src/errors.js';
+import type { StoredEvent } from '../../../libs/event-store/src/event-store.js';
+import { formatVerifyResult, verifyAccount, type ProjectedReports } from '../../../libs/audit/src/verify.js';
+import { EXIT } from './exit-codes.js';
+import type { Output } from './output.js';
+
+export const VERIFY_USAGE = 'verify --account ID [--format text|json]\n'
+  + '                       Recompute every report of the account from its raw events and compare with the\n'
+  + '                       projected tables; print the differences; exit 1 on any drift';
+
+/** What verify reads: the account's stream and the projected reports, at one fixed now. */
+export interface VerifyPorts {
+  readonly now: number;
+  readonly leaseMs: number;
+  readEvents(accountId: string): Promise<StoredEvent[]>;
+  readonly projected: ProjectedReports;
+}
+
+/**
+ * `ledger verify --account ID`: the differences (text, or JSON with --format json) on stdout, progress
+ * on stderr. Exit 0 when every report equals its recomputation, 1 on drift or an unknown account,
+ * 2 for bad flags.
+ */
+export async function verifyCommand(
+  args: readonly string[], out: Output, open: (work: (ports: VerifyPorts) => Promise<number>) => Promise<number>,
+): Promise<number> {
+  let accountId: string;
+  let format: string;
+  try {
+    const { values } = parseArgs({ args: [...args], options: { account: { type: 'string' }, format: { type: 'string' } }, strict: true });
+    if (values.account === undefined || values.account.trim() === '') throw new Error('--account ID is required');
+    format = values.format ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new Error(`--format must be text or json, got '${format}'`);
+    accountId = values.account;
+  } catch (error) {
+    out.stderr.write(`ledger verify: ${(error as Error).message}\nUsage: ledger ${VERIFY_USAGE}\n`);
+    return EXIT.INVALID_INPUT;
+  }
+  return open(async (ports) => {
+    try {
+      const events = await ports.readEvents(accountId);
+      const result = await verifyAccount(accountId, events, ports.projected, {
+        now: ports.now,
+        leaseMs: ports.leaseMs,
+        progress: (k, n, label) => out.stderr.write(`verify ${accountId}: [${k}/${n}] ${label}\n`),
+      });
+      out.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatVerifyResult(result));
+      return result.differences.length === 0 ? EXIT.OK : EXIT.FAILURE;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      out.stderr.write(`ledger verify: ${error.code}: ${error.message}\n`);
+      return error.code === 'VALIDATION_FAILED' ? EXIT.INVALID_INPUT : EXIT.FAILURE;
+    }
+  });
+}

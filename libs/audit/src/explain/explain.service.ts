@@ -1,0 +1,106 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { DomainError } from '../../../domain/src/errors.js';
+import { formatPosition, parsePosition, type EventStore } from '../../../event-store/src/event-store.js';
+import { Clock } from '../../../ledger/src/clock.js';
+import type { LedgerConfig } from '../../../ledger/src/config.js';
+import { EVENT_STORE, LEDGER_CONFIG } from '../../../ledger/src/ledger.module.js';
+import { buildLicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
+import type { ReportContext, SeriesBody } from '../../../reports/src/report-definition.js';
+import { findReport, runReport } from '../../../reports/src/reports.service.js';
+import { PROJECTION_READER } from '../../../reports/src/tokens.js';
+import type { ProjectionReader } from '../../../../projections/projection.js';
+import { readAccountEvents } from '../account-events.js';
+import { explainLicenses, parseLicensesExplainRequest, type LicensesExplanation } from './licenses-explain.js';
+import { explainSeries, parseSeriesExplainRequest, type SeriesExplanation } from './series-explain.js';
+
+/**
+ * Explain (SPEC §5): the events behind one number. The projected report runs first; the account's raw
+ * events are then read up to the position it answered at and replayed in memory, so the explanation
+ * speaks of exactly the events the number was made of.
+ */
+@Injectable()
+export class ExplainService {
+  private readonly clock: Clock;
+  private readonly leaseMs: number;
+
+  constructor(
+    @Optional() @Inject(PROJECTION_READER) private readonly projections?: ProjectionReader,
+    @Optional() @Inject(EVENT_STORE) private readonly store?: EventStore,
+    @Optional() clock?: Clock,
+    @Optional() @Inject(LEDGER_CONFIG) config?: LedgerConfig,
+  ) {
+    this.clock = clock ?? { now: () => Date.now() };
+    this.leaseMs = (config?.sessionLeaseSeconds ?? 900) * 1000;
+  }
+
+  /** `reports/{name}/explain`: parameters of the report plus `bucket` and `metric`, `accountId` included. */
+  async explainReport(name: string, parameters: Readonly<Record<string, unknown>>): Promise<SeriesExplanation> {
+    const request = parseSeriesExplainRequest(name, parameters);
+    const context = this.context();
+    const projected = await runReport(findReport(name), request.reportParameters, context) as SeriesBody;
+    const events = await readAccountEvents(this.eventStore(), projected.accountId, { upTo: positionOf(projected.asOfPosition) });
+    return explainSeries({ request, projected, events, now: context.now, leaseMs: this.leaseMs });
+  }
+
+  /** `licenses/explain`: accountId, product, scope, metric, optionally asOf. */
+  async explainLicenses(parameters: Readonly<Record<string, unknown>>): Promise<LicensesExplanation> {
+    const request = parseLicensesExplainRequest(parameters);
+    const context = this.context();
+    if (request.asOf !== undefined) {
+      // As of an instant: the history up to it, by business time; there is no projected figure to compare with.
+      const events = await readAccountEvents(this.eventStore(), request.accountId, { asOf: request.asOf });
+      if (events.length === 0) {
+        throw new DomainError('NOT_FOUND', `account '${request.accountId}' has no history at ${new Date(request.asOf).toISOString()}`);
+      }
+      return explainLicenses({ request, events, at: request.asOf, leaseMs: this.leaseMs, asOfPosition: formatPosition(events.at(-1)!.position) });
+    }
+    const projected = await buildLicensesOverview({ accountId: request.accountId, product: request.product }, context);
+    const events = await readAccountEvents(this.eventStore(), request.accountId, { upTo: positionOf(projected.asOfPosition) });
+    return explainLicenses({ request, events, at: context.now, leaseMs: this.leaseMs, asOfPosition: projected.asOfPosition, projected });
+  }
+
+  private context(): ReportContext {
+    if (!this.projections) throw new Error('explain needs the projections: no ProjectionReader is provided in this application');
+    return { now: this.clock.now(), leaseMs: this.leaseMs, projections: this.projections };
+  }
+
+  private eventStore(): EventStore {
+    if (!this.store) throw new Error('explain needs the event store: no EVENT_STORE is provided in this application');
+    return this.store;
+  }
+}
+
+function positionOf(text: string | null) {
+  return text === null ? null : parsePosition(text);
+}
+
+export class ExplainReportQuery extends Query<SeriesExplanation> {
+  constructor(readonly name: string, readonly parameters: Readonly<Record<string, unknown>>) {
+    super();
+  }
+}
+
+export class ExplainLicensesQuery extends Query<LicensesExplanation> {
+  constructor(readonly parameters: Readonly<Record<string, unknown>>) {
+    super();
+  }
+}
+
+@QueryHandler(ExplainReportQuery)
+export class ExplainReportHandler implements IQueryHandler<ExplainReportQuery, SeriesExplanation> {
+  constructor(private readonly explain: ExplainService) {}
+
+  execute({ name, parameters }: ExplainReportQuery): Promise<SeriesExplanation> {
+    return this.explain.explainReport(name, parameters);
+  }
+}
+
+@QueryHandler(ExplainLicensesQuery)
+export class ExplainLicensesHandler implements IQueryHandler<ExplainLicensesQuery, LicensesExplanation> {
+  constructor(private readonly explain: ExplainService) {}
+
+  execute({ parameters }: ExplainLicensesQuery): Promise<LicensesExplanation> {
+    return this.explain.explainLicenses(parameters);
+  }
+}

@@ -1,0 +1,188 @@
+import { DomainError, type FieldError } from '../../../domain/src/errors.js';
+import { ACCOUNT_SCOPE } from '../../../domain/src/events.js';
+import { activePurchases, isSessionOpenAt, parentScopeOf, poolFigures, sourceOfOrg } from '../../../domain/src/pools.js';
+import { isProduct, PRODUCT_CODES, type Product } from '../../../domain/src/products.js';
+import { productView } from '../../../domain/src/state.js';
+import type { StoredEvent } from '../../../event-store/src/event-store.js';
+import type { LicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
+import type { EventView } from '../event-view.js';
+import { EventReferences } from './event-references.js';
+import { sourceKey, stateWithSources, type StateWithSources } from './state-with-sources.js';
+
+export const LICENSES_METRICS = ['purchased', 'dedicated', 'pool', 'used', 'available', 'offline'] as const;
+export type LicensesMetric = (typeof LICENSES_METRICS)[number];
+
+export interface LicensesExplainRequest {
+  readonly accountId: string;
+  readonly product: Product;
+  /** 'account' or an orgId. */
+  readonly scope: string;
+  readonly metric: LicensesMetric;
+  /** Epoch ms: explain as the ledger stood then (by business time) instead of at the projected position. */
+  readonly asOf?: number;
+}
+
+const PARAMETERS = ['accountId', 'product', 'scope', 'metric', 'asOf'];
+
+export function parseLicensesExplainRequest(raw: Readonly<Record<string, unknown>>): LicensesExplainRequest {
+  const errors: FieldError[] = [];
+  const text = (name: string): string | undefined => {
+    const value = raw[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value.length === 0 || value.length > 128) {
+      errors.push({ path: name, message: 'must be a text of 1 to 128 characters' });
+      return undefined;
+    }
+    return value;
+  };
+  for (const name of Object.keys(raw)) {
+    if (raw[name] !== undefined && !PARAMETERS.includes(name)) errors.push({ path: name, message: `is not a parameter of licenses explain (${PARAMETERS.join(', ')})` });
+  }
+  const accountId = text('accountId');
+  if (accountId === undefined) errors.push({ path: 'accountId', message: 'is required' });
+  const product = text('product');
+  if (product === undefined || !isProduct(product)) errors.push({ path: 'product', message: `is required; one of ${PRODUCT_CODES.join(', ')}` });
+  const scope = text('scope');
+  if (scope === undefined) errors.push({ path: 'scope', message: "is required: 'account' or the id of an organization with a dedication" });
+  const metric = text('metric');
+  if (metric === undefined || !(LICENSES_METRICS as readonly string[]).includes(metric)) {
+    errors.push({ path: 'metric', message: `must be one of ${LICENSES_METRICS.join(', ')}${metric ? `, got '${metric.slice(0, 40)}'` : ''}` });
+  }
+  const asOfText = text('asOf');
+  const asOf = asOfText === undefined ? undefined : Date.parse(asOfText);
+  if (asOfText !== undefined && (Number.isNaN(asOf) || !/T.*(Z|[+-]\d{2}:?\d{2})$/i.test(asOfText))) {
+    errors.push({ path: 'asOf', message: 'must be an ISO-8601 instant with an offset, e.g. 2026-01-05T14:00:00Z' });
+  }
+  if (errors.length > 0) {
+    throw new DomainError('VALIDATION_FAILED', `Invalid licenses explain request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  }
+  return { accountId: accountId!, product: product as Product, scope: scope!, metric: metric as LicensesMetric, ...(asOf !== undefined ? { asOf } : {}) };
+}
+
+export interface LicensesExplanation {
+  readonly report: 'licenses';
+  readonly accountId: string;
+  readonly product: Product;
+  readonly scope: string;
+  readonly metric: LicensesMetric;
+  /** The instant the figures are taken at (ISO, UTC). */
+  readonly asOf: string;
+  readonly value: number;
+  readonly asOfPosition: string | null;
+  readonly warning?: string;
+  readonly events: readonly EventView[];
+  readonly [detail: string]: unknown;
+}
+
+export interface LicensesExplainInput {
+  readonly request: LicensesExplainRequest;
+  readonly events: readonly StoredEvent[];
+  /** The instant of the figures: now, or the request's asOf. */
+  readonly at: number;
+  readonly leaseMs: number;
+  readonly asOfPosition: string | null;
+  /** The projected overview at the same position, to cross-check with (absent for asOf). */
+  readonly projected?: LicensesOverview;
+}
+
+const iso = (instant: number): string => new Date(instant).toISOString();
+
+/** Recomputes one pool figure of the license overview from the raw events and lists what makes it. */
+export function explainLicenses({ request, events, at, leaseMs, asOfPosition, projected }: LicensesExplainInput): LicensesExplanation {
+  const replayed = stateWithSources(events, at);
+  const { state } = replayed;
+  const { product, scope, metric } = request;
+  const figures = poolFigures(state, product, at, leaseMs);
+  const line = figures.get(scope);
+  if (!line) {
+    throw new DomainError('VALIDATION_FAILED', `scope: '${scope}' is not a scope of ${product} at ${iso(at)}`, [{
+      path: 'scope', message: `must be a scope of ${product}: one of ${[...figures.keys()].join(', ')}`,
+    }]);
+  }
+  const refs = new EventReferences();
+  const ps = productView(state, product);
+  const purchases = () => activePurchases(state, product, at).map((p) => ({
+    purchaseId: p.purchaseId, quantity: p.quantity, startsAt: iso(p.startsAt), expiresAt: iso(p.expiresAt),
+    events: (replayed.purchases.get(p.purchaseId) ?? []).map((e) => refs.ref(e)),
+  }));
+  const dedication = (orgId: string) => ({
+    orgId, quantity: ps.dedications.get(orgId) ?? 0, event: refs.refOrNull(replayed.dedications.get(sourceKey(product, orgId)) ?? null),
+  });
+  const dedicatedDetails = () => (scope === ACCOUNT_SCOPE ? { purchases: purchases() } : { purchases: purchases(), dedication: dedication(scope) });
+  const poolDetails = () => ({
+    ...dedicatedDetails(),
+    dedicatedBelow: [...ps.dedications.keys()].filter((orgId) => parentScopeOf(state, ps.dedications, orgId) === scope).sort().map(dedication),
+  });
+  const units = () => unitsDrawnFrom(replayed, product, scope, at, leaseMs, refs);
+
+  let value: number;
+  let details: Record<string, unknown>;
+  switch (metric) {
+    case 'purchased': {
+      details = { purchases: purchases() };
+      value = (details.purchases as { quantity: number }[]).reduce((sum, p) => sum + p.quantity, 0);
+      break;
+    }
+    case 'dedicated':
+      value = line.dedicated;
+      details = dedicatedDetails();
+      break;
+    case 'pool':
+      value = line.pool;
+      details = poolDetails();
+      break;
+    case 'used': {
+      const drawn = units();
+      value = drawn.seats.length + drawn.sessions.length + drawn.offlineLicenses.length + drawn.applications.length;
+      details = { units: drawn };
+      break;
+    }
+    case 'offline': {
+      const drawn = units();
+      value = drawn.offlineLicenses.length;
+      details = { offlineLicenses: drawn.offlineLicenses };
+      break;
+    }
+    case 'available': {
+      const drawn = units();
+      value = line.available;
+      details = { pool: line.pool, used: line.used, ...poolDetails(), units: drawn };
+      break;
+    }
+  }
+  const projectedValue = projected === undefined ? undefined : projectedFigure(projected, product, scope, metric);
+  const warning = projected === undefined || projectedValue === value ? undefined
+    : `the replayed events give ${value}, the projected overview shows ${String(projectedValue ?? 'nothing')}: the projection may need a rebuild (ledger verify)`;
+  return {
+    report: 'licenses', accountId: request.accountId, product, scope, metric, asOf: iso(at), value, asOfPosition,
+    ...(warning ? { warning } : {}), ...details, events: refs.views(),
+  };
+}
+
+/** The units drawn from `scope` at `at`: seats, open online sessions, unexpired offline licenses, active applications. */
+function unitsDrawnFrom(replayed: StateWithSources, product: Product, scope: string, at: number, leaseMs: number, refs: EventReferences) {
+  const { state } = replayed;
+  const ps = productView(state, product);
+  const sourceOfUser = (userId: string) => sourceOfOrg(state, ps.dedications, state.users.get(userId)?.orgId ?? '');
+  const seats = [...ps.seats.keys()].filter((userId) => sourceOfUser(userId) === scope).sort().map((userId) => ({
+    userId, assignedBy: refs.ref(replayed.seats.get(sourceKey(product, userId))!.assigned),
+  }));
+  const sessions = [...ps.unitSessions].filter((id) => isSessionOpenAt(state, id, at, leaseMs))
+    .map((id) => state.sessions.get(id)!).filter((s) => sourceOfUser(s.userId) === scope)
+    .map((s) => ({ sessionId: s.sessionId, userId: s.userId, startedAt: iso(s.startedAt), lastSeenAt: iso(s.lastSeen), started: refs.ref(replayed.sessionStarts.get(s.sessionId)!) }));
+  const generated = replayed.offlineLicenses.get(product) ?? [];
+  const offlineLicenses = ps.offlineLicenses.flatMap((license, i) => (license.expiresAt > at && sourceOfUser(license.userId) === scope
+    ? [{ userId: license.userId, machineId: license.machineId, expiresAt: iso(license.expiresAt), generated: refs.ref(generated[i]!) }]
+    : []));
+  const applications = scope === ACCOUNT_SCOPE
+    ? [...ps.applications].sort().map((applicationId) => ({ applicationId, activated: refs.ref(replayed.applications.get(applicationId)!) }))
+    : [];
+  return { seats, sessions, offlineLicenses, applications };
+}
+
+function projectedFigure(overview: LicensesOverview, product: Product, scope: string, metric: LicensesMetric): number | undefined {
+  const line = overview.products.find((p) => p.product === product);
+  if (!line) return undefined;
+  if (metric === 'purchased') return line.purchased;
+  return line.scopes.find((s) => s.scope === scope)?.[metric];
+}

@@ -1,0 +1,103 @@
+import { modelOf, type Product } from '../../domain/src/products.js';
+import type { EventMap } from '../../domain/src/events.js';
+import type { StoredEvent } from '../../event-store/src/event-store.js';
+import type { Interval } from './peak-sweep.js';
+import { occurredAt, statesAt } from './replay-account.js';
+
+/** A started session of one product, as its events tell it. */
+export interface ReplayedSession {
+  readonly sessionId: string;
+  readonly userId: string;
+  /** The user's organization when the session started. */
+  readonly orgId: string;
+  readonly machineId: string;
+  readonly licenseType: string;
+  /** The pool it was drawn from at its start. */
+  readonly licenseSource: string;
+  /** Online session of a session product: it holds a concurrency unit. */
+  readonly drawsUnit: boolean;
+  readonly startedAt: number;
+  lastSeen: number;
+  /** From SessionEnded / SessionExpired (the first of them), else null. */
+  endedAt: number | null;
+  endKind: 'ended' | 'expired' | null;
+}
+
+export interface SessionDenial {
+  readonly at: number;
+  /** The attempting user's organization at the attempt. */
+  readonly orgId: string;
+}
+
+export interface ProductSessions {
+  readonly sessions: readonly ReplayedSession[];
+  readonly denials: readonly SessionDenial[];
+}
+
+/** Sessions already collected, per list of events and product (read them, never change them). */
+const collected = new WeakMap<readonly StoredEvent[], Map<Product, ProductSessions>>();
+
+/** The sessions and denied attempts of `product`, in log order. */
+export function sessionsOf(events: readonly StoredEvent[], product: Product): ProductSessions {
+  let byProduct = collected.get(events);
+  if (!byProduct) collected.set(events, (byProduct = new Map()));
+  let found = byProduct.get(product);
+  if (!found) byProduct.set(product, (found = collectSessions(events, product)));
+  return found;
+}
+
+function collectSessions(events: readonly StoredEvent[], product: Product): ProductSessions {
+  const sessions = new Map<string, ReplayedSession>();
+  const denials: SessionDenial[] = [];
+  statesAt(events, [], () => null, (event, state) => {
+    const at = occurredAt(event);
+    switch (event.type) {
+      case 'SessionStarted': {
+        const d = event.data as unknown as EventMap['SessionStarted'];
+        if (d.product !== product) break;
+        sessions.set(d.sessionId, {
+          sessionId: d.sessionId, userId: d.userId, orgId: state.users.get(d.userId)!.orgId, machineId: d.machineId,
+          licenseType: d.licenseType, licenseSource: d.licenseSource, drawsUnit: d.licenseType === 'online' && modelOf(d.product) === 'session',
+          startedAt: at, lastSeen: at, endedAt: null, endKind: null,
+        });
+        break;
+      }
+      case 'SessionHeartbeatRecorded': {
+        const session = sessions.get((event.data as unknown as EventMap['SessionHeartbeatRecorded']).sessionId);
+        if (session) session.lastSeen = Math.max(session.lastSeen, at);
+        break;
+      }
+      case 'SessionEnded':
+      case 'SessionExpired': {
+        const d = event.data as unknown as EventMap['SessionEnded'];
+        const session = sessions.get(d.sessionId);
+        if (session && session.endedAt === null) {
+          session.endedAt = Date.parse(d.endedAt);
+          session.endKind = event.type === 'SessionEnded' ? 'ended' : 'expired';
+        }
+        break;
+      }
+      case 'SessionDenied': {
+        const d = event.data as unknown as EventMap['SessionDenied'];
+        if (d.product === product) denials.push({ at, orgId: state.users.get(d.userId)!.orgId });
+        break;
+      }
+    }
+  });
+  return { sessions: [...sessions.values()], denials };
+}
+
+/**
+ * When a session is over, at `now` (SPEC §3 lease rule): its recorded end, else lastSeen + lease once
+ * that is at or before now, else null (still open).
+ */
+export function sessionEnd(session: ReplayedSession, now: number, leaseMs: number): number | null {
+  if (session.endedAt !== null) return session.endedAt;
+  const leaseEnd = session.lastSeen + leaseMs;
+  return leaseEnd <= now ? leaseEnd : null;
+}
+
+/** The session as an interval of occupation, open-ended while it is open. */
+export function sessionInterval(session: ReplayedSession, now: number, leaseMs: number): Interval {
+  return { start: session.startedAt, end: sessionEnd(session, now, leaseMs) ?? Number.POSITIVE_INFINITY };
+}

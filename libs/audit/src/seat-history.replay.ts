@@ -1,0 +1,47 @@
+import { purchasedQuantity } from '../../domain/src/pools.js';
+import type { Product } from '../../domain/src/products.js';
+import { productView, type AccountState } from '../../domain/src/state.js';
+import type { ReportRequest, SeriesBody } from '../../reports/src/report-definition.js';
+import { seriesBody, seriesScopeOf, type SeriesGroup } from '../../reports/src/seat/series-scope.js';
+import { AccountReplay, orgTreeOfState, replayAccount } from './account-replay.js';
+import type { ReplayContext, ReplayedReport } from './replayed-report.js';
+
+/**
+ * `seat-history` (SPEC §4.1) replayed: for each bucket, the domain state after every event up to the
+ * bucket's latest record — its last millisecond, or now for the bucket containing now — and the
+ * figures read off it: purchased (account: active purchases as amended; org: its dedication),
+ * seats held by users whose organization is in the group then, and those of them activated.
+ * Zone and organization tree are the account's at now.
+ */
+export const seatHistoryReplay: ReplayedReport = {
+  name: 'seat-history',
+  run(events, request: ReportRequest, context: ReplayContext): SeriesBody {
+    const atNow = replayAccount(events, request.accountId);
+    const scope = seriesScopeOf(request, atNow.timezone, orgTreeOfState(atNow), context.now);
+    const product = scope.product as Product;
+    const members = new Map(scope.groups.map((g) => [g.key, g.orgs === null ? null : new Set(g.orgs)]));
+    const replay = new AccountReplay(events);
+    const figures = scope.buckets.map((bucket) => {
+      const instant = Math.min(bucket.end - 1, context.now);
+      const state = replay.through(instant);
+      return new Map(scope.groups.map((g) => [g.key, seatFigures(state, product, g, members.get(g.key)!, instant)]));
+    });
+    return seriesBody('seat-history', request, scope, events.at(-1)?.position ?? null, (group, i) => figures[i]!.get(group.key)!);
+  },
+};
+
+function seatFigures(
+  state: AccountState, product: Product, group: SeriesGroup, orgs: ReadonlySet<string> | null, instant: number,
+): { purchased: number; assigned: number; activated: number } {
+  const purchased = group.rootOrgId === null
+    ? purchasedQuantity(state, product, instant)
+    : productView(state, product).dedications.get(group.rootOrgId) ?? 0;
+  let assigned = 0;
+  let activated = 0;
+  for (const [userId, seat] of productView(state, product).seats) {
+    if (orgs !== null && !orgs.has(state.users.get(userId)!.orgId)) continue;
+    assigned += 1;
+    if (seat.activated) activated += 1;
+  }
+  return { purchased, assigned, activated };
+}

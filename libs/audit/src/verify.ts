@@ -1,0 +1,178 @@
+import { DomainError } from '../../domain/src/errors.js';
+import { isProduct, type Product } from '../../domain/src/products.js';
+import { localDate } from '../../domain/src/time/index.js';
+import { parsePosition, type StoredEvent } from '../../event-store/src/event-store.js';
+import { REPORTS } from '../../reports/src/catalog.js';
+import type { ReportDefinition } from '../../reports/src/report-definition.js';
+import { parametersOf, parseReportRequest } from '../../reports/src/report-request.js';
+import { cutHistory } from './account-events.js';
+import { bodyDifferences } from './body-diff.js';
+import { REPLAYED_REPORTS } from './catalog.js';
+import { finalState, occurredAt } from './replay-account.js';
+import type { ReplayContext, ReplayedReport } from './replayed-report.js';
+
+/**
+ * `ledger verify` (SPEC §5): every report of an account, as projected, against the same report
+ * recomputed from the account's raw events in memory.
+ *
+ * Each check is run projected first; its events are then cut at the body's `asOfPosition` (a
+ * projection still catching up is not drift) and replayed with the same request and the same now.
+ */
+
+/** How the projected reports are reached (the QueryBus in the CLI). */
+export interface ProjectedReports {
+  /** A report of the catalog (`ledger report NAME`). */
+  report(name: string, parameters: Readonly<Record<string, string>>, options: { allRows?: boolean }): Promise<unknown>;
+  /** The license overview (`ledger licenses`). */
+  licenses(parameters: Readonly<Record<string, string>>): Promise<unknown>;
+}
+
+/** One request of a check: raw parameters, as `ledger report` takes them. */
+export interface CheckRequest {
+  /** How a difference is introduced, e.g. `seat-usage KSE day`. */
+  readonly label: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly allRows?: boolean;
+  /** Buckets are named by their start shown so (e.g. the local date). */
+  readonly bucketLabel?: (start: string) => string;
+}
+
+/** What the checks know of the account: its products in use and its whole history window. */
+export interface AccountHistory {
+  readonly accountId: string;
+  readonly products: ReadonlySet<Product>;
+  /** Local dates (account zone) of the first event and of now. */
+  readonly from: string;
+  readonly to: string;
+}
+
+/** A report verify compares: which requests, and how each is run projected and replayed. */
+export interface ReportCheck {
+  readonly name: string;
+  requests(account: AccountHistory): CheckRequest[];
+  projected(reports: ProjectedReports, request: CheckRequest): Promise<unknown>;
+  replayed(events: readonly StoredEvent[], request: CheckRequest, context: ReplayContext): unknown;
+}
+
+export interface Difference {
+  readonly report: string;
+  readonly request: string;
+  readonly text: string;
+}
+
+export interface VerifyResult {
+  readonly accountId: string;
+  /** Report bodies compared. */
+  readonly compared: number;
+  readonly differences: readonly Difference[];
+}
+
+export interface VerifyOptions {
+  readonly now: number;
+  readonly leaseMs: number;
+  readonly checks?: readonly ReportCheck[];
+  /** Called before each comparison (k from 1 of n). */
+  readonly progress?: (k: number, n: number, label: string) => void;
+}
+
+const SERIES_INTERVALS = ['day', 'month'] as const;
+
+/**
+ * A report of the catalog with its replayed twin: series over the account's whole history by day and
+ * by month, with groupBy=org where the report takes it; tables with every row.
+ */
+export function catalogCheck(replayed: ReplayedReport, definition: ReportDefinition = REPORTS.find((r) => r.name === replayed.name)!): ReportCheck {
+  const takesGroupBy = parametersOf(definition).includes('groupBy');
+  return {
+    name: definition.name,
+    requests(account) {
+      const requests: CheckRequest[] = [];
+      for (const product of definition.products.filter((p) => account.products.has(p))) {
+        const base = { accountId: account.accountId, product };
+        if (definition.shape === 'table') {
+          requests.push({ label: `${definition.name} ${product}`, parameters: base, allRows: true });
+          continue;
+        }
+        for (const interval of SERIES_INTERVALS) {
+          const parameters = { ...base, from: account.from, to: account.to, interval };
+          const bucketLabel = (start: string) => start.slice(0, interval === 'month' ? 7 : 10);
+          const label = `${definition.name} ${product} ${interval}`;
+          requests.push({ label, parameters, bucketLabel });
+          if (takesGroupBy) requests.push({ label: `${label} groupBy=org`, parameters: { ...parameters, groupBy: 'org' }, bucketLabel });
+        }
+      }
+      return requests;
+    },
+    projected: (reports, request) => reports.report(definition.name, request.parameters, { allRows: request.allRows }),
+    replayed(events, request, context) {
+      const parsed = parseReportRequest(request.parameters, definition);
+      return replayed.run(events, request.allRows ? { ...parsed, allRows: true } : parsed, context);
+    },
+  };
+}
+
+/**
+ * Every check verify runs. A report outside the catalog (the license overview) joins with one more
+ * ReportCheck here: its requests, `projected: (reports, r) => reports.licenses(r.parameters)`, its replay.
+ */
+export const VERIFY_CHECKS: readonly ReportCheck[] = REPLAYED_REPORTS.map((r) => catalogCheck(r));
+
+/** The account's products in use and history window; NOT_FOUND for an account with no history. */
+export function accountHistory(accountId: string, events: readonly StoredEvent[], now: number): AccountHistory {
+  if (events.length === 0) throw new DomainError('NOT_FOUND', `account '${accountId}' does not exist`);
+  const zone = finalState(events, accountId).timezone;
+  const products = new Set<Product>();
+  for (const e of events) {
+    const product = (e.data as { product?: unknown }).product;
+    if (isProduct(product)) products.add(product);
+  }
+  const from = localDate(occurredAt(events[0]!), zone);
+  const today = localDate(now, zone);
+  return { accountId, products, from, to: today < from ? from : today };
+}
+
+/** Compares every check's bodies for the account whose whole stream is `events`. */
+export async function verifyAccount(
+  accountId: string, events: readonly StoredEvent[], projected: ProjectedReports, options: VerifyOptions,
+): Promise<VerifyResult> {
+  const account = accountHistory(accountId, events, options.now);
+  const context: ReplayContext = { now: options.now, leaseMs: options.leaseMs };
+  const planned = (options.checks ?? VERIFY_CHECKS).flatMap((check) => check.requests(account).map((request) => ({ check, request })));
+  const differences: Difference[] = [];
+  // One cut per position: the replays of a cut share its folded state.
+  const cuts = new Map<string, readonly StoredEvent[]>();
+  for (const [k, { check, request }] of planned.entries()) {
+    options.progress?.(k + 1, planned.length, request.label);
+    let body: unknown;
+    try {
+      body = await check.projected(projected, request);
+    } catch (error) {
+      // E.g. a projection that has not reached the account's first event yet: nothing to compare with.
+      if (!(error instanceof DomainError)) throw error;
+      differences.push({ report: check.name, request: request.label, text: `projected report fails: ${error.code}: ${error.message}` });
+      continue;
+    }
+    const position = (body as { asOfPosition?: string | null }).asOfPosition;
+    const key = position === undefined ? 'all' : position ?? 'none';
+    let seen = cuts.get(key);
+    if (!seen) {
+      seen = position === undefined ? events : position === null ? [] : cutHistory(events, { upTo: parsePosition(position) });
+      cuts.set(key, seen);
+    }
+    const replayed = check.replayed(seen, request, context);
+    for (const text of bodyDifferences(body, replayed, { ignore: ['asOfPosition'], bucketLabel: request.bucketLabel })) {
+      differences.push({ report: check.name, request: request.label, text });
+    }
+  }
+  return { accountId, compared: planned.length, differences };
+}
+
+/** The result as text: one line per difference, then a summary line. */
+export function formatVerifyResult(result: VerifyResult): string {
+  const lines = result.differences.map((d) => `${d.request} ${d.text}`);
+  const drift = result.differences.length;
+  lines.push(drift === 0
+    ? `verify ${result.accountId}: ${result.compared} report bodies compared, no drift`
+    : `verify ${result.accountId}: ${result.compared} report bodies compared, ${drift} difference${drift === 1 ? '' : 's'}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,21 @@
+import { loadConfig } from './config.js';
+
+describe('loadConfig: ACTIVITY_ACTIONS', () => {
+  test('unset or blank: every action counts (null)', () => {
+    expect(loadConfig({}).activityActions).toBeNull();
+    expect(loadConfig({ ACTIVITY_ACTIONS: '  ' }).activityActions).toBeNull();
+  });
+
+  test('a comma-separated list, trimmed, deduplicated and sorted', () => {
+    expect(loadConfig({ ACTIVITY_ACTIONS: ' run-test, edit-script ,run-test' }).activityActions).toEqual(['edit-script', 'run-test']);
+  });
+
+  test.each([
+    ['run-test,,edit', 'ACTIVITY_ACTIONS must list action names separated by commas; name 2 is empty'],
+    ['run-test,', 'name 2 is empty'],
+    [`ok,${'x'.repeat(101)}`, 'ACTIVITY_ACTIONS: name 2 is longer than 100 characters'],
+    ['ok,bad\u0007name', 'ACTIVITY_ACTIONS: name 2 contains control characters'],
+  ])('%j is refused, naming the variable and the rule', (value, message) => {
+    expect(() => loadConfig({ ACTIVITY_ACTIONS: value })).toThrow(message);
+  });
+});
