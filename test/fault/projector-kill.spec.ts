@@ -1,10 +1,9 @@
-import { comparePositions } from '../../libs/event-store/src/event-store.js';
-import { readHeadPosition } from '../../libs/event-store/src/sql/read-events.js';
 import { ALL_PROJECTIONS } from '../../projections/catalog.js';
 import { readGenerations, type GenerationRecord } from '../../projections/engine/registry.js';
 import { createHistory } from '../../libs/history-generator/src/generate-history.js';
 import { useFaultFixture } from './support/fault-fixture.js';
 import { pollUntil, PROCESS_TEST_TIMEOUT_MS, runLedger, startLedger, writeNdjson } from './support/ledger-process.js';
+import { waitForProjectionsAtLogEnd } from './support/projection-progress.js';
 import { compareWithFreshFold } from './support/report-drift.js';
 
 /**
@@ -33,7 +32,6 @@ describe('kill -9 of the projector mid-batch', () => {
     expect([0, 3]).toContain(imported.code);
     const [{ total }] = await database.query<{ total: string }>('SELECT count(*)::text AS total FROM events');
     const eventCount = Number(total);
-    const head = (await readHeadPosition(database))!;
 
     const first = startLedger(['projections', 'run'], env);
     const behindHead = (active: GenerationRecord[]) =>
@@ -52,12 +50,8 @@ describe('kill -9 of the projector mid-batch', () => {
 
     const second = startLedger(['projections', 'run'], env);
     try {
-      const caughtUp = await pollUntil('every projection caught up after the restart', async () => {
-        const active = await activeGenerations();
-        const done = active.length === PROJECTIONS.length
-          && active.every((g) => g.position !== null && comparePositions(g.position, head) === 0);
-        return done ? active : undefined;
-      }, 120_000, 100);
+      await waitForProjectionsAtLogEnd(database, 120_000);
+      const caughtUp = await activeGenerations();
 
       for (const projection of PROJECTIONS) {
         const generation = caughtUp.find((g) => g.name === projection.name)!;

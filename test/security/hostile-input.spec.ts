@@ -8,8 +8,8 @@ import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
 import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
 import { REPORTS } from '../../libs/reports/src/catalog.js';
 import { parametersOf } from '../../libs/reports/src/report-request.js';
-import { pollUntil } from '../fault/support/ledger-process.js';
 import { call, type HttpAnswer } from '../fault/support/ledger-server.js';
+import { waitForProjectionsAtLogEnd } from '../fault/support/projection-progress.js';
 import { accountWithSeatPool } from '../support/ledger-fixtures.js';
 import { parseCsv } from './csv-cells.js';
 
@@ -118,11 +118,7 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, body: JSON.parse(text) };
   }
 
-  const caughtUp = () => pollUntil('the projections to catch up', async () => {
-    const { body } = await call(url, tokens.operator, 'GET', '/v1/projections');
-    const all = body?.projections as { status: string; lagEvents: number }[] | undefined;
-    return all && all.length > 0 && all.every((p) => p.status === 'active' && p.lagEvents === 0) ? true : undefined;
-  }, 60_000, 50);
+  const caughtUp = () => waitForProjectionsAtLogEnd(database, 60_000);
 
   /** Every report body of the account (series over January), JSON without the positions and the clock. */
   async function snapshot(): Promise<Record<string, unknown>> {
@@ -139,6 +135,7 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
 
   beforeAll(async () => {
     schema = freshTestSchema('hostile');
+    database = await schema.open();
     app = await createApp(loadConfig({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema.schema }), { logger: false });
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -151,7 +148,6 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
       const seeded = await importLines(token, seed(accountId));
       expect({ status: seeded.status, errors: seeded.body.errors }).toEqual({ status: 200, errors: [] });
     }
-    database = await schema.open();
     await caughtUp();
   });
 

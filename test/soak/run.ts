@@ -6,8 +6,9 @@ import { parseArgs } from 'node:util';
 import { openDatabase, type LedgerDatabase } from '../../libs/read-store/src/database.js';
 import { dropSchemaWithGenerations } from '../../libs/read-store/src/testing/test-postgres.js';
 import { DEFAULT_DATABASE_URL, loadAverage, round, summarizeLatencies } from '../bench/bench-support.js';
-import { ledgerEnv, pollUntil, runLedger, scratchDirectory, startNode, writeNdjson, type NodeProcess } from '../fault/support/ledger-process.js';
-import { call, createKey, startServer, type LedgerServer } from '../fault/support/ledger-server.js';
+import { ledgerEnv, runLedger, scratchDirectory, startNode, writeNdjson, type NodeProcess } from '../fault/support/ledger-process.js';
+import { createKey, startServer, type LedgerServer } from '../fault/support/ledger-server.js';
+import { waitForProjectionsAtLogEnd } from '../fault/support/projection-progress.js';
 import { compareWithFreshFold } from '../fault/support/report-drift.js';
 import type { ClientConfig, ClientTally, SoakAccount } from './soak-traffic.js';
 
@@ -103,6 +104,7 @@ async function verifyAccounts(env: NodeJS.ProcessEnv, database: LedgerDatabase, 
     const problems: string[] = [];
     for (const accountId of accountIds) {
       const verified = await runLedger(['verify', '--account', accountId], env, 600_000);
+      console.error(`[soak] ledger verify --account ${accountId}: exit ${verified.code}`);
       if (verified.code !== 0) problems.push(`ledger verify --account ${accountId} exited ${verified.code}: ${(verified.stdout + verified.stderr).slice(0, 2_000)}`);
     }
     return problems;
@@ -143,7 +145,6 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const accountId of accountIds) {
       accounts.push({ accountId, token: await createKey(env, 'account-admin', accountId), users: Array.from({ length: options.users }, (_, i) => `u${i}`) });
     }
-    const operator = await createKey(env, 'operator');
     server = await startServer(env);
     log(`server on ${server.url}; starting ${options.clients} clients`);
 
@@ -166,13 +167,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const tallies = clients.flatMap((c) => (c.tally ? [c.tally] : []));
 
     log('waiting for the projections to catch up');
-    await pollUntil('the projections to catch up', async () => {
-      const { body } = await call(server!.url, operator, 'GET', '/v1/projections');
-      const all = body?.projections as { lagEvents: number; status: string }[] | undefined;
-      return all?.every((p) => p.status === 'active' && p.lagEvents === 0) ? true : undefined;
-    }, 300_000, 500);
-    if (server.process.child.exitCode !== null) throw new Error(`the server ended during the soak: ${server.process.stderr().slice(-2_000)}`);
     database = await openDatabase({ databaseUrl: url, schema });
+    await waitForProjectionsAtLogEnd(database, 300_000);
+    if (server.process.child.exitCode !== null) throw new Error(`the server ended during the soak: ${server.process.stderr().slice(-2_000)}`);
     log('verifying every account');
     const drift = await verifyAccounts(env, database, accountIds);
 

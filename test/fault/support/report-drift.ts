@@ -10,6 +10,7 @@ import { runReport } from '../../../libs/reports/src/reports.service.js';
 import { projectionHarness } from '../../../libs/reports/src/testing/projection-harness.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionReader } from '../../../projections/engine/projection-reader.js';
+import { pollUntil } from './ledger-process.js';
 
 export interface DriftCheck {
   /** Report bodies compared (every report × product of every account, plus the licenses overview). */
@@ -68,13 +69,19 @@ export async function compareWithFreshFold(database: LedgerDatabase, options: Dr
   }
 }
 
+/**
+ * Every event in the table, in log order. Readers see only events below the oldest transaction still
+ * open anywhere on the server, so this waits (up to a minute) until that covers them all.
+ */
 async function readWholeLog(database: LedgerDatabase): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  for (;;) {
-    const page = await readLogPage(database, events.at(-1)?.position ?? null, 5_000);
-    if (page.length === 0) return events;
-    events.push(...page);
-  }
+  const [{ n }] = await database.query<{ n: string }>('SELECT count(*)::text AS n FROM events');
+  return pollUntil('every event of the log to be readable', async () => {
+    const events: StoredEvent[] = [];
+    for (let page = await readLogPage(database, null, 5_000); page.length > 0; page = await readLogPage(database, page.at(-1)!.position, 5_000)) {
+      events.push(...page);
+    }
+    return events.length >= Number(n) ? events : undefined;
+  }, 60_000, 200);
 }
 
 /** The body as JSON without its position, or the error it fails with: both sides must fail alike. */
