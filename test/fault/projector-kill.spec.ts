@@ -69,5 +69,10 @@ describe('kill -9 of the projector mid-batch', () => {
     const drift = await compareWithFreshFold(database, { now: Date.now() });
     expect(drift.compared).toBeGreaterThan(20);
     expect(drift.differences).toEqual([]);
+    // And the product's own audit agrees, account by account.
+    for (const { accountId } of history.accounts) {
+      const verified = await runLedger(['verify', '--account', accountId], env);
+      expect({ accountId, code: verified.code, differences: verified.code === 0 ? '' : verified.stdout }).toEqual({ accountId, code: 0, differences: '' });
+    }
   }, PROCESS_TEST_TIMEOUT_MS);
 });
