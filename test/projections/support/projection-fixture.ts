@@ -132,7 +132,7 @@ export async function waitUntil(condition: () => Promise<boolean> | boolean, tim
   }
 }
 
-function newEvent(type: string): NewEvent {
+export function newEvent(type: string): NewEvent {
   return {
     eventId: randomUUID(),
     type,

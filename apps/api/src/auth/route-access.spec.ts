@@ -14,6 +14,7 @@ import type { EventStore } from '../../../../libs/event-store/src/event-store.js
 import { loadConfig } from '../../../../libs/ledger/src/config.js';
 import { EVENT_STORE } from '../../../../libs/ledger/src/ledger.module.js';
 import { createApp } from '../create-app.js';
+import { routesOf, type Route } from '../testing/served-routes.js';
 import { ROUTE_PERMISSIONS, ruleFor } from './route-permissions.js';
 
 /** Records that a request got past the guard (guards run before interceptors). */
@@ -24,19 +25,6 @@ class ReachedHandler implements NestInterceptor {
     this.reached.push(context.getHandler().name);
     return next.handle();
   }
-}
-
-interface Route {
-  readonly method: string;
-  readonly path: string;
-}
-
-/** Every route the app serves, as the Express router holds them (what Nest registered). */
-function routesOf(app: NestExpressApplication): Route[] {
-  const express = app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
-  return express.router.stack.flatMap((layer) => (layer.route
-    ? Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => ({ method: m.toUpperCase(), path: layer.route!.path }))
-    : []));
 }
 
 const OWN = 'acme';

@@ -18,18 +18,20 @@ export function freshTestSchema(label: string): TestSchema {
   return {
     schema,
     open: () => openDatabase({ databaseUrl: TEST_DATABASE_URL, schema }),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      try {
-        // Projection generations live in schemas named after the base one (`<schema>_rm_…`).
-        const { rows } = await client.query<{ name: string }>(
-          `SELECT nspname AS name FROM pg_namespace WHERE nspname = $1 OR nspname LIKE $2`, [schema, `${schema}\\_rm\\_%`],
-        );
-        for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => dropSchemaWithGenerations(TEST_DATABASE_URL, schema),
   };
+}
+
+/** Drops `schema` and the projection generation schemas named after it (`<schema>_rm_…`). */
+export async function dropSchemaWithGenerations(databaseUrl: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT nspname AS name FROM pg_namespace WHERE nspname = $1 OR nspname LIKE $2`, [schema, `${schema}\\_rm\\_%`],
+    );
+    for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+  } finally {
+    await client.end();
+  }
 }

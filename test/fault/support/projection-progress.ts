@@ -1,0 +1,28 @@
+import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
+import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
+import { pollUntil } from './ledger-process.js';
+
+/**
+ * Whether every projection's active generation has folded up to the newest event in the table.
+ * Not `lagEvents`: that counts only events readers may take, and a transaction open anywhere on the
+ * server (another test, another client) hides those committed after it began.
+ */
+export async function projectionsAtLogEnd(database: LedgerDatabase): Promise<boolean> {
+  const [row] = await database.query<{ at_end: string }>(`
+    SELECT count(*)::text AS at_end FROM ledger_projections p, (
+      SELECT transaction_id::text::numeric AS c, global_position AS g FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1
+    ) newest
+    WHERE p.status = 'active' AND p.position_commit = newest.c AND p.position_prepare = newest.g`);
+  return Number(row.at_end) === ALL_PROJECTIONS.length;
+}
+
+/** Polls until every projection has folded the whole log; throws after `timeoutMs`. */
+export async function waitForProjectionsAtLogEnd(database: LedgerDatabase, timeoutMs: number): Promise<void> {
+  await pollUntil('every projection to fold the whole log', async () => {
+    try {
+      return (await projectionsAtLogEnd(database)) ? true : undefined;
+    } catch {
+      return undefined; // the registry does not exist before the first projector starts
+    }
+  }, timeoutMs, 50);
+}
