@@ -87,6 +87,18 @@ export async function freshStore(backend: Backend, databaseUrl: string, label: s
   };
 }
 
+/** An existing PostgreSQL schema holding a ledger (kept: `dispose` does nothing). */
+export function existingPostgresStore(databaseUrl: string, schema: string): BenchStore {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`--schema must be a plain lower-case identifier, got "${schema}"`);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema };
+  for (const key of ['LEDGER_DATA_DIR', 'EVENTSTORE_URL']) delete env[key];
+  return {
+    backend: 'postgres', description: `existing schema ${schema} on ${withoutPassword(databaseUrl)}`, env,
+    countEvents: () => pgCount(databaseUrl, `SELECT count(*)::int AS events, count(DISTINCT transaction_id)::int AS appends FROM ${schema}.events`),
+    dispose: async () => {},
+  };
+}
+
 async function pgCount(url: string, sql: string): Promise<{ events: number; appends: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
