@@ -28,7 +28,7 @@ export interface ReadSideOptions {
   readonly databaseUrl: string;
   readonly timeoutMs: number;
   readonly rebuild: boolean;
-  /** Also rebuild every projection at once (one process each), after the one-at-a-time rebuilds. */
+  /** Also rebuild every projection at once (one process each), after the one-at-a-time rebuilds (PostgreSQL only). */
   readonly rebuildTogether: boolean;
   readonly reports: boolean;
   /** Timed runs per report case (after one untimed warm-up run). */
@@ -131,7 +131,8 @@ async function rebuildAll(store: BenchStore, options: ReadSideOptions, events: n
     events, targetEventsPerSecond: REBUILD_TARGET_EVENTS_PER_SECOND, oneAtATime,
     sequentialSeconds: round(sequentialSeconds), sequentialEventsPerSecond: Math.round(events / sequentialSeconds),
   };
-  if (!options.rebuildTogether) return { ...summary, allAtOnce: null };
+  // The embedded store is one process at a time: its projections cannot rebuild in parallel processes.
+  if (!options.rebuildTogether || options.backend === 'pglite') return { ...summary, allAtOnce: null };
 
   const label = `rebuild-${options.backend} all at once`;
   log(label, `${PROJECTION_NAMES.join(', ')} in ${PROJECTION_NAMES.length} processes`);
