@@ -55,6 +55,10 @@ export async function freshStore(backend: Backend, databaseUrl: string, label: s
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       try {
+        // The projections' generation schemas are named after the ledger's schema, beside it.
+        const generations = await client.query<{ name: string }>(
+          `SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)`, [`${schema}_rm_`]);
+        for (const { name } of generations.rows) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
         await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       } finally {
         await client.end();
