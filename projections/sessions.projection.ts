@@ -283,7 +283,9 @@ async function closedSessionGroups(trx: Transaction<SessionsTables>, closed: rea
   const groups = new Map<string, SessionRow[]>();
   for (const row of closed) {
     const k = key(row.account_id, row.product);
-    groups.set(k, [...(groups.get(k) ?? []), row]);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
   }
   const resolvers = new Map<string, (orgId: string) => readonly string[]>();
   const result: ClosedIntervals[] = [];

@@ -2,7 +2,8 @@ import { comparePositions, type EventStore, type LogPosition } from '../../libs/
 import type { Projection } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
 import { followGeneration } from './follow-generation.js';
-import { switchToGeneration } from './generations.js';
+import { analyzeGenerationSchema } from './generation-schema.js';
+import { schemaOf, switchToGeneration } from './generations.js';
 import { countEventsAfter } from './log-meter.js';
 import { RebuildMeter, type RebuildProgress } from './rebuild-progress.js';
 import type { GenerationRecord } from './registry.js';
@@ -34,8 +35,10 @@ export async function buildGeneration(
     signal,
     until: (position) => head.reached(position),
     onBatch: (events) => onProgress?.(meter.advance(events)),
+    batchSize: deps.rebuildBatchSize,
   });
   if (end !== 'caught-up') return { end, retired: null };
+  await analyzeGenerationSchema(deps.db, schemaOf(deps, generation));
   const { switched, retired } = await switchToGeneration(deps, name, generation.generation);
   if (switched) deps.logger.log(`${name}: generation ${generation.generation} is active${retired === null ? '' : `, generation ${retired} retired`}`);
   return { end: switched ? 'switched' : 'ended', retired };

@@ -20,6 +20,8 @@ export interface EngineDeps {
   readonly logger: ProjectionLogger;
   /** Most events folded in one transaction. */
   readonly batchSize: number;
+  /** The same while a rebuild replays the log into a building generation (fewer, bigger transactions). */
+  readonly rebuildBatchSize: number;
   /** First wait after a failed batch; doubled on each failure in a row, up to a minute. */
   readonly retryDelayMs: number;
   /** How long a retired generation stays, for reports that looked it up just before the switch. */

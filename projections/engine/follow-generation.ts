@@ -14,6 +14,8 @@ export interface FollowOptions {
   /** Asked before reading and after each batch: true ends the run, 'caught-up'. */
   readonly until?: (position: LogPosition | null) => Promise<boolean>;
   readonly onBatch?: (events: number, position: LogPosition) => void;
+  /** Most events per batch (default `deps.batchSize`). */
+  readonly batchSize?: number;
 }
 
 /**
@@ -53,19 +55,36 @@ class GenerationFollower {
     return 'stopped';
   }
 
-  /** Reads from the current position; undefined when another runner moved the checkpoint (read again from there). */
+  /**
+   * Reads from the current position; undefined when another runner moved the checkpoint (read again
+   * from there). The next batch is read while the current one folds: the database reads the log
+   * while this process folds.
+   */
   async #readOn(): Promise<FollowEnd | undefined> {
-    const { store, batchSize } = this.deps;
     const { signal, until, onBatch } = this.options;
     if (await until?.(this.#position)) return 'caught-up';
-    for await (const batch of store.subscribeToAll({ after: this.#position, signal, batchSize })) {
-      const outcome = await foldBatch(this.deps, this.target, this.#position, batch);
-      if (outcome.kind === 'ended') return 'ended';
-      this.#position = outcome.position;
-      if (outcome.kind === 'moved') return undefined;
-      this.#failures = 0;
-      onBatch?.(batch.length, outcome.position);
-      if (await until?.(this.#position)) return 'caught-up';
+    // Aborted when we stop reading, so that a read ahead waiting at the head of the log ends too.
+    const reading = new AbortController();
+    const batches = this.deps.store.subscribeToAll({
+      after: this.#position, signal: AbortSignal.any([signal, reading.signal]), batchSize: this.options.batchSize ?? this.deps.batchSize,
+    })[Symbol.asyncIterator]();
+    let next = batches.next();
+    try {
+      for (let read = await next; !read.done; read = await next) {
+        const batch = read.value;
+        next = batches.next();
+        const outcome = await foldBatch(this.deps, this.target, this.#position, batch);
+        if (outcome.kind === 'ended') return 'ended';
+        this.#position = outcome.position;
+        if (outcome.kind === 'moved') return undefined;
+        this.#failures = 0;
+        onBatch?.(batch.length, outcome.position);
+        if (await until?.(this.#position)) return 'caught-up';
+      }
+    } finally {
+      // The read ahead is dropped (a failed one is of no interest once we stop reading).
+      reading.abort();
+      void next.then(() => batches.return?.(), () => undefined);
     }
     if (signal.aborted) return 'stopped';
     throw new Error('the event store ended the subscription');

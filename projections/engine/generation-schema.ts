@@ -36,3 +36,12 @@ export async function createGenerationSchema(trx: Kysely<unknown>, schema: strin
 export async function dropGenerationSchema(db: Kysely<unknown>, schema: string): Promise<void> {
   await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db);
 }
+
+/**
+ * Gathers planner statistics on every table of a freshly filled generation. Switched to before
+ * autovacuum got to it, its tables would be planned as empty ones (nested loops over thousands of rows).
+ */
+export async function analyzeGenerationSchema(db: Kysely<unknown>, schema: string): Promise<void> {
+  const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = ${schema} ORDER BY tablename`.execute(db);
+  for (const { name } of tables.rows) await sql`ANALYZE ${sql.id(schema, name)}`.execute(db);
+}

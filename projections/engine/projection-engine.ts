@@ -21,6 +21,8 @@ export interface ProjectionEngineOptions {
   readonly logger?: ProjectionLogger;
   /** Most events folded per transaction (default 2,000). */
   readonly batchSize?: number;
+  /** Most events folded per transaction by a rebuild (default 10,000; `batchSize` when only that is given). */
+  readonly rebuildBatchSize?: number;
   /** First wait after a failed batch, doubling on each failure in a row (default 1 s). */
   readonly retryDelayMs?: number;
   /** How long a retired generation stays for reports still on it before it is dropped (default 5 s). */
@@ -71,6 +73,7 @@ export class ProjectionEngine {
       context: options.context,
       logger: options.logger ?? new Logger('Projections'),
       batchSize: options.batchSize ?? 2_000,
+      rebuildBatchSize: options.rebuildBatchSize ?? options.batchSize ?? 10_000,
       retryDelayMs: options.retryDelayMs ?? 1_000,
       retiredGraceMs: options.retiredGraceMs ?? 5_000,
     };

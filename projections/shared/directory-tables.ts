@@ -63,8 +63,10 @@ export async function applyDirectoryEvents(trx: Transaction<any>, events: readon
   const timezones = new Map<string, string>();
   const orgs: DirectoryTables['orgs'][] = [];
   const users = new Map<string, DirectoryTables['users']>();
-  const joined: DirectoryTables['user_orgs'][] = [];
-  const moves: { account_id: string; user_id: string; org_id: string; at: Date }[] = [];
+  /** Each user's memberships the batch starts, in order (the last one open). */
+  const memberships = new Map<string, DirectoryTables['user_orgs'][]>();
+  /** Users stored before the batch that it moves: when their stored membership ends, and their org after the batch. */
+  const moved = new Map<string, { account_id: string; user_id: string; at: Date; org_id: string }>();
   const projects: DirectoryTables['projects'][] = [];
   const members: DirectoryTables['project_members'][] = [];
 
@@ -90,13 +92,23 @@ export async function applyDirectoryEvents(trx: Transaction<any>, events: readon
       }
       case 'UserRegistered': {
         const d = e.data as Data<'UserRegistered'>;
-        users.set(`${account_id}\u0000${d.userId}`, { account_id, user_id: d.userId, email: d.email, full_name: d.fullName, org_id: d.orgId });
-        joined.push({ account_id, user_id: d.userId, org_id: d.orgId, valid_from: new Date(occurredAt(e)), valid_to: null });
+        const key = `${account_id}\u0000${d.userId}`;
+        users.set(key, { account_id, user_id: d.userId, email: d.email, full_name: d.fullName, org_id: d.orgId });
+        memberships.set(key, [{ account_id, user_id: d.userId, org_id: d.orgId, valid_from: new Date(occurredAt(e)), valid_to: null }]);
         break;
       }
       case 'UserMoved': {
         const d = e.data as Data<'UserMoved'>;
-        moves.push({ account_id, user_id: d.userId, org_id: d.orgId, at: new Date(occurredAt(e)) });
+        const key = `${account_id}\u0000${d.userId}`;
+        const at = new Date(occurredAt(e));
+        const started = memberships.get(key) ?? [];
+        const current = started.at(-1);
+        if (current) current.valid_to = at;
+        else moved.set(key, { account_id, user_id: d.userId, at, org_id: d.orgId });
+        memberships.set(key, [...started, { account_id, user_id: d.userId, org_id: d.orgId, valid_from: at, valid_to: null }]);
+        const registered = users.get(key);
+        if (registered) registered.org_id = d.orgId;
+        else moved.get(key)!.org_id = d.orgId;
         break;
       }
       case 'ProjectCreated': {
@@ -116,24 +128,33 @@ export async function applyDirectoryEvents(trx: Transaction<any>, events: readon
   for (const [account_id, timezone] of timezones) {
     await db.updateTable('accounts').set({ timezone }).where('account_id', '=', account_id).execute();
   }
-  if (orgs.length > 0) await db.insertInto('orgs').values(orgs).execute();
-  if (users.size > 0) await db.insertInto('users').values([...users.values()]).execute();
-  if (joined.length > 0) await db.insertInto('user_orgs').values(joined).execute();
-  for (const move of moves) await recordMembership(db, move);
-  if (projects.length > 0) await db.insertInto('projects').values(projects).execute();
-  if (members.length > 0) await db.insertInto('project_members').values(members).execute();
+  for (const chunk of chunks(orgs, 1000)) await db.insertInto('orgs').values(chunk).execute();
+  for (const chunk of chunks([...users.values()], 1000)) await db.insertInto('users').values(chunk).execute();
+  if (moved.size > 0) await moveStoredUsers(db, [...moved.values()]);
+  for (const chunk of chunks([...memberships.values()].flat(), 1000)) await db.insertInto('user_orgs').values(chunk).execute();
+  for (const chunk of chunks(projects, 1000)) await db.insertInto('projects').values(chunk).execute();
+  for (const chunk of chunks(members, 1000)) await db.insertInto('project_members').values(chunk).execute();
 }
 
-/** Closes the user's open membership interval and opens the new one (moves are rare: one at a time). */
-async function recordMembership(
-  db: Transaction<DirectoryTables>, move: { account_id: string; user_id: string; org_id: string; at: Date },
+/**
+ * Users stored before the batch and moved by it: their open membership ends when they first moved,
+ * and `users` gets their organization after the batch (the batch's memberships are inserted apart).
+ */
+async function moveStoredUsers(
+  db: Transaction<DirectoryTables>, moves: readonly { account_id: string; user_id: string; at: Date; org_id: string }[],
 ): Promise<void> {
-  await db.updateTable('user_orgs').set({ valid_to: move.at })
-    .where('account_id', '=', move.account_id).where('user_id', '=', move.user_id).where('valid_to', 'is', null).execute();
-  const { at, ...membership } = move;
-  await db.insertInto('user_orgs').values({ ...membership, valid_from: at, valid_to: null }).execute();
-  await db.updateTable('users').set({ org_id: move.org_id })
-    .where('account_id', '=', move.account_id).where('user_id', '=', move.user_id).execute();
+  const k = sql`unnest(${moves.map((m) => m.account_id)}::text[], ${moves.map((m) => m.user_id)}::text[],
+    ${moves.map((m) => m.at.toISOString())}::timestamptz[], ${moves.map((m) => m.org_id)}::text[])`.as<'k'>(sql`k(account_id, user_id, at, org_id)`);
+  await (db as Kysely<any>).updateTable('user_orgs as m').from(k).set({ valid_to: sql.ref('k.at') })
+    .whereRef('m.account_id', '=', 'k.account_id').whereRef('m.user_id', '=', 'k.user_id').where('m.valid_to', 'is', null).execute();
+  await (db as Kysely<any>).updateTable('users as u').from(k).set({ org_id: sql.ref('k.org_id') })
+    .whereRef('u.account_id', '=', 'k.account_id').whereRef('u.user_id', '=', 'k.user_id').execute();
+}
+
+function chunks<T>(rows: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
 }
 
 /** The account's time zone, or NOT_FOUND (an unknown account and another tenant's look the same). */

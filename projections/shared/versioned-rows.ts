@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 
 /**
  * Folding of interval tables: rows valid on [from, to) (`to` null while current), keyed by an
@@ -15,7 +15,7 @@ export interface VersionedTableSpec<Row extends Record<string, unknown>> {
   entityKey(row: Row): string;
   readonly fromColumn: keyof Row & string;
   readonly toColumn: keyof Row & string;
-  /** Primary key columns (the entity's columns and `fromColumn`). */
+  /** Primary key columns: the entity's columns (text) and `fromColumn` (timestamptz). */
   readonly primaryKey: readonly (keyof Row & string)[];
 }
 
@@ -27,7 +27,7 @@ interface Entry<Row> {
 }
 
 const INSERT_CHUNK_ROWS = 1000;
-const DELETE_CHUNK_ROWS = 1000;
+const DELETE_CHUNK_ROWS = 5000;
 
 export class VersionedRows<Row extends Record<string, unknown>> {
   private readonly open = new Map<string, Entry<Row>>();
@@ -88,10 +88,15 @@ export class VersionedRows<Row extends Record<string, unknown>> {
     const { table, primaryKey } = this.spec;
 
     for (let i = 0; i < toDelete.length; i += DELETE_CHUNK_ROWS) {
+      // Joined with the keys as arrays: a long OR of key conditions takes PostgreSQL long to plan.
       const keys = toDelete.slice(i, i + DELETE_CHUNK_ROWS);
-      await trx.deleteFrom(table)
-        .where((eb) => eb.or(keys.map((key) => eb.and(primaryKey.map((column, c) => eb(column, '=', key[c] as never))))))
-        .execute();
+      const arrays = primaryKey.map((column, c) => (column === this.spec.fromColumn
+        ? sql`${keys.map((key) => (key[c] as Date).toISOString())}::timestamptz[]`
+        : sql`${keys.map((key) => key[c] as string)}::text[]`));
+      const stored = sql`unnest(${sql.join(arrays)})`.as<'k'>(sql`k(${sql.join(primaryKey.map((column) => sql.ref(column)))})`);
+      let query = (trx as Kysely<any>).deleteFrom(`${table} as t`).using(stored);
+      for (const column of primaryKey) query = query.whereRef(`t.${column}`, '=', `k.${column}`);
+      await query.execute();
     }
     for (let i = 0; i < toInsert.length; i += INSERT_CHUNK_ROWS) {
       await trx.insertInto(table).values(toInsert.slice(i, i + INSERT_CHUNK_ROWS)).execute();

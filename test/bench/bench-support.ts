@@ -55,6 +55,10 @@ export async function freshStore(backend: Backend, databaseUrl: string, label: s
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       try {
+        // The projections' generation schemas are named after the ledger's schema, beside it.
+        const generations = await client.query<{ name: string }>(
+          `SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)`, [`${schema}_rm_`]);
+        for (const { name } of generations.rows) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
         await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       } finally {
         await client.end();
@@ -84,6 +88,18 @@ export async function freshStore(backend: Backend, databaseUrl: string, label: s
       }
     },
     dispose,
+  };
+}
+
+/** An existing PostgreSQL schema holding a ledger (kept: `dispose` does nothing). */
+export function existingPostgresStore(databaseUrl: string, schema: string): BenchStore {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`--schema must be a plain lower-case identifier, got "${schema}"`);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema };
+  for (const key of ['LEDGER_DATA_DIR', 'EVENTSTORE_URL']) delete env[key];
+  return {
+    backend: 'postgres', description: `existing schema ${schema} on ${withoutPassword(databaseUrl)}`, env,
+    countEvents: () => pgCount(databaseUrl, `SELECT count(*)::int AS events, count(DISTINCT transaction_id)::int AS appends FROM ${schema}.events`),
+    dispose: async () => {},
   };
 }
 

@@ -11,21 +11,33 @@ import {
 import { writeHistoryNdjson, type WrittenHistory } from '../../libs/history-generator/src/generate-history.js';
 import { runHttpScenario, type HttpResult, type ServerRun } from './http-scenario.js';
 import { runImportScenario, type ImportResult, type ImportRun } from './import-scenario.js';
+import { runReadSideScenario, type RebuildResult, type ReportsResult } from './read-side-scenario.js';
 
 /**
- * `npm run bench [-- options]`: write-side benchmarks of the ledger (issue "ledger core").
+ * `npm run bench [-- options]`: benchmarks of the ledger.
  *
- *   import-postgres / import-pglite  `ledger import` of a generated history (default 100,000 commands)
- *   http-postgres / http-pglite      single-command latency over HTTP, sequential and concurrent
+ * Write side (issue "ledger core"), merged into bench-results/write-side.json:
+ *   import-postgres / import-pglite    `ledger import` of a generated history (default 100,000 commands)
+ *   http-postgres / http-pglite        single-command latency over HTTP, sequential and concurrent
+ * Read side (issue "Projections and reports"), merged into bench-results/read-side.json:
+ *   rebuild-postgres / rebuild-pglite  every projection rebuilt from a log of ~1M events
+ *   reports-postgres / reports-pglite  p50/p95 of every report on the biggest account of that log
  *
- * Results are merged into bench-results/write-side.json (one entry per scenario); progress goes to
- * stderr; a Markdown table of this run goes to stdout.
+ * One entry per scenario; progress goes to stderr; a Markdown table of this run goes to stdout.
  */
 
 const USAGE = `Usage: npm run bench -- [options]
   --only LIST             scenarios, comma-separated: import-postgres, import-pglite, http-postgres, http-pglite,
-                          or groups: import, http, postgres, pglite, all (default all)
+                          rebuild-postgres, rebuild-pglite, reports-postgres, reports-pglite,
+                          or groups: import, http, rebuild, reports, postgres, pglite, write, read, all
+                          (default write: the write-side scenarios)
   --commands N            commands to import (default 100000)
+  --read-commands N       commands of the read-side history (default 950000, about 1M events; with
+                          --users 100000 and --days 365 unless given)
+  --report-runs N         timed runs per report case (default 30)
+  --one-at-a-time         rebuild: only each projection alone, not also all of them at once
+  --schema SCHEMA         read side on PostgreSQL: measure this schema, already imported (and kept), instead of
+                          importing the history into a fresh one
   --file FILE             import this NDJSON file instead of generating one
   --skip-projections      import: measure only \`ledger import --no-wait\` (the write side), not also the
                           default \`ledger import\` that waits for the projections to catch up; HTTP: only
@@ -41,17 +53,26 @@ const USAGE = `Usage: npm run bench -- [options]
   --quiet-load L          before each run, wait (at most 10 min) until the 1-minute load average is below L
                           (the machine may be shared; every result records the load average anyway)
   --cpu-prof              profile the ledger processes (node --cpu-prof); summaries go into the results
-  --out FILE              results file (default bench-results/write-side.json)`;
+  --out FILE              write-side results file (default bench-results/write-side.json)
+  --read-out FILE         read-side results file (default bench-results/read-side.json)`;
 
-const SCENARIOS = ['import-postgres', 'import-pglite', 'http-postgres', 'http-pglite'] as const;
+const WRITE_SCENARIOS = ['import-postgres', 'import-pglite', 'http-postgres', 'http-pglite'] as const;
+const READ_SCENARIOS = ['rebuild-postgres', 'rebuild-pglite', 'reports-postgres', 'reports-pglite'] as const;
+const SCENARIOS = [...WRITE_SCENARIOS, ...READ_SCENARIOS] as const;
 type Scenario = (typeof SCENARIOS)[number];
+type WriteScenario = (typeof WRITE_SCENARIOS)[number];
 const IMPORT_TARGET_COMMANDS_PER_SECOND = 5_000;
 
 function selectScenarios(only: string): Scenario[] {
   const selected = new Set<Scenario>();
   for (const word of only.split(',').map((w) => w.trim()).filter(Boolean)) {
-    const matches = word === 'all' ? [...SCENARIOS] : SCENARIOS.filter((s) => s === word || s.split('-').includes(word));
-    if (matches.length === 0) throw new Error(`unknown scenario "${word}"; expected ${SCENARIOS.join(', ')}, import, http, postgres, pglite or all`);
+    const matches = word === 'all' ? [...SCENARIOS]
+      : word === 'write' ? [...WRITE_SCENARIOS]
+        : word === 'read' ? [...READ_SCENARIOS]
+          : SCENARIOS.filter((s) => s === word || s.split('-').includes(word));
+    if (matches.length === 0) {
+      throw new Error(`unknown scenario "${word}"; expected ${SCENARIOS.join(', ')}, import, http, rebuild, reports, postgres, pglite, write, read or all`);
+    }
     for (const m of matches) selected.add(m);
   }
   return SCENARIOS.filter((s) => selected.has(s));
@@ -68,7 +89,8 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      only: { type: 'string', default: 'all' }, commands: { type: 'string' }, file: { type: 'string' },
+      only: { type: 'string', default: 'write' }, commands: { type: 'string' }, file: { type: 'string' },
+      'read-commands': { type: 'string' }, schema: { type: 'string' }, 'one-at-a-time': { type: 'boolean' }, 'report-runs': { type: 'string' }, 'read-out': { type: 'string' },
       seed: { type: 'string' }, accounts: { type: 'string' }, users: { type: 'string' }, days: { type: 'string' },
       'skip-projections': { type: 'boolean' }, 'http-commands': { type: 'string' }, 'concurrent-commands': { type: 'string' }, concurrency: { type: 'string' },
       'http-users': { type: 'string' }, warmup: { type: 'string' }, 'database-url': { type: 'string' },
@@ -95,27 +117,14 @@ async function main(argv: string[]): Promise<number> {
   const machine = machineInfo(postgres === null ? null : `PostgreSQL ${postgres}`);
   log('bench', `${scenarios.join(', ')} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 
-  let history: WrittenHistory | { file: string } | undefined;
-  if (scenarios.some((s) => s.startsWith('import'))) {
-    if (values.file) {
-      history = { file: resolve(values.file) };
-    } else {
-      const file = resolve(`bench-results/tmp/history-${commands}.ndjson`);
-      log('generate', `writing ${commands} commands to ${relative(process.cwd(), file)}`);
-      const written = await writeHistoryNdjson({
-        commands, seed: optional(values.seed, 'seed'), accounts: optional(values.accounts, 'accounts'),
-        users: optional(values.users, 'users'), days: optional(values.days, 'days'),
-      }, file, (done, total, ms) => log('generate', `${done}/${total} commands (${Math.round(done / (ms / 1000))} commands/s)`));
-      log('generate', `${written.stats.commands} commands, ${written.options.accounts} accounts, ${written.options.users} users, `
-        + `${(written.bytes / 2 ** 20).toFixed(1)} MiB in ${written.seconds.toFixed(1)} s`);
-      history = written;
-    }
-  }
+  const history = scenarios.some((s) => s.startsWith('import'))
+    ? await prepareHistory(values, { commands, users: optional(values.users, 'users'), days: optional(values.days, 'days') })
+    : undefined;
 
   const tree = sourceTree();
   const results: Partial<Record<Scenario, Record<string, unknown>>> = {};
   const failures: string[] = [];
-  for (const scenario of scenarios) {
+  for (const scenario of scenarios.filter(isWriteScenario)) {
     const [kind, backend] = scenario.split('-') as ['import' | 'http', Backend];
     const started = new Date().toISOString();
     const runs: { result: Record<string, unknown>; headline: number; loadBefore: number; loadAfter: number }[] = [];
@@ -173,14 +182,71 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  await saveResults(outFile, machine, results);
-  log('bench', `results merged into ${relative(process.cwd(), outFile)}`);
-  process.stdout.write(markdownTable(results));
+  const readResults: Partial<Record<Scenario, Record<string, unknown>>> = {};
+  const readScenarios = scenarios.filter((s) => !isWriteScenario(s));
+  if (readScenarios.length > 0) {
+    const readHistory = values.schema !== undefined ? { file: '' } : await prepareHistory(values, {
+      commands: count(values['read-commands'], 950_000, 'read-commands'),
+      users: count(values.users, 100_000, 'users'), days: count(values.days, 365, 'days'),
+    });
+    for (const backend of ['postgres', 'pglite'] as const) {
+      const rebuild = readScenarios.includes(`rebuild-${backend}`);
+      const reports = readScenarios.includes(`reports-${backend}`);
+      if (!rebuild && !reports) continue;
+      const started = new Date().toISOString();
+      const loadBefore = loadAverage();
+      try {
+        const result = await runReadSideScenario({
+          backend, file: readHistory.file, databaseUrl, timeoutMs: count(values.timeout, 3600, 'timeout') * 1000, rebuild, reports,
+          rebuildTogether: !values['one-at-a-time'], reportRuns: Math.max(1, count(values['report-runs'], 30, 'report-runs')), profileDir, existingSchema: values.schema,
+        });
+        const common = {
+          date: started, command, machine: shortMachine(machine), sourceTree: tree, loadAverage: { before: loadBefore, after: loadAverage() },
+          dataset: values.schema !== undefined ? { schema: values.schema } : datasetOf(readHistory), events: result.events,
+          importSeconds: result.importSeconds,
+        };
+        if (result.rebuild) readResults[`rebuild-${backend}`] = { ...common, ...withoutRebuildProfileDetail(result.rebuild) };
+        if (result.reports) readResults[`reports-${backend}`] = { ...common, ...result.reports };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`read-${backend}`, `FAILED: ${message}`);
+        failures.push(`read-${backend}: ${message}`);
+      }
+    }
+  }
+
+  if (Object.keys(results).length > 0) {
+    await saveResults(outFile, machine, results, WRITE_DESCRIPTION);
+    log('bench', `results merged into ${relative(process.cwd(), outFile)}`);
+  }
+  if (Object.keys(readResults).length > 0) {
+    const readOut = resolve(values['read-out'] ?? 'bench-results/read-side.json');
+    await saveResults(readOut, machine, readResults, READ_DESCRIPTION);
+    log('bench', `results merged into ${relative(process.cwd(), readOut)}`);
+  }
+  process.stdout.write(markdownTable(results) + readSideTable(readResults));
   if (failures.length > 0) {
     process.stderr.write(`\n${failures.length} scenario(s) failed:\n${failures.join('\n')}\n`);
     return 1;
   }
   return 0;
+}
+
+/** The `--file` given, or a generated history (kept in bench-results/tmp, named after its options). */
+async function prepareHistory(
+  values: { file?: string; seed?: string; accounts?: string },
+  size: { commands: number; users?: number; days?: number },
+): Promise<WrittenHistory | { file: string }> {
+  if (values.file) return { file: resolve(values.file) };
+  const options = { ...size, seed: optional(values.seed, 'seed'), accounts: optional(values.accounts, 'accounts') };
+  const suffix = [size.users === undefined ? '' : `-u${size.users}`, size.days === undefined ? '' : `-d${size.days}`].join('');
+  const file = resolve(`bench-results/tmp/history-${size.commands}${suffix}.ndjson`);
+  log('generate', `writing ${size.commands} commands to ${relative(process.cwd(), file)}`);
+  const written = await writeHistoryNdjson(options, file,
+    (done, total, ms) => log('generate', `${done}/${total} commands (${Math.round(done / (ms / 1000))} commands/s)`));
+  log('generate', `${written.stats.commands} commands, ${written.options.accounts} accounts, ${written.options.users} users, `
+    + `${(written.bytes / 2 ** 20).toFixed(1)} MiB in ${written.seconds.toFixed(1)} s`);
+  return written;
 }
 
 /** Waits until the 1-minute load average drops below `limit`, for at most 10 minutes. */
@@ -242,7 +308,10 @@ function withoutProfileDetail<T extends ImportResult | HttpResult>(result: T): R
   };
 }
 
-async function saveResults(file: string, machine: ReturnType<typeof machineInfo>, results: Record<string, unknown>): Promise<void> {
+const WRITE_DESCRIPTION = 'Write-side benchmarks of License Ledger (npm run bench); see docs/benchmarks.md. Each scenario keeps its latest run.';
+const READ_DESCRIPTION = 'Read-side benchmarks of License Ledger (npm run bench -- --only read); see docs/benchmarks.md. Each scenario keeps its latest run.';
+
+async function saveResults(file: string, machine: ReturnType<typeof machineInfo>, results: Record<string, unknown>, description: string): Promise<void> {
   let previous: { scenarios?: Record<string, unknown> } = {};
   if (existsSync(file)) {
     try {
@@ -252,13 +321,51 @@ async function saveResults(file: string, machine: ReturnType<typeof machineInfo>
     }
   }
   const merged = {
-    description: 'Write-side benchmarks of License Ledger (npm run bench); see docs/benchmarks.md. Each scenario keeps its latest run.',
+    description,
     updatedAt: new Date().toISOString(),
     machine,
     scenarios: { ...(previous.scenarios ?? {}), ...results },
   };
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
+}
+
+function isWriteScenario(scenario: Scenario): scenario is WriteScenario {
+  return (WRITE_SCENARIOS as readonly string[]).includes(scenario);
+}
+
+/** Keeps each profile's headline figures; the full summary is in the .txt beside the profile. */
+function withoutRebuildProfileDetail(result: RebuildResult): Record<string, unknown> {
+  return {
+    ...result,
+    oneAtATime: result.oneAtATime.map((r) => (r.profile
+      ? {
+        ...r,
+        profile: {
+          summaryFile: `${relative(process.cwd(), r.profile.file)}.txt`, sampledMs: r.profile.summary.durationMs,
+          byArea: r.profile.summary.byArea.slice(0, 8), topSelf: r.profile.summary.topSelf.slice(0, 10),
+          topProjectInclusive: r.profile.summary.topProjectInclusive.slice(0, 10),
+        },
+      }
+      : r)),
+  };
+}
+
+function readSideTable(results: Partial<Record<Scenario, Record<string, unknown>>>): string {
+  const lines: string[] = [];
+  for (const [scenario, r] of Object.entries(results)) {
+    if (scenario.startsWith('rebuild')) {
+      const x = r as unknown as RebuildResult;
+      for (const p of x.oneAtATime) lines.push(`| ${scenario} ${p.projection} | ${x.events} events | ${p.seconds} s | **${p.eventsPerSecond} events/s** |`);
+      lines.push(`| ${scenario} one at a time | ${x.events} events × ${x.oneAtATime.length} | ${x.sequentialSeconds} s | **${x.sequentialEventsPerSecond} events/s** |`);
+      if (x.allAtOnce) lines.push(`| ${scenario} all at once | ${x.events} events × ${x.oneAtATime.length} | ${x.allAtOnce.wallSeconds} s | **${x.allAtOnce.eventsPerSecond} events/s** |`);
+    } else {
+      const x = r as unknown as ReportsResult;
+      for (const c of x.cases) lines.push(`| ${scenario} ${c.label} | ${c.count} runs | p50 ${c.p50Ms} ms | **p95 ${c.p95Ms} ms**${c.meetsTarget ? '' : ' (over target)'} |`);
+    }
+  }
+  if (lines.length === 0) return '';
+  return ['', '| read side | work | time | figure |', '|---|---|---|---|', ...lines, ''].join('\n');
 }
 
 function markdownTable(results: Partial<Record<Scenario, Record<string, unknown>>>): string {

@@ -245,6 +245,19 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     expect(behind.lagSeconds).toBeGreaterThanOrEqual(1);
   });
 
+  test('a rebuilt generation is analyzed before it serves, so reports are planned with its statistics', async () => {
+    await appendTypes(backend.store, cycleOfTypes(50));
+    const projections = engine([new CountingProjection()]);
+    await projections.rebuild('counter');
+    // reltuples is -1 until a table is first analyzed (autovacuum leaves so small a table alone).
+    const schema = generationSchema(backend.db.schema, 'counter', 1);
+    const [stats] = await backend.db.query<{ reltuples: number }>(
+      `SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'event_counts'`,
+      [schema]);
+    const [rows] = await backend.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.event_counts`);
+    expect(Number(stats.reltuples)).toBe(rows.n);
+  });
+
   test('names the projections when asked for an unknown one', async () => {
     const projections = engine([new CountingProjection(), new CountingProjection({ name: 'other-counter' })]);
     await expect(projections.rebuild('nope')).rejects.toThrow('unknown projection "nope"; the projections are: counter, other-counter');

@@ -1,0 +1,255 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import { withLedger } from '../../apps/cli/src/ledger-context.js';
+import { loadConfig } from '../../libs/ledger/src/config.js';
+import { LEDGER_DATABASE } from '../../libs/ledger/src/ledger.module.js';
+import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
+import { buildLicensesOverview } from '../../libs/reports/src/licenses/licenses-overview.js';
+import type { ReportContext } from '../../libs/reports/src/report-definition.js';
+import { findReport, runReport } from '../../libs/reports/src/reports.service.js';
+import { ALL_PROJECTIONS } from '../../projections/catalog.js';
+import { ProjectionEngine } from '../../projections/engine/projection-engine.js';
+import { existingPostgresStore, freshStore, log, round, runNode, summarizeLatencies, ticker, type Backend, type BenchStore, type LatencySummary } from './bench-support.js';
+import { formatProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
+import { Random } from './random.js';
+import { REPORT_CASES, type ReportAccount } from './report-cases.js';
+
+/**
+ * Read-side benchmarks: a generated history is imported once with `ledger import --no-wait` (no
+ * projection runs), then every projection is rebuilt from the whole log with
+ * `ledger projections rebuild NAME` — one at a time, then all at once — and every report is timed
+ * in-process against the rebuilt tables, on the account with the most events.
+ */
+
+export interface ReadSideOptions {
+  readonly backend: Backend;
+  readonly file: string;
+  readonly databaseUrl: string;
+  readonly timeoutMs: number;
+  readonly rebuild: boolean;
+  /** Also rebuild every projection at once (one process each), after the one-at-a-time rebuilds (PostgreSQL only). */
+  readonly rebuildTogether: boolean;
+  readonly reports: boolean;
+  /** Timed runs per report case (after one untimed warm-up run). */
+  readonly reportRuns: number;
+  /** PostgreSQL: measure this schema, already imported, instead of importing `file` into a fresh one. */
+  readonly existingSchema?: string;
+  /** Directory for `--cpu-prof` output of each rebuild; unset → no profile. */
+  readonly profileDir?: string;
+}
+
+export interface ProjectionRebuild {
+  readonly projection: string;
+  /** The engine's own time for the rebuild (as `ledger projections rebuild` prints it), start-up excluded. */
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly wallSeconds: number;
+  readonly peakRssMiB: number | null;
+  readonly profile?: { readonly file: string; readonly summary: ProfileSummary };
+}
+
+export interface RebuildResult {
+  readonly events: number;
+  readonly targetEventsPerSecond: number;
+  /** Each projection rebuilt alone, one after another. */
+  readonly oneAtATime: readonly ProjectionRebuild[];
+  /** Sum of the one-at-a-time rebuilds: the log events per second of rebuilding every projection in turn. */
+  readonly sequentialSeconds: number;
+  readonly sequentialEventsPerSecond: number;
+  /** Every projection rebuilt at once (one process each): first start to last finish; null when not measured. */
+  readonly allAtOnce: { readonly wallSeconds: number; readonly eventsPerSecond: number; readonly projections: readonly ProjectionRebuild[] } | null;
+}
+
+export interface ReportTiming extends LatencySummary {
+  readonly label: string;
+  readonly report: string;
+  readonly meetsTarget: boolean;
+  /** The parameters of the slowest run, to reproduce it. */
+  readonly slowest: Record<string, string>;
+}
+
+export interface ReportsResult {
+  readonly account: { readonly accountId: string; readonly events: number; readonly users: number; readonly orgs: number; readonly firstDate: string; readonly lastDate: string };
+  readonly targetP95Ms: number;
+  readonly runsPerCase: number;
+  readonly cases: readonly ReportTiming[];
+  readonly allMeetTarget: boolean;
+}
+
+export interface ReadSideResult {
+  readonly backend: Backend;
+  readonly store: string;
+  readonly importSeconds: number;
+  readonly events: number;
+  readonly rebuild: RebuildResult | null;
+  readonly reports: ReportsResult | null;
+}
+
+export const REBUILD_TARGET_EVENTS_PER_SECOND = 20_000;
+export const REPORT_TARGET_P95_MS = 100;
+const PROJECTION_NAMES = ALL_PROJECTIONS.map((P) => new P().name);
+
+export async function runReadSideScenario(options: ReadSideOptions): Promise<ReadSideResult> {
+  const label = `read-${options.backend}`;
+  const store = options.existingSchema !== undefined && options.backend === 'postgres'
+    ? existingPostgresStore(options.databaseUrl, options.existingSchema)
+    : await freshStore(options.backend, options.databaseUrl, `read_${options.backend}`);
+  try {
+    log(label, `store: ${store.description}`);
+    const importSeconds = store.description.startsWith('existing') ? 0 : await importWithoutProjections(store, options, label);
+    const { events } = await store.countEvents();
+    log(label, `${events} events in the log (imported in ${importSeconds.toFixed(1)} s)`);
+    const rebuild = options.rebuild || options.reports ? await rebuildAll(store, options, events) : null;
+    const reports = options.reports ? await timeReports(store, options) : null;
+    return {
+      backend: options.backend,
+      store: options.backend === 'postgres' ? 'PostgreSQL (fresh schema)' : 'PGlite (fresh data dir)',
+      importSeconds: round(importSeconds), events, rebuild: options.rebuild ? rebuild : null, reports,
+    };
+  } finally {
+    await store.dispose();
+  }
+}
+
+async function importWithoutProjections(store: BenchStore, options: ReadSideOptions, label: string): Promise<number> {
+  const started = performance.now();
+  const run = runNode(['bin/ledger.js', 'import', options.file, '--no-wait'], {
+    env: store.env, timeoutMs: options.timeoutMs,
+    onStderrLine: (line) => { if (line.startsWith('imported ')) log(`${label} import`, line); },
+  });
+  const exit = await run.exited;
+  if (exit.code !== 0 && exit.code !== 3) throw new Error(`ledger import --no-wait exited with ${exit.code ?? exit.signal}`);
+  return (performance.now() - started) / 1000;
+}
+
+async function rebuildAll(store: BenchStore, options: ReadSideOptions, events: number): Promise<RebuildResult> {
+  const oneAtATime: ProjectionRebuild[] = [];
+  for (const name of PROJECTION_NAMES) oneAtATime.push(await rebuildProjection(store, options, name, events, options.profileDir));
+  const sequentialSeconds = oneAtATime.reduce((sum, r) => sum + r.seconds, 0);
+  const summary = {
+    events, targetEventsPerSecond: REBUILD_TARGET_EVENTS_PER_SECOND, oneAtATime,
+    sequentialSeconds: round(sequentialSeconds), sequentialEventsPerSecond: Math.round(events / sequentialSeconds),
+  };
+  // The embedded store is one process at a time: its projections cannot rebuild in parallel processes.
+  if (!options.rebuildTogether || options.backend === 'pglite') return { ...summary, allAtOnce: null };
+
+  const label = `rebuild-${options.backend} all at once`;
+  log(label, `${PROJECTION_NAMES.join(', ')} in ${PROJECTION_NAMES.length} processes`);
+  const started = performance.now();
+  const stop = ticker((s) => log(label, `${s.toFixed(0)} s…`), 10_000);
+  const together = await Promise.all(PROJECTION_NAMES.map((name) => rebuildProjection(store, options, name, events, undefined, true))).finally(stop);
+  const wallSeconds = (performance.now() - started) / 1000;
+  log(label, `${round(wallSeconds, 1)} s: ${Math.round(events / wallSeconds)} log events/s for the whole set`);
+  return { ...summary, allAtOnce: { wallSeconds: round(wallSeconds), eventsPerSecond: Math.round(events / wallSeconds), projections: together } };
+}
+
+const REBUILT = /: generation \d+ active.* \((\d+(?:\.\d+)?) s\)$/;
+
+/** `ledger projections rebuild NAME` in a child process; its progress lines are passed on. */
+async function rebuildProjection(
+  store: BenchStore, options: ReadSideOptions, name: string, events: number, profileDir: string | undefined, quiet = false,
+): Promise<ProjectionRebuild> {
+  const label = `rebuild-${options.backend} ${name}`;
+  const dir = profileDir ? resolve(profileDir, `rebuild-${options.backend}-${name}`) : undefined;
+  if (dir) await mkdir(dir, { recursive: true });
+  let seconds: number | null = null;
+  const errors: string[] = [];
+  const started = performance.now();
+  const exit = await runNode([...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), 'bin/ledger.js', 'projections', 'rebuild', name], {
+    env: store.env, timeoutMs: options.timeoutMs,
+    onStdoutLine: (line) => {
+      const match = REBUILT.exec(line);
+      if (match) seconds = Number(match[1]);
+    },
+    onStderrLine: (line) => {
+      if (line.startsWith('rebuilding ')) {
+        if (!quiet) log(label, line.slice('rebuilding '.length));
+      } else if (line.trim() !== '') errors.push(line);
+    },
+  }).exited;
+  const wallSeconds = (performance.now() - started) / 1000;
+  if (exit.code !== 0 || seconds === null) throw new Error(`${label}: exited with ${exit.code ?? exit.signal}\n${errors.slice(-10).join('\n')}`);
+  const result: ProjectionRebuild = {
+    projection: name, seconds, eventsPerSecond: Math.round(events / seconds), wallSeconds: round(wallSeconds), peakRssMiB: exit.peakRssMiB,
+    ...(dir ? { profile: await summarizeLatestProfile(dir, label) } : {}),
+  };
+  log(label, `${seconds} s: ${result.eventsPerSecond} events/s`);
+  return result;
+}
+
+async function summarizeLatestProfile(dir: string, label: string): Promise<{ file: string; summary: ProfileSummary } | undefined> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
+  if (files.length === 0) return undefined;
+  const file = join(dir, files.at(-1)!);
+  const summary = summarizeProfile(file, 30);
+  await writeFile(`${file}.txt`, `${formatProfileSummary(summary)}\n`);
+  log(label, `CPU profile: ${file} (summary in ${file}.txt)`);
+  return { file, summary };
+}
+
+async function timeReports(store: BenchStore, options: ReadSideOptions): Promise<ReportsResult> {
+  const label = `reports-${options.backend}`;
+  return withLedger(loadConfig(store.env), async (_gateway, nest) => {
+    const engine = nest.get(ProjectionEngine);
+    const account = await biggestAccount(nest.get<LedgerDatabase>(LEDGER_DATABASE), engine);
+    log(label, `account ${account.accountId}: ${account.events} events, ${account.users} users, ${account.orgIds.length} orgs, `
+      + `${account.firstDate} … ${account.lastDate}`);
+    const context: ReportContext = { now: Date.now(), leaseMs: loadConfig(store.env).sessionLeaseSeconds * 1000, projections: engine.reader };
+    const random = new Random(7);
+    const cases: ReportTiming[] = [];
+    for (const reportCase of REPORT_CASES) {
+      const run = (parameters: Record<string, string>) => {
+        const all = { accountId: account.accountId, ...parameters };
+        return reportCase.report === 'licenses'
+          ? buildLicensesOverview(all, context)
+          : runReport(findReport(reportCase.report), all, context);
+      };
+      await run(reportCase.parameters(account, random));
+      const samples: number[] = [];
+      let slowest: { ms: number; parameters: Record<string, string> } = { ms: -1, parameters: {} };
+      for (let i = 0; i < options.reportRuns; i++) {
+        const parameters = reportCase.parameters(account, random);
+        const t = performance.now();
+        await run(parameters);
+        const ms = performance.now() - t;
+        samples.push(ms);
+        if (ms > slowest.ms) slowest = { ms, parameters };
+      }
+      const summary = summarizeLatencies(samples);
+      const timing: ReportTiming = {
+        label: reportCase.label, report: reportCase.report, ...summary, meetsTarget: summary.p95Ms <= REPORT_TARGET_P95_MS, slowest: slowest.parameters,
+      };
+      log(label, `${reportCase.label}: p50 ${summary.p50Ms} ms, p95 ${summary.p95Ms} ms${timing.meetsTarget ? '' : `  (over ${REPORT_TARGET_P95_MS} ms)`}`);
+      cases.push(timing);
+    }
+    return {
+      account: {
+        accountId: account.accountId, events: account.events, users: account.users, orgs: account.orgIds.length,
+        firstDate: account.firstDate, lastDate: account.lastDate,
+      },
+      targetP95Ms: REPORT_TARGET_P95_MS, runsPerCase: options.reportRuns, cases, allMeetTarget: cases.every((c) => c.meetsTarget),
+    };
+  });
+}
+
+async function biggestAccount(database: LedgerDatabase, engine: ProjectionEngine): Promise<ReportAccount & { events: number; users: number }> {
+  const [top] = await database.query<{ stream_id: string; events: number; first_at: Date; last_at: Date }>(
+    `SELECT stream_id, count(*)::int AS events, min((metadata->>'occurredAt')::timestamptz) AS first_at,
+       max((metadata->>'occurredAt')::timestamptz) AS last_at
+     FROM events WHERE stream_id LIKE 'account-%' GROUP BY stream_id ORDER BY count(*) DESC LIMIT 1`);
+  if (!top) throw new Error('the log has no account');
+  const accountId = top.stream_id.slice('account-'.length);
+  const { db } = await engine.reader.reader('assignments');
+  const [{ timezone }] = await db.selectFrom('accounts').select('timezone').where('account_id', '=', accountId).execute();
+  const orgs = await db.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).orderBy('org_id').execute();
+  const users = await db.selectFrom('users').select('full_name').where('account_id', '=', accountId).orderBy('user_id').execute();
+  const localDate = (at: Date) => DateTime.fromJSDate(new Date(at)).setZone(timezone as string).toISODate()!;
+  const topOrgIds = orgs.filter((o) => o.parent_org_id === null).map((o) => o.org_id as string);
+  return {
+    accountId, events: top.events, users: users.length,
+    orgIds: [...topOrgIds, ...orgs.filter((o) => o.parent_org_id !== null).map((o) => o.org_id as string)], topOrgIds,
+    userNames: users.filter((_, i) => i % 7 === 0).map((u) => u.full_name as string),
+    firstDate: localDate(top.first_at), lastDate: localDate(top.last_at),
+  };
+}
