@@ -12,7 +12,7 @@ import { ALL_PROJECTIONS } from '../../projections/catalog.js';
 import { ProjectionEngine } from '../../projections/engine/projection-engine.js';
 import { existingPostgresStore, freshStore, log, round, runNode, summarizeLatencies, ticker, type Backend, type BenchStore, type LatencySummary } from './bench-support.js';
 import { formatProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
-import { Random } from './random.js';
+import { Random } from '../../libs/history-generator/src/random.js';
 import { REPORT_CASES, type ReportAccount } from './report-cases.js';
 
 /**

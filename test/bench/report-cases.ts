@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Random } from './random.js';
+import type { Random } from '../../libs/history-generator/src/random.js';
 
 /**
  * The report requests the read-side benchmark times: each case draws realistic, varied parameters
