@@ -232,13 +232,16 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
 
   test('status shows how far behind the log each projection is, in events and in seconds', async () => {
     const projections = engine([new CountingProjection()]);
-    await appendTypes(backend.store, cycleOfTypes(90));
+    // Readers see an append once every transaction begun before it has ended, anywhere on the server.
+    const visible = async (position: Awaited<ReturnType<typeof appendTypes>>) =>
+      waitUntil(async () => comparePositions(await backend.store.headPosition(), position) >= 0);
+    await visible(await appendTypes(backend.store, cycleOfTypes(90)));
     expect(await projections.status()).toEqual([expect.objectContaining({ status: 'not-started', generation: null, lagEvents: 90 })]);
 
     await projections.start();
     await waitUntil(async () => (await projections.status())[0].lagEvents === 0);
     await projections.stop();
-    await appendTypes(backend.store, cycleOfTypes(40));
+    await visible(await appendTypes(backend.store, cycleOfTypes(40)));
     await delay(1_100);
     const [behind] = await projections.status();
     expect(behind).toMatchObject({ status: 'active', lagEvents: 40, eventsFolded: 60 });
