@@ -71,7 +71,7 @@ export class ProjectionsModule {
           provide: ProjectionEngine,
           inject: [LEDGER_DATABASE, EVENT_STORE, LEDGER_CONFIG],
           useFactory: (db: LedgerDatabase, store: EventStore, config: LedgerConfig) => new ProjectionEngine({
-            db, store, context: projectionContext(config), logger: new Logger('Projections'),
+            db, store, context: projectionContext(config), logger: new Logger('Projections'), rebuildBatchSize: config.rebuildBatchSize,
           }),
         },
         { provide: ProjectionReader, inject: [ProjectionEngine], useFactory: (engine: ProjectionEngine) => engine.reader },

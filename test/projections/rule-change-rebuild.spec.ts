@@ -65,8 +65,9 @@ describe('a rule change goes through a rebuild while reports keep answering (Pos
 
     const token = (await running.app.get(ApiKeyStore).create({ accountId, role: 'account-admin' })).token;
     // Hours: activity follows a login within the day, so whole days or months would not tell the rules apart.
+    // The window ends yesterday: no bucket grows with the clock while the test runs.
     const from = DateTime.now().setZone(timezone).minus({ days: 3 }).toISODate()!;
-    const to = DateTime.now().setZone(timezone).toISODate()!;
+    const to = DateTime.now().setZone(timezone).minus({ days: 1 }).toISODate()!;
     const paths = {
       'seat-usage': `/v1/accounts/${accountId}/reports/seat-usage?product=${PRODUCT}&from=${from}&to=${to}&interval=hour`,
       assignments: `/v1/accounts/${accountId}/reports/assignments?product=${PRODUCT}&pageSize=1000&sort=userId`,
@@ -77,12 +78,13 @@ describe('a rule change goes through a rebuild while reports keep answering (Pos
     };
 
     const old = { 'seat-usage': await ask(running.url, 'seat-usage'), assignments: await ask(running.url, 'assignments') };
-    expect(old['seat-usage']).toEqual({ status: 200, body: expectedSeatUsage(accepted, timezone, from, null) });
+    expect(old['seat-usage']).toEqual({ status: 200, body: expectedSeatUsage(accepted, timezone, from, to, null) });
     expect(old.assignments).toEqual({ status: 200, body: expectedLastActiveUse(accepted, old.assignments.body as Row[], null) });
     const generationsBefore = await generations(running.app);
     await running.app.close();
 
-    running = await start({ ACTIVITY_ACTIONS: COUNTED.join(','), SESSION_LEASE_SECONDS: '60' });
+    // Small rebuild transactions: the rebuild lasts long enough to be asked during it.
+    running = await start({ ACTIVITY_ACTIONS: COUNTED.join(','), SESSION_LEASE_SECONDS: '60', REBUILD_BATCH_SIZE: '200' });
     const { app, url } = running;
     const reader = app.get(ProjectionReader);
     const samples: Sample[] = [];
@@ -106,7 +108,7 @@ describe('a rule change goes through a rebuild while reports keep answering (Pos
 
     expect(samples.filter((s) => s.status !== 200)).toEqual([]);
     const fresh = {
-      'seat-usage': expectedSeatUsage(accepted, timezone, from, COUNTED),
+      'seat-usage': expectedSeatUsage(accepted, timezone, from, to, COUNTED),
       assignments: expectedLastActiveUse(accepted, old.assignments.body as Row[], COUNTED),
     };
     for (const report of REBUILT) {
@@ -160,8 +162,8 @@ function uses(accepted: readonly HistoryCommand[], actions: ActivityActions): { 
   )).map((c) => ({ userId: String(c.userId), at: c.at }));
 }
 
-/** Distinct active users per hour of the window [from, now), in the account's zone. */
-function expectedSeatUsage(accepted: readonly HistoryCommand[], zone: string, from: string, actions: ActivityActions): { start: string; activeUsers: number }[] {
+/** Distinct active users per hour of the window [from, to + 1 day), in the account's zone. */
+function expectedSeatUsage(accepted: readonly HistoryCommand[], zone: string, from: string, to: string, actions: ActivityActions): { start: string; activeUsers: number }[] {
   const active = new Map<number, Set<string>>();
   for (const { userId, at } of uses(accepted, actions)) {
     const hour = DateTime.fromISO(at, { zone }).startOf('hour').toMillis();
@@ -169,8 +171,8 @@ function expectedSeatUsage(accepted: readonly HistoryCommand[], zone: string, fr
     active.get(hour)!.add(userId);
   }
   const buckets: { start: string; activeUsers: number }[] = [];
-  const now = DateTime.now().setZone(zone);
-  for (let start = DateTime.fromISO(from, { zone }); start < now; start = start.plus({ hours: 1 })) {
+  const end = DateTime.fromISO(to, { zone }).plus({ days: 1 });
+  for (let start = DateTime.fromISO(from, { zone }); start < end; start = start.plus({ hours: 1 })) {
     buckets.push({ start: start.toISO()!, activeUsers: active.get(start.toMillis())?.size ?? 0 });
   }
   return buckets;

@@ -19,3 +19,14 @@ describe('loadConfig: ACTIVITY_ACTIONS', () => {
     expect(() => loadConfig({ ACTIVITY_ACTIONS: value })).toThrow(message);
   });
 });
+
+describe('loadConfig: REBUILD_BATCH_SIZE', () => {
+  test('unset: the engine decides; a positive whole number: events per rebuild transaction', () => {
+    expect(loadConfig({}).rebuildBatchSize).toBeUndefined();
+    expect(loadConfig({ REBUILD_BATCH_SIZE: '500' }).rebuildBatchSize).toBe(500);
+  });
+
+  test.each(['0', '-3', '2.5', 'many'])('%j is refused, naming the variable', (value) => {
+    expect(() => loadConfig({ REBUILD_BATCH_SIZE: value })).toThrow(`REBUILD_BATCH_SIZE must be a positive whole number, got "${value}"`);
+  });
+});

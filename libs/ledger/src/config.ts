@@ -14,6 +14,8 @@ export interface LedgerConfig {
   readonly sessionLeaseSeconds: number;
   /** `ACTIVITY_ACTIONS`: the `RecordActivity` actions that count as activity, sorted; unset (null) = all. */
   readonly activityActions?: ActivityActions;
+  /** `REBUILD_BATCH_SIZE`: most events a rebuild folds per transaction (unset: the engine's default). */
+  readonly rebuildBatchSize?: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -25,6 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     port: positiveInteger(env.PORT, 'PORT', 3000),
     sessionLeaseSeconds: positiveInteger(env.SESSION_LEASE_SECONDS, 'SESSION_LEASE_SECONDS', 900),
     activityActions: actionList(env.ACTIVITY_ACTIONS, 'ACTIVITY_ACTIONS'),
+    rebuildBatchSize: positiveInteger(env.REBUILD_BATCH_SIZE, 'REBUILD_BATCH_SIZE', undefined),
   };
 }
 
@@ -32,7 +35,7 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-function positiveInteger(value: string | undefined, name: string, fallback: number): number {
+function positiveInteger<Fallback extends number | undefined>(value: string | undefined, name: string, fallback: Fallback): number | Fallback {
   if (nonEmpty(value) === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${value}"`);
