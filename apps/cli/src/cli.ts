@@ -93,6 +93,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
         leaseMs: config.sessionLeaseSeconds * 1000,
         activityActions: config.activityActions ?? null,
         readEvents: (accountId) => readAccountEvents(context.get<EventStore>(EVENT_STORE), accountId),
+        headPosition: () => context.get<EventStore>(EVENT_STORE).headPosition(),
         projected: {
           report: async (name, parameters, options) => (await queries.execute(new RunReportQuery(name, parameters, options))).body,
           licenses: (parameters) => queries.execute(new LicensesOverviewQuery(parameters)),

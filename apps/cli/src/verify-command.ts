@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { ActivityActions } from '../../../libs/domain/src/activity-rules.js';
 import { DomainError } from '../../../libs/domain/src/errors.js';
-import type { StoredEvent } from '../../../libs/event-store/src/event-store.js';
+import type { LogPosition, StoredEvent } from '../../../libs/event-store/src/event-store.js';
 import { formatVerifyResult, verifyAccount, type ProjectedReports } from '../../../libs/audit/src/verify.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
@@ -17,6 +17,8 @@ export interface VerifyPorts {
   /** `ACTIVITY_ACTIONS` (null: every action counts). */
   readonly activityActions: ActivityActions;
   readEvents(accountId: string): Promise<StoredEvent[]>;
+  /** The newest position of the log a reader can see now. */
+  headPosition(): Promise<LogPosition | null>;
   readonly projected: ProjectedReports;
 }
 
@@ -42,8 +44,15 @@ export async function verifyCommand(
   }
   return open(async (ports) => {
     try {
-      const events = await ports.readEvents(accountId);
+      // The head first: every event of the account up to it is then among those read.
+      const read = async () => {
+        const covered = await ports.headPosition();
+        return { events: await ports.readEvents(accountId), covered };
+      };
+      const { events, covered } = await read();
       const result = await verifyAccount(accountId, events, ports.projected, {
+        covered,
+        reread: read,
         now: ports.now,
         leaseMs: ports.leaseMs,
         activityActions: ports.activityActions,

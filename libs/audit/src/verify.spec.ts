@@ -50,6 +50,20 @@ describe('verifyAccount', () => {
     expect(formatVerifyResult(result)).toBe('verify acme: 4 report bodies compared, no drift\n');
   });
 
+  test('no drift when the projection is ahead of the events read first (appended while verify runs): they are read again', async () => {
+    const firstRead = HISTORY.slice(0, -1);
+    let rereads = 0;
+    const reread = async () => {
+      rereads += 1;
+      return { events: HISTORY, covered: HISTORY.at(-1)!.position };
+    };
+    const result = await verifyAccount('acme', firstRead, projectedAt(HISTORY), {
+      now: NOW, leaseMs: 900_000, checks: [seatUsage], covered: firstRead.at(-1)!.position, reread,
+    });
+    expect(result.differences).toEqual([]);
+    expect(rereads).toBe(1);
+  });
+
   test('a tampered number is one line naming the request, the bucket, the metric and both values', async () => {
     const tampered = projectedAt(HISTORY, (body) => {
       if (body.interval === 'day' && body.buckets) body.buckets[1].activeUsers = 4;

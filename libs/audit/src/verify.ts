@@ -2,7 +2,7 @@ import type { ActivityActions } from '../../domain/src/activity-rules.js';
 import { DomainError } from '../../domain/src/errors.js';
 import { isProduct, type Product } from '../../domain/src/products.js';
 import { localDate } from '../../domain/src/time/index.js';
-import { parsePosition, type StoredEvent } from '../../event-store/src/event-store.js';
+import { comparePositions, parsePosition, type LogPosition, type StoredEvent } from '../../event-store/src/event-store.js';
 import { REPORTS } from '../../reports/src/catalog.js';
 import type { ReportDefinition } from '../../reports/src/report-definition.js';
 import { parametersOf, parseReportRequest } from '../../reports/src/report-request.js';
@@ -75,6 +75,14 @@ export interface VerifyOptions {
   /** `ACTIVITY_ACTIONS`, as the projections were built with (null: every action counts). */
   readonly activityActions?: ActivityActions;
   readonly checks?: readonly ReportCheck[];
+  /**
+   * The account's events read again, with the head of the log they cover. A projected body can be
+   * ahead of the events given (appended while verify runs): they are read again rather than reported
+   * as drift.
+   */
+  readonly reread?: () => Promise<AccountEvents>;
+  /** The head of the log when `events` were read (every event of the account up to it is among them). */
+  readonly covered?: LogPosition | null;
   /** Called before each comparison (k from 1 of n). */
   readonly progress?: (k: number, n: number, label: string) => void;
 }
@@ -141,9 +149,15 @@ export function accountHistory(accountId: string, events: readonly StoredEvent[]
 }
 
 /** Compares every check's bodies for the account whose whole stream is `events`. */
+export interface AccountEvents {
+  readonly events: readonly StoredEvent[];
+  readonly covered: LogPosition | null;
+}
+
 export async function verifyAccount(
   accountId: string, events: readonly StoredEvent[], projected: ProjectedReports, options: VerifyOptions,
 ): Promise<VerifyResult> {
+  let covered = options.covered ?? null;
   const account = accountHistory(accountId, events, options.now);
   const context: ReplayContext = { now: options.now, leaseMs: options.leaseMs, activityActions: options.activityActions ?? null };
   const planned = (options.checks ?? VERIFY_CHECKS).flatMap((check) => check.requests(account).map((request) => ({ check, request })));
@@ -162,6 +176,10 @@ export async function verifyAccount(
       continue;
     }
     const position = (body as { asOfPosition?: string | null }).asOfPosition;
+    if (options.reread && typeof position === 'string' && comparePositions(parsePosition(position), covered) > 0) {
+      ({ events, covered } = await options.reread());
+      cuts.clear();
+    }
     const key = position === undefined ? 'all' : position ?? 'none';
     let seen = cuts.get(key);
     if (!seen) {
