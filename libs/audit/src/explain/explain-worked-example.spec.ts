@@ -129,6 +129,16 @@ describe('explain on the SPEC §7 worked example', () => {
     expect(body).toMatchObject({ asOf: '2026-01-05T15:01:00.000Z', value: 3, dedicatedBelow: [], asOfPosition: positionOf('LicensesDedicated', { orgId: 'qa' }) });
   });
 
+  it('licenses asOf after now is refused, as on the overview itself', async () => {
+    const future = new Date(NOW + 3_600_000).toISOString();
+    await expect(explain.explainLicenses({ accountId: 'acme', product: 'KSE', scope: 'qa', metric: 'pool', asOf: future })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED', errors: [{ path: 'asOf', message: expect.stringContaining('must not be after now') }],
+    });
+    await expect(explain.explainLicenses({ accountId: 'acme', product: 'KSE', scope: 'qa', metric: 'pool', asOf: '2026-01-05' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED', errors: [{ path: 'asOf' }],
+    });
+  });
+
   it('refuses an unknown report or metric and a bucket that does not start one, naming the field and what is allowed', async () => {
     await expect(explain.explainReport('sessions', { ...KRE_DAY, metric: 'peakUsage' })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED', errors: [{ path: 'name', message: expect.stringContaining('seat-history, seat-usage, session-usage, aut-usage') }],

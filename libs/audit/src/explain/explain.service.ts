@@ -12,6 +12,7 @@ import { findReport, runReport } from '../../../reports/src/reports.service.js';
 import { PROJECTION_READER } from '../../../reports/src/tokens.js';
 import type { ProjectionReader } from '../../../../projections/projection.js';
 import { readAccountEvents } from '../account-events.js';
+import { replayAsOf } from '../as-of.js';
 import { explainLicenses, parseLicensesExplainRequest, type LicensesExplanation } from './licenses-explain.js';
 import { explainSeries, parseSeriesExplainRequest, type SeriesExplanation } from './series-explain.js';
 
@@ -51,12 +52,11 @@ export class ExplainService {
     const request = parseLicensesExplainRequest(parameters);
     const context = this.context();
     if (request.asOf !== undefined) {
-      // As of an instant: the history up to it, by business time; there is no projected figure to compare with.
-      const events = await readAccountEvents(this.eventStore(), request.accountId, { asOf: request.asOf });
-      if (events.length === 0) {
-        throw new DomainError('NOT_FOUND', `account '${request.accountId}' has no history at ${new Date(request.asOf).toISOString()}`);
-      }
-      return explainLicenses({ request, events, at: request.asOf, leaseMs: this.leaseMs, asOfPosition: formatPosition(events.at(-1)!.position) });
+      // As of an instant (not after now): the history up to it, by business time; there is no projected figure to compare with.
+      return replayAsOf(this.eventStore(), request.accountId, new Date(request.asOf).toISOString(), context.now, (events, at) => {
+        if (events.length === 0) throw new DomainError('NOT_FOUND', `account '${request.accountId}' has no history at ${new Date(at).toISOString()}`);
+        return explainLicenses({ request, events, at, leaseMs: this.leaseMs, asOfPosition: formatPosition(events.at(-1)!.position) });
+      });
     }
     const projected = await buildLicensesOverview({ accountId: request.accountId, product: request.product }, context);
     const events = await readAccountEvents(this.eventStore(), request.accountId, { upTo: positionOf(projected.asOfPosition) });
