@@ -75,7 +75,7 @@ export async function demoCommand(
   const history = createHistory(demoHistoryOptions({ ...options, now: Date.now() - 60_000 }));
   const account = history.accounts[0];
   return ledger(async (gateway, context) => {
-    if ((await context.get<EventStore>(EVENT_STORE).readStream(accountStreamId(account.accountId))).length > 0) {
+    if ((await context.get<EventStore>(EVENT_STORE).readStream(accountStreamId(account.accountId), 0n, 1)).length > 0) {
       out.stderr.write(`account ${account.accountId} exists already: the demo history was loaded before; only a new key is made\n`);
     } else {
       await load(history, gateway, out, (appended) => waitForProjections(context, appended));
