@@ -5,7 +5,7 @@ import { hoursIn, localDate, localDaysIn, type Bucket, type BucketInterval, type
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { mean2 } from '../../../domain/src/mean.js';
 import type { EventReferences } from './event-references.js';
-import { openAt, peakWithin } from './peak-sweep.js';
+import { openAt, peakWithin } from '../peak-sweep.js';
 import { sourceKey, stateWithSources } from './state-with-sources.js';
 import type { UsageInterval, UsageTimeline, UserMoment } from './usage-timeline.js';
 

@@ -1,7 +1,7 @@
 import { isActiveUse, type ActivityActions } from '../../../domain/src/activity-rules.js';
 import { modelOf, type Product } from '../../../domain/src/products.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
-import type { Interval } from './peak-sweep.js';
+import type { Interval } from '../peak-sweep.js';
 
 /** How a usage interval ended: by an event, by its lease lapsing (SPEC §3), or not yet. */
 export type Ending = 'SessionEnded' | 'SessionExpired' | 'ApplicationReleased' | 'lease lapsed' | 'open';
