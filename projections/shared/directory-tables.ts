@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { DomainError, type EventMap } from '../../libs/domain/src/index.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
 import { accountOf, occurredAt } from '../projection.js';
+import { insertRows } from './unnest-insert.js';
 
 /**
  * The account directory (accounts, organizations, users, projects) as tables a projection keeps
@@ -132,22 +133,18 @@ export async function applyDirectoryEvents(trx: Transaction<any>, events: readon
     }
   }
 
-  if (accounts.size > 0) await db.insertInto('accounts').values([...accounts.values()]).execute();
+  await insertRows(db, 'accounts', { account_id: 'text', name: 'text', timezone: 'text' }, [...accounts.values()]);
   for (const [account_id, timezone] of timezones) {
     await db.updateTable('accounts').set({ timezone }).where('account_id', '=', account_id).execute();
   }
-  for (const chunk of chunks(orgs, 1000)) await db.insertInto('orgs').values(chunk).execute();
-  for (const chunk of chunks([...users.values()], 1000)) await db.insertInto('users').values(chunk).execute();
+  await insertRows(db, 'orgs', { account_id: 'text', org_id: 'text', name: 'text', parent_org_id: 'text' }, orgs);
+  await insertRows(db, 'users', { account_id: 'text', user_id: 'text', email: 'text', full_name: 'text', org_id: 'text' }, [...users.values()]);
   if (moved.size > 0) await moveStoredUsers(db, [...moved.values()]);
-  for (const chunk of chunks([...memberships.values()].flat(), 1000)) await db.insertInto('user_orgs').values(chunk).execute();
-  for (const chunk of chunks(projects, 1000)) await db.insertInto('projects').values(chunk).execute();
-  for (const chunk of chunks(members, 1000)) await db.insertInto('project_members').values(chunk).execute();
-}
-
-function chunks<T>(rows: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
+  await insertRows(db, 'user_orgs', {
+    account_id: 'text', user_id: 'text', org_id: 'text', valid_from: 'timestamptz', valid_to: 'timestamptz',
+  }, [...memberships.values()].flat());
+  await insertRows(db, 'projects', { account_id: 'text', project_id: 'text', name: 'text', org_id: 'text' }, projects);
+  await insertRows(db, 'project_members', { account_id: 'text', project_id: 'text', user_id: 'text' }, members);
 }
 
 /**
