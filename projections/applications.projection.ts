@@ -3,7 +3,7 @@ import type { EventMap } from '../libs/domain/src/events.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import {
-  applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables,
+  applyDirectoryEvents, createDirectoryTables, ORG_DIRECTORY_EVENT_TYPES, type OrgDirectoryTables,
 } from './shared/directory-tables.js';
 import {
   ACCOUNT_NODE, applyClosedIntervals, applyPoolHistory, createPoolHistoryTables, createUsageSlotsTable, insertChunked,
@@ -23,7 +23,7 @@ export interface ApplicationRow {
   released_at: number | string | null;
 }
 
-export interface ApplicationsTables extends DirectoryTables, PoolHistoryTables, UsageSlotTables {
+export interface ApplicationsTables extends OrgDirectoryTables, PoolHistoryTables, UsageSlotTables {
   applications: ApplicationRow;
 }
 
@@ -34,15 +34,16 @@ const APPLICATIONS_LONG_PREDICATE = sql`released_at - activated_at > ${sql.lit(L
 
 export class ApplicationsProjection implements Projection<ApplicationsTables> {
   readonly name = 'applications';
-  readonly version = 1;
+  /** 2: keeps only accounts and organizations of the directory (aut-usage reads no users). */
+  readonly version = 2;
   /** Depends on none of the configured rules (the lease is applied when reports are read). */
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([
-    ...DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, 'ApplicationActivated', 'ApplicationReleased',
+    ...ORG_DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, 'ApplicationActivated', 'ApplicationReleased',
   ]);
 
   async createTables(db: Kysely<ApplicationsTables>): Promise<void> {
-    await createDirectoryTables(db);
+    await createDirectoryTables(db, 'orgs');
     await createPoolHistoryTables(db);
     await createUsageSlotsTable(db);
     const t = tableRefs(db, ['applications']);

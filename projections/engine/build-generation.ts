@@ -31,14 +31,22 @@ export async function buildGeneration(
   const meter = new RebuildMeter(name, generation.generation, generation.eventsSeen, await countEventsAfter(deps, generation.position));
   onProgress?.(meter.advance(0));
   const head = new HeadWatch(deps.store);
+  const schema = schemaOf(deps, generation);
+  // Statistics after batches 1, 2, 4, 8, …: a growing generation planned from none (an empty table)
+  // joins its lookups by scanning whole tables; a few ANALYZEs keep them index lookups.
+  let batches = 0;
   const end = await followGeneration(deps, projection, generation, {
     signal,
     until: (position) => head.reached(position),
-    onBatch: (events) => onProgress?.(meter.advance(events)),
+    onBatch: async (events) => {
+      onProgress?.(meter.advance(events));
+      batches += 1;
+      if ((batches & (batches - 1)) === 0) await analyzeGenerationSchema(deps.db, schema);
+    },
     batchSize: deps.rebuildBatchSize,
   });
   if (end !== 'caught-up') return { end, retired: null };
-  await analyzeGenerationSchema(deps.db, schemaOf(deps, generation));
+  await analyzeGenerationSchema(deps.db, schema);
   const { switched, retired } = await switchToGeneration(deps, name, generation.generation);
   if (switched) deps.logger.log(`${name}: generation ${generation.generation} is active${retired === null ? '' : `, generation ${retired} retired`}`);
   return { end: switched ? 'switched' : 'ended', retired };

@@ -13,7 +13,8 @@ export interface FollowOptions {
   readonly signal: AbortSignal;
   /** Asked before reading and after each batch: true ends the run, 'caught-up'. */
   readonly until?: (position: LogPosition | null) => Promise<boolean>;
-  readonly onBatch?: (events: number, position: LogPosition) => void;
+  /** After each committed batch; the next batch is folded once it settles. */
+  readonly onBatch?: (events: number, position: LogPosition) => void | Promise<void>;
   /** Most events per batch (default `deps.batchSize`). */
   readonly batchSize?: number;
 }
@@ -78,7 +79,7 @@ class GenerationFollower {
         this.#position = outcome.position;
         if (outcome.kind === 'moved') return undefined;
         this.#failures = 0;
-        onBatch?.(batch.length, outcome.position);
+        await onBatch?.(batch.length, outcome.position);
         if (await until?.(this.#position)) return 'caught-up';
       }
     } finally {

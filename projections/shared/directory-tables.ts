@@ -2,15 +2,21 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { DomainError, type EventMap } from '../../libs/domain/src/index.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
 import { accountOf, occurredAt } from '../projection.js';
+import { insertRows } from './unnest-insert.js';
 
 /**
  * The account directory (accounts, organizations, users, projects) as tables a projection keeps
  * in its own schema, so its report queries can join them. A projection that needs them creates
  * them with `createDirectoryTables` and folds `DIRECTORY_EVENT_TYPES` with `applyDirectoryEvents`.
+ * One that reads only time zones and the org tree keeps `OrgDirectoryTables`: it creates them with
+ * `createDirectoryTables(db, 'orgs')` and folds `ORG_DIRECTORY_EVENT_TYPES` only (no users to fold).
  */
-export interface DirectoryTables {
+export interface OrgDirectoryTables {
   accounts: { account_id: string; name: string; timezone: string };
   orgs: { account_id: string; org_id: string; name: string; parent_org_id: string | null };
+}
+
+export interface DirectoryTables extends OrgDirectoryTables {
   users: { account_id: string; user_id: string; email: string; full_name: string; org_id: string };
   /** Which organization a user was in, when: [valid_from, valid_to), valid_to null while current. */
   user_orgs: { account_id: string; user_id: string; org_id: string; valid_from: Date; valid_to: Date | null };
@@ -18,20 +24,22 @@ export interface DirectoryTables {
   project_members: { account_id: string; project_id: string; user_id: string };
 }
 
-export const DIRECTORY_EVENT_TYPES = [
-  'AccountOpened', 'AccountTimezoneChanged', 'OrganizationCreated', 'UserRegistered', 'UserMoved', 'ProjectCreated',
-  'UserAddedToProject',
-] as const;
+export const ORG_DIRECTORY_EVENT_TYPES = ['AccountOpened', 'AccountTimezoneChanged', 'OrganizationCreated'] as const;
 
-export async function createDirectoryTables(db: Kysely<any>): Promise<void> {
+export const DIRECTORY_EVENT_TYPES = [...ORG_DIRECTORY_EVENT_TYPES, 'UserRegistered', 'UserMoved', 'ProjectCreated', 'UserAddedToProject'] as const;
+
+/** `scope` 'orgs': only `accounts` and `orgs` (see `OrgDirectoryTables`). */
+export async function createDirectoryTables(db: Kysely<any>, scope: 'all' | 'orgs' = 'all'): Promise<void> {
   // One statement per query (PGlite's extended protocol takes one), each qualified with the schema
   // `db` is scoped to: `withSchema` does not reach raw SQL.
   const probe = /from "([^"]+)"\."__schema_probe__"/.exec(db.selectFrom('__schema_probe__').selectAll().compile().sql);
-  const ddl = `
+  const orgDdl = `
     CREATE TABLE IF NOT EXISTS accounts (account_id text PRIMARY KEY, name text NOT NULL, timezone text NOT NULL);
     CREATE TABLE IF NOT EXISTS orgs (
       account_id text NOT NULL, org_id text NOT NULL, name text NOT NULL, parent_org_id text,
       PRIMARY KEY (account_id, org_id));
+  `;
+  const peopleDdl = `
     CREATE TABLE IF NOT EXISTS users (
       account_id text NOT NULL, user_id text NOT NULL, email text NOT NULL, full_name text NOT NULL, org_id text NOT NULL,
       PRIMARY KEY (account_id, user_id));
@@ -46,6 +54,7 @@ export async function createDirectoryTables(db: Kysely<any>): Promise<void> {
       account_id text NOT NULL, project_id text NOT NULL, user_id text NOT NULL,
       PRIMARY KEY (account_id, project_id, user_id));
   `;
+  const ddl = scope === 'orgs' ? orgDdl : orgDdl + peopleDdl;
   for (const statement of ddl.split(';').map((s) => s.trim()).filter(Boolean)) {
     await sql.raw(probe ? statement.replace('IF NOT EXISTS ', `IF NOT EXISTS "${probe[1]}".`) : statement).execute(db);
   }
@@ -124,16 +133,18 @@ export async function applyDirectoryEvents(trx: Transaction<any>, events: readon
     }
   }
 
-  if (accounts.size > 0) await db.insertInto('accounts').values([...accounts.values()]).execute();
+  await insertRows(db, 'accounts', { account_id: 'text', name: 'text', timezone: 'text' }, [...accounts.values()]);
   for (const [account_id, timezone] of timezones) {
     await db.updateTable('accounts').set({ timezone }).where('account_id', '=', account_id).execute();
   }
-  for (const chunk of chunks(orgs, 1000)) await db.insertInto('orgs').values(chunk).execute();
-  for (const chunk of chunks([...users.values()], 1000)) await db.insertInto('users').values(chunk).execute();
+  await insertRows(db, 'orgs', { account_id: 'text', org_id: 'text', name: 'text', parent_org_id: 'text' }, orgs);
+  await insertRows(db, 'users', { account_id: 'text', user_id: 'text', email: 'text', full_name: 'text', org_id: 'text' }, [...users.values()]);
   if (moved.size > 0) await moveStoredUsers(db, [...moved.values()]);
-  for (const chunk of chunks([...memberships.values()].flat(), 1000)) await db.insertInto('user_orgs').values(chunk).execute();
-  for (const chunk of chunks(projects, 1000)) await db.insertInto('projects').values(chunk).execute();
-  for (const chunk of chunks(members, 1000)) await db.insertInto('project_members').values(chunk).execute();
+  await insertRows(db, 'user_orgs', {
+    account_id: 'text', user_id: 'text', org_id: 'text', valid_from: 'timestamptz', valid_to: 'timestamptz',
+  }, [...memberships.values()].flat());
+  await insertRows(db, 'projects', { account_id: 'text', project_id: 'text', name: 'text', org_id: 'text' }, projects);
+  await insertRows(db, 'project_members', { account_id: 'text', project_id: 'text', user_id: 'text' }, members);
 }
 
 /**
@@ -149,12 +160,6 @@ async function moveStoredUsers(
     .whereRef('m.account_id', '=', 'k.account_id').whereRef('m.user_id', '=', 'k.user_id').where('m.valid_to', 'is', null).execute();
   await (db as Kysely<any>).updateTable('users as u').from(k).set({ org_id: sql.ref('k.org_id') })
     .whereRef('u.account_id', '=', 'k.account_id').whereRef('u.user_id', '=', 'k.user_id').execute();
-}
-
-function chunks<T>(rows: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
 }
 
 /** The account's time zone, or NOT_FOUND (an unknown account and another tenant's look the same). */

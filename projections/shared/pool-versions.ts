@@ -79,6 +79,10 @@ export async function applyPoolVersionEvents(trx: Transaction<any>, events: read
     fromColumn: 'version_from',
     toColumn: 'version_to',
     primaryKey: ['account_id', 'purchase_id', 'version_from'],
+    columns: {
+      account_id: 'text', purchase_id: 'text', product: 'text', version_from: 'timestamptz', version_to: 'timestamptz',
+      starts_at: 'timestamptz', expires_at: 'timestamptz', quantity: 'bigint',
+    },
   });
   const dedications = new VersionedRows<DedicationVersion>({
     table: 'dedication_versions',
@@ -86,6 +90,7 @@ export async function applyPoolVersionEvents(trx: Transaction<any>, events: read
     fromColumn: 'valid_from',
     toColumn: 'valid_to',
     primaryKey: ['account_id', 'product', 'org_id', 'valid_from'],
+    columns: { account_id: 'text', product: 'text', org_id: 'text', valid_from: 'timestamptz', valid_to: 'timestamptz', quantity: 'bigint' },
   });
 
   // The open versions the batch may change (purchases and dedications are few: one query each).

@@ -3,6 +3,7 @@ import type { EventMap } from '../../libs/domain/src/index.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
 import { accountOf, occurredAt } from '../projection.js';
 import { loadUserOrgs, pairs } from './batch-directory.js';
+import { insertRows } from './unnest-insert.js';
 import { keyOf, VersionedRows } from './versioned-rows.js';
 
 /**
@@ -103,6 +104,10 @@ export async function applySeatSpanEvents(trx: Transaction<any>, events: readonl
     fromColumn: 'span_from',
     toColumn: 'span_to',
     primaryKey: ['account_id', 'product', 'user_id', 'span_from'],
+    columns: {
+      account_id: 'text', product: 'text', user_id: 'text', org_id: 'text',
+      span_from: 'timestamptz', span_to: 'timestamptz', assigned_at: 'timestamptz', activated_at: 'timestamptz',
+    },
   });
   const existing = [...touched.values()];
   const orgOfUser = await loadUserOrgs(trx, existing);
@@ -184,5 +189,7 @@ export async function applySeatSpanEvents(trx: Transaction<any>, events: readonl
   }
   await spans.flush(trx);
   const rows = [...changes.values()].filter((c) => c.d !== 0);
-  for (let i = 0; i < rows.length; i += 1000) await (trx as Kysely<any>).insertInto('seat_changes').values(rows.slice(i, i + 1000)).execute();
+  await insertRows(trx, 'seat_changes', {
+    account_id: 'text', product: 'text', org_id: 'text', metric: 'smallint', ts: 'timestamptz', d: 'integer',
+  }, rows);
 }

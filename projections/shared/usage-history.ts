@@ -308,33 +308,31 @@ export async function applyClosedIntervals(trx: Transaction<any>, groups: readon
       }
     }
   }
-  const t = tableRefs(trx, ['usage_slots', 'usage_hours']);
-  await insertChunked([...increments.values()], 2000, (chunk) => sql`
-    INSERT INTO ${t.usage_slots} AS s (account_id, product, node, slot, peak)
-    SELECT * FROM unnest(${chunk.map((r) => r.account_id)}::text[], ${chunk.map((r) => r.product)}::text[],
-      ${chunk.map((r) => r.node)}::text[], ${chunk.map((r) => r.slot)}::int[], ${chunk.map((r) => r.peak)}::int[])
-    ON CONFLICT (account_id, product, node, slot) DO UPDATE SET peak = s.peak + excluded.peak`.execute(trx));
-  await insertChunked(absolutes, 2000, (chunk) => sql`
-    INSERT INTO ${t.usage_slots} AS s (account_id, product, node, slot, peak)
-    SELECT * FROM unnest(${chunk.map((r) => r.account_id)}::text[], ${chunk.map((r) => r.product)}::text[],
-      ${chunk.map((r) => r.node)}::text[], ${chunk.map((r) => r.slot)}::int[], ${chunk.map((r) => r.peak)}::int[])
-    ON CONFLICT (account_id, product, node, slot) DO UPDATE SET peak = excluded.peak`.execute(trx));
+  await upsertSlotsAndHours(trx, [...increments.values()], sql`s.peak + excluded.peak`);
+  await upsertSlotsAndHours(trx, absolutes, sql`excluded.peak`);
+}
 
-  // Each touched hour again = the max of its four slots (slot peaks only grow, so hours do too).
-  const hours = new Map<string, { account_id: string; product: string; node: string; hour: number }>();
-  for (const r of [...increments.values(), ...absolutes]) {
-    const hour = Math.floor(r.slot / SLOTS_PER_HOUR);
-    hours.set(`${r.account_id}\u0000${r.product}\u0000${r.node}\u0000${hour}`, { account_id: r.account_id, product: r.product, node: r.node, hour });
-  }
-  await insertChunked([...hours.values()], 2000, (chunk) => sql`
+/**
+ * Writes slot peaks (`peak`: the new value from the stored `s` and the `excluded` row) and, in the same
+ * statement, raises each touched hour to the highest of its new slot peaks. Slot peaks only grow, so an
+ * hour's max of its four slots is its old value or one of the slots just written: no join back to
+ * `usage_slots` (which PostgreSQL planned as a scan of the whole table once it had statistics).
+ */
+async function upsertSlotsAndHours(
+  trx: Transaction<any>, rows: readonly { account_id: string; product: string; node: string; slot: number; peak: number }[],
+  peak: RawBuilder<unknown>,
+): Promise<void> {
+  const t = tableRefs(trx, ['usage_slots', 'usage_hours']);
+  await insertChunked(rows, 5000, (chunk) => sql`
+    WITH slots AS (
+      INSERT INTO ${t.usage_slots} AS s (account_id, product, node, slot, peak)
+      SELECT * FROM unnest(${chunk.map((r) => r.account_id)}::text[], ${chunk.map((r) => r.product)}::text[],
+        ${chunk.map((r) => r.node)}::text[], ${chunk.map((r) => r.slot)}::int[], ${chunk.map((r) => r.peak)}::int[])
+      ON CONFLICT (account_id, product, node, slot) DO UPDATE SET peak = ${peak}
+      RETURNING account_id, product, node, slot, peak)
     INSERT INTO ${t.usage_hours} AS h (account_id, product, node, hour, peak)
-    SELECT k.account_id, k.product, k.node, k.hour, max(s.peak)
-    FROM unnest(${chunk.map((r) => r.account_id)}::text[], ${chunk.map((r) => r.product)}::text[], ${chunk.map((r) => r.node)}::text[],
-      ${chunk.map((r) => r.hour)}::int[]) AS k(account_id, product, node, hour)
-    JOIN ${t.usage_slots} s ON s.account_id = k.account_id AND s.product = k.product AND s.node = k.node
-      AND s.slot >= k.hour * ${SLOTS_PER_HOUR} AND s.slot < (k.hour + 1) * ${SLOTS_PER_HOUR}
-    GROUP BY k.account_id, k.product, k.node, k.hour
-    ON CONFLICT (account_id, product, node, hour) DO UPDATE SET peak = excluded.peak`.execute(trx));
+    SELECT account_id, product, node, slot / ${sql.lit(SLOTS_PER_HOUR)}, max(peak) FROM slots GROUP BY 1, 2, 3, 4
+    ON CONFLICT (account_id, product, node, hour) DO UPDATE SET peak = GREATEST(h.peak, excluded.peak)`.execute(trx));
 }
 
 /** Sorted slot numbers → time ranges, neighbours within an hour merged (fewer, index-friendly ranges). */
@@ -426,24 +424,45 @@ export async function slotMaxima(
   const endHour = Math.floor(endSlot / SLOTS_PER_HOUR);
   const parts = partSlots(split, firstSlot, endSlot, firstHour, endHour, exclude);
   const rows = endHour - firstHour > 2 * split.size
-    ? await sql<{ g: number; peak: number }>`
-      SELECT g, max(peak) AS peak FROM (
-        SELECT width_bucket(hour * ${SLOTS_PER_HOUR}, ${[...thresholds]}::int[]) AS g, peak FROM ${t.usage_hours}
-        WHERE account_id = ${accountId} AND product = ${product} AND node = ${node} AND hour >= ${firstHour} AND hour < ${endHour}
-          ${split.size > 0 ? sql`AND NOT (hour = ANY(${[...split]}::int[]))` : sql``}
-        ${parts.length === 0 ? sql`` : sql`UNION ALL
-        SELECT width_bucket(slot, ${[...thresholds]}::int[]) AS g, peak FROM ${t.usage_slots}
-        WHERE account_id = ${accountId} AND product = ${product} AND node = ${node}
-          AND slot >= ${parts[0]} AND slot <= ${parts.at(-1)} AND slot = ANY(${parts}::int[])`}
-      ) parts GROUP BY g`.execute(db)
-    : await sql<{ g: number; peak: number }>`
-      SELECT width_bucket(slot, ${[...thresholds]}::int[]) AS g, max(peak) AS peak FROM ${t.usage_slots}
+    ? sql`
+      SELECT hour * ${sql.lit(SLOTS_PER_HOUR)} AS slot, peak FROM ${t.usage_hours}
+      WHERE account_id = ${accountId} AND product = ${product} AND node = ${node} AND hour >= ${firstHour} AND hour < ${endHour}
+        ${split.size > 0 ? sql`AND NOT (hour = ANY(${[...split]}::int[]))` : sql``}
+      ${parts.length === 0 ? sql`` : sql`UNION ALL
+      SELECT slot, peak FROM ${t.usage_slots}
+      WHERE account_id = ${accountId} AND product = ${product} AND node = ${node}
+        AND slot >= ${parts[0]} AND slot <= ${parts.at(-1)} AND slot = ANY(${parts}::int[])`}`
+    : sql`
+      SELECT slot, peak FROM ${t.usage_slots}
       WHERE account_id = ${accountId} AND product = ${product} AND node = ${node}
         AND slot >= ${firstSlot} AND slot < ${endSlot}
-        ${exclude.length > 0 ? sql`AND NOT (slot = ANY(${[...exclude]}::int[]))` : sql``}
-      GROUP BY 1`.execute(db);
-  for (const row of rows.rows) result.set(Number(row.g) - 1, Number(row.peak));
+        ${exclude.length > 0 ? sql`AND NOT (slot = ANY(${[...exclude]}::int[]))` : sql``}`;
+  // With a few hours per group at most (e.g. a year of hourly sub-buckets), grouping in PostgreSQL saves
+  // few rows and costs a search of a thousands-long array per row: the rows are grouped here instead.
+  if (thresholds.length * 4 * SLOTS_PER_HOUR >= endSlot - firstSlot) {
+    const found = await sql<{ slot: number; peak: number }>`${rows}`.execute(db);
+    for (const row of found.rows) {
+      const group = lastAtOrBelow(thresholds, Number(row.slot));
+      if (group >= 0) result.set(group, Math.max(result.get(group) ?? 0, Number(row.peak)));
+    }
+    return result;
+  }
+  const grouped = await sql<{ g: number; peak: number }>`
+    SELECT width_bucket(slot, ${[...thresholds]}::int[]) AS g, max(peak) AS peak FROM (${rows}) parts GROUP BY g`.execute(db);
+  for (const row of grouped.rows) result.set(Number(row.g) - 1, Number(row.peak));
   return result;
+}
+
+/** The index of the last value ≤ `x` in an ascending list, or -1. */
+function lastAtOrBelow(sorted: readonly number[], x: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]! <= x) low = mid + 1;
+    else high = mid - 1;
+  }
+  return high;
 }
 
 /** The slots in [firstSlot, endSlot) not read through whole hours: those of split hours and of the partial hours at both ends. */

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { insertRows, type ColumnTypes } from './unnest-insert.js';
 
 /**
  * Folding of interval tables: rows valid on [from, to) (`to` null while current), keyed by an
@@ -17,6 +18,8 @@ export interface VersionedTableSpec<Row extends Record<string, unknown>> {
   readonly toColumn: keyof Row & string;
   /** Primary key columns: the entity's columns (text) and `fromColumn` (timestamptz). */
   readonly primaryKey: readonly (keyof Row & string)[];
+  /** Every column, with its type (rows are inserted through `unnest` arrays). */
+  readonly columns: ColumnTypes<Row>;
 }
 
 interface Entry<Row> {
@@ -26,7 +29,6 @@ interface Entry<Row> {
   dirty: boolean;
 }
 
-const INSERT_CHUNK_ROWS = 1000;
 const DELETE_CHUNK_ROWS = 5000;
 
 export class VersionedRows<Row extends Record<string, unknown>> {
@@ -98,9 +100,7 @@ export class VersionedRows<Row extends Record<string, unknown>> {
       for (const column of primaryKey) query = query.whereRef(`t.${column}`, '=', `k.${column}`);
       await query.execute();
     }
-    for (let i = 0; i < toInsert.length; i += INSERT_CHUNK_ROWS) {
-      await trx.insertInto(table).values(toInsert.slice(i, i + INSERT_CHUNK_ROWS)).execute();
-    }
+    await insertRows(trx, table, this.spec.columns, toInsert);
     this.closed.length = 0;
     for (const entry of this.open.values()) entry.dirty = false;
   }
