@@ -6,15 +6,19 @@ import {
   applyDirectoryEvents, createDirectoryTables, ORG_DIRECTORY_EVENT_TYPES, type OrgDirectoryTables,
 } from './shared/directory-tables.js';
 import {
-  ACCOUNT_NODE, applyClosedIntervals, applyPoolHistory, createPoolHistoryTables, createUsageSlotsTable, insertChunked,
-  LONG_INTERVAL_MS, ms, overlappingRows, POOL_HISTORY_EVENT_TYPES, runStatements, tableRefs, type ClosedIntervals,
-  type PoolHistoryTables, type Range, type UsageSlotTables,
+  applyPoolHistory, createPoolHistoryTables, insertChunked, ms, POOL_HISTORY_EVENT_TYPES, runStatements, tableRefs,
+  type PoolHistoryTables, type Range,
 } from './shared/usage-history.js';
 
 /**
  * `applications` — TrueTest applications under test: each activation as an interval
- * [ApplicationActivated, ApplicationReleased), the TRUETEST pool history and the concurrency slots of
- * released applications (all drawn from the account). Serves `aut-usage` (SPEC §4.6).
+ * [ApplicationActivated, ApplicationReleased) and the TRUETEST pool history (all drawn from the
+ * account). Serves `aut-usage` (SPEC §4.6).
+ *
+ * Unlike sessions, activations keep no 15-minute concurrency slots: `aut-usage` sweeps the activations
+ * themselves. An activation holds a TrueTest unit for its whole life, so an account has few of them
+ * (at most its purchased quantity at once), while slots cost a row per 15 minutes of every
+ * activation's life — most of a rebuild when activations last weeks (docs/decisions.md).
  */
 export interface ApplicationRow {
   account_id: string;
@@ -23,20 +27,17 @@ export interface ApplicationRow {
   released_at: number | string | null;
 }
 
-export interface ApplicationsTables extends OrgDirectoryTables, PoolHistoryTables, UsageSlotTables {
+export interface ApplicationsTables extends OrgDirectoryTables, PoolHistoryTables {
   applications: ApplicationRow;
 }
 
 export const AUT_PRODUCT = 'TRUETEST';
 
-/** Long activations, indexed on their own (see `overlappingRows`). */
-const APPLICATIONS_LONG_PREDICATE = sql`released_at - activated_at > ${sql.lit(LONG_INTERVAL_MS)}`;
-
 export class ApplicationsProjection implements Projection<ApplicationsTables> {
   readonly name = 'applications';
-  /** 2: keeps only accounts and organizations of the directory (aut-usage reads no users). */
-  readonly version = 2;
-  /** Depends on none of the configured rules (the lease is applied when reports are read). */
+  /** 3: no concurrency slots; reports sweep the activations. */
+  readonly version = 3;
+  /** Depends on none of the configured rules. */
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([
     ...ORG_DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, 'ApplicationActivated', 'ApplicationReleased',
@@ -45,15 +46,13 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
   async createTables(db: Kysely<ApplicationsTables>): Promise<void> {
     await createDirectoryTables(db, 'orgs');
     await createPoolHistoryTables(db);
-    await createUsageSlotsTable(db);
     const t = tableRefs(db, ['applications']);
     await runStatements(db, [
       sql`CREATE TABLE IF NOT EXISTS ${t.applications} (
         account_id text NOT NULL, application_id text NOT NULL, activated_at bigint NOT NULL, released_at bigint,
         PRIMARY KEY (account_id, application_id, activated_at))`,
       sql`CREATE INDEX IF NOT EXISTS applications_by_activation ON ${t.applications} (account_id, activated_at)`,
-      sql`CREATE INDEX IF NOT EXISTS applications_active ON ${t.applications} (account_id) WHERE released_at IS NULL`,
-      sql`CREATE INDEX IF NOT EXISTS applications_long ON ${t.applications} (account_id, released_at) WHERE ${APPLICATIONS_LONG_PREDICATE}`,
+      sql`CREATE INDEX IF NOT EXISTS applications_active ON ${t.applications} (account_id, application_id) WHERE released_at IS NULL`,
     ]);
   }
 
@@ -63,7 +62,6 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
 
     const active = new Map<string, ApplicationRow>();
     const touched = new Map<string, ApplicationRow>();
-    const released: ApplicationRow[] = [];
     const wanted = new Map<string, string[]>();
     for (const e of events) {
       if (e.type !== 'ApplicationReleased') continue;
@@ -90,7 +88,6 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
         row.released_at = occurredAt(e);
         active.delete(key(accountId, d.applicationId));
         touched.set(`${key(accountId, d.applicationId)}\u0000${row.activated_at}`, row);
-        released.push(row);
       }
     }
 
@@ -100,16 +97,6 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
       SELECT * FROM unnest(${chunk.map((r) => r.account_id)}::text[], ${chunk.map((r) => r.application_id)}::text[],
         ${chunk.map((r) => String(r.activated_at))}::bigint[], ${chunk.map((r) => (r.released_at === null ? null : String(r.released_at)))}::bigint[])
       ON CONFLICT (account_id, application_id, activated_at) DO UPDATE SET released_at = excluded.released_at`.execute(trx));
-
-    if (released.length === 0) return;
-    const groups = new Map<string, ApplicationRow[]>();
-    for (const row of released) groups.set(row.account_id, [...(groups.get(row.account_id) ?? []), row]);
-    const closed: ClosedIntervals[] = [...groups].map(([accountId, rows]) => ({
-      accountId, product: AUT_PRODUCT,
-      intervals: rows.map((r) => ({ start: ms(r.activated_at), end: ms(r.released_at), nodes: [ACCOUNT_NODE] })),
-      overlapping: async (ranges) => (await releasedApplicationsOverlapping(trx, accountId, ranges)).map((r) => ({ ...r, nodes: [ACCOUNT_NODE] })),
-    }));
-    await applyClosedIntervals(trx, closed);
   }
 }
 
@@ -117,20 +104,11 @@ export const applicationsProjection = new ApplicationsProjection();
 
 const key = (accountId: string, id: string) => `${accountId}\u0000${id}`;
 
-/** Released (closed) activations overlapping any of `ranges`; a superset is fine. */
-export async function releasedApplicationsOverlapping(db: Kysely<any>, accountId: string, ranges: readonly Range[]): Promise<Range[]> {
-  if (ranges.length === 0) return [];
-  const t = tableRefs(db, ['applications']);
-  const rows = await sql<{ activated_at: string; released_at: string }>`${overlappingRows(
-    sql`activated_at, released_at`, t.applications, sql`account_id = ${accountId} AND released_at IS NOT NULL`, 'activated_at', 'released_at',
-    APPLICATIONS_LONG_PREDICATE, ranges,
-  )}`.execute(db);
-  return rows.rows.map((r) => ({ start: ms(r.activated_at), end: ms(r.released_at) }));
-}
-
-/** Activations not released yet: open (end +∞). */
-export async function activeApplicationIntervals(db: Kysely<any>, accountId: string): Promise<Range[]> {
-  const rows = await (db as Kysely<ApplicationsTables>).selectFrom('applications').select('activated_at')
-    .where('account_id', '=', accountId).where('released_at', 'is', null).execute();
-  return rows.map((r) => ({ start: ms(r.activated_at), end: Number.POSITIVE_INFINITY }));
+/** Every activation of the account overlapping [from, to); those not released yet end at +∞. */
+export async function applicationIntervals(db: Kysely<any>, accountId: string, from: number, to: number): Promise<Range[]> {
+  const rows = await (db as Kysely<ApplicationsTables>).selectFrom('applications').select(['activated_at', 'released_at'])
+    .where('account_id', '=', accountId).where('activated_at', '<', to)
+    .where((w) => w.or([w('released_at', 'is', null), w('released_at', '>', from)]))
+    .execute();
+  return rows.map((r) => ({ start: ms(r.activated_at), end: r.released_at === null ? Number.POSITIVE_INFINITY : ms(r.released_at) }));
 }

@@ -9,7 +9,7 @@ import { accountOf, occurredAt } from '../projection.js';
  * - **Pool history**: every purchase, amendment and dedication with the business instant it took
  *   effect, so a report can answer "purchased / dedicated at the end of this bucket" for any bucket
  *   without replaying events (purchases and dedications are few: a report loads them whole).
- * - **Concurrency slots**: the peak number of closed intervals (sessions, active applications) open
+ * - **Concurrency slots** (sessions): the peak number of closed intervals open
  *   at once within each 15-minute UTC slot, per scope node (the account, and every organization for
  *   its whole subtree). Every local hour, day, week and month boundary of a real zone falls on a
  *   15-minute UTC boundary, so the peak of any bucket is the max over its slots; a report sweeps the

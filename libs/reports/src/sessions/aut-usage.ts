@@ -2,14 +2,11 @@ import type { Kysely } from 'kysely';
 import { validationError } from '../../../domain/src/errors.js';
 import type { Product } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
-import {
-  activeApplicationIntervals, AUT_PRODUCT, releasedApplicationsOverlapping, type ApplicationsTables,
-} from '../../../../projections/applications.projection.js';
+import { applicationIntervals, AUT_PRODUCT, type ApplicationsTables } from '../../../../projections/applications.projection.js';
 import { accountTimezone, loadOrgTree } from '../../../../projections/shared/directory-tables.js';
-import { ACCOUNT_NODE, latestRecordInstant, PoolHistory, slotMaxima } from '../../../../projections/shared/usage-history.js';
+import { latestRecordInstant, maxLevels, PoolHistory, type Range } from '../../../../projections/shared/usage-history.js';
 import type { ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
-import type { ConcurrencySource } from './concurrency.js';
-import { peakSeries, planSeries, seriesQuery } from './series.js';
+import { bucketPeaks, planSeries, seriesQuery } from './series.js';
 
 const PRODUCTS: readonly Product[] = [AUT_PRODUCT];
 
@@ -39,7 +36,7 @@ export async function autUsage(request: ReportRequest, context: ReportContext): 
   if (scope !== null) (await loadOrgTree(db, query.accountId)).subtree(scope);
   const plan = planSeries(query, timezone, context.now);
   const history = await PoolHistory.load(db, query.accountId, AUT_PRODUCT);
-  const peaks = await peakSeries(plan, query.interval, scope === null ? applicationConcurrency(db, query.accountId) : null);
+  const peaks = bucketPeaks(plan, query.interval, scope === null ? await sweptPeaks(db, query.accountId, plan.subBuckets) : null);
   return {
     report: 'aut-usage', accountId: query.accountId, product: AUT_PRODUCT, orgId: scope, interval: query.interval, timezone,
     from: query.from, to: query.to, asOfPosition: formatPosition(position),
@@ -53,10 +50,12 @@ export async function autUsage(request: ReportRequest, context: ReportContext): 
   };
 }
 
-export function applicationConcurrency(db: Kysely<ApplicationsTables>, accountId: string): ConcurrencySource {
-  return {
-    slotMaxima: (thresholds, endSlot, exclude) => slotMaxima(db, accountId, AUT_PRODUCT, ACCOUNT_NODE, thresholds, endSlot, exclude),
-    closedOverlapping: (ranges) => releasedApplicationsOverlapping(db, accountId, ranges),
-    open: () => activeApplicationIntervals(db, accountId),
-  };
+/**
+ * Each sub-bucket's peak, swept from the activations overlapping the window: few per account (each
+ * holds a unit for its whole life), so no stored slots are needed (see the projection).
+ */
+async function sweptPeaks(db: Kysely<ApplicationsTables>, accountId: string, subBuckets: readonly Range[]): Promise<number[]> {
+  if (subBuckets.length === 0) return [];
+  const intervals = await applicationIntervals(db, accountId, subBuckets[0]!.start, subBuckets.at(-1)!.end);
+  return maxLevels(intervals, subBuckets);
 }

@@ -64,8 +64,18 @@ export function planSeries(query: SeriesQuery, zone: string, now: number): Serie
 }
 
 /** Per bucket: the peak (max of its sub-bucket peaks) and averagePeak (their mean; = peak for hours). */
-export async function peakSeries(plan: SeriesPlan, interval: BucketInterval, source: ConcurrencySource | null): Promise<{ peak: number; averagePeak: number }[]> {
-  const peaks = source ? await peaksPerSubBucket(plan.subBuckets, source) : plan.subBuckets.map(() => 0);
+export async function peakSeries(plan: SeriesPlan, interval: BucketInterval, source: ConcurrencySource | null): Promise<BucketPeak[]> {
+  return bucketPeaks(plan, interval, source ? await peaksPerSubBucket(plan.subBuckets, source) : null);
+}
+
+export interface BucketPeak {
+  readonly peak: number;
+  readonly averagePeak: number;
+}
+
+/** Per bucket, from the peak of each sub-bucket (null: none in scope, all 0). */
+export function bucketPeaks(plan: SeriesPlan, interval: BucketInterval, subBucketPeaks: readonly number[] | null): BucketPeak[] {
+  const peaks = subBucketPeaks ?? plan.subBuckets.map(() => 0);
   return plan.subsOf.map((indexes) => {
     const values = indexes.map((i) => peaks[i]!);
     const peak = values.reduce((a, b) => Math.max(a, b), 0);
