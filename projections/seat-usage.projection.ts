@@ -5,6 +5,7 @@ import { accountOf, occurredAt, type Projection, type ProjectionContext } from '
 import { loadTimezones, loadUserOrgs } from './shared/batch-directory.js';
 import { applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables } from './shared/directory-tables.js';
 import { applySeatSpanEvents, createSeatSpanTables, SEAT_SPAN_EVENT_TYPES, type SeatSpanTables } from './shared/seat-spans.js';
+import { insertRows } from './shared/unnest-insert.js';
 import { keyOf } from './shared/versioned-rows.js';
 
 /**
@@ -71,19 +72,22 @@ async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: re
   const rezoned = new Set(events.filter((e) => e.type === 'AccountTimezoneChanged').map(accountOf));
   if (activity.length === 0 && rezoned.size === 0) return;
 
-  const registered = new Set<string>();
+  // Users active before the batch registers or moves them: their organization as stored.
+  const followed = new Set<string>();
   const users = new Map<string, { account_id: string; user_id: string }>();
+  const activitySet = new Set(activity);
   for (const e of events) {
-    if (e.type !== 'UserRegistered' && e.type !== 'UserMoved' && !isActivity(e)) continue;
+    if (e.type !== 'UserRegistered' && e.type !== 'UserMoved' && !activitySet.has(e)) continue;
     const account_id = accountOf(e);
     const user_id = (e.data as { userId: string }).userId;
     const key = keyOf(account_id, user_id);
-    if (e.type === 'UserRegistered') registered.add(key);
-    else if (!registered.has(key)) users.set(key, { account_id, user_id });
+    if (!activitySet.has(e)) followed.add(key);
+    else if (!followed.has(key)) users.set(key, { account_id, user_id });
   }
   const orgOfUser = await loadUserOrgs(trx, [...users.values()]);
   const zones = await loadTimezones(trx, [...new Set(events.map(accountOf))]);
 
+  const localDates = new SlotDates();
   const slots = new Map<string, ActivityTables['activity_slots']>();
   const days = new Map<string, ActivityTables['activity_days']>();
   for (const e of events) {
@@ -102,17 +106,14 @@ async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: re
         break;
       }
       default: {
-        if (!isActivity(e)) break;
+        if (!activitySet.has(e)) break;
         const d = e.data as Data<'UserLoggedIn'> | Data<'UserActivityRecorded'> | Data<'SessionStarted'>;
-        if (!isSeatProduct(d.product)) break;
         const org_id = orgOfUser.get(keyOf(account_id, d.userId));
         if (org_id === undefined) throw new Error(`activity of unknown user '${d.userId}' in account '${account_id}' (event ${e.eventId})`);
-        const at = occurredAt(e);
-        const slot = new Date(Math.floor(at / SLOT_MS) * SLOT_MS);
-        const zone = zones.get(account_id) ?? 'UTC';
-        const local_date = localDate(at, zone);
-        slots.set(keyOf(account_id, d.product, String(slot.getTime()), d.userId, org_id), {
-          account_id, product: d.product, slot, user_id: d.userId, org_id,
+        const slotStart = Math.floor(occurredAt(e) / SLOT_MS) * SLOT_MS;
+        const local_date = localDates.of(slotStart, zones.get(account_id) ?? 'UTC');
+        slots.set(keyOf(account_id, d.product, String(slotStart), d.userId, org_id), {
+          account_id, product: d.product, slot: new Date(slotStart), user_id: d.userId, org_id,
         });
         days.set(keyOf(account_id, d.product, local_date, d.userId, org_id), {
           account_id, product: d.product, local_date, user_id: d.userId, org_id,
@@ -122,8 +123,9 @@ async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: re
   }
 
   const db = trx as Kysely<SeatUsageTables>;
-  await insertIgnoringDuplicates(db, 'activity_slots', [...slots.values()]);
-  await insertIgnoringDuplicates(db, 'activity_days', [...days.values()].filter((d) => !rezoned.has(d.account_id)));
+  const ignoreDuplicates = sql`ON CONFLICT DO NOTHING`;
+  await insertRows(db, 'activity_slots', { ...ACTIVITY_COLUMNS, slot: 'timestamptz' }, [...slots.values()], ignoreDuplicates);
+  await insertRows(db, 'activity_days', { ...ACTIVITY_COLUMNS, local_date: 'date' }, [...days.values()].filter((d) => !rezoned.has(d.account_id)), ignoreDuplicates);
   for (const accountId of rezoned) await recomputeDays(db, accountId, zones.get(accountId) ?? 'UTC');
 }
 
@@ -131,11 +133,24 @@ function isSeatProduct(product: unknown): boolean {
   return isProduct(product) && modelOf(product) === 'seat';
 }
 
-async function insertIgnoringDuplicates<T extends 'activity_slots' | 'activity_days'>(
-  db: Kysely<SeatUsageTables>, table: T, rows: SeatUsageTables[T][],
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) {
-    await (db as Kysely<any>).insertInto(table).values(rows.slice(i, i + 1000)).onConflict((c) => c.doNothing()).execute();
+const ACTIVITY_COLUMNS = { account_id: 'text', product: 'text', user_id: 'text', org_id: 'text' } as const;
+
+/**
+ * The local date of a slot, per zone. Every local midnight falls on a slot boundary, so a slot lies in
+ * one local day; a batch has far fewer distinct slots than events, and luxon's zone arithmetic is the
+ * costly part of folding activity.
+ */
+class SlotDates {
+  readonly #dates = new Map<string, string>();
+
+  of(slotStart: number, zone: string): string {
+    const key = `${zone}\u0000${slotStart}`;
+    let date = this.#dates.get(key);
+    if (date === undefined) {
+      date = localDate(slotStart, zone);
+      this.#dates.set(key, date);
+    }
+    return date;
   }
 }
 

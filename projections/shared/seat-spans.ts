@@ -87,15 +87,20 @@ export async function applySeatSpanEvents(trx: Transaction<any>, events: readonl
   const relevant = events.filter((e) => e.type === 'SeatAssigned' || e.type === 'SeatUnassigned' || e.type === 'SeatActivated' || e.type === 'UserMoved' || e.type === 'UserRegistered');
   if (relevant.length === 0) return;
 
-  // Users whose seats or organization the batch touches, and who existed before it.
+  // Users whose seats or organization the batch touches, and who existed before it; of these, those
+  // assigned a seat before the batch registers or moves them need their organization as stored.
   const touched = new Map<string, { account_id: string; user_id: string }>();
+  const unplaced = new Map<string, { account_id: string; user_id: string }>();
   const registered = new Set<string>();
+  const placed = new Set<string>();
   for (const e of relevant) {
     const account_id = accountOf(e);
     const user_id = (e.data as { userId: string }).userId;
     const key = keyOf(account_id, user_id);
     if (e.type === 'UserRegistered') registered.add(key);
     else if (!registered.has(key)) touched.set(key, { account_id, user_id });
+    if (e.type === 'SeatAssigned' && !placed.has(key)) unplaced.set(key, { account_id, user_id });
+    if (e.type === 'UserRegistered' || e.type === 'UserMoved') placed.add(key);
   }
 
   const spans = new VersionedRows<SeatSpan>({
@@ -110,7 +115,7 @@ export async function applySeatSpanEvents(trx: Transaction<any>, events: readonl
     },
   });
   const existing = [...touched.values()];
-  const orgOfUser = await loadUserOrgs(trx, existing);
+  const orgOfUser = await loadUserOrgs(trx, [...unplaced.values()]);
   for (let i = 0; i < existing.length; i += 1000) {
     const open = await (trx as Kysely<any>).selectFrom('seat_spans as s')
       .innerJoin(pairs(existing.slice(i, i + 1000)), (j) => j.onRef('k.account_id', '=', 's.account_id').onRef('k.user_id', '=', 's.user_id'))

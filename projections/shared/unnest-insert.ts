@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { tableRefs } from './usage-history.js';
 
 /** The PostgreSQL type of each column a row is inserted into. */
-export type ColumnTypes<Row> = { readonly [K in keyof Row & string]: 'text' | 'bigint' | 'integer' | 'smallint' | 'timestamptz' | 'boolean' };
+export type ColumnTypes<Row> = { readonly [K in keyof Row & string]: 'text' | 'bigint' | 'integer' | 'smallint' | 'timestamptz' | 'date' | 'boolean' };
 
 /** Rows per statement: the statement has one parameter per column whatever the count; this bounds its size. */
 const ROWS_PER_STATEMENT = 5000;
