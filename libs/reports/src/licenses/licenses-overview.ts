@@ -87,53 +87,71 @@ export async function buildLicensesOverview(request: LicensesRequest, context: R
   };
 }
 
+/** The units held now, each with its holder's organization (and, for seats, name and email). */
 interface Holdings {
   readonly parents: ReadonlyMap<string, string | null>;
-  readonly users: ReadonlyMap<string, { name: string; email: string; orgId: string }>;
   readonly purchases: readonly { product: string; quantity: number; startsAt: number; expiresAt: number; recordedAt: number; machineQuota: number | null }[];
   readonly dedications: readonly { product: string; orgId: string; quantity: number }[];
-  readonly seats: readonly { product: string; userId: string }[];
-  readonly sessions: readonly { product: string; sessionId: string; userId: string; machineId: string; licenseType: string; drawsUnit: boolean; startedAt: number; lastSeen: number }[];
-  readonly offline: readonly { product: string; userId: string; machineId: string; expiresAt: number }[];
-  readonly machines: readonly { product: string; machineId: string; userId: string; registeredAt: number }[];
+  readonly seats: readonly { product: string; userId: string; name: string; email: string; orgId: string }[];
+  readonly sessions: readonly {
+    product: string; sessionId: string; userId: string; orgId: string; machineId: string; licenseType: string; drawsUnit: boolean;
+    startedAt: number; lastSeen: number;
+  }[];
+  readonly offline: readonly { product: string; userId: string; orgId: string; machineId: string; expiresAt: number }[];
+  readonly machines: readonly { product: string; machineId: string; userId: string; orgId: string; registeredAt: number }[];
   readonly applications: number;
 }
 
+/**
+ * Reads the account's holdings, each joined to its holder's user row: only holders are read, not the
+ * whole directory (the biggest accounts have far more users than units).
+ */
 async function loadHoldings(db: Kysely<LicensesTables>, accountId: string, product: Product | undefined): Promise<Holdings> {
-  const [orgs, users, purchases, dedications, seats, sessions, offline, machines, applications] = await Promise.all([
+  const held = <Row>(table: keyof LicensesTables, columns: readonly string[], order: readonly string[]): Promise<(Row & HeldRow)[]> => {
+    let query = (db as Kysely<any>).selectFrom(`${table} as h`)
+      .leftJoin('users as u', (j) => j.onRef('u.account_id', '=', 'h.account_id').onRef('u.user_id', '=', 'h.user_id'))
+      .select(['h.product', 'h.user_id', 'u.org_id', ...columns.map((c) => (c.includes('.') ? c : `h.${c}`))])
+      .where('h.account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('h.product', '=', product!));
+    for (const column of order) query = query.orderBy(`h.${column}`);
+    return query.execute() as Promise<(Row & HeldRow)[]>;
+  };
+  const [orgs, purchases, dedications, seats, sessions, offline, machines, applications] = await Promise.all([
     db.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute(),
-    db.selectFrom('users').select(['user_id', 'full_name', 'email', 'org_id']).where('account_id', '=', accountId).execute(),
     db.selectFrom('purchases').selectAll().where('account_id', '=', accountId)
       .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).execute(),
     db.selectFrom('dedications').selectAll().where('account_id', '=', accountId)
       .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).execute(),
-    db.selectFrom('seats').selectAll().where('account_id', '=', accountId)
-      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).orderBy('user_id').execute(),
-    db.selectFrom('open_sessions').selectAll().where('account_id', '=', accountId)
-      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).orderBy('machine_id').orderBy('session_id').execute(),
-    db.selectFrom('offline_licenses').selectAll().where('account_id', '=', accountId)
-      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).orderBy('machine_id').orderBy('generated_at').execute(),
-    db.selectFrom('machines').selectAll().where('account_id', '=', accountId)
-      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).orderBy('machine_id').execute(),
+    held<{ full_name: string | null; email: string | null }>('seats', ['u.full_name', 'u.email'], ['user_id']),
+    held<{ session_id: string; machine_id: string; license_type: string; draws_unit: boolean; started_at: string; last_seen: string }>(
+      'open_sessions', ['session_id', 'machine_id', 'license_type', 'draws_unit', 'started_at', 'last_seen'], ['machine_id', 'session_id']),
+    held<{ machine_id: string; expires_at: string }>('offline_licenses', ['machine_id', 'expires_at'], ['machine_id', 'generated_at']),
+    held<{ machine_id: string; registered_at: string }>('machines', ['machine_id', 'registered_at'], ['machine_id']),
     db.selectFrom('active_applications').select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', accountId).executeTakeFirst(),
   ]);
   return {
     parents: new Map(orgs.map((o) => [o.org_id, o.parent_org_id])),
-    users: new Map(users.map((u) => [u.user_id, { name: u.full_name, email: u.email, orgId: u.org_id }])),
     purchases: purchases.map((p) => ({
       product: p.product, quantity: p.quantity, startsAt: ms(p.starts_at), expiresAt: ms(p.expires_at), recordedAt: ms(p.recorded_at),
       machineQuota: p.machine_quota,
     })),
     dedications: dedications.map((d) => ({ product: d.product, orgId: d.org_id, quantity: d.quantity })),
-    seats: seats.map((s) => ({ product: s.product, userId: s.user_id })),
+    seats: seats.map((s) => ({ product: s.product, userId: s.user_id, name: s.full_name ?? '', email: s.email ?? '', orgId: s.org_id ?? '' })),
     sessions: sessions.map((s) => ({
-      product: s.product, sessionId: s.session_id, userId: s.user_id, machineId: s.machine_id, licenseType: s.license_type,
+      product: s.product, sessionId: s.session_id, userId: s.user_id, orgId: s.org_id ?? '', machineId: s.machine_id, licenseType: s.license_type,
       drawsUnit: s.draws_unit, startedAt: ms(s.started_at), lastSeen: ms(s.last_seen),
     })),
-    offline: offline.map((o) => ({ product: o.product, userId: o.user_id, machineId: o.machine_id, expiresAt: ms(o.expires_at) })),
-    machines: machines.map((m) => ({ product: m.product, machineId: m.machine_id, userId: m.user_id, registeredAt: ms(m.registered_at) })),
+    offline: offline.map((o) => ({ product: o.product, userId: o.user_id, orgId: o.org_id ?? '', machineId: o.machine_id, expiresAt: ms(o.expires_at) })),
+    machines: machines.map((m) => ({ product: m.product, machineId: m.machine_id, userId: m.user_id, orgId: m.org_id ?? '', registeredAt: ms(m.registered_at) })),
     applications: Number(applications?.n ?? 0),
   };
+}
+
+/** A holding row: its product, holder and the holder's organization ('' when the user row is missing). */
+interface HeldRow {
+  product: string;
+  user_id: string;
+  org_id: string | null;
 }
 
 function productOverview(
@@ -162,9 +180,8 @@ function productOverview(
     }
     return source;
   };
-  const userOf = (userId: string) => data.users.get(userId) ?? { name: '', email: '', orgId: '' };
-  const sourceOfUser = (userId: string): Scope => sourceOfOrg(userOf(userId).orgId || null);
-  const inSubtree = (userId: string) => subtree === null || subtree.has(userOf(userId).orgId);
+  const sourceOfUser = (holder: { orgId: string }): Scope => sourceOfOrg(holder.orgId || null);
+  const inSubtree = (holder: { orgId: string }) => subtree === null || subtree.has(holder.orgId);
   const scopeName = (scope: Scope) => (scope === ACCOUNT_SCOPE ? 'Account' : tree.name(scope));
 
   const dedicated = new Map<Scope, number>([[ACCOUNT_SCOPE, purchased], ...dedications]);
@@ -178,14 +195,14 @@ function productOverview(
   const add = (counts: Map<Scope, number>, scope: Scope) => counts.set(scope, (counts.get(scope) ?? 0) + 1);
 
   const seats = data.seats.filter((s) => s.product === product);
-  for (const seat of seats) add(used, sourceOfUser(seat.userId));
+  for (const seat of seats) add(used, sourceOfUser(seat));
   const openSessions = data.sessions.filter((s) => s.product === product && s.lastSeen + leaseMs > now);
-  for (const session of openSessions) if (session.drawsUnit) add(used, sourceOfUser(session.userId));
+  for (const session of openSessions) if (session.drawsUnit) add(used, sourceOfUser(session));
   const offline = data.offline.filter((o) => o.product === product);
   for (const license of offline) {
     if (license.expiresAt <= now) continue;
-    add(used, sourceOfUser(license.userId));
-    add(offlineUsed, sourceOfUser(license.userId));
+    add(used, sourceOfUser(license));
+    add(offlineUsed, sourceOfUser(license));
   }
   if (product === 'TRUETEST' && data.applications > 0) used.set(ACCOUNT_SCOPE, (used.get(ACCOUNT_SCOPE) ?? 0) + data.applications);
 
@@ -202,21 +219,20 @@ function productOverview(
     return { scope, name: scopeName(scope), dedicated: dedicated.get(scope) ?? 0, pool: p, used: u, available: p - u, offline: offlineUsed.get(scope) ?? 0 };
   });
 
-  const machines = data.machines.filter((m) => m.product === product && (subtree === null || inSubtree(m.userId)));
+  const machines = data.machines.filter((m) => m.product === product && inSubtree(m));
   return {
     product, model: modelOf(product), purchased, machineQuota,
     registeredMachines: data.machines.filter((m) => m.product === product).length,
     expiresAt, scopes,
-    licensedUsers: seats.filter((s) => inSubtree(s.userId)).map((s) => {
-      const user = userOf(s.userId);
-      const source = sourceOfUser(s.userId);
-      return { userId: s.userId, name: user.name, email: user.email, licenseSource: source, licenseSourceName: scopeName(source) };
+    licensedUsers: seats.filter(inSubtree).map((s) => {
+      const source = sourceOfUser(s);
+      return { userId: s.userId, name: s.name, email: s.email, licenseSource: source, licenseSourceName: scopeName(source) };
     }),
-    onlineLicenses: openSessions.filter((s) => s.licenseType === 'online' && inSubtree(s.userId)).map((s) => ({
+    onlineLicenses: openSessions.filter((s) => s.licenseType === 'online' && inSubtree(s)).map((s) => ({
       machineId: s.machineId, userId: s.userId, sessionId: s.sessionId, startedAt: iso(s.startedAt), lastSeenAt: iso(s.lastSeen),
     })),
-    offlineLicenses: offline.filter((o) => inSubtree(o.userId)).map((o) => ({
-      userId: o.userId, machineId: o.machineId, expiresAt: iso(o.expiresAt), unexpired: o.expiresAt > now, licenseSource: sourceOfUser(o.userId),
+    offlineLicenses: offline.filter(inSubtree).map((o) => ({
+      userId: o.userId, machineId: o.machineId, expiresAt: iso(o.expiresAt), unexpired: o.expiresAt > now, licenseSource: sourceOfUser(o),
     })),
     machines: machines.map((m) => ({ machineId: m.machineId, userId: m.userId, registeredAt: iso(m.registeredAt) })),
   };
