@@ -205,3 +205,8 @@ export function refuseAsOf(request: ReportRequest, report: string): void {
     ]);
   }
 }
+
+/** An ILIKE pattern matching text that contains `q` literally (its `%`, `_` and `\` escaped). */
+export function containsPattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -4,7 +4,7 @@ import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import type { ReportContext, ReportDefinition, ReportRequest, TableBody } from '../report-definition.js';
-import { refuseAsOf } from '../report-request.js';
+import { containsPattern, refuseAsOf } from '../report-request.js';
 import { requireProduct } from './series-scope.js';
 
 export const ASSIGNMENT_COLUMNS = [
@@ -67,7 +67,7 @@ export const assignmentsReport: ReportDefinition = {
       .$if(subtree !== null, (qb) => qb.where(sql<boolean>`u.org_id = ANY(${subtree}::text[])`))
       .$if(sources !== null, (qb) => qb.where(sql<boolean>`o.source_id = ANY(${sources}::text[])`))
       .$if(request.q !== undefined, (qb) => {
-        const pattern = `%${request.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        const pattern = containsPattern(request.q!);
         return qb.where((eb) => eb.or([eb('u.full_name', 'ilike', pattern), eb('u.email', 'ilike', pattern)]));
       });
 

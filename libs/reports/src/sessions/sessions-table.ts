@@ -8,6 +8,7 @@ import type { SessionsTables } from '../../../../projections/sessions.projection
 import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import { ms, msOrNull, PoolHistory, tableRefs } from '../../../../projections/shared/usage-history.js';
 import type { ReportContext, ReportDefinition, ReportRequest, TableBody } from '../report-definition.js';
+import { containsPattern } from '../report-request.js';
 
 /** Seat and session products: every product with sessions. */
 export const SESSION_TABLE_PRODUCTS: readonly Product[] = PRODUCT_CODES.filter((p) => modelOf(p) !== 'aut');
@@ -93,7 +94,7 @@ export async function sessionsTable(request: ReportRequest, context: ReportConte
   const q = request.q !== undefined && request.q.trim() !== '' ? request.q : undefined;
   if (q !== undefined) {
     // Users are few: match names and emails first, so the sessions are filtered without a join.
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(q);
     const users = await sql<{ user_id: string }>`
       SELECT user_id FROM ${t.users} WHERE account_id = ${accountId} AND (full_name ILIKE ${pattern} OR email ILIKE ${pattern})`.execute(db);
     own.push(sql`(s.user_id = ANY(${users.rows.map((u) => u.user_id)}::text[]) OR s.session_id ILIKE ${pattern} OR s.machine_id ILIKE ${pattern})`);
