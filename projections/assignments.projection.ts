@@ -28,7 +28,7 @@ export class AssignmentsProjection implements Projection<AssignmentsTables> {
   readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...SEAT_EVENTS, ...ACTIVE_USE_EVENT_TYPES, 'LicensesDedicated']);
 
   async createTables(db: Kysely<AssignmentsTables>): Promise<void> {
-    await createDirectoryTables(db);
+    await createDirectoryTables(db, 'all');
     await db.schema.createTable('current_seats').ifNotExists()
       .addColumn('account_id', 'text', (c) => c.notNull())
       .addColumn('product', 'text', (c) => c.notNull())

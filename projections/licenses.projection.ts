@@ -4,7 +4,7 @@ import { modelOf } from '../libs/domain/src/products.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import {
-  applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables,
+  applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
 } from './shared/directory-tables.js';
 import { insertChunked, runStatements, tableRefs } from './shared/usage-history.js';
 
@@ -17,7 +17,7 @@ import { insertChunked, runStatements, tableRefs } from './shared/usage-history.
  *
  * Instants are epoch milliseconds (bigint).
  */
-export interface LicensesTables extends DirectoryTables {
+export interface LicensesTables extends UserDirectoryTables {
   purchases: {
     account_id: string; purchase_id: string; product: string; quantity: number; starts_at: number | string; expires_at: number | string;
     recorded_at: number | string; machine_quota: number | null;
@@ -92,10 +92,10 @@ export class LicensesProjection implements Projection<LicensesTables> {
   readonly version = 1;
   /** Depends on none of the configured rules (the lease is applied when reports are read). */
   readonly rules = [] as const;
-  readonly eventTypes: ReadonlySet<string> = new Set<string>([...DIRECTORY_EVENT_TYPES, ...HOLDING_EVENT_TYPES]);
+  readonly eventTypes: ReadonlySet<string> = new Set<string>([...USER_DIRECTORY_EVENT_TYPES, ...HOLDING_EVENT_TYPES]);
 
   async createTables(db: Kysely<LicensesTables>): Promise<void> {
-    await createDirectoryTables(db);
+    await createDirectoryTables(db, 'users');
     const t = tableRefs(db, ['purchases', 'dedications', 'seats', 'open_sessions', 'offline_licenses', 'machines', 'active_applications']);
     await runStatements(db, [
       sql`CREATE TABLE IF NOT EXISTS ${t.purchases} (

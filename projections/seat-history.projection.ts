@@ -1,11 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
 import type { Projection } from './projection.js';
-import { applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables } from './shared/directory-tables.js';
+import { applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables } from './shared/directory-tables.js';
 import { applyPoolVersionEvents, createPoolVersionTables, POOL_VERSION_EVENT_TYPES, type PoolVersionTables } from './shared/pool-versions.js';
 import { applySeatSpanEvents, createSeatSpanTables, SEAT_SPAN_EVENT_TYPES, type SeatSpanTables } from './shared/seat-spans.js';
 
-export type SeatHistoryTables = DirectoryTables & PoolVersionTables & SeatSpanTables;
+export type SeatHistoryTables = UserDirectoryTables & PoolVersionTables & SeatSpanTables;
 
 /**
  * `seat-history` (SPEC §4.1): purchases, dedications and seats as intervals over business time, so the
@@ -16,10 +16,10 @@ export class SeatHistoryProjection implements Projection<SeatHistoryTables> {
   readonly version = 1;
   /** Depends on none of the configured rules (the lease is applied when reports are read). */
   readonly rules = [] as const;
-  readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...POOL_VERSION_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES]);
+  readonly eventTypes: ReadonlySet<string> = new Set([...USER_DIRECTORY_EVENT_TYPES, ...POOL_VERSION_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES]);
 
   async createTables(db: Kysely<SeatHistoryTables>): Promise<void> {
-    await createDirectoryTables(db);
+    await createDirectoryTables(db, 'users');
     await createPoolVersionTables(db);
     await createSeatSpanTables(db);
   }

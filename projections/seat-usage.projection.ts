@@ -3,7 +3,7 @@ import { ACTIVE_USE_EVENT_TYPES, isActiveUse, localDate, modelOf, isProduct, typ
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import { loadTimezones, loadUserOrgs } from './shared/batch-directory.js';
-import { applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables } from './shared/directory-tables.js';
+import { applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables } from './shared/directory-tables.js';
 import { applySeatSpanEvents, createSeatSpanTables, SEAT_SPAN_EVENT_TYPES, type SeatSpanTables } from './shared/seat-spans.js';
 import { insertRows } from './shared/unnest-insert.js';
 import { keyOf } from './shared/versioned-rows.js';
@@ -23,7 +23,7 @@ export interface ActivityTables {
   activity_slots: { account_id: string; product: string; slot: Date; user_id: string; org_id: string };
   activity_days: { account_id: string; product: string; local_date: string; user_id: string; org_id: string };
 }
-export type SeatUsageTables = DirectoryTables & SeatSpanTables & ActivityTables;
+export type SeatUsageTables = UserDirectoryTables & SeatSpanTables & ActivityTables;
 
 export const SLOT_MS = 15 * 60_000;
 
@@ -33,10 +33,10 @@ export class SeatUsageProjection implements Projection<SeatUsageTables> {
   readonly name = 'seat-usage';
   readonly version = 1;
   readonly rules = ['activityActions'] as const;
-  readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES, ...ACTIVE_USE_EVENT_TYPES]);
+  readonly eventTypes: ReadonlySet<string> = new Set([...USER_DIRECTORY_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES, ...ACTIVE_USE_EVENT_TYPES]);
 
   async createTables(db: Kysely<SeatUsageTables>): Promise<void> {
-    await createDirectoryTables(db);
+    await createDirectoryTables(db, 'users');
     await createSeatSpanTables(db);
     await db.schema.createTable('activity_slots').ifNotExists()
       .addColumn('account_id', 'text', (c) => c.notNull())

@@ -4,7 +4,7 @@ import { modelOf, type Product } from '../libs/domain/src/products.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import {
-  applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables,
+  applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
 } from './shared/directory-tables.js';
 import {
   ACCOUNT_NODE, applyClosedIntervals, applyPoolHistory, createPoolHistoryTables, createUsageSlotsTable, insertChunked, ms,
@@ -54,7 +54,7 @@ export interface SessionDenialRow {
   license_source: string;
 }
 
-export interface SessionsTables extends DirectoryTables, PoolHistoryTables, UsageSlotTables {
+export interface SessionsTables extends UserDirectoryTables, PoolHistoryTables, UsageSlotTables {
   sessions: SessionRow;
   session_denials: SessionDenialRow;
   /**
@@ -74,10 +74,10 @@ export class SessionsProjection implements Projection<SessionsTables> {
   readonly version = 1;
   /** Depends on none of the configured rules (the lease is applied when reports are read). */
   readonly rules = [] as const;
-  readonly eventTypes: ReadonlySet<string> = new Set<string>([...DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, ...SESSION_EVENT_TYPES]);
+  readonly eventTypes: ReadonlySet<string> = new Set<string>([...USER_DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, ...SESSION_EVENT_TYPES]);
 
   async createTables(db: Kysely<SessionsTables>): Promise<void> {
-    await createDirectoryTables(db);
+    await createDirectoryTables(db, 'users');
     await createPoolHistoryTables(db);
     await createUsageSlotsTable(db);
     const t = tableRefs(db, ['sessions', 'session_denials', 'session_counts']);
@@ -265,7 +265,7 @@ async function countSessions(
 
 /** The scope nodes a session of a user in `orgId` counts for: the account, the org and its ancestors. */
 export async function loadNodeResolver(db: Kysely<any>, accountId: string): Promise<(orgId: string) => readonly string[]> {
-  const rows = await (db as Kysely<DirectoryTables>).selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute();
+  const rows = await (db as Kysely<UserDirectoryTables>).selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute();
   const parents = new Map(rows.map((r) => [r.org_id, r.parent_org_id]));
   const cache = new Map<string, readonly string[]>();
   return (orgId) => {

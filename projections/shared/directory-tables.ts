@@ -1,35 +1,40 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { DomainError, type EventMap } from '../../libs/domain/src/index.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
-import { accountOf, occurredAt } from '../projection.js';
+import { accountOf } from '../projection.js';
 import { insertRows } from './unnest-insert.js';
 
 /**
- * The account directory (accounts, organizations, users, projects) as tables a projection keeps
- * in its own schema, so its report queries can join them. A projection that needs them creates
- * them with `createDirectoryTables` and folds `DIRECTORY_EVENT_TYPES` with `applyDirectoryEvents`.
- * One that reads only time zones and the org tree keeps `OrgDirectoryTables`: it creates them with
- * `createDirectoryTables(db, 'orgs')` and folds `ORG_DIRECTORY_EVENT_TYPES` only (no users to fold).
+ * The account directory as tables a projection keeps in its own schema, so its report queries can
+ * join them. A projection keeps only the part its reports read, at one of three levels, each
+ * created with `createDirectoryTables(db, level)` and fed by its event types through
+ * `applyDirectoryEvents`:
+ *
+ * - 'orgs' (`OrgDirectoryTables`, `ORG_DIRECTORY_EVENT_TYPES`): accounts (time zones) and the org tree;
+ * - 'users' (`UserDirectoryTables`, `USER_DIRECTORY_EVENT_TYPES`): and users, with their current org;
+ * - 'all' (`DirectoryTables`, `DIRECTORY_EVENT_TYPES`): and projects with their members.
  */
 export interface OrgDirectoryTables {
   accounts: { account_id: string; name: string; timezone: string };
   orgs: { account_id: string; org_id: string; name: string; parent_org_id: string | null };
 }
 
-export interface DirectoryTables extends OrgDirectoryTables {
+export interface UserDirectoryTables extends OrgDirectoryTables {
   users: { account_id: string; user_id: string; email: string; full_name: string; org_id: string };
-  /** Which organization a user was in, when: [valid_from, valid_to), valid_to null while current. */
-  user_orgs: { account_id: string; user_id: string; org_id: string; valid_from: Date; valid_to: Date | null };
+}
+
+export interface DirectoryTables extends UserDirectoryTables {
   projects: { account_id: string; project_id: string; name: string; org_id: string };
   project_members: { account_id: string; project_id: string; user_id: string };
 }
 
+export type DirectoryLevel = 'orgs' | 'users' | 'all';
+
 export const ORG_DIRECTORY_EVENT_TYPES = ['AccountOpened', 'AccountTimezoneChanged', 'OrganizationCreated'] as const;
+export const USER_DIRECTORY_EVENT_TYPES = [...ORG_DIRECTORY_EVENT_TYPES, 'UserRegistered', 'UserMoved'] as const;
+export const DIRECTORY_EVENT_TYPES = [...USER_DIRECTORY_EVENT_TYPES, 'ProjectCreated', 'UserAddedToProject'] as const;
 
-export const DIRECTORY_EVENT_TYPES = [...ORG_DIRECTORY_EVENT_TYPES, 'UserRegistered', 'UserMoved', 'ProjectCreated', 'UserAddedToProject'] as const;
-
-/** `scope` 'orgs': only `accounts` and `orgs` (see `OrgDirectoryTables`). */
-export async function createDirectoryTables(db: Kysely<any>, scope: 'all' | 'orgs' = 'all'): Promise<void> {
+export async function createDirectoryTables(db: Kysely<any>, level: DirectoryLevel): Promise<void> {
   // One statement per query (PGlite's extended protocol takes one), each qualified with the schema
   // `db` is scoped to: `withSchema` does not reach raw SQL.
   const probe = /from "([^"]+)"\."__schema_probe__"/.exec(db.selectFrom('__schema_probe__').selectAll().compile().sql);
@@ -39,14 +44,12 @@ export async function createDirectoryTables(db: Kysely<any>, scope: 'all' | 'org
       account_id text NOT NULL, org_id text NOT NULL, name text NOT NULL, parent_org_id text,
       PRIMARY KEY (account_id, org_id));
   `;
-  const peopleDdl = `
+  const userDdl = `
     CREATE TABLE IF NOT EXISTS users (
       account_id text NOT NULL, user_id text NOT NULL, email text NOT NULL, full_name text NOT NULL, org_id text NOT NULL,
       PRIMARY KEY (account_id, user_id));
-    CREATE TABLE IF NOT EXISTS user_orgs (
-      account_id text NOT NULL, user_id text NOT NULL, org_id text NOT NULL,
-      valid_from timestamptz NOT NULL, valid_to timestamptz,
-      PRIMARY KEY (account_id, user_id, valid_from));
+  `;
+  const projectDdl = `
     CREATE TABLE IF NOT EXISTS projects (
       account_id text NOT NULL, project_id text NOT NULL, name text NOT NULL, org_id text NOT NULL,
       PRIMARY KEY (account_id, project_id));
@@ -54,7 +57,7 @@ export async function createDirectoryTables(db: Kysely<any>, scope: 'all' | 'org
       account_id text NOT NULL, project_id text NOT NULL, user_id text NOT NULL,
       PRIMARY KEY (account_id, project_id, user_id));
   `;
-  const ddl = scope === 'orgs' ? orgDdl : orgDdl + peopleDdl;
+  const ddl = orgDdl + (level === 'orgs' ? '' : userDdl) + (level === 'all' ? projectDdl : '');
   for (const statement of ddl.split(';').map((s) => s.trim()).filter(Boolean)) {
     await sql.raw(probe ? statement.replace('IF NOT EXISTS ', `IF NOT EXISTS "${probe[1]}".`) : statement).execute(db);
   }
@@ -63,8 +66,9 @@ export async function createDirectoryTables(db: Kysely<any>, scope: 'all' | 'org
 type Data<K extends keyof EventMap> = EventMap[K];
 
 /**
- * Folds the directory events of a batch. Rows are collected in memory and written set-wise, in an
- * order that respects dependencies (a user registered and moved in one batch ends in the right org).
+ * Folds the directory events of a batch (those of the projection's level reach it). Rows are collected
+ * in memory and written set-wise, in an order that respects dependencies (a user registered and moved
+ * in one batch ends in the right org).
  */
 export async function applyDirectoryEvents(trx: Transaction<any>, events: readonly StoredEvent[]): Promise<void> {
   const db = trx as Transaction<DirectoryTables>;
@@ -72,10 +76,8 @@ export async function applyDirectoryEvents(trx: Transaction<any>, events: readon
   const timezones = new Map<string, string>();
   const orgs: DirectoryTables['orgs'][] = [];
   const users = new Map<string, DirectoryTables['users']>();
-  /** Each user's memberships the batch starts, in order (the last one open). */
-  const memberships = new Map<string, DirectoryTables['user_orgs'][]>();
-  /** Users stored before the batch that it moves: when their stored membership ends, and their org after the batch. */
-  const moved = new Map<string, { account_id: string; user_id: string; at: Date; org_id: string }>();
+  /** Users stored before the batch that it moves: their org after the batch. */
+  const moved = new Map<string, { account_id: string; user_id: string; org_id: string }>();
   const projects: DirectoryTables['projects'][] = [];
   const members: DirectoryTables['project_members'][] = [];
 
@@ -103,21 +105,14 @@ export async function applyDirectoryEvents(trx: Transaction<any>, events: readon
         const d = e.data as Data<'UserRegistered'>;
         const key = `${account_id}\u0000${d.userId}`;
         users.set(key, { account_id, user_id: d.userId, email: d.email, full_name: d.fullName, org_id: d.orgId });
-        memberships.set(key, [{ account_id, user_id: d.userId, org_id: d.orgId, valid_from: new Date(occurredAt(e)), valid_to: null }]);
         break;
       }
       case 'UserMoved': {
         const d = e.data as Data<'UserMoved'>;
         const key = `${account_id}\u0000${d.userId}`;
-        const at = new Date(occurredAt(e));
-        const started = memberships.get(key) ?? [];
-        const current = started.at(-1);
-        if (current) current.valid_to = at;
-        else moved.set(key, { account_id, user_id: d.userId, at, org_id: d.orgId });
-        memberships.set(key, [...started, { account_id, user_id: d.userId, org_id: d.orgId, valid_from: at, valid_to: null }]);
         const registered = users.get(key);
         if (registered) registered.org_id = d.orgId;
-        else moved.get(key)!.org_id = d.orgId;
+        else moved.set(key, { account_id, user_id: d.userId, org_id: d.orgId });
         break;
       }
       case 'ProjectCreated': {
@@ -140,24 +135,14 @@ export async function applyDirectoryEvents(trx: Transaction<any>, events: readon
   await insertRows(db, 'orgs', { account_id: 'text', org_id: 'text', name: 'text', parent_org_id: 'text' }, orgs);
   await insertRows(db, 'users', { account_id: 'text', user_id: 'text', email: 'text', full_name: 'text', org_id: 'text' }, [...users.values()]);
   if (moved.size > 0) await moveStoredUsers(db, [...moved.values()]);
-  await insertRows(db, 'user_orgs', {
-    account_id: 'text', user_id: 'text', org_id: 'text', valid_from: 'timestamptz', valid_to: 'timestamptz',
-  }, [...memberships.values()].flat());
   await insertRows(db, 'projects', { account_id: 'text', project_id: 'text', name: 'text', org_id: 'text' }, projects);
   await insertRows(db, 'project_members', { account_id: 'text', project_id: 'text', user_id: 'text' }, members);
 }
 
-/**
- * Users stored before the batch and moved by it: their open membership ends when they first moved,
- * and `users` gets their organization after the batch (the batch's memberships are inserted apart).
- */
-async function moveStoredUsers(
-  db: Transaction<DirectoryTables>, moves: readonly { account_id: string; user_id: string; at: Date; org_id: string }[],
-): Promise<void> {
-  const k = sql`unnest(${moves.map((m) => m.account_id)}::text[], ${moves.map((m) => m.user_id)}::text[],
-    ${moves.map((m) => m.at.toISOString())}::timestamptz[], ${moves.map((m) => m.org_id)}::text[])`.as<'k'>(sql`k(account_id, user_id, at, org_id)`);
-  await (db as Kysely<any>).updateTable('user_orgs as m').from(k).set({ valid_to: sql.ref('k.at') })
-    .whereRef('m.account_id', '=', 'k.account_id').whereRef('m.user_id', '=', 'k.user_id').where('m.valid_to', 'is', null).execute();
+/** Users stored before the batch and moved by it: `users` gets their organization after the batch. */
+async function moveStoredUsers(db: Transaction<DirectoryTables>, moves: readonly { account_id: string; user_id: string; org_id: string }[]): Promise<void> {
+  const k = sql`unnest(${moves.map((m) => m.account_id)}::text[], ${moves.map((m) => m.user_id)}::text[], ${moves.map((m) => m.org_id)}::text[])`
+    .as<'k'>(sql`k(account_id, user_id, org_id)`);
   await (db as Kysely<any>).updateTable('users as u').from(k).set({ org_id: sql.ref('k.org_id') })
     .whereRef('u.account_id', '=', 'k.account_id').whereRef('u.user_id', '=', 'k.user_id').execute();
 }
