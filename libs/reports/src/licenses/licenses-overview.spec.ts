@@ -145,3 +145,41 @@ describe('licenses overview (SPEC §4.7)', () => {
     await expect(buildLicensesOverview({ accountId: 'acme', orgId: 'nope' }, harness.context(NOW))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('licenses overview: holders follow their user in the directory', () => {
+  const HISTORY: LedgerCommand[] = [
+    cmd('OpenAccount', '2026-01-05T13:00:00Z', { name: 'Acme', timezone: 'UTC' }),
+    cmd('CreateOrganization', '2026-01-05T13:01:00Z', { orgId: 'qa', name: 'QA' }),
+    cmd('CreateOrganization', '2026-01-05T13:02:00Z', { orgId: 'web', name: 'Web', parentOrgId: 'qa' }),
+    cmd('CreateOrganization', '2026-01-05T13:02:30Z', { orgId: 'auto', name: 'Automation', parentOrgId: 'qa' }),
+    cmd('RegisterUser', '2026-01-05T13:03:00Z', { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'web' }),
+    cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
+      purchaseId: 'p1', product: 'KSE', quantity: 4, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+    }),
+    cmd('DedicateLicenses', '2026-01-05T15:00:00Z', { product: 'KSE', orgId: 'qa', quantity: 2 }),
+    cmd('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u1' }),
+    cmd('RegisterMachine', '2026-01-06T13:01:00Z', { product: 'KSE', machineId: 'desk-1', userId: 'u1' }),
+    cmd('GenerateOfflineLicense', '2026-01-06T13:02:00Z', { product: 'KSE', userId: 'u1', machineId: 'laptop-1', expiresAt: '2026-06-01T00:00:00Z' }),
+    cmd('MoveUser', '2026-01-07T09:00:00Z', { userId: 'u1', orgId: 'auto' }), // the same license source: allowed while units are held
+  ];
+  const NOW = at('2026-01-08T00:00:00Z');
+
+  it.each([1, 3, 100])('moved in a later batch or the same (batch size %i): the lists follow the user to the new org', async (batchSize) => {
+    const harness = await projectionHarness([licensesProjection], storedHistory(HISTORY), { batchSize });
+    try {
+      const [kse] = (await buildLicensesOverview({ accountId: 'acme' }, harness.context(NOW))).products;
+      expect(kse!.scopes).toEqual([
+        { scope: 'account', name: 'Account', dedicated: 4, pool: 2, used: 0, available: 2, offline: 0 },
+        { scope: 'qa', name: 'QA', dedicated: 2, pool: 2, used: 2, available: 0, offline: 1 },
+      ]);
+      expect(kse!.licensedUsers).toEqual([{ userId: 'u1', name: 'User One', email: 'u1@acme.example', licenseSource: 'qa', licenseSourceName: 'QA' }]);
+      const auto = (await buildLicensesOverview({ accountId: 'acme', orgId: 'auto' }, harness.context(NOW))).products[0]!;
+      expect([auto.licensedUsers.length, auto.machines.map((m) => m.machineId), auto.offlineLicenses.map((o) => o.machineId)])
+        .toEqual([1, ['desk-1', 'laptop-1'], ['laptop-1']]);
+      const web = (await buildLicensesOverview({ accountId: 'acme', orgId: 'web' }, harness.context(NOW))).products[0]!;
+      expect([web.licensedUsers, web.machines, web.offlineLicenses]).toEqual([[], [], []]);
+    } finally {
+      await harness.close();
+    }
+  });
+});
