@@ -37,6 +37,8 @@ export interface LicensesTables extends UserDirectoryTables {
   };
   machines: Holder & { product: string; machine_id: string; registered_at: number | string };
   active_applications: { account_id: string; application_id: string; activated_at: number | string };
+  /** Bumped by every batch that changes the account's seats, offline licenses or machines, or moves a holder. */
+  holding_versions: { account_id: string; version: number | string };
 }
 
 /** A holding's holder: the user, and the user's organization now (null while the user is not in the directory). */
@@ -108,7 +110,7 @@ export class LicensesProjection implements Projection<LicensesTables> {
 
   async createTables(db: Kysely<LicensesTables>): Promise<void> {
     await createDirectoryTables(db, 'users');
-    const t = tableRefs(db, ['purchases', 'dedications', 'seats', 'open_sessions', 'offline_licenses', 'machines', 'active_applications']);
+    const t = tableRefs(db, ['purchases', 'dedications', 'seats', 'open_sessions', 'offline_licenses', 'machines', 'active_applications', 'holding_versions']);
     await runStatements(db, [
       sql`CREATE TABLE IF NOT EXISTS ${t.purchases} (
         account_id text NOT NULL, purchase_id text NOT NULL, product text NOT NULL, quantity integer NOT NULL, starts_at bigint NOT NULL,
@@ -132,6 +134,7 @@ export class LicensesProjection implements Projection<LicensesTables> {
         org_id text, PRIMARY KEY (account_id, product, machine_id))`,
       sql`CREATE TABLE IF NOT EXISTS ${t.active_applications} (
         account_id text NOT NULL, application_id text NOT NULL, activated_at bigint NOT NULL, PRIMARY KEY (account_id, application_id))`,
+      sql`CREATE TABLE IF NOT EXISTS ${t.holding_versions} (account_id text PRIMARY KEY, version bigint NOT NULL)`,
       // A moved user's holdings are found by holder (refreshMovedHolders).
       ...HOLDING_TABLES.map((table) => sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${table}_by_holder`)} ON ${t[table]} (account_id, user_id)`),
     ]);
@@ -243,6 +246,7 @@ export class LicensesProjection implements Projection<LicensesTables> {
       await changes.write(trx);
     }
     await refreshMovedHolders(trx, events);
+    await bumpHoldingVersions(trx, events);
     if (heartbeats.size > 0) {
       const rows = [...heartbeats.values()];
       const t = tableRefs(trx, ['open_sessions']);
@@ -303,6 +307,25 @@ async function refreshMovedHolders(trx: Transaction<LicensesTables>, events: rea
       WHERE h.account_id = k.account_id AND h.user_id = k.user_id AND u.account_id = k.account_id AND u.user_id = k.user_id
         AND h.org_id IS DISTINCT FROM u.org_id`.execute(trx);
   }
+}
+
+/** The event types that change what `holding_versions` stands for. */
+const VERSIONED_HOLDING_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'SeatAssigned', 'SeatUnassigned', 'OfflineLicenseGenerated', 'MachineRegistered', 'MachineDeactivated', 'UserMoved',
+]);
+
+/**
+ * Bumps the holding version of every account whose seats, offline licenses or machines the batch
+ * changes: the overview keeps those lists in memory while the version stands (sessions, heartbeats
+ * and purchases are read anew each time, so they need no bump).
+ */
+async function bumpHoldingVersions(trx: Transaction<LicensesTables>, events: readonly StoredEvent[]): Promise<void> {
+  const accounts = new Set(events.filter((e) => VERSIONED_HOLDING_EVENT_TYPES.has(e.type)).map(accountOf));
+  if (accounts.size === 0) return;
+  const t = tableRefs(trx, ['holding_versions']);
+  await sql`
+    INSERT INTO ${t.holding_versions} (account_id, version) SELECT account_id, 1 FROM unnest(${[...accounts]}::text[]) AS a(account_id)
+    ON CONFLICT (account_id) DO UPDATE SET version = ${t.holding_versions}.version + 1`.execute(trx);
 }
 
 /** Purchases amended in the batch but bought in an earlier one: the amendment needs the whole row. */

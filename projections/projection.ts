@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ActivityActions } from '../libs/domain/src/activity-rules.js';
 import { accountIdOfStream } from '../libs/domain/src/streams.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { ReadModelCache } from './engine/read-model-cache.js';
 
 /**
  * A projection folds the global log into read-model tables of its own.
@@ -57,5 +58,10 @@ export function accountOf(event: StoredEvent): string {
 
 /** What report queries use to read a projection: its active tables and how far it has folded. */
 export interface ProjectionReader {
-  reader<Tables = any>(name: string): Promise<{ readonly db: Kysely<Tables>; readonly position: import('../libs/event-store/src/event-store.js').LogPosition | null }>;
+  reader<Tables = any>(name: string): Promise<{
+    readonly db: Kysely<Tables>;
+    readonly position: import('../libs/event-store/src/event-store.js').LogPosition | null;
+    /** Kept with the generation read: values derived from its tables, for the next requests. */
+    readonly cache: ReadModelCache;
+  }>;
 }

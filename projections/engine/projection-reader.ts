@@ -3,6 +3,7 @@ import type { LogPosition } from '../../libs/event-store/src/event-store.js';
 import type { ProjectionReader as ProjectionReaderContract } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
 import { ProjectionNotReadyError } from './errors.js';
+import { ReadModelCache } from './read-model-cache.js';
 import { schemaOf } from './generations.js';
 import { readActive } from './registry.js';
 
@@ -16,6 +17,8 @@ export interface ProjectionReadModel<Tables> {
    */
   readonly position: LogPosition | null;
   readonly generation: number;
+  /** This generation's cache (a new generation starts with an empty one). */
+  readonly cache: ReadModelCache;
 }
 
 /**
@@ -25,6 +28,9 @@ export interface ProjectionReadModel<Tables> {
  * requests that looked it up just before.
  */
 export class ProjectionReader implements ProjectionReaderContract {
+  /** Per projection: the cache of the generation last read. */
+  readonly #caches = new Map<string, { readonly generation: number; readonly cache: ReadModelCache }>();
+
   constructor(
     private readonly deps: Pick<EngineDeps, 'db' | 'baseSchema'>,
     /** Throws for an unknown projection; resolves once the registry exists. */
@@ -36,6 +42,15 @@ export class ProjectionReader implements ProjectionReaderContract {
     const active = await readActive(this.deps.db, name);
     if (!active) throw new ProjectionNotReadyError(name);
     const schema = schemaOf(this.deps, { name, generation: active.generation });
-    return { db: this.deps.db.withSchema(schema) as Kysely<Tables>, position: active.position, generation: active.generation };
+    return { db: this.deps.db.withSchema(schema) as Kysely<Tables>, position: active.position, generation: active.generation, cache: this.#cacheOf(name, active.generation) };
+  }
+
+  #cacheOf(name: string, generation: number): ReadModelCache {
+    const kept = this.#caches.get(name);
+    if (kept && kept.generation === generation) return kept.cache;
+    const cache = new ReadModelCache();
+    // A request still reading the generation before a switch keeps its cache; later ones start anew.
+    if (!kept || kept.generation < generation) this.#caches.set(name, { generation, cache });
+    return cache;
   }
 }

@@ -183,3 +183,45 @@ describe('licenses overview: holders follow their user in the directory', () => 
     }
   });
 });
+
+describe('licenses overview: kept lists are read anew once the holdings change', () => {
+  const OPENING: LedgerCommand[] = [
+    cmd('OpenAccount', '2026-01-05T13:00:00Z', { name: 'Acme', timezone: 'UTC' }),
+    cmd('CreateOrganization', '2026-01-05T13:01:00Z', { orgId: 'qa', name: 'QA' }),
+    cmd('CreateOrganization', '2026-01-05T13:01:30Z', { orgId: 'web', name: 'Web', parentOrgId: 'qa' }),
+    cmd('RegisterUser', '2026-01-05T13:03:00Z', { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'qa' }),
+    cmd('RegisterUser', '2026-01-05T13:04:00Z', { userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'qa' }),
+    cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
+      purchaseId: 'p1', product: 'KSE', quantity: 4, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+    }),
+    cmd('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u1' }),
+  ];
+  const LATER: LedgerCommand[] = [
+    cmd('AssignSeat', '2026-01-07T13:00:00Z', { product: 'KSE', userId: 'u2' }),
+    cmd('RegisterMachine', '2026-01-07T13:01:00Z', { product: 'KSE', machineId: 'desk-2', userId: 'u2' }),
+    cmd('MoveUser', '2026-01-07T13:02:00Z', { userId: 'u1', orgId: 'web' }),
+    cmd('StartSession', '2026-01-07T13:03:00Z', { product: 'KSE', sessionId: 's1', userId: 'u1', machineId: 'desk-1' }),
+  ];
+  const NOW = at('2026-01-07T13:05:00Z');
+
+  it('seats, machines and moves after a first read show in the next one; sessions show without a change to the seats', async () => {
+    const all = storedHistory([...OPENING, ...LATER]);
+    const between = (from: string, to: string) => all.filter((e) => at(e.metadata.occurredAt) >= at(from) && at(e.metadata.occurredAt) < at(to));
+    const harness = await projectionHarness([licensesProjection], between('2026-01-01T00:00:00Z', '2026-01-07T00:00:00Z'), { batchSize: 2 });
+    try {
+      const kse = async (orgId?: string) =>
+        (await buildLicensesOverview({ accountId: 'acme', ...(orgId ? { orgId } : {}) }, harness.context(NOW))).products[0]!;
+      const before = await kse();
+      expect(before.licensedUsers.map((u) => u.userId)).toEqual(['u1']);
+      expect((await kse('web')).licensedUsers).toEqual([]);
+      await harness.fold(between('2026-01-07T00:00:00Z', '2026-01-07T13:03:00Z'));
+      const after = await kse();
+      expect([after.licensedUsers.map((u) => u.userId), after.machines.map((m) => m.machineId)]).toEqual([['u1', 'u2'], ['desk-2']]);
+      expect((await kse('web')).licensedUsers.map((u) => u.userId)).toEqual(['u1']);
+      await harness.fold(between('2026-01-07T13:03:00Z', '2026-01-08T00:00:00Z'));
+      expect((await kse()).onlineLicenses.map((s) => s.sessionId)).toEqual(['s1']);
+    } finally {
+      await harness.close();
+    }
+  });
+});

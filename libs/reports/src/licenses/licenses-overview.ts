@@ -71,12 +71,11 @@ export async function buildLicensesOverview(request: LicensesRequest, context: R
   if (request.product !== undefined && !isProduct(request.product)) {
     throw validationError('product', `must be one of ${PRODUCT_CODES.join(', ')}, got '${String(request.product)}'`);
   }
-  const { db, position } = await context.projections.reader<LicensesTables>('licenses');
+  const { db, position, cache } = await context.projections.reader<LicensesTables>('licenses');
   const accountId = request.accountId;
-  const timezone = await accountTimezone(db, accountId);
-  const tree = await loadOrgTree(db, accountId);
+  const [timezone, tree, version] = await Promise.all([accountTimezone(db, accountId), loadOrgTree(db, accountId), holdingVersion(db, accountId)]);
   const subtree = request.orgId !== undefined ? tree.subtree(request.orgId) : null;
-  const data = await loadHoldings(db, accountId, request.product);
+  const data = await loadHoldings(db, accountId, request.product, (load) => cache.get(`holdings\u0000${accountId}\u0000${request.product ?? '*'}`, version, load));
   const now = context.now;
 
   const purchasedProducts = new Set(data.purchases.map((p) => p.product));
@@ -88,39 +87,62 @@ export async function buildLicensesOverview(request: LicensesRequest, context: R
 }
 
 /** The units held now, each with its holder's organization (and, for seats, name and email). */
-interface Holdings {
+interface Holdings extends HeldLists {
   readonly parents: ReadonlyMap<string, string | null>;
   readonly purchases: readonly { product: string; quantity: number; startsAt: number; expiresAt: number; recordedAt: number; machineQuota: number | null }[];
   readonly dedications: readonly { product: string; orgId: string; quantity: number }[];
-  /** Per product, each list in the order the overview shows it. */
-  readonly seats: ByProduct<LicensesTables['seats']>;
   readonly sessions: ByProduct<LicensesTables['open_sessions']>;
+  readonly applications: number;
+}
+
+/** The long lists, per product, each in the order the overview shows it. */
+interface HeldLists {
+  readonly seats: ByProduct<LicensesTables['seats']>;
   readonly offline: ByProduct<LicensesTables['offline_licenses']>;
   readonly machines: ByProduct<LicensesTables['machines']>;
-  readonly applications: number;
 }
 
 type ByProduct<Row> = ReadonlyMap<string, readonly Row[]>;
 
+/** The account's holding version: the long lists stay as kept while it stands. */
+async function holdingVersion(db: Kysely<LicensesTables>, accountId: string): Promise<string> {
+  const row = await db.selectFrom('holding_versions').select('version').where('account_id', '=', accountId).executeTakeFirst();
+  return String(row?.version ?? 0);
+}
+
 /**
  * Reads the account's holdings. Each holding row carries its holder's organization (the projection
  * keeps it), so every list is one index range of one table; lists are sorted here, by code point as
- * the C collation would, since a database sort of 10,000 rows costs more than the read.
+ * the C collation would, since a database sort of 10,000 rows costs more than the read. The long
+ * lists (seats, offline licenses, machines: tens of thousands of rows in the biggest accounts) come
+ * through `kept`, which keeps them while the account's holding version stands; the rest is small
+ * and changes with every heartbeat, and is read each time.
  */
-async function loadHoldings(db: Kysely<LicensesTables>, accountId: string, product: Product | undefined): Promise<Holdings> {
+async function loadHoldings(
+  db: Kysely<LicensesTables>, accountId: string, product: Product | undefined, kept: (load: () => Promise<HeldLists>) => Promise<HeldLists>,
+): Promise<Holdings> {
   const ofAccount = (table: 'purchases' | 'dedications' | HoldingTable) => (db as Kysely<any>).selectFrom(table as string)
     .where('account_id', '=', accountId).$if(product !== undefined, (qb) => qb.where('product', '=', product!));
-  const [orgs, purchases, dedications, seats, sessions, offline, machines, applications] = await Promise.all([
+  const [orgs, purchases, dedications, sessions, applications, lists] = await Promise.all([
     db.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute(),
     ofAccount('purchases').selectAll().execute() as Promise<LicensesTables['purchases'][]>,
     ofAccount('dedications').selectAll().execute() as Promise<LicensesTables['dedications'][]>,
-    ofAccount('seats').select(['product', 'user_id', 'org_id', 'full_name', 'email']).execute() as Promise<LicensesTables['seats'][]>,
     ofAccount('open_sessions').select(['product', 'session_id', 'user_id', 'org_id', 'machine_id', 'license_type', 'draws_unit', 'started_at', 'last_seen'])
       .execute() as Promise<LicensesTables['open_sessions'][]>,
-    ofAccount('offline_licenses').select(['product', 'user_id', 'org_id', 'machine_id', 'generated_at', 'expires_at'])
-      .execute() as Promise<LicensesTables['offline_licenses'][]>,
-    ofAccount('machines').select(['product', 'machine_id', 'user_id', 'org_id', 'registered_at']).execute() as Promise<LicensesTables['machines'][]>,
     db.selectFrom('active_applications').select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', accountId).executeTakeFirst(),
+    kept(async () => {
+      const [seats, offline, machines] = await Promise.all([
+        ofAccount('seats').select(['product', 'user_id', 'org_id', 'full_name', 'email']).execute() as Promise<LicensesTables['seats'][]>,
+        ofAccount('offline_licenses').select(['product', 'user_id', 'org_id', 'machine_id', 'generated_at', 'expires_at'])
+          .execute() as Promise<LicensesTables['offline_licenses'][]>,
+        ofAccount('machines').select(['product', 'machine_id', 'user_id', 'org_id', 'registered_at']).execute() as Promise<LicensesTables['machines'][]>,
+      ]);
+      return {
+        seats: byProduct(seats, (a, b) => compareText(a.user_id, b.user_id)),
+        offline: byProduct(offline, (a, b) => compareText(a.machine_id, b.machine_id) || ms(a.generated_at) - ms(b.generated_at)),
+        machines: byProduct(machines, (a, b) => compareText(a.machine_id, b.machine_id)),
+      };
+    }),
   ]);
   return {
     parents: new Map(orgs.map((o) => [o.org_id, o.parent_org_id])),
@@ -129,11 +151,9 @@ async function loadHoldings(db: Kysely<LicensesTables>, accountId: string, produ
       machineQuota: p.machine_quota,
     })),
     dedications: dedications.map((d) => ({ product: d.product, orgId: d.org_id, quantity: d.quantity })),
-    seats: byProduct(seats, (a, b) => compareText(a.user_id, b.user_id)),
     sessions: byProduct(sessions, (a, b) => compareText(a.machine_id, b.machine_id) || compareText(a.session_id, b.session_id)),
-    offline: byProduct(offline, (a, b) => compareText(a.machine_id, b.machine_id) || ms(a.generated_at) - ms(b.generated_at)),
-    machines: byProduct(machines, (a, b) => compareText(a.machine_id, b.machine_id)),
     applications: Number(applications?.n ?? 0),
+    ...lists,
   };
 }
 

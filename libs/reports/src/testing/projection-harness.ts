@@ -4,6 +4,7 @@ import type { LogPosition, StoredEvent } from '../../../event-store/src/event-st
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../read-store/src/database.js';
 import type { Projection, ProjectionReader } from '../../../../projections/projection.js';
 import type { ReportContext } from '../report-definition.js';
+import { ReadModelCache } from '../../../../projections/engine/read-model-cache.js';
 
 export interface HarnessOptions {
   /** Events per `apply` call (the engine folds batches): small batches exercise folding across batches. */
@@ -71,11 +72,12 @@ export async function projectionHarness(
   };
   await fold(events);
 
+  const caches = new Map(projections.map((p) => [p.name, new ReadModelCache()]));
   const reader: ProjectionReader = {
     async reader<Tables>(name: string) {
       const schema = schemas.get(name);
       if (!schema) throw new Error(`projection ${name} is not in this harness`);
-      return { db: db.withSchema(schema) as Kysely<Tables>, position };
+      return { db: db.withSchema(schema) as Kysely<Tables>, position, cache: caches.get(name)! };
     },
   };
   return {
