@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { validationError } from '../../../domain/src/errors.js';
 import { ACCOUNT_SCOPE, type Scope } from '../../../domain/src/events.js';
 import { isProduct, modelOf, PRODUCT_CODES, type LicenseModel, type Product } from '../../../domain/src/products.js';
@@ -97,10 +97,14 @@ interface Holdings extends HeldLists {
 
 /** The long lists, per product, each in the order the overview shows it. */
 interface HeldLists {
-  readonly seats: ByProduct<LicensesTables['seats']>;
-  readonly offline: ByProduct<LicensesTables['offline_licenses']>;
-  readonly machines: ByProduct<LicensesTables['machines']>;
+  readonly seats: ByProduct<Packed<typeof SEAT_COLUMNS>>;
+  readonly offline: ByProduct<Packed<typeof OFFLINE_COLUMNS>>;
+  readonly machines: ByProduct<Packed<typeof MACHINE_COLUMNS>>;
 }
+
+const SEAT_COLUMNS = ['product', 'user_id', 'org_id', 'full_name', 'email'] as const;
+const OFFLINE_COLUMNS = ['product', 'user_id', 'org_id', 'machine_id', 'generated_at', 'expires_at'] as const;
+const MACHINE_COLUMNS = ['product', 'machine_id', 'user_id', 'org_id', 'registered_at'] as const;
 
 type ByProduct<Row> = ReadonlyMap<string, readonly Row[]>;
 
@@ -131,11 +135,10 @@ async function loadHoldings(
       .execute() as Promise<LicensesTables['open_sessions'][]>,
     db.selectFrom('active_applications').select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', accountId).executeTakeFirst(),
     kept(async () => {
+      const packed = <const C extends readonly string[]>(table: HoldingTable, columns: C) =>
+        ofAccount(table).select(packedRow(columns).as('packed')).execute().then((rows) => rows.map((row) => unpack(row.packed as string, columns)));
       const [seats, offline, machines] = await Promise.all([
-        ofAccount('seats').select(['product', 'user_id', 'org_id', 'full_name', 'email']).execute() as Promise<LicensesTables['seats'][]>,
-        ofAccount('offline_licenses').select(['product', 'user_id', 'org_id', 'machine_id', 'generated_at', 'expires_at'])
-          .execute() as Promise<LicensesTables['offline_licenses'][]>,
-        ofAccount('machines').select(['product', 'machine_id', 'user_id', 'org_id', 'registered_at']).execute() as Promise<LicensesTables['machines'][]>,
+        packed('seats', SEAT_COLUMNS), packed('offline_licenses', OFFLINE_COLUMNS), packed('machines', MACHINE_COLUMNS),
       ]);
       return {
         seats: byProduct(seats, (a, b) => compareText(a.user_id, b.user_id)),
@@ -155,6 +158,27 @@ async function loadHoldings(
     applications: Number(applications?.n ?? 0),
     ...lists,
   };
+}
+
+/** A holding row as unpacked: every column as text ('' for null). */
+type Packed<C extends readonly string[]> = { [K in C[number]]: string };
+
+/**
+ * The long lists come packed, one text per row with the columns joined by U+001F, which no id, name
+ * or email contains (the write side rejects control characters). The embedded store decodes each
+ * field of a result separately, and at a cost: one field per row reads 10,000 seats in a third of
+ * the time five take (PostgreSQL gains a little too).
+ */
+function packedRow(columns: readonly string[]) {
+  return sql<string>`concat_ws(chr(31), ${sql.join(columns.map((c) => sql`coalesce(${sql.ref(c)}::text, '')`))})`;
+}
+
+function unpack<const C extends readonly string[]>(packed: string, columns: C): Packed<C> {
+  const fields = packed.split('\u001f');
+  if (fields.length !== columns.length) throw new Error(`a holding row has ${fields.length} fields, not ${columns.length}: ${JSON.stringify(packed)}`);
+  const row: Record<string, string> = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i]!] = fields[i]!;
+  return row as Packed<C>;
 }
 
 function byProduct<Row extends { product: string }>(rows: readonly Row[], order: (a: Row, b: Row) => number): ByProduct<Row> {
@@ -197,7 +221,7 @@ function productOverview(
     }
     return source;
   };
-  const sourceOfUser = (holder: { org_id: string | null }): Scope => sourceOfOrg(holder.org_id);
+  const sourceOfUser = (holder: { org_id: string | null }): Scope => sourceOfOrg(holder.org_id || null);
   const inSubtree = (holder: { org_id: string | null }) => subtree === null || subtree.has(holder.org_id ?? '');
   const scopeName = (scope: Scope) => (scope === ACCOUNT_SCOPE ? 'Account' : tree.name(scope));
 
@@ -241,7 +265,7 @@ function productOverview(
     product, model: modelOf(product), purchased, machineQuota, registeredMachines: machines.length, expiresAt, scopes,
     licensedUsers: seats.filter(inSubtree).map((s) => {
       const source = sourceOfUser(s);
-      return { userId: s.user_id, name: s.full_name ?? '', email: s.email ?? '', licenseSource: source, licenseSourceName: scopeName(source) };
+      return { userId: s.user_id, name: s.full_name, email: s.email, licenseSource: source, licenseSourceName: scopeName(source) };
     }),
     onlineLicenses: openSessions.filter((s) => s.license_type === 'online' && inSubtree(s)).map((s) => ({
       machineId: s.machine_id, userId: s.user_id, sessionId: s.session_id, startedAt: iso(ms(s.started_at)), lastSeenAt: iso(ms(s.last_seen)),
