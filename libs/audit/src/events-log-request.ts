@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { INSTANT_RULE, parseInstant } from '../../domain/src/time/instant.js';
 import { DomainError, type FieldError } from '../../domain/src/errors.js';
 import { EVENT_TYPES } from '../../domain/src/events.js';
 import { accountStreamId } from '../../domain/src/streams.js';
@@ -27,7 +27,6 @@ export interface EventsLogRequest {
 /** Parameters of the events log, as the query string and the CLI flags name them. */
 export const EVENTS_LOG_PARAMETERS = ['after', 'limit', 'type', 'stream', 'from', 'to', 'until'] as const;
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T[^\s]*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const WHOLE_NUMBER = /^\d{1,9}$/;
 
 /**
@@ -69,9 +68,7 @@ export function parseEventsLogRequest(
   const instant = (name: string): number | null => {
     const text = values.get(name);
     if (text === undefined) return null;
-    const parsed = INSTANT.test(text) ? DateTime.fromISO(text, { setZone: true }) : null;
-    return parsed?.isValid ? parsed.toMillis()
-      : fail(name, `must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z, got '${truncate(text)}'`);
+    return parseInstant(text) ?? fail(name, `${INSTANT_RULE}, got '${truncate(text)}'`);
   };
 
   const after = position('after');

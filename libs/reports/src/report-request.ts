@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { INSTANT_RULE, utcInstant } from '../../domain/src/time/instant.js';
 import { DomainError, type FieldError } from '../../domain/src/errors.js';
 import { isProduct } from '../../domain/src/products.js';
 import { BUCKET_INTERVALS, MAX_HOURLY_WINDOW_DAYS, type BucketInterval } from '../../domain/src/time/index.js';
@@ -34,8 +35,6 @@ const TEXT_MAX = 200;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WHOLE_NUMBER = /^\d{1,9}$/;
-/** A four-digit year, a time and a zone (Z or ±hh[:mm]). */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T[^\s]*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /** Parameters a definition takes, besides accountId and product. */
 export function parametersOf(definition: Pick<ReportDefinition, 'shape' | 'parameters'>): readonly string[] {
@@ -140,7 +139,7 @@ export function parseReportRequest(raw: Readonly<Record<string, unknown>>, defin
   let asOf: string | undefined;
   if (values.has('asOf')) {
     const value = values.get('asOf')!;
-    asOf = isoInstant(value) ?? fail('asOf', `${INSTANT_RULE}, got '${truncate(value)}'`);
+    asOf = utcInstant(value) ?? fail('asOf', `${INSTANT_RULE}, got '${truncate(value)}'`);
   }
 
   if (errors.length > 0) {
@@ -184,14 +183,6 @@ function wholeNumber(
 
 function truncate(value: string): string {
   return value.length > 40 ? `${value.slice(0, 40)}…` : value;
-}
-
-export const INSTANT_RULE = 'must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z';
-
-/** `value` as an ISO instant in UTC, or null when it is not an instant with a zone offset. */
-export function isoInstant(value: string): string | null {
-  const parsed = INSTANT.test(value) ? DateTime.fromISO(value, { setZone: true }) : null;
-  return parsed?.isValid ? new Date(parsed.toMillis()).toISOString() : null;
 }
 
 /**

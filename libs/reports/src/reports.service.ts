@@ -14,7 +14,8 @@ import type { ProjectionReader } from '../../../projections/projection.js';
 import { REPORTS } from './catalog.js';
 import { buildLicensesOverview, type LicensesOverview, type LicensesRequest } from './licenses/licenses-overview.js';
 import type { ReportContext, ReportDefinition, SeriesBody, TableBody } from './report-definition.js';
-import { INSTANT_RULE, isoInstant, parseReportRequest } from './report-request.js';
+import { INSTANT_RULE, utcInstant } from '../../domain/src/time/instant.js';
+import { parseReportRequest } from './report-request.js';
 import { PROJECTION_READER } from './tokens.js';
 
 export interface RunReportOptions {
@@ -141,7 +142,7 @@ function parseLicensesRequest(parameters: Readonly<Record<string, unknown>>): Li
   if (product !== undefined && !isProduct(product)) errors.push({ path: 'product', message: `must be one of ${PRODUCT_CODES.join(', ')}` });
   const orgId = text('orgId');
   const asOfText = text('asOf');
-  const asOf = asOfText === undefined ? undefined : isoInstant(asOfText) ?? undefined;
+  const asOf = asOfText === undefined ? undefined : utcInstant(asOfText) ?? undefined;
   if (asOfText !== undefined && asOf === undefined) errors.push({ path: 'asOf', message: INSTANT_RULE });
   if (errors.length > 0) {
     throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);

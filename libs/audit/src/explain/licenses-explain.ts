@@ -5,7 +5,7 @@ import { isProduct, PRODUCT_CODES, type Product } from '../../../domain/src/prod
 import { productView } from '../../../domain/src/state.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import type { LicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
-import { isoInstant } from '../../../reports/src/report-request.js';
+import { INSTANT_RULE, utcInstant } from '../../../domain/src/time/instant.js';
 import type { EventView } from '../event-view.js';
 import { EventReferences } from './event-references.js';
 import { sourceKey, stateWithSources, type StateWithSources } from './state-with-sources.js';
@@ -50,8 +50,8 @@ export function parseLicensesExplainRequest(raw: Readonly<Record<string, unknown
     errors.push({ path: 'metric', message: `must be one of ${LICENSES_METRICS.join(', ')}${metric ? `, got '${metric.slice(0, 40)}'` : ''}` });
   }
   const asOfText = text('asOf');
-  const asOfIso = asOfText === undefined ? undefined : isoInstant(asOfText);
-  if (asOfIso === null) errors.push({ path: 'asOf', message: 'must be an ISO-8601 instant with an offset, e.g. 2026-01-05T14:00:00Z' });
+  const asOfIso = asOfText === undefined ? undefined : utcInstant(asOfText);
+  if (asOfIso === null) errors.push({ path: 'asOf', message: INSTANT_RULE });
   const asOf = asOfIso ? Date.parse(asOfIso) : undefined;
   if (errors.length > 0) {
     throw new DomainError('VALIDATION_FAILED', `Invalid licenses explain request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);

@@ -11,6 +11,7 @@ import {
 } from './series-metrics.js';
 import { stateWithSources, subtreeOf } from './state-with-sources.js';
 import { usageTimeline, type UsageTimeline } from './usage-timeline.js';
+import { INSTANT_RULE, parseInstant } from '../../../domain/src/time/instant.js';
 
 /** The bucket-series reports that can be explained, and how each metric is made. */
 const EXPLAINERS: Readonly<Record<string, Readonly<Record<string, (frame: SeriesFrame, report: string) => MetricExplanation>>>> = {
@@ -74,9 +75,7 @@ export function parseSeriesExplainRequest(report: string, raw: Readonly<Record<s
   else if (explainers && !Object.hasOwn(explainers, metric)) errors.push({ path: 'metric', message: `must be one of ${metrics.join(', ')} for ${report}, got '${metric.slice(0, 40)}'` });
   const bucket = raw.bucket;
   if (typeof bucket !== 'string' || bucket === '') errors.push({ path: 'bucket', message: 'is required: the start of a bucket, as the report prints it' });
-  else if (Number.isNaN(Date.parse(bucket)) || !/T.*(Z|[+-]\d{2}:?\d{2})$/i.test(bucket)) {
-    errors.push({ path: 'bucket', message: `must be an ISO-8601 instant with an offset (a bucket's start), got '${bucket.slice(0, 40)}'` });
-  }
+  else if (parseInstant(bucket) === null) errors.push({ path: 'bucket', message: `${INSTANT_RULE} (a bucket's start), got '${bucket.slice(0, 40)}'` });
   if (errors.length > 0) {
     throw new DomainError('VALIDATION_FAILED', `Invalid explain request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
   }

@@ -4,3 +4,4 @@ export * from './boundaries.js';
 export * from './report-window.js';
 export * from './buckets.js';
 export * from './sub-buckets.js';
+export * from './instant.js';

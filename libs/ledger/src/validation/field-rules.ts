@@ -1,6 +1,7 @@
 import { isEmail, registerDecorator } from 'class-validator';
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import { PRODUCT_CODES, type Product } from '../../../domain/src/products.js';
+import { INSTANT_RULE, parseInstant, utcInstant } from '../../../domain/src/time/instant.js';
 
 /**
  * The field rules of the command schema (SPEC §3), as class-validator decorators.
@@ -14,10 +15,6 @@ export type Presence = 'required' | 'optional' | 'nullable';
 
 const MAX_QUANTITY = 1_000_000_000;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-/** A four-digit year (no ±extended years, which stores cannot hold) … */
-const FOUR_DIGIT_YEAR = /^\d{4}/;
-/** … a time, and its zone: a trailing `Z` or a ±hh[:mm] offset. */
-const TIME_WITH_ZONE = /T.*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 function text(maxLength: number): Rule {
   return (value) => {
@@ -59,19 +56,7 @@ export const timezone: Rule = (value) => {
   return IANAZone.isValidZone(value) ? undefined : `'${value}' is not a valid IANA time zone (e.g. America/New_York)`;
 };
 
-export const instant: Rule = (value) =>
-  typeof value === 'string' && FOUR_DIGIT_YEAR.test(value) && TIME_WITH_ZONE.test(value) && parseInstant(value).isValid
-    ? undefined
-    : 'must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z';
-
-function parseInstant(value: string): DateTime {
-  return DateTime.fromISO(value, { setZone: true });
-}
-
-/** `2026-01-05T09:00-05:00` → `2026-01-05T14:00:00.000Z` (the form of `Date.toISOString()`). */
-function toUtcIso(value: string): string {
-  return new Date(parseInstant(value).toMillis()).toISOString();
-}
+export const instant: Rule = (value) => (parseInstant(value) === null ? INSTANT_RULE : undefined);
 
 function withPresence(rule: Rule, presence: Presence): Rule {
   return (value) => {
@@ -109,7 +94,7 @@ export function InstantField(presence: Presence = 'required'): PropertyDecorator
   return (target, propertyName) => {
     field(target, propertyName);
     const normalisers = NORMALISERS.get(target) ?? new Map<string, (value: string) => string>();
-    normalisers.set(propertyName as string, toUtcIso);
+    normalisers.set(propertyName as string, (value) => utcInstant(value)!);
     NORMALISERS.set(target, normalisers);
   };
 }
