@@ -92,8 +92,12 @@ function collectSessions(events: readonly StoredEvent[], product: Product): Prod
  * that is at or before now, else null (still open).
  */
 export function sessionEnd(session: ReplayedSession, now: number, leaseMs: number): number | null {
-  if (session.endedAt !== null) return session.endedAt;
-  const leaseEnd = session.lastSeen + leaseMs;
+  return session.endedAt ?? lapsedLeaseEnd(session.lastSeen, now, leaseMs);
+}
+
+/** For a session with no recorded end: lastSeen + lease once that is at or before now, else null (open). */
+export function lapsedLeaseEnd(lastSeen: number, now: number, leaseMs: number): number | null {
+  const leaseEnd = lastSeen + leaseMs;
   return leaseEnd <= now ? leaseEnd : null;
 }
 

@@ -2,6 +2,8 @@ import { isActiveUse, type ActivityActions } from '../../../domain/src/activity-
 import { modelOf, type Product } from '../../../domain/src/products.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import type { Interval } from '../peak-sweep.js';
+import { occurredAt } from '../replay-account.js';
+import { lapsedLeaseEnd } from '../replay-sessions.js';
 
 /** How a usage interval ended: by an event, by its lease lapsing (SPEC §3), or not yet. */
 export type Ending = 'SessionEnded' | 'SessionExpired' | 'ApplicationReleased' | 'lease lapsed' | 'open';
@@ -37,7 +39,6 @@ export interface UsageTimeline {
   readonly activity: readonly UserMoment[];
 }
 
-
 /**
  * The usage history of an account's events, in one pass. A session with no SessionEnded or
  * SessionExpired ended at `lastSeen + lease` if that is at or before `now`, else it is still open.
@@ -60,7 +61,7 @@ export function usageTimeline(events: readonly StoredEvent[], now: number, lease
   };
 
   for (const event of events) {
-    const at = Date.parse(event.metadata.occurredAt);
+    const at = occurredAt(event);
     const data = event.data as Record<string, string>;
     if (event.type === 'UserRegistered' || event.type === 'UserMoved') orgOfUser.set(data.userId!, data.orgId!);
     if (isActiveUse(event.type, data, activityActions)) {
@@ -102,8 +103,8 @@ export function usageTimeline(events: readonly StoredEvent[], now: number, lease
     }
   }
   for (const [sessionId, s] of [...open]) {
-    const leaseEnd = s.lastSeen + leaseMs;
-    if (leaseEnd <= now) closeSession(sessionId, leaseEnd, null, 'lease lapsed');
+    const leaseEnd = lapsedLeaseEnd(s.lastSeen, now, leaseMs);
+    if (leaseEnd !== null) closeSession(sessionId, leaseEnd, null, 'lease lapsed');
     else closeSession(sessionId, Number.POSITIVE_INFINITY, null, 'open');
   }
   for (const [applicationId, a] of openApplications) {
