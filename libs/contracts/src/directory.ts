@@ -62,3 +62,4 @@ export interface UsersPage {
   readonly total: number;
   readonly users: readonly DirectoryUser[];
 }
+export type { LicenseModel, Product };
