@@ -134,7 +134,7 @@ function usage(): string {
     'Commands:',
     ...Object.values(SUBCOMMANDS).map((s) => `  ${s.usage}`),
     '',
-    'Environment: EVENTSTORE_URL, DATABASE_URL, LEDGER_DATA_DIR (default ./.ledger), PORT, SESSION_LEASE_SECONDS, ACTIVITY_ACTIONS',
+    'Environment: EVENTSTORE_URL, EVENTSTORE_STREAM_PREFIX, DATABASE_URL, LEDGER_DATA_DIR (default ./.ledger), PORT, SESSION_LEASE_SECONDS, ACTIVITY_ACTIONS',
     'Exit codes: 0 ok; 1 failure; 2 bad usage, or malformed import lines (nothing applied); 3 some commands rejected',
     '',
   ].join('\n');
