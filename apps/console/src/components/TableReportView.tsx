@@ -78,7 +78,7 @@ export function TableReportView<N extends TableReportName>({ config }: { config:
       <div className="toolbar">
         <ExportButton path={path} params={request} filename={`${config.report}-${filters.product}.csv`} />
         <PageSizePicker value={pageSize} onChange={(size) => update({ pageSize: size === 50 ? null : String(size), page: null })} />
-        {body && (
+        {body && !report.isPlaceholderData && (
           <span className="stamp" data-testid="stamp">
             {request.asOf !== '' ? <>Replayed as of <strong>{formatInstant(request.asOf, account.timezone)}</strong> ({account.timezone}) · </> : null}
             {formatNumber(body.total)} rows · position {body.asOfPosition ?? '—'} · times in {account.timezone}

@@ -75,7 +75,7 @@ export default function LicensesView() {
       <h1 id="view-title">License Management</h1>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Overview">
         <AsOfPicker value={asOf} onChange={(value) => update({ asOf: value, explain: null, scope: null })} />
-        {overview.data && (
+        {overview.data && !overview.isPlaceholderData && (
           <p className="stamp" data-testid="stamp">
             {asOf !== '' ? <>Replayed as of <strong>{formatInstant(overview.data.asOf, account.timezone)}</strong></> : <>Now: {formatInstant(overview.data.asOf, account.timezone)}</>}
             {' '}({account.timezone}) · position {overview.data.asOfPosition ?? '—'}
