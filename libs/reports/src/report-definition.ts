@@ -23,6 +23,24 @@ export interface ReportRequest {
   readonly asOf?: string;
   /** Tables: every row (CSV exports all pages). */
   readonly allRows?: boolean;
+  // Capacity planning (SPEC §8).
+  /** what-if: the account's purchased quantity under the hypothesis. */
+  readonly quantity?: number;
+  /** what-if: orgId → dedicated quantity (absolute) under the hypothesis, in the order given. */
+  readonly dedications?: ReadonlyMap<string, number>;
+  /** what-if: seconds a denied attempt demands (default: the median accepted duration). */
+  readonly deniedDuration?: number;
+  /** reclaim-backtest: days without activity after which a seat is reclaimed. */
+  readonly idleDays?: number;
+  /** idle-seats: only rows idle at least this many days. */
+  readonly minIdleDays?: number;
+  /** denials: seconds after a counted denial within which a retry is folded into it (default 600). */
+  readonly retryWindow?: number;
+  /** forecast: the metric projected. */
+  readonly metric?: string;
+  /** forecast: past buckets (default 12) and projected ones (default 6). */
+  readonly history?: number;
+  readonly horizon?: number;
 }
 
 export interface ReportContext {
@@ -46,7 +64,9 @@ export interface SeriesBody {
   readonly buckets?: readonly Bucket[];
   readonly series?: readonly { readonly orgId: string; readonly name: string; readonly buckets: readonly Bucket[] }[];
 }
-export type Bucket = { readonly start: string; readonly end: string } & Record<string, number | string>;
+export type Bucket = { readonly start: string; readonly end: string } & Record<string, BucketValue>;
+/** A bucket's figure: a number (or text), null when it has none (e.g. a forecast's past bucket has no projection), or a group of figures (what-if's `actual`). */
+export type BucketValue = number | string | null | { readonly [metric: string]: number };
 
 /** Table body of SPEC §6. */
 export interface TableBody {
@@ -74,5 +94,11 @@ export interface ReportDefinition {
    * shape. Others are refused as VALIDATION_FAILED.
    */
   readonly parameters?: readonly string[];
+  /** Series: the interval when none is given (default `day`); the parser checks `interval` against `intervals`. */
+  readonly defaultInterval?: BucketInterval;
+  /** Series: the intervals it takes (default all). */
+  readonly intervals?: readonly BucketInterval[];
+  /** Whether the report answers `asOf` itself, from its projection (otherwise a replayed version does). */
+  readonly answersAsOf?: boolean;
   run(request: ReportRequest, context: ReportContext): Promise<SeriesBody | TableBody>;
 }
