@@ -1,4 +1,8 @@
 import type { ReportDefinition } from './report-definition.js';
+import { denialsReport } from './capacity/denials.report.js';
+import { forecastReport } from './capacity/forecast.report.js';
+import { idleSeatsReport } from './capacity/idle-seats.report.js';
+import { reclaimBacktestReport } from './capacity/reclaim-backtest.report.js';
 import { whatIfReport } from './capacity/what-if.report.js';
 import { assignmentsReport } from './seat/assignments.report.js';
 import { seatHistoryReport } from './seat/seat-history.report.js';
@@ -10,5 +14,5 @@ import { sessionsReport } from './sessions/sessions-table.js';
 /** Every report of SPEC §4 and §8 served under /v1/accounts/{accountId}/reports/{name} and `ledger report NAME`. */
 export const REPORTS: readonly ReportDefinition[] = [
   seatHistoryReport, assignmentsReport, seatUsageReport, sessionsReport, sessionUsageReport, autUsageReport,
-  whatIfReport,
+  whatIfReport, idleSeatsReport, reclaimBacktestReport, denialsReport, forecastReport,
 ];

@@ -122,9 +122,17 @@ export class UserOrgs {
     return this.current.get(userId) ?? null;
   }
 
-  /** The user's moves in (from, to), ascending. */
-  movesWithin(userId: string, from: number, to: number): readonly UserMove[] {
-    return (this.movesOf.get(userId) ?? []).filter((m) => m.at > from && m.at < to);
+  /** [start, end) cut where the user moved, each piece with the organization the user was in then. */
+  piecesOf(userId: string, start: number, end: number): { readonly start: number; readonly end: number; readonly orgId: string | null }[] {
+    const pieces: { start: number; end: number; orgId: string | null }[] = [];
+    let from = start;
+    for (const move of this.movesOf.get(userId) ?? []) {
+      if (move.at <= start || move.at >= end) continue;
+      pieces.push({ start: from, end: move.at, orgId: this.orgAt(userId, from) });
+      from = move.at;
+    }
+    pieces.push({ start: from, end, orgId: this.orgAt(userId, from) });
+    return pieces;
   }
 }
 
@@ -180,6 +188,26 @@ export interface StoredDenial {
   readonly userId: string | null;
   /** The attempting user's organization then; null for an application. */
   readonly orgId: string | null;
+}
+
+/** userId (TrueTest: application id) → the instants its sessions (activations) of `product` started in (from, to], ascending. */
+export async function startsWithin(
+  account: CapacityAccount, product: Product, holders: readonly string[], from: number, to: number,
+): Promise<Map<string, number[]>> {
+  const starts = new Map<string, number[]>();
+  if (holders.length === 0) return starts;
+  const byApplication = product === 'TRUETEST';
+  const rows = await account.db.selectFrom('capacity_units').select(['user_id', 'unit_id', 'started_at'])
+    .where('account_id', '=', account.accountId).where('product', '=', product)
+    .where('kind', '=', byApplication ? 'application' : 'session')
+    .where(byApplication ? 'unit_id' : 'user_id', 'in', [...holders])
+    .where('started_at', '>', from).where('started_at', '<=', to)
+    .orderBy('started_at').execute();
+  for (const row of rows) {
+    const holder = byApplication ? row.unit_id : row.user_id!;
+    starts.set(holder, [...(starts.get(holder) ?? []), ms(row.started_at)]);
+  }
+  return starts;
 }
 
 /** Attempts of `product` denied for capacity with `at` in [from, to), in log order. */
