@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { ApiKeyStore } from '../../libs/auth/src/api-keys.js';
 import { countsAsActivity, type ActivityActions } from '../../libs/domain/src/activity-rules.js';
-import { CommandGateway, type IncomingCommand } from '../../libs/ledger/src/command-gateway.js';
+import { CommandGateway, type ClientCommand } from '../../libs/ledger/src/command-gateway.js';
 import { loadConfig } from '../../libs/ledger/src/config.js';
 import { parseCommand } from '../../libs/ledger/src/validation/parse-command.js';
 import { createHistory, type HistoryCommand } from '../../libs/history-generator/src/generate-history.js';
@@ -147,7 +147,7 @@ async function load(app: NestExpressApplication, commands: readonly HistoryComma
   const accepted: HistoryCommand[] = [];
   for (let i = 0; i < commands.length; i += 1_000) {
     const chunk = commands.slice(i, i + 1_000);
-    const results = await gateway.executeMany(chunk.map((c) => parseCommand(c) as IncomingCommand), { actor: 'cli' });
+    const results = await gateway.executeMany(chunk.map((c) => parseCommand(c) as ClientCommand), { actor: 'cli' });
     results.forEach((result, j) => {
       if (result.ok) accepted.push({ ...chunk[j], at: result.outcome.events[0]?.occurredAt ?? chunk[j].at });
     });

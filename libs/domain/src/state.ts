@@ -1,3 +1,4 @@
+import type { AlertRuleSpec } from './alerts/alert-rules.js';
 import type { LicenseType } from './commands.js';
 import type { LedgerEvent, Scope } from './events.js';
 import { modelOf, type Product } from './products.js';
@@ -40,6 +41,9 @@ export interface Session {
   readonly drawsUnit: boolean;
 }
 
+/** A webhook of the account: where alerts are POSTed, and the fingerprint of the secret they are signed with. */
+export interface Webhook { readonly webhookId: string; readonly url: string; readonly secretFingerprint: string }
+
 export interface OfflineLicense { readonly userId: string; readonly machineId: string; readonly expiresAt: number }
 
 export interface ProductState {
@@ -78,13 +82,17 @@ export interface AccountState {
   readonly openSessions: Set<string>;
   /** commandId → the revision range its events occupy, for idempotent replays. */
   readonly commands: Map<string, { readonly firstRevision: bigint; count: number }>;
+  /** The alert rules in force (SPEC §9), by ruleId. */
+  readonly alertRules: Map<string, AlertRuleSpec>;
+  /** The webhooks registered, by webhookId. */
+  readonly webhooks: Map<string, Webhook>;
 }
 
 export function initialState(): AccountState {
   return {
     opened: false, accountId: '', name: '', timezone: 'UTC', lastAt: Number.NEGATIVE_INFINITY, revision: -1n,
     orgs: new Map(), users: new Map(), emails: new Map(), projects: new Map(), purchases: new Map(),
-    products: new Map(), sessions: new Map(), openSessions: new Set(), commands: new Map(),
+    products: new Map(), sessions: new Map(), openSessions: new Set(), commands: new Map(), alertRules: new Map(), webhooks: new Map(),
   };
 }
 
@@ -234,6 +242,18 @@ export function evolve(state: AccountState, e: LedgerEvent): AccountState {
       break;
     case 'ApplicationReleased':
       productState(state, 'TRUETEST').applications.delete(e.data.applicationId);
+      break;
+    case 'AlertRuleCreated':
+      state.alertRules.set(e.data.ruleId, { ...e.data });
+      break;
+    case 'AlertRuleRemoved':
+      state.alertRules.delete(e.data.ruleId);
+      break;
+    case 'WebhookRegistered':
+      state.webhooks.set(e.data.webhookId, { ...e.data });
+      break;
+    case 'WebhookRemoved':
+      state.webhooks.delete(e.data.webhookId);
       break;
     default: {
       const unknown: never = e;
