@@ -10,3 +10,4 @@ export * from './streams.js';
 export * from './activity-rules.js';
 export * from './mean.js';
 export * from './alerts/alert-rules.js';
+export * from './holding-sources.js';
