@@ -11,3 +11,4 @@ export * from './activity-rules.js';
 export * from './mean.js';
 export * from './alerts/alert-rules.js';
 export * from './holding-sources.js';
+export * from './alerts/alert-monitor.js';

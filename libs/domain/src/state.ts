@@ -304,3 +304,11 @@ export function leaseEnd(session: Session, leaseMs: number): number {
 }
 
 export type { Scope };
+
+/** Whether organization `orgId` is `ancestorOrgId` or below it in the tree (SPEC §4: an org filter takes its descendants). */
+export function isWithinOrg(state: AccountState, orgId: string, ancestorOrgId: string): boolean {
+  for (let id: string | null = orgId; id !== null; id = state.orgs.get(id)?.parentOrgId ?? null) {
+    if (id === ancestorOrgId) return true;
+  }
+  return false;
+}
