@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { AlertsProcessor } from './alerts.processor.js';
 import { ApplicationsProjection } from './applications.projection.js';
 import { AssignmentsProjection } from './assignments.projection.js';
 import { LicensesProjection } from './licenses.projection.js';
@@ -14,4 +15,5 @@ import { SessionsProjection } from './sessions.projection.js';
  */
 export const ALL_PROJECTIONS: Type<Projection>[] = [
   SeatHistoryProjection, AssignmentsProjection, SeatUsageProjection, SessionsProjection, ApplicationsProjection, LicensesProjection,
+  AlertsProcessor,
 ];

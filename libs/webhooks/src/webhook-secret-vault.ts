@@ -53,7 +53,7 @@ export class WebhookSecretVault {
   }
 
   #tables(): Promise<void> {
-    this.#ready ??= ensureWebhookTables(this.db as Kysely<unknown>).catch((error: unknown) => {
+    this.#ready ??= ensureWebhookTables(this.db).catch((error: unknown) => {
       this.#ready = null;
       throw error;
     });

@@ -11,7 +11,7 @@ import { sql, type Generated, type Kysely } from 'kysely';
  *   so folding the same history again adds nothing;
  * - `webhook_attempts`: every POST made for a delivery and how it ended.
  */
-export interface WebhookTables {
+export type WebhookTables = {
   webhook_secrets: {
     account_id: string;
     webhook_id: string;
@@ -46,7 +46,7 @@ export interface WebhookTables {
     status_code: number | null;
     error: string | null;
   };
-}
+};
 
 export type DeliveryEvent = 'AlertRaised' | 'AlertCleared';
 /** pending: to be (re)tried at next_attempt_at; delivered: a 2xx came back; failed: 24 h of retries ran out; cancelled: the webhook was removed. */
@@ -97,10 +97,16 @@ const DDL = [
 /** NOTIFY channel raised when the alert processor commits new deliveries: wakes the deliverer at once. */
 export const DELIVERIES_ADDED_CHANNEL = 'ledger_webhook_deliveries_added';
 
-/** Creates the webhook tables if missing (in the schema `db` resolves unqualified names to); safe from several processes. */
-export async function ensureWebhookTables(db: Kysely<unknown>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext('license-ledger:webhook-tables'))`.execute(trx);
-    for (const statement of DDL) await sql.raw(statement).execute(trx);
-  });
+/**
+ * Creates the webhook tables if missing, in the schema `db` resolves unqualified names to, inside the
+ * caller's transaction (the alert processor creates them with its generation).
+ */
+export async function createWebhookTables<Tables>(trx: Kysely<Tables>): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('license-ledger:webhook-tables'))`.execute(trx);
+  for (const statement of DDL) await sql.raw(statement).execute(trx);
+}
+
+/** The same in a transaction of its own; safe from several processes. */
+export async function ensureWebhookTables<Tables>(db: Kysely<Tables>): Promise<void> {
+  await db.transaction().execute((trx) => createWebhookTables(trx));
 }
