@@ -1,4 +1,5 @@
-import type { ClientCommandType } from '../../ledger/src/validation/command-dtos.js';
+import type { ApiKeyRole } from '../../contracts/src/directory.js';
+import { TELEMETRY_COMMANDS } from '../../domain/src/index.js';
 
 /**
  * The roles of an API key (SPEC §6, Security). Every key but an operator's belongs to one account.
@@ -7,8 +8,8 @@ import type { ClientCommandType } from '../../ledger/src/validation/command-dtos
  * - `ingest`: product telemetry for its account (logins, activity, sessions);
  * - `operator`: global; projections and health, no account data.
  */
-export const API_KEY_ROLES = ['account-admin', 'auditor', 'ingest', 'operator'] as const;
-export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+export type { ApiKeyRole };
+export const API_KEY_ROLES: readonly ApiKeyRole[] = ['account-admin', 'auditor', 'ingest', 'operator'];
 
 export function isApiKeyRole(value: unknown): value is ApiKeyRole {
   return typeof value === 'string' && (API_KEY_ROLES as readonly string[]).includes(value);
@@ -19,16 +20,11 @@ export function isGlobalRole(role: ApiKeyRole): boolean {
   return role === 'operator';
 }
 
-/** The commands an `ingest` key may send: product telemetry only. */
-export const TELEMETRY_COMMANDS: readonly ClientCommandType[] = [
-  'RecordLogin', 'RecordActivity', 'StartSession', 'HeartbeatSession', 'EndSession',
-];
-
 /** Whether a key of `role` may send a command of `type` (for its own account). */
 export function roleMaySend(role: ApiKeyRole, type: string): boolean {
   switch (role) {
     case 'account-admin': return true;
-    case 'ingest': return (TELEMETRY_COMMANDS as readonly string[]).includes(type);
+    case 'ingest': return (TELEMETRY_COMMANDS as readonly string[]).includes(type); // product telemetry only
     case 'auditor':
     case 'operator': return false;
   }

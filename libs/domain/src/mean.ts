@@ -7,7 +7,10 @@ export function mean2(values: readonly number[]): number {
   return ratio2(values.reduce((a, b) => a + b, 0), values.length);
 }
 
-/** `numerator / denominator` (whole numbers, denominator > 0) with 2 decimals, rounded half up, in integer arithmetic. */
+/**
+ * numerator / denominator (whole numbers, denominator > 0) with 2 decimals, rounded half up, in
+ * integer arithmetic: the one rounding of every 2-decimal figure.
+ */
 export function ratio2(numerator: number, denominator: number): number {
   return Math.floor((200 * numerator + denominator) / (2 * denominator)) / 100;
 }

@@ -1,12 +1,12 @@
 import { DomainError, type FieldError } from '../../../domain/src/errors.js';
 import { ACCOUNT_SCOPE } from '../../../domain/src/events.js';
-import { activePurchases, heldUnits, parentScopeOf, poolFigures } from '../../../domain/src/pools.js';
+import { activePurchases, heldUnits, parentScopeOfOrg, poolFigures } from '../../../domain/src/pools.js';
 import { isProduct, PRODUCT_CODES, type Product } from '../../../domain/src/products.js';
 import { productView } from '../../../domain/src/state.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import type { LicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
 import { INSTANT_RULE, utcInstant } from '../../../domain/src/time/instant.js';
-import type { EventView } from '../event-view.js';
+import type { LicensesExplanation } from '../../../contracts/src/index.js';
 import { EventReferences } from './event-references.js';
 import { sourceKey, stateWithSources, type StateWithSources } from './state-with-sources.js';
 
@@ -59,20 +59,7 @@ export function parseLicensesExplainRequest(raw: Readonly<Record<string, unknown
   return { accountId: accountId!, product: product as Product, scope: scope!, metric: metric as LicensesMetric, ...(asOf !== undefined ? { asOf } : {}) };
 }
 
-export interface LicensesExplanation {
-  readonly report: 'licenses';
-  readonly accountId: string;
-  readonly product: Product;
-  readonly scope: string;
-  readonly metric: LicensesMetric;
-  /** The instant the figures are taken at (ISO, UTC). */
-  readonly asOf: string;
-  readonly value: number;
-  readonly asOfPosition: string | null;
-  readonly warning?: string;
-  readonly events: readonly EventView[];
-  readonly [detail: string]: unknown;
-}
+export type { LicensesExplanation } from '../../../contracts/src/index.js';
 
 export interface LicensesExplainInput {
   readonly request: LicensesExplainRequest;
@@ -111,7 +98,7 @@ export function explainLicenses({ request, events, at, leaseMs, asOfPosition, pr
   const dedicatedDetails = () => (scope === ACCOUNT_SCOPE ? { purchases: purchases() } : { purchases: purchases(), dedication: dedication(scope) });
   const poolDetails = () => ({
     ...dedicatedDetails(),
-    dedicatedBelow: [...ps.dedications.keys()].filter((orgId) => parentScopeOf(state, ps.dedications, orgId) === scope).sort().map(dedication),
+    dedicatedBelow: [...ps.dedications.keys()].filter((orgId) => parentScopeOfOrg(state, ps.dedications, orgId) === scope).sort().map(dedication),
   });
   const units = () => unitsDrawnFrom(replayed, product, scope, at, leaseMs, refs);
 

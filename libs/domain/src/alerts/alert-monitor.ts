@@ -1,7 +1,8 @@
 import { ACCOUNT_SCOPE, type LedgerEvent, type Scope } from '../events.js';
 import { HoldingSources, holdingKey } from '../holding-sources.js';
 import { ratio2 } from '../mean.js';
-import { activePurchases, heldUnits, nextTimedPoolChange, parentScopeOf, poolFigures, type ScopeFigures } from '../pools.js';
+import { activePurchases, heldUnits, nextTimedPoolChange, parentScopeOfOrg, poolFigures } from '../pools.js';
+import type { ScopeFigures } from '../rules/pool-math.js';
 import type { Product } from '../products.js';
 import { evolve, initialState, isWithinOrg, productView, type AccountState, type Webhook } from '../state.js';
 import type { AlertRuleSpec } from './alert-rules.js';
@@ -287,7 +288,7 @@ function poolEvidence(monitor: AlertMonitor, product: Product, scope: Scope, at:
   }
   for (const purchase of activePurchases(state, product, at)) refs.push(...(sources.purchases.get(purchase.purchaseId) ?? []));
   for (const orgId of ps.dedications.keys()) {
-    if (orgId === scope || parentScopeOf(state, ps.dedications, orgId) === scope) refs.push(sources.dedications.get(holdingKey(product, orgId)));
+    if (orgId === scope || parentScopeOfOrg(state, ps.dedications, orgId) === scope) refs.push(sources.dedications.get(holdingKey(product, orgId)));
   }
   return [...new Set(refs.filter((ref): ref is string => ref !== undefined))];
 }
