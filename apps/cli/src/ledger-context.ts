@@ -5,6 +5,8 @@ import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
 import { LedgerModule } from '../../../libs/ledger/src/ledger.module.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
+import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
+import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
 import { StderrLogger } from './stderr-logger.js';
 
 export interface LedgerContextOptions {
@@ -19,12 +21,14 @@ class LedgerContextModule {
   static forRoot(config: LedgerConfig, runProjections: boolean): DynamicModule {
     return {
       module: LedgerContextModule,
-      imports: [LedgerModule.forRoot(config), ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: runProjections })],
+      imports: [
+        LedgerModule.forRoot(config), ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: runProjections }), ReportsModule, ExplainModule,
+      ],
     };
   }
 }
 
-/** Runs `work` against the configured ledger and its projections (no HTTP server), then closes the store. */
+/** Runs `work` against the configured ledger, its projections, reports and explanations (no HTTP server), then closes the store. */
 export async function withLedger<T>(
   config: LedgerConfig,
   work: (gateway: CommandGateway, context: INestApplicationContext) => Promise<T>,
