@@ -1,4 +1,4 @@
-import { DomainError } from '../../libs/domain/src/index.js';
+import type { DomainError } from '../../libs/domain/src/index.js';
 import { createEventStore } from '../../libs/event-store/src/create-event-store.js';
 import type { EventStore } from '../../libs/event-store/src/event-store.js';
 import { AccountLedger } from '../../libs/ledger/src/account-ledger.js';
