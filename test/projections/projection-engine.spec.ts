@@ -1,5 +1,5 @@
 import { comparePositions, formatPosition, parsePosition } from '../../libs/event-store/src/event-store.js';
-import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
+import type { LedgerDatabase } from '../../libs/database/src/database.js';
 import { generationSchema } from '../../projections/engine/generation-schema.js';
 import type { ProjectionEngine } from '../../projections/engine/projection-engine.js';
 import type { RebuildProgress } from '../../projections/engine/rebuild-progress.js';
@@ -8,11 +8,12 @@ import {
   appendTypes, countTypes, cycleOfTypes, newEngine, openBackend, readCounts, readLog, recordingLogger, waitUntil,
   type Backend, type Ledger,
 } from './support/projection-fixture.js';
+import { query } from '../../libs/database/src/testing/query.js';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function schemaExists(db: LedgerDatabase, schema: string): Promise<boolean> {
-  return (await db.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).length === 1;
+  return (await query(db, 'SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).length === 1;
 }
 
 describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind) => {
@@ -254,10 +255,10 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     await projections.rebuild('counter');
     // reltuples is -1 until a table is first analyzed (autovacuum leaves so small a table alone).
     const schema = generationSchema(backend.db.schema, 'counter', 1);
-    const [stats] = await backend.db.query<{ reltuples: number }>(
+    const [stats] = await query<{ reltuples: number }>(backend.db, 
       `SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'event_counts'`,
       [schema]);
-    const [rows] = await backend.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.event_counts`);
+    const [rows] = await query<{ n: number }>(backend.db, `SELECT count(*)::int AS n FROM ${schema}.event_counts`);
     expect(Number(stats.reltuples)).toBe(rows.n);
   });
 

@@ -1,7 +1,7 @@
 import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
+import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { AppModule } from './app.module.js';
 import { configureApp } from './configure-app.js';
 

@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import type { EventStore } from '../../../libs/event-store/src/event-store.js';
-import { EVENT_STORE, LEDGER_DATABASE } from '../../../libs/ledger/src/ledger.module.js';
-import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
+import { EVENT_STORE, LEDGER_DATABASE } from '../../../libs/platform/src/tokens.js';
+import type { LedgerDatabase } from '../../../libs/database/src/database.js';
 import { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
 import { checkHealth, type Health } from './health-check.js';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeyStore } from '../../../libs/auth/src/api-keys.js';
-import { loadConfig } from '../../../libs/ledger/src/config.js';
+import { loadConfig } from '../../../libs/platform/src/config.js';
 import { captureOutput } from '../../../test/support/capture-output.js';
 import { runCli } from '../../cli/src/cli.js';
 import { createApp } from './create-app.js';

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../../libs/ledger/src/config.js';
+import { loadConfig } from '../../../libs/platform/src/config.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
-import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
+import { EVENT_STORE } from '../../../libs/platform/src/tokens.js';
 import { DEMO_USAGE, demoCommand } from './demo-command.js';
 import { EVENTS_USAGE, eventsCommand } from './events-command.js';
 import { EXIT } from './exit-codes.js';

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../../libs/ledger/src/config.js';
+import { loadConfig } from '../../../libs/platform/src/config.js';
 import { captureOutput } from '../../../test/support/capture-output.js';
 import { createApp } from '../../api/src/create-app.js';
 import { runCli } from './cli.js';

@@ -1,6 +1,6 @@
 import { ExplainService } from '../../../libs/audit/src/explain/explain.service.js';
 import { storedLog } from '../../../libs/audit/src/explain/testing/stored-log.js';
-import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
+import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { projectionHarness, type ProjectionHarness } from '../../../libs/reports/src/testing/projection-harness.js';
 import { captureOutput } from '../../../test/support/capture-output.js';
 import { FixedClock } from '../../../test/support/fixed-clock.js';

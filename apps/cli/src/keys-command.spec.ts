@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../api/src/create-app.js';
-import { loadConfig } from '../../../libs/ledger/src/config.js';
-import { openDatabase } from '../../../libs/read-store/src/database.js';
+import { loadConfig } from '../../../libs/platform/src/config.js';
+import { openDatabase } from '../../../libs/database/src/database.js';
 import { captureOutput as capture } from '../../../test/support/capture-output.js';
 import { runCli } from './cli.js';
+import { query } from '../../../libs/database/src/testing/query.js';
 
 const TOKEN = /^llk_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$/;
 
@@ -96,7 +97,7 @@ describe('ledger keys, end to end on the embedded store', () => {
     const { lastLine: token } = await cli('create', '--account', 'acme', '--role', 'account-admin');
     const db = await openDatabase({ dataDir });
     try {
-      const dump = JSON.stringify(await db.query('SELECT * FROM ledger_api_keys'));
+      const dump = JSON.stringify(await query(db, 'SELECT * FROM ledger_api_keys'));
       expect(dump).not.toContain(token);
       expect(dump).not.toContain(token.slice(22));
     } finally {

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
-import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
+import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { LedgerModule } from '../../../libs/ledger/src/ledger.module.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
+import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { createApp } from '../../api/src/create-app.js';
 import { firstKeyHint } from '../../api/src/auth/first-key-hint.js';
 import { ApiKeyStore } from '../../../libs/auth/src/api-keys.js';

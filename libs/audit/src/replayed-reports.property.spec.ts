@@ -1,8 +1,8 @@
 import type { LedgerCommand } from '../../domain/src/commands.js';
 import type { Product } from '../../domain/src/products.js';
 import type { StoredEvent } from '../../event-store/src/event-store.js';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../read-store/src/database.js';
-import { TEST_DATABASE_URL } from '../../read-store/src/testing/test-postgres.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../database/src/database.js';
+import { TEST_DATABASE_URL } from '../../database/src/testing/test-postgres.js';
 import { buildLicensesOverview, type LicensesRequest } from '../../reports/src/licenses/licenses-overview.js';
 import type { ReportDefinition } from '../../reports/src/report-definition.js';
 import { parseReportRequest } from '../../reports/src/report-request.js';

@@ -1,9 +1,10 @@
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../read-store/src/database.js';
-import { freshTestSchema, type TestSchema } from '../../read-store/src/testing/test-postgres.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../database/src/database.js';
+import { freshTestSchema, type TestSchema } from '../../database/src/testing/test-postgres.js';
 import { hashSecret, parseToken, secretMatches } from './api-key-token.js';
 import { ApiKeyRequestError } from './api-keys.js';
 import { API_KEYS_TABLE, SqlApiKeyStore } from './sql-api-key-store.js';
 import { InMemoryApiKeyStore } from './testing/in-memory-api-key-store.js';
+import { query } from '../../database/src/testing/query.js';
 
 describe('API key tokens', () => {
   it('are llk_<keyId>_<secret> with a 32-byte secret, checked in constant time against its SHA-256', async () => {
@@ -53,10 +54,10 @@ describe.each(['pglite', 'postgres'] as const)('SqlApiKeyStore on %s', (kind) =>
   it('never stores a token, nor its secret, in clear', async () => {
     const { token } = await keys.create({ accountId: 'acme', role: 'auditor' });
     const { keyId, secret } = parseToken(token)!;
-    const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${API_KEYS_TABLE} WHERE key_id = $1`, [keyId]);
+    const rows = await query<Record<string, unknown>>(db, `SELECT * FROM ${API_KEYS_TABLE} WHERE key_id = $1`, [keyId]);
     expect(rows).toHaveLength(1);
     expect(Object.keys(rows[0]).sort()).toEqual(['account_id', 'created_at', 'key_id', 'revoked_at', 'role', 'secret_hash']);
-    const dump = JSON.stringify(await db.query(`SELECT * FROM ${API_KEYS_TABLE}`));
+    const dump = JSON.stringify(await query(db, `SELECT * FROM ${API_KEYS_TABLE}`));
     expect(dump).not.toContain(secret);
     expect(dump).not.toContain(token);
     expect(rows[0].secret_hash).toBe(hashSecret(secret));
@@ -115,9 +116,9 @@ describe.each(['pglite', 'postgres'] as const)('SqlApiKeyStore on %s', (kind) =>
   });
 
   it('the table itself refuses an operator key with an account, or an unknown role', async () => {
-    await expect(db.query(`INSERT INTO ${API_KEYS_TABLE} (key_id, secret_hash, account_id, role, created_at) VALUES ('x', 'h', 'acme', 'operator', now())`))
+    await expect(query(db, `INSERT INTO ${API_KEYS_TABLE} (key_id, secret_hash, account_id, role, created_at) VALUES ('x', 'h', 'acme', 'operator', now())`))
       .rejects.toThrow();
-    await expect(db.query(`INSERT INTO ${API_KEYS_TABLE} (key_id, secret_hash, account_id, role, created_at) VALUES ('y', 'h', 'acme', 'root', now())`))
+    await expect(query(db, `INSERT INTO ${API_KEYS_TABLE} (key_id, secret_hash, account_id, role, created_at) VALUES ('y', 'h', 'acme', 'root', now())`))
       .rejects.toThrow();
   });
 });

@@ -1,5 +1,6 @@
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../database/src/database.js';
 import { createEventStore } from './create-event-store.js';
+import { query } from '../../database/src/testing/query.js';
 
 describe('createEventStore', () => {
   let database: LedgerDatabase;
@@ -13,7 +14,7 @@ describe('createEventStore', () => {
   test('keeps the events in the database when no EVENTSTORE_URL is given, creating its tables', async () => {
     const store = await createEventStore({ database });
     expect(store.kind).toBe('pglite');
-    expect(await database.query(`SELECT to_regclass('events') IS NOT NULL AS exists`)).toEqual([{ exists: true }]);
+    expect(await query(database, `SELECT to_regclass('events') IS NOT NULL AS exists`)).toEqual([{ exists: true }]);
     await store.close();
   });
 

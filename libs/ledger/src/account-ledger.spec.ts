@@ -1,7 +1,7 @@
 import { DomainError } from '../../domain/src/index.js';
 import { createEventStore } from '../../event-store/src/create-event-store.js';
 import type { EventStore } from '../../event-store/src/event-store.js';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../database/src/database.js';
 import { FixedClock } from '../../../test/support/fixed-clock.js';
 import { accountWithSeatPool } from '../../../test/support/ledger-fixtures.js';
 import { AccountLedger } from './account-ledger.js';

@@ -1,7 +1,7 @@
 import { WrongExpectedRevisionError } from '../../event-store/src/event-store.js';
 import { createSqlEventStore } from '../../event-store/src/sql/sql-event-store.js';
 import { testEvent } from '../../event-store/src/testing/event-store-probes.js';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../database/src/database.js';
 import { LedgerMetrics } from './ledger-metrics.js';
 import { MeteredEventStore } from './metered-event-store.js';
 

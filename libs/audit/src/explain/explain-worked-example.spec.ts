@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
-import type { LedgerConfig } from '../../../ledger/src/config.js';
+import type { LedgerConfig } from '../../../platform/src/config.js';
 import { projectionHarness, type ProjectionHarness } from '../../../reports/src/testing/projection-harness.js';
 import { FixedClock } from '../../../../test/support/fixed-clock.js';
 import { spec7Commands } from '../../../../test/support/spec-7-example.js';

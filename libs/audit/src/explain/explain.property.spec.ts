@@ -1,5 +1,5 @@
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../read-store/src/database.js';
-import type { LedgerConfig } from '../../../ledger/src/config.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../database/src/database.js';
+import type { LedgerConfig } from '../../../platform/src/config.js';
 import type { LicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
 import type { SeriesBody } from '../../../reports/src/report-definition.js';
 import { findReport, runReport } from '../../../reports/src/reports.service.js';

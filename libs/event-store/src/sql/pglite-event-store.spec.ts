@@ -1,4 +1,4 @@
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../database/src/database.js';
 import { describeEventStoreContract } from '../event-store.contract.js';
 import { createSqlEventStore } from './sql-event-store.js';
 

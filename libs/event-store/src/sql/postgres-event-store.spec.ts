@@ -1,11 +1,10 @@
-import pg from 'pg';
-import type { LedgerDatabase, SqlExecutor } from '../../../read-store/src/database.js';
-import { freshTestSchema, TEST_DATABASE_URL } from '../../../read-store/src/testing/test-postgres.js';
+import type { LedgerDatabase } from '../../../database/src/database.js';
+import { freshTestSchema } from '../../../database/src/testing/test-postgres.js';
 import { describeEventStoreContract } from '../event-store.contract.js';
-import { WrongExpectedRevisionError, type EventStore } from '../event-store.js';
+import { WrongExpectedRevisionError, type AppendResult, type EventStore } from '../event-store.js';
 import { logEventsOf, probeSubscription, sleep, testEvent, waitUntil } from '../testing/event-store-probes.js';
 import { appendEvents } from './append-events.js';
-import { EVENTS_APPENDED_CHANNEL } from './event-store-schema.js';
+import { EVENTS_APPENDED_CHANNEL, type EventStoreTables } from './event-tables.js';
 import { createSqlEventStore } from './sql-event-store.js';
 
 describe('SQL event store on PostgreSQL', () => {
@@ -43,13 +42,18 @@ describe('SQL event store on PostgreSQL', () => {
       const start = await store.headPosition();
       const probe = probeSubscription(store, { after: start }, [earlyStream, lateStream]);
 
-      const slow = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${testSchema.schema}` });
-      await slow.connect();
+      const slow = await testSchema.open();
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      let appended!: (result: AppendResult) => void;
+      const earlyAppended = new Promise<AppendResult>((resolve) => (appended = resolve));
+      const early = testEvent('BeganFirst');
+      const slowTx = slow.kysely<EventStoreTables>().transaction().execute(async (trx) => {
+        appended(await appendEvents(trx, earlyStream, 'no_stream', [early]));
+        await committing;
+      });
       try {
-        const slowTx: SqlExecutor = { query: async (text, params = []) => (await slow.query(text, [...params])).rows };
-        await slow.query('BEGIN');
-        const early = testEvent('BeganFirst');
-        const earlyAppend = await appendEvents(slowTx, earlyStream, 'no_stream', [early]);
+        const earlyAppend = await earlyAppended;
         const late = testEvent('CommittedFirst');
         const lateAppend = await store.appendToStream(lateStream, 'no_stream', [late]);
         expect(earlyAppend.position.commit).toBeLessThan(lateAppend.position.commit);
@@ -59,13 +63,16 @@ describe('SQL event store on PostgreSQL', () => {
         expect(await logEventsOf(store, start, [earlyStream, lateStream])).toEqual([]);
         expect(await store.headPosition()).toEqual(start);
 
-        await slow.query('COMMIT');
+        commit();
+        await slowTx;
         await probe.waitFor(2);
         await probe.stop();
         expect(probe.received.map((event) => event.eventId)).toEqual([early.eventId, late.eventId]);
         expect(await store.headPosition()).toEqual(lateAppend.position);
       } finally {
-        await slow.end();
+        commit();
+        await slowTx.catch(() => undefined);
+        await slow.close();
       }
     });
 
@@ -96,15 +103,15 @@ describe('SQL event store on PostgreSQL', () => {
     test('appends inside a transaction the caller holds, and nothing when it rolls back', async () => {
       const stream = newStream('in-tx');
       await expect(
-        db.transaction(async (tx) => {
-          await appendEvents(tx, stream, 'no_stream', [testEvent('RolledBack')]);
+        db.kysely<EventStoreTables>().transaction().execute(async (trx) => {
+          await appendEvents(trx, stream, 'no_stream', [testEvent('RolledBack')]);
           throw new Error('abandon');
         }),
       ).rejects.toThrow('abandon');
       expect(await store.readStream(stream)).toEqual([]);
 
       const kept = testEvent('Committed');
-      await db.transaction((tx) => appendEvents(tx, stream, 'no_stream', [kept]));
+      await db.kysely<EventStoreTables>().transaction().execute((trx) => appendEvents(trx, stream, 'no_stream', [kept]));
       expect((await store.readStream(stream)).map((event) => event.eventId)).toEqual([kept.eventId]);
     });
 

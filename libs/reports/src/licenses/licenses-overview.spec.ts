@@ -3,7 +3,7 @@ import type { LedgerEvent } from '../../../domain/src/events.js';
 import { poolFigures } from '../../../domain/src/pools.js';
 import { evolve, initialState, type AccountState } from '../../../domain/src/state.js';
 import { cmd } from '../../../domain/src/testing/decider-spec.js';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../database/src/database.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { storedHistory } from '../../../../test/support/stored-history.js';
 import { licensesProjection } from '../../../../projections/licenses.projection.js';

@@ -3,8 +3,8 @@ import { DateTime } from 'luxon';
 import type { LedgerCommand } from '../../../domain/src/commands.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { parseCommand } from '../../../ledger/src/validation/parse-command.js';
-import { openDatabase } from '../../../read-store/src/database.js';
-import { TEST_DATABASE_URL } from '../../../read-store/src/testing/test-postgres.js';
+import { openDatabase } from '../../../database/src/database.js';
+import { TEST_DATABASE_URL } from '../../../database/src/testing/test-postgres.js';
 import { createHistory } from '../../../history-generator/src/generate-history.js';
 import { storedHistory } from '../../../../test/support/stored-history.js';
 import { assignmentsProjection } from '../../../../projections/assignments.projection.js';
@@ -12,6 +12,7 @@ import { seatHistoryProjection } from '../../../../projections/seat-history.proj
 import { seatUsageProjection } from '../../../../projections/seat-usage.projection.js';
 import { findReport, runReport } from '../reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/projection-harness.js';
+import { query } from '../../../database/src/testing/query.js';
 
 /**
  * Opt-in benchmark of the seat reports at scale (SEAT_BENCH=1; SEAT_BENCH_COMMANDS, default 1,000,000;
@@ -54,7 +55,7 @@ const RUNS = 30;
     const folding = performance.now();
     const schemaSuffix = `bench_${process.pid}`;
     harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection], events, { database, batchSize: 1000, schemaSuffix });
-    await database.query('ANALYZE');
+    await query(database, 'ANALYZE');
     log(`folded into PostgreSQL in ${seconds(folding)} s (${Math.round(events.length / ((performance.now() - folding) / 1000))} events/s, 3 projections)`);
   }, 3_600_000);
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { LedgerCommand } from '../../../domain/src/commands.js';
 import { cmd } from '../../../domain/src/testing/decider-spec.js';
 import { storedHistory } from '../../../../test/support/stored-history.js';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../database/src/database.js';
 import { sessionsProjection } from '../../../../projections/sessions.projection.js';
 import { runReport } from '../reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/projection-harness.js';

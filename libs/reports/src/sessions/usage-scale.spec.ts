@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { freshTestSchema, type TestSchema } from '../../../read-store/src/testing/test-postgres.js';
-import type { LedgerDatabase } from '../../../read-store/src/database.js';
+import { freshTestSchema, type TestSchema } from '../../../database/src/testing/test-postgres.js';
+import type { LedgerDatabase } from '../../../database/src/database.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { sessionsProjection } from '../../../../projections/sessions.projection.js';
 import { runReport } from '../reports.service.js';

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ActivityActions } from '../../../domain/src/activity-rules.js';
 import type { LogPosition, StoredEvent } from '../../../event-store/src/event-store.js';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../database/src/database.js';
 import type { Projection, ProjectionReader } from '../../../../projections/projection.js';
 import type { ReportContext } from '../report-definition.js';
 import { ReadModelCache } from '../../../../projections/engine/read-model-cache.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
-import type { LedgerDatabase, SqlExecutor, SqlRow } from './database.js';
+import type { LedgerDatabase } from './ledger-database.js';
 import { PgliteDialect } from './pglite-dialect.js';
 
 export const IN_MEMORY = 'memory://';
@@ -37,19 +37,6 @@ class PgliteDatabase implements LedgerDatabase {
     this.location = location;
     this.schema = schema;
     this.#kysely = new Kysely({ dialect: new PgliteDialect(pglite) });
-  }
-
-  async query<Row extends object = SqlRow>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return (await this.#pglite.query<Row>(text, [...params])).rows;
-  }
-
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.#pglite.transaction((tx) =>
-      work({
-        query: async <Row extends object = SqlRow>(text: string, params: readonly unknown[] = []) =>
-          (await tx.query<Row>(text, [...params])).rows,
-      }),
-    );
   }
 
   kysely<Tables>(): Kysely<Tables> {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from './database.js';
 import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from './testing/test-postgres.js';
+import { query } from './testing/query.js';
 
 interface Notes {
   notes: { id: number; body: string };
@@ -17,7 +18,7 @@ describe.each(['postgres', 'pglite'] as const)('LedgerDatabase on %s', (kind) =>
     } else {
       db = await openDatabase({ dataDir: IN_MEMORY });
     }
-    await db.query('CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL)');
+    await query(db, 'CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL)');
   });
 
   afterAll(async () => {
@@ -25,7 +26,7 @@ describe.each(['postgres', 'pglite'] as const)('LedgerDatabase on %s', (kind) =>
     await testSchema?.drop();
   });
 
-  beforeEach(() => db.query('DELETE FROM notes'));
+  beforeEach(() => query(db, 'DELETE FROM notes'));
 
   test('is the kind asked for, and names the schema its tables go to', () => {
     expect(db.kind).toBe(kind);
@@ -33,26 +34,26 @@ describe.each(['postgres', 'pglite'] as const)('LedgerDatabase on %s', (kind) =>
   });
 
   test('runs parameterised queries and returns bigint columns as strings', async () => {
-    const rows = await db.query<{ n: string; t: string }>('SELECT $1::bigint + 1 AS n, $2::text AS t', ['9007199254740992', 'x']);
+    const rows = await query<{ n: string; t: string }>(db, 'SELECT $1::bigint + 1 AS n, $2::text AS t', ['9007199254740992', 'x']);
     expect(rows).toEqual([{ n: '9007199254740993', t: 'x' }]);
   });
 
   test('commits a transaction and returns its result', async () => {
-    const result = await db.transaction(async (tx) => {
-      await tx.query('INSERT INTO notes VALUES (1, $1)', ['kept']);
-      return (await tx.query<{ count: string }>('SELECT count(*) FROM notes'))[0].count;
+    const result = await db.kysely().transaction().execute(async (trx) => {
+      await query(trx, 'INSERT INTO notes VALUES (1, $1)', ['kept']);
+      return (await query<{ count: string }>(trx, 'SELECT count(*) FROM notes'))[0].count;
     });
     expect(result).toBe('1');
-    expect(await db.query('SELECT body FROM notes')).toEqual([{ body: 'kept' }]);
+    expect(await query(db, 'SELECT body FROM notes')).toEqual([{ body: 'kept' }]);
   });
 
   test('rolls a transaction back when its work throws, and rethrows', async () => {
-    const failure = db.transaction(async (tx) => {
-      await tx.query('INSERT INTO notes VALUES (1, $1)', ['lost']);
+    const failure = db.kysely().transaction().execute(async (trx) => {
+      await query(trx, 'INSERT INTO notes VALUES (1, $1)', ['lost']);
       throw new Error('changed my mind');
     });
     await expect(failure).rejects.toThrow('changed my mind');
-    expect(await db.query('SELECT * FROM notes')).toEqual([]);
+    expect(await query(db, 'SELECT * FROM notes')).toEqual([]);
   });
 
   test('gives a Kysely instance that reads, writes and rolls back', async () => {
@@ -73,10 +74,10 @@ describe.each(['postgres', 'pglite'] as const)('LedgerDatabase on %s', (kind) =>
   test('delivers notifications until unlistened', async () => {
     const received: string[] = [];
     const unlisten = await db.listen('ledger_test', (payload) => received.push(payload));
-    await db.query(`SELECT pg_notify('ledger_test', 'first')`);
+    await query(db, `SELECT pg_notify('ledger_test', 'first')`);
     await waitUntil(() => received.length === 1);
     await unlisten();
-    await db.query(`SELECT pg_notify('ledger_test', 'second')`);
+    await query(db, `SELECT pg_notify('ledger_test', 'second')`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(received).toEqual(['first']);
   });
@@ -97,11 +98,11 @@ describe('LedgerDatabase on postgres with a schema', () => {
 
   test('creates the schema and puts every pooled connection in it', async () => {
     const schemas = await Promise.all(
-      Array.from({ length: 15 }, () => db.query<{ schema: string }>('SELECT current_schema() AS schema, pg_sleep(0.02)')),
+      Array.from({ length: 15 }, () => query<{ schema: string }>(db, 'SELECT current_schema() AS schema, pg_sleep(0.02)')),
     );
     expect(new Set(schemas.map(([row]) => row.schema))).toEqual(new Set([testSchema.schema]));
     await db.kysely().schema.createTable('placed').addColumn('id', 'integer').execute();
-    const tables = await db.query('SELECT table_schema FROM information_schema.tables WHERE table_name = $1', ['placed']);
+    const tables = await query(db, 'SELECT table_schema FROM information_schema.tables WHERE table_name = $1', ['placed']);
     expect(tables).toEqual([{ table_schema: testSchema.schema }]);
   });
 

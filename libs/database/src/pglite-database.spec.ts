@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from './database.js';
+import { query } from './testing/query.js';
 
 describe('PGlite in a data directory', () => {
   let dataDir: string;
@@ -24,12 +25,12 @@ describe('PGlite in a data directory', () => {
 
   test('keeps its data, in its schema, across close and reopen', async () => {
     const first = await openDatabase({ dataDir, schema: 'ledger' });
-    await first.query('CREATE TABLE kept (value text)');
-    await first.query(`INSERT INTO kept VALUES ('still here')`);
+    await query(first, 'CREATE TABLE kept (value text)');
+    await query(first, `INSERT INTO kept VALUES ('still here')`);
     await first.close();
 
     const second = await openDatabase({ dataDir, schema: 'ledger' });
-    expect(await second.query('SELECT current_schema() AS schema, value FROM kept')).toEqual([
+    expect(await query(second, 'SELECT current_schema() AS schema, value FROM kept')).toEqual([
       { schema: 'ledger', value: 'still here' },
     ]);
     await second.close();

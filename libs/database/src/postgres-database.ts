@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { LedgerDatabase, SqlExecutor, SqlRow } from './database.js';
+import type { LedgerDatabase } from './ledger-database.js';
 import { PostgresNotifications } from './postgres-notifications.js';
 
 /**
@@ -45,31 +45,6 @@ class PostgresDatabase implements LedgerDatabase {
         pool: { Client: pg.Client, options: pool.options, connect: () => pool.connect(), end: async () => {} },
       }),
     });
-  }
-
-  async query<Row extends object = SqlRow>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return (await this.#pool.query(text, [...params])).rows as Row[];
-  }
-
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work({
-        query: async <Row extends object = SqlRow>(text: string, params: readonly unknown[] = []) =>
-          (await client.query(text, [...params])).rows as Row[],
-      });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    } finally {
-      client.release(broken); // a connection that could not roll back is discarded, not reused
-    }
   }
 
   kysely<Tables>(): Kysely<Tables> {
