@@ -1,4 +1,4 @@
-import type { ClientCommandType } from '../../ledger/src/validation/command-dtos.js';
+import { TELEMETRY_COMMANDS } from '../../domain/src/index.js';
 
 /**
  * The roles of an API key (SPEC §6, Security). Every key but an operator's belongs to one account.
@@ -19,16 +19,11 @@ export function isGlobalRole(role: ApiKeyRole): boolean {
   return role === 'operator';
 }
 
-/** The commands an `ingest` key may send: product telemetry only. */
-export const TELEMETRY_COMMANDS: readonly ClientCommandType[] = [
-  'RecordLogin', 'RecordActivity', 'StartSession', 'HeartbeatSession', 'EndSession',
-];
-
 /** Whether a key of `role` may send a command of `type` (for its own account). */
 export function roleMaySend(role: ApiKeyRole, type: string): boolean {
   switch (role) {
     case 'account-admin': return true;
-    case 'ingest': return (TELEMETRY_COMMANDS as readonly string[]).includes(type);
+    case 'ingest': return (TELEMETRY_COMMANDS as readonly string[]).includes(type); // product telemetry only
     case 'auditor':
     case 'operator': return false;
   }

@@ -3,9 +3,12 @@ import type * as C from './commands.js';
 import { DomainError, QUOTA_EXCEEDED_MESSAGE, validationError } from './errors.js';
 import { ACCOUNT_SCOPE, event, type LedgerEvent, type Scope } from './events.js';
 import {
-  activePurchases, availableAt, isSessionOpenAt, licenseSourceOfUser, machineQuota, poolFigures, scopesPushedNegative,
-  sourceOfOrg,
+  activePurchases, isSessionOpenAt, licenseSourceOfUser, machineQuota, poolFigures, purchasedQuantity, sourceOfOrg,
 } from './pools.js';
+import { leaseLapsesAt, isLeaseLive } from './rules/lease.js';
+import { canDrawFrom, scopesPushedNegative } from './rules/pool-math.js';
+import { latestExpiryOf, machinesWithinQuota } from './rules/purchases.js';
+import { APPLICATION_SOURCE, isSeatProduct, offlineLicenseHoldsUnit, sessionDrawsUnit } from './rules/units.js';
 import { modelOf, OFFLINE_PRODUCTS, type Product } from './products.js';
 import { productView, type AccountState, type Purchase } from './state.js';
 
@@ -66,8 +69,8 @@ function expireLapsedSessions(state: AccountState, at: number, leaseMs: number, 
   const events: LedgerEvent[] = [];
   for (const sessionId of state.openSessions) {
     const s = state.sessions.get(sessionId)!;
-    if (s.lastSeen + leaseMs > at) continue;
-    events.push(event('SessionExpired', { sessionId, product: s.product, endedAt: new Date(s.lastSeen + leaseMs).toISOString() }, occurredAt));
+    if (isLeaseLive(s.lastSeen, at, leaseMs)) continue;
+    events.push(event('SessionExpired', { sessionId, product: s.product, endedAt: new Date(leaseLapsesAt(s.lastSeen, leaseMs)).toISOString() }, occurredAt));
   }
   return events;
 }
@@ -203,7 +206,9 @@ class Rules {
     if (amended.expiresAt <= amended.startsAt) throw validationError('expiresAt', 'must be after the purchase startsAt');
     const purchases = [...this.state.purchases.values()].map((p) => (p.purchaseId === c.purchaseId ? amended : p));
     const before = poolFigures(this.state, current.product, this.at, this.leaseMs);
-    const after = poolFigures(this.state, current.product, this.at, this.leaseMs, { purchases });
+    const after = poolFigures(this.state, current.product, this.at, this.leaseMs, {
+      purchased: purchasedQuantity(this.state, current.product, this.at, purchases),
+    });
     const pushed = scopesPushedNegative(before, after);
     if (pushed.length > 0) {
       throw new DomainError('QUOTA_BELOW_USAGE', `the amendment would leave ${pushed.map(scopeName).join(', ')} with fewer ${current.product} licenses than in use`, [
@@ -212,7 +217,7 @@ class Rules {
     }
     const quota = machineQuota(this.state, current.product, this.at, purchases);
     const machines = productView(this.state, current.product).machines.size;
-    if (quota !== null && machines > quota && c.machineQuota !== undefined) {
+    if (!machinesWithinQuota(machines, quota) && c.machineQuota !== undefined) {
       throw new DomainError('QUOTA_BELOW_USAGE', `machineQuota would allow ${quota} machines but ${machines} are registered for ${current.product}`, [
         { path: 'machineQuota', message: 'below the registered machines' },
       ]);
@@ -227,11 +232,8 @@ class Rules {
     this.requireOrg(c.orgId, 'orgId');
     const ps = productView(this.state, c.product);
     const previousQuantity = ps.dedications.get(c.orgId) ?? 0;
-    const dedications = new Map(ps.dedications);
-    if (c.quantity > 0) dedications.set(c.orgId, c.quantity);
-    else dedications.delete(c.orgId);
     const before = poolFigures(this.state, c.product, this.at, this.leaseMs);
-    const after = poolFigures(this.state, c.product, this.at, this.leaseMs, { dedications });
+    const after = poolFigures(this.state, c.product, this.at, this.leaseMs, { dedications: new Map([[c.orgId, c.quantity]]) });
     const pushed = scopesPushedNegative(before, after);
     if (pushed.includes(c.orgId)) {
       const f = after.get(c.orgId)!;
@@ -297,12 +299,11 @@ class Rules {
           { path: 'licenseType', message: 'offline sessions need an offline license for this user and machine' },
         ]);
       }
-    } else if (modelOf(c.product) === 'seat' && !ps.seats.has(c.userId)) {
+    } else if (isSeatProduct(c.product) && !ps.seats.has(c.userId)) {
       throw notAssigned(c.product, c.userId);
     }
     const machineEvents = this.registerIfNew(c.product, c.machineId, c.userId);
-    const drawsUnit = licenseType === 'online' && modelOf(c.product) === 'session';
-    if (drawsUnit && availableAt(this.figures(c.product), source) < 1) {
+    if (sessionDrawsUnit(c.product, licenseType) && !canDrawFrom(this.figures(c.product), source)) {
       return {
         events: [event('SessionDenied', {
           product: c.product, sessionId: c.sessionId, userId: c.userId, machineId: c.machineId,
@@ -332,13 +333,13 @@ class Rules {
     if (!OFFLINE_PRODUCTS.includes(c.product)) throw validationError('product', `offline licenses exist for ${OFFLINE_PRODUCTS.join(' and ')} only`);
     this.requireUser(c.userId);
     const active = this.requireActivePurchase(c.product);
-    const latestEnd = Math.max(...active.map((p) => p.expiresAt));
+    const latestEnd = latestExpiryOf(active)!;
     const expiresAt = c.expiresAt !== undefined ? Date.parse(c.expiresAt) : latestEnd;
     if (expiresAt > latestEnd) {
       throw validationError('expiresAt', `must not be after the subscription ends (${new Date(latestEnd).toISOString()})`);
     }
     if (expiresAt <= this.at) throw validationError('expiresAt', 'must be after the command time');
-    if (productView(this.state, c.product).offlineLicenses.some((l) => l.machineId === c.machineId && l.expiresAt > this.at)) {
+    if (productView(this.state, c.product).offlineLicenses.some((l) => l.machineId === c.machineId && offlineLicenseHoldsUnit(l.expiresAt, this.at))) {
       throw exists('machineId', `an unexpired ${c.product} offline license on machine '${c.machineId}'`);
     }
     const machineEvents = this.registerIfNew(c.product, c.machineId, c.userId);
@@ -362,7 +363,7 @@ class Rules {
     this.requireUser(c.userId);
     const ps = productView(this.state, c.product);
     if (!ps.machines.has(c.machineId)) throw notFound('machineId', `${c.product} machine '${c.machineId}'`);
-    if (ps.offlineLicenses.some((l) => l.machineId === c.machineId && l.expiresAt > this.at)) {
+    if (ps.offlineLicenses.some((l) => l.machineId === c.machineId && offlineLicenseHoldsUnit(l.expiresAt, this.at))) {
       throw new DomainError('MACHINE_BOUND_OFFLINE', `machine '${c.machineId}' is bound to an unexpired ${c.product} offline license`, [
         { path: 'machineId', message: 'bound to an offline license' },
       ]);
@@ -376,7 +377,7 @@ class Rules {
     const ps = productView(this.state, 'TRUETEST');
     if (ps.applications.has(c.applicationId)) throw exists('applicationId', `active application '${c.applicationId}'`);
     this.requireActivePurchase('TRUETEST');
-    if (availableAt(this.figures('TRUETEST'), ACCOUNT_SCOPE) < 1) {
+    if (!canDrawFrom(this.figures('TRUETEST'), APPLICATION_SOURCE)) {
       return {
         events: [event('ApplicationDenied', { product: 'TRUETEST', applicationId: c.applicationId, reason: 'CONCURRENCY_LIMIT_REACHED' }, this.atIso)],
         error: capacityDenied('TRUETEST', ACCOUNT_SCOPE),
@@ -402,7 +403,7 @@ class Rules {
   private drawUnit(product: Product, userId: string): Scope {
     this.requireActivePurchase(product);
     const source = licenseSourceOfUser(this.state, product, userId);
-    if (availableAt(this.figures(product), source) < 1) {
+    if (!canDrawFrom(this.figures(product), source)) {
       throw new DomainError('LICENSE_QUOTA_EXCEEDED', QUOTA_EXCEEDED_MESSAGE, [
         { path: 'userId', message: `no ${product} license available in ${scopeName(source)}` },
       ]);
@@ -425,7 +426,7 @@ class Rules {
     const ps = productView(this.state, product);
     if (ps.machines.has(machineId)) return [];
     const quota = machineQuota(this.state, product, this.at);
-    if (quota !== null && ps.machines.size + 1 > quota) {
+    if (!machinesWithinQuota(ps.machines.size + 1, quota)) {
       throw new DomainError('MACHINE_QUOTA_EXCEEDED', `${product} allows ${quota} registered machines and ${ps.machines.size} are registered`, [
         { path: 'machineId', message: 'machine quota reached' },
       ]);
@@ -435,14 +436,14 @@ class Rules {
 
   private offlineLicenseFor(product: Product, userId: string, machineId: string): boolean {
     return productView(this.state, product).offlineLicenses.some(
-      (l) => l.userId === userId && l.machineId === machineId && l.expiresAt > this.at,
+      (l) => l.userId === userId && l.machineId === machineId && offlineLicenseHoldsUnit(l.expiresAt, this.at),
     );
   }
 
   private holdsUnits(product: Product, userId: string): boolean {
     const ps = productView(this.state, product);
     if (ps.seats.has(userId)) return true;
-    if (ps.offlineLicenses.some((l) => l.userId === userId && l.expiresAt > this.at)) return true;
+    if (ps.offlineLicenses.some((l) => l.userId === userId && offlineLicenseHoldsUnit(l.expiresAt, this.at))) return true;
     for (const sessionId of ps.unitSessions) {
       if (this.state.sessions.get(sessionId)!.userId === userId && isSessionOpenAt(this.state, sessionId, this.at, this.leaseMs)) return true;
     }

@@ -4,6 +4,7 @@ export * from './commands.js';
 export * from './events.js';
 export * from './state.js';
 export * from './pools.js';
+export * from './rules/index.js';
 export * from './decide.js';
 export * from './time/index.js';
 export * from './streams.js';

@@ -27,5 +27,10 @@ export function modelOf(product: Product): LicenseModel {
   return PRODUCTS[product].model;
 }
 
-export const SEAT_PRODUCTS = PRODUCT_CODES.filter((p) => modelOf(p) === 'seat');
-export const SESSION_PRODUCTS = PRODUCT_CODES.filter((p) => modelOf(p) === 'session');
+/** The products licensed under `model`, in catalog order. */
+export function productsOfModel(model: LicenseModel): Product[] {
+  return PRODUCT_CODES.filter((p) => modelOf(p) === model);
+}
+
+export const SEAT_PRODUCTS = productsOfModel('seat');
+export const SESSION_PRODUCTS = productsOfModel('session');

@@ -1,5 +1,6 @@
 import { QUOTA_EXCEEDED_MESSAGE } from './errors.js';
-import { isPurchaseActive, purchasedQuantity } from './pools.js';
+import { purchasedQuantity } from './pools.js';
+import { isPurchaseActive } from './rules/purchases.js';
 import { cmd, given, pools } from './testing/decider-spec.js';
 
 /** SPEC §3 PurchaseLicenses / AmendPurchase, §2 purchase windows, §1 expiry and over-allocation. */

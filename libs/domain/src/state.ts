@@ -1,6 +1,7 @@
 import type { LicenseType } from './commands.js';
 import type { LedgerEvent, Scope } from './events.js';
-import { modelOf, type Product } from './products.js';
+import type { Product } from './products.js';
+import { sessionDrawsUnit } from './rules/units.js';
 
 /**
  * The state of one account, folded from its stream. Everything an account's rules need lives
@@ -189,7 +190,7 @@ export function evolve(state: AccountState, e: LedgerEvent): AccountState {
     case 'ApplicationDenied':
       break;
     case 'SessionStarted': {
-      const drawsUnit = e.data.licenseType === 'online' && modelOf(e.data.product) === 'session';
+      const drawsUnit = sessionDrawsUnit(e.data.product, e.data.licenseType);
       state.sessions.set(e.data.sessionId, {
         sessionId: e.data.sessionId, product: e.data.product, userId: e.data.userId, machineId: e.data.machineId,
         licenseType: e.data.licenseType, startedAt: at, lastSeen: at, status: 'open', drawsUnit,
@@ -276,11 +277,6 @@ export function rememberCommand(state: AccountState, commandId: string, revision
   const seen = state.commands.get(commandId);
   if (!seen) state.commands.set(commandId, { firstRevision: revision, count: 1 });
   else if (seen.firstRevision + BigInt(seen.count) === revision) seen.count++;
-}
-
-/** The time the session is over by lease, if nothing extends it (SPEC §3 lease rule). */
-export function leaseEnd(session: Session, leaseMs: number): number {
-  return session.lastSeen + leaseMs;
 }
 
 export type { Scope };

@@ -1,6 +1,7 @@
 import { DomainError, type FieldError } from '../../../domain/src/errors.js';
 import { ACCOUNT_SCOPE } from '../../../domain/src/events.js';
-import { activePurchases, isSessionOpenAt, parentScopeOf, poolFigures, sourceOfOrg } from '../../../domain/src/pools.js';
+import { activePurchases, isSessionOpenAt, parentScopeOfOrg, poolFigures, sourceOfOrg } from '../../../domain/src/pools.js';
+import { APPLICATION_SOURCE, offlineLicenseHoldsUnit } from '../../../domain/src/rules/units.js';
 import { isProduct, PRODUCT_CODES, type Product } from '../../../domain/src/products.js';
 import { productView } from '../../../domain/src/state.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
@@ -111,7 +112,7 @@ export function explainLicenses({ request, events, at, leaseMs, asOfPosition, pr
   const dedicatedDetails = () => (scope === ACCOUNT_SCOPE ? { purchases: purchases() } : { purchases: purchases(), dedication: dedication(scope) });
   const poolDetails = () => ({
     ...dedicatedDetails(),
-    dedicatedBelow: [...ps.dedications.keys()].filter((orgId) => parentScopeOf(state, ps.dedications, orgId) === scope).sort().map(dedication),
+    dedicatedBelow: [...ps.dedications.keys()].filter((orgId) => parentScopeOfOrg(state, ps.dedications, orgId) === scope).sort().map(dedication),
   });
   const units = () => unitsDrawnFrom(replayed, product, scope, at, leaseMs, refs);
 
@@ -171,10 +172,10 @@ function unitsDrawnFrom(replayed: StateWithSources, product: Product, scope: str
     .map((id) => state.sessions.get(id)!).filter((s) => sourceOfUser(s.userId) === scope)
     .map((s) => ({ sessionId: s.sessionId, userId: s.userId, startedAt: iso(s.startedAt), lastSeenAt: iso(s.lastSeen), started: refs.ref(replayed.sessionStarts.get(s.sessionId)!) }));
   const generated = replayed.offlineLicenses.get(product) ?? [];
-  const offlineLicenses = ps.offlineLicenses.flatMap((license, i) => (license.expiresAt > at && sourceOfUser(license.userId) === scope
+  const offlineLicenses = ps.offlineLicenses.flatMap((license, i) => (offlineLicenseHoldsUnit(license.expiresAt, at) && sourceOfUser(license.userId) === scope
     ? [{ userId: license.userId, machineId: license.machineId, expiresAt: iso(license.expiresAt), generated: refs.ref(generated[i]!) }]
     : []));
-  const applications = scope === ACCOUNT_SCOPE
+  const applications = scope === APPLICATION_SOURCE
     ? [...ps.applications].sort().map((applicationId) => ({ applicationId, activated: refs.ref(replayed.applications.get(applicationId)!) }))
     : [];
   return { seats, sessions, offlineLicenses, applications };
