@@ -1,7 +1,8 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { comparePositions, type LogPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
 import type { Projection } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
+import { readModelDb } from './read-model-db.js';
 import { advanceCheckpoint, lockCheckpoint } from './registry.js';
 
 export interface FoldTarget {
@@ -34,7 +35,7 @@ export async function foldBatch(
     if (!checkpoint || checkpoint.status === 'retired') return { kind: 'ended' };
     if (comparePositions(checkpoint.position, expected) !== 0) return { kind: 'moved', position: checkpoint.position };
     const events = batch.filter((event) => projection.eventTypes.has(event.type));
-    if (events.length > 0) await projection.apply(trx.withSchema(schema) as Transaction<unknown>, events, deps.context);
+    if (events.length > 0) await projection.apply(readModelDb(trx, schema), events, deps.context);
     await advanceCheckpoint(trx, projection.name, generation, last, batch.length, events.length);
     return { kind: 'committed', position: last };
   });

@@ -6,7 +6,7 @@ import { buildGeneration } from './build-generation.js';
 import { abortableDelay, messageOf } from './delays.js';
 import type { EngineDeps, ProjectionLogger } from './engine-deps.js';
 import { ProjectionsBehindError, UnknownProjectionError, type ProjectionBehind } from './errors.js';
-import { assertProjectionName } from './generation-schema.js';
+import { assertProjectionMigrations, assertProjectionName } from './generation-schema.js';
 import { beginRebuild, dropRetiredGeneration } from './generations.js';
 import { ProjectionReader } from './projection-reader.js';
 import { progressLog, runProjection } from './projection-runner.js';
@@ -76,13 +76,12 @@ export class ProjectionEngine {
       retryDelayMs: options.retryDelayMs ?? 1_000,
       retiredGraceMs: options.retiredGraceMs ?? 5_000,
     };
-    this.reader = new ProjectionReader(this.#deps, async (name) => {
-      this.#projection(name);
-    });
+    this.reader = new ProjectionReader(this.#deps, (name) => this.#projection(name));
   }
 
   register(projection: Projection): void {
     assertProjectionName(projection.name);
+    assertProjectionMigrations(projection);
     if (this.#started) throw new Error(`cannot register projection "${projection.name}": the engine is running`);
     if (this.#projections.has(projection.name)) throw new Error(`projection "${projection.name}" is registered twice`);
     this.#projections.set(projection.name, projection);

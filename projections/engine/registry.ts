@@ -64,11 +64,13 @@ export async function readGeneration(db: Kysely<unknown>, name: string, generati
 }
 
 /** The active generation's number and checkpoint: what a report reads. */
-export async function readActive(db: Kysely<unknown>, name: string): Promise<{ generation: number; position: LogPosition | null } | undefined> {
-  const { rows } = await sql<Pick<GenerationRow, 'generation' | 'position_commit' | 'position_prepare'>>`
-    SELECT generation, position_commit::text AS position_commit, position_prepare::text AS position_prepare
+export async function readActive(
+  db: Kysely<unknown>, name: string,
+): Promise<{ generation: number; version: number; position: LogPosition | null } | undefined> {
+  const { rows } = await sql<Pick<GenerationRow, 'generation' | 'version' | 'position_commit' | 'position_prepare'>>`
+    SELECT generation, version, position_commit::text AS position_commit, position_prepare::text AS position_prepare
     FROM ledger_projections WHERE name = ${name} AND status = 'active'`.execute(db);
-  return rows.map((row) => ({ generation: row.generation, position: positionOf(row) }))[0];
+  return rows.map((row) => ({ generation: row.generation, version: row.version, position: positionOf(row) }))[0];
 }
 
 /** Row-locks a generation's checkpoint until the transaction ends; undefined once it was discarded. */

@@ -1,3 +1,4 @@
+import type { AssignmentsTables } from '../../projections/assignments.projection.js';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
@@ -247,7 +248,7 @@ async function biggestAccount(database: LedgerDatabase, engine: ProjectionEngine
      FROM events WHERE stream_id LIKE 'account-%' GROUP BY stream_id ORDER BY count(*) DESC LIMIT 1`);
   if (!top) throw new Error('the log has no account');
   const accountId = top.stream_id.slice('account-'.length);
-  const { db } = await engine.reader.reader('assignments');
+  const { db: { kysely: db } } = await engine.reader.reader<AssignmentsTables>('assignments');
   const [{ timezone }] = await db.selectFrom('accounts').select('timezone').where('account_id', '=', accountId).execute();
   const orgs = await db.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).orderBy('org_id').execute();
   const users = await db.selectFrom('users').select('full_name').where('account_id', '=', accountId).orderBy('user_id').execute();

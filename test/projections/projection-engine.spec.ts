@@ -116,7 +116,7 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
       while (reading) {
         try {
           const { db, generation } = await projections.reader.reader<CountTables>('counter');
-          const rows = await db.selectFrom('event_counts').select(['type', 'count']).execute();
+          const rows = await db.kysely.selectFrom('event_counts').select(['type', 'count']).execute();
           const counted = rows.reduce((sum, row) => sum + Number(row.count), 0);
           if (counted < before.A + before.B) throw new Error(`generation ${generation} answered a partial count ${counted}`);
           generations.add(generation);

@@ -57,7 +57,7 @@ describe('ProjectionsModule', () => {
     await engine.waitForPosition(head, 10_000);
     const { db, position } = await app.get(ProjectionReader).reader<CountTables>('every-type');
     expect(position).toEqual(head);
-    expect(await db.selectFrom('event_counts').select(['type', 'count']).orderBy('type').execute())
+    expect(await db.kysely.selectFrom('event_counts').select(['type', 'count']).orderBy('type').execute())
       .toEqual([{ type: 'A', count: '10' }, { type: 'B', count: '10' }, { type: 'C', count: '10' }]);
   });
 

@@ -37,11 +37,12 @@ export interface DriftOptions {
 export async function compareWithFreshFold(database: LedgerDatabase, options: DriftOptions): Promise<DriftCheck> {
   const leaseMs = options.leaseMs ?? 900_000;
   const events = await readWholeLog(database);
-  const harness = await projectionHarness(ALL_PROJECTIONS.map((P) => new P()), events, { database, leaseMs, batchSize: 2_000 });
+  const projections = ALL_PROJECTIONS.map((P) => new P());
+  const harness = await projectionHarness(projections, events, { database, leaseMs, batchSize: 2_000 });
   try {
     const live: ReportContext = {
       now: options.now, leaseMs,
-      projections: new ProjectionReader({ db: database.kysely(), baseSchema: database.schema }, async () => undefined),
+      projections: new ProjectionReader({ db: database.kysely(), baseSchema: database.schema }, (name) => projections.find((p) => p.name === name)!),
     };
     const fresh = harness.context(options.now);
     const accounts = options.accounts ?? [...new Set(events.map((e) => accountIdOfStream(e.streamId)).filter((id): id is string => id !== null))];

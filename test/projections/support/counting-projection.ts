@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { ReadModelDb } from '../../../projections/engine/read-model-db.js';
 import type { StoredEvent } from '../../../libs/event-store/src/event-store.js';
 import type { Projection, RuleName } from '../../../projections/projection.js';
 
@@ -33,14 +34,18 @@ export class CountingProjection implements Projection<CountTables> {
     this.rules = options.rules;
   }
 
-  async createTables(db: Kysely<CountTables>): Promise<void> {
-    await db.schema.createTable('event_counts')
-      .addColumn('type', 'text', (c) => c.primaryKey())
-      .addColumn('count', 'bigint', (c) => c.notNull())
-      .execute();
-  }
+  readonly migrations = {
+    'v1-tables': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.createTable('event_counts')
+          .addColumn('type', 'text', (c) => c.primaryKey())
+          .addColumn('count', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
 
-  async apply(trx: Transaction<CountTables>, events: readonly StoredEvent[]): Promise<void> {
+  async apply({ kysely: trx }: ReadModelDb<CountTables>, events: readonly StoredEvent[]): Promise<void> {
     await this.options.beforeApply?.();
     const counts = new Map<string, number>();
     for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);

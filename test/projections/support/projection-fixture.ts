@@ -121,7 +121,7 @@ export function countTypes(log: readonly StoredEvent[], types: readonly string[]
 /** What the active generation of the projection has counted, through the reader. */
 export async function readCounts(engine: ProjectionEngine, name = 'counter'): Promise<Record<string, number>> {
   const { db } = await engine.reader.reader<CountTables>(name);
-  const rows = await db.selectFrom('event_counts').select(['type', 'count']).execute();
+  const rows = await db.kysely.selectFrom('event_counts').select(['type', 'count']).execute();
   return Object.fromEntries(rows.map((row) => [row.type, Number(row.count)]));
 }
 

@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
 import { formatPosition, type LogPosition } from '../../../event-store/src/event-store.js';
 import { DomainError } from '../../../domain/src/errors.js';
 import { buckets, reportWindow, type Bucket, type BucketInterval, type ReportWindow } from '../../../domain/src/time/index.js';
-import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
+import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
+import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import type { Bucket as BodyBucket, ReportRequest, SeriesBody } from '../report-definition.js';
 
 /**
@@ -36,7 +36,7 @@ export interface SeriesScope {
   readonly groups: readonly SeriesGroup[];
 }
 
-export async function seriesScope(db: Kysely<any>, request: ReportRequest, now: number): Promise<SeriesScope> {
+export async function seriesScope(db: ReadModelDb<OrgDirectoryTables>, request: ReportRequest, now: number): Promise<SeriesScope> {
   requireProduct(request);
   const zone = await accountTimezone(db, request.accountId);
   return seriesScopeOf(request, zone, await loadOrgTree(db, request.accountId), now);
