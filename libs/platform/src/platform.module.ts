@@ -42,7 +42,9 @@ export class PlatformModule {
         {
           provide: EVENT_STORE,
           inject: [LEDGER_DATABASE],
-          useFactory: (database: LedgerDatabase) => createEventStore({ eventStoreUrl: config.eventStoreUrl, database }),
+          useFactory: (database: LedgerDatabase) => createEventStore({
+            eventStoreUrl: config.eventStoreUrl, streamPrefix: config.eventStoreStreamPrefix, database,
+          }),
         },
         PlatformResources,
       ],

@@ -1,6 +1,7 @@
 import type { BucketInterval } from '../../domain/src/time/index.js';
 import type { Product } from '../../domain/src/products.js';
 import type { ProjectionReader } from '../../../projections/projection.js';
+import type { SeriesBody, SeriesBucket, TableBody } from '../../contracts/src/index.js';
 
 /** A report request after validation (SPEC §4, §6): the same from HTTP query strings and CLI flags. */
 export interface ReportRequest {
@@ -23,6 +24,24 @@ export interface ReportRequest {
   readonly asOf?: string;
   /** Tables: every row (CSV exports all pages). */
   readonly allRows?: boolean;
+  // Capacity planning (SPEC §8).
+  /** what-if: the account's purchased quantity under the hypothesis. */
+  readonly quantity?: number;
+  /** what-if: orgId → dedicated quantity (absolute) under the hypothesis, in the order given. */
+  readonly dedications?: ReadonlyMap<string, number>;
+  /** what-if: seconds a denied attempt demands (default: the median accepted duration). */
+  readonly deniedDuration?: number;
+  /** reclaim-backtest: days without activity after which a seat is reclaimed. */
+  readonly idleDays?: number;
+  /** idle-seats: only rows idle at least this many days. */
+  readonly minIdleDays?: number;
+  /** denials: seconds after a counted denial within which a retry is folded into it (default 600). */
+  readonly retryWindow?: number;
+  /** forecast: the metric projected. */
+  readonly metric?: string;
+  /** forecast: past buckets (default 12) and projected ones (default 6). */
+  readonly history?: number;
+  readonly horizon?: number;
 }
 
 export interface ReportContext {
@@ -32,34 +51,10 @@ export interface ReportContext {
   readonly projections: ProjectionReader;
 }
 
-/** Bucket series body of SPEC §6. */
-export interface SeriesBody {
-  readonly report: string;
-  readonly accountId: string;
-  readonly product: string;
-  readonly orgId: string | null;
-  readonly interval: BucketInterval;
-  readonly timezone: string;
-  readonly from: string;
-  readonly to: string;
-  readonly asOfPosition: string | null;
-  readonly buckets?: readonly Bucket[];
-  readonly series?: readonly { readonly orgId: string; readonly name: string; readonly buckets: readonly Bucket[] }[];
-}
-export type Bucket = { readonly start: string; readonly end: string } & Record<string, number | string>;
-
-/** Table body of SPEC §6. */
-export interface TableBody {
-  readonly report: string;
-  readonly accountId: string;
-  readonly product: string | null;
-  readonly total: number;
-  readonly page: number;
-  readonly pageSize: number;
-  readonly asOfPosition: string | null;
-  readonly timezone?: string;
-  readonly rows: readonly Record<string, unknown>[];
-}
+/** Report bodies of SPEC §6: one definition, shared with the web console (libs/contracts). */
+export type { SeriesBody, TableBody } from '../../contracts/src/index.js';
+export type Bucket = SeriesBucket;
+export type { BucketValue } from '../../contracts/src/index.js';
 
 export interface ReportDefinition {
   /** URL and CLI name, e.g. 'seat-history'. */
@@ -74,5 +69,11 @@ export interface ReportDefinition {
    * shape. Others are refused as VALIDATION_FAILED.
    */
   readonly parameters?: readonly string[];
+  /** Series: the interval when none is given (default `day`); the parser checks `interval` against `intervals`. */
+  readonly defaultInterval?: BucketInterval;
+  /** Series: the intervals it takes (default all). */
+  readonly intervals?: readonly BucketInterval[];
+  /** Whether the report answers `asOf` itself, from its projection (otherwise a replayed version does). */
+  readonly answersAsOf?: boolean;
   run(request: ReportRequest, context: ReportContext): Promise<SeriesBody | TableBody>;
 }

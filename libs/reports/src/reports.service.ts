@@ -11,7 +11,9 @@ import { replayAsOf } from '../../audit/src/as-of.js';
 import { REPLAYED_REPORTS } from '../../audit/src/catalog.js';
 import { replayLicensesOverview } from '../../audit/src/licenses.replay.js';
 import type { ProjectionReader } from '../../../projections/projection.js';
+import type { AccountDirectory, UsersPage } from '../../contracts/src/index.js';
 import { REPORTS } from './catalog.js';
+import { accountDirectory, listUsers, parseUsersRequest } from './directory/account-directory.js';
 import { buildLicensesOverview, type LicensesOverview, type LicensesRequest } from './licenses/licenses-overview.js';
 import type { ReportContext, ReportDefinition, SeriesBody, TableBody } from './report-definition.js';
 import { INSTANT_RULE, utcInstant } from '../../domain/src/time/instant.js';
@@ -74,7 +76,7 @@ export class ReportsService {
     const definition = findReport(name);
     const parsed = parseReportRequest(parameters, definition);
     const request = options.allRows ? { ...parsed, allRows: true } : parsed;
-    if (request.asOf === undefined) return { definition, body: await definition.run(request, this.context()) };
+    if (request.asOf === undefined || definition.answersAsOf) return { definition, body: await definition.run(request, this.context()) };
     const replayed = REPLAYED_REPORTS.find((r) => r.name === definition.name);
     if (!replayed) throw new Error(`report ${definition.name} takes asOf but has no replayed version in REPLAYED_REPORTS`);
     const body = await this.asOf(request.accountId, request.asOf, (events, now) => replayed.run(events, request, { now, leaseMs: this.leaseMs, activityActions: this.activityActions }));
@@ -86,6 +88,16 @@ export class ReportsService {
     const request = parseLicensesRequest(parameters);
     if (request.asOf === undefined) return buildLicensesOverview(request, this.context());
     return this.asOf(request.accountId, request.asOf, (events, now) => replayLicensesOverview(events, request, { now, leaseMs: this.leaseMs, activityActions: this.activityActions }));
+  }
+
+  /** The account's name, zone, organization tree and products (`GET /v1/accounts/{id}`). */
+  directory(accountId: string): Promise<AccountDirectory> {
+    return accountDirectory(accountId, this.context());
+  }
+
+  /** The account's users matching q / orgId (`GET /v1/accounts/{id}/users`). */
+  users(parameters: Readonly<Record<string, unknown>>): Promise<UsersPage> {
+    return listUsers(parseUsersRequest(parameters), this.context());
   }
 
   private context(): ReportContext {
@@ -148,6 +160,38 @@ function parseLicensesRequest(parameters: Readonly<Record<string, unknown>>): Li
     throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   }
   return { accountId: accountId!, product: product as Product | undefined, orgId, asOf };
+}
+
+/** `GET /v1/accounts/{accountId}`: what a client needs to ask for the account's reports. */
+export class AccountDirectoryQuery extends Query<AccountDirectory> {
+  constructor(readonly accountId: string) {
+    super();
+  }
+}
+
+@QueryHandler(AccountDirectoryQuery)
+export class AccountDirectoryHandler implements IQueryHandler<AccountDirectoryQuery, AccountDirectory> {
+  constructor(private readonly reports: ReportsService) {}
+
+  execute({ accountId }: AccountDirectoryQuery): Promise<AccountDirectory> {
+    return this.reports.directory(accountId);
+  }
+}
+
+/** `GET /v1/accounts/{accountId}/users`. */
+export class UsersQuery extends Query<UsersPage> {
+  constructor(readonly parameters: Readonly<Record<string, unknown>>) {
+    super();
+  }
+}
+
+@QueryHandler(UsersQuery)
+export class UsersHandler implements IQueryHandler<UsersQuery, UsersPage> {
+  constructor(private readonly reports: ReportsService) {}
+
+  execute({ parameters }: UsersQuery): Promise<UsersPage> {
+    return this.reports.users(parameters);
+  }
 }
 
 @QueryHandler(RunReportQuery)

@@ -3,6 +3,8 @@ import { eventStoreMigration } from './0001-event-store.js';
 import { projectionRegistryMigration } from './0002-projection-registry.js';
 import { apiKeysMigration } from './0003-api-keys.js';
 import { rejectedCommandsMigration } from './0004-rejected-commands.js';
+import { eventStoreIdentityMigration } from './0005-event-store-identity.js';
+import { checkpointStoreMigration } from './0006-checkpoint-store.js';
 
 /**
  * The ledger's own tables (those that are not read models), as forward-only migrations in the order
@@ -15,4 +17,6 @@ export const LEDGER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-projection-registry': projectionRegistryMigration,
   '0003-api-keys': apiKeysMigration,
   '0004-rejected-commands': rejectedCommandsMigration,
+  '0005-event-store-identity': eventStoreIdentityMigration,
+  '0006-checkpoint-store': checkpointStoreMigration,
 };

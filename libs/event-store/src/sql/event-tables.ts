@@ -9,6 +9,8 @@ export const EVENTS_APPENDED_CHANNEL = 'ledger_events_appended';
  * and `xid8` columns are read as text (both drivers return bigint as a string); queries cast them.
  */
 export interface EventStoreTables {
+  /** One row: the log's identity, checkpoints keep it beside their position (migration 0005). */
+  event_store: { only_row: ColumnType<boolean, never, never>; store_id: ColumnType<string, never, never>; created_at: ColumnType<Date, never, never> };
   streams: { stream_id: string; revision: ColumnType<string, string, string> };
   events: {
     global_position: Generated<string>;

@@ -61,6 +61,13 @@ export async function countEventsAfter(db: Kysely<EventStoreTables>, position: L
   return Number(counted.n);
 }
 
+/** The log's identity (`EventStore.storeId`): created with the log by its migration, so a recreated log gets a new one. */
+export async function readStoreId(db: Kysely<EventStoreTables>): Promise<string> {
+  const { rows: [identity] } = await sql<{ store_id: string }>`SELECT store_id::text AS store_id FROM event_store`.execute(db);
+  if (!identity) throw new Error('the event store has no identity row: its migration (0005-event-store-identity) did not run');
+  return identity.store_id;
+}
+
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
     eventId: row.event_id,

@@ -13,7 +13,7 @@ import type {
 import { appendEvents } from './append-events.js';
 import { AppendedSignal } from './appended-signal.js';
 import { EVENTS_APPENDED_CHANNEL, type EventStoreTables } from './event-tables.js';
-import { countEventsAfter, readHeadPosition, readLogPage, readStreamEvents } from './read-events.js';
+import { countEventsAfter, readHeadPosition, readLogPage, readStoreId, readStreamEvents } from './read-events.js';
 
 /** Idle readers poll again after 20 ms, doubling up to 250 ms; a NOTIFY after an append wakes them sooner. */
 const FIRST_POLL_MS = 20;
@@ -24,19 +24,21 @@ const DEFAULT_BATCH_SIZE = 500;
  * The event store on the product's SQL database — PostgreSQL or PGlite, the same SQL — in the tables
  * its migration created (event-tables.ts). Closing the store leaves the database open: its owner closes it.
  */
-export function createSqlEventStore(database: LedgerDatabase): EventStore {
-  return new SqlEventStore(database);
+export async function createSqlEventStore(database: LedgerDatabase): Promise<EventStore> {
+  return new SqlEventStore(database, await readStoreId(database.kysely<EventStoreTables>()));
 }
 
 class SqlEventStore implements EventStore {
   readonly kind: LedgerDatabase['kind'];
+  /** One statement takes any number of events. */
+  readonly maxAppendBytes = null;
   readonly #database: LedgerDatabase;
   readonly #db: Kysely<EventStoreTables>;
   readonly #appended = new AppendedSignal();
   readonly #closing = new AbortController();
   #unlisten: Promise<(() => Promise<void>) | null> | null = null;
 
-  constructor(database: LedgerDatabase) {
+  constructor(database: LedgerDatabase, readonly storeId: string) {
     this.#database = database;
     this.#db = database.kysely<EventStoreTables>();
     this.kind = database.kind;

@@ -5,7 +5,8 @@ import { DomainError } from '../../../domain/src/errors.js';
 import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import { accountTimezone, loadOrgTree, type DirectoryTables, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
-import type { ReportContext, ReportDefinition, ReportRequest, TableBody } from '../report-definition.js';
+import type { TableBodyOf } from '../../../contracts/src/index.js';
+import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { containsPattern, refuseAsOf } from '../report-request.js';
 import { requireProduct } from './series-scope.js';
 
@@ -42,7 +43,7 @@ export const assignmentsReport: ReportDefinition = {
   products: SEAT_PRODUCTS,
   columns: ASSIGNMENT_COLUMNS,
   parameters: ['orgId', 'q', 'licenseSource', 'sort', 'page', 'pageSize', 'asOf'],
-  async run(request: ReportRequest, context: ReportContext): Promise<TableBody> {
+  async run(request: ReportRequest, context: ReportContext): Promise<TableBodyOf<'assignments'>> {
     refuseAsOf(request, 'assignments');
     const product = requireProduct(request);
     const sort = parseSort(request.sort);

@@ -3,7 +3,8 @@ import type { SeatHistoryTables } from '../../../../projections/seat-history.pro
 import type { PoolVersionTables } from '../../../../projections/shared/pool-versions.js';
 import type { SeatSpanTables } from '../../../../projections/shared/seat-spans.js';
 import type { OrgDirectoryTables } from '../../../../projections/shared/directory-tables.js';
-import type { ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
+import type { SeriesBodyOf } from '../../../contracts/src/index.js';
+import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { refuseAsOf, SERIES_PARAMETERS } from '../report-request.js';
 import { purchasedPoints, seatPoints, unionAll } from './seat-points.js';
 import { seriesBody, seriesScope } from './series-scope.js';
@@ -22,7 +23,7 @@ export const seatHistoryReport: ReportDefinition = {
   products: SEAT_PRODUCTS,
   columns: SEAT_HISTORY_METRICS,
   parameters: [...SERIES_PARAMETERS, 'asOf'],
-  async run(request: ReportRequest, context: ReportContext): Promise<SeriesBody> {
+  async run(request: ReportRequest, context: ReportContext): Promise<SeriesBodyOf<'seat-history'>> {
     refuseAsOf(request, 'seat-history');
     const { db, position } = await context.projections.reader<SeatHistoryTables>('seat-history');
     const scope = await seriesScope(db.part<OrgDirectoryTables>(), request, context.now);
