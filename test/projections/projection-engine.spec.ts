@@ -174,6 +174,26 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     expect(await readCounts(v2)).toEqual({ A: 500, B: 500, C: 500 });
   });
 
+  test('a version whose tables changed is not read from the older generation: reports wait for its rebuild', async () => {
+    const head = await appendTypes(backend.store, cycleOfTypes(600));
+    const v1 = engine([new CountingProjection()]);
+    await v1.start();
+    await v1.waitForPosition(head, 20_000);
+    await v1.stop();
+
+    const v2 = engine([new CountingProjection({ version: 2, tablesChangedIn: 2, beforeApply: () => delay(10) })]);
+    await v2.start();
+    await waitUntil(async () => (await v2.status()).some((s) => s.status === 'building'));
+    await expect(readCounts(v2)).rejects.toThrow(
+      'projection "counter" is being rebuilt: its tables changed in version 2, and the active generation 1 has those of version 1',
+    );
+    await waitUntil(async () => (await v2.status()).every((s) => s.generation === 2 && s.status === 'active'));
+    expect(await readCounts(v2)).toEqual({ A: 200, B: 200 });
+    const recorded = await query<{ name: string }>(backend.db,
+      `SELECT name FROM ${generationSchema(backend.db.schema, 'counter', 2)}.ledger_migrations ORDER BY name`);
+    expect(recorded.map((r) => r.name)).toEqual(['v1-tables', 'v2-notes']);
+  });
+
   test('a rule change rebuilds like a version bump; of two processes configured differently, the one started last wins', async () => {
     const head = await appendTypes(backend.store, cycleOfTypes(300));
     const earlierLog = recordingLogger();
