@@ -1,17 +1,17 @@
 import { Inject } from '@nestjs/common';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import { asLedgerEvent, readAccountEvents } from '../libs/audit/src/account-events.js';
+import { asLedgerEvent, readAccountEvents } from '../libs/event-store/src/account-events.js';
 import { AlertMonitor } from '../libs/domain/src/alerts/alert-monitor.js';
 import { EVENT_TYPES } from '../libs/domain/src/events.js';
 import {
   comparePositions, formatPosition, parsePosition, type EventStore, type LogPosition, type StoredEvent,
 } from '../libs/event-store/src/event-store.js';
-import { EVENT_STORE } from '../libs/ledger/src/ledger.module.js';
-import { createWebhookTables } from '../libs/webhooks/src/webhook-tables.js';
+import { EVENT_STORE } from '../libs/platform/src/tokens.js';
 import { createAlertTables, type AlertTables } from './alerts/alert-tables.js';
 import { AlertWrites } from './alerts/alert-writes.js';
 import { MonitorCache, type CachedMonitor } from './alerts/monitor-cache.js';
+import type { ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, type Projection, type ProjectionContext, type RuleName } from './projection.js';
 
 /**
@@ -39,14 +39,12 @@ export class AlertsProcessor implements Projection<AlertTables> {
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async createTables(db: Kysely<AlertTables>): Promise<void> {
-    await createAlertTables(db, randomUUID());
-    await createWebhookTables(db.withoutPlugins());
-  }
+  /** The outbox (webhook_deliveries) is one of the ledger's own tables (migration 0007-webhooks), not the generation's. */
+  readonly migrations = { 'v1-tables': { up: (db: Kysely<unknown>) => createAlertTables(db as Kysely<AlertTables>, randomUUID()) } };
 
-  async prepare(db: Kysely<AlertTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
-    const token = await tokenOf(db);
-    const recorded = await recordedPositions(db, events);
+  async prepare(db: ReadModelDb<AlertTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
+    const token = await tokenOf(db.kysely);
+    const recorded = await recordedPositions(db.kysely, events);
     for (const accountId of new Set(events.map(accountOf))) {
       const at = recorded.get(accountId);
       if (at !== undefined) {
@@ -63,7 +61,8 @@ export class AlertsProcessor implements Projection<AlertTables> {
     }
   }
 
-  async apply(trx: Transaction<AlertTables>, events: readonly StoredEvent[]): Promise<void> {
+  async apply(db: ReadModelDb<AlertTables>, events: readonly StoredEvent[]): Promise<void> {
+    const trx = db.kysely;
     const token = await tokenOf(trx);
     const recorded = await recordedPositions(trx, events);
     const folding = new Map<string, CachedMonitor>();

@@ -1,13 +1,14 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
 import type { EventMap } from '../libs/domain/src/events.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import { ms, type EpochMs, type ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import {
   applyDirectoryEvents, createDirectoryTables, ORG_DIRECTORY_EVENT_TYPES, type OrgDirectoryTables,
 } from './shared/directory-tables.js';
 import {
-  applyPoolHistory, createPoolHistoryTables, insertChunked, ms, POOL_HISTORY_EVENT_TYPES, runStatements, tableRefs,
-  type PoolHistoryTables, type Range,
+  applyPoolHistory, createPoolHistoryTables, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables, type Range,
 } from './shared/usage-history.js';
 
 /**
@@ -23,8 +24,8 @@ import {
 export interface ApplicationRow {
   account_id: string;
   application_id: string;
-  activated_at: number | string;
-  released_at: number | string | null;
+  activated_at: EpochMs;
+  released_at: EpochMs | null;
 }
 
 export interface ApplicationsTables extends OrgDirectoryTables, PoolHistoryTables {
@@ -43,22 +44,26 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
     ...ORG_DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, 'ApplicationActivated', 'ApplicationReleased',
   ]);
 
-  async createTables(db: Kysely<ApplicationsTables>): Promise<void> {
-    await createDirectoryTables(db, 'orgs');
-    await createPoolHistoryTables(db);
-    const t = tableRefs(db, ['applications']);
-    await runStatements(db, [
-      sql`CREATE TABLE IF NOT EXISTS ${t.applications} (
-        account_id text NOT NULL, application_id text NOT NULL, activated_at bigint NOT NULL, released_at bigint,
-        PRIMARY KEY (account_id, application_id, activated_at))`,
-      sql`CREATE INDEX IF NOT EXISTS applications_by_activation ON ${t.applications} (account_id, activated_at)`,
-      sql`CREATE INDEX IF NOT EXISTS applications_active ON ${t.applications} (account_id, application_id) WHERE released_at IS NULL`,
-    ]);
-  }
+  readonly migrations = {
+    'v3-tables': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await createDirectoryTables(db, 'orgs');
+        await createPoolHistoryTables(db);
+        await db.schema.createTable('applications')
+          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('application_id', 'text', (c) => c.notNull())
+          .addColumn('activated_at', 'bigint', (c) => c.notNull()).addColumn('released_at', 'bigint')
+          .addPrimaryKeyConstraint('applications_pkey', ['account_id', 'application_id', 'activated_at'])
+          .execute();
+        await db.schema.createIndex('applications_by_activation').on('applications').columns(['account_id', 'activated_at']).execute();
+        await db.schema.createIndex('applications_active').on('applications').columns(['account_id', 'application_id'])
+          .where(sql.ref('released_at'), 'is', null).execute();
+      },
+    },
+  };
 
-  async apply(trx: Transaction<ApplicationsTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
-    await applyDirectoryEvents(trx, events);
-    await applyPoolHistory(trx, events, new Set([AUT_PRODUCT]));
+  async apply(db: ReadModelDb<ApplicationsTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
+    await applyDirectoryEvents(db.part<OrgDirectoryTables>(), events);
+    await applyPoolHistory(db.part<PoolHistoryTables>(), events, new Set([AUT_PRODUCT]));
 
     const active = new Map<string, ApplicationRow>();
     const touched = new Map<string, ApplicationRow>();
@@ -69,7 +74,7 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
       wanted.set(accountOf(e), [...(wanted.get(accountOf(e)) ?? []), applicationId]);
     }
     for (const [accountId, ids] of wanted) {
-      const rows = await trx.selectFrom('applications').selectAll()
+      const rows = await db.kysely.selectFrom('applications').selectAll()
         .where('account_id', '=', accountId).where('application_id', 'in', ids).where('released_at', 'is', null).execute();
       for (const row of rows) active.set(key(accountId, row.application_id), row);
     }
@@ -91,22 +96,21 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
       }
     }
 
-    const t = tableRefs(trx, ['applications']);
-    await insertChunked([...touched.values()], 2000, (chunk) => sql`
-      INSERT INTO ${t.applications} AS a (account_id, application_id, activated_at, released_at)
-      SELECT * FROM unnest(${chunk.map((r) => r.account_id)}::text[], ${chunk.map((r) => r.application_id)}::text[],
-        ${chunk.map((r) => String(r.activated_at))}::bigint[], ${chunk.map((r) => (r.released_at === null ? null : String(r.released_at)))}::bigint[])
-      ON CONFLICT (account_id, application_id, activated_at) DO UPDATE SET released_at = excluded.released_at`.execute(trx));
+    await insertRows(db.kysely, db.table('applications'), APPLICATION_COLUMNS, [...touched.values()], {
+      conflict: sql`ON CONFLICT (account_id, application_id, activated_at) DO UPDATE SET released_at = excluded.released_at`,
+    });
   }
 }
 
 export const applicationsProjection = new ApplicationsProjection();
 
+const APPLICATION_COLUMNS: ColumnTypes<ApplicationRow> = { account_id: 'text', application_id: 'text', activated_at: 'bigint', released_at: 'bigint' };
+
 const key = (accountId: string, id: string) => `${accountId}\u0000${id}`;
 
 /** Every activation of the account overlapping [from, to); those not released yet end at +∞. */
-export async function applicationIntervals(db: Kysely<any>, accountId: string, from: number, to: number): Promise<Range[]> {
-  const rows = await (db as Kysely<ApplicationsTables>).selectFrom('applications').select(['activated_at', 'released_at'])
+export async function applicationIntervals(db: ReadModelDb<ApplicationsTables>, accountId: string, from: number, to: number): Promise<Range[]> {
+  const rows = await db.kysely.selectFrom('applications').select(['activated_at', 'released_at'])
     .where('account_id', '=', accountId).where('activated_at', '<', to)
     .where((w) => w.or([w('released_at', 'is', null), w('released_at', '>', from)]))
     .execute();

@@ -1,15 +1,15 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
 import {
   isActiveUse, isSeatProduct, modelOf, sessionDrawsUnit, type ActivityActions, type LedgerEvent,
 } from '../libs/domain/src/index.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { EpochMs, ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import { loadUserOrgs } from './shared/batch-directory.js';
 import {
   applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
 } from './shared/directory-tables.js';
-import { insertRows } from './shared/unnest-insert.js';
-import { runStatements, tableRefs } from './shared/usage-history.js';
 import { keyOf } from './shared/versioned-rows.js';
 
 /**
@@ -51,8 +51,8 @@ export interface CapacityTables extends UserDirectoryTables {
   capacity_activity: { account_id: string; product: string; user_id: string; at: Bigint; seq: Bigint };
 }
 
-/** A bigint column: numbers are written, both drivers read text. */
-type Bigint = number | string;
+/** A bigint column (instants in epoch ms, log revisions): numbers are written, both drivers read text. */
+type Bigint = EpochMs;
 export type UnitKind = 'session' | 'application' | 'offline';
 
 type UnitRow = CapacityTables['capacity_units'];
@@ -71,48 +71,17 @@ export class CapacityProjection implements Projection<CapacityTables> {
   readonly rules = ['activityActions'] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([...USER_DIRECTORY_EVENT_TYPES, ...CAPACITY_EVENT_TYPES]);
 
-  async createTables(db: Kysely<CapacityTables>): Promise<void> {
-    await createDirectoryTables(db, 'users');
-    const t = tableRefs(db, ['capacity_units', 'capacity_denials', 'capacity_pool_changes', 'capacity_user_moves', 'capacity_seats', 'capacity_activity']);
-    await runStatements(db, [
-      sql`CREATE TABLE IF NOT EXISTS ${t.capacity_units} (
-        account_id text NOT NULL, product text NOT NULL, kind text NOT NULL, unit_id text NOT NULL, user_id text, org_id text,
-        draws_unit boolean NOT NULL, started_at bigint NOT NULL, start_seq bigint NOT NULL, last_seen bigint NOT NULL,
-        ended_at bigint, end_seq bigint,
-        PRIMARY KEY (account_id, product, kind, unit_id, started_at))`,
-      sql`CREATE INDEX IF NOT EXISTS capacity_units_by_start ON ${t.capacity_units} (account_id, product, started_at)`,
-      sql`CREATE INDEX IF NOT EXISTS capacity_units_open ON ${t.capacity_units} (account_id, product) WHERE ended_at IS NULL`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.capacity_denials} (
-        account_id text NOT NULL, product text NOT NULL, at bigint NOT NULL, seq bigint NOT NULL, attempt_id text NOT NULL,
-        user_id text, org_id text)`,
-      sql`CREATE INDEX IF NOT EXISTS capacity_denials_by_at ON ${t.capacity_denials} (account_id, product, at)`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.capacity_pool_changes} (
-        account_id text NOT NULL, product text NOT NULL, seq bigint NOT NULL, at bigint NOT NULL, kind text NOT NULL,
-        purchase_id text, org_id text, quantity integer NOT NULL, starts_at bigint, expires_at bigint,
-        PRIMARY KEY (account_id, product, seq))`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.capacity_user_moves} (
-        account_id text NOT NULL, user_id text NOT NULL, seq bigint NOT NULL, at bigint NOT NULL, from_org_id text NOT NULL,
-        org_id text NOT NULL, PRIMARY KEY (account_id, seq))`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.capacity_seats} (
-        account_id text NOT NULL, product text NOT NULL, user_id text NOT NULL, assigned_at bigint NOT NULL, assign_seq bigint NOT NULL,
-        unassigned_at bigint, unassign_seq bigint, activated_at bigint, activate_seq bigint,
-        PRIMARY KEY (account_id, product, user_id, assigned_at))`,
-      sql`CREATE INDEX IF NOT EXISTS capacity_seats_open ON ${t.capacity_seats} (account_id, product, user_id) WHERE unassigned_at IS NULL`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.capacity_activity} (
-        account_id text NOT NULL, product text NOT NULL, user_id text NOT NULL, at bigint NOT NULL, seq bigint NOT NULL,
-        PRIMARY KEY (account_id, product, user_id, at))`,
-    ]);
-  }
+  readonly migrations = { 'v1-tables': { up: createCapacityTables } };
 
-  async apply(trx: Transaction<CapacityTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
+  async apply(db: ReadModelDb<CapacityTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
     const fold = new CapacityBatch(context.activityActions);
     // Organizations of users as stored before the batch, for the users it refers to before registering or moving them.
-    const userOrgs = await loadUserOrgs(trx, fold.usersBefore(events));
-    const units = await loadOpenUnits(trx, fold.unitsBefore(events));
-    const seats = await loadOpenSeats(trx, fold.seatsBefore(events));
-    await applyDirectoryEvents(trx, events);
+    const userOrgs = await loadUserOrgs(db.part<UserDirectoryTables>(), fold.usersBefore(events));
+    const units = await loadOpenUnits(db.kysely, fold.unitsBefore(events));
+    const seats = await loadOpenSeats(db.kysely, fold.seatsBefore(events));
+    await applyDirectoryEvents(db.part<UserDirectoryTables>(), events);
     fold.run(events, userOrgs, units, seats);
-    await fold.write(trx);
+    await fold.write(db);
   }
 }
 
@@ -373,50 +342,92 @@ class CapacityBatch {
     this.touchedUnits.add(row);
   }
 
-  async write(trx: Transaction<CapacityTables>): Promise<void> {
-    const t = tableRefs(trx, ['capacity_units', 'capacity_seats']);
-    const units = [...this.touchedUnits];
-    for (let i = 0; i < units.length; i += 2000) {
-      const chunk = units.slice(i, i + 2000);
-      const column = <K extends keyof UnitRow>(k: K) => chunk.map((r) => (r[k] === null ? null : String(r[k])));
-      await sql`
-        INSERT INTO ${t.capacity_units} AS u (account_id, product, kind, unit_id, user_id, org_id, draws_unit, started_at, start_seq,
-          last_seen, ended_at, end_seq)
-        SELECT * FROM unnest(${column('account_id')}::text[], ${column('product')}::text[], ${column('kind')}::text[],
-          ${column('unit_id')}::text[], ${column('user_id')}::text[], ${column('org_id')}::text[], ${chunk.map((r) => r.draws_unit)}::boolean[],
-          ${column('started_at')}::bigint[], ${column('start_seq')}::bigint[], ${column('last_seen')}::bigint[],
-          ${column('ended_at')}::bigint[], ${column('end_seq')}::bigint[])
-        ON CONFLICT (account_id, product, kind, unit_id, started_at) DO UPDATE
-          SET last_seen = excluded.last_seen, ended_at = excluded.ended_at, end_seq = excluded.end_seq`.execute(trx);
-    }
-    const seats = [...this.touchedSeats];
-    for (let i = 0; i < seats.length; i += 2000) {
-      const chunk = seats.slice(i, i + 2000);
-      const column = <K extends keyof SeatRow>(k: K) => chunk.map((r) => (r[k] === null ? null : String(r[k])));
-      await sql`
-        INSERT INTO ${t.capacity_seats} AS s (account_id, product, user_id, assigned_at, assign_seq, unassigned_at, unassign_seq,
-          activated_at, activate_seq)
-        SELECT * FROM unnest(${column('account_id')}::text[], ${column('product')}::text[], ${column('user_id')}::text[],
-          ${column('assigned_at')}::bigint[], ${column('assign_seq')}::bigint[], ${column('unassigned_at')}::bigint[],
-          ${column('unassign_seq')}::bigint[], ${column('activated_at')}::bigint[], ${column('activate_seq')}::bigint[])
-        ON CONFLICT (account_id, product, user_id, assigned_at) DO UPDATE
-          SET unassigned_at = excluded.unassigned_at, unassign_seq = excluded.unassign_seq,
-            activated_at = excluded.activated_at, activate_seq = excluded.activate_seq`.execute(trx);
-    }
-    await insertRows(trx, 'capacity_denials', {
-      account_id: 'text', product: 'text', at: 'bigint', seq: 'bigint', attempt_id: 'text', user_id: 'text', org_id: 'text',
-    }, this.denials);
-    await insertRows(trx, 'capacity_pool_changes', {
-      account_id: 'text', product: 'text', seq: 'bigint', at: 'bigint', kind: 'text', purchase_id: 'text', org_id: 'text',
-      quantity: 'integer', starts_at: 'bigint', expires_at: 'bigint',
-    }, this.poolChanges);
-    await insertRows(trx, 'capacity_user_moves', {
-      account_id: 'text', user_id: 'text', seq: 'bigint', at: 'bigint', from_org_id: 'text', org_id: 'text',
-    }, this.moves);
-    await insertRows(trx, 'capacity_activity', {
-      account_id: 'text', product: 'text', user_id: 'text', at: 'bigint', seq: 'bigint',
-    }, [...this.activity.values()], sql`ON CONFLICT DO NOTHING`);
+  async write(db: ReadModelDb<CapacityTables>): Promise<void> {
+    await insertRows(db.kysely, db.table('capacity_units'), COLUMNS.capacity_units, [...this.touchedUnits], {
+      conflict: sql`ON CONFLICT (account_id, product, kind, unit_id, started_at) DO UPDATE
+        SET last_seen = excluded.last_seen, ended_at = excluded.ended_at, end_seq = excluded.end_seq`,
+    });
+    await insertRows(db.kysely, db.table('capacity_seats'), COLUMNS.capacity_seats, [...this.touchedSeats], {
+      conflict: sql`ON CONFLICT (account_id, product, user_id, assigned_at) DO UPDATE
+        SET unassigned_at = excluded.unassigned_at, unassign_seq = excluded.unassign_seq,
+          activated_at = excluded.activated_at, activate_seq = excluded.activate_seq`,
+    });
+    await insertRows(db.kysely, db.table('capacity_denials'), COLUMNS.capacity_denials, this.denials);
+    await insertRows(db.kysely, db.table('capacity_pool_changes'), COLUMNS.capacity_pool_changes, this.poolChanges);
+    await insertRows(db.kysely, db.table('capacity_user_moves'), COLUMNS.capacity_user_moves, this.moves);
+    await insertRows(db.kysely, db.table('capacity_activity'), COLUMNS.capacity_activity, [...this.activity.values()], {
+      conflict: sql`ON CONFLICT DO NOTHING`,
+    });
   }
+}
+
+type CapacityTable = Exclude<keyof CapacityTables, keyof UserDirectoryTables>;
+const COLUMNS: { [T in CapacityTable]: ColumnTypes<CapacityTables[T]> } = {
+  capacity_units: {
+    account_id: 'text', product: 'text', kind: 'text', unit_id: 'text', user_id: 'text', org_id: 'text', draws_unit: 'boolean',
+    started_at: 'bigint', start_seq: 'bigint', last_seen: 'bigint', ended_at: 'bigint', end_seq: 'bigint',
+  },
+  capacity_seats: {
+    account_id: 'text', product: 'text', user_id: 'text', assigned_at: 'bigint', assign_seq: 'bigint', unassigned_at: 'bigint',
+    unassign_seq: 'bigint', activated_at: 'bigint', activate_seq: 'bigint',
+  },
+  capacity_denials: { account_id: 'text', product: 'text', at: 'bigint', seq: 'bigint', attempt_id: 'text', user_id: 'text', org_id: 'text' },
+  capacity_pool_changes: {
+    account_id: 'text', product: 'text', seq: 'bigint', at: 'bigint', kind: 'text', purchase_id: 'text', org_id: 'text',
+    quantity: 'integer', starts_at: 'bigint', expires_at: 'bigint',
+  },
+  capacity_user_moves: { account_id: 'text', user_id: 'text', seq: 'bigint', at: 'bigint', from_org_id: 'text', org_id: 'text' },
+  capacity_activity: { account_id: 'text', product: 'text', user_id: 'text', at: 'bigint', seq: 'bigint' },
+};
+
+/** The tables of version 1 (its migration), in a new generation's schema. */
+async function createCapacityTables(db: Kysely<unknown>): Promise<void> {
+  await createDirectoryTables(db, 'users');
+  await db.schema.createTable('capacity_units')
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull()).addColumn('unit_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text').addColumn('org_id', 'text').addColumn('draws_unit', 'boolean', (c) => c.notNull())
+    .addColumn('started_at', 'bigint', (c) => c.notNull()).addColumn('start_seq', 'bigint', (c) => c.notNull())
+    .addColumn('last_seen', 'bigint', (c) => c.notNull()).addColumn('ended_at', 'bigint').addColumn('end_seq', 'bigint')
+    .addPrimaryKeyConstraint('capacity_units_pkey', ['account_id', 'product', 'kind', 'unit_id', 'started_at'])
+    .execute();
+  await db.schema.createIndex('capacity_units_by_start').on('capacity_units').columns(['account_id', 'product', 'started_at']).execute();
+  await db.schema.createIndex('capacity_units_open').on('capacity_units').columns(['account_id', 'product'])
+    .where(sql.ref('ended_at'), 'is', null).execute();
+  await db.schema.createTable('capacity_denials')
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('at', 'bigint', (c) => c.notNull()).addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('attempt_id', 'text', (c) => c.notNull()).addColumn('user_id', 'text').addColumn('org_id', 'text')
+    .execute();
+  await db.schema.createIndex('capacity_denials_by_at').on('capacity_denials').columns(['account_id', 'product', 'at']).execute();
+  await db.schema.createTable('capacity_pool_changes')
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull()).addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull()).addColumn('purchase_id', 'text').addColumn('org_id', 'text')
+    .addColumn('quantity', 'integer', (c) => c.notNull()).addColumn('starts_at', 'bigint').addColumn('expires_at', 'bigint')
+    .addPrimaryKeyConstraint('capacity_pool_changes_pkey', ['account_id', 'product', 'seq'])
+    .execute();
+  await db.schema.createTable('capacity_user_moves')
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull()).addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('from_org_id', 'text', (c) => c.notNull()).addColumn('org_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('capacity_user_moves_pkey', ['account_id', 'seq'])
+    .execute();
+  await db.schema.createTable('capacity_seats')
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull()).addColumn('assigned_at', 'bigint', (c) => c.notNull())
+    .addColumn('assign_seq', 'bigint', (c) => c.notNull()).addColumn('unassigned_at', 'bigint').addColumn('unassign_seq', 'bigint')
+    .addColumn('activated_at', 'bigint').addColumn('activate_seq', 'bigint')
+    .addPrimaryKeyConstraint('capacity_seats_pkey', ['account_id', 'product', 'user_id', 'assigned_at'])
+    .execute();
+  await db.schema.createIndex('capacity_seats_open').on('capacity_seats').columns(['account_id', 'product', 'user_id'])
+    .where(sql.ref('unassigned_at'), 'is', null).execute();
+  await db.schema.createTable('capacity_activity')
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull()).addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('capacity_activity_pkey', ['account_id', 'product', 'user_id', 'at'])
+    .execute();
 }
 
 interface UnitRef {
@@ -427,7 +438,7 @@ interface UnitRef {
 }
 
 /** The open rows of the given units (a session or an application has at most one open at a time). */
-async function loadOpenUnits(trx: Transaction<CapacityTables>, refs: readonly UnitRef[]): Promise<UnitRow[]> {
+async function loadOpenUnits(trx: Kysely<CapacityTables>, refs: readonly UnitRef[]): Promise<UnitRow[]> {
   const rows: UnitRow[] = [];
   for (let i = 0; i < refs.length; i += 1000) {
     const chunk = refs.slice(i, i + 1000);
@@ -443,7 +454,7 @@ async function loadOpenUnits(trx: Transaction<CapacityTables>, refs: readonly Un
 
 /** The open tenures of the given seats. */
 async function loadOpenSeats(
-  trx: Transaction<CapacityTables>, refs: readonly { account_id: string; product: string; user_id: string }[],
+  trx: Kysely<CapacityTables>, refs: readonly { account_id: string; product: string; user_id: string }[],
 ): Promise<SeatRow[]> {
   const rows: SeatRow[] = [];
   for (let i = 0; i < refs.length; i += 1000) {

@@ -1,12 +1,19 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql } from 'kysely';
+import { deleteRows, insertRows, unnestRows, updateOnConflict, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
 import type { EventMap } from '../libs/domain/src/events.js';
 import { modelOf } from '../libs/domain/src/products.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { ReadModelDb } from './engine/read-model-db.js';
+import {
+  COLUMNS, createLicensesTables, HOLDING_TABLES, type ChangedTable, type Holder, type LicensesTables, type Row,
+} from './licenses.tables.js';
+
+export type { HoldingTable, LicensesTables } from './licenses.tables.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import {
-  applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
+  applyDirectoryEvents, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
 } from './shared/directory-tables.js';
-import { insertChunked, runStatements, tableRefs } from './shared/usage-history.js';
+import { USER_KEY_COLUMNS } from './shared/batch-directory.js';
 
 /**
  * `licenses` — the current license holdings of every account, per product: purchases (as amended),
@@ -21,37 +28,6 @@ import { insertChunked, runStatements, tableRefs } from './shared/usage-history.
  *
  * Instants are epoch milliseconds (bigint).
  */
-export interface LicensesTables extends UserDirectoryTables {
-  purchases: {
-    account_id: string; purchase_id: string; product: string; quantity: number; starts_at: number | string; expires_at: number | string;
-    recorded_at: number | string; machine_quota: number | null;
-  };
-  dedications: { account_id: string; product: string; org_id: string; quantity: number };
-  seats: Holder & { product: string; assigned_at: number | string; full_name: string | null; email: string | null };
-  open_sessions: Holder & {
-    session_id: string; product: string; machine_id: string; license_type: string; draws_unit: boolean; started_at: number | string;
-    last_seen: number | string;
-  };
-  offline_licenses: Holder & {
-    product: string; machine_id: string; generated_at: number | string; expires_at: number | string; license_source: string;
-  };
-  machines: Holder & { product: string; machine_id: string; registered_at: number | string };
-  active_applications: { account_id: string; application_id: string; activated_at: number | string };
-  /** Bumped by every batch that changes the account's seats, offline licenses or machines, or moves a holder. */
-  holding_versions: { account_id: string; version: number | string };
-}
-
-/** A holding's holder: the user, and the user's organization now (null while the user is not in the directory). */
-interface Holder {
-  account_id: string;
-  user_id: string;
-  org_id: string | null;
-}
-
-type Row<T extends keyof LicensesTables> = LicensesTables[T];
-const HOLDING_TABLES = ['seats', 'open_sessions', 'offline_licenses', 'machines'] as const;
-export type HoldingTable = (typeof HOLDING_TABLES)[number];
-
 const HOLDING_EVENT_TYPES = [
   'LicensesPurchased', 'PurchaseAmended', 'LicensesDedicated', 'SeatAssigned', 'SeatUnassigned', 'SessionStarted',
   'SessionHeartbeatRecorded', 'SessionEnded', 'SessionExpired', 'OfflineLicenseGenerated', 'MachineRegistered', 'MachineDeactivated',
@@ -59,7 +35,7 @@ const HOLDING_EVENT_TYPES = [
 ] as const;
 
 /** Final state per key of one table in a batch: a row to upsert, or null to delete. */
-class Changes<T extends keyof LicensesTables> {
+class Changes<T extends ChangedTable> {
   readonly rows = new Map<string, Row<T> | null>();
   constructor(readonly table: T, readonly keyColumns: readonly (keyof Row<T> & string)[]) {}
   key(row: Partial<Row<T>>): string {
@@ -75,29 +51,18 @@ class Changes<T extends keyof LicensesTables> {
     return this.rows.get(this.key(keyRow));
   }
 
-  async write(trx: Transaction<LicensesTables>): Promise<void> {
+  /** Deletes the removed rows and upserts the others, set-wise. */
+  async write(db: ReadModelDb<LicensesTables>): Promise<void> {
+    const columns = COLUMNS[this.table] as ColumnTypes<Row<T>>;
     const upserts: Row<T>[] = [];
-    const deletes: string[][] = this.keyColumns.map(() => []);
+    const deletes: Record<string, string>[] = [];
     for (const [k, row] of this.rows) {
       if (row) upserts.push(row);
-      else k.split('\u0000').forEach((part, i) => deletes[i]!.push(part));
+      else deletes.push(Object.fromEntries(k.split('\u0000').map((part, i) => [this.keyColumns[i]!, part])));
     }
-    const t = tableRefs(trx, [this.table]);
-    if (deletes[0]!.length > 0) {
-      const columns = sql.join(this.keyColumns.map((c) => sql.ref(c)));
-      const arrays = sql.join(deletes.map((values) => sql`${values}::text[]`));
-      await sql`DELETE FROM ${t[this.table]} WHERE (${columns}) IN (SELECT * FROM unnest(${arrays}))`.execute(trx);
-    }
-    await insertChunked(upserts, 1000, async (chunk) => {
-      const columns = Object.keys(chunk[0]!);
-      const updates = columns.filter((c) => !this.keyColumns.includes(c as never));
-      await sql`
-        INSERT INTO ${t[this.table]} (${sql.join(columns.map((c) => sql.ref(c)))})
-        VALUES ${sql.join(chunk.map((row) => sql`(${sql.join(columns.map((c) => (row as Record<string, unknown>)[c]))})`))}
-        ON CONFLICT (${sql.join(this.keyColumns.map((c) => sql.ref(c)))})
-        ${updates.length > 0 ? sql`DO UPDATE SET ${sql.join(updates.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}` : sql`DO NOTHING`}`
-        .execute(trx);
-    });
+    const keyTypes = Object.fromEntries(this.keyColumns.map((c) => [c, columns[c]])) as ColumnTypes<Record<string, string>>;
+    await deleteRows(db.kysely, db.table(this.table), keyTypes, deletes);
+    await insertRows(db.kysely, db.table(this.table), columns, upserts, { conflict: updateOnConflict(columns, this.keyColumns) });
   }
 }
 
@@ -108,40 +73,10 @@ export class LicensesProjection implements Projection<LicensesTables> {
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([...USER_DIRECTORY_EVENT_TYPES, ...HOLDING_EVENT_TYPES]);
 
-  async createTables(db: Kysely<LicensesTables>): Promise<void> {
-    await createDirectoryTables(db, 'users');
-    const t = tableRefs(db, ['purchases', 'dedications', 'seats', 'open_sessions', 'offline_licenses', 'machines', 'active_applications', 'holding_versions']);
-    await runStatements(db, [
-      sql`CREATE TABLE IF NOT EXISTS ${t.purchases} (
-        account_id text NOT NULL, purchase_id text NOT NULL, product text NOT NULL, quantity integer NOT NULL, starts_at bigint NOT NULL,
-        expires_at bigint NOT NULL, recorded_at bigint NOT NULL, machine_quota integer, PRIMARY KEY (account_id, purchase_id))`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.dedications} (
-        account_id text NOT NULL, product text NOT NULL, org_id text NOT NULL, quantity integer NOT NULL,
-        PRIMARY KEY (account_id, product, org_id))`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.seats} (
-        account_id text NOT NULL, product text NOT NULL, user_id text NOT NULL, assigned_at bigint NOT NULL, org_id text,
-        full_name text, email text, PRIMARY KEY (account_id, product, user_id))`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.open_sessions} (
-        account_id text NOT NULL, session_id text NOT NULL, product text NOT NULL, user_id text NOT NULL, machine_id text NOT NULL,
-        license_type text NOT NULL, draws_unit boolean NOT NULL, started_at bigint NOT NULL, last_seen bigint NOT NULL, org_id text,
-        PRIMARY KEY (account_id, session_id))`,
-      sql`CREATE INDEX IF NOT EXISTS open_sessions_by_product ON ${t.open_sessions} (account_id, product)`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.offline_licenses} (
-        account_id text NOT NULL, product text NOT NULL, user_id text NOT NULL, machine_id text NOT NULL, generated_at bigint NOT NULL,
-        expires_at bigint NOT NULL, license_source text NOT NULL, org_id text, PRIMARY KEY (account_id, product, machine_id, generated_at))`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.machines} (
-        account_id text NOT NULL, product text NOT NULL, machine_id text NOT NULL, user_id text NOT NULL, registered_at bigint NOT NULL,
-        org_id text, PRIMARY KEY (account_id, product, machine_id))`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.active_applications} (
-        account_id text NOT NULL, application_id text NOT NULL, activated_at bigint NOT NULL, PRIMARY KEY (account_id, application_id))`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.holding_versions} (account_id text PRIMARY KEY, version bigint NOT NULL)`,
-      // A moved user's holdings are found by holder (refreshMovedHolders).
-      ...HOLDING_TABLES.map((table) => sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${table}_by_holder`)} ON ${t[table]} (account_id, user_id)`),
-    ]);
-  }
+  readonly migrations = { 'v2-tables': { up: createLicensesTables } };
 
-  async apply(trx: Transaction<LicensesTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
-    await applyDirectoryEvents(trx, events);
+  async apply(db: ReadModelDb<LicensesTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
+    await applyDirectoryEvents(db.part<UserDirectoryTables>(), events);
     const purchases = new Changes('purchases', ['account_id', 'purchase_id']);
     const dedications = new Changes('dedications', ['account_id', 'product', 'org_id']);
     const seats = new Changes('seats', ['account_id', 'product', 'user_id']);
@@ -151,7 +86,7 @@ export class LicensesProjection implements Projection<LicensesTables> {
     const applications = new Changes('active_applications', ['account_id', 'application_id']);
     /** Heartbeats of sessions opened in an earlier batch: account\0session → last seen. */
     const heartbeats = new Map<string, { account_id: string; session_id: string; last_seen: number }>();
-    await preloadAmendedPurchases(trx, events, purchases);
+    await preloadAmendedPurchases(db, events, purchases);
 
     for (const e of events) {
       const account_id = accountOf(e);
@@ -241,39 +176,35 @@ export class LicensesProjection implements Projection<LicensesTables> {
       }
     }
 
-    await fillHolders(trx, seats, [sessions, offline, machines]);
-    for (const changes of [purchases, dedications, seats, sessions, offline, machines, applications] as Changes<keyof LicensesTables>[]) {
-      await changes.write(trx);
-    }
-    await refreshMovedHolders(trx, events);
-    await bumpHoldingVersions(trx, events);
+    await fillHolders(db, seats, [sessions, offline, machines]);
+    for (const changes of [purchases, dedications, seats, sessions, offline, machines, applications]) await changes.write(db);
+    await refreshMovedHolders(db, events);
+    await bumpHoldingVersions(db, events);
     if (heartbeats.size > 0) {
-      const rows = [...heartbeats.values()];
-      const t = tableRefs(trx, ['open_sessions']);
+      const beats = unnestRows({ account_id: 'text', session_id: 'text', last_seen: 'bigint' }, [...heartbeats.values()], 'h');
       await sql`
-        UPDATE ${t.open_sessions} AS s SET last_seen = greatest(s.last_seen, h.last_seen)
-        FROM unnest(${rows.map((r) => r.account_id)}::text[], ${rows.map((r) => r.session_id)}::text[],
-          ${rows.map((r) => String(r.last_seen))}::bigint[]) AS h(account_id, session_id, last_seen)
-        WHERE s.account_id = h.account_id AND s.session_id = h.session_id`.execute(trx);
+        UPDATE ${db.table('open_sessions')} AS s SET last_seen = greatest(s.last_seen, h.last_seen) FROM ${beats}
+        WHERE s.account_id = h.account_id AND s.session_id = h.session_id`.execute(db.kysely);
     }
   }
 }
 
 export const licensesProjection = new LicensesProjection();
 
+
 /**
  * Gives the holdings written by the batch their holders' directory columns, as `users` stands after
  * the batch (its directory events are applied first).
  */
 async function fillHolders(
-  trx: Transaction<LicensesTables>, seats: Changes<'seats'>, others: readonly { readonly rows: ReadonlyMap<string, Holder | null> }[],
+  db: ReadModelDb<LicensesTables>, seats: Changes<'seats'>, others: readonly { readonly rows: ReadonlyMap<string, Holder | null> }[],
 ): Promise<void> {
   const holdings = [seats, ...others].flatMap((changes): (Holder | null)[] => [...changes.rows.values()]).filter((row) => row !== null);
   if (holdings.length === 0) return;
   const holders = [...new Map(holdings.map((h) => [holderKey(h), h])).values()];
-  const k = sql`unnest(${holders.map((h) => h.account_id)}::text[], ${holders.map((h) => h.user_id)}::text[])`.as<'k'>(sql`k(account_id, user_id)`);
-  const users = await (trx as Kysely<any>).selectFrom('users as u').innerJoin(k, (j) => j.onRef('u.account_id', '=', 'k.account_id').onRef('u.user_id', '=', 'k.user_id'))
-    .select(['u.account_id', 'u.user_id', 'u.org_id', 'u.full_name', 'u.email']).execute() as LicensesTables['users'][];
+  const { rows: users } = await sql<LicensesTables['users']>`
+    SELECT u.account_id, u.user_id, u.org_id, u.full_name, u.email FROM ${db.table('users')} AS u
+    JOIN ${unnestRows(USER_KEY_COLUMNS, holders)} ON u.account_id = k.account_id AND u.user_id = k.user_id`.execute(db.kysely);
   const byKey = new Map(users.map((u) => [holderKey(u), u]));
   for (const row of seats.rows.values()) {
     const user = row && byKey.get(holderKey(row));
@@ -290,7 +221,7 @@ async function fillHolders(
 const holderKey = (row: { account_id: string; user_id: string }) => `${row.account_id}\u0000${row.user_id}`;
 
 /** The stored holdings of users the batch moves follow them to their organization after the batch. */
-async function refreshMovedHolders(trx: Transaction<LicensesTables>, events: readonly StoredEvent[]): Promise<void> {
+async function refreshMovedHolders(db: ReadModelDb<LicensesTables>, events: readonly StoredEvent[]): Promise<void> {
   const moved = new Map<string, { account_id: string; user_id: string }>();
   for (const e of events) {
     if (e.type !== 'UserMoved') continue;
@@ -299,13 +230,12 @@ async function refreshMovedHolders(trx: Transaction<LicensesTables>, events: rea
   }
   if (moved.size === 0) return;
   const keys = [...moved.values()];
-  const t = tableRefs(trx, ['users', ...HOLDING_TABLES]);
   for (const table of HOLDING_TABLES) {
     await sql`
-      UPDATE ${t[table]} AS h SET org_id = u.org_id
-      FROM unnest(${keys.map((m) => m.account_id)}::text[], ${keys.map((m) => m.user_id)}::text[]) AS k(account_id, user_id), ${t.users} AS u
+      UPDATE ${db.table(table)} AS h SET org_id = u.org_id
+      FROM ${unnestRows(USER_KEY_COLUMNS, keys)}, ${db.table('users')} AS u
       WHERE h.account_id = k.account_id AND h.user_id = k.user_id AND u.account_id = k.account_id AND u.user_id = k.user_id
-        AND h.org_id IS DISTINCT FROM u.org_id`.execute(trx);
+        AND h.org_id IS DISTINCT FROM u.org_id`.execute(db.kysely);
   }
 }
 
@@ -319,17 +249,15 @@ const VERSIONED_HOLDING_EVENT_TYPES: ReadonlySet<string> = new Set([
  * changes: the overview keeps those lists in memory while the version stands (sessions, heartbeats
  * and purchases are read anew each time, so they need no bump).
  */
-async function bumpHoldingVersions(trx: Transaction<LicensesTables>, events: readonly StoredEvent[]): Promise<void> {
+async function bumpHoldingVersions(db: ReadModelDb<LicensesTables>, events: readonly StoredEvent[]): Promise<void> {
   const accounts = new Set(events.filter((e) => VERSIONED_HOLDING_EVENT_TYPES.has(e.type)).map(accountOf));
-  if (accounts.size === 0) return;
-  const t = tableRefs(trx, ['holding_versions']);
-  await sql`
-    INSERT INTO ${t.holding_versions} (account_id, version) SELECT account_id, 1 FROM unnest(${[...accounts]}::text[]) AS a(account_id)
-    ON CONFLICT (account_id) DO UPDATE SET version = ${t.holding_versions}.version + 1`.execute(trx);
+  await insertRows(db.kysely, db.table('holding_versions'), { account_id: 'text', version: 'bigint' }, [...accounts].map((account_id) => ({ account_id, version: 1 })), {
+    as: 'v', conflict: sql`ON CONFLICT (account_id) DO UPDATE SET version = v.version + 1`,
+  });
 }
 
 /** Purchases amended in the batch but bought in an earlier one: the amendment needs the whole row. */
-async function preloadAmendedPurchases(trx: Transaction<LicensesTables>, events: readonly StoredEvent[], purchases: Changes<'purchases'>): Promise<void> {
+async function preloadAmendedPurchases(db: ReadModelDb<LicensesTables>, events: readonly StoredEvent[], purchases: Changes<'purchases'>): Promise<void> {
   const wanted = new Map<string, Set<string>>();
   for (const e of events) {
     if (e.type !== 'PurchaseAmended') continue;
@@ -338,7 +266,7 @@ async function preloadAmendedPurchases(trx: Transaction<LicensesTables>, events:
     wanted.set(accountOf(e), ids);
   }
   for (const [accountId, ids] of wanted) {
-    const rows = await trx.selectFrom('purchases').selectAll().where('account_id', '=', accountId).where('purchase_id', 'in', [...ids]).execute();
+    const rows = await db.kysely.selectFrom('purchases').selectAll().where('account_id', '=', accountId).where('purchase_id', 'in', [...ids]).execute();
     for (const row of rows) purchases.set(row);
   }
 }

@@ -1,22 +1,24 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import type { ActivityActions } from '../libs/domain/src/activity-rules.js';
 import { accountIdOfStream } from '../libs/domain/src/streams.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
 import type { ReadModelCache } from './engine/read-model-cache.js';
+import type { ReadModelDb } from './engine/read-model-db.js';
 
 /**
  * A projection folds the global log into read-model tables of its own.
  *
  * Each projection owns a PostgreSQL schema per *generation* (`rm_<name>_g<n>`, see
- * `projectionSchema`): a rebuild fills a new generation while the active one keeps serving, then
+ * `generationSchema`): a rebuild fills a new generation while the active one keeps serving, then
  * the active generation switches atomically. Code that reads or writes a projection's tables gets a
- * Kysely instance already scoped to the right schema (`withSchema`), so table names stay plain.
+ * `ReadModelDb` from the engine: Kysely scoped to that schema (table names stay plain) and the schema
+ * itself for raw SQL. `Tables` is the Kysely interface of its tables.
  *
  * A batch's writes and the projection's checkpoint commit in one transaction, so `apply` sees each
  * event exactly once, in log order; it need not be idempotent. It should fold the batch in memory and
  * write set-wise (multi-row insert / upsert), not one statement per event.
  */
-export interface Projection<Tables = any> {
+export interface Projection<Tables = unknown> {
   /** Kebab-case name, e.g. 'sessions'; also the name used by `ledger projections rebuild NAME`. */
   readonly name: string;
   /** Bumped whenever the folding rules change; a new version is built by a rebuild. */
@@ -28,17 +30,23 @@ export interface Projection<Tables = any> {
   readonly rules?: readonly RuleName[];
   /** Event types this projection folds; others are skipped (the checkpoint still advances). */
   readonly eventTypes: ReadonlySet<string>;
-  /** Creates the tables and indexes in an empty schema (`db` is scoped to it). */
-  createTables(db: Kysely<Tables>): Promise<void>;
+  /**
+   * Create its tables in a new, empty generation schema (run by Kysely's Migrator there, which records
+   * them in the generation's own `ledger_migrations`). Named `v<version>-…` after the version that
+   * introduced them; a generation is never migrated in place, so a change to the tables is a new
+   * migration and a new version (the engine refuses a migration named after a later version), whose
+   * rebuild creates a new generation (docs/database.md).
+   */
+  readonly migrations: Readonly<Record<string, Migration>>;
   /**
    * Optional: called before each batch's transaction with the same events, for work that must not run
    * inside it — reading the event store, say (on PGlite a query outside the transaction waits for it to
-   * end). `db` is scoped to the generation's schema. Nothing it finds may be trusted blindly: `apply`
-   * runs later, and must check what it relies on against its tables.
+   * end). `db` is the generation's tables outside the transaction. Nothing it finds may be trusted
+   * blindly: `apply` runs later, and must check what it relies on against its tables.
    */
-  prepare?(db: Kysely<Tables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
-  /** Folds one batch of events (already filtered to `eventTypes`, in log order). */
-  apply(trx: Transaction<Tables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
+  prepare?(db: ReadModelDb<Tables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
+  /** Folds one batch of events (already filtered to `eventTypes`, in log order), inside the batch's transaction. */
+  apply(db: ReadModelDb<Tables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
 }
 
 /** Rules a projection may depend on; a change to those it depends on calls for a rebuild. */
@@ -65,8 +73,8 @@ export function accountOf(event: StoredEvent): string {
 
 /** What report queries use to read a projection: its active tables and how far it has folded. */
 export interface ProjectionReader {
-  reader<Tables = any>(name: string): Promise<{
-    readonly db: Kysely<Tables>;
+  reader<Tables>(name: string): Promise<{
+    readonly db: ReadModelDb<Tables>;
     readonly position: import('../libs/event-store/src/event-store.js').LogPosition | null;
     /** Kept with the generation read: values derived from its tables, for the next requests. */
     readonly cache: ReadModelCache;

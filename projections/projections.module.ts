@@ -4,9 +4,9 @@ import {
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import type { EventStore } from '../libs/event-store/src/event-store.js';
-import type { LedgerConfig } from '../libs/ledger/src/config.js';
-import { EVENT_STORE, LEDGER_CONFIG, LEDGER_DATABASE } from '../libs/ledger/src/ledger.module.js';
-import type { LedgerDatabase } from '../libs/read-store/src/database.js';
+import type { LedgerConfig } from '../libs/platform/src/config.js';
+import { EVENT_STORE, LEDGER_CONFIG, LEDGER_DATABASE } from '../libs/platform/src/tokens.js';
+import type { LedgerDatabase } from '../libs/database/src/database.js';
 import { ProjectionEngine } from './engine/projection-engine.js';
 import { ProjectionReader } from './engine/projection-reader.js';
 import { LEDGER_PROJECTION_KEY, LedgerProjection } from './ledger-projection.decorator.js';
@@ -35,11 +35,10 @@ class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnMo
     @Inject(PROJECTIONS_OPTIONS) private readonly options: ProjectionsModuleOptions,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     for (const provider of this.discovery.getProviders({ metadataKey: LEDGER_PROJECTION_KEY })) {
       if (provider.instance) this.engine.register(provider.instance as Projection);
     }
-    await this.engine.init();
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { ReadModelDb } from './engine/read-model-db.js';
 import type { Projection } from './projection.js';
 import { applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables } from './shared/directory-tables.js';
 import { applyPoolVersionEvents, createPoolVersionTables, POOL_VERSION_EVENT_TYPES, type PoolVersionTables } from './shared/pool-versions.js';
@@ -13,22 +14,27 @@ export type SeatHistoryTables = UserDirectoryTables & PoolVersionTables & SeatSp
  */
 export class SeatHistoryProjection implements Projection<SeatHistoryTables> {
   readonly name = 'seat-history';
-  readonly version = 1;
+  /** 2: instants as epoch milliseconds (bigint), like every read model. */
+  readonly version = 2;
   /** Depends on none of the configured rules (the lease is applied when reports are read). */
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set([...USER_DIRECTORY_EVENT_TYPES, ...POOL_VERSION_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES]);
 
-  async createTables(db: Kysely<SeatHistoryTables>): Promise<void> {
-    await createDirectoryTables(db, 'users');
-    await createPoolVersionTables(db);
-    await createSeatSpanTables(db);
-  }
+  readonly migrations = {
+    'v2-tables': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await createDirectoryTables(db, 'users');
+        await createPoolVersionTables(db);
+        await createSeatSpanTables(db);
+      },
+    },
+  };
 
-  async apply(trx: Transaction<SeatHistoryTables>, events: readonly StoredEvent[]): Promise<void> {
+  async apply(db: ReadModelDb<SeatHistoryTables>, events: readonly StoredEvent[]): Promise<void> {
     // Seat spans first: they read users' organizations as they stood before the batch.
-    await applySeatSpanEvents(trx, events);
-    await applyPoolVersionEvents(trx, events);
-    await applyDirectoryEvents(trx, events);
+    await applySeatSpanEvents(db.part<SeatSpanTables & UserDirectoryTables>(), events);
+    await applyPoolVersionEvents(db.part<PoolVersionTables>(), events);
+    await applyDirectoryEvents(db.part<UserDirectoryTables>(), events);
   }
 }
 

@@ -1,11 +1,12 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { insertRows, unnestRows } from '../libs/database/src/bulk-rows.js';
 import { ACTIVE_USE_EVENT_TYPES, isActiveUse, localDate, modelOf, isProduct, type ActivityActions, type EventMap } from '../libs/domain/src/index.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import { loadTimezones, loadUserOrgs } from './shared/batch-directory.js';
 import { applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables } from './shared/directory-tables.js';
 import { applySeatSpanEvents, createSeatSpanTables, SEAT_SPAN_EVENT_TYPES, type SeatSpanTables } from './shared/seat-spans.js';
-import { insertRows } from './shared/unnest-insert.js';
 import { keyOf } from './shared/versioned-rows.js';
 
 /**
@@ -14,13 +15,14 @@ import { keyOf } from './shared/versioned-rows.js';
  * - `activity_days`: one row per (account, product, local date, user, the user's organization at the
  *   time): the user had a UserLoggedIn, SessionStarted or a UserActivityRecorded whose action counts
  *   (`ACTIVITY_ACTIONS`, see `isActiveUse`) for the product that local day (account time zone). Day, week and month buckets count these rows.
- * - `activity_slots`: the same per 15-minute slot of UTC time. Every local midnight and local hour
+ * - `activity_slots`: the same per 15-minute slot of UTC time (`slot`: the slot's number since the
+ *   epoch, its start / SLOT_MS, as in `usage_slots`). Every local midnight and local hour
  *   boundary of every IANA zone falls on a quarter hour, so the slots answer hour buckets exactly and
  *   let `activity_days` be recomputed, without the events, when the account's time zone changes.
  * - `seat_spans` for `assigned` (latest record), as in seat-history.
  */
 export interface ActivityTables {
-  activity_slots: { account_id: string; product: string; slot: Date; user_id: string; org_id: string };
+  activity_slots: { account_id: string; product: string; slot: number; user_id: string; org_id: string };
   activity_days: { account_id: string; product: string; local_date: string; user_id: string; org_id: string };
 }
 export type SeatUsageTables = UserDirectoryTables & SeatSpanTables & ActivityTables;
@@ -31,42 +33,47 @@ type Data<K extends keyof EventMap> = EventMap[K];
 
 export class SeatUsageProjection implements Projection<SeatUsageTables> {
   readonly name = 'seat-usage';
-  readonly version = 1;
+  /** 2: seat spans in epoch milliseconds, activity slots by number. */
+  readonly version = 2;
   readonly rules = ['activityActions'] as const;
   readonly eventTypes: ReadonlySet<string> = new Set([...USER_DIRECTORY_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES, ...ACTIVE_USE_EVENT_TYPES]);
 
-  async createTables(db: Kysely<SeatUsageTables>): Promise<void> {
-    await createDirectoryTables(db, 'users');
-    await createSeatSpanTables(db);
-    await db.schema.createTable('activity_slots').ifNotExists()
-      .addColumn('account_id', 'text', (c) => c.notNull())
-      .addColumn('product', 'text', (c) => c.notNull())
-      .addColumn('slot', 'timestamptz', (c) => c.notNull())
-      .addColumn('user_id', 'text', (c) => c.notNull())
-      .addColumn('org_id', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('activity_slots_pk', ['account_id', 'product', 'slot', 'user_id', 'org_id'])
-      .execute();
-    await db.schema.createTable('activity_days').ifNotExists()
-      .addColumn('account_id', 'text', (c) => c.notNull())
-      .addColumn('product', 'text', (c) => c.notNull())
-      .addColumn('local_date', 'date', (c) => c.notNull())
-      .addColumn('user_id', 'text', (c) => c.notNull())
-      .addColumn('org_id', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('activity_days_pk', ['account_id', 'product', 'local_date', 'user_id', 'org_id'])
-      .execute();
-  }
+  readonly migrations = {
+    'v2-tables': { up: createSeatUsageTables },
+  };
 
-  async apply(trx: Transaction<SeatUsageTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
-    await applySeatSpanEvents(trx, events);
-    await applyActivityEvents(trx, events, context.activityActions);
-    await applyDirectoryEvents(trx, events);
+  async apply(db: ReadModelDb<SeatUsageTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
+    await applySeatSpanEvents(db.part<SeatSpanTables & UserDirectoryTables>(), events);
+    await applyActivityEvents(db, events, context.activityActions);
+    await applyDirectoryEvents(db.part<UserDirectoryTables>(), events);
   }
 }
 
 export const seatUsageProjection = new SeatUsageProjection();
 
+async function createSeatUsageTables(db: Kysely<unknown>): Promise<void> {
+  await createDirectoryTables(db, 'users');
+  await createSeatSpanTables(db);
+  await db.schema.createTable('activity_slots')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('slot', 'integer', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('activity_slots_pk', ['account_id', 'product', 'slot', 'user_id', 'org_id'])
+    .execute();
+  await db.schema.createTable('activity_days')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('local_date', 'date', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('activity_days_pk', ['account_id', 'product', 'local_date', 'user_id', 'org_id'])
+    .execute();
+}
+
 /** Folds activity into slots and local days (call before `applyDirectoryEvents` of the batch). */
-async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: readonly StoredEvent[], actions: ActivityActions): Promise<void> {
+async function applyActivityEvents(db: ReadModelDb<SeatUsageTables>, events: readonly StoredEvent[], actions: ActivityActions): Promise<void> {
   const isActivity = (e: StoredEvent) => isActiveUse(e.type, e.data as { action?: unknown }, actions);
   const activity = events.filter((e) => isActivity(e) && isSeatProduct((e.data as { product?: unknown }).product));
   const rezoned = new Set(events.filter((e) => e.type === 'AccountTimezoneChanged').map(accountOf));
@@ -84,8 +91,8 @@ async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: re
     if (!activitySet.has(e)) followed.add(key);
     else if (!followed.has(key)) users.set(key, { account_id, user_id });
   }
-  const orgOfUser = await loadUserOrgs(trx, [...users.values()]);
-  const zones = await loadTimezones(trx, [...new Set(events.map(accountOf))]);
+  const orgOfUser = await loadUserOrgs(db.part<UserDirectoryTables>(), [...users.values()]);
+  const zones = await loadTimezones(db.part<UserDirectoryTables>(), [...new Set(events.map(accountOf))]);
 
   const localDates = new SlotDates();
   const slots = new Map<string, ActivityTables['activity_slots']>();
@@ -110,11 +117,9 @@ async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: re
         const d = e.data as Data<'UserLoggedIn'> | Data<'UserActivityRecorded'> | Data<'SessionStarted'>;
         const org_id = orgOfUser.get(keyOf(account_id, d.userId));
         if (org_id === undefined) throw new Error(`activity of unknown user '${d.userId}' in account '${account_id}' (event ${e.eventId})`);
-        const slotStart = Math.floor(occurredAt(e) / SLOT_MS) * SLOT_MS;
-        const local_date = localDates.of(slotStart, zones.get(account_id) ?? 'UTC');
-        slots.set(keyOf(account_id, d.product, String(slotStart), d.userId, org_id), {
-          account_id, product: d.product, slot: new Date(slotStart), user_id: d.userId, org_id,
-        });
+        const slot = Math.floor(occurredAt(e) / SLOT_MS);
+        const local_date = localDates.of(slot * SLOT_MS, zones.get(account_id) ?? 'UTC');
+        slots.set(keyOf(account_id, d.product, String(slot), d.userId, org_id), { account_id, product: d.product, slot, user_id: d.userId, org_id });
         days.set(keyOf(account_id, d.product, local_date, d.userId, org_id), {
           account_id, product: d.product, local_date, user_id: d.userId, org_id,
         });
@@ -122,10 +127,10 @@ async function applyActivityEvents(trx: Transaction<SeatUsageTables>, events: re
     }
   }
 
-  const db = trx as Kysely<SeatUsageTables>;
-  const ignoreDuplicates = sql`ON CONFLICT DO NOTHING`;
-  await insertRows(db, 'activity_slots', { ...ACTIVITY_COLUMNS, slot: 'timestamptz' }, [...slots.values()], ignoreDuplicates);
-  await insertRows(db, 'activity_days', { ...ACTIVITY_COLUMNS, local_date: 'date' }, [...days.values()].filter((d) => !rezoned.has(d.account_id)), ignoreDuplicates);
+  const ignoreDuplicates = { conflict: sql`ON CONFLICT DO NOTHING` };
+  await insertRows(db.kysely, db.table('activity_slots'), { ...ACTIVITY_COLUMNS, slot: 'integer' }, [...slots.values()], ignoreDuplicates);
+  const days_ = [...days.values()].filter((d) => !rezoned.has(d.account_id));
+  await insertRows(db.kysely, db.table('activity_days'), { ...ACTIVITY_COLUMNS, local_date: 'date' }, days_, ignoreDuplicates);
   for (const accountId of rezoned) await recomputeDays(db, accountId, zones.get(accountId) ?? 'UTC');
 }
 
@@ -155,21 +160,15 @@ class SlotDates {
 }
 
 /** The account's time zone changed: its local days are derived again from the slots, in the new zone. */
-async function recomputeDays(db: Kysely<SeatUsageTables>, accountId: string, zone: string): Promise<void> {
-  await db.deleteFrom('activity_days').where('account_id', '=', accountId).execute();
-  const slots = (await db.selectFrom('activity_slots').select('slot').distinct().where('account_id', '=', accountId).execute())
+async function recomputeDays(db: ReadModelDb<SeatUsageTables>, accountId: string, zone: string): Promise<void> {
+  await db.kysely.deleteFrom('activity_days').where('account_id', '=', accountId).execute();
+  const slots = (await db.kysely.selectFrom('activity_slots').select('slot').distinct().where('account_id', '=', accountId).execute())
     .map((r) => r.slot);
   for (let i = 0; i < slots.length; i += 5000) {
-    const chunk = slots.slice(i, i + 5000);
-    const starts = chunk.map((s) => s.toISOString());
-    const dates = chunk.map((s) => localDate(s.getTime(), zone));
-    const zoned = sql<{ slot: Date; local_date: string }>`unnest(${starts}::timestamptz[], ${dates}::date[])`.as<'z'>(sql`z(slot, local_date)`);
-    await (db as Kysely<any>).insertInto('activity_days')
-      .columns(['account_id', 'product', 'local_date', 'user_id', 'org_id'])
-      .expression((db as Kysely<any>).selectFrom('activity_slots as a').innerJoin(zoned, 'z.slot', 'a.slot')
-        .select(['a.account_id', 'a.product', 'z.local_date', 'a.user_id', 'a.org_id']).distinct()
-        .where('a.account_id', '=', accountId))
-      .onConflict((c) => c.doNothing())
-      .execute();
+    const zoned = unnestRows({ slot: 'integer', local_date: 'date' }, slots.slice(i, i + 5000).map((slot) => ({ slot, local_date: localDate(slot * SLOT_MS, zone) })), 'z');
+    await sql`INSERT INTO ${db.table('activity_days')} (account_id, product, local_date, user_id, org_id)
+      SELECT DISTINCT a.account_id, a.product, z.local_date, a.user_id, a.org_id FROM ${db.table('activity_slots')} AS a JOIN ${zoned} ON z.slot = a.slot
+      WHERE a.account_id = ${accountId}
+      ON CONFLICT DO NOTHING`.execute(db.kysely);
   }
 }

@@ -1,14 +1,16 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
 import type { EventMap } from '../libs/domain/src/events.js';
 import { modelOf, type Product } from '../libs/domain/src/products.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import { ms, type EpochMs, type ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import {
   applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
 } from './shared/directory-tables.js';
 import {
-  ACCOUNT_NODE, applyClosedIntervals, applyPoolHistory, createPoolHistoryTables, createUsageSlotsTable, insertChunked, ms,
-  LONG_INTERVAL_MS, overlappingRows, POOL_HISTORY_EVENT_TYPES, runStatements, tableRefs, type ClosedIntervals, type NodedInterval,
+  ACCOUNT_NODE, applyClosedIntervals, applyPoolHistory, createPoolHistoryTables, createUsageSlotsTable,
+  LONG_INTERVAL_MS, overlappingRows, POOL_HISTORY_EVENT_TYPES, type ClosedIntervals, type NodedInterval,
   type PoolHistoryTables, type Range, type UsageSlotTables,
 } from './shared/usage-history.js';
 
@@ -38,16 +40,16 @@ export interface SessionRow {
   /** 'account' or the orgId the session was drawn from when it started. */
   license_source: string;
   draws_unit: boolean;
-  started_at: number | string;
-  last_seen: number | string;
-  ended_at: number | string | null;
+  started_at: EpochMs;
+  last_seen: EpochMs;
+  ended_at: EpochMs | null;
   end_kind: 'ended' | 'expired' | null;
 }
 
 export interface SessionDenialRow {
   account_id: string;
   product: string;
-  at: number | string;
+  at: EpochMs;
   user_id: string;
   org_id: string;
   session_id: string;
@@ -65,7 +67,7 @@ export interface SessionsTables extends UserDirectoryTables, PoolHistoryTables, 
 }
 
 /** Long unit-drawing sessions, indexed on their own (see `overlappingRows`). */
-const SESSIONS_LONG_PREDICATE = sql`draws_unit AND ended_at - started_at > ${sql.lit(LONG_INTERVAL_MS)}`;
+const SESSIONS_LONG_PREDICATE = sql<boolean>`draws_unit AND ended_at - started_at > ${sql.lit(LONG_INTERVAL_MS)}`;
 
 const SESSION_EVENT_TYPES = ['SessionStarted', 'SessionHeartbeatRecorded', 'SessionEnded', 'SessionExpired', 'SessionDenied'] as const;
 
@@ -76,37 +78,48 @@ export class SessionsProjection implements Projection<SessionsTables> {
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([...USER_DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, ...SESSION_EVENT_TYPES]);
 
-  async createTables(db: Kysely<SessionsTables>): Promise<void> {
-    await createDirectoryTables(db, 'users');
-    await createPoolHistoryTables(db);
-    await createUsageSlotsTable(db);
-    const t = tableRefs(db, ['sessions', 'session_denials', 'session_counts']);
-    await runStatements(db, [
-      sql`CREATE TABLE IF NOT EXISTS ${t.sessions} (
-        account_id text NOT NULL, session_id text NOT NULL, product text NOT NULL, user_id text NOT NULL, org_id text NOT NULL,
-        machine_id text NOT NULL, license_type text NOT NULL, license_source text NOT NULL, draws_unit boolean NOT NULL,
-        started_at bigint NOT NULL, last_seen bigint NOT NULL, ended_at bigint, end_kind text,
-        PRIMARY KEY (account_id, session_id))`,
-      sql`CREATE INDEX IF NOT EXISTS sessions_by_start ON ${t.sessions} (account_id, product, started_at, session_id)`,
-      sql`CREATE INDEX IF NOT EXISTS sessions_open ON ${t.sessions} (account_id, product) WHERE ended_at IS NULL`,
-      sql`CREATE INDEX IF NOT EXISTS sessions_long ON ${t.sessions} (account_id, product, ended_at) WHERE ${SESSIONS_LONG_PREDICATE}`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.session_denials} (
-        account_id text NOT NULL, product text NOT NULL, at bigint NOT NULL, user_id text NOT NULL, org_id text NOT NULL,
-        session_id text NOT NULL, license_source text NOT NULL)`,
-      sql`CREATE INDEX IF NOT EXISTS session_denials_by_at ON ${t.session_denials} (account_id, product, at)`,
-      sql`CREATE TABLE IF NOT EXISTS ${t.session_counts} (
-        account_id text NOT NULL, product text NOT NULL, org_id text NOT NULL, kind text NOT NULL, n bigint NOT NULL,
-        PRIMARY KEY (account_id, product, org_id, kind))`,
-    ]);
-  }
+  readonly migrations = {
+    'v1-tables': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await createDirectoryTables(db, 'users');
+        await createPoolHistoryTables(db);
+        await createUsageSlotsTable(db);
+        await db.schema.createTable('sessions')
+          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('product', 'text', (c) => c.notNull()).addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('machine_id', 'text', (c) => c.notNull())
+          .addColumn('license_type', 'text', (c) => c.notNull()).addColumn('license_source', 'text', (c) => c.notNull())
+          .addColumn('draws_unit', 'boolean', (c) => c.notNull()).addColumn('started_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_seen', 'bigint', (c) => c.notNull()).addColumn('ended_at', 'bigint').addColumn('end_kind', 'text')
+          .addPrimaryKeyConstraint('sessions_pkey', ['account_id', 'session_id'])
+          .execute();
+        await db.schema.createIndex('sessions_by_start').on('sessions').columns(['account_id', 'product', 'started_at', 'session_id']).execute();
+        await db.schema.createIndex('sessions_open').on('sessions').columns(['account_id', 'product']).where(sql.ref('ended_at'), 'is', null).execute();
+        await db.schema.createIndex('sessions_long').on('sessions').columns(['account_id', 'product', 'ended_at']).where(SESSIONS_LONG_PREDICATE).execute();
+        await db.schema.createTable('session_denials')
+          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull()).addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('license_source', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('session_denials_by_at').on('session_denials').columns(['account_id', 'product', 'at']).execute();
+        await db.schema.createTable('session_counts')
+          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('n', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('session_counts_pkey', ['account_id', 'product', 'org_id', 'kind'])
+          .execute();
+      },
+    },
+  };
 
-  async apply(trx: Transaction<SessionsTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
+  async apply(db: ReadModelDb<SessionsTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
     // The organization of each user when each session event happened: as stored before the batch,
     // then as the batch's own registrations and moves change it, in log order.
-    const userOrgs = await loadUserOrgs(trx, events);
-    const sessions = await loadReferencedSessions(trx, events);
-    await applyDirectoryEvents(trx, events);
-    await applyPoolHistory(trx, events);
+    const userOrgs = await loadUserOrgs(db, events);
+    const sessions = await loadReferencedSessions(db, events);
+    await applyDirectoryEvents(db.part<UserDirectoryTables>(), events);
+    await applyPoolHistory(db.part<PoolHistoryTables>(), events);
 
     const touched = new Map<string, SessionRow>();
     const closed: SessionRow[] = [];
@@ -170,10 +183,12 @@ export class SessionsProjection implements Projection<SessionsTables> {
       }
     }
 
-    await writeSessions(trx, [...touched.values()]);
-    await countSessions(trx, counted);
-    await insertChunked(denials, 1000, (chunk) => trx.insertInto('session_denials').values(chunk as SessionDenialRow[]).execute());
-    if (closed.length > 0) await applyClosedIntervals(trx, await closedSessionGroups(trx, closed));
+    await insertRows(db.kysely, db.table('sessions'), SESSION_COLUMNS, [...touched.values()], {
+      as: 's', conflict: sql`ON CONFLICT (account_id, session_id) DO UPDATE SET last_seen = excluded.last_seen, ended_at = excluded.ended_at, end_kind = excluded.end_kind`,
+    });
+    await countSessions(db, counted);
+    await insertRows(db.kysely, db.table('session_denials'), SESSION_DENIAL_COLUMNS, denials);
+    if (closed.length > 0) await applyClosedIntervals(db.part<UsageSlotTables>(), await closedSessionGroups(db, closed));
   }
 }
 
@@ -198,14 +213,14 @@ function byAccount(pairs: Iterable<[string, string]>): Map<string, string[]> {
   return new Map([...grouped].map(([accountId, ids]) => [accountId, [...ids]]));
 }
 
-async function loadUserOrgs(trx: Transaction<SessionsTables>, events: readonly StoredEvent[]): Promise<Map<string, string>> {
+async function loadUserOrgs(db: ReadModelDb<SessionsTables>, events: readonly StoredEvent[]): Promise<Map<string, string>> {
   const wanted: [string, string][] = [];
   for (const e of events) {
     if (e.type === 'SessionStarted' || e.type === 'SessionDenied') wanted.push([accountOf(e), (e.data as { userId: string }).userId]);
   }
   const orgs = new Map<string, string>();
   for (const [accountId, userIds] of byAccount(wanted)) {
-    const rows = await trx.selectFrom('users').select(['user_id', 'org_id'])
+    const rows = await db.kysely.selectFrom('users').select(['user_id', 'org_id'])
       .where('account_id', '=', accountId).where('user_id', 'in', userIds).execute();
     for (const row of rows) orgs.set(key(accountId, row.user_id), row.org_id);
   }
@@ -213,7 +228,7 @@ async function loadUserOrgs(trx: Transaction<SessionsTables>, events: readonly S
 }
 
 /** Sessions a heartbeat, end or expiry of the batch refers to that started in an earlier batch. */
-async function loadReferencedSessions(trx: Transaction<SessionsTables>, events: readonly StoredEvent[]): Promise<Map<string, SessionRow>> {
+async function loadReferencedSessions(db: ReadModelDb<SessionsTables>, events: readonly StoredEvent[]): Promise<Map<string, SessionRow>> {
   const started = new Set<string>();
   const wanted: [string, string][] = [];
   for (const e of events) {
@@ -225,30 +240,26 @@ async function loadReferencedSessions(trx: Transaction<SessionsTables>, events: 
   }
   const sessions = new Map<string, SessionRow>();
   for (const [accountId, sessionIds] of byAccount(wanted)) {
-    const rows = await trx.selectFrom('sessions').selectAll().where('account_id', '=', accountId).where('session_id', 'in', sessionIds).execute();
+    const rows = await db.kysely.selectFrom('sessions').selectAll().where('account_id', '=', accountId).where('session_id', 'in', sessionIds).execute();
     for (const row of rows) sessions.set(key(accountId, row.session_id), row);
   }
   return sessions;
 }
 
-async function writeSessions(trx: Transaction<SessionsTables>, rows: readonly SessionRow[]): Promise<void> {
-  const t = tableRefs(trx, ['sessions']);
-  await insertChunked(rows, 2000, (chunk) => sql`
-    INSERT INTO ${t.sessions} AS s (account_id, session_id, product, user_id, org_id, machine_id, license_type, license_source,
-      draws_unit, started_at, last_seen, ended_at, end_kind)
-    SELECT * FROM unnest(
-      ${chunk.map((r) => r.account_id)}::text[], ${chunk.map((r) => r.session_id)}::text[], ${chunk.map((r) => r.product)}::text[],
-      ${chunk.map((r) => r.user_id)}::text[], ${chunk.map((r) => r.org_id)}::text[], ${chunk.map((r) => r.machine_id)}::text[],
-      ${chunk.map((r) => r.license_type)}::text[], ${chunk.map((r) => r.license_source)}::text[], ${chunk.map((r) => r.draws_unit)}::boolean[],
-      ${chunk.map((r) => String(r.started_at))}::bigint[], ${chunk.map((r) => String(r.last_seen))}::bigint[],
-      ${chunk.map((r) => (r.ended_at === null ? null : String(r.ended_at)))}::bigint[], ${chunk.map((r) => r.end_kind)}::text[])
-    ON CONFLICT (account_id, session_id) DO UPDATE
-      SET last_seen = excluded.last_seen, ended_at = excluded.ended_at, end_kind = excluded.end_kind`.execute(trx));
-}
+const SESSION_COLUMNS: ColumnTypes<SessionRow> = {
+  account_id: 'text', session_id: 'text', product: 'text', user_id: 'text', org_id: 'text', machine_id: 'text', license_type: 'text',
+  license_source: 'text', draws_unit: 'boolean', started_at: 'bigint', last_seen: 'bigint', ended_at: 'bigint', end_kind: 'text',
+};
+const SESSION_DENIAL_COLUMNS: ColumnTypes<SessionDenialRow> = {
+  account_id: 'text', product: 'text', at: 'bigint', user_id: 'text', org_id: 'text', session_id: 'text', license_source: 'text',
+};
+const SESSION_COUNT_COLUMNS: ColumnTypes<SessionsTables['session_counts']> = {
+  account_id: 'text', product: 'text', org_id: 'text', kind: 'text', n: 'bigint',
+};
 
 /** Adds the batch's starts, ends and expiries to `session_counts`. */
 async function countSessions(
-  trx: Transaction<SessionsTables>, counted: readonly { row: SessionRow; kind: 'started' | 'ended' | 'expired' }[],
+  db: ReadModelDb<SessionsTables>, counted: readonly { row: SessionRow; kind: 'started' | 'ended' | 'expired' }[],
 ): Promise<void> {
   const counts = new Map<string, SessionsTables['session_counts'] & { n: number }>();
   for (const { row, kind } of counted) {
@@ -257,15 +268,14 @@ async function countSessions(
     if (entry) entry.n += 1;
     else counts.set(k, { account_id: row.account_id, product: row.product, org_id: row.org_id, kind, n: 1 });
   }
-  if (counts.size === 0) return;
-  await trx.insertInto('session_counts').values([...counts.values()])
-    .onConflict((oc) => oc.columns(['account_id', 'product', 'org_id', 'kind']).doUpdateSet((eb) => ({ n: sql`${eb.ref('session_counts.n')} + ${eb.ref('excluded.n')}` })))
-    .execute();
+  await insertRows(db.kysely, db.table('session_counts'), SESSION_COUNT_COLUMNS, [...counts.values()], {
+    as: 'c', conflict: sql`ON CONFLICT (account_id, product, org_id, kind) DO UPDATE SET n = c.n + excluded.n`,
+  });
 }
 
 /** The scope nodes a session of a user in `orgId` counts for: the account, the org and its ancestors. */
-export async function loadNodeResolver(db: Kysely<any>, accountId: string): Promise<(orgId: string) => readonly string[]> {
-  const rows = await (db as Kysely<UserDirectoryTables>).selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute();
+export async function loadNodeResolver(db: ReadModelDb<UserDirectoryTables>, accountId: string): Promise<(orgId: string) => readonly string[]> {
+  const rows = await db.kysely.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute();
   const parents = new Map(rows.map((r) => [r.org_id, r.parent_org_id]));
   const cache = new Map<string, readonly string[]>();
   return (orgId) => {
@@ -279,7 +289,7 @@ export async function loadNodeResolver(db: Kysely<any>, accountId: string): Prom
   };
 }
 
-async function closedSessionGroups(trx: Transaction<SessionsTables>, closed: readonly SessionRow[]): Promise<ClosedIntervals[]> {
+async function closedSessionGroups(db: ReadModelDb<SessionsTables>, closed: readonly SessionRow[]): Promise<ClosedIntervals[]> {
   const groups = new Map<string, SessionRow[]>();
   for (const row of closed) {
     const k = key(row.account_id, row.product);
@@ -292,12 +302,12 @@ async function closedSessionGroups(trx: Transaction<SessionsTables>, closed: rea
   for (const rows of groups.values()) {
     const { account_id: accountId, product } = rows[0]!;
     let nodesOf = resolvers.get(accountId);
-    if (!nodesOf) resolvers.set(accountId, (nodesOf = await loadNodeResolver(trx, accountId)));
+    if (!nodesOf) resolvers.set(accountId, (nodesOf = await loadNodeResolver(db.part<UserDirectoryTables>(), accountId)));
     const resolve = nodesOf;
     result.push({
       accountId, product,
-      intervals: rows.map((r) => ({ start: ms(r.started_at), end: ms(r.ended_at), nodes: resolve(r.org_id) })),
-      overlapping: async (ranges) => (await closedSessionsOverlapping(trx, accountId, product as Product, ranges, null))
+      intervals: rows.map((r) => ({ start: ms(r.started_at), end: ms(r.ended_at!), nodes: resolve(r.org_id) })),
+      overlapping: async (ranges) => (await closedSessionsOverlapping(db, accountId, product as Product, ranges, null))
         .map((r) => ({ start: r.start, end: r.end, nodes: resolve(r.orgId) }) satisfies NodedInterval),
     });
   }
@@ -306,15 +316,14 @@ async function closedSessionGroups(trx: Transaction<SessionsTables>, closed: rea
 
 /** Closed unit-drawing sessions overlapping any of `ranges` (a superset is fine), of users in `orgIds` (null: all). */
 export async function closedSessionsOverlapping(
-  db: Kysely<any>, accountId: string, product: Product, ranges: readonly Range[], orgIds: readonly string[] | null,
+  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, ranges: readonly Range[], orgIds: readonly string[] | null,
 ): Promise<{ orgId: string; start: number; end: number }[]> {
   if (ranges.length === 0) return [];
-  const t = tableRefs(db, ['sessions']);
   const where = sql`account_id = ${accountId} AND product = ${product} AND draws_unit AND ended_at IS NOT NULL
     ${orgIds === null ? sql`` : sql`AND org_id = ANY(${[...orgIds]}::text[])`}`;
   const rows = await sql<{ org_id: string; started_at: string; ended_at: string }>`${overlappingRows(
-    sql`org_id, started_at, ended_at`, t.sessions, where, 'started_at', 'ended_at', SESSIONS_LONG_PREDICATE, ranges,
-  )}`.execute(db);
+    sql`org_id, started_at, ended_at`, db.table('sessions'), where, 'started_at', 'ended_at', SESSIONS_LONG_PREDICATE, ranges,
+  )}`.execute(db.kysely);
   return rows.rows.map((r) => ({ orgId: r.org_id, start: ms(r.started_at), end: ms(r.ended_at) }));
 }
 
@@ -323,9 +332,9 @@ export async function closedSessionsOverlapping(
  * [start, lastSeen + lease) once the lease has lapsed, else open (end = +∞).
  */
 export async function openSessionIntervals(
-  db: Kysely<any>, accountId: string, product: Product, orgIds: readonly string[] | null, now: number, leaseMs: number,
+  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, orgIds: readonly string[] | null, now: number, leaseMs: number,
 ): Promise<Range[]> {
-  const rows = await (db as Kysely<SessionsTables>).selectFrom('sessions').select(['started_at', 'last_seen'])
+  const rows = await db.kysely.selectFrom('sessions').select(['started_at', 'last_seen'])
     .where('account_id', '=', accountId).where('product', '=', product).where('ended_at', 'is', null).where('draws_unit', '=', true)
     .$if(orgIds !== null, (qb) => qb.where('org_id', 'in', orgIds!.length > 0 ? [...orgIds!] : ['\u0000']))
     .execute();

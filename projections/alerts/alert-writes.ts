@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AlertTransition } from '../../libs/domain/src/alerts/alert-monitor.js';
 import type { LedgerEvent } from '../../libs/domain/src/events.js';
 import { comparePositions, formatPosition, parsePosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
@@ -21,7 +21,7 @@ export function inLogOrder(positions: readonly string[]): string[] {
  * transition and webhook, in the database's own schema, unique so that folding the log again adds none.
  */
 export class AlertWrites {
-  readonly #statements: ((trx: Transaction<AlertTables>) => Promise<unknown>)[] = [];
+  readonly #statements: ((trx: Kysely<AlertTables>) => Promise<unknown>)[] = [];
   readonly #raised = new Map<string, AlertRow>();
   readonly #cleared: { accountId: string; alertId: string; at: string; position: string; reason: string }[] = [];
   readonly #deliveries: DeliveryRow[] = [];
@@ -61,7 +61,7 @@ export class AlertWrites {
     }
   }
 
-  async flush(trx: Transaction<AlertTables>): Promise<void> {
+  async flush(trx: Kysely<AlertTables>): Promise<void> {
     for (const statement of this.#statements) await statement(trx);
     if (this.#raised.size > 0) await trx.insertInto('alerts').values([...this.#raised.values()]).execute();
     for (const clear of this.#cleared) {

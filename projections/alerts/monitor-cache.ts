@@ -1,4 +1,4 @@
-import { AlertMonitor } from '../../libs/domain/src/alerts/alert-monitor.js';
+import { type AlertMonitor } from '../../libs/domain/src/alerts/alert-monitor.js';
 import { comparePositions, type LogPosition } from '../../libs/event-store/src/event-store.js';
 
 /** An account's monitor in memory, and the last of its events folded into it (null while a fold is under way). */

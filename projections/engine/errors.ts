@@ -10,8 +10,8 @@ export class UnknownProjectionError extends Error {
 
 /** A projection that no projector has started yet, so there is nothing to read. */
 export class ProjectionNotReadyError extends Error {
-  constructor(readonly projection: string) {
-    super(`projection "${projection}" has no active generation yet: a projector builds it (ledger serve, or ledger projections run)`);
+  constructor(readonly projection: string, why = 'has no active generation yet: a projector builds it (ledger serve, or ledger projections run)') {
+    super(`projection "${projection}" ${why}`);
     this.name = 'ProjectionNotReadyError';
   }
 }

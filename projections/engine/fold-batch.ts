@@ -1,8 +1,9 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { accountIdOfStream } from '../../libs/domain/src/streams.js';
 import { comparePositions, type LogPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
 import type { Projection } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
+import { readModelDb } from './read-model-db.js';
 import { advanceCheckpoint, lockCheckpoint } from './registry.js';
 
 export interface FoldTarget {
@@ -38,7 +39,7 @@ export async function foldBatch(
   const last = batch[batch.length - 1].position;
   const outside = batch.filter((event) => accountIdOfStream(event.streamId) === null);
   const events = batch.filter((event) => projection.eventTypes.has(event.type) && accountIdOfStream(event.streamId) !== null);
-  if (events.length > 0 && projection.prepare) await projection.prepare(deps.db.withSchema(schema), events, deps.context);
+  if (events.length > 0 && projection.prepare) await projection.prepare(readModelDb(deps.db, schema), events, deps.context);
   return deps.db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`license-ledger:projection-batch:${schema}`}))`.execute(trx);
     const checkpoint = await lockCheckpoint(trx, projection.name, generation);
@@ -46,7 +47,7 @@ export async function foldBatch(
     if (checkpoint.halted !== null) return { kind: 'halted', reason: checkpoint.halted };
     if (checkpoint.storeId !== null && checkpoint.storeId !== deps.store.storeId) return { kind: 'other-store', storeId: checkpoint.storeId };
     if (comparePositions(checkpoint.position, expected) !== 0) return { kind: 'moved', position: checkpoint.position };
-    if (events.length > 0) await projection.apply(trx.withSchema(schema) as Transaction<unknown>, events, deps.context);
+    if (events.length > 0) await projection.apply(readModelDb(trx, schema), events, deps.context);
     await advanceCheckpoint(trx, projection.name, generation, deps.store.storeId, last, batch.length, events.length);
     return { kind: 'committed', position: last, outside };
   });

@@ -1,18 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { comparePositions, formatPosition, type EventStore, type LogPosition } from '../../libs/event-store/src/event-store.js';
-import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
+import type { LedgerDatabase } from '../../libs/database/src/database.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { buildGeneration } from './build-generation.js';
 import { abortableDelay, messageOf } from './delays.js';
 import type { EngineDeps, ProjectionLogger } from './engine-deps.js';
 import { ProjectionsBehindError, UnknownProjectionError, type ProjectionBehind } from './errors.js';
-import { assertProjectionName } from './generation-schema.js';
+import { assertProjectionMigrations, assertProjectionName } from './generation-schema.js';
 import { beginRebuild, dropRetiredGeneration } from './generations.js';
 import { ProjectionReader } from './projection-reader.js';
 import { progressLog, runProjection } from './projection-runner.js';
 import { readStatus, type ProjectionStatus } from './projection-status.js';
 import type { RebuildProgress } from './rebuild-progress.js';
-import { databaseNow, ensureRegistry, readGenerations, type GenerationRecord } from './registry.js';
+import { databaseNow, readGenerations, type GenerationRecord } from './registry.js';
 
 export interface ProjectionEngineOptions {
   readonly db: LedgerDatabase;
@@ -62,7 +62,6 @@ export class ProjectionEngine {
   readonly #stopping = new AbortController();
   readonly #work = new Set<Promise<unknown>>();
   readonly #rebuilds = new Map<string, Promise<RebuildResult>>();
-  #ready: Promise<void> | null = null;
   #started = false;
 
   constructor(options: ProjectionEngineOptions) {
@@ -77,14 +76,12 @@ export class ProjectionEngine {
       retryDelayMs: options.retryDelayMs ?? 1_000,
       retiredGraceMs: options.retiredGraceMs ?? 5_000,
     };
-    this.reader = new ProjectionReader(this.#deps, async (name) => {
-      this.#projection(name);
-      await this.init();
-    });
+    this.reader = new ProjectionReader(this.#deps, (name) => this.#projection(name));
   }
 
   register(projection: Projection): void {
     assertProjectionName(projection.name);
+    assertProjectionMigrations(projection);
     if (this.#started) throw new Error(`cannot register projection "${projection.name}": the engine is running`);
     if (this.#projections.has(projection.name)) throw new Error(`projection "${projection.name}" is registered twice`);
     this.#projections.set(projection.name, projection);
@@ -99,19 +96,9 @@ export class ProjectionEngine {
     return [...this.#projections.keys()];
   }
 
-  /** Creates the registry table if missing; `start`, `rebuild` and the Nest module call it. */
-  init(): Promise<void> {
-    this.#ready ??= ensureRegistry(this.#deps.db).catch((error: unknown) => {
-      this.#ready = null;
-      throw error;
-    });
-    return this.#ready;
-  }
-
   /** Runs every registered projection in the background until `stop`. */
   async start(): Promise<void> {
     if (this.#started || this.#stopping.signal.aborted) throw new Error('the projection engine runs once: create another one to run again');
-    await this.init();
     this.#started = true;
     const since = await databaseNow(this.#deps.db);
     for (const projection of this.#projections.values()) {
@@ -152,7 +139,6 @@ export class ProjectionEngine {
   /** Resolves once the active generation of every registered projection has folded the log up to `position`. */
   async waitForPosition(position: LogPosition | null, timeoutMs: number): Promise<void> {
     if (position === null || this.#projections.size === 0) return;
-    await this.init();
     const deadline = Date.now() + timeoutMs;
     for (let pauseMs = 5; ; pauseMs = Math.min(pauseMs * 2, WAIT_POLL_MAX_MS)) {
       const behind = await this.#behind(position);
@@ -164,7 +150,6 @@ export class ProjectionEngine {
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    await this.init();
     return readStatus(this.#deps, [...this.#projections.values()]);
   }
 
@@ -175,7 +160,7 @@ export class ProjectionEngine {
   }
 
   #launchRebuild(projection: Projection, options: RebuildOptions): { begun: Promise<GenerationRecord>; done: Promise<RebuildResult> } {
-    const begun = this.init().then(() => beginRebuild(this.#deps, projection));
+    const begun = beginRebuild(this.#deps, projection);
     const done = begun.then((generation) => this.#completeRebuild(projection, generation, options));
     this.#rebuilds.set(projection.name, done);
     this.#track(done.finally(() => this.#rebuilds.delete(projection.name)));

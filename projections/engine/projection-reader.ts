@@ -1,16 +1,17 @@
-import type { Kysely } from 'kysely';
 import type { LogPosition } from '../../libs/event-store/src/event-store.js';
-import type { ProjectionReader as ProjectionReaderContract } from '../projection.js';
+import type { Projection, ProjectionReader as ProjectionReaderContract } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
 import { ProjectionNotReadyError } from './errors.js';
 import { ReadModelCache } from './read-model-cache.js';
+import { readModelDb, type ReadModelDb } from './read-model-db.js';
+import { tablesVersion } from './generation-schema.js';
 import { schemaOf } from './generations.js';
 import { readActive } from './registry.js';
 
 /** A projection's active generation, as one report request reads it. */
 export interface ProjectionReadModel<Tables> {
-  /** Scoped to the active generation's schema: table names stay plain. */
-  readonly db: Kysely<Tables>;
+  /** The active generation's tables. */
+  readonly db: ReadModelDb<Tables>;
   /**
    * The checkpoint: every event up to it is folded in (a report's `asOfPosition`). A batch that
    * commits while the report runs its queries may show too: this is a lower bound.
@@ -26,6 +27,10 @@ export interface ProjectionReadModel<Tables> {
  * its checkpoint in the registry — one indexed row — so the position is current and a switch made by
  * any process is seen by the next request; the retired generation stays for a grace period for
  * requests that looked it up just before.
+ *
+ * A generation built by an older version of the projection is read only while its tables are those
+ * this code reads (no migration since its version); after a change of tables, the reports of that
+ * projection answer "not ready" until the rebuild under the new version switches.
  */
 export class ProjectionReader implements ProjectionReaderContract {
   /** Per projection: the cache of the generation last read. */
@@ -33,16 +38,21 @@ export class ProjectionReader implements ProjectionReaderContract {
 
   constructor(
     private readonly deps: Pick<EngineDeps, 'db' | 'baseSchema'>,
-    /** Throws for an unknown projection; resolves once the registry exists. */
-    private readonly ready: (name: string) => Promise<void>,
+    /** The registered projection of that name; throws for an unknown one. */
+    private readonly projectionOf: (name: string) => Projection,
   ) {}
 
-  async reader<Tables = any>(name: string): Promise<ProjectionReadModel<Tables>> {
-    await this.ready(name);
+  async reader<Tables>(name: string): Promise<ProjectionReadModel<Tables>> {
+    const projection = this.projectionOf(name);
     const active = await readActive(this.deps.db, name);
     if (!active) throw new ProjectionNotReadyError(name);
+    const tables = tablesVersion(projection);
+    if (active.version < tables) {
+      throw new ProjectionNotReadyError(name, `is being rebuilt: its tables changed in version ${tables}, and the active generation ${active.generation} `
+        + `has those of version ${active.version}; its reports are back once the rebuild switches (ledger projections status)`);
+    }
     const schema = schemaOf(this.deps, { name, generation: active.generation });
-    return { db: this.deps.db.withSchema(schema) as Kysely<Tables>, position: active.position, generation: active.generation, cache: this.#cacheOf(name, active.generation) };
+    return { db: readModelDb<Tables>(this.deps.db, schema), position: active.position, generation: active.generation, cache: this.#cacheOf(name, active.generation) };
   }
 
   #cacheOf(name: string, generation: number): ReadModelCache {

@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import type { LogPosition } from '../../libs/event-store/src/event-store.js';
 
 /**
- * `ledger_projections`, in the database's own schema: one row per generation of each projection,
- * holding its checkpoint. A batch's read-model writes and the checkpoint row commit together.
+ * `ledger_projections`, in the database's own schema (created by
+ * libs/database/src/migrations/0002-projection-registry.ts): one row per generation of each
+ * projection, holding its checkpoint. A batch's read-model writes and the checkpoint row commit together.
  */
 
 export type GenerationStatus = 'active' | 'building' | 'retired';
@@ -31,35 +32,8 @@ export interface GenerationRecord {
   readonly updatedAt: Date;
 }
 
-const DDL = [
-  `CREATE TABLE IF NOT EXISTS ledger_projections (
-    name text NOT NULL,
-    generation integer NOT NULL,
-    version integer NOT NULL,
-    rules text NOT NULL,
-    status text NOT NULL CHECK (status IN ('active', 'building', 'retired')),
-    position_commit numeric(20, 0),
-    position_prepare numeric(20, 0),
-    events_seen bigint NOT NULL DEFAULT 0,
-    events_folded bigint NOT NULL DEFAULT 0,
-    last_error text,
-    started_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (name, generation),
-    CHECK ((position_commit IS NULL) = (position_prepare IS NULL))
-  )`,
-  `ALTER TABLE ledger_projections ADD COLUMN IF NOT EXISTS store_id text`,
-  `ALTER TABLE ledger_projections ADD COLUMN IF NOT EXISTS halted text`,
-  `CREATE UNIQUE INDEX IF NOT EXISTS ledger_projections_one_active ON ledger_projections (name) WHERE status = 'active'`,
-  `CREATE UNIQUE INDEX IF NOT EXISTS ledger_projections_one_building ON ledger_projections (name) WHERE status = 'building'`,
-];
-
-/** Creates the registry if missing; safe from several processes at once. */
-export async function ensureRegistry(db: Kysely<unknown>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext('license-ledger:projection-registry'))`.execute(trx);
-    for (const statement of DDL) await sql.raw(statement).execute(trx);
-  });
+export interface RegistryTables {
+  ledger_projections: GenerationRow;
 }
 
 interface GenerationRow {
@@ -96,11 +70,13 @@ export async function readGeneration(db: Kysely<unknown>, name: string, generati
 }
 
 /** The active generation's number and checkpoint: what a report reads. */
-export async function readActive(db: Kysely<unknown>, name: string): Promise<{ generation: number; position: LogPosition | null } | undefined> {
-  const { rows } = await sql<Pick<GenerationRow, 'generation' | 'position_commit' | 'position_prepare'>>`
-    SELECT generation, position_commit::text AS position_commit, position_prepare::text AS position_prepare
+export async function readActive(
+  db: Kysely<unknown>, name: string,
+): Promise<{ generation: number; version: number; position: LogPosition | null } | undefined> {
+  const { rows } = await sql<Pick<GenerationRow, 'generation' | 'version' | 'position_commit' | 'position_prepare'>>`
+    SELECT generation, version, position_commit::text AS position_commit, position_prepare::text AS position_prepare
     FROM ledger_projections WHERE name = ${name} AND status = 'active'`.execute(db);
-  return rows.map((row) => ({ generation: row.generation, position: positionOf(row) }))[0];
+  return rows.map((row) => ({ generation: row.generation, version: row.version, position: positionOf(row) }))[0];
 }
 
 /** Row-locks a generation's checkpoint until the transaction ends; undefined once it was discarded. */

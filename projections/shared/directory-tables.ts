@@ -1,14 +1,15 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { insertRows, unnestRows, type ColumnTypes } from '../../libs/database/src/bulk-rows.js';
 import { DomainError, type EventMap } from '../../libs/domain/src/index.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import type { ReadModelDb } from '../engine/read-model-db.js';
 import { accountOf } from '../projection.js';
-import { insertRows } from './unnest-insert.js';
 
 /**
  * The account directory as tables a projection keeps in its own schema, so its report queries can
  * join them. A projection keeps only the part its reports read, at one of three levels, each
- * created with `createDirectoryTables(db, level)` and fed by its event types through
- * `applyDirectoryEvents`:
+ * created by its migration with `createDirectoryTables(db, level)` and fed by its event types
+ * through `applyDirectoryEvents`:
  *
  * - 'orgs' (`OrgDirectoryTables`, `ORG_DIRECTORY_EVENT_TYPES`): accounts (time zones) and the org tree;
  * - 'users' (`UserDirectoryTables`, `USER_DIRECTORY_EVENT_TYPES`): and users, with their current org;
@@ -34,44 +35,56 @@ export const ORG_DIRECTORY_EVENT_TYPES = ['AccountOpened', 'AccountTimezoneChang
 export const USER_DIRECTORY_EVENT_TYPES = [...ORG_DIRECTORY_EVENT_TYPES, 'UserRegistered', 'UserMoved'] as const;
 export const DIRECTORY_EVENT_TYPES = [...USER_DIRECTORY_EVENT_TYPES, 'ProjectCreated', 'UserAddedToProject'] as const;
 
-export async function createDirectoryTables(db: Kysely<any>, level: DirectoryLevel): Promise<void> {
-  // One statement per query (PGlite's extended protocol takes one), each qualified with the schema
-  // `db` is scoped to: `withSchema` does not reach raw SQL.
-  const probe = /from "([^"]+)"\."__schema_probe__"/.exec(db.selectFrom('__schema_probe__').selectAll().compile().sql);
-  const orgDdl = `
-    CREATE TABLE IF NOT EXISTS accounts (account_id text PRIMARY KEY, name text NOT NULL, timezone text NOT NULL);
-    CREATE TABLE IF NOT EXISTS orgs (
-      account_id text NOT NULL, org_id text NOT NULL, name text NOT NULL, parent_org_id text,
-      PRIMARY KEY (account_id, org_id));
-  `;
-  const userDdl = `
-    CREATE TABLE IF NOT EXISTS users (
-      account_id text NOT NULL, user_id text NOT NULL, email text NOT NULL, full_name text NOT NULL, org_id text NOT NULL,
-      PRIMARY KEY (account_id, user_id));
-  `;
-  const projectDdl = `
-    CREATE TABLE IF NOT EXISTS projects (
-      account_id text NOT NULL, project_id text NOT NULL, name text NOT NULL, org_id text NOT NULL,
-      PRIMARY KEY (account_id, project_id));
-    CREATE TABLE IF NOT EXISTS project_members (
-      account_id text NOT NULL, project_id text NOT NULL, user_id text NOT NULL,
-      PRIMARY KEY (account_id, project_id, user_id));
-  `;
-  const ddl = orgDdl + (level === 'orgs' ? '' : userDdl) + (level === 'all' ? projectDdl : '');
-  for (const statement of ddl.split(';').map((s) => s.trim()).filter(Boolean)) {
-    await sql.raw(probe ? statement.replace('IF NOT EXISTS ', `IF NOT EXISTS "${probe[1]}".`) : statement).execute(db);
-  }
+const COLUMNS = {
+  accounts: { account_id: 'text', name: 'text', timezone: 'text' },
+  orgs: { account_id: 'text', org_id: 'text', name: 'text', parent_org_id: 'text' },
+  users: { account_id: 'text', user_id: 'text', email: 'text', full_name: 'text', org_id: 'text' },
+  projects: { account_id: 'text', project_id: 'text', name: 'text', org_id: 'text' },
+  project_members: { account_id: 'text', project_id: 'text', user_id: 'text' },
+} as const satisfies { [T in keyof DirectoryTables]: ColumnTypes<DirectoryTables[T]> };
+
+/** Creates the directory tables of `level` (in a projection's migration; `db` is scoped to the new generation). */
+export async function createDirectoryTables(db: Kysely<unknown>, level: DirectoryLevel): Promise<void> {
+  await db.schema.createTable('accounts')
+    .addColumn('account_id', 'text', (c) => c.primaryKey()).addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('timezone', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createTable('orgs')
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('org_id', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull()).addColumn('parent_org_id', 'text')
+    .addPrimaryKeyConstraint('orgs_pkey', ['account_id', 'org_id'])
+    .execute();
+  if (level === 'orgs') return;
+  await db.schema.createTable('users')
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('email', 'text', (c) => c.notNull()).addColumn('full_name', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('users_pkey', ['account_id', 'user_id'])
+    .execute();
+  if (level === 'users') return;
+  await db.schema.createTable('projects')
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('project_id', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull()).addColumn('org_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('projects_pkey', ['account_id', 'project_id'])
+    .execute();
+  await db.schema.createTable('project_members')
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('project_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('project_members_pkey', ['account_id', 'project_id', 'user_id'])
+    .execute();
 }
 
 type Data<K extends keyof EventMap> = EventMap[K];
 
 /**
- * Folds the directory events of a batch (those of the projection's level reach it). Rows are collected
- * in memory and written set-wise, in an order that respects dependencies (a user registered and moved
- * in one batch ends in the right org).
+ * Folds the directory events of a batch. Only the events of the projection's level reach it (its
+ * `eventTypes`), so only its level's tables are written. Rows are collected in memory and written
+ * set-wise, in an order that respects dependencies (a user registered and moved in one batch ends in
+ * the right org).
  */
-export async function applyDirectoryEvents(trx: Transaction<any>, events: readonly StoredEvent[]): Promise<void> {
-  const db = trx as Transaction<DirectoryTables>;
+export async function applyDirectoryEvents(db: ReadModelDb<OrgDirectoryTables>, events: readonly StoredEvent[]): Promise<void> {
+  /** The tables of the levels above 'orgs': present whenever their events reach the projection. */
+  const upper = (table: 'users' | 'projects' | 'project_members') => sql.id(db.schema, table);
   const accounts = new Map<string, DirectoryTables['accounts']>();
   const timezones = new Map<string, string>();
   const orgs: DirectoryTables['orgs'][] = [];
@@ -128,28 +141,25 @@ export async function applyDirectoryEvents(trx: Transaction<any>, events: readon
     }
   }
 
-  await insertRows(db, 'accounts', { account_id: 'text', name: 'text', timezone: 'text' }, [...accounts.values()]);
+  await insertRows(db.kysely, db.table('accounts'), COLUMNS.accounts, [...accounts.values()]);
   for (const [account_id, timezone] of timezones) {
-    await db.updateTable('accounts').set({ timezone }).where('account_id', '=', account_id).execute();
+    await db.kysely.updateTable('accounts').set({ timezone }).where('account_id', '=', account_id).execute();
   }
-  await insertRows(db, 'orgs', { account_id: 'text', org_id: 'text', name: 'text', parent_org_id: 'text' }, orgs);
-  await insertRows(db, 'users', { account_id: 'text', user_id: 'text', email: 'text', full_name: 'text', org_id: 'text' }, [...users.values()]);
-  if (moved.size > 0) await moveStoredUsers(db, [...moved.values()]);
-  await insertRows(db, 'projects', { account_id: 'text', project_id: 'text', name: 'text', org_id: 'text' }, projects);
-  await insertRows(db, 'project_members', { account_id: 'text', project_id: 'text', user_id: 'text' }, members);
-}
-
-/** Users stored before the batch and moved by it: `users` gets their organization after the batch. */
-async function moveStoredUsers(db: Transaction<DirectoryTables>, moves: readonly { account_id: string; user_id: string; org_id: string }[]): Promise<void> {
-  const k = sql`unnest(${moves.map((m) => m.account_id)}::text[], ${moves.map((m) => m.user_id)}::text[], ${moves.map((m) => m.org_id)}::text[])`
-    .as<'k'>(sql`k(account_id, user_id, org_id)`);
-  await (db as Kysely<any>).updateTable('users as u').from(k).set({ org_id: sql.ref('k.org_id') })
-    .whereRef('u.account_id', '=', 'k.account_id').whereRef('u.user_id', '=', 'k.user_id').execute();
+  await insertRows(db.kysely, db.table('orgs'), COLUMNS.orgs, orgs);
+  await insertRows(db.kysely, upper('users'), COLUMNS.users, [...users.values()]);
+  if (moved.size > 0) {
+    // Users stored before the batch and moved by it: `users` gets their organization after the batch.
+    const moves = unnestRows({ account_id: 'text', user_id: 'text', org_id: 'text' }, [...moved.values()]);
+    await sql`UPDATE ${upper('users')} AS u SET org_id = k.org_id FROM ${moves}
+      WHERE u.account_id = k.account_id AND u.user_id = k.user_id`.execute(db.kysely);
+  }
+  await insertRows(db.kysely, upper('projects'), COLUMNS.projects, projects);
+  await insertRows(db.kysely, upper('project_members'), COLUMNS.project_members, members);
 }
 
 /** The account's time zone, or NOT_FOUND (an unknown account and another tenant's look the same). */
-export async function accountTimezone(db: Kysely<any>, accountId: string): Promise<string> {
-  const row = await (db as Kysely<DirectoryTables>).selectFrom('accounts').select('timezone')
+export async function accountTimezone(db: ReadModelDb<OrgDirectoryTables>, accountId: string): Promise<string> {
+  const row = await db.kysely.selectFrom('accounts').select('timezone')
     .where('account_id', '=', accountId).executeTakeFirst();
   if (!row) throw new DomainError('NOT_FOUND', `account '${accountId}' does not exist`);
   return row.timezone;
@@ -166,8 +176,8 @@ export interface OrgTree {
 }
 
 /** The account's organizations, loaded once per report (trees are small). */
-export async function loadOrgTree(db: Kysely<any>, accountId: string): Promise<OrgTree> {
-  const rows = await (db as Kysely<DirectoryTables>).selectFrom('orgs').selectAll().where('account_id', '=', accountId).execute();
+export async function loadOrgTree(db: ReadModelDb<OrgDirectoryTables>, accountId: string): Promise<OrgTree> {
+  const rows = await db.kysely.selectFrom('orgs').selectAll().where('account_id', '=', accountId).execute();
   return orgTreeOf(rows);
 }
 

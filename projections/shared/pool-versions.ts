@@ -1,6 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { EventMap } from '../../libs/domain/src/index.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import type { EpochMs, ReadModelDb } from '../engine/read-model-db.js';
 import { accountOf, occurredAt } from '../projection.js';
 import { keyOf, VersionedRows } from './versioned-rows.js';
 
@@ -20,47 +21,45 @@ export interface PoolVersionTables {
     account_id: string;
     purchase_id: string;
     product: string;
-    version_from: Date;
-    version_to: Date | null;
-    starts_at: Date;
-    expires_at: Date;
-    quantity: number;
+    version_from: EpochMs;
+    version_to: EpochMs | null;
+    starts_at: EpochMs;
+    expires_at: EpochMs;
+    quantity: number | string;
   };
   dedication_versions: {
     account_id: string;
     product: string;
     org_id: string;
-    valid_from: Date;
-    valid_to: Date | null;
-    quantity: number;
+    valid_from: EpochMs;
+    valid_to: EpochMs | null;
+    quantity: number | string;
   };
 }
 
-type PurchaseVersion = PoolVersionTables['purchase_versions'];
-type DedicationVersion = PoolVersionTables['dedication_versions'];
-
 export const POOL_VERSION_EVENT_TYPES = ['LicensesPurchased', 'PurchaseAmended', 'LicensesDedicated'] as const;
 
-export async function createPoolVersionTables(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('purchase_versions').ifNotExists()
+/** Creates the pool version tables (in a projection's migration; `db` is scoped to the new generation). */
+export async function createPoolVersionTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema.createTable('purchase_versions')
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('purchase_id', 'text', (c) => c.notNull())
     .addColumn('product', 'text', (c) => c.notNull())
-    .addColumn('version_from', 'timestamptz', (c) => c.notNull())
-    .addColumn('version_to', 'timestamptz')
-    .addColumn('starts_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('version_from', 'bigint', (c) => c.notNull())
+    .addColumn('version_to', 'bigint')
+    .addColumn('starts_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('quantity', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('purchase_versions_pk', ['account_id', 'purchase_id', 'version_from'])
     .execute();
-  await db.schema.createIndex('purchase_versions_by_product').ifNotExists().on('purchase_versions')
+  await db.schema.createIndex('purchase_versions_by_product').on('purchase_versions')
     .columns(['account_id', 'product', 'version_from']).execute();
-  await db.schema.createTable('dedication_versions').ifNotExists()
+  await db.schema.createTable('dedication_versions')
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('product', 'text', (c) => c.notNull())
     .addColumn('org_id', 'text', (c) => c.notNull())
-    .addColumn('valid_from', 'timestamptz', (c) => c.notNull())
-    .addColumn('valid_to', 'timestamptz')
+    .addColumn('valid_from', 'bigint', (c) => c.notNull())
+    .addColumn('valid_to', 'bigint')
     .addColumn('quantity', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('dedication_versions_pk', ['account_id', 'product', 'org_id', 'valid_from'])
     .execute();
@@ -68,36 +67,35 @@ export async function createPoolVersionTables(db: Kysely<any>): Promise<void> {
 
 type Data<K extends keyof EventMap> = EventMap[K];
 
-export async function applyPoolVersionEvents(trx: Transaction<any>, events: readonly StoredEvent[]): Promise<void> {
+export async function applyPoolVersionEvents(db: ReadModelDb<PoolVersionTables>, events: readonly StoredEvent[]): Promise<void> {
   const relevant = events.filter((e) => e.type === 'LicensesPurchased' || e.type === 'PurchaseAmended' || e.type === 'LicensesDedicated');
   if (relevant.length === 0) return;
-  const db = trx as Transaction<PoolVersionTables>;
 
-  const purchases = new VersionedRows<PurchaseVersion>({
+  const purchases = new VersionedRows<PoolVersionTables, 'purchase_versions'>({
     table: 'purchase_versions',
     entityKey: (v) => keyOf(v.account_id, v.purchase_id),
     fromColumn: 'version_from',
     toColumn: 'version_to',
     primaryKey: ['account_id', 'purchase_id', 'version_from'],
     columns: {
-      account_id: 'text', purchase_id: 'text', product: 'text', version_from: 'timestamptz', version_to: 'timestamptz',
-      starts_at: 'timestamptz', expires_at: 'timestamptz', quantity: 'bigint',
+      account_id: 'text', purchase_id: 'text', product: 'text', version_from: 'bigint', version_to: 'bigint',
+      starts_at: 'bigint', expires_at: 'bigint', quantity: 'bigint',
     },
   });
-  const dedications = new VersionedRows<DedicationVersion>({
+  const dedications = new VersionedRows<PoolVersionTables, 'dedication_versions'>({
     table: 'dedication_versions',
     entityKey: (v) => keyOf(v.account_id, v.product, v.org_id),
     fromColumn: 'valid_from',
     toColumn: 'valid_to',
     primaryKey: ['account_id', 'product', 'org_id', 'valid_from'],
-    columns: { account_id: 'text', product: 'text', org_id: 'text', valid_from: 'timestamptz', valid_to: 'timestamptz', quantity: 'bigint' },
+    columns: { account_id: 'text', product: 'text', org_id: 'text', valid_from: 'bigint', valid_to: 'bigint', quantity: 'bigint' },
   });
 
   // The open versions the batch may change (purchases and dedications are few: one query each).
   const amended = relevant.filter((e) => e.type === 'PurchaseAmended')
     .map((e) => ({ account_id: accountOf(e), purchase_id: (e.data as Data<'PurchaseAmended'>).purchaseId }));
   if (amended.length > 0) {
-    const rows = await db.selectFrom('purchase_versions').selectAll().where('version_to', 'is', null)
+    const rows = await db.kysely.selectFrom('purchase_versions').selectAll().where('version_to', 'is', null)
       .where((eb) => eb.or(amended.map((a) => eb.and([eb('account_id', '=', a.account_id), eb('purchase_id', '=', a.purchase_id)]))))
       .execute();
     purchases.load(rows.map((r) => ({ ...r, quantity: Number(r.quantity) })));
@@ -107,7 +105,7 @@ export async function applyPoolVersionEvents(trx: Transaction<any>, events: read
     return { account_id: accountOf(e), product: d.product, org_id: d.orgId };
   });
   if (dedicated.length > 0) {
-    const rows = await db.selectFrom('dedication_versions').selectAll().where('valid_to', 'is', null)
+    const rows = await db.kysely.selectFrom('dedication_versions').selectAll().where('valid_to', 'is', null)
       .where((eb) => eb.or(dedicated.map((k) => eb.and([
         eb('account_id', '=', k.account_id), eb('product', '=', k.product), eb('org_id', '=', k.org_id),
       ]))))
@@ -117,19 +115,19 @@ export async function applyPoolVersionEvents(trx: Transaction<any>, events: read
 
   for (const e of relevant) {
     const account_id = accountOf(e);
-    const at = new Date(occurredAt(e));
+    const at = occurredAt(e);
     if (e.type === 'LicensesPurchased') {
       const d = e.data as Data<'LicensesPurchased'>;
       purchases.start({
         account_id, purchase_id: d.purchaseId, product: d.product, version_from: at, version_to: null,
-        starts_at: new Date(d.startsAt), expires_at: new Date(d.expiresAt), quantity: d.quantity,
+        starts_at: Date.parse(d.startsAt), expires_at: Date.parse(d.expiresAt), quantity: d.quantity,
       });
     } else if (e.type === 'PurchaseAmended') {
       const d = e.data as Data<'PurchaseAmended'>;
       const previous = purchases.end(keyOf(account_id, d.purchaseId), at);
       if (!previous) throw new Error(`amendment of unknown purchase '${d.purchaseId}' in account '${account_id}' (event ${e.eventId})`);
       purchases.start({
-        ...previous, version_from: at, version_to: null, expires_at: new Date(d.expiresAt), quantity: d.quantity,
+        ...previous, version_from: at, version_to: null, expires_at: Date.parse(d.expiresAt), quantity: d.quantity,
       });
     } else {
       const d = e.data as Data<'LicensesDedicated'>;
@@ -139,6 +137,6 @@ export async function applyPoolVersionEvents(trx: Transaction<any>, events: read
       }
     }
   }
-  await purchases.flush(trx);
-  await dedications.flush(trx);
+  await purchases.flush(db);
+  await dedications.flush(db);
 }

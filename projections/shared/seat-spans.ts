@@ -1,9 +1,11 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { insertRows, unnestRows } from '../../libs/database/src/bulk-rows.js';
 import type { EventMap } from '../../libs/domain/src/index.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import type { EpochMs, ReadModelDb } from '../engine/read-model-db.js';
 import { accountOf, occurredAt } from '../projection.js';
-import { loadUserOrgs, pairs } from './batch-directory.js';
-import { insertRows } from './unnest-insert.js';
+import { loadUserOrgs, USER_KEY_COLUMNS } from './batch-directory.js';
+import type { UserDirectoryTables } from './directory-tables.js';
 import { keyOf, VersionedRows } from './versioned-rows.js';
 
 /**
@@ -24,17 +26,17 @@ export interface SeatSpanTables {
     product: string;
     user_id: string;
     org_id: string;
-    span_from: Date;
-    span_to: Date | null;
-    assigned_at: Date;
-    activated_at: Date | null;
+    span_from: EpochMs;
+    span_to: EpochMs | null;
+    assigned_at: EpochMs;
+    activated_at: EpochMs | null;
   };
   /**
    * The change points of the seat metrics, appended as the log is folded (business time never goes
    * back within an account, so this is an append-only log per account): `d` seats more (or fewer)
    * held by users of `org_id` from `ts` on. Reports sum them per bucket instead of expanding spans.
    */
-  seat_changes: { account_id: string; product: string; org_id: string; metric: number; ts: Date; d: number };
+  seat_changes: { account_id: string; product: string; org_id: string; metric: number; ts: EpochMs; d: number };
 }
 
 /** `seat_changes.metric`: seats held, and seats held whose current assignment has a login since. */
@@ -45,34 +47,35 @@ type SeatSpan = SeatSpanTables['seat_spans'];
 /** Events the seat spans fold (the directory events among them only to follow users' organizations). */
 export const SEAT_SPAN_EVENT_TYPES = ['UserRegistered', 'UserMoved', 'SeatAssigned', 'SeatUnassigned', 'SeatActivated'] as const;
 
-export async function createSeatSpanTables(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('seat_spans').ifNotExists()
+/** Creates the seat span tables (in a projection's migration; `db` is scoped to the new generation). */
+export async function createSeatSpanTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema.createTable('seat_spans')
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('product', 'text', (c) => c.notNull())
     .addColumn('user_id', 'text', (c) => c.notNull())
     .addColumn('org_id', 'text', (c) => c.notNull())
-    .addColumn('span_from', 'timestamptz', (c) => c.notNull())
-    .addColumn('span_to', 'timestamptz')
-    .addColumn('assigned_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('activated_at', 'timestamptz')
+    .addColumn('span_from', 'bigint', (c) => c.notNull())
+    .addColumn('span_to', 'bigint')
+    .addColumn('assigned_at', 'bigint', (c) => c.notNull())
+    .addColumn('activated_at', 'bigint')
     .addPrimaryKeyConstraint('seat_spans_pk', ['account_id', 'product', 'user_id', 'span_from'])
     .execute();
   // Report queries: every span of an account's product (optionally by org), by time.
-  await db.schema.createIndex('seat_spans_by_product_org').ifNotExists().on('seat_spans')
+  await db.schema.createIndex('seat_spans_by_product_org').on('seat_spans')
     .columns(['account_id', 'product', 'org_id', 'span_from']).execute();
-  await db.schema.createTable('seat_changes').ifNotExists()
+  await db.schema.createTable('seat_changes')
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('product', 'text', (c) => c.notNull())
     .addColumn('org_id', 'text', (c) => c.notNull())
     .addColumn('metric', 'smallint', (c) => c.notNull())
-    .addColumn('ts', 'timestamptz', (c) => c.notNull())
+    .addColumn('ts', 'bigint', (c) => c.notNull())
     .addColumn('d', 'integer', (c) => c.notNull())
     .execute();
   // Report queries read it by instant, index only.
-  await db.schema.createIndex('seat_changes_by_time').ifNotExists().on('seat_changes')
+  await db.schema.createIndex('seat_changes_by_time').on('seat_changes')
     .columns(['account_id', 'product', 'ts', 'org_id', 'metric', 'd']).execute();
   // Folding: the open spans of a user (any product), when the user moves.
-  await db.schema.createIndex('seat_spans_open_by_user').ifNotExists().on('seat_spans')
+  await db.schema.createIndex('seat_spans_open_by_user').on('seat_spans')
     .columns(['account_id', 'user_id']).where(sql.ref('span_to'), 'is', null).execute();
 }
 
@@ -83,7 +86,7 @@ type Data<K extends keyof EventMap> = EventMap[K];
  * the users' organizations as they stood before the batch and follows the batch's own
  * registrations and moves in memory.
  */
-export async function applySeatSpanEvents(trx: Transaction<any>, events: readonly StoredEvent[]): Promise<void> {
+export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserDirectoryTables>, events: readonly StoredEvent[]): Promise<void> {
   const relevant = events.filter((e) => e.type === 'SeatAssigned' || e.type === 'SeatUnassigned' || e.type === 'SeatActivated' || e.type === 'UserMoved' || e.type === 'UserRegistered');
   if (relevant.length === 0) return;
 
@@ -103,7 +106,7 @@ export async function applySeatSpanEvents(trx: Transaction<any>, events: readonl
     if (e.type === 'UserRegistered' || e.type === 'UserMoved') placed.add(key);
   }
 
-  const spans = new VersionedRows<SeatSpan>({
+  const spans = new VersionedRows<SeatSpanTables, 'seat_spans'>({
     table: 'seat_spans',
     entityKey: (s) => keyOf(s.account_id, s.user_id, s.product),
     fromColumn: 'span_from',
@@ -111,38 +114,38 @@ export async function applySeatSpanEvents(trx: Transaction<any>, events: readonl
     primaryKey: ['account_id', 'product', 'user_id', 'span_from'],
     columns: {
       account_id: 'text', product: 'text', user_id: 'text', org_id: 'text',
-      span_from: 'timestamptz', span_to: 'timestamptz', assigned_at: 'timestamptz', activated_at: 'timestamptz',
+      span_from: 'bigint', span_to: 'bigint', assigned_at: 'bigint', activated_at: 'bigint',
     },
   });
   const existing = [...touched.values()];
-  const orgOfUser = await loadUserOrgs(trx, [...unplaced.values()]);
+  const orgOfUser = await loadUserOrgs(db.part<UserDirectoryTables>(), [...unplaced.values()]);
   for (let i = 0; i < existing.length; i += 1000) {
-    const open = await (trx as Kysely<any>).selectFrom('seat_spans as s')
-      .innerJoin(pairs(existing.slice(i, i + 1000)), (j) => j.onRef('k.account_id', '=', 's.account_id').onRef('k.user_id', '=', 's.user_id'))
-      .selectAll('s').where('s.span_to', 'is', null).execute();
-    spans.load(open as SeatSpan[]);
+    const { rows: open } = await sql<SeatSpan>`SELECT s.* FROM ${db.table('seat_spans')} AS s
+      JOIN ${unnestRows(USER_KEY_COLUMNS, existing.slice(i, i + 1000))} ON k.account_id = s.account_id AND k.user_id = s.user_id
+      WHERE s.span_to IS NULL`.execute(db.kysely);
+    spans.load(open);
   }
 
   const changes = new Map<string, SeatSpanTables['seat_changes']>();
-  const change = (span: SeatSpan, metric: number, ts: Date, d: number) => {
-    const key = keyOf(span.account_id, span.product, span.org_id, String(metric), String(ts.getTime()));
+  const change = (span: SeatSpan, metric: number, ts: number, d: number) => {
+    const key = keyOf(span.account_id, span.product, span.org_id, String(metric), String(ts));
     const known = changes.get(key);
     if (known) known.d += d;
     else changes.set(key, { account_id: span.account_id, product: span.product, org_id: span.org_id, metric, ts, d });
   };
   /** A span ends at `at`: its seat, and its activation if any, stop counting for its org. */
-  const ended = (span: SeatSpan, at: Date) => {
+  const ended = (span: SeatSpan, at: number) => {
     change(span, SEAT_METRIC.assigned, at, -1);
     if (span.activated_at !== null) change(span, SEAT_METRIC.activated, at, -1);
   };
-  const started = (span: SeatSpan, at: Date) => {
+  const started = (span: SeatSpan, at: number) => {
     change(span, SEAT_METRIC.assigned, at, 1);
     if (span.activated_at !== null) change(span, SEAT_METRIC.activated, at, 1);
   };
 
   for (const e of relevant) {
     const account_id = accountOf(e);
-    const at = new Date(occurredAt(e));
+    const at = occurredAt(e);
     switch (e.type) {
       case 'UserRegistered': {
         const d = e.data as Data<'UserRegistered'>;
@@ -192,9 +195,9 @@ export async function applySeatSpanEvents(trx: Transaction<any>, events: readonl
       }
     }
   }
-  await spans.flush(trx);
+  await spans.flush(db.part<SeatSpanTables>());
   const rows = [...changes.values()].filter((c) => c.d !== 0);
-  await insertRows(trx, 'seat_changes', {
-    account_id: 'text', product: 'text', org_id: 'text', metric: 'smallint', ts: 'timestamptz', d: 'integer',
+  await insertRows(db.kysely, db.table('seat_changes'), {
+    account_id: 'text', product: 'text', org_id: 'text', metric: 'smallint', ts: 'bigint', d: 'integer',
   }, rows);
 }

@@ -1,6 +1,8 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Generated, type Kysely, type RawBuilder } from 'kysely';
+import { insertRows, unnestRows, type ColumnTypes } from '../../libs/database/src/bulk-rows.js';
 import type { EventMap } from '../../libs/domain/src/events.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import { ms, type EpochMs, type ReadModelDb } from '../engine/read-model-db.js';
 import { accountOf, occurredAt } from '../projection.js';
 
 /**
@@ -33,71 +35,54 @@ export interface Range {
   readonly end: number;
 }
 
-/** Raw SQL does not get `withSchema` applied: the schema a scoped Kysely writes into, or null. */
-export function scopedSchema(db: Kysely<any>): string | null {
-  const compiled = db.selectFrom('__schema_probe__').selectAll().compile().sql;
-  const match = /from "((?:[^"]|"")+)"\."__schema_probe__"/.exec(compiled);
-  return match ? match[1]!.replace(/""/g, '"') : null;
-}
-
-/** `name` qualified with the schema `db` is scoped to, for raw SQL. */
-export function tableRefs<const Names extends readonly string[]>(db: Kysely<any>, names: Names): { [K in Names[number]]: RawBuilder<unknown> } {
-  const schema = scopedSchema(db);
-  const refs: Record<string, RawBuilder<unknown>> = {};
-  for (const name of names) refs[name] = schema === null ? sql.id(name) : sql.id(schema, name);
-  return refs as { [K in Names[number]]: RawBuilder<unknown> };
-}
-
-/** Runs DDL statements one at a time (PGlite's extended protocol takes one statement per query). */
-export async function runStatements(db: Kysely<any>, statements: readonly RawBuilder<unknown>[]): Promise<void> {
-  for (const statement of statements) await statement.execute(db);
-}
-
-/** Epoch ms from a bigint column (returned as a string by both drivers). */
-export function ms(value: unknown): number {
-  return typeof value === 'number' ? value : Number(value);
-}
-export function msOrNull(value: unknown): number | null {
-  return value === null || value === undefined ? null : ms(value);
-}
-
-/** Writes rows in chunks, keeping each statement well under PostgreSQL's 65 535 parameters. */
-export async function insertChunked<Row>(rows: readonly Row[], size: number, write: (chunk: readonly Row[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
-}
-
 // ── Pool history ─────────────────────────────────────────────────────────────
 
 export interface PoolHistoryTables {
   purchase_history: {
-    id: number; account_id: string; purchase_id: string; product: string; kind: 'purchased' | 'amended'; valid_from: number | string;
-    quantity: number; starts_at: number | string | null; expires_at: number | string; machine_quota: number | null;
+    id: Generated<string>; account_id: string; purchase_id: string; product: string; kind: 'purchased' | 'amended'; valid_from: EpochMs;
+    quantity: number; starts_at: EpochMs | null; expires_at: EpochMs; machine_quota: number | null;
   };
-  dedication_history: { id: number; account_id: string; product: string; org_id: string; valid_from: number | string; quantity: number };
+  dedication_history: { id: Generated<string>; account_id: string; product: string; org_id: string; valid_from: EpochMs; quantity: number };
 }
 
 export const POOL_HISTORY_EVENT_TYPES = ['LicensesPurchased', 'PurchaseAmended', 'LicensesDedicated'] as const;
 
-export async function createPoolHistoryTables(db: Kysely<any>): Promise<void> {
-  const t = tableRefs(db, ['purchase_history', 'dedication_history']);
-  await runStatements(db, [
-    sql`CREATE TABLE IF NOT EXISTS ${t.purchase_history} (
-      id bigserial PRIMARY KEY, account_id text NOT NULL, purchase_id text NOT NULL, product text NOT NULL, kind text NOT NULL,
-      valid_from bigint NOT NULL, quantity integer NOT NULL, starts_at bigint, expires_at bigint NOT NULL, machine_quota integer)`,
-    sql`CREATE INDEX IF NOT EXISTS purchase_history_by_product ON ${t.purchase_history} (account_id, product, id)`,
-    sql`CREATE TABLE IF NOT EXISTS ${t.dedication_history} (
-      id bigserial PRIMARY KEY, account_id text NOT NULL, product text NOT NULL, org_id text NOT NULL,
-      valid_from bigint NOT NULL, quantity integer NOT NULL)`,
-    sql`CREATE INDEX IF NOT EXISTS dedication_history_by_product ON ${t.dedication_history} (account_id, product, id)`,
-  ]);
+/** Creates the pool history tables (in a projection's migration; `db` is scoped to the new generation). */
+export async function createPoolHistoryTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema.createTable('purchase_history')
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('purchase_id', 'text', (c) => c.notNull())
+    .addColumn('product', 'text', (c) => c.notNull()).addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('valid_from', 'bigint', (c) => c.notNull()).addColumn('quantity', 'integer', (c) => c.notNull())
+    .addColumn('starts_at', 'bigint').addColumn('expires_at', 'bigint', (c) => c.notNull()).addColumn('machine_quota', 'integer')
+    .execute();
+  await db.schema.createIndex('purchase_history_by_product').on('purchase_history').columns(['account_id', 'product', 'id']).execute();
+  await db.schema.createTable('dedication_history')
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('valid_from', 'bigint', (c) => c.notNull())
+    .addColumn('quantity', 'integer', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('dedication_history_by_product').on('dedication_history').columns(['account_id', 'product', 'id']).execute();
 }
+
+type PurchaseHistoryRow = Omit<PoolHistoryTables['purchase_history'], 'id'>;
+type DedicationHistoryRow = Omit<PoolHistoryTables['dedication_history'], 'id'>;
+
+const PURCHASE_HISTORY_COLUMNS: ColumnTypes<PurchaseHistoryRow> = {
+  account_id: 'text', purchase_id: 'text', product: 'text', kind: 'text', valid_from: 'bigint', quantity: 'integer', starts_at: 'bigint',
+  expires_at: 'bigint', machine_quota: 'integer',
+};
+const DEDICATION_HISTORY_COLUMNS: ColumnTypes<DedicationHistoryRow> = {
+  account_id: 'text', product: 'text', org_id: 'text', valid_from: 'bigint', quantity: 'integer',
+};
 
 /** Appends the batch's purchases, amendments and dedications (of `products`, or all) in log order. */
 export async function applyPoolHistory(
-  trx: Transaction<any>, events: readonly StoredEvent[], products?: ReadonlySet<string>,
+  db: ReadModelDb<PoolHistoryTables>, events: readonly StoredEvent[], products?: ReadonlySet<string>,
 ): Promise<void> {
-  const purchases: Omit<PoolHistoryTables['purchase_history'], 'id'>[] = [];
-  const dedications: Omit<PoolHistoryTables['dedication_history'], 'id'>[] = [];
+  const purchases: PurchaseHistoryRow[] = [];
+  const dedications: DedicationHistoryRow[] = [];
   for (const e of events) {
     if (e.type === 'LicensesPurchased') {
       const d = e.data as unknown as EventMap['LicensesPurchased'];
@@ -119,10 +104,9 @@ export async function applyPoolHistory(
       dedications.push({ account_id: accountOf(e), product: d.product, org_id: d.orgId, valid_from: occurredAt(e), quantity: d.quantity });
     }
   }
-  // Rows go in one statement each, in log order: `id` (bigserial) then orders versions of the same instant.
-  const db = trx as Transaction<PoolHistoryTables>;
-  await insertChunked(purchases, 1000, (chunk) => db.insertInto('purchase_history').values(chunk as never).execute());
-  await insertChunked(dedications, 1000, (chunk) => db.insertInto('dedication_history').values(chunk as never).execute());
+  // Rows go in log order (unnest keeps the arrays' order): `id` (bigserial) then orders versions of the same instant.
+  await insertRows(db.kysely, db.table('purchase_history'), PURCHASE_HISTORY_COLUMNS, purchases);
+  await insertRows(db.kysely, db.table('dedication_history'), DEDICATION_HISTORY_COLUMNS, dedications);
 }
 
 /** One purchase as it stood after a given version: what `isPurchaseActive` of the domain needs. */
@@ -152,8 +136,8 @@ export class PoolHistory {
     readonly dedications: readonly DedicationVersion[],
   ) {}
 
-  static async load(db: Kysely<any>, accountId: string, product: string): Promise<PoolHistory> {
-    const k = db as Kysely<PoolHistoryTables>;
+  static async load(db: ReadModelDb<PoolHistoryTables>, accountId: string, product: string): Promise<PoolHistory> {
+    const k = db.kysely;
     const [purchaseRows, dedicationRows] = await Promise.all([
       k.selectFrom('purchase_history').selectAll().where('account_id', '=', accountId).where('product', '=', product).orderBy('id').execute(),
       k.selectFrom('dedication_history').selectAll().where('account_id', '=', accountId).where('product', '=', product).orderBy('id').execute(),
@@ -162,7 +146,7 @@ export class PoolHistory {
     const purchases: PurchaseVersion[] = [];
     for (const row of purchaseRows) {
       const validFrom = ms(row.valid_from);
-      if (row.kind === 'purchased') originals.set(row.purchase_id, { startsAt: ms(row.starts_at), recordedAt: validFrom });
+      if (row.kind === 'purchased' && row.starts_at !== null) originals.set(row.purchase_id, { startsAt: ms(row.starts_at), recordedAt: validFrom });
       const original = originals.get(row.purchase_id);
       if (!original) continue;
       purchases.push({
@@ -236,16 +220,16 @@ export interface UsageSlotTables {
   usage_hours: { account_id: string; product: string; node: string; hour: number; peak: number };
 }
 
-export async function createUsageSlotsTable(db: Kysely<any>): Promise<void> {
-  const t = tableRefs(db, ['usage_slots', 'usage_hours']);
-  await runStatements(db, [
-    sql`CREATE TABLE IF NOT EXISTS ${t.usage_slots} (
-      account_id text NOT NULL, product text NOT NULL, node text NOT NULL, slot integer NOT NULL, peak integer NOT NULL,
-      PRIMARY KEY (account_id, product, node, slot))`,
-    sql`CREATE TABLE IF NOT EXISTS ${t.usage_hours} (
-      account_id text NOT NULL, product text NOT NULL, node text NOT NULL, hour integer NOT NULL, peak integer NOT NULL,
-      PRIMARY KEY (account_id, product, node, hour))`,
-  ]);
+/** Creates the concurrency slot tables (in a projection's migration; `db` is scoped to the new generation). */
+export async function createUsageSlotsTable(db: Kysely<unknown>): Promise<void> {
+  for (const [table, unit] of [['usage_slots', 'slot'], ['usage_hours', 'hour']] as const) {
+    await db.schema.createTable(table)
+      .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
+      .addColumn('node', 'text', (c) => c.notNull()).addColumn(unit, 'integer', (c) => c.notNull())
+      .addColumn('peak', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${table}_pkey`, ['account_id', 'product', 'node', unit])
+      .execute();
+  }
 }
 
 /** A closed interval [start, end) that counts for every scope node in `nodes`. */
@@ -270,7 +254,7 @@ export interface ClosedIntervals {
  * at its peak (the level rises by one everywhere in it); a slot it covers in part is recomputed by a
  * sweep over the stored intervals overlapping it. Run after the intervals themselves are written.
  */
-export async function applyClosedIntervals(trx: Transaction<any>, groups: readonly ClosedIntervals[]): Promise<void> {
+export async function applyClosedIntervals(db: ReadModelDb<UsageSlotTables>, groups: readonly ClosedIntervals[]): Promise<void> {
   const increments = new Map<string, { account_id: string; product: string; node: string; slot: number; peak: number }>();
   const absolutes: { account_id: string; product: string; node: string; slot: number; peak: number }[] = [];
   for (const group of groups) {
@@ -308,8 +292,8 @@ export async function applyClosedIntervals(trx: Transaction<any>, groups: readon
       }
     }
   }
-  await upsertSlotsAndHours(trx, [...increments.values()], sql`s.peak + excluded.peak`);
-  await upsertSlotsAndHours(trx, absolutes, sql`excluded.peak`);
+  await upsertSlotsAndHours(db, [...increments.values()], sql`s.peak + excluded.peak`);
+  await upsertSlotsAndHours(db, absolutes, sql`excluded.peak`);
 }
 
 /**
@@ -319,21 +303,24 @@ export async function applyClosedIntervals(trx: Transaction<any>, groups: readon
  * `usage_slots` (which PostgreSQL planned as a scan of the whole table once it had statistics).
  */
 async function upsertSlotsAndHours(
-  trx: Transaction<any>, rows: readonly { account_id: string; product: string; node: string; slot: number; peak: number }[],
-  peak: RawBuilder<unknown>,
+  db: ReadModelDb<UsageSlotTables>, rows: readonly UsageSlotTables['usage_slots'][], peak: RawBuilder<unknown>,
 ): Promise<void> {
-  const t = tableRefs(trx, ['usage_slots', 'usage_hours']);
-  await insertChunked(rows, 5000, (chunk) => sql`
-    WITH slots AS (
-      INSERT INTO ${t.usage_slots} AS s (account_id, product, node, slot, peak)
-      SELECT * FROM unnest(${chunk.map((r) => r.account_id)}::text[], ${chunk.map((r) => r.product)}::text[],
-        ${chunk.map((r) => r.node)}::text[], ${chunk.map((r) => r.slot)}::int[], ${chunk.map((r) => r.peak)}::int[])
-      ON CONFLICT (account_id, product, node, slot) DO UPDATE SET peak = ${peak}
-      RETURNING account_id, product, node, slot, peak)
-    INSERT INTO ${t.usage_hours} AS h (account_id, product, node, hour, peak)
-    SELECT account_id, product, node, slot / ${sql.lit(SLOTS_PER_HOUR)}, max(peak) FROM slots GROUP BY 1, 2, 3, 4
-    ON CONFLICT (account_id, product, node, hour) DO UPDATE SET peak = GREATEST(h.peak, excluded.peak)`.execute(trx));
+  for (let i = 0; i < rows.length; i += 5000) {
+    await sql`
+      WITH slots AS (
+        INSERT INTO ${db.table('usage_slots')} AS s (account_id, product, node, slot, peak)
+        SELECT * FROM ${unnestRows(USAGE_SLOT_COLUMNS, rows.slice(i, i + 5000))}
+        ON CONFLICT (account_id, product, node, slot) DO UPDATE SET peak = ${peak}
+        RETURNING account_id, product, node, slot, peak)
+      INSERT INTO ${db.table('usage_hours')} AS h (account_id, product, node, hour, peak)
+      SELECT account_id, product, node, slot / ${sql.lit(SLOTS_PER_HOUR)}, max(peak) FROM slots GROUP BY 1, 2, 3, 4
+      ON CONFLICT (account_id, product, node, hour) DO UPDATE SET peak = GREATEST(h.peak, excluded.peak)`.execute(db.kysely);
+  }
 }
+
+const USAGE_SLOT_COLUMNS: ColumnTypes<UsageSlotTables['usage_slots']> = {
+  account_id: 'text', product: 'text', node: 'text', slot: 'integer', peak: 'integer',
+};
 
 /** Sorted slot numbers → time ranges, neighbours within an hour merged (fewer, index-friendly ranges). */
 export function clusterSlots(slots: readonly number[]): Range[] {
@@ -409,12 +396,12 @@ export function maxLevels(intervals: readonly Range[], pieces: readonly Range[])
  * slots from `usage_slots`.
  */
 export async function slotMaxima(
-  db: Kysely<any>, accountId: string, product: string, node: string,
+  db: ReadModelDb<UsageSlotTables>, accountId: string, product: string, node: string,
   thresholds: readonly number[], endSlot: number, exclude: readonly number[],
 ): Promise<Map<number, number>> {
   const result = new Map<number, number>();
   if (thresholds.length === 0) return result;
-  const t = tableRefs(db, ['usage_slots', 'usage_hours']);
+  const t = { usage_slots: db.table('usage_slots'), usage_hours: db.table('usage_hours') };
   const firstSlot = thresholds[0]!;
   // Hours that cannot be read whole: cut by a group start, the range ends or an excluded slot.
   const split = new Set<number>();
@@ -440,7 +427,7 @@ export async function slotMaxima(
   // With a few hours per group at most (e.g. a year of hourly sub-buckets), grouping in PostgreSQL saves
   // few rows and costs a search of a thousands-long array per row: the rows are grouped here instead.
   if (thresholds.length * 4 * SLOTS_PER_HOUR >= endSlot - firstSlot) {
-    const found = await sql<{ slot: number; peak: number }>`${rows}`.execute(db);
+    const found = await sql<{ slot: number; peak: number }>`${rows}`.execute(db.kysely);
     for (const row of found.rows) {
       const group = lastAtOrBelow(thresholds, Number(row.slot));
       if (group >= 0) result.set(group, Math.max(result.get(group) ?? 0, Number(row.peak)));
@@ -448,7 +435,7 @@ export async function slotMaxima(
     return result;
   }
   const grouped = await sql<{ g: number; peak: number }>`
-    SELECT width_bucket(slot, ${[...thresholds]}::int[]) AS g, max(peak) AS peak FROM (${rows}) parts GROUP BY g`.execute(db);
+    SELECT width_bucket(slot, ${[...thresholds]}::int[]) AS g, max(peak) AS peak FROM (${rows}) parts GROUP BY g`.execute(db.kysely);
   for (const row of grouped.rows) result.set(Number(row.g) - 1, Number(row.peak));
   return result;
 }

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import { insertRows, type ColumnTypes } from './unnest-insert.js';
+import { deleteRows, insertRows, type ColumnTypes } from '../../libs/database/src/bulk-rows.js';
+import type { ReadModelDb } from '../engine/read-model-db.js';
 
 /**
  * Folding of interval tables: rows valid on [from, to) (`to` null while current), keyed by an
@@ -10,13 +10,13 @@ import { insertRows, type ColumnTypes } from './unnest-insert.js';
  * Zero-length rows ([t, t), e.g. assigned and moved at the same instant) cover no instant: they are
  * dropped, which also keeps (entity, from) unique.
  */
-export interface VersionedTableSpec<Row extends Record<string, unknown>> {
-  readonly table: string;
+export interface VersionedTableSpec<Tables, Table extends keyof Tables & string, Row extends Record<string, unknown> = Tables[Table] & Record<string, unknown>> {
+  readonly table: Table;
   /** Identifies the entity whose versions these are (the open row is unique per entity). */
   entityKey(row: Row): string;
   readonly fromColumn: keyof Row & string;
   readonly toColumn: keyof Row & string;
-  /** Primary key columns: the entity's columns (text) and `fromColumn` (timestamptz). */
+  /** Primary key columns: the entity's columns (text) and `fromColumn` (epoch ms). */
   readonly primaryKey: readonly (keyof Row & string)[];
   /** Every column, with its type (rows are inserted through `unnest` arrays). */
   readonly columns: ColumnTypes<Row>;
@@ -29,13 +29,11 @@ interface Entry<Row> {
   dirty: boolean;
 }
 
-const DELETE_CHUNK_ROWS = 5000;
-
-export class VersionedRows<Row extends Record<string, unknown>> {
+export class VersionedRows<Tables, Table extends keyof Tables & string, Row extends Record<string, unknown> = Tables[Table] & Record<string, unknown>> {
   private readonly open = new Map<string, Entry<Row>>();
   private readonly closed: Entry<Row>[] = [];
 
-  constructor(private readonly spec: VersionedTableSpec<Row>) {}
+  constructor(private readonly spec: VersionedTableSpec<Tables, Table, Row>) {}
 
   /** Registers open rows read from the table (their `to` is null). */
   load(rows: readonly Row[]): void {
@@ -63,7 +61,7 @@ export class VersionedRows<Row extends Record<string, unknown>> {
   }
 
   /** Ends the entity's open row at `at`; returns it (undefined when there is none). */
-  end(entityKey: string, at: Date): Row | undefined {
+  end(entityKey: string, at: number): Row | undefined {
     const entry = this.open.get(entityKey);
     if (!entry) return undefined;
     this.open.delete(entityKey);
@@ -82,33 +80,22 @@ export class VersionedRows<Row extends Record<string, unknown>> {
     return true;
   }
 
-  /** Writes every changed row: stored ones are replaced, empty ones dropped. */
-  async flush(trx: Transaction<any> | Kysely<any>): Promise<void> {
+  /** Writes every changed row: stored ones are replaced (deleted by primary key, inserted again), empty ones dropped. */
+  async flush(db: ReadModelDb<Tables>): Promise<void> {
     const changed = [...this.closed, ...this.open.values()].filter((e) => e.dirty);
-    const toDelete = changed.filter((e) => e.storedKey !== null).map((e) => e.storedKey!);
-    const toInsert = changed.map((e) => e.row).filter((row) => !this.isEmpty(row));
-    const { table, primaryKey } = this.spec;
-
-    for (let i = 0; i < toDelete.length; i += DELETE_CHUNK_ROWS) {
-      // Joined with the keys as arrays: a long OR of key conditions takes PostgreSQL long to plan.
-      const keys = toDelete.slice(i, i + DELETE_CHUNK_ROWS);
-      const arrays = primaryKey.map((column, c) => (column === this.spec.fromColumn
-        ? sql`${keys.map((key) => (key[c] as Date).toISOString())}::timestamptz[]`
-        : sql`${keys.map((key) => key[c] as string)}::text[]`));
-      const stored = sql`unnest(${sql.join(arrays)})`.as<'k'>(sql`k(${sql.join(primaryKey.map((column) => sql.ref(column)))})`);
-      let query = (trx as Kysely<any>).deleteFrom(`${table} as t`).using(stored);
-      for (const column of primaryKey) query = query.whereRef(`t.${column}`, '=', `k.${column}`);
-      await query.execute();
-    }
-    await insertRows(trx, table, this.spec.columns, toInsert);
+    const { table, primaryKey, columns } = this.spec;
+    const keyTypes = Object.fromEntries(primaryKey.map((c) => [c, columns[c]])) as ColumnTypes<Record<string, unknown>>;
+    const stored = changed.filter((e) => e.storedKey !== null).map((e) => Object.fromEntries(primaryKey.map((c, i) => [c, e.storedKey![i]])));
+    await deleteRows(db.kysely, db.table(table), keyTypes, stored);
+    await insertRows(db.kysely, db.table(table), columns, changed.map((e) => e.row).filter((row) => !this.isEmpty(row)));
     this.closed.length = 0;
     for (const entry of this.open.values()) entry.dirty = false;
   }
 
   private isEmpty(row: Row): boolean {
-    const from = row[this.spec.fromColumn] as Date;
-    const to = row[this.spec.toColumn] as Date | null;
-    return to !== null && to.getTime() <= from.getTime();
+    const from = Number(row[this.spec.fromColumn]);
+    const to = row[this.spec.toColumn];
+    return to !== null && Number(to) <= from;
   }
 }
 

@@ -1,11 +1,12 @@
 import type { LedgerCommand } from '../../libs/domain/src/index.js';
 import { storedLog } from '../../libs/audit/src/explain/testing/stored-log.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../libs/read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../libs/database/src/database.js';
 import { projectionHarness, type ProjectionHarness } from '../../libs/reports/src/testing/projection-harness.js';
 import { AlertsProcessor } from '../../projections/alerts.processor.js';
 import type { AlertTables } from '../../projections/alerts/alert-tables.js';
 import { storedHistory } from '../support/stored-history.js';
+import { query } from '../../libs/database/src/testing/query.js';
 
 /**
  * The alert processor as the engine runs it (prepare, then apply in a transaction, batch by batch):
@@ -63,7 +64,7 @@ interface Snapshot {
 }
 
 async function snapshot(harness: ProjectionHarness): Promise<Snapshot> {
-  const { db } = await harness.reader.reader<AlertTables>('alerts');
+  const { db: { kysely: db } } = await harness.reader.reader<AlertTables>('alerts');
   return {
     alerts: await db.selectFrom('alerts').selectAll().orderBy('account_id').orderBy('alert_id').execute(),
     rules: await db.selectFrom('alert_rules').selectAll().orderBy('account_id').orderBy('rule_id').execute(),
@@ -71,7 +72,7 @@ async function snapshot(harness: ProjectionHarness): Promise<Snapshot> {
   };
 }
 
-const outbox = (database: LedgerDatabase) => database.query<{ account_id: string; webhook_id: string; alert_id: string; event: string; status: string; payload: string }>(
+const outbox = (database: LedgerDatabase) => query<{ account_id: string; webhook_id: string; alert_id: string; event: string; status: string; payload: string }>(database, 
   'SELECT account_id, webhook_id, alert_id, event, status, payload FROM webhook_deliveries ORDER BY account_id, alert_id, event, webhook_id');
 
 describe('the alert processor', () => {

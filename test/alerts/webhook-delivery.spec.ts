@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../libs/read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../libs/database/src/database.js';
 import { attemptSchedule, retryDelayMs } from '../../libs/webhooks/src/retry-schedule.js';
 import { WebhookDeliverer } from '../../libs/webhooks/src/webhook-deliverer.js';
 import { WebhookSecretVault } from '../../libs/webhooks/src/webhook-secret-vault.js';
-import { ensureWebhookTables, type WebhookTables } from '../../libs/webhooks/src/webhook-tables.js';
+import type { WebhookTables } from '../../libs/webhooks/src/webhook-tables.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { query } from '../../libs/database/src/testing/query.js';
 
 /**
  * The deliverer against a real HTTP receiver on loopback: the outbox rows are written as the alert
@@ -31,7 +32,6 @@ describe('webhook deliveries', () => {
 
   beforeAll(async () => {
     database = await openDatabase({ dataDir: IN_MEMORY });
-    await ensureWebhookTables(database.kysely<WebhookTables>());
     vault = new WebhookSecretVault(database.kysely<WebhookTables>(), () => ({ bytes: new Uint8Array(32).fill(3), origin: 'test' }));
     fingerprint = (await vault.store('acme', 'w1', SECRET)).fingerprint;
     receiver = await startWebhookReceiver();
@@ -43,7 +43,7 @@ describe('webhook deliveries', () => {
   beforeEach(async () => {
     receiver.received.length = 0;
     receiver.answer = () => 204;
-    await database.query('DELETE FROM webhook_deliveries');
+    await query(database, 'DELETE FROM webhook_deliveries');
   });
 
   /** Outbox rows as the processor writes them: one per alert transition. */
@@ -66,7 +66,7 @@ describe('webhook deliveries', () => {
     { allowHttp: true, allowPrivate: true, retryInitialMs: 50, timeoutMs: 2000, idlePollMs: 20, ...options }, quiet,
   );
 
-  const statuses = () => database.query<{ status: string; attempts: number }>('SELECT status, attempts FROM webhook_deliveries ORDER BY delivery_id');
+  const statuses = () => query<{ status: string; attempts: number }>(database, 'SELECT status, attempts FROM webhook_deliveries ORDER BY delivery_id');
 
   async function until(what: string, done: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -110,7 +110,7 @@ describe('webhook deliveries', () => {
       expect(JSON.parse(request.body).deliveryId).toBe(request.headers['ledger-delivery']);
       expect(verify(request.body, SECRET, request.headers['ledger-signature'])).toBe(true);
     }
-    const attempts = await database.query<{ errors: string; ok: string }>(
+    const attempts = await query<{ errors: string; ok: string }>(database, 
       "SELECT count(*) FILTER (WHERE error LIKE '%ECONNREFUSED%')::text AS errors, count(*) FILTER (WHERE status_code = 204)::text AS ok FROM webhook_attempts");
     expect(Number(attempts[0]!.errors)).toBeGreaterThanOrEqual(40);
     expect(Number(attempts[0]!.ok)).toBe(20);
@@ -138,7 +138,7 @@ describe('webhook deliveries', () => {
     await enqueue(1);
     await deliverer({ allowPrivate: false }).deliverDue();
     expect(receiver.received).toEqual([]);
-    const [attempt] = await database.query<{ error: string }>('SELECT error FROM webhook_attempts ORDER BY started_at DESC LIMIT 1');
+    const [attempt] = await query<{ error: string }>(database, 'SELECT error FROM webhook_attempts ORDER BY started_at DESC LIMIT 1');
     expect(attempt!.error).toContain('loopback');
     expect(await statuses()).toEqual([{ status: 'pending', attempts: 1 }]);
   });

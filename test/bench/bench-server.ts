@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../apps/api/src/create-app.js';
-import { loadConfig } from '../../libs/ledger/src/config.js';
+import { loadConfig } from '../../libs/platform/src/config.js';
 
 /**
  * The HTTP API as `ledger serve` builds it (createApp on the environment's configuration, with

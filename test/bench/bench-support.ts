@@ -5,6 +5,7 @@ import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { query } from '../../libs/database/src/testing/query.js';
 
 /** Shared plumbing of the benchmarks: stores to run against, child processes, progress, statistics. */
 
@@ -77,10 +78,10 @@ export async function freshStore(backend: Backend, databaseUrl: string, label: s
     backend, description: `PGlite in ${dataDir}`,
     env: { ...base, LEDGER_DATA_DIR: dataDir },
     countEvents: async () => {
-      const { openDatabase } = await import('../../libs/read-store/src/database.js');
+      const { openDatabase } = await import('../../libs/database/src/database.js');
       const db = await openDatabase({ dataDir });
       try {
-        const [row] = await db.query<{ events: number; appends: number }>(
+        const [row] = await query<{ events: number; appends: number }>(db, 
           'SELECT count(*)::int AS events, count(DISTINCT transaction_id)::int AS appends FROM events');
         return row;
       } finally {

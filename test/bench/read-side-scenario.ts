@@ -1,10 +1,11 @@
+import type { AssignmentsTables } from '../../projections/assignments.projection.js';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { withLedger } from '../../apps/cli/src/ledger-context.js';
-import { loadConfig } from '../../libs/ledger/src/config.js';
-import { LEDGER_DATABASE } from '../../libs/ledger/src/ledger.module.js';
-import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
+import { loadConfig } from '../../libs/platform/src/config.js';
+import { LEDGER_DATABASE } from '../../libs/platform/src/tokens.js';
+import type { LedgerDatabase } from '../../libs/database/src/database.js';
 import { buildLicensesOverview } from '../../libs/reports/src/licenses/licenses-overview.js';
 import type { ReportContext } from '../../libs/reports/src/report-definition.js';
 import { findReport, runReport } from '../../libs/reports/src/reports.service.js';
@@ -15,6 +16,7 @@ import { existingPostgresStore, freshStore, log, round, runNode, summarizeLatenc
 import { formatProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { Random } from '../../libs/history-generator/src/random.js';
 import { REPORT_CASES, type ReportAccount } from './report-cases.js';
+import { query } from '../../libs/database/src/testing/query.js';
 
 /**
  * Read-side benchmarks: a generated history is imported once with `ledger import --no-wait` (no
@@ -240,13 +242,13 @@ async function timeReports(store: BenchStore, options: ReadSideOptions): Promise
 }
 
 async function biggestAccount(database: LedgerDatabase, engine: ProjectionEngine): Promise<ReportAccount & { events: number; users: number }> {
-  const [top] = await database.query<{ stream_id: string; events: number; first_at: Date; last_at: Date }>(
+  const [top] = await query<{ stream_id: string; events: number; first_at: Date; last_at: Date }>(database, 
     `SELECT stream_id, count(*)::int AS events, min((metadata->>'occurredAt')::timestamptz) AS first_at,
        max((metadata->>'occurredAt')::timestamptz) AS last_at
      FROM events WHERE stream_id LIKE 'account-%' GROUP BY stream_id ORDER BY count(*) DESC LIMIT 1`);
   if (!top) throw new Error('the log has no account');
   const accountId = top.stream_id.slice('account-'.length);
-  const { db } = await engine.reader.reader('assignments');
+  const { db: { kysely: db } } = await engine.reader.reader<AssignmentsTables>('assignments');
   const [{ timezone }] = await db.selectFrom('accounts').select('timezone').where('account_id', '=', accountId).execute();
   const orgs = await db.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).orderBy('org_id').execute();
   const users = await db.selectFrom('users').select('full_name').where('account_id', '=', accountId).orderBy('user_id').execute();

@@ -1,10 +1,10 @@
-import { DomainError } from '../../libs/domain/src/index.js';
+import type { DomainError } from '../../libs/domain/src/index.js';
 import { createEventStore } from '../../libs/event-store/src/create-event-store.js';
 import type { EventStore } from '../../libs/event-store/src/event-store.js';
 import { AccountLedger } from '../../libs/ledger/src/account-ledger.js';
 import { accountStreamId } from '../../libs/ledger/src/account-stream.js';
-import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
-import { freshTestSchema, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
+import type { LedgerDatabase } from '../../libs/database/src/database.js';
+import { freshTestSchema, type TestSchema } from '../../libs/database/src/testing/test-postgres.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { accountWithSeatPool } from '../support/ledger-fixtures.js';
 

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { configureApp } from '../../apps/api/src/configure-app.js';
 import { ApiKeyStore } from '../../libs/auth/src/api-keys.js';
-import { loadConfig } from '../../libs/ledger/src/config.js';
+import { loadConfig } from '../../libs/platform/src/config.js';
 import { createLogger } from '../../libs/observability/src/logger.js';
 import { PinoNestLogger } from '../../libs/observability/src/nest-logger.js';
 import { Controller, Get, Logger, Module } from '@nestjs/common';

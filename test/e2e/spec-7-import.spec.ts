@@ -6,7 +6,7 @@ import { runCli } from '../../apps/cli/src/cli.js';
 import { accountStreamId } from '../../libs/domain/src/index.js';
 import { createEventStore } from '../../libs/event-store/src/create-event-store.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
-import { openDatabase } from '../../libs/read-store/src/database.js';
+import { openDatabase } from '../../libs/database/src/database.js';
 import { captureOutput } from '../support/capture-output.js';
 
 /** SPEC §7, the public worked example, through `ledger import` on the embedded store. */

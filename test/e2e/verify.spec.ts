@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { runCli } from '../../apps/cli/src/cli.js';
-import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
+import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/database/src/testing/test-postgres.js';
 import { captureOutput } from '../support/capture-output.js';
 
 /** `ledger verify` on PostgreSQL: the SPEC §7 history imported, then a projected row tampered with. */

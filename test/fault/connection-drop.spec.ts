@@ -3,11 +3,12 @@ import { createEventStore } from '../../libs/event-store/src/create-event-store.
 import type { EventStore } from '../../libs/event-store/src/event-store.js';
 import { AccountLedger } from '../../libs/ledger/src/account-ledger.js';
 import type { SecretFreeCommand } from '../../libs/ledger/src/command-gateway.js';
-import { openDatabase, type LedgerDatabase } from '../../libs/read-store/src/database.js';
-import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
+import { openDatabase, type LedgerDatabase } from '../../libs/database/src/database.js';
+import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/database/src/testing/test-postgres.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { accountWithSeatPool } from '../support/ledger-fixtures.js';
 import { startCuttingProxy, type CuttingProxy } from './support/cutting-proxy.js';
+import { query } from '../../libs/database/src/testing/query.js';
 
 const ACCOUNTS = ['drop0', 'drop1', 'drop2'];
 const USERS = 40;
@@ -15,7 +16,7 @@ const context = { actor: 'fault-test' };
 
 /** Events per commandId, and in how many appends (transactions) they were written. */
 async function eventsByCommand(database: LedgerDatabase) {
-  const rows = await database.query<{ id: string; events: string; appends: string }>(
+  const rows = await query<{ id: string; events: string; appends: string }>(database, 
     `SELECT metadata->>'commandId' AS id, count(*)::text AS events, count(DISTINCT transaction_id)::text AS appends
      FROM events WHERE metadata->>'commandId' LIKE 'cut-%' GROUP BY 1`,
   );

@@ -1,5 +1,7 @@
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import { sql } from 'kysely';
 import { appendEvents } from '../../libs/event-store/src/sql/append-events.js';
+import type { EventStoreTables } from '../../libs/event-store/src/sql/event-tables.js';
 import { readGenerations } from '../../projections/engine/registry.js';
 import { CountingProjection } from '../projections/support/counting-projection.js';
 import { appendTypes, newEngine, newEvent, openBackend, readCounts, readLog, type Backend } from '../projections/support/projection-fixture.js';
@@ -41,9 +43,9 @@ describe('a long-running transaction elsewhere holds the global log back', () =>
     const released = new Promise<void>((resolve) => (release = resolve));
     let began!: () => void;
     const holding = new Promise<void>((resolve) => (began = resolve));
-    const held = peer.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_current_xact_id()');
-      await appendEvents(tx, 'account-held', 'no_stream', [newEvent('B')]);
+    const held = peer.db.kysely<EventStoreTables>().transaction().execute(async (trx) => {
+      await sql`SELECT pg_current_xact_id()`.execute(trx);
+      await appendEvents(trx, 'account-held', 'no_stream', [newEvent('B')]);
       began();
       await released;
     });

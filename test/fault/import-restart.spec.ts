@@ -1,11 +1,12 @@
-import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
+import type { LedgerDatabase } from '../../libs/database/src/database.js';
 import { createHistory } from '../../libs/history-generator/src/generate-history.js';
 import { useFaultFixture } from './support/fault-fixture.js';
 import { pollUntil, PROCESS_TEST_TIMEOUT_MS, runLedger, startLedger, writeNdjson } from './support/ledger-process.js';
+import { query } from '../../libs/database/src/testing/query.js';
 
 /** Events per commandId, and how many appends (transactions) wrote them. */
 async function eventsByCommand(database: LedgerDatabase): Promise<Map<string, { events: number; appends: number }>> {
-  const rows = await database.query<{ id: string; events: string; appends: string }>(
+  const rows = await query<{ id: string; events: string; appends: string }>(database, 
     `SELECT metadata->>'commandId' AS id, count(*)::text AS events, count(DISTINCT transaction_id)::text AS appends
      FROM events WHERE metadata->>'commandId' IS NOT NULL GROUP BY 1`,
   );
@@ -34,7 +35,7 @@ describe('restart in the middle of ledger import', () => {
     const first = startLedger(['import', file, '--no-wait'], env);
     await pollUntil('the first import to append', async () => {
       try {
-        const [{ n }] = await database.query<{ n: string }>('SELECT count(*)::text AS n FROM events');
+        const [{ n }] = await query<{ n: string }>(database, 'SELECT count(*)::text AS n FROM events');
         return Number(n) > 0 ? true : undefined;
       } catch {
         return undefined; // tables not created yet

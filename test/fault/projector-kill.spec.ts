@@ -5,6 +5,7 @@ import { useFaultFixture } from './support/fault-fixture.js';
 import { pollUntil, PROCESS_TEST_TIMEOUT_MS, runLedger, startLedger, writeNdjson } from './support/ledger-process.js';
 import { waitForProjectionsAtLogEnd } from './support/projection-progress.js';
 import { compareWithFreshFold } from './support/report-drift.js';
+import { query } from '../../libs/database/src/testing/query.js';
 
 /**
  * SIGKILL of `ledger projections run` while it folds: the restarted projector resumes from the
@@ -30,7 +31,7 @@ describe('kill -9 of the projector mid-batch', () => {
 
     const imported = await runLedger(['import', file, '--no-wait'], env);
     expect([0, 3]).toContain(imported.code);
-    const [{ total }] = await database.query<{ total: string }>('SELECT count(*)::text AS total FROM events');
+    const [{ total }] = await query<{ total: string }>(database, 'SELECT count(*)::text AS total FROM events');
     const eventCount = Number(total);
 
     const first = startLedger(['projections', 'run'], env);
@@ -55,7 +56,7 @@ describe('kill -9 of the projector mid-batch', () => {
 
       for (const projection of PROJECTIONS) {
         const generation = caughtUp.find((g) => g.name === projection.name)!;
-        const [{ n }] = await database.query<{ n: string }>(
+        const [{ n }] = await query<{ n: string }>(database, 
           'SELECT count(*)::text AS n FROM events WHERE type = ANY($1::text[])', [[...projection.eventTypes]],
         );
         expect({ name: projection.name, seen: generation.eventsSeen, folded: generation.eventsFolded })

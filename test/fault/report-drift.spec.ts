@@ -1,3 +1,4 @@
+import type { AssignmentsTables } from '../../projections/assignments.projection.js';
 import { parsePosition } from '../../libs/event-store/src/event-store.js';
 import { AccountLedger } from '../../libs/ledger/src/account-ledger.js';
 import { ALL_PROJECTIONS } from '../../projections/catalog.js';
@@ -37,8 +38,8 @@ describe('comparing the live reports with a fresh fold', () => {
     expect(clean.compared).toBeGreaterThan(10);
     expect(clean.differences).toEqual([]);
 
-    const { db } = await engine.reader.reader('assignments');
-    await db.deleteFrom('current_seats').where('user_id', '=', 'u1').execute();
+    const { db } = await engine.reader.reader<AssignmentsTables>('assignments');
+    await db.kysely.deleteFrom('current_seats').where('user_id', '=', 'u1').execute();
     const tampered = await compareWithFreshFold(backend.db, { now });
     expect(tampered.differences.some((line) => line.startsWith('drift/assignments/KSE: '))).toBe(true);
   });

@@ -57,13 +57,13 @@ describe('two server processes writing to the same pool', () => {
 
     checkWave(await assignEveryUserOnBoth());
     // Free every seat through both servers at once, then race again.
-    const holders = (await readStreamEvents(database, accountStreamId('race'), 0n)).filter((e) => e.type === 'SeatAssigned').map((e) => String(e.data.userId));
+    const holders = (await readStreamEvents(database.kysely(), accountStreamId('race'), 0n)).filter((e) => e.type === 'SeatAssigned').map((e) => String(e.data.userId));
     const freed = await Promise.all(holders.map((userId, i) =>
       call(servers[i % 2].url, token, 'DELETE', `/v1/accounts/race/assignments/KSE/${userId}`)));
     expect(freed.map((a) => a.status)).toEqual(Array(POOL).fill(201));
     checkWave(await assignEveryUserOnBoth());
 
-    const held = seatsHeldOverTime(await readStreamEvents(database, accountStreamId('race'), 0n));
+    const held = seatsHeldOverTime(await readStreamEvents(database.kysely(), accountStreamId('race'), 0n));
     expect(held).toHaveLength(POOL * 3);
     expect(Math.max(...held)).toBe(POOL);
     expect(held.at(-1)).toBe(POOL);

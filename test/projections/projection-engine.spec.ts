@@ -1,6 +1,6 @@
 import { comparePositions, formatPosition, parsePosition } from '../../libs/event-store/src/event-store.js';
 import { createSqlEventStore } from '../../libs/event-store/src/sql/sql-event-store.js';
-import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
+import type { LedgerDatabase } from '../../libs/database/src/database.js';
 import { generationSchema } from '../../projections/engine/generation-schema.js';
 import type { ProjectionEngine } from '../../projections/engine/projection-engine.js';
 import type { RebuildProgress } from '../../projections/engine/rebuild-progress.js';
@@ -9,11 +9,12 @@ import {
   appendTypes, countTypes, cycleOfTypes, newEngine, newEvent, openBackend, readCounts, readLog, recordingLogger, waitUntil,
   type Backend, type Ledger,
 } from './support/projection-fixture.js';
+import { query } from '../../libs/database/src/testing/query.js';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function schemaExists(db: LedgerDatabase, schema: string): Promise<boolean> {
-  return (await db.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).length === 1;
+  return (await query(db, 'SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).length === 1;
 }
 
 describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind) => {
@@ -116,7 +117,7 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
       while (reading) {
         try {
           const { db, generation } = await projections.reader.reader<CountTables>('counter');
-          const rows = await db.selectFrom('event_counts').select(['type', 'count']).execute();
+          const rows = await db.kysely.selectFrom('event_counts').select(['type', 'count']).execute();
           const counted = rows.reduce((sum, row) => sum + Number(row.count), 0);
           if (counted < before.A + before.B) throw new Error(`generation ${generation} answered a partial count ${counted}`);
           generations.add(generation);
@@ -171,6 +172,26 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     await outdated.start();
     await waitUntil(() => logger.lines.some((line) => line.includes('newer than this installation')));
     expect(await readCounts(v2)).toEqual({ A: 500, B: 500, C: 500 });
+  });
+
+  test('a version whose tables changed is not read from the older generation: reports wait for its rebuild', async () => {
+    const head = await appendTypes(backend.store, cycleOfTypes(600));
+    const v1 = engine([new CountingProjection()]);
+    await v1.start();
+    await v1.waitForPosition(head, 20_000);
+    await v1.stop();
+
+    const v2 = engine([new CountingProjection({ version: 2, tablesChangedIn: 2, beforeApply: () => delay(10) })]);
+    await v2.start();
+    await waitUntil(async () => (await v2.status()).some((s) => s.status === 'building'));
+    await expect(readCounts(v2)).rejects.toThrow(
+      'projection "counter" is being rebuilt: its tables changed in version 2, and the active generation 1 has those of version 1',
+    );
+    await waitUntil(async () => (await v2.status()).every((s) => s.generation === 2 && s.status === 'active'));
+    expect(await readCounts(v2)).toEqual({ A: 200, B: 200 });
+    const recorded = await query<{ name: string }>(backend.db,
+      `SELECT name FROM ${generationSchema(backend.db.schema, 'counter', 2)}.ledger_migrations ORDER BY name`);
+    expect(recorded.map((r) => r.name)).toEqual(['v1-tables', 'v2-notes']);
   });
 
   test('a rule change rebuilds like a version bump; of two processes configured differently, the one started last wins', async () => {
@@ -255,10 +276,10 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     await projections.rebuild('counter');
     // reltuples is -1 until a table is first analyzed (autovacuum leaves so small a table alone).
     const schema = generationSchema(backend.db.schema, 'counter', 1);
-    const [stats] = await backend.db.query<{ reltuples: number }>(
+    const [stats] = await query<{ reltuples: number }>(backend.db, 
       `SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'event_counts'`,
       [schema]);
-    const [rows] = await backend.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.event_counts`);
+    const [rows] = await query<{ n: number }>(backend.db, `SELECT count(*)::int AS n FROM ${schema}.event_counts`);
     expect(Number(stats.reltuples)).toBe(rows.n);
   });
 
@@ -293,7 +314,7 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     await first.waitForPosition(head, 20_000);
     await first.stop();
     // The log as an older backup had it: the last 300 events never happened.
-    await backend.db.query(`DELETE FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`, [String(kept!.commit), String(kept!.prepare)]);
+    await query(backend.db, `DELETE FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`, [String(kept!.commit), String(kept!.prepare)]);
 
     const projections = engine([new CountingProjection()]);
     await projections.start();
@@ -321,7 +342,7 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     await first.waitForPosition(head, 20_000);
     await first.stop();
     // The log was recreated: same tables, another store.
-    await backend.db.query(`UPDATE event_store SET store_id = gen_random_uuid()`);
+    await query(backend.db, `UPDATE event_store SET store_id = gen_random_uuid()`);
     const recreated = { db: backend.db, store: await createSqlEventStore(backend.db) };
     expect(recreated.store.storeId).not.toBe(backend.store.storeId);
 

@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { configureApp } from '../../apps/api/src/configure-app.js';
 import { ProjectionsController } from '../../apps/api/src/projections.controller.js';
 import type { EventStore } from '../../libs/event-store/src/event-store.js';
-import { EVENT_STORE, LedgerModule } from '../../libs/ledger/src/ledger.module.js';
-import { IN_MEMORY } from '../../libs/read-store/src/database.js';
+import { LedgerModule } from '../../libs/ledger/src/ledger.module.js';
+import { EVENT_STORE } from '../../libs/platform/src/tokens.js';
+import { IN_MEMORY } from '../../libs/database/src/database.js';
 import { ProjectionEngine } from '../../projections/engine/projection-engine.js';
 import { ProjectionReader } from '../../projections/engine/projection-reader.js';
 import { LedgerProjection } from '../../projections/ledger-projection.decorator.js';
@@ -56,7 +57,7 @@ describe('ProjectionsModule', () => {
     await engine.waitForPosition(head, 10_000);
     const { db, position } = await app.get(ProjectionReader).reader<CountTables>('every-type');
     expect(position).toEqual(head);
-    expect(await db.selectFrom('event_counts').select(['type', 'count']).orderBy('type').execute())
+    expect(await db.kysely.selectFrom('event_counts').select(['type', 'count']).orderBy('type').execute())
       .toEqual([{ type: 'A', count: '10' }, { type: 'B', count: '10' }, { type: 'C', count: '10' }]);
   });
 

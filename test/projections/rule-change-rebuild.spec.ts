@@ -5,10 +5,10 @@ import { createApp } from '../../apps/api/src/create-app.js';
 import { ApiKeyStore } from '../../libs/auth/src/api-keys.js';
 import { countsAsActivity, type ActivityActions } from '../../libs/domain/src/activity-rules.js';
 import { CommandGateway, type ClientCommand } from '../../libs/ledger/src/command-gateway.js';
-import { loadConfig } from '../../libs/ledger/src/config.js';
+import { loadConfig } from '../../libs/platform/src/config.js';
 import { parseCommand } from '../../libs/ledger/src/validation/parse-command.js';
 import { createHistory, type HistoryCommand } from '../../libs/history-generator/src/generate-history.js';
-import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
+import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/database/src/testing/test-postgres.js';
 import { ProjectionEngine } from '../../projections/engine/projection-engine.js';
 import { ProjectionReader } from '../../projections/engine/projection-reader.js';
 

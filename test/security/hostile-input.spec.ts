@@ -3,15 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { routesOf, type Route } from '../../apps/api/src/testing/served-routes.js';
 import { ApiKeyStore } from '../../libs/auth/src/api-keys.js';
-import { loadConfig } from '../../libs/ledger/src/config.js';
-import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
-import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
+import { loadConfig } from '../../libs/platform/src/config.js';
+import type { LedgerDatabase } from '../../libs/database/src/database.js';
+import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/database/src/testing/test-postgres.js';
 import { REPORTS } from '../../libs/reports/src/catalog.js';
 import { parametersOf } from '../../libs/reports/src/report-request.js';
 import { call, type HttpAnswer } from '../fault/support/ledger-server.js';
 import { waitForProjectionsAtLogEnd } from '../fault/support/projection-progress.js';
 import { accountWithSeatPool } from '../support/ledger-fixtures.js';
 import { parseCsv } from './csv-cells.js';
+import { query } from '../../libs/database/src/testing/query.js';
 
 /** What attackers send: SQL and LIKE metacharacters, traversal, operators, formulas, long and unusual text. */
 const HOSTILE = [
@@ -165,7 +166,7 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
 
   test('filters and path parameters of the read routes, and ids on every route, answer cleanly; the data stays as it was', async () => {
     const before = await snapshot();
-    const [{ n: eventsBefore }] = await database.query<{ n: string }>(`SELECT count(*)::text AS n FROM events WHERE stream_id = 'account-acme'`);
+    const [{ n: eventsBefore }] = await query<{ n: string }>(database, `SELECT count(*)::text AS n FROM events WHERE stream_id = 'account-acme'`);
     const reads = routes.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/accounts/'));
     expect(reads.length).toBeGreaterThan(1);
 
@@ -193,7 +194,7 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
 
     await caughtUp();
     expect(await snapshot()).toEqual(before);
-    const [{ n: eventsAfter }] = await database.query<{ n: string }>(`SELECT count(*)::text AS n FROM events WHERE stream_id = 'account-acme'`);
+    const [{ n: eventsAfter }] = await query<{ n: string }>(database, `SELECT count(*)::text AS n FROM events WHERE stream_id = 'account-acme'`);
     expect(eventsAfter).toBe(eventsBefore);
   }, 300_000);
 
@@ -223,7 +224,7 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
     for (const report of ['assignments', 'sessions']) {
       expect((await probe(tokens.sandbox, 'GET', `/v1/accounts/${SANDBOX}/reports/${report}?product=KSE&format=csv`)).status).toBe(200);
     }
-    const stored = await database.query<{ id: string }>(`SELECT data->>'userId' AS id FROM events WHERE stream_id = 'account-sandbox' AND type = 'UserRegistered'`);
+    const stored = await query<{ id: string }>(database, `SELECT data->>'userId' AS id FROM events WHERE stream_id = 'account-sandbox' AND type = 'UserRegistered'`);
     expect(stored.map((r) => r.id)).toEqual(expect.arrayContaining(["' OR 1=1 --", '"; DROP TABLE events; --', '%', '../../etc/passwd']));
     expect(unclean).toEqual([]);
   }, 300_000);

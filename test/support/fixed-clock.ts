@@ -1,4 +1,4 @@
-import { Clock } from '../../libs/ledger/src/clock.js';
+import { Clock } from '../../libs/platform/src/clock.js';
 
 /** A clock tests set by hand. */
 export class FixedClock extends Clock {

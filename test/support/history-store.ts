@@ -1,6 +1,6 @@
 import { createEventStore } from '../../libs/event-store/src/create-event-store.js';
 import type { EventStore, StoredEvent } from '../../libs/event-store/src/event-store.js';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../libs/read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../libs/database/src/database.js';
 
 export interface HistoryStore {
   readonly store: EventStore;

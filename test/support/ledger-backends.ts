@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshTestSchema, TEST_DATABASE_URL } from '../../libs/read-store/src/testing/test-postgres.js';
+import { freshTestSchema, TEST_DATABASE_URL } from '../../libs/database/src/testing/test-postgres.js';
 
 /** A place for a whole ledger (events and read models): the environment `loadConfig` reads, and its removal. */
 export interface LedgerBackend {

@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
 import type { Registry } from 'prom-client';
-import type { ServiceConfig } from '../../../libs/ledger/src/config.js';
+import type { ServiceConfig } from '../../../libs/platform/src/config.js';
 import type { Logger } from '../../../libs/observability/src/logger.js';
 import { JSON_BODY_LIMIT_BYTES } from './body-limits.js';
 import { httpMetrics, requestIds, requestLog } from './http-observability.js';

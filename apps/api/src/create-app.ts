@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { serviceConfig, type LedgerConfig } from '../../../libs/ledger/src/config.js';
+import { serviceConfig, type LedgerConfig } from '../../../libs/platform/src/config.js';
 import { LedgerMetrics } from '../../../libs/ledger/src/ledger-metrics.js';
 import { createLogger } from '../../../libs/observability/src/logger.js';
 import { PinoNestLogger } from '../../../libs/observability/src/nest-logger.js';

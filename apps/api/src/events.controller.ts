@@ -5,7 +5,7 @@ import { parseEventsLogRequest } from '../../../libs/audit/src/events-log-reques
 import { exportEventLines, readEventsPage, type EventsLogPage } from '../../../libs/audit/src/events-log.js';
 import { DomainError } from '../../../libs/domain/src/errors.js';
 import type { EventStore } from '../../../libs/event-store/src/event-store.js';
-import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
+import { EVENT_STORE } from '../../../libs/platform/src/tokens.js';
 import { ref } from './openapi/schemas.js';
 
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';

@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { formatPosition, type EventStore } from '../../../libs/event-store/src/event-store.js';
-import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
+import type { LedgerDatabase } from '../../../libs/database/src/database.js';
 import type { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
 import type { CheckResult, Health, ProjectionHealth } from '../../../libs/contracts/src/index.js';
 
@@ -19,7 +20,7 @@ export async function checkHealth({ store, db, engine }: HealthDeps): Promise<He
   const [eventStore, database, projections] = await Promise.all([
     check(async () => ({ kind: store.kind, headPosition: formatPosition(await store.headPosition()) })),
     check(async () => {
-      await db.query('SELECT 1');
+      await sql`SELECT 1`.execute(db.kysely());
       return { kind: db.kind };
     }),
     check(async () => ({ list: await projectionHealth(engine) })),

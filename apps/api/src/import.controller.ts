@@ -2,8 +2,8 @@ import { Controller, HttpCode, Inject, Optional, Post, Req, UnsupportedMediaType
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../../../libs/domain/src/errors.js';
 import { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
-import { serviceConfig, type LedgerConfig } from '../../../libs/ledger/src/config.js';
-import { LEDGER_CONFIG } from '../../../libs/ledger/src/ledger.module.js';
+import { serviceConfig, type LedgerConfig } from '../../../libs/platform/src/config.js';
+import { LEDGER_CONFIG } from '../../../libs/platform/src/tokens.js';
 import {
   applyInChunks, malformedLineErrors, parseNdjson, splitLines, type ImportSummary,
 } from '../../../libs/ledger/src/import/ndjson-import.js';

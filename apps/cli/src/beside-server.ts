@@ -5,7 +5,7 @@ import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
 
 /**
- * The embedded store allows one process (libs/read-store/src/data-dir-lock.ts). While `ledger serve`
+ * The embedded store allows one process (libs/database/src/data-dir-lock.ts). While `ledger serve`
  * holds a data dir, the other `ledger` commands on it run inside that server instead: the CLI sends
  * its arguments (and an import's file) as HTTP over a Unix socket in the data dir, mode 0600 so only
  * its owner can connect, and the server runs the same command on its open ledger, as actor `cli`,

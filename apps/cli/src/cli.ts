@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { loadConfig, type LedgerConfig } from '../../../libs/ledger/src/config.js';
+import { loadConfig, type LedgerConfig } from '../../../libs/platform/src/config.js';
 import { withLogScope } from '../../../libs/observability/src/logger.js';
 import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
 import { runBesideServer, type RunInServer } from './beside-server.js';

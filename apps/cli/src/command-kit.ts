@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { type Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
 

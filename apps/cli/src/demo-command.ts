@@ -8,10 +8,10 @@ import {
   createHistory, DEMO_COMMANDS_PER_ACCOUNT, demoHistoryOptions, type History,
 } from '../../../libs/history-generator/src/generate-history.js';
 import type { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
-import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
+import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { importNdjson } from '../../../libs/ledger/src/import/ndjson-import.js';
-import { EVENT_STORE, LEDGER_DATABASE } from '../../../libs/ledger/src/ledger.module.js';
-import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
+import { EVENT_STORE, LEDGER_DATABASE } from '../../../libs/platform/src/tokens.js';
+import type { LedgerDatabase } from '../../../libs/database/src/database.js';
 import { EXIT } from './exit-codes.js';
 import { answer } from './command-kit.js';
 import type { LedgerAccess } from './ledger-access.js';

@@ -8,7 +8,7 @@ import {
 import { Command } from 'commander';
 import { answer } from './command-kit.js';
 import { DomainError } from '../../../libs/domain/src/errors.js';
-import { serviceConfig } from '../../../libs/ledger/src/config.js';
+import { serviceConfig } from '../../../libs/platform/src/config.js';
 import { currentRequestId } from '../../../libs/observability/src/logger.js';
 import { EXIT } from './exit-codes.js';
 import type { LedgerAccess } from './ledger-access.js';

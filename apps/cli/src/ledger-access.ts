@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiKeyStore } from '../../../libs/auth/src/api-keys.js';
 import { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
-import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
+import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { keyStoreOf, type KeyStoreOpener } from './keys-command.js';
 import { withLedger } from './ledger-context.js';
 

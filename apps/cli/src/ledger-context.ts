@@ -1,13 +1,13 @@
 import { Module, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
-import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
+import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { LedgerModule } from '../../../libs/ledger/src/ledger.module.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
 import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
-import { serviceConfig, type LogLevel as LedgerLogLevel } from '../../../libs/ledger/src/config.js';
+import { serviceConfig, type LogLevel as LedgerLogLevel } from '../../../libs/platform/src/config.js';
 import { createLogger } from '../../../libs/observability/src/logger.js';
 import { PinoNestLogger } from '../../../libs/observability/src/nest-logger.js';
 

@@ -1,8 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Command } from 'commander';
 import { comparePositions, type EventStore, type LogPosition } from '../../../libs/event-store/src/event-store.js';
-import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
-import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
+import type { LedgerConfig } from '../../../libs/platform/src/config.js';
+import { EVENT_STORE } from '../../../libs/platform/src/tokens.js';
 import { ProjectionsBehindError, UnknownProjectionError } from '../../../projections/engine/errors.js';
 import { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
 import type { ProjectionStatus } from '../../../projections/engine/projection-status.js';

@@ -1,5 +1,5 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
-import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
+import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { createApp } from '../../api/src/create-app.js';
 import { firstKeyHint } from '../../api/src/auth/first-key-hint.js';
 import { ApiKeyStore } from '../../../libs/auth/src/api-keys.js';
@@ -34,7 +34,7 @@ export async function serve(config: LedgerConfig, options: ServeOptions = {}): P
   } catch (error) {
     // Nothing serves: give the data dir and the database back at once, then say why.
     await app.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${config.port} is in use by another program; set PORT to a free one`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${config.port} is in use by another program; set PORT to a free one`, { cause: error });
     throw error;
   }
   if (!config.databaseUrl && options.runInServer) {

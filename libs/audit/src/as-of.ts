@@ -1,6 +1,6 @@
 import { validationError } from '../../domain/src/errors.js';
 import type { EventStore, StoredEvent } from '../../event-store/src/event-store.js';
-import { readAccountEvents } from './account-events.js';
+import { readAccountEvents } from '../../event-store/src/account-events.js';
 
 /**
  * An answer "as the ledger stood at `asOf`" (SPEC §5): the account's events with business time ≤ asOf,

@@ -2,7 +2,7 @@ import { DomainError } from '../../domain/src/errors.js';
 import { evolve, initialState, type AccountState } from '../../domain/src/state.js';
 import { formatPosition, type StoredEvent } from '../../event-store/src/event-store.js';
 import { orgTreeOf, type OrgTree } from '../../../projections/shared/directory-tables.js';
-import { asLedgerEvent } from './account-events.js';
+import { asLedgerEvent } from '../../event-store/src/account-events.js';
 
 /** Business time of a stored event (ms). */
 export const occurredAt = (event: StoredEvent): number => Date.parse(event.metadata.occurredAt);

@@ -6,7 +6,7 @@ import { comparePositions, parsePosition, type LogPosition, type StoredEvent } f
 import { REPORTS } from '../../reports/src/catalog.js';
 import type { ReportDefinition } from '../../reports/src/report-definition.js';
 import { parametersOf, parseReportRequest } from '../../reports/src/report-request.js';
-import { cutHistory } from './account-events.js';
+import { cutHistory } from '../../event-store/src/account-events.js';
 import { bodyDifferences } from './body-diff.js';
 import { REPLAYED_REPORTS } from './catalog.js';
 import { replayLicensesOverview } from './licenses.replay.js';

@@ -1,4 +1,4 @@
-import type { AlertKind } from './alerts/alert-rules.js';
+import type { AlertKind } from './alerts/alert-kinds.js';
 import type { Product } from './products.js';
 
 /**

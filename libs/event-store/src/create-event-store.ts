@@ -1,4 +1,4 @@
-import type { LedgerDatabase } from '../../read-store/src/database.js';
+import type { LedgerDatabase } from '../../database/src/ledger-database.js';
 import { createEsdbEventStore } from './esdb/esdb-event-store.js';
 import type { EventStore } from './event-store.js';
 import { createSqlEventStore } from './sql/sql-event-store.js';
@@ -12,7 +12,7 @@ export interface EventStoreConfig {
    * by schema share an EventStoreDB server the same way.
    */
   readonly streamPrefix?: string;
-  /** The product's database; holds the events unless EventStoreDB does (creating their tables if missing). */
+  /** The product's database; holds the events unless EventStoreDB does (in the tables its migrations created). */
   readonly database: LedgerDatabase;
 }
 

@@ -180,6 +180,12 @@ export interface EventStore {
   headPosition(): Promise<LogPosition | null>;
 
   /**
+   * How many events a reader can receive after `position` (exclusive), for adapters that count them
+   * cheaply (the SQL store: an index-only count). Without it, lag is counted by reading.
+   */
+  countAfter?(position: LogPosition | null): Promise<number>;
+
+  /**
    * Ends the adapter's subscriptions, lets appends under way finish with a known outcome, refuses new
    * ones, and releases its own connections; a LedgerDatabase it was given stays open.
    */

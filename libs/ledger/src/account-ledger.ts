@@ -6,7 +6,7 @@ import {
 } from '../../event-store/src/event-store.js';
 import { appendChunks, type DecidedCommand } from './append-chunks.js';
 import { accountStreamId, foldStored, toNewEvents } from './account-stream.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../platform/src/clock.js';
 import type { BatchResult, CommandContext, CommandOutcome, IncomingCommand, RecordedEvent } from './command-gateway.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { RejectedCommands } from './rejected-commands.js';

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { PinoPretty } from 'pino-pretty';
-import type { ServiceConfig } from '../../ledger/src/config.js';
+import type { ServiceConfig } from '../../platform/src/config.js';
 
 export type { Logger } from 'pino';
 

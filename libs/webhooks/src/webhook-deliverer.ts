@@ -6,7 +6,7 @@ import { checkWebhookUrl, guardedLookup, type WebhookUrlRules } from './address-
 import { retryDelayMs, RETRY_FOR_MS } from './retry-schedule.js';
 import { signatureOf } from './signature.js';
 import type { WebhookSecretVault } from './webhook-secret-vault.js';
-import { DELIVERIES_ADDED_CHANNEL, ensureWebhookTables, type DeliveryEvent, type WebhookTables } from './webhook-tables.js';
+import { DELIVERIES_ADDED_CHANNEL, type DeliveryEvent, type WebhookTables } from './webhook-tables.js';
 
 export interface DelivererOptions extends WebhookUrlRules {
   /** The wait after the first failed attempt (doubled after each, up to an hour). */
@@ -95,7 +95,6 @@ export class WebhookDeliverer {
     const signal = this.#stopping.signal;
     let unlisten: (() => Promise<void>) | null = null;
     try {
-      await ensureWebhookTables(this.db);
       unlisten = await this.listen?.(DELIVERIES_ADDED_CHANNEL, () => this.#wake.notify()).catch(() => null) ?? null;
       for (let failures = 0; !signal.aborted;) {
         const seen = this.#wake.version;

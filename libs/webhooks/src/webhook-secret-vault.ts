@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { openSecret, sealSecret, secretFingerprint } from './secret-box.js';
 import type { SecretKey } from './secret-key.js';
-import { ensureWebhookTables, type WebhookTables } from './webhook-tables.js';
+import type { WebhookTables } from './webhook-tables.js';
 
 /** What a secret is bound to: it opens only for the row it was sealed for. */
 const bindingOf = (accountId: string, webhookId: string, fingerprint: string): string => `${accountId}\n${webhookId}\n${fingerprint}`;
@@ -11,7 +11,6 @@ const bindingOf = (accountId: string, webhookId: string, fingerprint: string): s
  * deliverer that signs with them; no route, export or answer returns one.
  */
 export class WebhookSecretVault {
-  #ready: Promise<void> | null = null;
 
   constructor(
     private readonly db: Kysely<WebhookTables>,
@@ -25,7 +24,6 @@ export class WebhookSecretVault {
 
   /** Stores the secret of a webhook about to be registered; `created` is false when it was stored already. */
   async store(accountId: string, webhookId: string, secret: string): Promise<{ fingerprint: string; created: boolean }> {
-    await this.#tables();
     const key = this.key();
     const fingerprint = secretFingerprint(key, secret);
     const inserted = await this.db.insertInto('webhook_secrets')
@@ -45,18 +43,10 @@ export class WebhookSecretVault {
 
   /** The secret a delivery is signed with; null when none is stored for that registration. */
   async reveal(accountId: string, webhookId: string, fingerprint: string): Promise<string | null> {
-    await this.#tables();
     const row = await this.db.selectFrom('webhook_secrets').select('sealed')
       .where('account_id', '=', accountId).where('webhook_id', '=', webhookId).where('fingerprint', '=', fingerprint)
       .executeTakeFirst();
     return row === undefined ? null : openSecret(this.key(), row.sealed, bindingOf(accountId, webhookId, fingerprint));
   }
 
-  #tables(): Promise<void> {
-    this.#ready ??= ensureWebhookTables(this.db).catch((error: unknown) => {
-      this.#ready = null;
-      throw error;
-    });
-    return this.#ready;
-  }
 }

@@ -1,5 +1,5 @@
-import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
-import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../../libs/read-store/src/testing/test-postgres.js';
+import type { LedgerDatabase } from '../../../libs/database/src/database.js';
+import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../../libs/database/src/testing/test-postgres.js';
 import { ledgerEnv, scratchDirectory } from './ledger-process.js';
 
 export interface FaultFixture {

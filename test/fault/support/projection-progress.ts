@@ -1,6 +1,7 @@
-import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
+import type { LedgerDatabase } from '../../../libs/database/src/database.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { pollUntil } from './ledger-process.js';
+import { query } from '../../../libs/database/src/testing/query.js';
 
 /**
  * Whether every projection's active generation has folded up to the newest event in the table.
@@ -8,7 +9,7 @@ import { pollUntil } from './ledger-process.js';
  * server (another test, another client) hides those committed after it began.
  */
 export async function projectionsAtLogEnd(database: LedgerDatabase): Promise<boolean> {
-  const [row] = await database.query<{ at_end: string }>(`
+  const [row] = await query<{ at_end: string }>(database, `
     SELECT count(*)::text AS at_end FROM ledger_projections p, (
       SELECT transaction_id::text::numeric AS c, global_position AS g FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1
     ) newest

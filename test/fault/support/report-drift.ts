@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { accountIdOfStream } from '../../../libs/domain/src/streams.js';
 import type { StoredEvent } from '../../../libs/event-store/src/event-store.js';
 import { readLogPage } from '../../../libs/event-store/src/sql/read-events.js';
-import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
+import type { LedgerDatabase } from '../../../libs/database/src/database.js';
 import { REPORTS } from '../../../libs/reports/src/catalog.js';
 import { buildLicensesOverview } from '../../../libs/reports/src/licenses/licenses-overview.js';
 import type { ReportContext } from '../../../libs/reports/src/report-definition.js';
@@ -11,6 +11,7 @@ import { projectionHarness } from '../../../libs/reports/src/testing/projection-
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionReader } from '../../../projections/engine/projection-reader.js';
 import { pollUntil } from './ledger-process.js';
+import { query } from '../../../libs/database/src/testing/query.js';
 
 export interface DriftCheck {
   /** Report bodies compared (every report × product of every account, plus the licenses overview). */
@@ -36,11 +37,12 @@ export interface DriftOptions {
 export async function compareWithFreshFold(database: LedgerDatabase, options: DriftOptions): Promise<DriftCheck> {
   const leaseMs = options.leaseMs ?? 900_000;
   const events = await readWholeLog(database);
-  const harness = await projectionHarness(ALL_PROJECTIONS.map((P) => new P()), events, { database, leaseMs, batchSize: 2_000 });
+  const projections = ALL_PROJECTIONS.map((P) => new P());
+  const harness = await projectionHarness(projections, events, { database, leaseMs, batchSize: 2_000 });
   try {
     const live: ReportContext = {
       now: options.now, leaseMs,
-      projections: new ProjectionReader({ db: database.kysely(), baseSchema: database.schema }, async () => undefined),
+      projections: new ProjectionReader({ db: database.kysely(), baseSchema: database.schema }, (name) => projections.find((p) => p.name === name)!),
     };
     const fresh = harness.context(options.now);
     const accounts = options.accounts ?? [...new Set(events.map((e) => accountIdOfStream(e.streamId)).filter((id): id is string => id !== null))];
@@ -74,10 +76,10 @@ export async function compareWithFreshFold(database: LedgerDatabase, options: Dr
  * open anywhere on the server, so this waits (up to a minute) until that covers them all.
  */
 async function readWholeLog(database: LedgerDatabase): Promise<StoredEvent[]> {
-  const [{ n }] = await database.query<{ n: string }>('SELECT count(*)::text AS n FROM events');
+  const [{ n }] = await query<{ n: string }>(database, 'SELECT count(*)::text AS n FROM events');
   return pollUntil('every event of the log to be readable', async () => {
     const events: StoredEvent[] = [];
-    for (let page = await readLogPage(database, null, 5_000); page.length > 0; page = await readLogPage(database, page.at(-1)!.position, 5_000)) {
+    for (let page = await readLogPage(database.kysely(), null, 5_000); page.length > 0; page = await readLogPage(database.kysely(), page.at(-1)!.position, 5_000)) {
       events.push(...page);
     }
     return events.length >= Number(n) ? events : undefined;

@@ -1,4 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+import type { ReadModelDb } from '../../../projections/engine/read-model-db.js';
 import type { StoredEvent } from '../../../libs/event-store/src/event-store.js';
 import type { Projection, RuleName } from '../../../projections/projection.js';
 
@@ -16,6 +18,8 @@ export interface CountingOptions {
   readonly failAfterBatches?: number;
   /** Called at the start of every apply, e.g. to slow a rebuild down. */
   readonly beforeApply?: () => Promise<void>;
+  /** The version whose migration changed the tables (adds a table `notes`); default: only version 1's tables. */
+  readonly tablesChangedIn?: number;
 }
 
 /** Test projection: counts events per type, one upsert per batch. */
@@ -31,16 +35,25 @@ export class CountingProjection implements Projection<CountTables> {
     this.version = options.version ?? 1;
     this.eventTypes = new Set(options.eventTypes ?? ['A', 'B']);
     this.rules = options.rules;
+    const changed = options.tablesChangedIn;
+    this.migrations = {
+      'v1-tables': {
+        async up(db: Kysely<unknown>): Promise<void> {
+          await db.schema.createTable('event_counts')
+            .addColumn('type', 'text', (c) => c.primaryKey())
+            .addColumn('count', 'bigint', (c) => c.notNull())
+            .execute();
+        },
+      },
+      ...(changed === undefined ? {} : {
+        [`v${changed}-notes`]: { up: (db: Kysely<unknown>) => db.schema.createTable('notes').addColumn('note', 'text').execute() },
+      }),
+    };
   }
 
-  async createTables(db: Kysely<CountTables>): Promise<void> {
-    await db.schema.createTable('event_counts')
-      .addColumn('type', 'text', (c) => c.primaryKey())
-      .addColumn('count', 'bigint', (c) => c.notNull())
-      .execute();
-  }
+  readonly migrations: Readonly<Record<string, Migration>>;
 
-  async apply(trx: Transaction<CountTables>, events: readonly StoredEvent[]): Promise<void> {
+  async apply({ kysely: trx }: ReadModelDb<CountTables>, events: readonly StoredEvent[]): Promise<void> {
     await this.options.beforeApply?.();
     const counts = new Map<string, number>();
     for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);

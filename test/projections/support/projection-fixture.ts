@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, LogPosition, NewEvent, StoredEvent } from '../../../libs/event-store/src/event-store.js';
 import { createSqlEventStore } from '../../../libs/event-store/src/sql/sql-event-store.js';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../libs/read-store/src/database.js';
-import { freshTestSchema } from '../../../libs/read-store/src/testing/test-postgres.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../libs/database/src/database.js';
+import { freshTestSchema } from '../../../libs/database/src/testing/test-postgres.js';
 import type { ProjectionLogger } from '../../../projections/engine/engine-deps.js';
 import { ProjectionEngine, type ProjectionEngineOptions } from '../../../projections/engine/projection-engine.js';
 import type { Projection } from '../../../projections/projection.js';
 import type { CountTables } from './counting-projection.js';
+import { query } from '../../../libs/database/src/testing/query.js';
 
 export type BackendKind = 'postgres' | 'pglite';
 
@@ -54,9 +55,9 @@ export async function openBackend(kind: BackendKind, label: string): Promise<Bac
       }
       // Generation schemas sit beside the test schema, named after it.
       const cleanup = await testSchema.open();
-      const schemas = await cleanup.query<{ name: string }>(
+      const schemas = await query<{ name: string }>(cleanup, 
         `SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE $1`, [`${testSchema.schema}\\_rm\\_%`]);
-      for (const { name } of schemas) await cleanup.query(`DROP SCHEMA ${name} CASCADE`);
+      for (const { name } of schemas) await query(cleanup, `DROP SCHEMA ${name} CASCADE`);
       await cleanup.close();
       await testSchema.drop();
     },
@@ -120,7 +121,7 @@ export function countTypes(log: readonly StoredEvent[], types: readonly string[]
 /** What the active generation of the projection has counted, through the reader. */
 export async function readCounts(engine: ProjectionEngine, name = 'counter'): Promise<Record<string, number>> {
   const { db } = await engine.reader.reader<CountTables>(name);
-  const rows = await db.selectFrom('event_counts').select(['type', 'count']).execute();
+  const rows = await db.kysely.selectFrom('event_counts').select(['type', 'count']).execute();
   return Object.fromEntries(rows.map((row) => [row.type, Number(row.count)]));
 }
 

@@ -2,8 +2,8 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyStore } from '../../../../libs/auth/src/api-keys.js';
 import { SqlApiKeyStore } from '../../../../libs/auth/src/sql-api-key-store.js';
-import { LEDGER_DATABASE } from '../../../../libs/ledger/src/ledger.module.js';
-import type { LedgerDatabase } from '../../../../libs/read-store/src/database.js';
+import { LEDGER_DATABASE } from '../../../../libs/platform/src/tokens.js';
+import type { LedgerDatabase } from '../../../../libs/database/src/database.js';
 import { RateLimitGuard } from '../limits/rate-limit.guard.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { serviceConfig, type LedgerConfig } from '../../../../libs/ledger/src/config.js';
-import { LEDGER_CONFIG } from '../../../../libs/ledger/src/ledger.module.js';
+import { serviceConfig, type LedgerConfig } from '../../../../libs/platform/src/config.js';
+import { LEDGER_CONFIG } from '../../../../libs/platform/src/tokens.js';
 import { authenticatedKeyOf } from '../auth/authenticated-key.js';
 import type { ApiRequest } from '../http-request.js';
 import { LimitExceeded } from './limit-errors.js';

@@ -4,8 +4,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import { Gauge, Counter } from 'prom-client';
 import { defer, finalize, type Observable } from 'rxjs';
-import { serviceConfig, type LedgerConfig } from '../../../../libs/ledger/src/config.js';
-import { LEDGER_CONFIG } from '../../../../libs/ledger/src/ledger.module.js';
+import { serviceConfig, type LedgerConfig } from '../../../../libs/platform/src/config.js';
+import { LEDGER_CONFIG } from '../../../../libs/platform/src/tokens.js';
 import { LedgerMetrics } from '../../../../libs/ledger/src/ledger-metrics.js';
 import type { ApiRequest } from '../http-request.js';
 import { LimitExceeded } from './limit-errors.js';

@@ -1,7 +1,7 @@
 import { HoldingSources, holdingKey } from '../../../domain/src/holding-sources.js';
 import { evolve, initialState, type AccountState } from '../../../domain/src/state.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
-import { asLedgerEvent } from '../account-events.js';
+import { asLedgerEvent } from '../../../event-store/src/account-events.js';
 
 /**
  * The account's state after every event with business time ≤ `at`, and which events made what it

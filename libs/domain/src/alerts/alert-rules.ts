@@ -13,12 +13,8 @@ import { modelOf, type Product } from '../products.js';
  * - `expiring`: a purchase of the product, or an offline license of a user in the scope, expires
  *   within `threshold` days (one alert per purchase or license).
  */
-export const ALERT_KINDS = ['usage-threshold', 'denials', 'over-allocated', 'expiring'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-
-export function isAlertKind(value: unknown): value is AlertKind {
-  return typeof value === 'string' && (ALERT_KINDS as readonly string[]).includes(value);
-}
+export { ALERT_KINDS, isAlertKind, type AlertKind } from './alert-kinds.js';
+import { ALERT_KINDS, type AlertKind } from './alert-kinds.js';
 
 /** A rule as its AlertRuleCreated event records it: thresholds and windows already defaulted. */
 export interface AlertRuleSpec {

@@ -106,7 +106,7 @@ async function storeIdentity(client: EsdbClient, prefix: string): Promise<string
   } catch (error) {
     if (!(error instanceof WrongExpectedVersionError)) throw error;
     const other = await onLeader(read);
-    if (!other) throw new Error(`${stream} exists but names no ledgerStoreId: it was not written by License Ledger`);
+    if (!other) throw new Error(`${stream} exists but names no ledgerStoreId: it was not written by License Ledger`, { cause: error });
     return other;
   }
 }

@@ -1,5 +1,6 @@
-import type { SqlExecutor } from '../../../read-store/src/database.js';
+import { sql, type Kysely } from 'kysely';
 import { assertPageSize, type EventMetadata, type LogPosition, type StoredEvent } from '../event-store.js';
+import type { EventStoreTables } from './event-tables.js';
 
 interface EventRow {
   commit: string;
@@ -12,49 +13,59 @@ interface EventRow {
   metadata: EventMetadata & { recordedAt: string };
 }
 
-const EVENT_COLUMNS = `transaction_id::text AS commit, global_position::text AS prepare, stream_id,
+const EVENT_COLUMNS = sql`transaction_id::text AS commit, global_position::text AS prepare, stream_id,
   stream_revision::text AS revision, event_id::text AS event_id, type, data, metadata`;
 
 /**
  * Only transactions below the oldest one still running are complete: every event a reader may
  * take lies there. Anything at or above it waits, however long, rather than being skipped.
  */
-const COMPLETE = `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+const COMPLETE = sql`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
 
-const READ_ALL = `SELECT ${EVENT_COLUMNS} FROM events
-  WHERE ${COMPLETE} AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
-  ORDER BY transaction_id, global_position
-  LIMIT $3`;
-
-const READ_STREAM = `SELECT ${EVENT_COLUMNS} FROM events
-  WHERE stream_id = $1 AND stream_revision >= $2
-  ORDER BY stream_revision
-  LIMIT $3`;
-
-const HEAD = `SELECT transaction_id::text AS commit, global_position::text AS prepare FROM events
-  WHERE ${COMPLETE}
-  ORDER BY transaction_id DESC, global_position DESC
-  LIMIT 1`;
-
-export async function readLogPage(executor: SqlExecutor, after: LogPosition | null, limit: number): Promise<StoredEvent[]> {
+export async function readLogPage(db: Kysely<EventStoreTables>, after: LogPosition | null, limit: number): Promise<StoredEvent[]> {
   assertPageSize('readAll limit', limit);
   const from = after ?? { commit: 0n, prepare: 0n };
-  const rows = await executor.query<EventRow>(READ_ALL, [String(from.commit), String(from.prepare), limit]);
+  const { rows } = await sql<EventRow>`SELECT ${EVENT_COLUMNS} FROM events
+    WHERE ${COMPLETE} AND (transaction_id, global_position) > (${String(from.commit)}::xid8, ${String(from.prepare)}::bigint)
+    ORDER BY transaction_id, global_position
+    LIMIT ${limit}`.execute(db);
   return rows.map(toStoredEvent);
 }
 
 /** `maxCount` undefined: the rest of the stream (LIMIT NULL is no limit). */
 export async function readStreamEvents(
-  executor: SqlExecutor, streamId: string, fromRevision: bigint, maxCount?: number,
+  db: Kysely<EventStoreTables>, streamId: string, fromRevision: bigint, maxCount?: number,
 ): Promise<StoredEvent[]> {
   if (maxCount !== undefined) assertPageSize('readStream maxCount', maxCount);
-  const rows = await executor.query<EventRow>(READ_STREAM, [streamId, String(fromRevision), maxCount ?? null]);
+  const { rows } = await sql<EventRow>`SELECT ${EVENT_COLUMNS} FROM events
+    WHERE stream_id = ${streamId} AND stream_revision >= ${String(fromRevision)}::bigint
+    ORDER BY stream_revision
+    LIMIT ${maxCount ?? null}`.execute(db);
   return rows.map(toStoredEvent);
 }
 
-export async function readHeadPosition(executor: SqlExecutor): Promise<LogPosition | null> {
-  const [head] = await executor.query<{ commit: string; prepare: string }>(HEAD);
+export async function readHeadPosition(db: Kysely<EventStoreTables>): Promise<LogPosition | null> {
+  const { rows: [head] } = await sql<{ commit: string; prepare: string }>`
+    SELECT transaction_id::text AS commit, global_position::text AS prepare FROM events
+    WHERE ${COMPLETE}
+    ORDER BY transaction_id DESC, global_position DESC
+    LIMIT 1`.execute(db);
   return head ? { commit: BigInt(head.commit), prepare: BigInt(head.prepare) } : null;
+}
+
+/** Events a reader can receive after `position` (exclusive): an index-only count. */
+export async function countEventsAfter(db: Kysely<EventStoreTables>, position: LogPosition | null): Promise<number> {
+  const from = position ?? { commit: 0n, prepare: 0n };
+  const { rows: [counted] } = await sql<{ n: string }>`SELECT count(*) AS n FROM events
+    WHERE ${COMPLETE} AND (transaction_id, global_position) > (${String(from.commit)}::xid8, ${String(from.prepare)}::bigint)`.execute(db);
+  return Number(counted.n);
+}
+
+/** The log's identity (`EventStore.storeId`): created with the log by its migration, so a recreated log gets a new one. */
+export async function readStoreId(db: Kysely<EventStoreTables>): Promise<string> {
+  const { rows: [identity] } = await sql<{ store_id: string }>`SELECT store_id::text AS store_id FROM event_store`.execute(db);
+  if (!identity) throw new Error('the event store has no identity row: its migration (0005-event-store-identity) did not run');
+  return identity.store_id;
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {

@@ -1,4 +1,5 @@
-import type { LedgerDatabase } from '../../../read-store/src/database.js';
+import type { Kysely } from 'kysely';
+import type { LedgerDatabase } from '../../../database/src/ledger-database.js';
 import type {
   AppendResult,
   EventStore,
@@ -11,8 +12,8 @@ import type {
 } from '../event-store.js';
 import { appendEvents } from './append-events.js';
 import { AppendedSignal } from './appended-signal.js';
-import { ensureEventStoreSchema, EVENTS_APPENDED_CHANNEL } from './event-store-schema.js';
-import { readHeadPosition, readLogPage, readStreamEvents } from './read-events.js';
+import { EVENTS_APPENDED_CHANNEL, type EventStoreTables } from './event-tables.js';
+import { countEventsAfter, readHeadPosition, readLogPage, readStoreId, readStreamEvents } from './read-events.js';
 
 /** Idle readers poll again after 20 ms, doubling up to 250 ms; a NOTIFY after an append wakes them sooner. */
 const FIRST_POLL_MS = 20;
@@ -20,25 +21,27 @@ const IDLE_POLL_MS = 250;
 const DEFAULT_BATCH_SIZE = 500;
 
 /**
- * The event store on the product's SQL database — PostgreSQL or PGlite, the same SQL. Creates its
- * tables if missing. Closing the store leaves the database open: its owner closes it.
+ * The event store on the product's SQL database — PostgreSQL or PGlite, the same SQL — in the tables
+ * its migration created (event-tables.ts). Closing the store leaves the database open: its owner closes it.
  */
-export async function createSqlEventStore(db: LedgerDatabase): Promise<EventStore> {
-  return new SqlEventStore(db, await ensureEventStoreSchema(db));
+export async function createSqlEventStore(database: LedgerDatabase): Promise<EventStore> {
+  return new SqlEventStore(database, await readStoreId(database.kysely<EventStoreTables>()));
 }
 
 class SqlEventStore implements EventStore {
   readonly kind: LedgerDatabase['kind'];
   /** One statement takes any number of events. */
   readonly maxAppendBytes = null;
-  readonly #db: LedgerDatabase;
+  readonly #database: LedgerDatabase;
+  readonly #db: Kysely<EventStoreTables>;
   readonly #appended = new AppendedSignal();
   readonly #closing = new AbortController();
   #unlisten: Promise<(() => Promise<void>) | null> | null = null;
 
-  constructor(db: LedgerDatabase, readonly storeId: string) {
-    this.#db = db;
-    this.kind = db.kind;
+  constructor(database: LedgerDatabase, readonly storeId: string) {
+    this.#database = database;
+    this.#db = database.kysely<EventStoreTables>();
+    this.kind = database.kind;
   }
 
   appendToStream(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
@@ -55,6 +58,10 @@ class SqlEventStore implements EventStore {
 
   headPosition(): Promise<LogPosition | null> {
     return readHeadPosition(this.#db);
+  }
+
+  countAfter(position: LogPosition | null): Promise<number> {
+    return countEventsAfter(this.#db, position);
   }
 
   async *subscribeToAll({ after, signal, batchSize = DEFAULT_BATCH_SIZE }: SubscribeOptions): AsyncIterable<StoredEvent[]> {
@@ -84,6 +91,6 @@ class SqlEventStore implements EventStore {
 
   #listenForAppends(): void {
     // Notifications only shorten the wait: if listening fails, readers still poll.
-    this.#unlisten ??= this.#db.listen(EVENTS_APPENDED_CHANNEL, () => this.#appended.notify()).catch(() => null);
+    this.#unlisten ??= this.#database.listen(EVENTS_APPENDED_CHANNEL, () => this.#appended.notify()).catch(() => null);
   }
 }

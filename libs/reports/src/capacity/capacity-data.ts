@@ -5,8 +5,8 @@ import {
 } from '../../../domain/src/index.js';
 import type { LogPosition } from '../../../event-store/src/event-store.js';
 import type { CapacityTables, UnitKind } from '../../../../projections/capacity.projection.js';
-import { accountTimezone, orgTreeOf, type OrgTree } from '../../../../projections/shared/directory-tables.js';
-import { ms } from '../../../../projections/shared/usage-history.js';
+import { ms } from '../../../../projections/engine/read-model-db.js';
+import { accountTimezone, orgTreeOf, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import type { ReportContext } from '../report-definition.js';
 
 /**
@@ -25,8 +25,9 @@ export interface CapacityAccount {
 
 /** Opens the account in the projection: NOT_FOUND for an unknown account (or another tenant's). */
 export async function openCapacityAccount(context: ReportContext, accountId: string): Promise<CapacityAccount> {
-  const { db, position } = await context.projections.reader<CapacityTables>('capacity');
-  const timezone = await accountTimezone(db, accountId);
+  const { db: readModel, position } = await context.projections.reader<CapacityTables>('capacity');
+  const db = readModel.kysely;
+  const timezone = await accountTimezone(readModel.part<OrgDirectoryTables>(), accountId);
   const orgs = await db.selectFrom('orgs').select(['org_id', 'name', 'parent_org_id']).where('account_id', '=', accountId).execute();
   return {
     db, position, accountId, timezone, tree: orgTreeOf(orgs), parentOf: parentsFrom(new Map(orgs.map((o) => [o.org_id, o.parent_org_id]))),
@@ -57,11 +58,11 @@ export class PoolHistory {
         changes.push({ kind: 'dedication', ...place, orgId: row.org_id!, quantity: row.quantity });
         continue;
       }
-      if (row.kind === 'purchased') originals.set(row.purchase_id!, { startsAt: ms(row.starts_at), recordedAt: place.at });
+      if (row.kind === 'purchased') originals.set(row.purchase_id!, { startsAt: ms(row.starts_at!), recordedAt: place.at });
       const original = originals.get(row.purchase_id!);
       if (!original) continue;
       const purchase: PurchaseVersion = {
-        purchaseId: row.purchase_id!, quantity: row.quantity, startsAt: original.startsAt, expiresAt: ms(row.expires_at),
+        purchaseId: row.purchase_id!, quantity: row.quantity, startsAt: original.startsAt, expiresAt: ms(row.expires_at!),
         recordedAt: original.recordedAt, machineQuota: null,
       };
       changes.push({ kind: 'purchase', ...place, purchase });

@@ -7,7 +7,7 @@ import { ACCOUNT_SOURCE_NAME, licenseSources } from '../seat/assignments.report.
 import { requireProduct } from '../seat/series-scope.js';
 import { inScope, openCapacityAccount, PoolHistory, scopeOrgs, UserOrgs, type CapacityAccount } from './capacity-data.js';
 import type { IdleSeatsBody } from './bodies.js';
-import { ms } from '../../../../projections/shared/usage-history.js';
+import { ms } from '../../../../projections/engine/read-model-db.js';
 import { sql } from 'kysely';
 
 export const IDLE_SEAT_COLUMNS = [

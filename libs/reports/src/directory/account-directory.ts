@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { AccountDirectory, DirectoryOrganization, DirectoryUser, UsersPage } from '../../../contracts/src/index.js';
 import { DomainError, type FieldError } from '../../../domain/src/errors.js';
 import { PRODUCT_CODES, PRODUCTS } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { LicensesTables } from '../../../../projections/licenses.projection.js';
-import { loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
+import { loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import type { ReportContext } from '../report-definition.js';
 import { containsPattern } from '../report-request.js';
 import { byName } from '../seat/series-scope.js';
@@ -15,11 +15,12 @@ import { byName } from '../seat/series-scope.js';
  * `licenses` projection, which keeps the directory and the purchases.
  */
 export async function accountDirectory(accountId: string, context: ReportContext): Promise<AccountDirectory> {
-  const { db, position } = await context.projections.reader<LicensesTables>('licenses');
+  const { db: readModel, position } = await context.projections.reader<LicensesTables>('licenses');
+  const db = readModel.kysely;
   const account = await db.selectFrom('accounts').select(['name', 'timezone']).where('account_id', '=', accountId).executeTakeFirst();
   if (!account) throw new DomainError('NOT_FOUND', `account '${accountId}' does not exist`);
   const [tree, purchased] = await Promise.all([
-    loadOrgTree(db, accountId),
+    loadOrgTree(readModel.part<OrgDirectoryTables>(), accountId),
     db.selectFrom('purchases').select('product').distinct().where('account_id', '=', accountId).execute(),
   ]);
   const bought = new Set(purchased.map((p) => p.product));
@@ -86,12 +87,13 @@ export function parseUsersRequest(raw: Readonly<Record<string, unknown>>): Users
 
 /** The account's users matching the request, by name then id: the first `limit`, and how many match. */
 export async function listUsers(request: UsersRequest, context: ReportContext): Promise<UsersPage> {
-  const { db } = await context.projections.reader<LicensesTables>('licenses');
+  const { db: readModel } = await context.projections.reader<LicensesTables>('licenses');
+  const db = readModel.kysely;
   const exists = await db.selectFrom('accounts').select('account_id').where('account_id', '=', request.accountId).executeTakeFirst();
   if (!exists) throw new DomainError('NOT_FOUND', `account '${request.accountId}' does not exist`);
-  const tree = await loadOrgTree(db, request.accountId);
+  const tree = await loadOrgTree(readModel.part<OrgDirectoryTables>(), request.accountId);
   const orgs = request.orgId !== undefined ? [...tree.subtree(request.orgId)] : null;
-  const base = (db as Kysely<LicensesTables>).selectFrom('users').where('account_id', '=', request.accountId)
+  const base = db.selectFrom('users').where('account_id', '=', request.accountId)
     .$if(orgs !== null, (qb) => qb.where(sql<boolean>`org_id = ANY(${orgs}::text[])`))
     .$if(request.q !== undefined, (qb) => {
       const pattern = containsPattern(request.q!);

@@ -1,11 +1,12 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { validationError } from '../../../domain/src/errors.js';
 import { ACCOUNT_SCOPE, type Scope } from '../../../domain/src/events.js';
 import { isProduct, modelOf, PRODUCT_CODES, type Product } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { HoldingTable, LicensesTables } from '../../../../projections/licenses.projection.js';
-import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
-import { isActive, ms } from '../../../../projections/shared/usage-history.js';
+import { ms, type ReadModelDb } from '../../../../projections/engine/read-model-db.js';
+import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
+import { isActive } from '../../../../projections/shared/usage-history.js';
 import type { ReportContext } from '../report-definition.js';
 import type { LicensesOverview, ProductOverview } from '../../../contracts/src/index.js';
 
@@ -40,7 +41,9 @@ export async function buildLicensesOverview(request: LicensesRequest, context: R
   }
   const { db, position, cache } = await context.projections.reader<LicensesTables>('licenses');
   const accountId = request.accountId;
-  const [timezone, tree, version] = await Promise.all([accountTimezone(db, accountId), loadOrgTree(db, accountId), holdingVersion(db, accountId)]);
+  const [timezone, tree, version] = await Promise.all([
+    accountTimezone(db.part<OrgDirectoryTables>(), accountId), loadOrgTree(db.part<OrgDirectoryTables>(), accountId), holdingVersion(db, accountId),
+  ]);
   const subtree = request.orgId !== undefined ? tree.subtree(request.orgId) : null;
   const data = await loadHoldings(db, accountId, request.product, (load) => cache.get(`holdings\u0000${accountId}\u0000${request.product ?? '*'}`, version, load));
   const now = context.now;
@@ -76,8 +79,8 @@ const MACHINE_COLUMNS = ['product', 'machine_id', 'user_id', 'org_id', 'register
 type ByProduct<Row> = ReadonlyMap<string, readonly Row[]>;
 
 /** The account's holding version: the long lists stay as kept while it stands. */
-async function holdingVersion(db: Kysely<LicensesTables>, accountId: string): Promise<string> {
-  const row = await db.selectFrom('holding_versions').select('version').where('account_id', '=', accountId).executeTakeFirst();
+async function holdingVersion(db: ReadModelDb<LicensesTables>, accountId: string): Promise<string> {
+  const row = await db.kysely.selectFrom('holding_versions').select('version').where('account_id', '=', accountId).executeTakeFirst();
   return String(row?.version ?? 0);
 }
 
@@ -90,20 +93,26 @@ async function holdingVersion(db: Kysely<LicensesTables>, accountId: string): Pr
  * and changes with every heartbeat, and is read each time.
  */
 async function loadHoldings(
-  db: Kysely<LicensesTables>, accountId: string, product: Product | undefined, kept: (load: () => Promise<HeldLists>) => Promise<HeldLists>,
+  db: ReadModelDb<LicensesTables>, accountId: string, product: Product | undefined, kept: (load: () => Promise<HeldLists>) => Promise<HeldLists>,
 ): Promise<Holdings> {
-  const ofAccount = (table: 'purchases' | 'dedications' | HoldingTable) => (db as Kysely<any>).selectFrom(table as string)
-    .where('account_id', '=', accountId).$if(product !== undefined, (qb) => qb.where('product', '=', product!));
+  const k = db.kysely;
+  const ofProduct = product === undefined ? sql`` : sql`AND product = ${product}`;
   const [orgs, purchases, dedications, sessions, applications, lists] = await Promise.all([
-    db.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute(),
-    ofAccount('purchases').selectAll().execute() as Promise<LicensesTables['purchases'][]>,
-    ofAccount('dedications').selectAll().execute() as Promise<LicensesTables['dedications'][]>,
-    ofAccount('open_sessions').select(['product', 'session_id', 'user_id', 'org_id', 'machine_id', 'license_type', 'draws_unit', 'started_at', 'last_seen'])
-      .execute() as Promise<LicensesTables['open_sessions'][]>,
-    db.selectFrom('active_applications').select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', accountId).executeTakeFirst(),
+    k.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute(),
+    k.selectFrom('purchases').selectAll().where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).execute(),
+    k.selectFrom('dedications').selectAll().where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).execute(),
+    k.selectFrom('open_sessions')
+      .select(['account_id', 'product', 'session_id', 'user_id', 'org_id', 'machine_id', 'license_type', 'draws_unit', 'started_at', 'last_seen'])
+      .where('account_id', '=', accountId).$if(product !== undefined, (qb) => qb.where('product', '=', product!)).execute(),
+    k.selectFrom('active_applications').select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', accountId).executeTakeFirst(),
     kept(async () => {
-      const packed = <const C extends readonly string[]>(table: HoldingTable, columns: C) =>
-        ofAccount(table).select(packedList(columns).as('packed')).executeTakeFirst().then((row) => unpackList(row?.packed as string | null, columns));
+      const packed = async <const C extends readonly string[]>(table: HoldingTable, columns: C) => {
+        const { rows: [row] } = await sql<{ packed: string | null }>`SELECT ${packedList(columns)} AS packed FROM ${db.table(table)}
+          WHERE account_id = ${accountId} ${ofProduct}`.execute(k);
+        return unpackList(row?.packed, columns);
+      };
       const [seats, offline, machines] = await Promise.all([
         packed('seats', SEAT_COLUMNS), packed('offline_licenses', OFFLINE_COLUMNS), packed('machines', MACHINE_COLUMNS),
       ]);

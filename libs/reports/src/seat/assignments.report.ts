@@ -1,8 +1,10 @@
 import { sql, type Expression, type Kysely } from 'kysely';
+import type { AssignmentsTables } from '../../../../projections/assignments.projection.js';
+import { ms, type EpochMs } from '../../../../projections/engine/read-model-db.js';
 import { DomainError } from '../../../domain/src/errors.js';
 import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
-import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
+import { accountTimezone, loadOrgTree, type DirectoryTables, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import type { TableBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { containsPattern, refuseAsOf } from '../report-request.js';
@@ -45,12 +47,13 @@ export const assignmentsReport: ReportDefinition = {
     refuseAsOf(request, 'assignments');
     const product = requireProduct(request);
     const sort = parseSort(request.sort);
-    const { db, position } = await context.projections.reader('assignments');
-    const timezone = await accountTimezone(db, request.accountId);
-    const tree = await loadOrgTree(db, request.accountId);
+    const { db: readModel, position } = await context.projections.reader<AssignmentsTables>('assignments');
+    const db = readModel.kysely;
+    const timezone = await accountTimezone(readModel.part<OrgDirectoryTables>(), request.accountId);
+    const tree = await loadOrgTree(readModel.part<OrgDirectoryTables>(), request.accountId);
     const dedicated = new Set((await db.selectFrom('current_dedications').select('org_id')
       .where('account_id', '=', request.accountId).where('product', '=', product).where('quantity', '>', 0).execute())
-      .map((r) => r.org_id as string));
+      .map((r) => r.org_id));
     const orgs = orgTable(tree, dedicated);
     const subtree = request.orgId !== undefined ? [...tree.subtree(request.orgId)] : null;
     const sources = request.licenseSource !== undefined ? licenseSources(request.licenseSource, tree) : null;
@@ -59,7 +62,7 @@ export const assignmentsReport: ReportDefinition = {
       ${orgs.map((o) => o.orgId)}::text[], ${orgs.map((o) => o.path)}::text[],
       ${orgs.map((o) => o.sourceId)}::text[], ${orgs.map((o) => o.sourceName)}::text[])`
       .as<'o'>(sql`o(org_id, path, source_id, source_name)`);
-    const base = (db as Kysely<any>).selectFrom('current_seats as s')
+    const base = db.selectFrom('current_seats as s')
       .innerJoin('users as u', (j) => j.onRef('u.account_id', '=', 's.account_id').onRef('u.user_id', '=', 's.user_id'))
       .innerJoin(orgRows, 'o.org_id', 'u.org_id')
       .leftJoin('last_active_use as l', (j) => j.onRef('l.account_id', '=', 's.account_id').onRef('l.product', '=', 's.product')
@@ -93,7 +96,7 @@ export const assignmentsReport: ReportDefinition = {
       .$if(!all, (qb) => qb.limit(pageSize).offset((page - 1) * pageSize))
       .execute();
 
-    const projects = await projectNames(db, request.accountId, all ? null : rows.map((r) => r.user_id as string));
+    const projects = await projectNames(readModel.part<DirectoryTables>().kysely, request.accountId, all ? null : rows.map((r) => r.user_id));
     return {
       report: 'assignments',
       accountId: request.accountId,
@@ -104,12 +107,12 @@ export const assignmentsReport: ReportDefinition = {
       asOfPosition: formatPosition(position),
       timezone,
       rows: rows.map((r) => ({
-        userId: r.user_id as string,
-        user: r.full_name as string,
-        email: r.email as string,
-        licenseSource: r.source_name as string,
-        organization: r.path as string,
-        projects: projects.get(r.user_id as string) ?? [],
+        userId: r.user_id,
+        user: r.full_name,
+        email: r.email,
+        licenseSource: r.source_name,
+        organization: r.path,
+        projects: projects.get(r.user_id) ?? [],
         lastAssignment: iso(r.assigned_at),
         lastActiveUse: r.last_at === null ? null : iso(r.last_at),
         activated: r.activated_at !== null,
@@ -118,8 +121,8 @@ export const assignmentsReport: ReportDefinition = {
   },
 };
 
-function iso(value: unknown): string {
-  return (value instanceof Date ? value : new Date(value as string)).toISOString();
+function iso(value: EpochMs): string {
+  return new Date(ms(value)).toISOString();
 }
 
 export function parseSort(sort: string | undefined): { column: string; descending: boolean } {
@@ -167,7 +170,7 @@ export function licenseSources(value: string, tree: OrgTree): string[] {
 }
 
 /** userId → names of the user's projects, sorted; for the given users, or every user (null). */
-async function projectNames(db: Kysely<any>, accountId: string, userIds: readonly string[] | null): Promise<Map<string, string[]>> {
+async function projectNames(db: Kysely<DirectoryTables>, accountId: string, userIds: readonly string[] | null): Promise<Map<string, string[]>> {
   const names = new Map<string, string[]>();
   if (userIds !== null && userIds.length === 0) return names;
   const rows = await db.selectFrom('project_members as m')
@@ -178,9 +181,9 @@ async function projectNames(db: Kysely<any>, accountId: string, userIds: readonl
     .orderBy('p.name').orderBy('p.project_id')
     .execute();
   for (const r of rows) {
-    const list = names.get(r.user_id as string);
-    if (list) list.push(r.name as string);
-    else names.set(r.user_id as string, [r.name as string]);
+    const list = names.get(r.user_id);
+    if (list) list.push(r.name);
+    else names.set(r.user_id, [r.name]);
   }
   return names;
 }

@@ -1,4 +1,8 @@
 import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
+import type { SeatHistoryTables } from '../../../../projections/seat-history.projection.js';
+import type { PoolVersionTables } from '../../../../projections/shared/pool-versions.js';
+import type { SeatSpanTables } from '../../../../projections/shared/seat-spans.js';
+import type { OrgDirectoryTables } from '../../../../projections/shared/directory-tables.js';
 import type { SeriesBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { refuseAsOf, SERIES_PARAMETERS } from '../report-request.js';
@@ -21,11 +25,11 @@ export const seatHistoryReport: ReportDefinition = {
   parameters: [...SERIES_PARAMETERS, 'asOf'],
   async run(request: ReportRequest, context: ReportContext): Promise<SeriesBodyOf<'seat-history'>> {
     refuseAsOf(request, 'seat-history');
-    const { db, position } = await context.projections.reader('seat-history');
-    const scope = await seriesScope(db, request, context.now);
+    const { db, position } = await context.projections.reader<SeatHistoryTables>('seat-history');
+    const scope = await seriesScope(db.part<OrgDirectoryTables>(), request, context.now);
     const before = Math.max(0, ...scope.recordAt);
-    const points = unionAll([purchasedPoints(db, scope, before), seatPoints(db, scope, ['assigned', 'activated'], before)]);
-    const values = await evaluateSteps(db, points, scope.groups.map((g) => g.key), SEAT_HISTORY_METRICS, scope.recordAt);
+    const points = unionAll([purchasedPoints(db.part<PoolVersionTables>(), scope, before), seatPoints(db.part<SeatSpanTables>(), scope, ['assigned', 'activated'], before)]);
+    const values = await evaluateSteps(db.kysely, points, scope.groups.map((g) => g.key), SEAT_HISTORY_METRICS, scope.recordAt);
     return seriesBody('seat-history', request, scope, position, (group, i) => {
       const metrics = values.get(group.key)!;
       return { purchased: metrics.get('purchased')![i]!, assigned: metrics.get('assigned')![i]!, activated: metrics.get('activated')![i]! };

@@ -1,7 +1,9 @@
-import { sql, type Kysely } from 'kysely';
-import { SEAT_METRIC } from '../../../../projections/shared/seat-spans.js';
+import { sql } from 'kysely';
+import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
+import type { PoolVersionTables } from '../../../../projections/shared/pool-versions.js';
+import { SEAT_METRIC, type SeatSpanTables } from '../../../../projections/shared/seat-spans.js';
 import { orgGroups, type SeriesScope } from './series-scope.js';
-import { textValue, type PointsQuery } from './step-series.js';
+import { textValue, type PointsQuery, type StepPoint } from './step-series.js';
 
 /**
  * Change points (see step-series.ts) of the seat metrics, from the tables of
@@ -18,44 +20,42 @@ import { textValue, type PointsQuery } from './step-series.js';
 
 type Metric = keyof typeof SEAT_METRIC;
 
-export function seatPoints(db: Kysely<any>, scope: SeriesScope, metrics: readonly Metric[], before: number): PointsQuery | null {
+export function seatPoints(db: ReadModelDb<SeatSpanTables>, scope: SeriesScope, metrics: readonly Metric[], before: number): PointsQuery | null {
   if (scope.groups.length === 0 || metrics.length === 0) return null;
   const single = scope.groups.length === 1 && scope.groups[0]!.orgs === null;
-  const query = db.selectFrom('seat_changes as c')
-    .where('c.account_id', '=', scope.accountId).where('c.product', '=', scope.product)
-    .where('c.ts', '<', sql<Date>`${new Date(before).toISOString()}::timestamptz`)
-    .where('c.metric', 'in', metrics.map((m) => SEAT_METRIC[m]));
-  const metric = sql<string>`CASE c.metric WHEN ${SEAT_METRIC.assigned} THEN 'assigned' ELSE 'activated' END`.as('metric');
+  const metric = sql`CASE c.metric WHEN ${SEAT_METRIC.assigned} THEN 'assigned' ELSE 'activated' END`;
+  const where = sql`c.account_id = ${scope.accountId} AND c.product = ${scope.product} AND c.ts < ${before}
+    AND c.metric IN (${sql.join(metrics.map((m) => SEAT_METRIC[m]))})`;
   if (!single) {
     const { orgIds, keys } = orgGroups(scope.groups);
-    const mapping = sql<{ org_id: string; grp: string }>`unnest(${orgIds}::text[], ${keys}::text[])`.as<'g'>(sql`g(org_id, grp)`);
-    return query.innerJoin(mapping, 'g.org_id', 'c.org_id').select(['g.grp', metric, 'c.ts', 'c.d']) as unknown as PointsQuery;
+    return sql<StepPoint>`SELECT g.grp, ${metric} AS metric, c.ts, c.d FROM ${db.table('seat_changes')} AS c
+      JOIN unnest(${orgIds}::text[], ${keys}::text[]) AS g(org_id, grp) ON g.org_id = c.org_id
+      WHERE ${where}`;
   }
-  return query.select([textValue(scope.groups[0]!.key).as('grp'), metric, 'c.ts', 'c.d']) as unknown as PointsQuery;
+  return sql<StepPoint>`SELECT ${textValue(scope.groups[0]!.key)} AS grp, ${metric} AS metric, c.ts, c.d FROM ${db.table('seat_changes')} AS c
+    WHERE ${where}`;
 }
 
-export function purchasedPoints(db: Kysely<any>, scope: SeriesScope, before: number): PointsQuery | null {
-  const last = sql`${new Date(before).toISOString()}::timestamptz`;
+export function purchasedPoints(db: ReadModelDb<PoolVersionTables>, scope: SeriesScope, before: number): PointsQuery | null {
   const parts: PointsQuery[] = [];
   const account = scope.groups.find((g) => g.rootOrgId === null);
   if (account) {
     const from = sql`greatest(p.version_from, p.starts_at)`;
     const to = sql`least(p.version_to, p.expires_at)`;
-    const versions = () => db.selectFrom('purchase_versions as p')
-      .where('p.account_id', '=', scope.accountId).where('p.product', '=', scope.product).where(from, '<', to)
-      .select([textValue(account.key).as('grp'), textValue('purchased').as('metric')]);
-    parts.push(versions().select([from.as('ts'), sql<number>`p.quantity`.as('d')]).where(from, '<', last) as PointsQuery);
-    parts.push(versions().select([to.as('ts'), sql<number>`-p.quantity`.as('d')]).where(to, '<', last) as PointsQuery);
+    const versions = sql`FROM ${db.table('purchase_versions')} AS p
+      WHERE p.account_id = ${scope.accountId} AND p.product = ${scope.product} AND ${from} < ${to}`;
+    const head = sql`SELECT ${textValue(account.key)} AS grp, ${textValue('purchased')} AS metric`;
+    parts.push(sql<StepPoint>`${head}, ${from} AS ts, p.quantity AS d ${versions} AND ${from} < ${before}`);
+    parts.push(sql<StepPoint>`${head}, ${to} AS ts, -p.quantity AS d ${versions} AND ${to} < ${before}`);
   }
   const orgs = scope.groups.filter((g) => g.rootOrgId !== null);
   if (orgs.length > 0) {
-    const roots = sql<{ org_id: string; grp: string }>`unnest(${orgs.map((g) => g.rootOrgId!)}::text[], ${orgs.map((g) => g.key)}::text[])`
-      .as<'g'>(sql`g(org_id, grp)`);
-    const versions = () => db.selectFrom('dedication_versions as v').innerJoin(roots, 'g.org_id', 'v.org_id')
-      .where('v.account_id', '=', scope.accountId).where('v.product', '=', scope.product)
-      .select(['g.grp', textValue('purchased').as('metric')]);
-    parts.push(versions().select(['v.valid_from as ts', sql<number>`v.quantity`.as('d')]).where('v.valid_from', '<', last) as PointsQuery);
-    parts.push(versions().select(['v.valid_to as ts', sql<number>`-v.quantity`.as('d')]).where('v.valid_to', '<', last) as PointsQuery);
+    const versions = sql`FROM ${db.table('dedication_versions')} AS v
+      JOIN unnest(${orgs.map((g) => g.rootOrgId!)}::text[], ${orgs.map((g) => g.key)}::text[]) AS g(org_id, grp) ON g.org_id = v.org_id
+      WHERE v.account_id = ${scope.accountId} AND v.product = ${scope.product}`;
+    const head = sql`SELECT g.grp, ${textValue('purchased')} AS metric`;
+    parts.push(sql<StepPoint>`${head}, v.valid_from AS ts, v.quantity AS d ${versions} AND v.valid_from < ${before}`);
+    parts.push(sql<StepPoint>`${head}, v.valid_to AS ts, -v.quantity AS d ${versions} AND v.valid_to < ${before}`);
   }
   return unionAll(parts);
 }
@@ -63,5 +63,5 @@ export function purchasedPoints(db: Kysely<any>, scope: SeriesScope, before: num
 export function unionAll(parts: readonly (PointsQuery | null)[]): PointsQuery | null {
   const present = parts.filter((p): p is PointsQuery => p !== null);
   if (present.length === 0) return null;
-  return present.slice(1).reduce((all, part) => all.unionAll(part), present[0]!);
+  return sql<StepPoint>`${sql.join(present.map((part) => sql`(${part})`), sql` UNION ALL `)}`;
 }

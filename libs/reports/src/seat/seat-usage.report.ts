@@ -1,5 +1,9 @@
 import { mean2 } from '../../../domain/src/mean.js';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
+import { SLOT_MS, type ActivityTables, type SeatUsageTables } from '../../../../projections/seat-usage.projection.js';
+import type { OrgDirectoryTables } from '../../../../projections/shared/directory-tables.js';
+import type { SeatSpanTables } from '../../../../projections/shared/seat-spans.js';
 import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
 import { localDaysIn, type LocalDay } from '../../../domain/src/time/index.js';
 import type { SeriesBodyOf } from '../../../contracts/src/index.js';
@@ -28,15 +32,15 @@ export const seatUsageReport: ReportDefinition = {
   columns: SEAT_USAGE_METRICS,
   parameters: SERIES_PARAMETERS,
   async run(request: ReportRequest, context: ReportContext): Promise<SeriesBodyOf<'seat-usage'>> {
-    const { db, position } = await context.projections.reader('seat-usage');
-    const scope = await seriesScope(db, request, context.now);
+    const { db, position } = await context.projections.reader<SeatUsageTables>('seat-usage');
+    const scope = await seriesScope(db.part<OrgDirectoryTables>(), request, context.now);
     const keys = scope.groups.map((g) => g.key);
     const assigned = await evaluateSteps(
-      db, seatPoints(db, scope, ['assigned'], Math.max(0, ...scope.recordAt)), keys, ['assigned'], scope.recordAt,
+      db.kysely, seatPoints(db.part<SeatSpanTables>(), scope, ['assigned'], Math.max(0, ...scope.recordAt)), keys, ['assigned'], scope.recordAt,
     );
     // An hour bucket is its own only day: no local days to work out (luxon is not cheap at 744 buckets).
     const days = scope.interval === 'hour' ? [] : scope.buckets.map((b) => localDaysIn(b, scope.zone, scope.window, context.now));
-    const activity = scope.interval === 'hour' ? await hourlyActivity(db, scope) : await dailyActivity(db, scope, days);
+    const activity = scope.interval === 'hour' ? await hourlyActivity(db.part<ActivityTables>(), scope) : await dailyActivity(db.part<ActivityTables>(), scope, days);
     return seriesBody('seat-usage', request, scope, position, (group, i) => {
       const counts = activity.get(group.key)?.[i];
       const daily = scope.interval === 'hour' ? [counts?.total ?? 0] : days[i]!.map((d) => counts?.byDay.get(d.date) ?? 0);
@@ -75,7 +79,8 @@ function groupJoin(scope: SeriesScope) {
  * numbered with its bucket by width_bucket over the buckets' first days (no join on ranges); counted
  * per day, and — unless buckets are days — deduplicated once more per bucket.
  */
-async function dailyActivity(db: Kysely<any>, scope: SeriesScope, days: readonly (readonly LocalDay[])[]): Promise<Activity> {
+async function dailyActivity(readModel: ReadModelDb<ActivityTables>, scope: SeriesScope, days: readonly (readonly LocalDay[])[]): Promise<Activity> {
+  const db = readModel.kysely;
   const activity = emptyActivity(scope);
   const firstDays = days.map((list) => list[0]?.date);
   if (firstDays.length === 0 || firstDays.some((d) => d === undefined) || scope.groups.length === 0) return activity;
@@ -111,19 +116,21 @@ async function dailyActivity(db: Kysely<any>, scope: SeriesScope, days: readonly
 }
 
 /** Distinct users per (group, hour bucket), from the 15-minute slots (width_bucket over the bucket starts). */
-async function hourlyActivity(db: Kysely<any>, scope: SeriesScope): Promise<Activity> {
+async function hourlyActivity(readModel: ReadModelDb<ActivityTables>, scope: SeriesScope): Promise<Activity> {
+  const db = readModel.kysely;
   const activity = emptyActivity(scope);
   if (scope.buckets.length === 0 || scope.groups.length === 0) return activity;
-  const starts = scope.buckets.map((b) => new Date(b.start).toISOString());
-  const end = new Date(scope.buckets[scope.buckets.length - 1]!.end).toISOString();
+  // Slots by number: slot n starts at n × SLOT_MS, so it starts at or after instant t when n ≥ ⌈t / SLOT_MS⌉.
+  const starts = scope.buckets.map((b) => Math.ceil(b.start / SLOT_MS));
+  const end = Math.ceil(scope.buckets[scope.buckets.length - 1]!.end / SLOT_MS);
   const join = groupJoin(scope);
   const rows = db.selectFrom('activity_slots as a')
     .where('a.account_id', '=', scope.accountId).where('a.product', '=', scope.product)
-    .where('a.slot', '>=', sql<Date>`${starts[0]!}::timestamptz`).where('a.slot', '<', sql<Date>`${end}::timestamptz`)
+    .where('a.slot', '>=', starts[0]!).where('a.slot', '<', end)
     .$if(join !== null, (qb) => qb.innerJoin(join!, 'g.org_id', 'a.org_id'))
     .select([
       join !== null ? sql<string>`g.grp`.as('grp') : sql<string>`''::text`.as('grp'),
-      sql<number>`width_bucket(a.slot, ${starts}::timestamptz[]) - 1`.as('i'),
+      sql<number>`width_bucket(a.slot, ${starts}::int[]) - 1`.as('i'),
       'a.user_id',
     ])
     .groupBy(['grp', 'i', 'a.user_id']);

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
 import { formatPosition, type LogPosition } from '../../../event-store/src/event-store.js';
 import { DomainError } from '../../../domain/src/errors.js';
 import type { Product } from '../../../domain/src/products.js';
 import { buckets, reportWindow, type Bucket, type BucketInterval, type ReportWindow } from '../../../domain/src/time/index.js';
-import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
+import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
+import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import type { SeriesBody, SeriesBucket } from '../../../contracts/src/index.js';
 import type { ReportRequest } from '../report-definition.js';
 
@@ -38,7 +38,7 @@ export interface SeriesScope {
   readonly groups: readonly SeriesGroup[];
 }
 
-export async function seriesScope(db: Kysely<any>, request: ReportRequest, now: number): Promise<SeriesScope> {
+export async function seriesScope(db: ReadModelDb<OrgDirectoryTables>, request: ReportRequest, now: number): Promise<SeriesScope> {
   requireProduct(request);
   const zone = await accountTimezone(db, request.accountId);
   return seriesScopeOf(request, zone, await loadOrgTree(db, request.accountId), now);

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 
 /**
  * Step functions evaluated at many instants in one statement.
@@ -14,32 +14,33 @@ import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kyse
  * prefix sums over j.
  */
 
-/** One change of a metric of a group: the columns a points query must select. */
+/** One change of a metric of a group: the columns a points query must select (`ts` in epoch ms). */
 export interface StepPoint {
   grp: string;
   metric: string;
-  ts: Date;
-  d: number;
+  ts: number | string;
+  d: number | string;
 }
 
-export type PointsQuery = SelectQueryBuilder<any, any, StepPoint>;
+/** A SELECT of step points (its columns: those of StepPoint). */
+export type PointsQuery = RawBuilder<StepPoint>;
 
 /** values.get(group)!.get(metric)![i] = the metric at times[i]. */
 export type StepValues = Map<string, Map<string, number[]>>;
 
 export async function evaluateSteps(
-  db: Kysely<any>, points: PointsQuery | null, groups: readonly string[], metrics: readonly string[], times: readonly number[],
+  db: QueryExecutorProvider, points: PointsQuery | null, groups: readonly string[], metrics: readonly string[], times: readonly number[],
 ): Promise<StepValues> {
   const values: StepValues = new Map(groups.map((g) => [g, new Map(metrics.map((m) => [m, times.map(() => 0)]))]));
   if (points === null || times.length === 0 || groups.length === 0) return values;
   for (let i = 1; i < times.length; i += 1) {
     if (!(times[i - 1]! < times[i]!)) throw new Error('evaluateSteps: instants must increase');
   }
-  const instants = times.map((t) => new Date(t).toISOString());
+  const instants = times.map(String);
   const { rows } = await sql<{ grp: string; metric: string; j: number; v: number | string }>`
-    SELECT p.grp, p.metric, width_bucket(p.ts, ${instants}::timestamptz[]) AS j, sum(p.d)::float8 AS v
+    SELECT p.grp, p.metric, width_bucket(p.ts, ${instants}::bigint[]) AS j, sum(p.d)::float8 AS v
     FROM (${points}) AS p
-    WHERE p.ts < ${instants[instants.length - 1]!}::timestamptz
+    WHERE p.ts < ${instants[instants.length - 1]!}::bigint
     GROUP BY 1, 2, 3`.execute(db);
   // sums.get(group)!.get(metric)![j]: the changes between T_j and T_{j+1} (j = 0: before T₁).
   const sums = new Map<string, Map<string, number[]>>();

@@ -1,10 +1,10 @@
-import type { Kysely } from 'kysely';
 import { validationError } from '../../../domain/src/errors.js';
 import type { Product } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import { applicationIntervals, AUT_PRODUCT, type ApplicationsTables } from '../../../../projections/applications.projection.js';
-import { accountTimezone, loadOrgTree } from '../../../../projections/shared/directory-tables.js';
-import { latestRecordInstant, maxLevels, PoolHistory, type Range } from '../../../../projections/shared/usage-history.js';
+import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
+import { accountTimezone, loadOrgTree, type OrgDirectoryTables } from '../../../../projections/shared/directory-tables.js';
+import { latestRecordInstant, maxLevels, PoolHistory, type PoolHistoryTables, type Range } from '../../../../projections/shared/usage-history.js';
 import type { SeriesBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { bucketPeaks, planSeries, seriesQuery } from './series.js';
@@ -32,11 +32,11 @@ export async function autUsage(request: ReportRequest, context: ReportContext): 
   const query = seriesQuery({ ...request, product: request.product ?? AUT_PRODUCT }, PRODUCTS, 'aut-usage');
   if (request.groupBy !== undefined) throw validationError('groupBy', 'aut-usage has no groupBy: applications are drawn from the account');
   const { db, position } = await context.projections.reader<ApplicationsTables>('applications');
-  const timezone = await accountTimezone(db, query.accountId);
+  const timezone = await accountTimezone(db.part<OrgDirectoryTables>(), query.accountId);
   const scope = request.orgId ?? null;
-  if (scope !== null) (await loadOrgTree(db, query.accountId)).subtree(scope);
+  if (scope !== null) (await loadOrgTree(db.part<OrgDirectoryTables>(), query.accountId)).subtree(scope);
   const plan = planSeries(query, timezone, context.now);
-  const history = await PoolHistory.load(db, query.accountId, AUT_PRODUCT);
+  const history = await PoolHistory.load(db.part<PoolHistoryTables>(), query.accountId, AUT_PRODUCT);
   const peaks = bucketPeaks(plan, query.interval, scope === null ? await sweptPeaks(db, query.accountId, plan.subBuckets) : null);
   return {
     report: 'aut-usage', accountId: query.accountId, product: AUT_PRODUCT, orgId: scope, interval: query.interval, timezone,
@@ -55,7 +55,7 @@ export async function autUsage(request: ReportRequest, context: ReportContext): 
  * Each sub-bucket's peak, swept from the activations overlapping the window: few per account (each
  * holds a unit for its whole life), so no stored slots are needed (see the projection).
  */
-async function sweptPeaks(db: Kysely<ApplicationsTables>, accountId: string, subBuckets: readonly Range[]): Promise<number[]> {
+async function sweptPeaks(db: ReadModelDb<ApplicationsTables>, accountId: string, subBuckets: readonly Range[]): Promise<number[]> {
   if (subBuckets.length === 0) return [];
   const intervals = await applicationIntervals(db, accountId, subBuckets[0]!.start, subBuckets.at(-1)!.end);
   return maxLevels(intervals, subBuckets);

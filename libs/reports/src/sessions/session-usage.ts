@@ -1,12 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { SESSION_PRODUCTS, type Product } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import {
   closedSessionsOverlapping, openSessionIntervals, type SessionsTables,
 } from '../../../../projections/sessions.projection.js';
-import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
+import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
+import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import {
-  ACCOUNT_NODE, latestRecordInstant, PoolHistory, slotMaxima, tableRefs, type Range,
+  ACCOUNT_NODE, latestRecordInstant, PoolHistory, slotMaxima, type PoolHistoryTables, type Range, type UsageSlotTables,
 } from '../../../../projections/shared/usage-history.js';
 import type { SeriesBodyOf, SeriesBucket, SessionUsageMetrics } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
@@ -33,12 +34,12 @@ export const sessionUsageReport: ReportDefinition = {
 export async function sessionUsage(request: ReportRequest, context: ReportContext): Promise<SeriesBodyOf<'session-usage'>> {
   const query = seriesQuery(request, SESSION_PRODUCTS, 'session-usage');
   const { db, position } = await context.projections.reader<SessionsTables>('sessions');
-  const timezone = await accountTimezone(db, query.accountId);
-  const tree = await loadOrgTree(db, query.accountId);
+  const timezone = await accountTimezone(db.part<OrgDirectoryTables>(), query.accountId);
+  const tree = await loadOrgTree(db.part<OrgDirectoryTables>(), query.accountId);
   const scope = request.orgId ?? null;
   if (scope !== null) tree.subtree(scope);
   const plan = planSeries(query, timezone, context.now);
-  const history = await PoolHistory.load(db, query.accountId, query.product);
+  const history = await PoolHistory.load(db.part<PoolHistoryTables>(), query.accountId, query.product);
   const header = {
     report: 'session-usage', accountId: query.accountId, product: query.product, orgId: scope, interval: query.interval, timezone,
     from: query.from, to: query.to, asOfPosition: formatPosition(position),
@@ -54,7 +55,7 @@ export async function sessionUsage(request: ReportRequest, context: ReportContex
 }
 
 async function scopeBuckets(
-  db: Kysely<SessionsTables>, query: SeriesQuery, plan: SeriesPlan, history: PoolHistory, tree: OrgTree, orgId: string | null,
+  db: ReadModelDb<SessionsTables>, query: SeriesQuery, plan: SeriesPlan, history: PoolHistory, tree: OrgTree, orgId: string | null,
   context: ReportContext,
 ): Promise<SeriesBucket<SessionUsageMetrics>[]> {
   const orgIds = orgId === null ? null : [...tree.subtree(orgId)];
@@ -75,11 +76,11 @@ async function scopeBuckets(
 
 /** Concurrency of the unit-drawing sessions of users in `orgIds` (null: the whole account). */
 export function sessionConcurrency(
-  db: Kysely<SessionsTables>, accountId: string, product: Product, orgId: string | null, orgIds: readonly string[] | null,
+  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, orgId: string | null, orgIds: readonly string[] | null,
   context: Pick<ReportContext, 'now' | 'leaseMs'>,
 ): ConcurrencySource {
   return {
-    slotMaxima: (thresholds, endSlot, exclude) => slotMaxima(db, accountId, product, orgId ?? ACCOUNT_NODE, thresholds, endSlot, exclude),
+    slotMaxima: (thresholds, endSlot, exclude) => slotMaxima(db.part<UsageSlotTables>(), accountId, product, orgId ?? ACCOUNT_NODE, thresholds, endSlot, exclude),
     closedOverlapping: (ranges) => closedSessionsOverlapping(db, accountId, product, ranges, orgIds),
     open: () => openSessionIntervals(db, accountId, product, orgIds, context.now, context.leaseMs),
   };
@@ -87,17 +88,16 @@ export function sessionConcurrency(
 
 /** SessionDenied per bucket, by the attempt's `at` (up to now), for users in `orgIds`. One query. */
 async function deniedPerBucket(
-  db: Kysely<SessionsTables>, accountId: string, product: Product, list: readonly Range[], orgIds: readonly string[] | null, now: number,
+  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, list: readonly Range[], orgIds: readonly string[] | null, now: number,
 ): Promise<number[]> {
   const counts = list.map(() => 0);
   if (list.length === 0) return counts;
-  const t = tableRefs(db, ['session_denials']);
   const rows = await sql<{ g: number; n: string }>`
-    SELECT width_bucket(at, ${list.map((b) => String(b.start))}::bigint[]) AS g, count(*) AS n FROM ${t.session_denials}
+    SELECT width_bucket(at, ${list.map((b) => String(b.start))}::bigint[]) AS g, count(*) AS n FROM ${db.table('session_denials')}
     WHERE account_id = ${accountId} AND product = ${product}
       AND at >= ${list[0]!.start} AND at < ${list.at(-1)!.end} AND at <= ${now}
       ${orgIds === null ? sql`` : sql`AND org_id = ANY(${[...orgIds]}::text[])`}
-    GROUP BY 1`.execute(db);
+    GROUP BY 1`.execute(db.kysely);
   for (const row of rows.rows) counts[Number(row.g) - 1] = Number(row.n);
   return counts;
 }

@@ -5,8 +5,9 @@ import { PRODUCT_CODES, modelOf, type Product } from '../../../domain/src/produc
 import { reportWindow } from '../../../domain/src/time/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { SessionsTables } from '../../../../projections/sessions.projection.js';
-import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
-import { ms, msOrNull, PoolHistory, tableRefs } from '../../../../projections/shared/usage-history.js';
+import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
+import { PoolHistory, type PoolHistoryTables } from '../../../../projections/shared/usage-history.js';
+import { ms, msOrNull } from '../../../../projections/engine/read-model-db.js';
 import type { SessionStatus, TableBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { containsPattern } from '../report-request.js';
@@ -58,15 +59,15 @@ export async function sessionsTable(request: ReportRequest, context: ReportConte
 
   const { db, position } = await context.projections.reader<SessionsTables>('sessions');
   const accountId = request.accountId;
-  const timezone = await accountTimezone(db, accountId);
-  const tree = await loadOrgTree(db, accountId);
+  const timezone = await accountTimezone(db.part<OrgDirectoryTables>(), accountId);
+  const tree = await loadOrgTree(db.part<OrgDirectoryTables>(), accountId);
   const orgIds = request.orgId !== undefined ? [...tree.subtree(request.orgId)] : null;
   const started = startedRange(request.from, request.to, timezone);
-  const history = await PoolHistory.load(db, accountId, product);
+  const history = await PoolHistory.load(db.part<PoolHistoryTables>(), accountId, product);
   const orgRows = orgMap(tree, allOrgIds(tree), history.dedicationsAt(Number.POSITIVE_INFINITY));
   const sources = request.licenseSource !== undefined ? sourcesNamed(request.licenseSource, orgRows) : null;
 
-  const t = tableRefs(db, ['sessions', 'users', 'session_counts']);
+  const t = { sessions: db.table('sessions'), users: db.table('users'), session_counts: db.table('session_counts') };
   const now = context.now;
   const lease = context.leaseMs;
   const lapsed = sql`(s.ended_at IS NULL AND s.last_seen + ${lease} <= ${now})`;
@@ -97,7 +98,7 @@ export async function sessionsTable(request: ReportRequest, context: ReportConte
     // Users are few: match names and emails first, so the sessions are filtered without a join.
     const pattern = containsPattern(q);
     const users = await sql<{ user_id: string }>`
-      SELECT user_id FROM ${t.users} WHERE account_id = ${accountId} AND (full_name ILIKE ${pattern} OR email ILIKE ${pattern})`.execute(db);
+      SELECT user_id FROM ${t.users} WHERE account_id = ${accountId} AND (full_name ILIKE ${pattern} OR email ILIKE ${pattern})`.execute(db.kysely);
     own.push(sql`(s.user_id = ANY(${users.rows.map((u) => u.user_id)}::text[]) OR s.session_id ILIKE ${pattern} OR s.machine_id ILIKE ${pattern})`);
   }
   const joined: RawBuilder<unknown>[] = [];
@@ -151,11 +152,11 @@ export async function sessionsTable(request: ReportRequest, context: ReportConte
   }
 
   const [countRows, pageRows] = await Promise.all([
-    sql<{ n: string }>`${countQuery}`.execute(db),
+    sql<{ n: string }>`${countQuery}`.execute(db.kysely),
     sql<{
       session_id: string; user_id: string; full_name: string; email: string; machine_id: string; source_name: string | null;
       organization: string | null; license_type: string; started_at: string; ended: string | null; duration: string; status: string;
-    }>`${pageQuery}`.execute(db),
+    }>`${pageQuery}`.execute(db.kysely),
   ]);
 
   return {

@@ -1,10 +1,12 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { ActivityActions } from '../../../domain/src/activity-rules.js';
 import type { LogPosition, StoredEvent } from '../../../event-store/src/event-store.js';
-import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../read-store/src/database.js';
+import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../database/src/database.js';
 import type { Projection, ProjectionReader } from '../../../../projections/projection.js';
 import type { ReportContext } from '../report-definition.js';
 import { ReadModelCache } from '../../../../projections/engine/read-model-cache.js';
+import { readModelDb } from '../../../../projections/engine/read-model-db.js';
+import { createGenerationSchema } from '../../../../projections/engine/generation-schema.js';
 
 export interface HarnessOptions {
   /** Events per `apply` call (the engine folds batches): small batches exercise folding across batches. */
@@ -21,8 +23,8 @@ export interface HarnessOptions {
 }
 
 /**
- * Projections folded into their own schemas of one database, as the engine would (createTables on a
- * scoped Kysely, then `apply` batch by batch in transactions, only the events each folds), and the
+ * Projections folded into their own schemas of one database, as the engine would (their migrations
+ * in a fresh schema, then `apply` batch by batch in transactions, only the events each folds), and the
  * ProjectionReader reports read them through. For report tests, without the engine.
  */
 export interface ProjectionHarness {
@@ -40,7 +42,7 @@ export async function projectionHarness(
   projections: readonly Projection[], events: readonly StoredEvent[], options: HarnessOptions = {},
 ): Promise<ProjectionHarness> {
   const database = options.database ?? (await openDatabase({ dataDir: IN_MEMORY }));
-  const db = database.kysely<any>();
+  const db = database.kysely<unknown>();
   const leaseMs = options.leaseMs ?? 900_000;
   const rules = { leaseMs, activityActions: options.activityActions ?? null };
   const batchSize = options.batchSize ?? 500;
@@ -52,10 +54,7 @@ export async function projectionHarness(
     const schema = `h_${projection.name.replaceAll('-', '_')}_${suffix}`;
     schemas.set(projection.name, schema);
     if (options.reuseSchemas) continue;
-    await db.transaction().execute(async (trx) => {
-      await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(trx);
-      await projection.createTables(trx.withSchema(schema));
-    });
+    await db.transaction().execute((trx) => createGenerationSchema(trx, schema, projection));
   }
 
   const fold = async (more: readonly StoredEvent[]) => {
@@ -63,12 +62,12 @@ export async function projectionHarness(
       const batch = more.slice(i, i + batchSize);
       for (const projection of projections) {
         const events = batch.filter((e) => projection.eventTypes.has(e.type));
-        if (events.length > 0) await projection.prepare?.(db.withSchema(schemas.get(projection.name)!), events, rules);
+        if (events.length > 0) await projection.prepare?.(readModelDb(db, schemas.get(projection.name)!), events, rules);
       }
       await db.transaction().execute(async (trx) => {
         for (const projection of projections) {
           const events = batch.filter((e) => projection.eventTypes.has(e.type));
-          if (events.length > 0) await projection.apply(trx.withSchema(schemas.get(projection.name)!) as Transaction<any>, events, rules);
+          if (events.length > 0) await projection.apply(readModelDb(trx, schemas.get(projection.name)!), events, rules);
         }
       });
       position = batch[batch.length - 1]!.position;
@@ -81,7 +80,7 @@ export async function projectionHarness(
     async reader<Tables>(name: string) {
       const schema = schemas.get(name);
       if (!schema) throw new Error(`projection ${name} is not in this harness`);
-      return { db: db.withSchema(schema) as Kysely<Tables>, position, cache: caches.get(name)! };
+      return { db: readModelDb<Tables>(db, schema), position, cache: caches.get(name)! };
     },
   };
   return {

@@ -1,0 +1,24 @@
+import type { Migration } from 'kysely/migration';
+import { eventStoreMigration } from './0001-event-store.js';
+import { projectionRegistryMigration } from './0002-projection-registry.js';
+import { apiKeysMigration } from './0003-api-keys.js';
+import { rejectedCommandsMigration } from './0004-rejected-commands.js';
+import { eventStoreIdentityMigration } from './0005-event-store-identity.js';
+import { checkpointStoreMigration } from './0006-checkpoint-store.js';
+import { webhooksMigration } from './0007-webhooks.js';
+
+/**
+ * The ledger's own tables (those that are not read models), as forward-only migrations in the order
+ * they run. To change a table or add one: add a file `NNNN-what.ts` with the next number and list it
+ * here, last. Never edit or reorder a migration that has shipped: databases have run it
+ * (docs/database.md).
+ */
+export const LEDGER_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-event-store': eventStoreMigration,
+  '0002-projection-registry': projectionRegistryMigration,
+  '0003-api-keys': apiKeysMigration,
+  '0004-rejected-commands': rejectedCommandsMigration,
+  '0005-event-store-identity': eventStoreIdentityMigration,
+  '0006-checkpoint-store': checkpointStoreMigration,
+  '0007-webhooks': webhooksMigration,
+};
