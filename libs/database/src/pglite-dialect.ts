@@ -1,7 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import {
   PostgresAdapter,
-  PostgresIntrospector,
   PostgresQueryCompiler,
   type CompiledQuery,
   type DatabaseConnection,
@@ -11,6 +10,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { LedgerIntrospector } from './ledger-introspector.js';
 
 /** Kysely over one in-process PGlite: PostgreSQL SQL, PGlite's own locking and transactions. */
 export class PgliteDialect implements Dialect {
@@ -33,7 +33,7 @@ export class PgliteDialect implements Dialect {
   }
 
   createIntrospector(db: Kysely<unknown>) {
-    return new PostgresIntrospector(db);
+    return new LedgerIntrospector(db);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Kysely, PostgresDialect } from 'kysely';
+import { LedgerIntrospector } from './ledger-introspector.js';
 import pg from 'pg';
 import type { LedgerDatabase } from './ledger-database.js';
 import { PostgresNotifications } from './postgres-notifications.js';
@@ -40,7 +41,7 @@ class PostgresDatabase implements LedgerDatabase {
     this.schema = schema;
     this.#notifications = new PostgresNotifications(url);
     this.#kysely = new Kysely({
-      dialect: new PostgresDialect({
+      dialect: new LedgerPostgresDialect({
         // The pool belongs to this database: Kysely may borrow connections but not end it.
         pool: { Client: pg.Client, options: pool.options, connect: () => pool.connect(), end: async () => {} },
       }),
@@ -58,6 +59,13 @@ class PostgresDatabase implements LedgerDatabase {
   async close(): Promise<void> {
     await this.#notifications.close();
     await this.#pool.end();
+  }
+}
+
+/** PostgreSQL through node-postgres, introspected safely beside concurrent schema drops (LedgerIntrospector). */
+class LedgerPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>) {
+    return new LedgerIntrospector(db);
   }
 }
 
