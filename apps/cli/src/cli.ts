@@ -1,8 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { loadConfig, type LedgerConfig } from '../../../libs/ledger/src/config.js';
+import { withLogScope } from '../../../libs/observability/src/logger.js';
 import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
 import { runBesideServer, type RunInServer } from './beside-server.js';
 import { configureOutput, runCommand } from './command-kit.js';
@@ -23,10 +25,17 @@ export interface RunCliOptions {
 /** Commands that run inside a `ledger serve` holding the data dir (SPEC §6), by their path under `ledger`. */
 const RUN_BESIDE_SERVER = new Set(['report', 'licenses', 'events', 'explain', 'verify', 'keys', 'import', 'projections status', 'projections rebuild']);
 
-/** Runs `ledger …argv` and answers its exit code; a failure is one line on stderr, never a stack trace. */
-export async function runCli(
+/**
+ * Runs `ledger …argv` and answers its exit code; a failure is one line on stderr, never a stack trace.
+ * Every log line of the command carries one request id (`reqId`), also the correlation id of what it imports.
+ */
+export function runCli(
   argv: readonly string[], out: Output = processOutput, env: NodeJS.ProcessEnv = process.env, options: RunCliOptions = {},
 ): Promise<number> {
+  return withLogScope({ reqId: randomUUID() }, () => run(argv, out, env, options));
+}
+
+async function run(argv: readonly string[], out: Output, env: NodeJS.ProcessEnv, options: RunCliOptions): Promise<number> {
   let opened = options.ledger;
   // Options are checked before the configuration is read and the ledger opened.
   const ledger = () => (opened ??= localLedger(loadConfig(env)));

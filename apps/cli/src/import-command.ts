@@ -3,10 +3,13 @@ import { createReadStream } from 'node:fs';
 import type { LogPosition } from '../../../libs/event-store/src/event-store.js';
 import type { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
 import {
-  describeMalformedLine, importNdjson, type ImportProgress, type ImportSummary,
+  describeMalformedLine, importNdjson, type ImportProgress, type ImportResult, type ImportSummary,
 } from '../../../libs/ledger/src/import/ndjson-import.js';
 import { Command } from 'commander';
 import { answer } from './command-kit.js';
+import { DomainError } from '../../../libs/domain/src/errors.js';
+import { serviceConfig } from '../../../libs/ledger/src/config.js';
+import { currentRequestId } from '../../../libs/observability/src/logger.js';
 import { EXIT } from './exit-codes.js';
 import type { LedgerAccess } from './ledger-access.js';
 import { waitForProjections } from './projections-command.js';
@@ -24,6 +27,8 @@ export interface ImportFileOptions {
   readonly waitForProjections?: (appended: LogPosition | null) => Promise<void>;
   /** The file's bytes when they come from elsewhere (a command sent to a running server); default: read `file`. */
   readonly source?: AsyncIterable<Uint8Array>;
+  /** `IMPORT_MAX_LINE_BYTES`. */
+  readonly maxLineBytes?: number;
 }
 
 /** Where `ledger import` reads the file: the path itself, unless the bytes were sent with the command. */
@@ -44,8 +49,10 @@ export function importCommand(out: Output, ledger: () => LedgerAccess, source: I
   return answer(command, async (self) => {
     const file = self.processedArgs[0] as string;
     const { wait } = self.opts<{ wait: boolean }>();
-    return ledger().open(({ gateway, context }) => importFile(file, gateway, out, {
+    const access = ledger();
+    return access.open(({ gateway, context }) => importFile(file, gateway, out, {
       source: source(file),
+      maxLineBytes: serviceConfig(access.config).importMaxLineBytes,
       waitForProjections: wait ? (appended) => waitForProjections(context, appended, out) : undefined,
     }), { runProjections: wait });
   });
@@ -59,10 +66,19 @@ export function importCommand(out: Output, ledger: () => LedgerAccess, source: I
  */
 export async function importFile(file: string, gateway: CommandGateway, out: Output, options: ImportFileOptions = {}): Promise<number> {
   const tracking = new PositionTrackingGateway(gateway);
-  const result = await importNdjson(tracking, options.source ?? createReadStream(file), { actor: 'cli', correlationId: randomUUID() }, {
-    chunkSize: options.chunkSize,
-    onProgress: progressReporter(out, options.now ?? Date.now),
-  });
+  let result: ImportResult;
+  try {
+    result = await importNdjson(tracking, options.source ?? createReadStream(file), { actor: 'cli', correlationId: currentRequestId() ?? randomUUID() }, {
+      chunkSize: options.chunkSize,
+      maxLineBytes: options.maxLineBytes,
+      onProgress: progressReporter(out, options.now ?? Date.now),
+    });
+  } catch (error) {
+    // A line over the length limit: refused before anything was applied.
+    if (!(error instanceof DomainError)) throw error;
+    out.stderr.write(`${file}: ${error.message}\n`);
+    return EXIT.INVALID_INPUT;
+  }
   if (result.status === 'malformed') {
     for (const line of result.malformed) {
       for (const message of describeMalformedLine(line)) out.stderr.write(`${message}\n`);

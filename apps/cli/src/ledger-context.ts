@@ -7,12 +7,22 @@ import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
 import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
-import { StderrLogger } from './stderr-logger.js';
+import { serviceConfig, type LogLevel as LedgerLogLevel } from '../../../libs/ledger/src/config.js';
+import { createLogger } from '../../../libs/observability/src/logger.js';
+import { PinoNestLogger } from '../../../libs/observability/src/nest-logger.js';
+
+const SEVERITY: readonly LedgerLogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** A one-shot command logs warnings and errors only (its output is the answer); `projections run` what LOG_LEVEL says. */
+function levelOf(configured: LedgerLogLevel, levels: LogLevel[] = ['error', 'warn']): LedgerLogLevel {
+  const wanted: LedgerLogLevel = levels.includes('log') ? 'info' : 'warn';
+  return SEVERITY.indexOf(configured) > SEVERITY.indexOf(wanted) ? configured : wanted;
+}
 
 export interface LedgerContextOptions {
   /** Run the projections in this process while `work` runs (default: no). */
   readonly runProjections?: boolean;
-  /** What Nest logs, on stderr (default: errors and warnings). */
+  /** What Nest logs, on stderr (default: errors and warnings; with 'log', LOG_LEVEL decides). */
   readonly logLevels?: LogLevel[];
 }
 
@@ -35,7 +45,7 @@ export async function withLedger<T>(
   options: LedgerContextOptions = {},
 ): Promise<T> {
   const context = await NestFactory.createApplicationContext(LedgerContextModule.forRoot(config, options.runProjections ?? false), {
-    logger: new StderrLogger({ logLevels: options.logLevels ?? ['error', 'warn'] }),
+    logger: new PinoNestLogger(createLogger({ ...serviceConfig(config), logLevel: levelOf(serviceConfig(config).logLevel, options.logLevels) })),
     abortOnError: false,
   });
   try {

@@ -18,6 +18,46 @@ export interface LedgerConfig {
   readonly activityActions?: ActivityActions;
   /** `REBUILD_BATCH_SIZE`: most events a rebuild folds per transaction (unset: the engine's default). */
   readonly rebuildBatchSize?: number;
+  /** How the service runs: logs, limits, compression (docs/operations.md); unset: the defaults (`serviceConfig`). */
+  readonly service?: ServiceConfig;
+  /**
+   * `LEDGER_SECRET_KEY`: the 32-byte key webhook secrets are encrypted with (base64 or hex). Unset: the
+   * embedded store keeps a generated one in the data dir; with DATABASE_URL webhooks need it set.
+   */
+  readonly secretKey?: Uint8Array;
+  /** Webhook URL policy (SPEC §9): `WEBHOOK_ALLOW_HTTP=1` allows http://, `WEBHOOK_ALLOW_PRIVATE=1` private addresses. */
+  readonly webhooks?: WebhookConfig;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface ServiceConfig {
+  /** `LOG_LEVEL` (default `info`). */
+  readonly logLevel: LogLevel;
+  /** `LOG_FORMAT`: `json` (one object a line), `pretty` (for people); unset: pretty on a terminal, else json. */
+  readonly logFormat?: 'json' | 'pretty';
+  /** `RATE_LIMIT_REQUESTS` per `RATE_LIMIT_WINDOW_SECONDS`, per API key; 0: no limit. */
+  readonly rateLimitRequests: number;
+  readonly rateLimitWindowSeconds: number;
+  /** `REPLAY_CONCURRENCY`: requests that replay history served at once by this process; more → 503 BUSY. */
+  readonly replayConcurrency: number;
+  /** `IMPORT_MAX_LINE_BYTES`: the longest line of an NDJSON import, HTTP and CLI. */
+  readonly importMaxLineBytes: number;
+  /** `HTTP_COMPRESSION`: gzip/deflate/br answers to clients that accept them (`on`, default) or not (`off`). */
+  readonly compression: boolean;
+}
+
+/** Used when a configuration was built without `loadConfig` (tests): https only, public addresses only. */
+export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = { allowHttp: false, allowPrivate: false, retryInitialSeconds: 10, timeoutSeconds: 10 };
+
+export interface WebhookConfig {
+  readonly allowHttp: boolean;
+  readonly allowPrivate: boolean;
+  /** `WEBHOOK_RETRY_INITIAL_SECONDS` (default 10): the wait after the first failed attempt, doubled after each (at most an hour). */
+  readonly retryInitialSeconds: number;
+  /** `WEBHOOK_TIMEOUT_SECONDS` (default 10): how long one attempt may take. */
+  readonly timeoutSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -31,7 +71,71 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     sessionLeaseSeconds: positiveInteger(env.SESSION_LEASE_SECONDS, 'SESSION_LEASE_SECONDS', 900),
     activityActions: actionList(env.ACTIVITY_ACTIONS, 'ACTIVITY_ACTIONS'),
     rebuildBatchSize: positiveInteger(env.REBUILD_BATCH_SIZE, 'REBUILD_BATCH_SIZE', undefined),
+    service: {
+      logLevel: oneOf(env.LOG_LEVEL, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+      logFormat: oneOf(env.LOG_FORMAT, 'LOG_FORMAT', ['json', 'pretty'] as const, undefined),
+      rateLimitRequests: wholeNumber(env.RATE_LIMIT_REQUESTS, 'RATE_LIMIT_REQUESTS', 1200),
+      rateLimitWindowSeconds: positiveInteger(env.RATE_LIMIT_WINDOW_SECONDS, 'RATE_LIMIT_WINDOW_SECONDS', 60),
+      replayConcurrency: positiveInteger(env.REPLAY_CONCURRENCY, 'REPLAY_CONCURRENCY', 2),
+      importMaxLineBytes: positiveInteger(env.IMPORT_MAX_LINE_BYTES, 'IMPORT_MAX_LINE_BYTES', 1024 * 1024),
+      compression: oneOf(env.HTTP_COMPRESSION, 'HTTP_COMPRESSION', ['on', 'off'] as const, 'on') === 'on',
+    },
+    secretKey: secretKey(env.LEDGER_SECRET_KEY, 'LEDGER_SECRET_KEY'),
+    webhooks: {
+      allowHttp: flag(env.WEBHOOK_ALLOW_HTTP, 'WEBHOOK_ALLOW_HTTP'),
+      allowPrivate: flag(env.WEBHOOK_ALLOW_PRIVATE, 'WEBHOOK_ALLOW_PRIVATE'),
+      retryInitialSeconds: positiveNumber(env.WEBHOOK_RETRY_INITIAL_SECONDS, 'WEBHOOK_RETRY_INITIAL_SECONDS', 10),
+      timeoutSeconds: positiveNumber(env.WEBHOOK_TIMEOUT_SECONDS, 'WEBHOOK_TIMEOUT_SECONDS', 10),
+    },
   };
+}
+
+/** The service settings of `config`, the defaults where it has none (a configuration built in code). */
+export function serviceConfig(config: Pick<LedgerConfig, 'service'>): ServiceConfig {
+  return config.service ?? loadConfig({}).service!;
+}
+
+function oneOf<T extends string, Fallback extends T | undefined>(value: string | undefined, name: string, allowed: readonly T[], fallback: Fallback): T | Fallback {
+  const given = nonEmpty(value)?.toLowerCase();
+  if (given === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(given)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return given as T;
+}
+
+function wholeNumber(value: string | undefined, name: string, fallback: number): number {
+  if (nonEmpty(value) === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number (0 or more), got "${value}"`);
+  return n;
+}
+
+/** `1`/`true`/`yes` → true; unset, `0`/`false`/`no` → false; anything else is refused. */
+function flag(value: string | undefined, name: string): boolean {
+  const text = nonEmpty(value)?.toLowerCase();
+  if (text === undefined || text === '0' || text === 'false' || text === 'no') return false;
+  if (text === '1' || text === 'true' || text === 'yes') return true;
+  throw new Error(`${name} must be 1 (on) or 0 (off), got "${value}"`);
+}
+
+function positiveNumber(value: string | undefined, name: string, fallback: number): number {
+  if (nonEmpty(value) === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, got "${value}"`);
+  return n;
+}
+
+const KEY_BYTES = 32;
+
+/** 32 bytes, written as base64 (e.g. `openssl rand -base64 32`) or as 64 hex digits. */
+function secretKey(value: string | undefined, name: string): Uint8Array | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  const bytes = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex')
+    : /^[A-Za-z0-9+/]{43}=?$/.test(text) ? Buffer.from(text, 'base64') : null;
+  if (bytes === null || bytes.length !== KEY_BYTES) {
+    throw new Error(`${name} must be ${KEY_BYTES} random bytes written as base64 (44 characters, e.g. \`openssl rand -base64 32\`) or as 64 hex digits`);
+  }
+  return new Uint8Array(bytes);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
