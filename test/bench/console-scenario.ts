@@ -93,12 +93,14 @@ export async function runConsoleScenario(options: ConsoleBenchOptions): Promise<
     const { events } = await store.countEvents();
     const account = await biggestAccount(options.databaseUrl, store.env.DATABASE_SCHEMA!);
     log(label, `${events} events; account ${account.accountId}: ${account.events} events, ${account.firstDate} … ${account.lastDate}`);
-    const token = (await ledger(store, ['keys', 'create', '--account', account.accountId, '--role', 'auditor'], 120_000)).trim().split('\n').at(-1)!.trim();
+    const lastLine = (out: string) => out.trim().split('\n').at(-1)!.trim();
+    const token = lastLine(await ledger(store, ['keys', 'create', '--account', account.accountId, '--role', 'auditor'], 120_000));
+    const operator = lastLine(await ledger(store, ['keys', 'create', '--role', 'operator'], 120_000));
 
     const port = await freePort();
     server = runNode(['bin/ledger.js', 'serve'], { env: { ...store.env, PORT: String(port) }, timeoutMs: options.timeoutMs });
     const url = `http://127.0.0.1:${port}`;
-    await caughtUp(url, label, options.timeoutMs);
+    await caughtUp(url, operator, label, options.timeoutMs);
 
     const last = DateTime.fromISO(account.lastDate);
     const cases = [
@@ -140,15 +142,19 @@ async function biggestAccount(databaseUrl: string, schema: string): Promise<Cons
   }
 }
 
-/** Waits until `ledger serve` answers and every projection has folded the whole log, with progress. */
-async function caughtUp(url: string, label: string, timeoutMs: number): Promise<void> {
+/**
+ * Waits until `ledger serve` answers and every projection has folded the whole log, with progress
+ * (`GET /v1/projections`: /health gives up on a slow projection count after 2 s).
+ */
+async function caughtUp(url: string, operator: string, label: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let said = 0;
   for (;;) {
     try {
-      const health = await (await fetch(`${url}/health`)).json() as { projections: { name: string; lagEvents: number; state: string }[] | null };
-      const behind = (health.projections ?? []).filter((p) => p.lagEvents > 0 || p.state === 'not-started');
-      if (health.projections && behind.length === 0) return;
+      const response = await fetch(`${url}/v1/projections`, { headers: { authorization: `Bearer ${operator}` } });
+      const list = response.ok ? (await response.json() as { projections: { name: string; lagEvents: number; status: string }[] }).projections : null;
+      const behind = (list ?? []).filter((p) => p.lagEvents > 0 || p.status !== 'active');
+      if (list && behind.length === 0) return;
       if (Date.now() - said > 15_000) {
         said = Date.now();
         log(label, `projections catching up: ${behind.map((p) => `${p.name} ${p.lagEvents} behind`).join(', ')}`);

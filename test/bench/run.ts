@@ -227,6 +227,7 @@ async function main(argv: string[]): Promise<number> {
       commands: count(values['read-commands'], 950_000, 'read-commands'),
       users: count(values.users, 100_000, 'users'), days: count(values.days, 365, 'days'),
     });
+    if (values['quiet-load'] !== undefined) await waitForQuiet('console-postgres', Number(values['quiet-load']));
     const started = new Date().toISOString();
     const loadBefore = loadAverage();
     try {
