@@ -1,37 +1,12 @@
 import { formatPosition } from '../../libs/event-store/src/event-store.js';
+import type { ProjectionStatus } from '../../libs/contracts/src/index.js';
 import type { Projection } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
 import { generationRules } from './generation-rules.js';
 import { countEventsAfter, secondsBehind } from './log-meter.js';
 import { readGenerations, type GenerationRecord } from './registry.js';
 
-/** One live generation of a projection (or the projection, before any generation exists). */
-export interface ProjectionStatus {
-  readonly name: string;
-  /** The projection's version in this installation. */
-  readonly version: number;
-  readonly generation: number | null;
-  /** The version the generation is built by: older than `version` until a bump's rebuild switches. */
-  readonly generationVersion: number | null;
-  readonly status: 'active' | 'building' | 'not-started';
-  /** The last event folded in (`commit/prepare`), null before the first batch. */
-  readonly position: string | null;
-  /** Events in the log after `position` (on EventStoreDB counted up to 10,000). */
-  readonly lagEvents: number;
-  /** Seconds since the oldest event not yet folded in was recorded; 0 when caught up. */
-  readonly lagSeconds: number;
-  readonly eventsFolded: number;
-  /** Events of the log read into the generation (folded or not): a rebuild's progress. */
-  readonly eventsSeen: number;
-  /**
-   * The configured rules the generation was built with, those its projection depends on (e.g.
-   * `{ activityActions: null }`); before the first start, those it would be built with.
-   */
-  readonly rules: Readonly<Record<string, unknown>>;
-  /** Why the last batch failed, until one succeeds. */
-  readonly lastError: string | null;
-  readonly updatedAt: string | null;
-}
+export type { ProjectionStatus } from '../../libs/contracts/src/index.js';
 
 /** The active and building generations of each projection, with their lag. */
 export async function readStatus(deps: EngineDeps, projections: readonly Projection[]): Promise<ProjectionStatus[]> {

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AccountsController } from './accounts.controller.js';
 import { CommandSender } from './command-sender.js';
+import { DirectoryController } from './directory.controller.js';
 import { ExplainController } from './explain.controller.js';
 import { ImportController } from './import.controller.js';
 import { LicensesController } from './licenses.controller.js';
 import { LicensesOverviewController } from './licenses-overview.controller.js';
+import { MeController } from './me.controller.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
 import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
@@ -13,7 +15,10 @@ import { TelemetryController } from './telemetry.controller.js';
 /** The HTTP routes. Needs a global CommandGateway (LedgerModule, or a double in tests). */
 @Module({
   imports: [ReportsModule, ExplainModule],
-  controllers: [AccountsController, LicensesController, TelemetryController, ImportController, ReportsController, LicensesOverviewController, ExplainController],
+  controllers: [
+    AccountsController, LicensesController, TelemetryController, ImportController, ReportsController, LicensesOverviewController, ExplainController,
+    DirectoryController, MeController,
+  ],
   providers: [CommandSender],
 })
 export class ApiModule {}

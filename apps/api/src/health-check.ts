@@ -1,40 +1,12 @@
 import { formatPosition, type EventStore } from '../../../libs/event-store/src/event-store.js';
 import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
 import type { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
+import type { CheckResult, Health, ProjectionHealth } from '../../../libs/contracts/src/index.js';
 
 /** A dependency that does not answer within this long counts as down: health is polled, it must not hang. */
 export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
 
-export type CheckResult = { readonly status: 'up'; readonly [detail: string]: unknown } | { readonly status: 'down'; readonly error: string };
-
-/**
- * - `running-here`: this process folds it (`ledger serve`);
- * - `active-elsewhere`: it has an active generation this process does not fold (`ledger serve
- *   --no-projections` beside `ledger projections run`): its lag says whether a projector keeps it up;
- * - `building`: a generation is being rebuilt (shown besides the active one);
- * - `not-started`: no projector has built it yet (reports answer 503).
- */
-export type ProjectionState = 'running-here' | 'active-elsewhere' | 'building' | 'not-started';
-
-export interface ProjectionHealth {
-  readonly name: string;
-  readonly state: ProjectionState;
-  readonly generation: number | null;
-  readonly position: string | null;
-  readonly lagEvents: number;
-  readonly lagSeconds: number;
-  readonly lastError: string | null;
-}
-
-export interface Health {
-  /** `ok` when the event store and the database answer; `unavailable` (HTTP 503) otherwise. */
-  readonly status: 'ok' | 'unavailable';
-  readonly eventStore: CheckResult;
-  readonly database: CheckResult;
-  /** Null when the projections' status could not be read (see `projectionsError`). */
-  readonly projections: ProjectionHealth[] | null;
-  readonly projectionsError?: string;
-}
+export type { CheckResult, Health, ProjectionHealth, ProjectionState } from '../../../libs/contracts/src/index.js';
 
 export interface HealthDeps {
   readonly store: EventStore;

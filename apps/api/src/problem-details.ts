@@ -1,16 +1,9 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, type FieldError } from '../../../libs/domain/src/errors.js';
 import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
+import type { ProblemDetails } from '../../../libs/contracts/src/index.js';
 
-/** An error answer (RFC 9457, `application/problem+json`) with the ledger's error `code` (SPEC §6). */
-export interface ProblemDetails {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail: string;
-  readonly code: string;
-  readonly errors?: readonly FieldError[];
-}
+export type { ProblemDetails } from '../../../libs/contracts/src/index.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

@@ -1,23 +1,8 @@
+import type { EventView } from '../../contracts/src/index.js';
 import { formatPosition, type StoredEvent } from '../../event-store/src/event-store.js';
 
-/** A stored event as auditors see it (events log, explain): JSON-safe, positions as `COMMIT/PREPARE`. */
-export interface EventView {
-  readonly position: string;
-  readonly streamId: string;
-  readonly streamRevision: string;
-  readonly type: string;
-  readonly eventId: string;
-  readonly data: Record<string, unknown>;
-  readonly metadata: {
-    readonly commandId: string | null;
-    readonly correlationId: string;
-    readonly causationId: string | null;
-    readonly actor: string;
-    readonly occurredAt: string;
-    readonly recordedAt: string;
-    readonly schemaVersion: number;
-  };
-}
+/** A stored event as auditors see it (events log, explain): the shared body type of libs/contracts. */
+export type { EventView } from '../../contracts/src/index.js';
 
 export function toEventView(event: StoredEvent): EventView {
   const m = event.metadata;

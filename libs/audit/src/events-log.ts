@@ -3,24 +3,11 @@ import { accountStreamId } from '../../domain/src/streams.js';
 import {
   comparePositions, formatPosition, type EventStore, type LogPosition, type StoredEvent,
 } from '../../event-store/src/event-store.js';
-import { toEventView, type EventView } from './event-view.js';
+import type { EventsExportStamp, EventsLogPage } from '../../contracts/src/index.js';
+import { toEventView } from './event-view.js';
 import type { EventsLogRequest } from './events-log-request.js';
 
-/** One page of an account's raw log (SPEC §5 "Events"). */
-export interface EventsLogPage {
-  readonly accountId: string;
-  /** The head of the log this answer covers: `until=` this regenerates it exactly. Null: the log is empty. */
-  readonly untilPosition: string | null;
-  readonly events: EventView[];
-  /** `after=` this gives the next page; null on the last one. */
-  readonly nextAfter: string | null;
-}
-
-/** The first line of an NDJSON export: what it covers, so that it can be regenerated. */
-export interface EventsExportStamp {
-  readonly accountId: string;
-  readonly untilPosition: string | null;
-}
+export type { EventsExportStamp, EventsLogPage } from '../../contracts/src/index.js';
 
 /** Events read from the stream at a time while filtering. */
 const CHUNK = 500;

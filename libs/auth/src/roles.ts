@@ -1,3 +1,4 @@
+import type { ApiKeyRole } from '../../contracts/src/directory.js';
 import { TELEMETRY_COMMANDS } from '../../domain/src/index.js';
 
 /**
@@ -7,8 +8,8 @@ import { TELEMETRY_COMMANDS } from '../../domain/src/index.js';
  * - `ingest`: product telemetry for its account (logins, activity, sessions);
  * - `operator`: global; projections and health, no account data.
  */
-export const API_KEY_ROLES = ['account-admin', 'auditor', 'ingest', 'operator'] as const;
-export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+export type { ApiKeyRole };
+export const API_KEY_ROLES: readonly ApiKeyRole[] = ['account-admin', 'auditor', 'ingest', 'operator'];
 
 export function isApiKeyRole(value: unknown): value is ApiKeyRole {
   return typeof value === 'string' && (API_KEY_ROLES as readonly string[]).includes(value);

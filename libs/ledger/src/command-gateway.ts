@@ -1,4 +1,5 @@
 import type { LedgerCommand } from '../../domain/src/commands.js';
+import type { CommandOutcome } from '../../contracts/src/index.js';
 
 /** A validated command before the ledger fills in `at` (default: now). */
 export type IncomingCommand = LedgerCommand extends infer C
@@ -13,23 +14,8 @@ export interface CommandContext {
   readonly causationId?: string;
 }
 
-export interface RecordedEvent {
-  readonly type: string;
-  readonly streamRevision: string;
-  readonly data: Record<string, unknown>;
-  readonly occurredAt: string;
-}
-
-/** What an accepted command did. A repeated `commandId` returns the first outcome, `duplicate: true`. */
-export interface CommandOutcome {
-  readonly type: string;
-  readonly accountId: string;
-  readonly commandId: string | null;
-  readonly duplicate: boolean;
-  readonly events: readonly RecordedEvent[];
-  /** Global log position of the last event appended (null when nothing was appended). */
-  readonly position: string | null;
-}
+/** What a command answers: the shared body type of libs/contracts. */
+export type { CommandOutcome, RecordedEvent } from '../../contracts/src/index.js';
 
 /** Per command of a batch: its outcome, or the rule it broke (a `DomainError`). */
 export type BatchResult =

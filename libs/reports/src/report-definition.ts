@@ -1,6 +1,7 @@
 import type { BucketInterval } from '../../domain/src/time/index.js';
 import type { Product } from '../../domain/src/products.js';
 import type { ProjectionReader } from '../../../projections/projection.js';
+import type { SeriesBody, SeriesBucket, TableBody } from '../../contracts/src/index.js';
 
 /** A report request after validation (SPEC §4, §6): the same from HTTP query strings and CLI flags. */
 export interface ReportRequest {
@@ -32,34 +33,9 @@ export interface ReportContext {
   readonly projections: ProjectionReader;
 }
 
-/** Bucket series body of SPEC §6. */
-export interface SeriesBody {
-  readonly report: string;
-  readonly accountId: string;
-  readonly product: string;
-  readonly orgId: string | null;
-  readonly interval: BucketInterval;
-  readonly timezone: string;
-  readonly from: string;
-  readonly to: string;
-  readonly asOfPosition: string | null;
-  readonly buckets?: readonly Bucket[];
-  readonly series?: readonly { readonly orgId: string; readonly name: string; readonly buckets: readonly Bucket[] }[];
-}
-export type Bucket = { readonly start: string; readonly end: string } & Record<string, number | string>;
-
-/** Table body of SPEC §6. */
-export interface TableBody {
-  readonly report: string;
-  readonly accountId: string;
-  readonly product: string | null;
-  readonly total: number;
-  readonly page: number;
-  readonly pageSize: number;
-  readonly asOfPosition: string | null;
-  readonly timezone?: string;
-  readonly rows: readonly Record<string, unknown>[];
-}
+/** Report bodies of SPEC §6: one definition, shared with the web console (libs/contracts). */
+export type { SeriesBody, TableBody } from '../../contracts/src/index.js';
+export type Bucket = SeriesBucket;
 
 export interface ReportDefinition {
   /** URL and CLI name, e.g. 'seat-history'. */

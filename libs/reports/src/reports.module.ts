@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { LicensesOverviewHandler, ReportsService, RunReportHandler } from './reports.service.js';
+import {
+  AccountDirectoryHandler, LicensesOverviewHandler, ReportsService, RunReportHandler, UsersHandler,
+} from './reports.service.js';
 
 /**
  * Reports on the QueryBus (`RunReportQuery`). Reads the projections through the ProjectionReader the
@@ -9,7 +11,7 @@ import { LicensesOverviewHandler, ReportsService, RunReportHandler } from './rep
  */
 @Module({
   imports: [CqrsModule.forRoot()],
-  providers: [ReportsService, RunReportHandler, LicensesOverviewHandler],
+  providers: [ReportsService, RunReportHandler, LicensesOverviewHandler, AccountDirectoryHandler, UsersHandler],
   exports: [ReportsService],
 })
 export class ReportsModule {}

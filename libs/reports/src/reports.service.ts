@@ -11,7 +11,9 @@ import { replayAsOf } from '../../audit/src/as-of.js';
 import { REPLAYED_REPORTS } from '../../audit/src/catalog.js';
 import { replayLicensesOverview } from '../../audit/src/licenses.replay.js';
 import type { ProjectionReader } from '../../../projections/projection.js';
+import type { AccountDirectory, UsersPage } from '../../contracts/src/index.js';
 import { REPORTS } from './catalog.js';
+import { accountDirectory, listUsers, parseUsersRequest } from './directory/account-directory.js';
 import { buildLicensesOverview, type LicensesOverview, type LicensesRequest } from './licenses/licenses-overview.js';
 import type { ReportContext, ReportDefinition, SeriesBody, TableBody } from './report-definition.js';
 import { INSTANT_RULE, utcInstant } from '../../domain/src/time/instant.js';
@@ -88,6 +90,16 @@ export class ReportsService {
     return this.asOf(request.accountId, request.asOf, (events, now) => replayLicensesOverview(events, request, { now, leaseMs: this.leaseMs, activityActions: this.activityActions }));
   }
 
+  /** The account's name, zone, organization tree and products (`GET /v1/accounts/{id}`). */
+  directory(accountId: string): Promise<AccountDirectory> {
+    return accountDirectory(accountId, this.context());
+  }
+
+  /** The account's users matching q / orgId (`GET /v1/accounts/{id}/users`). */
+  users(parameters: Readonly<Record<string, unknown>>): Promise<UsersPage> {
+    return listUsers(parseUsersRequest(parameters), this.context());
+  }
+
   private context(): ReportContext {
     if (!this.projections) throw new Error('reports need the projections: no ProjectionReader is provided in this application');
     return { now: this.clock.now(), leaseMs: this.leaseMs, projections: this.projections };
@@ -148,6 +160,38 @@ function parseLicensesRequest(parameters: Readonly<Record<string, unknown>>): Li
     throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   }
   return { accountId: accountId!, product: product as Product | undefined, orgId, asOf };
+}
+
+/** `GET /v1/accounts/{accountId}`: what a client needs to ask for the account's reports. */
+export class AccountDirectoryQuery extends Query<AccountDirectory> {
+  constructor(readonly accountId: string) {
+    super();
+  }
+}
+
+@QueryHandler(AccountDirectoryQuery)
+export class AccountDirectoryHandler implements IQueryHandler<AccountDirectoryQuery, AccountDirectory> {
+  constructor(private readonly reports: ReportsService) {}
+
+  execute({ accountId }: AccountDirectoryQuery): Promise<AccountDirectory> {
+    return this.reports.directory(accountId);
+  }
+}
+
+/** `GET /v1/accounts/{accountId}/users`. */
+export class UsersQuery extends Query<UsersPage> {
+  constructor(readonly parameters: Readonly<Record<string, unknown>>) {
+    super();
+  }
+}
+
+@QueryHandler(UsersQuery)
+export class UsersHandler implements IQueryHandler<UsersQuery, UsersPage> {
+  constructor(private readonly reports: ReportsService) {}
+
+  execute({ parameters }: UsersQuery): Promise<UsersPage> {
+    return this.reports.users(parameters);
+  }
 }
 
 @QueryHandler(RunReportQuery)

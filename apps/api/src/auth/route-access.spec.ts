@@ -39,6 +39,8 @@ type Expected = 'allowed' | 401 | 403 | 404;
  * account); operators on account data → 403; the role's routes are allowed, others 403.
  */
 function expectedAccess(route: Route, role: ApiKeyRole, scope: 'own' | 'other'): Expected {
+  // What the key itself is: every key may ask (the console shows only what the role may do).
+  if (route.method === 'GET' && route.path === '/v1/me') return 'allowed';
   if (route.path.startsWith('/v1/accounts/:')) {
     if (role === 'operator') return 403;
     if (scope === 'other') return 404;

@@ -10,26 +10,31 @@ import type { ApiKeyRole } from '../../../../libs/auth/src/roles.js';
  * - `account:telemetry` — logins, activity, sessions (admins, ingest keys);
  * - `import`          — `POST /v1/import` (admins, ingest keys; every line is checked again, see import-authorization);
  * - `ops:read`, `ops:manage` — projections (operators);
+ * - `key:self`        — `GET /v1/me`, what the key itself is (every role);
  * - `deny`            — nobody.
  *
  * `account:*` routes carry the account in their path (`/v1/accounts/:accountId/…`): a key of
  * another account gets the same 404 as an unknown account, an operator key 403.
  */
 export type Permission =
-  | 'account:manage' | 'account:read' | 'account:telemetry' | 'import' | 'ops:read' | 'ops:manage' | 'deny';
+  | 'account:manage' | 'account:read' | 'account:telemetry' | 'import' | 'ops:read' | 'ops:manage' | 'key:self' | 'deny';
 
 export const ROLE_PERMISSIONS: Readonly<Record<ApiKeyRole, readonly Permission[]>> = {
-  'account-admin': ['account:manage', 'account:read', 'account:telemetry', 'import'],
-  auditor: ['account:read'],
-  ingest: ['account:telemetry', 'import'],
-  operator: ['ops:read', 'ops:manage'],
+  'account-admin': ['account:manage', 'account:read', 'account:telemetry', 'import', 'key:self'],
+  auditor: ['account:read', 'key:self'],
+  ingest: ['account:telemetry', 'import', 'key:self'],
+  operator: ['ops:read', 'ops:manage', 'key:self'],
 };
 
 const A = '/v1/accounts/:accountId';
 
 /** Every `/v1` route, `METHOD /path` (parameter names don't matter for matching). */
 export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
+  // The key itself.
+  'GET /v1/me': 'key:self',
   // The account and its directory.
+  [`GET ${A}`]: 'account:read',
+  [`GET ${A}/users`]: 'account:read',
   [`PUT ${A}`]: 'account:manage',
   [`PATCH ${A}`]: 'account:manage',
   [`POST ${A}/organizations`]: 'account:manage',

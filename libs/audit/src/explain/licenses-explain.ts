@@ -7,7 +7,7 @@ import { productView } from '../../../domain/src/state.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import type { LicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
 import { INSTANT_RULE, utcInstant } from '../../../domain/src/time/instant.js';
-import type { EventView } from '../event-view.js';
+import type { LicensesExplanation } from '../../../contracts/src/index.js';
 import { EventReferences } from './event-references.js';
 import { sourceKey, stateWithSources, type StateWithSources } from './state-with-sources.js';
 
@@ -60,20 +60,7 @@ export function parseLicensesExplainRequest(raw: Readonly<Record<string, unknown
   return { accountId: accountId!, product: product as Product, scope: scope!, metric: metric as LicensesMetric, ...(asOf !== undefined ? { asOf } : {}) };
 }
 
-export interface LicensesExplanation {
-  readonly report: 'licenses';
-  readonly accountId: string;
-  readonly product: Product;
-  readonly scope: string;
-  readonly metric: LicensesMetric;
-  /** The instant the figures are taken at (ISO, UTC). */
-  readonly asOf: string;
-  readonly value: number;
-  readonly asOfPosition: string | null;
-  readonly warning?: string;
-  readonly events: readonly EventView[];
-  readonly [detail: string]: unknown;
-}
+export type { LicensesExplanation } from '../../../contracts/src/index.js';
 
 export interface LicensesExplainInput {
   readonly request: LicensesExplainRequest;

@@ -3,7 +3,7 @@ import { DomainError, type FieldError } from '../../../domain/src/errors.js';
 import type { Product } from '../../../domain/src/products.js';
 import { buckets, reportWindow } from '../../../domain/src/time/index.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
-import type { EventView } from '../event-view.js';
+import type { SeriesExplanation } from '../../../contracts/src/index.js';
 import type { SeriesBody } from '../../../reports/src/report-definition.js';
 import { EventReferences } from './event-references.js';
 import {
@@ -96,22 +96,7 @@ export function bucketIndexOf(body: SeriesBody, bucket: string): number {
   }]);
 }
 
-export interface SeriesExplanation {
-  readonly report: string;
-  readonly accountId: string;
-  readonly product: string;
-  readonly orgId: string | null;
-  readonly interval: string;
-  readonly timezone: string;
-  readonly bucket: { readonly start: string; readonly end: string };
-  readonly metric: string;
-  readonly value: number;
-  readonly asOfPosition: string | null;
-  /** Present only when the replayed value differs from the projected report's. */
-  readonly warning?: string;
-  readonly events: readonly EventView[];
-  readonly [detail: string]: unknown;
-}
+export type { SeriesExplanation } from '../../../contracts/src/index.js';
 
 export interface SeriesExplainInput {
   readonly request: SeriesExplainRequest;

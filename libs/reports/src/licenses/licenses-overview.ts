@@ -1,12 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import { validationError } from '../../../domain/src/errors.js';
 import { ACCOUNT_SCOPE, type Scope } from '../../../domain/src/events.js';
-import { isProduct, modelOf, PRODUCT_CODES, type LicenseModel, type Product } from '../../../domain/src/products.js';
+import { isProduct, modelOf, PRODUCT_CODES, type Product } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { HoldingTable, LicensesTables } from '../../../../projections/licenses.projection.js';
 import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import { isActive, ms } from '../../../../projections/shared/usage-history.js';
 import type { ReportContext } from '../report-definition.js';
+import type { LicensesOverview, ProductOverview } from '../../../contracts/src/index.js';
 
 /**
  * The license overview (SPEC §4.7, body §6), at now. Per product (every product the account ever
@@ -30,41 +31,7 @@ export interface LicensesRequest {
   readonly asOf?: string;
 }
 
-export interface ScopeLine {
-  readonly scope: Scope;
-  readonly name: string;
-  readonly dedicated: number;
-  readonly pool: number;
-  readonly used: number;
-  readonly available: number;
-  readonly offline: number;
-}
-
-export interface ProductOverview {
-  readonly product: Product;
-  readonly model: LicenseModel;
-  readonly purchased: number;
-  /** Σ machineQuota of the active purchases; null when one of them has none (unlimited). */
-  readonly machineQuota: number | null;
-  readonly registeredMachines: number;
-  /** The latest end among the active purchases; null when none is active. */
-  readonly expiresAt: string | null;
-  readonly scopes: readonly ScopeLine[];
-  readonly licensedUsers: readonly { userId: string; name: string; email: string; licenseSource: Scope; licenseSourceName: string }[];
-  readonly onlineLicenses: readonly { machineId: string; userId: string; sessionId: string; startedAt: string; lastSeenAt: string }[];
-  readonly offlineLicenses: readonly { userId: string; machineId: string; expiresAt: string; unexpired: boolean; licenseSource: Scope }[];
-  readonly machines: readonly { machineId: string; userId: string; registeredAt: string }[];
-}
-
-export interface LicensesOverview {
-  readonly accountId: string;
-  /** The instant the overview is computed at (now), ISO UTC. */
-  readonly asOf: string;
-  readonly asOfPosition: string | null;
-  readonly timezone: string;
-  readonly orgId: string | null;
-  readonly products: readonly ProductOverview[];
-}
+export type { LicensesOverview, ProductOverview, ScopeLine } from '../../../contracts/src/index.js';
 
 export async function buildLicensesOverview(request: LicensesRequest, context: ReportContext): Promise<LicensesOverview> {
   if (request.asOf !== undefined) throw validationError('asOf', 'is answered by replaying events (ReportsService), not by the projected overview');

@@ -3,7 +3,8 @@ import { DomainError } from '../../../domain/src/errors.js';
 import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
-import type { ReportContext, ReportDefinition, ReportRequest, TableBody } from '../report-definition.js';
+import type { TableBodyOf } from '../../../contracts/src/index.js';
+import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { containsPattern, refuseAsOf } from '../report-request.js';
 import { requireProduct } from './series-scope.js';
 
@@ -40,7 +41,7 @@ export const assignmentsReport: ReportDefinition = {
   products: SEAT_PRODUCTS,
   columns: ASSIGNMENT_COLUMNS,
   parameters: ['orgId', 'q', 'licenseSource', 'sort', 'page', 'pageSize', 'asOf'],
-  async run(request: ReportRequest, context: ReportContext): Promise<TableBody> {
+  async run(request: ReportRequest, context: ReportContext): Promise<TableBodyOf<'assignments'>> {
     refuseAsOf(request, 'assignments');
     const product = requireProduct(request);
     const sort = parseSort(request.sort);
@@ -103,11 +104,11 @@ export const assignmentsReport: ReportDefinition = {
       asOfPosition: formatPosition(position),
       timezone,
       rows: rows.map((r) => ({
-        userId: r.user_id,
-        user: r.full_name,
-        email: r.email,
-        licenseSource: r.source_name,
-        organization: r.path,
+        userId: r.user_id as string,
+        user: r.full_name as string,
+        email: r.email as string,
+        licenseSource: r.source_name as string,
+        organization: r.path as string,
         projects: projects.get(r.user_id as string) ?? [],
         lastAssignment: iso(r.assigned_at),
         lastActiveUse: r.last_at === null ? null : iso(r.last_at),

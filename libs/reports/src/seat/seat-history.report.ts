@@ -1,5 +1,6 @@
 import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
-import type { ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
+import type { SeriesBodyOf } from '../../../contracts/src/index.js';
+import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { refuseAsOf, SERIES_PARAMETERS } from '../report-request.js';
 import { purchasedPoints, seatPoints, unionAll } from './seat-points.js';
 import { seriesBody, seriesScope } from './series-scope.js';
@@ -18,7 +19,7 @@ export const seatHistoryReport: ReportDefinition = {
   products: SEAT_PRODUCTS,
   columns: SEAT_HISTORY_METRICS,
   parameters: [...SERIES_PARAMETERS, 'asOf'],
-  async run(request: ReportRequest, context: ReportContext): Promise<SeriesBody> {
+  async run(request: ReportRequest, context: ReportContext): Promise<SeriesBodyOf<'seat-history'>> {
     refuseAsOf(request, 'seat-history');
     const { db, position } = await context.projections.reader('seat-history');
     const scope = await seriesScope(db, request, context.now);

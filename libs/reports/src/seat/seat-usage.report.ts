@@ -2,7 +2,8 @@ import { mean2 } from '../../../domain/src/mean.js';
 import { sql, type Kysely } from 'kysely';
 import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
 import { localDaysIn, type LocalDay } from '../../../domain/src/time/index.js';
-import type { ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
+import type { SeriesBodyOf } from '../../../contracts/src/index.js';
+import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { SERIES_PARAMETERS } from '../report-request.js';
 import { seatPoints } from './seat-points.js';
 import { orgGroups, seriesBody, seriesScope, type SeriesScope } from './series-scope.js';
@@ -26,7 +27,7 @@ export const seatUsageReport: ReportDefinition = {
   products: SEAT_PRODUCTS,
   columns: SEAT_USAGE_METRICS,
   parameters: SERIES_PARAMETERS,
-  async run(request: ReportRequest, context: ReportContext): Promise<SeriesBody> {
+  async run(request: ReportRequest, context: ReportContext): Promise<SeriesBodyOf<'seat-usage'>> {
     const { db, position } = await context.projections.reader('seat-usage');
     const scope = await seriesScope(db, request, context.now);
     const keys = scope.groups.map((g) => g.key);

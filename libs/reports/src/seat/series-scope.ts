@@ -3,7 +3,8 @@ import { formatPosition, type LogPosition } from '../../../event-store/src/event
 import { DomainError } from '../../../domain/src/errors.js';
 import { buckets, reportWindow, type Bucket, type BucketInterval, type ReportWindow } from '../../../domain/src/time/index.js';
 import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
-import type { Bucket as BodyBucket, ReportRequest, SeriesBody } from '../report-definition.js';
+import type { SeriesBody, SeriesBucket } from '../../../contracts/src/index.js';
+import type { ReportRequest } from '../report-definition.js';
 
 /**
  * What every bucket-series report of an account works out first: the zone, the org tree, the buckets
@@ -69,11 +70,11 @@ export function requireProduct(request: ReportRequest): string {
 }
 
 /** The series body of SPEC §6, `buckets` or (groupBy) `series`, from per-group bucket metrics. */
-export function seriesBody(
+export function seriesBody<M extends Record<string, number>>(
   report: string, request: ReportRequest, scope: SeriesScope, position: LogPosition | null,
-  metricsOf: (group: SeriesGroup, index: number) => Record<string, number>,
-): SeriesBody {
-  const bucketsOf = (group: SeriesGroup): BodyBucket[] =>
+  metricsOf: (group: SeriesGroup, index: number) => M,
+): SeriesBody<M> {
+  const bucketsOf = (group: SeriesGroup): SeriesBucket<M>[] =>
     scope.buckets.map((b, i) => ({ start: b.startIso, end: b.endIso, ...metricsOf(group, i) }));
   const head = {
     report, accountId: request.accountId, product: scope.product, orgId: request.orgId ?? null, interval: scope.interval,

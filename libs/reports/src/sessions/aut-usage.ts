@@ -5,7 +5,8 @@ import { formatPosition } from '../../../event-store/src/event-store.js';
 import { applicationIntervals, AUT_PRODUCT, type ApplicationsTables } from '../../../../projections/applications.projection.js';
 import { accountTimezone, loadOrgTree } from '../../../../projections/shared/directory-tables.js';
 import { latestRecordInstant, maxLevels, PoolHistory, type Range } from '../../../../projections/shared/usage-history.js';
-import type { ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
+import type { SeriesBodyOf } from '../../../contracts/src/index.js';
+import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { bucketPeaks, planSeries, seriesQuery } from './series.js';
 
 const PRODUCTS: readonly Product[] = [AUT_PRODUCT];
@@ -27,7 +28,7 @@ export const autUsageReport: ReportDefinition = {
   run: (request, context) => autUsage(request, context),
 };
 
-export async function autUsage(request: ReportRequest, context: ReportContext): Promise<SeriesBody> {
+export async function autUsage(request: ReportRequest, context: ReportContext): Promise<SeriesBodyOf<'aut-usage'>> {
   const query = seriesQuery({ ...request, product: request.product ?? AUT_PRODUCT }, PRODUCTS, 'aut-usage');
   if (request.groupBy !== undefined) throw validationError('groupBy', 'aut-usage has no groupBy: applications are drawn from the account');
   const { db, position } = await context.projections.reader<ApplicationsTables>('applications');

@@ -8,7 +8,8 @@ import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projecti
 import {
   ACCOUNT_NODE, latestRecordInstant, PoolHistory, slotMaxima, tableRefs, type Range,
 } from '../../../../projections/shared/usage-history.js';
-import type { Bucket, ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
+import type { SeriesBodyOf, SeriesBucket, SessionUsageMetrics } from '../../../contracts/src/index.js';
+import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import type { ConcurrencySource } from './concurrency.js';
 import { byName } from '../seat/series-scope.js';
 import { peakSeries, planSeries, seriesQuery, type SeriesPlan, type SeriesQuery } from './series.js';
@@ -29,7 +30,7 @@ export const sessionUsageReport: ReportDefinition = {
   run: (request, context) => sessionUsage(request, context),
 };
 
-export async function sessionUsage(request: ReportRequest, context: ReportContext): Promise<SeriesBody> {
+export async function sessionUsage(request: ReportRequest, context: ReportContext): Promise<SeriesBodyOf<'session-usage'>> {
   const query = seriesQuery(request, SESSION_PRODUCTS, 'session-usage');
   const { db, position } = await context.projections.reader<SessionsTables>('sessions');
   const timezone = await accountTimezone(db, query.accountId);
@@ -55,7 +56,7 @@ export async function sessionUsage(request: ReportRequest, context: ReportContex
 async function scopeBuckets(
   db: Kysely<SessionsTables>, query: SeriesQuery, plan: SeriesPlan, history: PoolHistory, tree: OrgTree, orgId: string | null,
   context: ReportContext,
-): Promise<Bucket[]> {
+): Promise<SeriesBucket<SessionUsageMetrics>[]> {
   const orgIds = orgId === null ? null : [...tree.subtree(orgId)];
   const source = sessionConcurrency(db, query.accountId, query.product, orgId, orgIds, context);
   const [peaks, denied] = await Promise.all([

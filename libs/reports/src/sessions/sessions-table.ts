@@ -7,7 +7,8 @@ import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { SessionsTables } from '../../../../projections/sessions.projection.js';
 import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import { ms, msOrNull, PoolHistory, tableRefs } from '../../../../projections/shared/usage-history.js';
-import type { ReportContext, ReportDefinition, ReportRequest, TableBody } from '../report-definition.js';
+import type { SessionStatus, TableBodyOf } from '../../../contracts/src/index.js';
+import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { containsPattern } from '../report-request.js';
 
 /** Seat and session products: every product with sessions. */
@@ -42,7 +43,7 @@ export const sessionsReport: ReportDefinition = {
   run: (request, context) => sessionsTable(request, context),
 };
 
-export async function sessionsTable(request: ReportRequest, context: ReportContext): Promise<TableBody> {
+export async function sessionsTable(request: ReportRequest, context: ReportContext): Promise<TableBodyOf<'sessions'>> {
   const product = request.product;
   if (request.asOf !== undefined) throw validationError('asOf', 'sessions does not support asOf; it is read from the projected tables');
   if (!product) throw validationError('product', `is required; sessions covers ${SESSION_TABLE_PRODUCTS.join(', ')}`);
@@ -166,7 +167,7 @@ export async function sessionsTable(request: ReportRequest, context: ReportConte
         sessionId: r.session_id, userId: r.user_id, user: r.full_name, email: r.email, machineId: r.machine_id,
         licenseSource: r.source_name ?? 'Account', organization: r.organization ?? '', licenseType: r.license_type,
         started: new Date(ms(r.started_at)).toISOString(), ended: ended === null ? null : new Date(ended).toISOString(),
-        durationSeconds: Number(r.duration), status: r.status,
+        durationSeconds: Number(r.duration), status: r.status as SessionStatus,
       };
     }),
   };

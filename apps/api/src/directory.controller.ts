@@ -1,0 +1,29 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { AccountDirectory, UsersPage } from '../../../libs/contracts/src/index.js';
+import { AccountDirectoryQuery, UsersQuery } from '../../../libs/reports/src/reports.service.js';
+
+/** The account as clients need it to ask for reports: zone, organization tree, products, users. */
+@ApiTags('accounts')
+@Controller('v1/accounts/:accountId')
+export class DirectoryController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: "The account: name, time zone, organization tree (parents first) and the products, each saying whether it was ever purchased" })
+  @ApiOkResponse({ description: '{accountId, name, timezone, organizations: [{orgId, name, parentOrgId, path}], products: [{product, name, model, purchased}], asOfPosition}' })
+  account(@Param('accountId') accountId: string): Promise<AccountDirectory> {
+    return this.queries.execute(new AccountDirectoryQuery(accountId));
+  }
+
+  @Get('users')
+  @ApiOperation({ summary: "The account's users by name: q (a case-insensitive part of the name, email or id), orgId (that organization and below), limit (default 20, ≤ 200)" })
+  @ApiQuery({ name: 'q', required: false })
+  @ApiQuery({ name: 'orgId', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiOkResponse({ description: '{accountId, total, users: [{userId, name, email, orgId, organization}]}' })
+  users(@Param('accountId') accountId: string, @Query() query: Record<string, unknown>): Promise<UsersPage> {
+    return this.queries.execute(new UsersQuery({ ...query, accountId }));
+  }
+}

@@ -1,0 +1,29 @@
+import type { ComponentType } from 'react';
+import type { LicenseModel } from '@contracts';
+
+/**
+ * Every view of the console, in the order of the navigation. A view is one module under `views/`,
+ * loaded when first opened (its own chunk); adding one is a module and a line here (docs/console.md).
+ */
+export interface ViewDefinition {
+  /** URL path, e.g. `/seat-history`. */
+  readonly path: string;
+  readonly title: string;
+  readonly section: 'License Utilization' | 'License Management' | 'Audit' | 'Operations';
+  /** What the key's role must be able to do to see the view (GET /v1/me `can`). */
+  readonly needs: 'readReports' | 'operate';
+  /** The license models whose products the view is for (null: not per product). */
+  readonly models: readonly LicenseModel[] | null;
+  readonly load: () => Promise<{ default: ComponentType }>;
+}
+
+export const VIEWS: readonly ViewDefinition[] = [
+  { path: '/seat-history', title: 'Assignment and Activation History', section: 'License Utilization', needs: 'readReports', models: ['seat'], load: () => import('../views/seat-history') },
+  { path: '/seat-usage', title: 'License Usage', section: 'License Utilization', needs: 'readReports', models: ['seat'], load: () => import('../views/seat-usage') },
+  { path: '/session-usage', title: 'Session License Usage', section: 'License Utilization', needs: 'readReports', models: ['session'], load: () => import('../views/session-usage') },
+  { path: '/aut-usage', title: 'Application Usage', section: 'License Utilization', needs: 'readReports', models: ['aut'], load: () => import('../views/aut-usage') },
+];
+
+export function viewAt(path: string): ViewDefinition | undefined {
+  return VIEWS.find((v) => v.path === path);
+}

@@ -1,0 +1,139 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useMemo } from 'react';
+import type { LicenseModel, MetricOf, SeriesBodyOf, SeriesReportName } from '@contracts';
+import { accountPath } from '../api/account';
+import { getJson } from '../api/client';
+import { formatInstant, localWallTime } from '../format/format';
+import { AsOfPicker, DateRange, IntervalPicker, ProductPicker, ScopePicker, useReportFilters } from './controls';
+import { ExplainPanel } from './ExplainPanel';
+import { ExportButton } from './ExportButton';
+import { Empty, Loading, ProblemMessage } from './feedback';
+import { MetricTable } from './MetricTable';
+import type { ChartMetric, ChartSeries } from './SeriesChart';
+
+// The chart library is a chunk of its own, fetched while the report loads.
+const SeriesChart = lazy(() => import('./SeriesChart').then((m) => ({ default: m.SeriesChart })));
+
+export interface MetricDefinition {
+  /** What the chart's legend and tooltip call it. */
+  readonly label: string;
+  /** How the number is made (SPEC §4), shown with its explanation. */
+  readonly description: string;
+  readonly style: ChartMetric['style'];
+}
+
+/** One bucket-series report of SPEC §4 as a view. */
+export interface SeriesViewConfig<N extends SeriesReportName> {
+  readonly report: N;
+  readonly title: string;
+  readonly models: readonly LicenseModel[];
+  /** Every metric of the report (the type requires them all), in the order shown. */
+  readonly metrics: { readonly [K in MetricOf<N>]: MetricDefinition };
+  /** The report answers `asOf` (replayed from the events). */
+  readonly asOf?: boolean;
+  /** The report answers `groupBy=org`. */
+  readonly groupBy?: boolean;
+}
+
+/**
+ * A bucket-series report: product, scope, dates in the account's zone, interval (and as-of or
+ * group-by where the report takes them), as a chart with tooltips and zoom or as a table; clicking a
+ * point or a figure explains it. All of it lives in the URL.
+ */
+export function SeriesReportView<N extends SeriesReportName>({ config }: { config: SeriesViewConfig<N> }) {
+  const filters = useReportFilters(config.models);
+  const { account, params, update } = filters;
+  const groupBy = config.groupBy && params.get('groupBy') === 'org' ? 'org' : '';
+  const asOf = config.asOf ? filters.asOf : '';
+  const showTable = params.get('show') === 'table';
+  const explainMetric = params.get('explain');
+  const explainBucket = params.get('bucket');
+  const explainOrg = params.get('explainOrg');
+  const request = { product: filters.product, orgId: filters.orgId, from: filters.from, to: filters.to, interval: filters.interval, groupBy, asOf };
+  const path = accountPath(account.accountId, `/reports/${config.report}`);
+  const report = useQuery({
+    queryKey: ['report', config.report, request],
+    queryFn: ({ signal }) => getJson<SeriesBodyOf<N>>(path, request, signal),
+    enabled: filters.ready && filters.product !== '',
+    placeholderData: keepPreviousData,
+  });
+  const metrics: ChartMetric[] = useMemo(
+    () => (Object.entries(config.metrics) as [string, MetricDefinition][]).map(([key, m]) => ({ key, label: m.label, style: m.style })),
+    [config.metrics],
+  );
+  const body = report.data;
+  const series: ChartSeries[] = useMemo(() => {
+    if (!body) return [];
+    if (body.series) return body.series.map((s) => ({ name: s.name, buckets: s.buckets }));
+    return [{ name: null, buckets: body.buckets ?? [] }];
+  }, [body]);
+  const explainable = asOf === '';
+  const openExplain = (index: number, metric: string | null, seriesName: string | null) => {
+    const bucket = series[0]?.buckets[index];
+    if (!bucket || !explainable) return;
+    const orgOfSeries = seriesName === null ? null : body?.series?.find((s) => s.name === seriesName)?.orgId ?? null;
+    update({ explain: metric ?? explainMetric ?? metrics[0]!.key, bucket: bucket.start, explainOrg: orgOfSeries });
+  };
+  const productName = account.products.find((p) => p.product === filters.product)?.name ?? filters.product;
+  const scopeName = filters.orgId === '' ? 'Account' : account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId;
+  const caption = `${config.title}: ${productName}, ${scopeName}, ${filters.from} to ${filters.to} by ${filters.interval}`;
+
+  return (
+    <section className="view" aria-labelledby="view-title">
+      <h1 id="view-title">{config.title}</h1>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Report filters">
+        <ProductPicker models={config.models} value={filters.product} onChange={(product) => update({ product, explain: null, bucket: null })} />
+        <ScopePicker value={filters.orgId} onChange={(orgId) => update({ orgId, explain: null, bucket: null })} />
+        <DateRange from={filters.from} to={filters.to} onChange={(changes) => update({ ...changes, explain: null, bucket: null })} />
+        <IntervalPicker value={filters.interval} onChange={(interval) => update({ interval, explain: null, bucket: null })} />
+        {config.groupBy && (
+          <label className="check"><input type="checkbox" checked={groupBy === 'org'} onChange={(e) => update({ groupBy: e.target.checked ? 'org' : null, explain: null, bucket: null })} /> One series per child organization</label>
+        )}
+        {config.asOf && <AsOfPicker value={asOf} onChange={(value) => update({ asOf: value, explain: null, bucket: null })} />}
+      </form>
+      <div className="toolbar">
+        <div role="group" aria-label="Show as">
+          <button type="button" aria-pressed={!showTable} onClick={() => update({ show: null })}>Chart</button>
+          <button type="button" aria-pressed={showTable} onClick={() => update({ show: 'table' })}>Table</button>
+        </div>
+        <ExportButton path={path} params={request} filename={`${config.report}-${filters.product}-${filters.from}-${filters.to}.csv`} />
+        {body && (
+          <span className="stamp" data-testid="stamp">
+            {asOf !== '' ? <>Replayed as of <strong>{formatInstant(asOf, account.timezone)}</strong> ({account.timezone}) · </> : null}
+            position {body.asOfPosition ?? '—'}
+          </span>
+        )}
+      </div>
+      {report.isPending && filters.ready && <Loading what="the report" />}
+      {report.isError && <ProblemMessage error={report.error} />}
+      {body && series.every((s) => s.buckets.length === 0) && <Empty>No bucket in this range: it starts after now.</Empty>}
+      {body && series.some((s) => s.buckets.length > 0) && (
+        <div className={report.isFetching ? 'report refreshing' : 'report'} aria-busy={report.isFetching}>
+          {showTable
+            ? <MetricTable series={series} metrics={metrics} interval={body.interval} timezone={body.timezone} caption={caption}
+                onExplain={explainable ? (index, metric) => openExplain(index, metric, null) : undefined} />
+            : (
+              <Suspense fallback={<Loading what="the chart" />}>
+                <SeriesChart series={series} metrics={metrics} interval={body.interval} timezone={body.timezone} label={caption} onSelect={openExplain} />
+              </Suspense>
+            )}
+          {!explainable && <p className="hint">Figures replayed as of an instant are not explained: clear “as of” to explain a figure.</p>}
+        </div>
+      )}
+      {explainMetric && explainBucket && body && (
+        <ExplainPanel
+          timezone={account.timezone}
+          target={{
+            path: accountPath(account.accountId, `/reports/${config.report}/explain`),
+            params: { product: filters.product, orgId: explainOrg ?? filters.orgId, from: filters.from, to: filters.to, interval: filters.interval, bucket: explainBucket, metric: explainMetric },
+            metric: explainMetric,
+            metrics: (Object.entries(config.metrics) as [string, MetricDefinition][]).map(([key, m]) => ({ key, label: m.label, description: m.description })),
+            title: `${productName}, ${explainOrg ?? scopeName}, bucket starting ${localWallTime(explainBucket)} (${account.timezone})`,
+          }}
+          onMetric={(metric) => update({ explain: metric })}
+          onClose={() => update({ explain: null, bucket: null, explainOrg: null })}
+        />
+      )}
+    </section>
+  );
+}
