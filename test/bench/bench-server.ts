@@ -12,8 +12,9 @@ import { loadConfig } from '../../libs/ledger/src/config.js';
  * that `--cpu-prof` can write its profile on the way out.
  */
 // BENCH_NO_PROJECTIONS: the API alone, as `ledger serve --no-projections` runs it (the write side without read models).
-const options = { logger: ['error', 'warn'], ...(process.env.BENCH_NO_PROJECTIONS ? { runProjections: false } : {}) };
-const app = await createApp(loadConfig(process.env), options as Parameters<typeof createApp>[1]);
+// Logs of warnings and errors only, and no rate limit: the benchmark sends more than a client may.
+const options = process.env.BENCH_NO_PROJECTIONS ? { runProjections: false } : {};
+const app = await createApp(loadConfig({ LOG_LEVEL: 'warn', RATE_LIMIT_REQUESTS: '0', ...process.env }), options);
 const tokens = await createKeys((process.env.BENCH_ACCOUNTS ?? '').split(',').filter(Boolean));
 await app.listen(0, '127.0.0.1');
 const { port } = app.getHttpServer().address() as AddressInfo;

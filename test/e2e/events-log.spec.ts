@@ -192,7 +192,7 @@ describe.each(SQL_BACKENDS)('the events log on %s', (_name, open) => {
       expect(bad.err()).toContain('limit must be a whole number');
       const missing = captureOutput();
       expect(await runCli(['events', '--type', 'SeatAssigned'], missing, backend.env)).toBe(2);
-      expect(missing.err()).toContain('--account ID is required');
+      expect(missing.err()).toContain("ledger events: required option '--account <id>' not specified");
       const unknown = captureOutput();
       expect(await runCli(['events', '--account', 'nobody'], unknown, backend.env)).toBe(1);
       expect(unknown.err()).toContain("NOT_FOUND: account 'nobody' does not exist");

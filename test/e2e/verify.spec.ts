@@ -56,7 +56,7 @@ describe('ledger verify on PostgreSQL', () => {
 
   test('bad flags: exit 2 with the usage', async () => {
     expect((await verify()).code).toBe(2);
-    expect((await verify('--account', 'acme', '--format', 'xml')).err).toContain('--format must be text or json');
+    expect((await verify('--account', 'acme', '--format', 'xml')).err).toContain("option '--format <format>' argument 'xml' is invalid. Allowed choices are text, json.");
   });
 
   test('a projected row deleted: exit 1, and the diff names the report, the bucket and both numbers', async () => {

@@ -116,7 +116,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const url = process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
   const freshSchema = !process.env.DATABASE_SCHEMA?.trim();
   const schema = process.env.DATABASE_SCHEMA?.trim() || `soak_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const env = ledgerEnv(url, schema);
+  const env = ledgerEnv(url, schema, { RATE_LIMIT_REQUESTS: '0', LOG_LEVEL: 'warn' });
   const accountIds = Array.from({ length: options.accounts }, (_, i) => `soak${i + 1}`);
   const log = (message: string) => console.error(`[soak] ${message}`);
   log(`${options.minutes} min, ${options.clients} clients, ${options.accounts} accounts × ${options.users} users; PostgreSQL schema ${schema}`);

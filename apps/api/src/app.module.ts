@@ -5,6 +5,7 @@ import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { ApiModule } from './api.module.js';
 import { ApiAuthModule } from './auth/api-auth.module.js';
+import { LimitsModule } from './limits/limits.module.js';
 import { EventsController } from './events.controller.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
@@ -21,6 +22,7 @@ export class AppModule {
         ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: options.runProjections ?? true }),
         ApiModule,
         ApiAuthModule.forRoot(),
+        LimitsModule,
       ],
       // These read the store, the database or the engine directly (ApiModule runs on doubles in tests).
       controllers: [ProjectionsController, EventsController, HealthController, MetricsController],

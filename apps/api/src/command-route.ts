@@ -5,6 +5,7 @@ import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkRespo
 import type { ServerResponse } from 'node:http';
 import { tap, type Observable } from 'rxjs';
 import type { CommandOutcome } from '../../../libs/ledger/src/command-gateway.js';
+import { ref } from './openapi/schemas.js';
 import type { ClientCommandType } from '../../../libs/ledger/src/validation/command-dtos.js';
 
 /** A repeated `commandId` appended nothing: 200 instead of 201. */
@@ -31,8 +32,8 @@ export function CommandRoute(type: ClientCommandType, bodyFields: string): Metho
     }),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The commandId, if not in the body' }),
     ApiBody({ required: false, schema: { type: 'object', additionalProperties: true } }),
-    ApiCreatedResponse({ description: 'Accepted: the CommandOutcome' }),
-    ApiOkResponse({ description: 'A repeated commandId: the first outcome, duplicate: true' }),
+    ApiCreatedResponse({ description: 'Accepted: the events appended', schema: ref('CommandOutcome') }),
+    ApiOkResponse({ description: 'A repeated commandId: the first outcome, duplicate: true', schema: ref('CommandOutcome') }),
     ApiConflictResponse({ description: 'Rejected by a rule (problem+json with the code)' }),
   );
 }

@@ -71,9 +71,9 @@ describe('command routes', () => {
     expect(await response.json()).toMatchObject({ type: command.type, accountId: 'acme', duplicate: false });
   });
 
-  it('passes the actor of the request (the API key id) in the command context', async () => {
+  it('passes the actor of the request (the API key id) and its request id (the correlation id) in the command context', async () => {
     await send('POST', `${A}/sessions/s1/end`);
-    expect(gateway.contexts).toEqual([{ actor: parseToken(api.token)!.keyId }]);
+    expect(gateway.contexts).toEqual([{ actor: parseToken(api.token)!.keyId, correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
   });
 
   it('takes commandId from the Idempotency-Key header', async () => {

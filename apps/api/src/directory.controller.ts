@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AccountDirectory, UsersPage } from '../../../libs/contracts/src/index.js';
 import { AccountDirectoryQuery, UsersQuery } from '../../../libs/reports/src/reports.service.js';
+import { ref } from './openapi/schemas.js';
 
 /** The account as clients need it to ask for reports: zone, organization tree, products, users. */
 @ApiTags('accounts')
@@ -12,7 +13,7 @@ export class DirectoryController {
 
   @Get()
   @ApiOperation({ summary: "The account: name, time zone, organization tree (parents first) and the products, each saying whether it was ever purchased" })
-  @ApiOkResponse({ description: '{accountId, name, timezone, organizations: [{orgId, name, parentOrgId, path}], products: [{product, name, model, purchased}], asOfPosition}' })
+  @ApiOkResponse({ description: 'The account, its zone, organization tree and products', schema: ref('AccountDirectory') })
   account(@Param('accountId') accountId: string): Promise<AccountDirectory> {
     return this.queries.execute(new AccountDirectoryQuery(accountId));
   }
@@ -22,7 +23,7 @@ export class DirectoryController {
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'orgId', required: false })
   @ApiQuery({ name: 'limit', required: false })
-  @ApiOkResponse({ description: '{accountId, total, users: [{userId, name, email, orgId, organization}]}' })
+  @ApiOkResponse({ description: 'Users matching q', schema: ref('UsersPage') })
   users(@Param('accountId') accountId: string, @Query() query: Record<string, unknown>): Promise<UsersPage> {
     return this.queries.execute(new UsersQuery({ ...query, accountId }));
   }

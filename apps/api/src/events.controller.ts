@@ -6,6 +6,7 @@ import { exportEventLines, readEventsPage, type EventsLogPage } from '../../../l
 import { DomainError } from '../../../libs/domain/src/errors.js';
 import type { EventStore } from '../../../libs/event-store/src/event-store.js';
 import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
+import { ref } from './openapi/schemas.js';
 
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
 
@@ -24,7 +25,17 @@ export class EventsController {
       + 'one per line, after a first line {accountId, untilPosition}.',
   })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'ndjson'] })
-  @ApiOkResponse({ description: '{accountId, untilPosition, events, nextAfter}, or NDJSON' })
+  @ApiQuery({ name: 'after', required: false, description: 'Exclusive cursor: nextAfter of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
+  @ApiQuery({ name: 'type', required: false, description: 'Comma-separated event types' })
+  @ApiQuery({ name: 'stream', required: false, description: 'account-<id>' })
+  @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date-time' } })
+  @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date-time' } })
+  @ApiQuery({ name: 'until', required: false, description: 'A position: regenerates an earlier answer exactly' })
+  @ApiOkResponse({ description: 'A page of events (JSON), or with format=ndjson every matching event a line after a stamp line', content: {
+    'application/json': { schema: ref('EventsLogPage') },
+    'application/x-ndjson': { schema: { type: 'string' } },
+  } })
   async events(
     @Param('accountId') accountId: string,
     @Query() query: Record<string, unknown>,

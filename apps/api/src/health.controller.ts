@@ -6,6 +6,7 @@ import { EVENT_STORE, LEDGER_DATABASE } from '../../../libs/ledger/src/ledger.mo
 import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
 import { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
 import { checkHealth, type Health } from './health-check.js';
+import { ref } from './openapi/schemas.js';
 
 /** `GET /health` (no key): whether this instance can serve, for load balancers and probes. */
 @ApiTags('ops')
@@ -19,8 +20,8 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Event store and database reachable; each projection\'s state, position and lag' })
-  @ApiOkResponse({ description: '{status: "ok", eventStore, database, projections}' })
-  @ApiServiceUnavailableResponse({ description: '{status: "unavailable", …}: the event store or the database did not answer' })
+  @ApiOkResponse({ description: 'The event store and the database answer', schema: ref('Health') })
+  @ApiServiceUnavailableResponse({ description: 'The event store or the database did not answer', schema: ref('Health') })
   async health(@Res({ passthrough: true }) response: ServerResponse): Promise<Health> {
     const health = await checkHealth({ store: this.store, db: this.db, engine: this.engine });
     response.statusCode = health.status === 'ok' ? 200 : 503;

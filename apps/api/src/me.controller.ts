@@ -4,6 +4,7 @@ import type { KeyInfo } from '../../../libs/contracts/src/index.js';
 import { authenticatedKeyOf } from './auth/authenticated-key.js';
 import { ROLE_PERMISSIONS } from './auth/route-permissions.js';
 import type { ApiRequest } from './http-request.js';
+import { ref } from './openapi/schemas.js';
 
 /** `GET /v1/me`: the key a client holds, so that it shows only what the key's role may do. */
 @ApiTags('accounts')
@@ -11,7 +12,7 @@ import type { ApiRequest } from './http-request.js';
 export class MeController {
   @Get()
   @ApiOperation({ summary: 'The API key of the request: its id, role and account (null for a global operator key), and what the role may do' })
-  @ApiOkResponse({ description: '{keyId, role, accountId, can: {readReports, manageAccount, sendTelemetry, operate}}' })
+  @ApiOkResponse({ description: 'The key and what its role may do', schema: ref('KeyInfo') })
   me(@Req() request: ApiRequest): KeyInfo {
     const key = authenticatedKeyOf(request);
     // The guard authenticates every /v1 request before it reaches a handler.

@@ -20,7 +20,7 @@ export class MetricsController {
   @Header('Content-Type', PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Prometheus metrics: appends, append latency, commands, projection position, lag and rebuild progress' })
-  @ApiOkResponse({ description: 'text/plain; version=0.0.4' })
+  @ApiOkResponse({ description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } })
   async scrape(): Promise<string> {
     // The write side's metrics are worth a scrape even when the database does not answer.
     await this.engine.status().then((statuses) => this.#projections.update(statuses), () => this.#projections.unreadable());

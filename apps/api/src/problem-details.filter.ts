@@ -1,7 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { ApiRequest } from './http-request.js';
-import { PROBLEM_CONTENT_TYPE, RETRY_AFTER_SECONDS, toProblem } from './problem-details.js';
+import { PROBLEM_CONTENT_TYPE, retryAfterOf, toProblem } from './problem-details.js';
 
 /** Answers every error as `application/problem+json`; unexpected ones are logged, never shown. */
 @Catch()
@@ -19,7 +19,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     response.statusCode = problem.status;
     response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
-    if (problem.status === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    const retryAfter = retryAfterOf(exception, problem.status);
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.end(JSON.stringify(problem));
   }
 }

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, type FieldError } from '../../../libs/domain/src/errors.js';
 import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
+import { LimitExceeded } from './limits/limit-errors.js';
 import type { ProblemDetails } from '../../../libs/contracts/src/index.js';
 
 export type { ProblemDetails } from '../../../libs/contracts/src/index.js';
@@ -21,12 +22,21 @@ const HTTP_CODES: Readonly<Record<number, string>> = {
 /** What a 503 tells the client to wait before trying again (`Retry-After`, seconds). */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** `Retry-After` of an error answer: a refused request says when; any other 503 the default; else none. */
+export function retryAfterOf(exception: unknown, status: number): number | undefined {
+  if (exception instanceof LimitExceeded) return exception.retryAfterSeconds;
+  return status === 503 ? RETRY_AFTER_SECONDS : undefined;
+}
+
 const INTERNAL_ERROR_DETAIL = 'An unexpected error occurred. It has been logged; please try again later.';
 
 /** Turns anything thrown while answering a request into problem details. Never exposes internals. */
 export function toProblem(exception: unknown): ProblemDetails {
   if (exception instanceof DomainError) {
     return problem(exception.status, exception.code, exception.message, exception.errors);
+  }
+  if (exception instanceof LimitExceeded) {
+    return problem(exception.status, exception.code, exception.message);
   }
   if (exception instanceof ProjectionNotReadyError) {
     return problem(503, 'PROJECTION_NOT_READY', exception.message);

@@ -1,5 +1,6 @@
 import { ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ref } from './openapi/schemas.js';
 import { NewerGenerationError, UnknownProjectionError } from '../../../projections/engine/errors.js';
 import { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
 import type { ProjectionStatus } from '../../../projections/engine/projection-status.js';
@@ -12,6 +13,8 @@ export class ProjectionsController {
 
   /** Each projection's active (and building) generation: position, lag in events and seconds, events folded. */
   @Get()
+  @ApiOperation({ summary: 'Each projection: version, generation, position, lag, events folded' })
+  @ApiOkResponse({ description: 'Every projection', schema: ref('ProjectionsList') })
   async list(): Promise<{ projections: ProjectionStatus[] }> {
     return { projections: await this.engine.status() };
   }
@@ -19,6 +22,9 @@ export class ProjectionsController {
   /** Starts rebuilding into a new generation in this process (the old one serves until the switch); answers its status. */
   @Post(':name/rebuild')
   @HttpCode(202)
+  @ApiOperation({ summary: 'Start rebuilding a projection into a new generation; the old one serves until the switch' })
+  @ApiAcceptedResponse({ description: 'The status of the projection, building', schema: ref('ProjectionStatus') })
+  @ApiConflictResponse({ description: 'A newer generation is being built' })
   async rebuild(@Param('name') name: string): Promise<ProjectionStatus> {
     try {
       return await this.engine.startRebuild(name);

@@ -5,7 +5,9 @@ import type { ServerResponse } from 'node:http';
 import { DomainError } from '../../../libs/domain/src/errors.js';
 import { CSV_CONTENT_TYPE, toCsv } from '../../../libs/reports/src/csv.js';
 import type { SeriesBody, TableBody } from '../../../libs/reports/src/report-definition.js';
+import { ReplaysHistory } from './limits/replay-admission.js';
 import { RunReportQuery } from '../../../libs/reports/src/reports.service.js';
+import { ref } from './openapi/schemas.js';
 
 export type ReportFormat = 'json' | 'csv';
 
@@ -23,6 +25,7 @@ export class ReportsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':name')
+  @ReplaysHistory((request) => request.query?.asOf !== undefined)
   @ApiOperation({
     summary: 'A report (seat-history, assignments, seat-usage, sessions, session-usage, aut-usage)',
     description: 'Bucket series: from, to (local dates, to inclusive), interval hour|day|week|month, groupBy=org. '
@@ -32,7 +35,23 @@ export class ReportsController {
   })
   @ApiParam({ name: 'name', description: 'The report' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiOkResponse({ description: 'The report body (SPEC §6), or CSV' })
+  @ApiQuery({ name: 'product', required: false, description: 'The product (required by most reports)' })
+  @ApiQuery({ name: 'orgId', required: false, description: 'That organization and its descendants' })
+  @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date' }, description: 'Series: first local date' })
+  @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date' }, description: 'Series: last local date, inclusive' })
+  @ApiQuery({ name: 'interval', required: false, enum: ['hour', 'day', 'week', 'month'] })
+  @ApiQuery({ name: 'groupBy', required: false, enum: ['org'] })
+  @ApiQuery({ name: 'q', required: false, description: 'Tables: text to find' })
+  @ApiQuery({ name: 'licenseSource', required: false, description: 'Tables: an orgId or "account"' })
+  @ApiQuery({ name: 'status', required: false, enum: ['active', 'ended', 'expired'] })
+  @ApiQuery({ name: 'sort', required: false, description: 'Tables: a column, -column for descending' })
+  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1 } })
+  @ApiQuery({ name: 'pageSize', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } })
+  @ApiQuery({ name: 'asOf', required: false, schema: { type: 'string', format: 'date-time' }, description: 'seat-history, assignments: as the ledger stood then' })
+  @ApiOkResponse({ description: 'The report body (SPEC §6), or CSV with format=csv', content: {
+    'application/json': { schema: ref('ReportBody') },
+    'text/csv': { schema: { type: 'string' } },
+  } })
   async report(
     @Param('accountId') accountId: string,
     @Param('name') name: string,

@@ -5,22 +5,52 @@ import { runCli } from './cli.js';
 import { captureOutput as capture } from '../../../test/support/capture-output.js';
 
 describe('ledger CLI usage', () => {
-  it('prints help with exit 0', async () => {
+  it('prints help with exit 0: every command, the environment and the exit codes', async () => {
+    for (const argv of [['help'], ['--help'], []]) {
+      const out = capture();
+      expect(await runCli(argv, out)).toBe(0);
+      expect(out.out()).toMatch(/^Usage: ledger \[options\] \[command\]/);
+      for (const command of ['serve', 'import', 'report', 'licenses', 'explain', 'events', 'verify', 'projections', 'keys', 'demo']) {
+        expect(out.out()).toMatch(new RegExp(`^  ${command} .* {2,}\\S`, 'm'));
+      }
+      expect(out.out()).toContain('import [options] <FILE.ndjson>');
+      expect(out.out()).toContain('3  an import applied, but the ledger rejected some of its commands');
+    }
+  });
+
+  it('help COMMAND and COMMAND --help list every option with its meaning', async () => {
+    const viaHelp = capture();
+    expect(await runCli(['help', 'report'], viaHelp)).toBe(0);
+    const viaFlag = capture();
+    expect(await runCli(['report', '--help'], viaFlag)).toBe(0);
+    expect(viaFlag.out()).toBe(viaHelp.out());
+    for (const option of ['--account <id>', '--product <code>', '--org <id>', '--from <date>', '--to <date>', '--interval <interval>', '--group-by <org>',
+      '--q <text>', '--license-source <source>', '--status <status>', '--sort <column>', '--page <n>', '--page-size <n>', '--as-of <instant>', '--format <format>']) {
+      expect(viaHelp.out()).toMatch(new RegExp(`^  ${option.replace(/[<>]/g, '.')} +\\S`, 'm'));
+    }
+    const keys = capture();
+    expect(await runCli(['keys', 'create', '--help'], keys)).toBe(0);
+    expect(keys.out()).toMatch(/--role <role> +what the key may do \(required\) \(choices: "account-admin",\s+"auditor", "ingest", "operator"\)/);
+  });
+
+  it('--version prints the package version', async () => {
     const out = capture();
-    expect(await runCli(['help'], out)).toBe(0);
-    expect(out.out()).toMatch(/^Usage: ledger <command>/);
-    expect(out.out()).toContain('import FILE.ndjson');
+    expect(await runCli(['--version'], out)).toBe(0);
+    expect(out.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
   it.each([
-    [['frobnicate'], "ledger frobnicate: unknown command 'frobnicate'"],
-    [['import'], 'ledger import: expected FILE.ndjson'],
-    [['import', 'a.ndjson', 'b.ndjson'], 'ledger import: expected FILE.ndjson'],
-    [['serve', '--port', '80'], "ledger serve: Unknown option '--port'"],
-  ])('%j is a usage error (exit 2)', async (argv, message) => {
+    [['frobnicate'], "ledger: unknown command 'frobnicate'\n"],
+    [['reprot'], "ledger: unknown command 'reprot' (Did you mean report?)\n"],
+    [['import'], "ledger import: missing required argument 'FILE.ndjson'\n"],
+    [['import', 'a.ndjson', 'b.ndjson'], "ledger import: too many arguments for 'import'. Expected 1 argument but got 2.\n"],
+    [['serve', '--port', '80'], "ledger serve: unknown option '--port'\n"],
+    [['report', 'seat-history', '--account'], "ledger report: option '--account <id>' argument missing\n"],
+  ])('%j is a usage error (exit 2): one line on stderr', async (argv, message) => {
     const out = capture();
     expect(await runCli(argv, out)).toBe(2);
-    expect(out.err()).toContain(message);
+    expect(out.err()).toBe(message);
+    expect(out.out()).toBe('');
   });
 });
 

@@ -1,170 +1,86 @@
-import { parseArgs } from 'node:util';
-import { loadConfig } from '../../../libs/ledger/src/config.js';
-import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { loadConfig, type LedgerConfig } from '../../../libs/ledger/src/config.js';
+import { withLogScope } from '../../../libs/observability/src/logger.js';
 import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
-import { ProjectionsModule } from '../../../projections/projections.module.js';
-import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
-import { DEMO_USAGE, demoCommand } from './demo-command.js';
-import { EVENTS_USAGE, eventsCommand } from './events-command.js';
+import { runBesideServer, type RunInServer } from './beside-server.js';
+import { configureOutput, runCommand } from './command-kit.js';
 import { EXIT } from './exit-codes.js';
-import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
-import { isParseArgsError } from './parse-args-error.js';
-import { importFile } from './import-command.js';
-import { KEYS_USAGE, keysCommand, keyStoreOf } from './keys-command.js';
-import { withLedger } from './ledger-context.js';
+import type { ImportSource } from './import-command.js';
+import { localLedger, servedLedger, type LedgerAccess } from './ledger-access.js';
 import { processOutput, type Output } from './output.js';
-import { PROJECTIONS_USAGE, projectionsCommand, waitForProjections } from './projections-command.js';
-import { LICENSES_USAGE, licensesCommand } from './licenses-command.js';
-import { REPORT_USAGE, reportCommand, withQueryBus, withReports } from './report-command.js';
-import { LicensesOverviewQuery, RunReportQuery } from '../../../libs/reports/src/reports.service.js';
-import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
-import { ExplainLicensesQuery, ExplainReportQuery } from '../../../libs/audit/src/explain/explain.service.js';
-import { readAccountEvents } from '../../../libs/audit/src/account-events.js';
-import type { EventStore } from '../../../libs/event-store/src/event-store.js';
-import { VERIFY_USAGE, verifyCommand } from './verify-command.js';
-import { serve } from './serve-command.js';
+import { ledgerProgram } from './program.js';
 
-interface Subcommand {
-  readonly usage: string;
-  run(args: string[], out: Output, env: NodeJS.ProcessEnv): Promise<number>;
+export interface RunCliOptions {
+  /** The ledger to run on (default: the configured one, opened by this process). */
+  readonly ledger?: LedgerAccess;
+  readonly importSource?: ImportSource;
+  /** Run the command in a `ledger serve` holding the embedded data dir, if one does (default: yes). */
+  readonly besideServer?: boolean;
 }
 
-class UsageError extends Error {}
+/** Commands that run inside a `ledger serve` holding the data dir (SPEC §6), by their path under `ledger`. */
+const RUN_BESIDE_SERVER = new Set(['report', 'licenses', 'events', 'explain', 'verify', 'keys', 'import', 'projections status', 'projections rebuild']);
 
-const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
-  serve: {
-    usage: 'serve [--no-projections]\n'
-      + '                       Start the HTTP API on PORT (default 3000) and run the projections\n'
-      + '                       (--no-projections: another process runs them, `ledger projections run`)',
-    run: async (args, _out, env) => {
-      const { flags } = parseArguments(args, [], ['no-projections']);
-      return serve(loadConfig(env), { runProjections: !flags.has('no-projections') });
-    },
-  },
-  import: {
-    usage: 'import FILE.ndjson [--no-wait]\n'
-      + '                       Validate every line, then apply them in order; print a JSON summary\n'
-      + '                       once the projections have caught up (--no-wait: at once)',
-    run: async (args, out, env) => {
-      const { values: [file], flags } = parseArguments(args, ['FILE.ndjson'], ['no-wait']);
-      const wait = !flags.has('no-wait');
-      return withLedger(loadConfig(env), (gateway, context) => importFile(file, gateway, out, {
-        waitForProjections: wait ? (appended) => waitForProjections(context, appended, out) : undefined,
-      }), { runProjections: wait });
-    },
-  },
-  report: {
-    usage: REPORT_USAGE,
-    // Flags are checked before the ledger is opened.
-    run: (args, out, env) => reportCommand(args, out, (name, parameters, options) =>
-      withReports(loadConfig(env), (run) => run(name, parameters, options), [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })])),
-  },
-  licenses: {
-    usage: LICENSES_USAGE,
-    run: (args, out, env) => licensesCommand(args, out, (parameters) =>
-      withQueryBus(loadConfig(env), (queries) => queries.execute(new LicensesOverviewQuery(parameters)),
-        [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })])),
-  },
-  explain: {
-    usage: EXPLAIN_USAGE,
-    // Flags are checked before the ledger is opened.
-    run: (args, out, env) => {
-      const explained = (query: ExplainReportQuery | ExplainLicensesQuery) => withQueryBus(loadConfig(env), (queries) => queries.execute(query),
-        [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false }), { module: ExplainModule }]);
-      return explainCommand(args, out, {
-        report: (name, parameters) => explained(new ExplainReportQuery(name, parameters)),
-        licenses: (parameters) => explained(new ExplainLicensesQuery(parameters)),
-      });
-    },
-  },
-  events: {
-    usage: EVENTS_USAGE,
-    run: (args, out, env) => eventsCommand(args, out, (work) =>
-      withLedger(loadConfig(env), (_gateway, context) => work(context.get(EVENT_STORE)))),
-  },
-  verify: {
-    usage: VERIFY_USAGE,
-    // Flags are checked before the ledger is opened.
-    run: (args, out, env) => verifyCommand(args, out, (work) => {
-      const config = loadConfig(env);
-      const now = Date.now();
-      return withQueryBus(config, (queries, context) => work({
-        now,
-        leaseMs: config.sessionLeaseSeconds * 1000,
-        activityActions: config.activityActions ?? null,
-        readEvents: (accountId) => readAccountEvents(context.get<EventStore>(EVENT_STORE), accountId),
-        headPosition: () => context.get<EventStore>(EVENT_STORE).headPosition(),
-        projected: {
-          report: async (name, parameters, options) => (await queries.execute(new RunReportQuery(name, parameters, options))).body,
-          licenses: (parameters) => queries.execute(new LicensesOverviewQuery(parameters)),
-        },
-      }), [ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: false })], { clock: { now: () => now } });
-    }),
-  },
-  projections: {
-    usage: PROJECTIONS_USAGE,
-    run: (args, out, env) => projectionsCommand(args, out, () => loadConfig(env)),
-  },
-  keys: {
-    usage: KEYS_USAGE,
-    // Arguments are checked before the database is opened.
-    run: (args, out, env) => keysCommand(args, out, (work) => keyStoreOf(loadConfig(env))(work)),
-  },
-  demo: {
-    usage: DEMO_USAGE,
-    run: (args, out, env) => {
-      const config = loadConfig(env);
-      return demoCommand(args, out, config, (work) => withLedger(config, work, { runProjections: true }),
-        (context, appended) => waitForProjections(context, appended, out));
-    },
-  },
-  help: {
-    usage: 'help                 Show this help',
-    run: async (_args, out) => {
-      out.stdout.write(usage());
-      return EXIT.OK;
-    },
-  },
-};
-
-function usage(): string {
-  return [
-    'Usage: ledger <command> [arguments]',
-    '',
-    'Commands:',
-    ...Object.values(SUBCOMMANDS).map((s) => `  ${s.usage}`),
-    '',
-    'Environment: EVENTSTORE_URL, EVENTSTORE_STREAM_PREFIX, DATABASE_URL, LEDGER_DATA_DIR (default ./.ledger), PORT, SESSION_LEASE_SECONDS, ACTIVITY_ACTIONS',
-    'Exit codes: 0 ok; 1 failure; 2 bad usage, or malformed import lines (nothing applied); 3 some commands rejected',
-    '',
-  ].join('\n');
+/**
+ * Runs `ledger …argv` and answers its exit code; a failure is one line on stderr, never a stack trace.
+ * Every log line of the command carries one request id (`reqId`), also the correlation id of what it imports.
+ */
+export function runCli(
+  argv: readonly string[], out: Output = processOutput, env: NodeJS.ProcessEnv = process.env, options: RunCliOptions = {},
+): Promise<number> {
+  return withLogScope({ reqId: randomUUID() }, () => run(argv, out, env, options));
 }
 
-/** Exactly the named positional arguments, and only the given boolean flags (e.g. `no-wait` for `--no-wait`). */
-function parseArguments(args: string[], names: string[], flags: readonly string[] = []): { values: string[]; flags: Set<string> } {
-  const options = Object.fromEntries(flags.map((flag) => [flag, { type: 'boolean' as const }]));
-  const { positionals: values, values: given } = parseArgs({ args, allowPositionals: true, options });
-  if (values.length !== names.length) {
-    throw new UsageError(names.length === 0 ? `unexpected argument '${values[0]}'` : `expected ${names.join(' ')}`);
+async function run(argv: readonly string[], out: Output, env: NodeJS.ProcessEnv, options: RunCliOptions): Promise<number> {
+  let opened = options.ledger;
+  // Options are checked before the configuration is read and the ledger opened.
+  const ledger = () => (opened ??= localLedger(loadConfig(env)));
+  const program = ledgerProgram({ out, ledger, importSource: options.importSource, runInServer });
+  if (argv.length === 0) {
+    configureOutput(program, out).outputHelp();
+    return EXIT.OK;
   }
-  return { values, flags: new Set(Object.keys(given).filter((flag) => given[flag] === true)) };
-}
-
-/** Runs `ledger <command> …` and answers its exit code. */
-export async function runCli(argv: readonly string[], out: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h') return SUBCOMMANDS.help.run([], out, env);
-  const subcommand = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
+  if (options.besideServer ?? true) {
+    program.hook('preAction', async (_program, action) => {
+      const code = await besideServer(action, argv, out, () => ledger().config);
+      if (code !== null) throw new AnsweredByServer(code);
+    });
+  }
   try {
-    if (!subcommand) throw new UsageError(`unknown command '${name}'`);
-    return await subcommand.run(args, out, env);
+    return await runCommand(program, argv, out);
   } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      out.stderr.write(`ledger ${name}: ${(error as Error).message}\n\n${usage()}`);
-      return EXIT.INVALID_INPUT;
-    }
+    if (error instanceof AnsweredByServer) return error.exitCode;
     const code = error instanceof ProjectionNotReadyError ? 'PROJECTION_NOT_READY: ' : '';
-    out.stderr.write(`ledger ${name}: ${code}${error instanceof Error ? error.message : String(error)}\n`);
+    out.stderr.write(`ledger ${argv[0]}: ${code}${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.FAILURE;
   }
+}
+
+/** The command ran in the server: its exit code, and nothing more to do here. */
+class AnsweredByServer extends Error {
+  constructor(readonly exitCode: number) {
+    super(`answered by the server: exit ${exitCode}`);
+  }
+}
+
+/** Runs the command in the `ledger serve` holding the embedded data dir, if it is one of those and a server does; else null. */
+async function besideServer(action: Command, argv: readonly string[], out: Output, config: () => LedgerConfig): Promise<number | null> {
+  const path = [];
+  for (let c: Command | null = action; c?.parent; c = c.parent) path.unshift(c.name());
+  if (!RUN_BESIDE_SERVER.has(path.join(' ')) && !RUN_BESIDE_SERVER.has(path[0] ?? '')) return null;
+  const { databaseUrl, dataDir } = config();
+  if (databaseUrl) return null; // PostgreSQL takes any number of processes
+  if (path[0] !== 'import') return runBesideServer(dataDir, argv, out);
+  const file = action.processedArgs[0] as string;
+  await access(file);
+  return runBesideServer(dataDir, argv, out, () => createReadStream(file));
+}
+
+/** What a running server does with a command sent over its socket: runs it on its own ledger, as actor `cli`. */
+function runInServer(config: LedgerConfig, app: INestApplicationContext): RunInServer {
+  return (argv, out, body) => runCli(argv, out, {}, { ledger: servedLedger(config, app), importSource: () => body, besideServer: false });
 }

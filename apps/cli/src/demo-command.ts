@@ -1,6 +1,5 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { Command, InvalidArgumentError } from 'commander';
 import { DateTime } from 'luxon';
 import { SqlApiKeyStore } from '../../../libs/auth/src/sql-api-key-store.js';
 import { accountStreamId } from '../../../libs/domain/src/streams.js';
@@ -14,15 +13,12 @@ import { importNdjson } from '../../../libs/ledger/src/import/ndjson-import.js';
 import { EVENT_STORE, LEDGER_DATABASE } from '../../../libs/ledger/src/ledger.module.js';
 import type { LedgerDatabase } from '../../../libs/read-store/src/database.js';
 import { EXIT } from './exit-codes.js';
-import { isParseArgsError } from './parse-args-error.js';
+import { answer } from './command-kit.js';
+import type { LedgerAccess } from './ledger-access.js';
+import { waitForProjections } from './projections-command.js';
 import { progressReporter } from './import-command.js';
 import type { Output } from './output.js';
 import { PositionTrackingGateway } from './position-tracking-gateway.js';
-
-export const DEMO_USAGE = 'demo [--accounts N] [--seed S] [--commands N]\n'
-  + '                       Load a generated history of the last 90 days (accounts demo-001, …; about 300\n'
-  + `                       users and ${DEMO_COMMANDS_PER_ACCOUNT} commands each), create an account-admin key for demo-001\n`
-  + '                       and print commands that show its reports';
 
 interface DemoOptions {
   readonly accounts: number;
@@ -30,61 +26,48 @@ interface DemoOptions {
   readonly commandsPerAccount: number;
 }
 
-class DemoUsageError extends Error {}
-
-export function parseDemoArguments(args: readonly string[]): DemoOptions {
-  const { values, positionals } = parseArgs({
-    args: [...args], allowPositionals: true, strict: true,
-    options: { accounts: { type: 'string' }, seed: { type: 'string' }, commands: { type: 'string' } },
-  });
-  if (positionals.length > 0) throw new DemoUsageError(`unexpected argument '${positionals[0]}'`);
-  return {
-    accounts: wholeNumber(values.accounts, '--accounts', 1, 1, 20),
-    seed: wholeNumber(values.seed, '--seed', 1, 0, 2 ** 31 - 1),
-    commandsPerAccount: wholeNumber(values.commands, '--commands', DEMO_COMMANDS_PER_ACCOUNT, 2_000, 1_000_000),
+function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
+    return n;
   };
 }
-
-function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new DemoUsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
-  return n;
-}
-
-/** Runs `work` on the ledger with its projections running, as `ledger import` does. */
-export type DemoLedger = <T>(work: (gateway: CommandGateway, context: INestApplicationContext) => Promise<T>) => Promise<T>;
 
 /**
  * `ledger demo`: the generated history through the normal import path (waiting for the projections),
  * a fresh account-admin key, and ready-to-paste commands. A second run finds the demo account and
  * only makes a new key.
  */
-export async function demoCommand(
-  args: readonly string[], out: Output, config: LedgerConfig, ledger: DemoLedger,
-  waitForProjections: (context: INestApplicationContext, appended: LogPosition | null) => Promise<void>,
-): Promise<number> {
-  let options: DemoOptions;
-  try {
-    options = parseDemoArguments(args);
-  } catch (error) {
-    if (!(error instanceof DemoUsageError) && !isParseArgsError(error)) throw error;
-    out.stderr.write(`ledger demo: ${(error as Error).message}\n\n  ${DEMO_USAGE}\n`);
-    return EXIT.INVALID_INPUT;
-  }
+export function demoCommand(out: Output, ledger: () => LedgerAccess): Command {
+  const command = new Command('demo')
+    .summary('load a generated 90-day history (demo-001, …) and print an API key and commands to try')
+    .description(`Load a generated history of the last 90 days (accounts demo-001, …; about 300 users and ${DEMO_COMMANDS_PER_ACCOUNT} commands each), `
+      + 'create an account-admin key for demo-001 and print commands that show its reports.')
+    .option('--accounts <n>', 'accounts to generate, 1 to 20', wholeNumber('--accounts', 1, 20), 1)
+    .option('--seed <n>', 'seed of the generator: the same seed, the same history', wholeNumber('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--commands <n>', 'commands an account', wholeNumber('--commands', 2_000, 1_000_000), DEMO_COMMANDS_PER_ACCOUNT);
+  return answer(command, async (self) => {
+    const { accounts, seed, commands } = self.opts<{ accounts: number; seed: number; commands: number }>();
+    const access = ledger();
+    return runDemo({ accounts, seed, commandsPerAccount: commands }, out, access.config, access);
+  });
+}
+
+async function runDemo(options: DemoOptions, out: Output, config: LedgerConfig, access: LedgerAccess): Promise<number> {
   const history = createHistory(demoHistoryOptions({ ...options, now: Date.now() - 60_000 }));
   const account = history.accounts[0];
-  return ledger(async (gateway, context) => {
+  return access.open(async ({ gateway, context }) => {
     if ((await context.get<EventStore>(EVENT_STORE).readStream(accountStreamId(account.accountId), 0n, 1)).length > 0) {
       out.stderr.write(`account ${account.accountId} exists already: the demo history was loaded before; only a new key is made\n`);
     } else {
-      await load(history, gateway, out, (appended) => waitForProjections(context, appended));
+      await load(history, gateway, out, (appended) => waitForProjections(context, appended, out));
     }
     const keys = await SqlApiKeyStore.open(context.get<LedgerDatabase>(LEDGER_DATABASE));
     const { token } = await keys.create({ accountId: account.accountId, role: 'account-admin' });
     out.stdout.write(tryIt(account, token, config.port));
     return EXIT.OK;
-  });
+  }, { runProjections: true });
 }
 
 async function load(

@@ -1,54 +1,52 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { parseEventsLogRequest, type EventsLogRequest } from '../../../libs/audit/src/events-log-request.js';
-import { exportEventLines, readEventsPage } from '../../../libs/audit/src/events-log.js';
+import type { EventsLogPage } from '../../../libs/audit/src/events-log.js';
 import { DomainError } from '../../../libs/domain/src/errors.js';
-import type { EventStore } from '../../../libs/event-store/src/event-store.js';
+import { answer, formatOption, optionValues, requiredOption } from './command-kit.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
 
-export const EVENTS_USAGE = 'events --account ID [--after POSITION] [--limit N] [--type T[,T…]] [--stream S] [--from INSTANT] [--to INSTANT] '
-  + '[--until POSITION] [--format json|ndjson]\n'
-  + '                       Print the account\'s raw events (the same body as GET /v1/accounts/ID/events);\n'
-  + '                       --format ndjson: every page, one event a line, after a first line {accountId, untilPosition}';
+/** Reads the events log; the seam the command is tested through (the event store, opened here or by a server). */
+export interface EventsLog {
+  page(request: EventsLogRequest): Promise<EventsLogPage>;
+  /** Every matching event, one NDJSON line each, after a first line {accountId, untilPosition}. */
+  export(request: EventsLogRequest, write: (line: string) => void): Promise<void>;
+}
 
-/** CLI flag → events log parameter. */
-const FLAGS = ['after', 'limit', 'type', 'stream', 'from', 'to', 'until'] as const;
+/** CLI option → events log parameter. */
+const OPTIONS: readonly (readonly [flag: string, parameter: string, meaning: string])[] = [
+  ['--after <position>', 'after', 'exclusive COMMIT/PREPARE cursor: nextAfter of the previous page'],
+  ['--limit <n>', 'limit', 'events a page (default 100, at most 1000)'],
+  ['--type <types>', 'type', 'comma-separated event types, e.g. SeatAssigned,SeatUnassigned'],
+  ['--stream <stream>', 'stream', "the account's own stream, account-<id>"],
+  ['--from <instant>', 'from', 'events that occurred at or after this ISO instant'],
+  ['--to <instant>', 'to', 'events that occurred before this ISO instant'],
+  ['--until <position>', 'until', 'read the log as it stood at this position (regenerates an earlier answer exactly)'],
+];
 
-/** Runs `work` with the configured event store open; the seam the command is tested through. */
-export type WithEventStore = (work: (store: EventStore) => Promise<void>) => Promise<void>;
-
-/** `ledger events …`. Bad flags or parameters → exit 2; an unknown account or stream → exit 1. */
-export async function eventsCommand(args: readonly string[], out: Output, withStore: WithEventStore): Promise<number> {
-  let accountId: string;
-  let ndjson: boolean;
-  const parameters: Record<string, string> = {};
-  try {
-    const options = Object.fromEntries([...FLAGS, 'account', 'format'].map((flag) => [flag, { type: 'string' as const }]));
-    const { values } = parseArgs({ args: [...args], options, strict: true });
-    if (values.account === undefined) throw new Error('--account ID is required');
-    if (values.format !== undefined && values.format !== 'json' && values.format !== 'ndjson') {
-      throw new Error(`--format must be json or ndjson, got '${String(values.format)}'`);
+/** `ledger events …`. Bad options or parameters → exit 2; an unknown account or stream → exit 1. */
+export function eventsCommand(out: Output, open: (work: (log: EventsLog) => Promise<void>) => Promise<void>): Command {
+  const command = new Command('events')
+    .summary("print an account's raw events: the body of GET /v1/accounts/ID/events")
+    .description("Print the account's raw events in log order, with their metadata, paged by position (the same body as GET /v1/accounts/ID/events).")
+    .addOption(requiredOption('--account <id>', 'the account'));
+  for (const [flag, , meaning] of OPTIONS) command.option(flag, meaning);
+  command.addOption(formatOption(['json', 'ndjson'], 'json: one page; ndjson: every page, one event a line, after a first line {accountId, untilPosition}'));
+  return answer(command, async (self) => {
+    const values = self.opts<{ account: string; format: 'json' | 'ndjson' }>();
+    const parameters = optionValues(self, OPTIONS);
+    const ndjson = values.format === 'ndjson';
+    try {
+      const request = parseEventsLogRequest(values.account, parameters, { paged: !ndjson });
+      await open(async (log) => {
+        if (ndjson) await log.export(request, (line) => out.stdout.write(line));
+        else out.stdout.write(`${JSON.stringify(await log.page(request), null, 2)}\n`);
+      });
+      return EXIT.OK;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      out.stderr.write(`ledger events: ${error.code}: ${error.message}\n`);
+      return error.code === 'VALIDATION_FAILED' ? EXIT.INVALID_INPUT : EXIT.FAILURE;
     }
-    accountId = values.account as string;
-    ndjson = values.format === 'ndjson';
-    for (const flag of FLAGS) if (typeof values[flag] === 'string') parameters[flag] = values[flag] as string;
-  } catch (error) {
-    out.stderr.write(`ledger events: ${(error as Error).message}\nUsage: ledger ${EVENTS_USAGE}\n`);
-    return EXIT.INVALID_INPUT;
-  }
-  try {
-    const request: EventsLogRequest = parseEventsLogRequest(accountId, parameters, { paged: !ndjson });
-    await withStore(async (store) => {
-      if (!ndjson) {
-        out.stdout.write(`${JSON.stringify(await readEventsPage(store, request), null, 2)}\n`);
-        return;
-      }
-      for await (const line of exportEventLines(store, request)) out.stdout.write(line);
-    });
-    return EXIT.OK;
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    out.stderr.write(`ledger events: ${error.code}: ${error.message}\n`);
-    return error.code === 'VALIDATION_FAILED' ? EXIT.INVALID_INPUT : EXIT.FAILURE;
-  }
+  });
 }

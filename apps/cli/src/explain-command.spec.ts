@@ -8,19 +8,32 @@ import { spec7Commands } from '../../../test/support/spec-7-example.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import { licensesProjection } from '../../../projections/licenses.projection.js';
 import { seatHistoryProjection } from '../../../projections/seat-history.projection.js';
-import { explainCommand, parseExplainArguments, type Explainer } from './explain-command.js';
+import { runCommand } from './command-kit.js';
+import { explainCommand, type Explainer } from './explain-command.js';
+import type { Output } from './output.js';
 
-describe('parseExplainArguments', () => {
-  it('maps the flags of a report and of licenses to parameters', () => {
-    expect(parseExplainArguments([
+const explain = (args: string[], out: Output, explainer: Explainer) => runCommand(explainCommand(out, explainer), args, out);
+
+describe('explain options', () => {
+  it('map to the parameters of a report and of licenses; an option of the other kind is a usage error', async () => {
+    const seen: unknown[] = [];
+    const recording: Explainer = {
+      report: async (name, parameters) => seen.push({ name, parameters }),
+      licenses: async (parameters) => seen.push({ name: 'licenses', parameters }),
+    };
+    const out = captureOutput();
+    expect(await explain([
       'seat-history', '--account', 'acme', '--product', 'KSE', '--org', 'qa', '--from', '2026-01-01', '--to', '2026-02-28',
       '--interval', 'month', '--bucket', '2026-02-01T00:00:00.000-05:00', '--metric', 'activated', '--format', 'json',
-    ])).toEqual({
+    ], out, recording)).toBe(0);
+    expect(await explain(['licenses', '--account', 'acme', '--product', 'KSE', '--scope', 'qa', '--metric', 'used', '--as-of', '2026-02-01T00:00:00Z'], out, recording)).toBe(0);
+    expect(seen).toEqual([{
       name: 'seat-history',
       parameters: { accountId: 'acme', product: 'KSE', orgId: 'qa', from: '2026-01-01', to: '2026-02-28', interval: 'month', bucket: '2026-02-01T00:00:00.000-05:00', metric: 'activated' },
-    });
-    expect(parseExplainArguments(['licenses', '--account', 'acme', '--product', 'KSE', '--scope', 'qa', '--metric', 'used', '--as-of', '2026-02-01T00:00:00Z']))
-      .toEqual({ name: 'licenses', parameters: { accountId: 'acme', product: 'KSE', scope: 'qa', metric: 'used', asOf: '2026-02-01T00:00:00Z' } });
+    }, { name: 'licenses', parameters: { accountId: 'acme', product: 'KSE', scope: 'qa', metric: 'used', asOf: '2026-02-01T00:00:00Z' } }]);
+    const wrongKind = captureOutput();
+    expect(await explain(['licenses', '--account', 'acme', '--bucket', 'x'], wrongKind, recording)).toBe(2);
+    expect(wrongKind.err()).toBe('ledger explain: --bucket is an option of explain NAME (a report), not of explain licenses\n');
   });
 });
 
@@ -38,7 +51,7 @@ describe('ledger explain', () => {
 
   it('prints the explanation of a report number as JSON', async () => {
     const out = captureOutput();
-    const code = await explainCommand([
+    const code = await explain([
       'seat-history', '--account', 'acme', '--product', 'KSE', '--org', 'qa', '--from', '2026-01-01', '--to', '2026-02-28',
       '--interval', 'month', '--bucket', '2026-02-01T00:00:00.000-05:00', '--metric', 'activated',
     ], out, explainer);
@@ -50,26 +63,26 @@ describe('ledger explain', () => {
 
   it('prints the explanation of a licenses figure', async () => {
     const out = captureOutput();
-    expect(await explainCommand(['licenses', '--account', 'acme', '--product', 'KSE', '--scope', 'mobile', '--metric', 'used'], out, explainer)).toBe(0);
+    expect(await explain(['licenses', '--account', 'acme', '--product', 'KSE', '--scope', 'mobile', '--metric', 'used'], out, explainer)).toBe(0);
     expect(JSON.parse(out.out())).toMatchObject({ scope: 'mobile', metric: 'used', value: 1, units: { seats: [{ userId: 'u2' }] } });
   });
 
   it('a bad bucket or metric: the reasons on stderr by flag, exit 2', async () => {
     const base = ['seat-history', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--interval', 'month'];
     const badBucket = captureOutput();
-    expect(await explainCommand([...base, '--bucket', '2026-01-15T00:00:00Z', '--metric', 'assigned'], badBucket, explainer)).toBe(2);
+    expect(await explain([...base, '--bucket', '2026-01-15T00:00:00Z', '--metric', 'assigned'], badBucket, explainer)).toBe(2);
     expect(badBucket.err()).toContain('  --bucket: must be the start of a bucket of the window; one of 2026-01-01T00:00:00.000-05:00, 2026-02-01T00:00:00.000-05:00');
     const badMetric = captureOutput();
-    expect(await explainCommand([...base, '--bucket', '2026-01-01T00:00:00-05:00', '--metric', 'peakUsage'], badMetric, explainer)).toBe(2);
+    expect(await explain([...base, '--bucket', '2026-01-01T00:00:00-05:00', '--metric', 'peakUsage'], badMetric, explainer)).toBe(2);
     expect(badMetric.err()).toContain('  --metric: must be one of purchased, assigned, activated for seat-history');
     const noAccount = captureOutput();
-    expect(await explainCommand(['seat-history', '--metric', 'assigned'], noAccount, explainer)).toBe(2);
-    expect(noAccount.err()).toContain('--account ID is required');
+    expect(await explain(['seat-history', '--metric', 'assigned'], noAccount, explainer)).toBe(2);
+    expect(noAccount.err()).toContain("required option '--account <id>' not specified");
   });
 
   it('an unknown account: exit 1', async () => {
     const out = captureOutput();
-    expect(await explainCommand(['licenses', '--account', 'nobody', '--product', 'KSE', '--scope', 'account', '--metric', 'pool'], out, explainer)).toBe(1);
+    expect(await explain(['licenses', '--account', 'nobody', '--product', 'KSE', '--scope', 'account', '--metric', 'pool'], out, explainer)).toBe(1);
     expect(out.err()).toContain('NOT_FOUND');
   });
 });

@@ -1,12 +1,8 @@
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { DomainError } from '../../../libs/domain/src/errors.js';
+import { UsageError, answer, formatOption, optionValues, requiredOption } from './command-kit.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
-
-export const EXPLAIN_USAGE = 'explain NAME --account ID --product P [--org ID] --from D --to D --interval I --bucket START --metric M [--format json]\n'
-  + '                       The events behind one number of a report (the same body as GET /v1/accounts/ID/reports/NAME/explain)\n'
-  + '  explain licenses --account ID --product P --scope S --metric M [--as-of INSTANT]\n'
-  + '                       The events behind one pool figure of the license overview';
 
 /** Runs an explanation with raw parameters; the Nest-free seam the command is tested through. */
 export interface Explainer {
@@ -14,59 +10,61 @@ export interface Explainer {
   licenses(parameters: Record<string, string>): Promise<unknown>;
 }
 
-const REPORT_FLAGS = {
-  account: 'accountId', product: 'product', org: 'orgId', from: 'from', to: 'to', interval: 'interval', bucket: 'bucket', metric: 'metric',
-} as const;
-const LICENSES_FLAGS = { account: 'accountId', product: 'product', scope: 'scope', metric: 'metric', 'as-of': 'asOf' } as const;
-const FLAG_OF: Record<string, string> = Object.fromEntries(
-  [...Object.entries(REPORT_FLAGS), ...Object.entries(LICENSES_FLAGS)].map(([flag, parameter]) => [parameter, `--${flag}`]),
-);
+/** CLI option → parameter, with its meaning and whether it applies to a report, to licenses, or both. */
+const OPTIONS: readonly (readonly [flag: string, parameter: string, meaning: string, of: 'report' | 'licenses' | 'both'])[] = [
+  ['--account <id>', 'accountId', 'the account', 'both'],
+  ['--product <code>', 'product', 'the product', 'both'],
+  ['--org <id>', 'orgId', 'the organization the report was filtered by (reports)', 'report'],
+  ['--from <date>', 'from', 'first local date of the report window, YYYY-MM-DD (reports)', 'report'],
+  ['--to <date>', 'to', 'last local date of the report window, inclusive (reports)', 'report'],
+  ['--interval <interval>', 'interval', 'hour, day, week or month (reports)', 'report'],
+  ['--bucket <start>', 'bucket', 'the start of the bucket, as the report prints it (reports)', 'report'],
+  ['--scope <scope>', 'scope', '"account" or the id of an organization with a dedication (licenses)', 'licenses'],
+  ['--metric <metric>', 'metric', 'the figure to explain, one of the report\'s metrics', 'both'],
+  ['--as-of <instant>', 'asOf', 'ISO-8601 instant: as the ledger stood then (licenses)', 'licenses'],
+];
+const FLAG_OF: Record<string, string> = Object.fromEntries(OPTIONS.map(([flag, parameter]) => [parameter, flag.split(' ')[0]!]));
 
-class ExplainUsageError extends Error {}
-
-interface ExplainArguments {
-  readonly name: string;
-  readonly parameters: Record<string, string>;
-}
-
-export function parseExplainArguments(args: readonly string[]): ExplainArguments {
-  const name = args.find((a) => !a.startsWith('-'));
-  const flags: Readonly<Record<string, string>> = name === 'licenses' ? LICENSES_FLAGS : REPORT_FLAGS;
-  const options = Object.fromEntries([...Object.keys(flags), ...(name === 'licenses' ? [] : ['format'])].map((flag) => [flag, { type: 'string' as const }]));
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options, strict: true });
-  if (positionals.length !== 1) {
-    throw new ExplainUsageError(positionals.length === 0 ? 'expected NAME (a report, or licenses)' : `unexpected argument '${positionals[1]}'`);
+/** `explain NAME` options → the parameters; an option of the other kind (e.g. --scope for a report) is a usage error. */
+export function explainParameters(name: string, command: Command): Record<string, string> {
+  const kind = name === 'licenses' ? 'licenses' : 'report';
+  const parameters = optionValues(command, OPTIONS);
+  for (const [flag, parameter, , of] of OPTIONS) {
+    if (parameters[parameter] !== undefined && of !== 'both' && of !== kind) {
+      throw new UsageError(`${flag.split(' ')[0]} is an option of explain ${of === 'licenses' ? 'licenses' : 'NAME (a report)'}, not of explain ${name}`);
+    }
   }
-  if (values.format !== undefined && values.format !== 'json') throw new ExplainUsageError(`--format must be json, got '${String(values.format)}'`);
-  if (values.account === undefined) throw new ExplainUsageError('--account ID is required');
-  const parameters: Record<string, string> = {};
-  for (const [flag, parameter] of Object.entries(flags)) {
-    const value = values[flag];
-    if (typeof value === 'string') parameters[parameter] = value;
-  }
-  return { name: positionals[0]!, parameters };
+  return parameters;
 }
 
 /**
- * `ledger explain NAME …` / `ledger explain licenses …`: prints the explanation as JSON. Bad flags
- * or parameters → the reasons on stderr, by flag, exit 2; an unknown account or organization → exit 1.
+ * `ledger explain NAME …` / `ledger explain licenses …`: prints the explanation as JSON. Bad options
+ * or parameters → the reasons on stderr, by option, exit 2; an unknown account or organization → exit 1.
  */
-export async function explainCommand(args: readonly string[], out: Output, explainer: Explainer): Promise<number> {
-  let parsed: ExplainArguments;
-  try {
-    parsed = parseExplainArguments(args);
-  } catch (error) {
-    out.stderr.write(`ledger explain: ${(error as Error).message}\nUsage: ledger ${EXPLAIN_USAGE}\n`);
-    return EXIT.INVALID_INPUT;
-  }
-  try {
-    const body = parsed.name === 'licenses' ? await explainer.licenses(parsed.parameters) : await explainer.report(parsed.name, parsed.parameters);
-    out.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-    return EXIT.OK;
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    out.stderr.write(`ledger explain: ${error.code}: ${error.message}\n`);
-    for (const e of error.errors) out.stderr.write(`  ${FLAG_OF[e.path] ?? e.path}: ${e.message}\n`);
-    return error.code === 'VALIDATION_FAILED' ? EXIT.INVALID_INPUT : EXIT.FAILURE;
-  }
+export function explainCommand(out: Output, explainer: Explainer): Command {
+  const command = new Command('explain')
+    .summary('print the events behind one number of a report or of the license overview')
+    .description('Print the events behind one number: of a report (GET /v1/accounts/ID/reports/NAME/explain), '
+      + 'or with NAME "licenses", of one pool figure of the license overview (GET /v1/accounts/ID/licenses/explain).')
+    .argument('<NAME>', 'seat-history, seat-usage, session-usage, aut-usage, or licenses');
+  for (const [flag, , meaning] of OPTIONS) command.addOption(flag.startsWith('--account') ? requiredOption(flag, meaning) : new Option(flag, meaning));
+  command.addOption(formatOption(['json']))
+    .addHelpText('after', '\nExamples:\n'
+      + '  ledger explain session-usage --account acme --product KRE --from 2026-03-02 --to 2026-03-02 --interval day \\\n'
+      + '    --bucket 2026-03-02T00:00:00.000-05:00 --metric peakUsage\n'
+      + '  ledger explain licenses --account acme --product KSE --scope qa --metric available\n');
+  return answer(command, async (self) => {
+    const name = self.processedArgs[0] as string;
+    const parameters = explainParameters(name, self);
+    try {
+      const body = name === 'licenses' ? await explainer.licenses(parameters) : await explainer.report(name, parameters);
+      out.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      return EXIT.OK;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      out.stderr.write(`ledger explain: ${error.code}: ${error.message}\n`);
+      for (const e of error.errors) out.stderr.write(`  ${FLAG_OF[e.path] ?? e.path}: ${e.message}\n`);
+      return error.code === 'VALIDATION_FAILED' ? EXIT.INVALID_INPUT : EXIT.FAILURE;
+    }
+  });
 }

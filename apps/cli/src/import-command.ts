@@ -3,9 +3,16 @@ import { createReadStream } from 'node:fs';
 import type { LogPosition } from '../../../libs/event-store/src/event-store.js';
 import type { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
 import {
-  describeMalformedLine, importNdjson, type ImportProgress, type ImportSummary,
+  describeMalformedLine, importNdjson, type ImportProgress, type ImportResult, type ImportSummary,
 } from '../../../libs/ledger/src/import/ndjson-import.js';
+import { Command } from 'commander';
+import { answer } from './command-kit.js';
+import { DomainError } from '../../../libs/domain/src/errors.js';
+import { serviceConfig } from '../../../libs/ledger/src/config.js';
+import { currentRequestId } from '../../../libs/observability/src/logger.js';
 import { EXIT } from './exit-codes.js';
+import type { LedgerAccess } from './ledger-access.js';
+import { waitForProjections } from './projections-command.js';
 import type { Output } from './output.js';
 import { PositionTrackingGateway } from './position-tracking-gateway.js';
 
@@ -18,6 +25,37 @@ export interface ImportFileOptions {
   readonly now?: () => number;
   /** Called once the file is applied, with the position of the last event it appended; resolves when the projections have caught up. */
   readonly waitForProjections?: (appended: LogPosition | null) => Promise<void>;
+  /** The file's bytes when they come from elsewhere (a command sent to a running server); default: read `file`. */
+  readonly source?: AsyncIterable<Uint8Array>;
+  /** `IMPORT_MAX_LINE_BYTES`. */
+  readonly maxLineBytes?: number;
+}
+
+/** Where `ledger import` reads the file: the path itself, unless the bytes were sent with the command. */
+export type ImportSource = (file: string) => AsyncIterable<Uint8Array>;
+
+/**
+ * `ledger import FILE.ndjson [--no-wait]` (SPEC §6): see `importFile`. With the projections run in
+ * this process while it applies, it answers once they have caught up (unless --no-wait).
+ */
+export function importCommand(out: Output, ledger: () => LedgerAccess, source: ImportSource = (file) => createReadStream(file)): Command {
+  const command = new Command('import')
+    .summary('validate an NDJSON file of commands, then apply them in order; print a JSON summary')
+    .description('Validate every line of FILE (one command a line, SPEC §3), then apply them in order. A malformed line: exit 2, every bad line '
+      + 'named, nothing applied. Rejected commands are reported per line and the rest applied (exit 3 if any). The last line printed is the '
+      + 'summary {accepted, rejected, errors: [{line, code, message}]}, once the projections have caught up.')
+    .argument('<FILE.ndjson>', 'the commands, one JSON object a line')
+    .option('--no-wait', 'print the summary at once, without waiting for the projections to catch up');
+  return answer(command, async (self) => {
+    const file = self.processedArgs[0] as string;
+    const { wait } = self.opts<{ wait: boolean }>();
+    const access = ledger();
+    return access.open(({ gateway, context }) => importFile(file, gateway, out, {
+      source: source(file),
+      maxLineBytes: serviceConfig(access.config).importMaxLineBytes,
+      waitForProjections: wait ? (appended) => waitForProjections(context, appended, out) : undefined,
+    }), { runProjections: wait });
+  });
 }
 
 /**
@@ -28,10 +66,19 @@ export interface ImportFileOptions {
  */
 export async function importFile(file: string, gateway: CommandGateway, out: Output, options: ImportFileOptions = {}): Promise<number> {
   const tracking = new PositionTrackingGateway(gateway);
-  const result = await importNdjson(tracking, createReadStream(file), { actor: 'cli', correlationId: randomUUID() }, {
-    chunkSize: options.chunkSize,
-    onProgress: progressReporter(out, options.now ?? Date.now),
-  });
+  let result: ImportResult;
+  try {
+    result = await importNdjson(tracking, options.source ?? createReadStream(file), { actor: 'cli', correlationId: currentRequestId() ?? randomUUID() }, {
+      chunkSize: options.chunkSize,
+      maxLineBytes: options.maxLineBytes,
+      onProgress: progressReporter(out, options.now ?? Date.now),
+    });
+  } catch (error) {
+    // A line over the length limit: refused before anything was applied.
+    if (!(error instanceof DomainError)) throw error;
+    out.stderr.write(`${file}: ${error.message}\n`);
+    return EXIT.INVALID_INPUT;
+  }
   if (result.status === 'malformed') {
     for (const line of result.malformed) {
       for (const message of describeMalformedLine(line)) out.stderr.write(`${message}\n`);

@@ -7,7 +7,7 @@ import { captureOutput } from '../../../test/support/capture-output.js';
 import { CountingProjection } from '../../../test/projections/support/counting-projection.js';
 import { appendTypes, cycleOfTypes, newEngine, openBackend, type Backend } from '../../../test/projections/support/projection-fixture.js';
 import { runCli } from './cli.js';
-import { printStatus, rebuildProjection } from './projections-command.js';
+import { printStatus, rebuildAll, rebuildProjection } from './projections-command.js';
 
 describe('ledger projections, on the embedded store', () => {
   let dataDir: string;
@@ -22,11 +22,10 @@ describe('ledger projections, on the embedded store', () => {
   });
 
   test.each([
-    [['projections'], 'expected status, rebuild NAME or run'],
-    [['projections', 'frob'], "unknown action 'frob'"],
-    [['projections', 'rebuild'], 'expected NAME'],
-    [['projections', 'status', '--format', 'xml'], "--format must be table or json, got 'xml'"],
-    [['projections', 'run', 'now'], "unexpected argument 'now'"],
+    [['projections'], 'Usage: ledger projections [options] [command]'],
+    [['projections', 'frob'], "ledger projections: unknown command 'frob'"],
+    [['projections', 'status', '--format', 'xml'], "ledger projections status: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json."],
+    [['projections', 'run', 'now'], "ledger projections run: too many arguments for 'run'. Expected 0 arguments but got 1."],
     [['projections', 'rebuild', 'nope'], 'unknown projection "nope"'],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const out = captureOutput();
@@ -41,7 +40,7 @@ describe('projections commands on an engine', () => {
 
   beforeAll(async () => {
     backend = await openBackend('pglite', 'cli');
-    engine = newEngine(backend, [new CountingProjection()], { retiredGraceMs: 0 });
+    engine = newEngine(backend, [new CountingProjection(), new CountingProjection({ name: 'second' })], { retiredGraceMs: 0 });
     await appendTypes(backend.store, cycleOfTypes(450));
   });
   afterAll(async () => {
@@ -66,6 +65,14 @@ describe('projections commands on an engine', () => {
     const [header, row, ...rest] = out.out().trimEnd().split('\n');
     expect(header).toMatch(/^NAME +VERSION +GENERATION +STATUS +POSITION +LAG EVENTS +LAG S +FOLDED +UPDATED +RULES +LAST ERROR$/);
     expect(row).toMatch(/^counter +1 +2 \(v1\) +active +\d+\/\d+ +0 +0 +300 +\d{4}-\d\d-\d\dT\S+ +activityActions=all leaseMs=900000$/);
-    expect(rest).toEqual([]);
+    expect(rest).toEqual([expect.stringMatching(/^second +1 +- +/)]);
+  });
+
+  test('rebuild with no name rebuilds every projection, one after the other, with the step in the progress', async () => {
+    const out = captureOutput();
+    expect(await rebuildAll(engine, out)).toBe(0);
+    expect(out.out()).toMatch(/^counter: generation 3 active, generation 2 dropped \(\d+\.\d s\)\nsecond: generation \d+ active.*\nrebuilt 2 projection\(s\)\n$/);
+    expect(out.err()).toMatch(/^\[1\/2\] rebuilding counter → generation 3 .* 100% .*\(all: 50%/m);
+    expect(out.err()).toMatch(/^\[2\/2\] rebuilding second → generation \d+ .* 100% .*\(all: 100%/m);
   });
 });

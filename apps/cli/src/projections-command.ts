@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { comparePositions, type EventStore, type LogPosition } from '../../../libs/event-store/src/event-store.js';
 import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
 import { EVENT_STORE } from '../../../libs/ledger/src/ledger.module.js';
@@ -7,49 +7,42 @@ import { ProjectionsBehindError, UnknownProjectionError } from '../../../project
 import { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
 import type { ProjectionStatus } from '../../../projections/engine/projection-status.js';
 import { EXIT } from './exit-codes.js';
-import { isParseArgsError } from './parse-args-error.js';
+import { answer, formatOption } from './command-kit.js';
+import type { LedgerAccess } from './ledger-access.js';
 import { withLedger } from './ledger-context.js';
 import type { Output } from './output.js';
-import { RebuildProgressPrinter } from './rebuild-progress-printer.js';
+import { RebuildProgressPrinter, type RebuildStep } from './rebuild-progress-printer.js';
 import { describeStore } from './serve-command.js';
-
-export const PROJECTIONS_USAGE = [
-  'projections status [--format table|json]',
-  '                       Each projection: generation, position, lag, events folded',
-  '  projections rebuild NAME',
-  '                       Rebuild one into new tables while the old ones serve, then switch',
-  '  projections run      Run the projections alone (no HTTP API) until SIGINT/SIGTERM',
-].join('\n');
+import { textTable } from './text-table.js';
 
 /** An import waits for the projections; it gives up only when none of them moved for this long. */
 const CATCH_UP_STALL_MS = 60_000;
 
-class ProjectionsUsageError extends Error {}
-
-/** `ledger projections status|rebuild NAME|run`. */
-export async function projectionsCommand(args: readonly string[], out: Output, config: () => LedgerConfig): Promise<number> {
-  try {
-    const [action, ...rest] = args;
-    switch (action) {
-      case 'status': {
-        const format = parseFormat(rest);
-        return await withLedger(config(), (_gateway, context) => printStatus(context.get(ProjectionEngine), format, out));
-      }
-      case 'rebuild': {
-        const name = parseName(rest);
-        return await withLedger(config(), (_gateway, context) => rebuildProjection(context.get(ProjectionEngine), name, out));
-      }
-      case 'run':
-        parseNothing(rest);
-        return await runProjector(config(), out, untilStopSignal());
-      default:
-        throw new ProjectionsUsageError(action === undefined ? 'expected status, rebuild NAME or run' : `unknown action '${action}'`);
-    }
-  } catch (error) {
-    if (!(error instanceof ProjectionsUsageError) && !isParseArgsError(error)) throw error;
-    out.stderr.write(`ledger projections: ${(error as Error).message}\nUsage: ledger ${PROJECTIONS_USAGE}\n`);
-    return EXIT.INVALID_INPUT;
-  }
+/** `ledger projections status|rebuild [NAME]|run`. */
+export function projectionsCommand(out: Output, ledger: () => LedgerAccess): Command {
+  const projections = new Command('projections')
+    .summary('status, rebuild or run the projections (the read models behind the reports)')
+    .description('The projections fold the log into the tables reports read.');
+  answer(projections.command('status')
+    .description('Each projection: version, generation, position, lag, events folded, rules.')
+    .addOption(formatOption(['table', 'json'], 'table: for reading; json: the body of GET /v1/projections')), async (self) => {
+    const { format } = self.opts<{ format: 'table' | 'json' }>();
+    return ledger().open(({ context }) => printStatus(context.get(ProjectionEngine), format, out));
+  });
+  answer(projections.command('rebuild')
+    .description('Replay the whole log into new tables while the old ones serve, then switch. '
+      + 'Without NAME, every projection, one after the other. Progress (percentage, ETA) on stderr.')
+    .argument('[NAME]', 'the projection (ledger projections status lists them); default: all'), async (self) => {
+    const name = self.processedArgs[0] as string | undefined;
+    return ledger().open(({ context }) => {
+      const engine = context.get(ProjectionEngine);
+      return name === undefined ? rebuildAll(engine, out) : rebuildProjection(engine, name, out);
+    });
+  });
+  answer(projections.command('run')
+    .description('Run the projections alone, without the HTTP API, until SIGINT or SIGTERM (PostgreSQL: beside `ledger serve --no-projections`).'),
+  async () => runProjector(ledger().config, out, untilStopSignal()));
+  return projections;
 }
 
 /** The status of each projection as a table, or as the JSON body of GET /v1/projections. */
@@ -60,12 +53,12 @@ export async function printStatus(engine: ProjectionEngine, format: 'table' | 'j
 }
 
 /** Rebuilds NAME with a progress line on stderr; the outcome on stdout. */
-export async function rebuildProjection(engine: ProjectionEngine, name: string, out: Output): Promise<number> {
+export async function rebuildProjection(engine: ProjectionEngine, name: string, out: Output, step?: RebuildStep): Promise<number> {
   if (!engine.names.includes(name)) {
     out.stderr.write(`ledger projections rebuild: ${new UnknownProjectionError(name, engine.names).message}\n`);
     return EXIT.INVALID_INPUT;
   }
-  const progress = new RebuildProgressPrinter(out.stderr);
+  const progress = new RebuildProgressPrinter(out.stderr, Date.now, step);
   const result = await engine.rebuild(name, {
     onProgress: (p) => progress.update(p),
     onSwitched: (generation, retired) => {
@@ -80,6 +73,17 @@ export async function rebuildProjection(engine: ProjectionEngine, name: string, 
   }
   const dropped = result.retired === null ? '' : `, generation ${result.retired} dropped`;
   out.stdout.write(`${name}: generation ${result.generation} active${dropped} (${result.seconds.toFixed(1)} s)\n`);
+  return EXIT.OK;
+}
+
+/** Rebuilds every projection, one after the other (SPEC §6 `projections rebuild` with no name); stops at the first that fails. */
+export async function rebuildAll(engine: ProjectionEngine, out: Output): Promise<number> {
+  const names = engine.names;
+  for (const [index, name] of names.entries()) {
+    const code = await rebuildProjection(engine, name, out, { index, count: names.length });
+    if (code !== EXIT.OK) return code;
+  }
+  out.stdout.write(`rebuilt ${names.length} projection(s)\n`);
   return EXIT.OK;
 }
 
@@ -120,33 +124,12 @@ export async function waitForProjections(context: INestApplicationContext, appen
 }
 
 function statusTable(projections: readonly ProjectionStatus[]): string {
-  const header = ['NAME', 'VERSION', 'GENERATION', 'STATUS', 'POSITION', 'LAG EVENTS', 'LAG S', 'FOLDED', 'UPDATED', 'RULES', 'LAST ERROR'];
-  const rows = projections.map((p) => [
-    p.name, String(p.version), p.generation === null ? '-' : `${p.generation} (v${p.generationVersion})`, p.status,
-    p.position ?? '-', String(p.lagEvents), String(p.lagSeconds), String(p.eventsFolded), p.updatedAt ?? '-', rulesCell(p.rules), p.lastError ?? '',
-  ]);
-  if (rows.length === 0) return 'no projections are registered\n';
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
-}
-
-function parseFormat(args: readonly string[]): 'table' | 'json' {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { format: { type: 'string' } } });
-  if (positionals.length > 0) throw new ProjectionsUsageError(`unexpected argument '${positionals[0]}'`);
-  const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new ProjectionsUsageError(`--format must be table or json, got '${format}'`);
-  return format;
-}
-
-function parseName(args: readonly string[]): string {
-  const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new ProjectionsUsageError(positionals.length === 0 ? 'expected NAME' : `unexpected argument '${positionals[1]}'`);
-  return positionals[0];
-}
-
-function parseNothing(args: readonly string[]): void {
-  const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
-  if (positionals.length > 0) throw new ProjectionsUsageError(`unexpected argument '${positionals[0]}'`);
+  if (projections.length === 0) return 'no projections are registered\n';
+  return textTable(['NAME', 'VERSION', 'GENERATION', 'STATUS', 'POSITION', 'LAG EVENTS', 'LAG S', 'FOLDED', 'UPDATED', 'RULES', 'LAST ERROR'],
+    projections.map((p) => [
+      p.name, String(p.version), p.generation === null ? '-' : `${p.generation} (v${p.generationVersion})`, p.status,
+      p.position ?? '-', String(p.lagEvents), String(p.lagSeconds), String(p.eventsFolded), p.updatedAt ?? '-', rulesCell(p.rules), p.lastError ?? '',
+    ]));
 }
 
 function untilStopSignal(): Promise<void> {

@@ -1,124 +1,82 @@
-import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { QueryBus } from '@nestjs/cqrs';
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { DomainError } from '../../../libs/domain/src/errors.js';
-import type { Clock } from '../../../libs/ledger/src/clock.js';
-import type { LedgerConfig } from '../../../libs/ledger/src/config.js';
-import { LedgerModule } from '../../../libs/ledger/src/ledger.module.js';
 import { toCsv } from '../../../libs/reports/src/csv.js';
-import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
-import { RunReportQuery, type ReportResult, type RunReportOptions } from '../../../libs/reports/src/reports.service.js';
+import { REPORTS } from '../../../libs/reports/src/catalog.js';
+import type { ReportResult, RunReportOptions } from '../../../libs/reports/src/reports.service.js';
+import { answer, formatOption, optionValues, requiredOption } from './command-kit.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
-import { StderrLogger } from './stderr-logger.js';
-
-export const REPORT_USAGE = 'report NAME --account ID [--product P] [--org ID] [--from D --to D --interval I] [--group-by org] '
-  + '[--q TEXT] [--license-source S] [--status S] [--sort S|--sort=-S] [--page N --page-size N] [--format json|csv] [--as-of INSTANT]\n'
-  + '                       Print a report (the same body as GET /v1/accounts/ID/reports/NAME)';
+import { reportTable } from './text-table.js';
 
 /** Runs a report by name with raw parameters; the Nest-free seam the command is tested through. */
 export type ReportRunner = (name: string, parameters: Record<string, unknown>, options: RunReportOptions) => Promise<ReportResult>;
 
-/** CLI flag → report parameter. */
-const FLAGS = {
-  account: 'accountId',
-  product: 'product',
-  org: 'orgId',
-  from: 'from',
-  to: 'to',
-  interval: 'interval',
-  'group-by': 'groupBy',
-  q: 'q',
-  'license-source': 'licenseSource',
-  status: 'status',
-  sort: 'sort',
-  page: 'page',
-  'page-size': 'pageSize',
-  'as-of': 'asOf',
-} as const;
-const FLAG_OF: Record<string, string> = Object.fromEntries(Object.entries(FLAGS).map(([flag, parameter]) => [parameter, `--${flag}`]));
+/** CLI option → report parameter, with its meaning for `--help`. */
+const OPTIONS: readonly (readonly [flag: string, parameter: string, meaning: string])[] = [
+  ['--account <id>', 'accountId', 'the account'],
+  ['--product <code>', 'product', 'the product, e.g. KSE, KRE, TRUETEST'],
+  ['--org <id>', 'orgId', 'that organization and its descendants (default: the whole account)'],
+  ['--from <date>', 'from', 'first local date of the window, YYYY-MM-DD (bucket series)'],
+  ['--to <date>', 'to', 'last local date of the window, inclusive (bucket series)'],
+  ['--interval <interval>', 'interval', 'bucket size: hour, day, week or month (bucket series)'],
+  ['--group-by <org>', 'groupBy', 'org: one series per direct child organization (seat-usage)'],
+  ['--q <text>', 'q', 'case-insensitive text to find in names, emails, ids (tables)'],
+  ['--license-source <source>', 'licenseSource', 'rows drawn from this scope: an orgId or "account" (tables)'],
+  ['--status <status>', 'status', 'sessions: active, ended or expired'],
+  ['--sort <column>', 'sort', 'sort column, -column for descending (tables)'],
+  ['--page <n>', 'page', 'page number, from 1 (tables)'],
+  ['--page-size <n>', 'pageSize', 'rows a page, at most 1000 (tables; default 50)'],
+  ['--as-of <instant>', 'asOf', 'ISO-8601 instant: the report as the ledger stood then, replayed from the events (seat-history, assignments)'],
+];
 
-export class ReportUsageError extends Error {}
+/** CLI option name (`--page-size`) of each report parameter (`pageSize`), for error messages. */
+export const FLAG_OF: Readonly<Record<string, string>> = Object.fromEntries(OPTIONS.map(([flag, parameter]) => [parameter, flag.split(' ')[0]]));
 
-export interface ReportArguments {
-  readonly name: string;
-  readonly parameters: Record<string, string>;
-  readonly format: 'json' | 'csv';
+export type ReportFormat = 'json' | 'csv' | 'table';
+
+/** Adds the report options to `command`; `parametersOf` reads them back as report parameters. */
+export function withReportOptions(command: Command): Command {
+  for (const [flag, , meaning] of OPTIONS) command.addOption(flag.startsWith('--account') ? requiredOption(flag, meaning) : new Option(flag, meaning));
+  return command;
 }
 
-/** `NAME --flag value …` → the report's name, its parameters and the output format. */
-export function parseReportArguments(args: readonly string[]): ReportArguments {
-  const options = Object.fromEntries([...Object.keys(FLAGS), 'format'].map((flag) => [flag, { type: 'string' as const }]));
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options, strict: true });
-  if (positionals.length !== 1) {
-    throw new ReportUsageError(positionals.length === 0 ? 'expected NAME (the report)' : `unexpected argument '${positionals[1]}'`);
-  }
-  const format = values.format ?? 'json';
-  if (format !== 'json' && format !== 'csv') throw new ReportUsageError(`--format must be json or csv, got '${String(format)}'`);
-  if (values.account === undefined) throw new ReportUsageError('--account ID is required');
-  const parameters: Record<string, string> = {};
-  for (const [flag, parameter] of Object.entries(FLAGS)) {
-    const value = values[flag];
-    if (typeof value === 'string') parameters[parameter] = value;
-  }
-  return { name: positionals[0]!, parameters, format };
+/** The report parameters given as options (`accountId`, `pageSize`…), by their report names. */
+export function parametersOf(command: Command): Record<string, string> {
+  return optionValues(command, OPTIONS);
 }
 
 /**
- * `ledger report NAME …`: prints the body as JSON (or CSV, every page). Bad flags or parameters →
- * the reasons on stderr, exit 2; an unknown account or organization → exit 1.
+ * `ledger report NAME …`: prints the body as JSON, CSV (every page) or a table for a terminal. Bad
+ * options or parameters → the reasons on stderr, by option, exit 2; an unknown account or
+ * organization → exit 1.
  */
-export async function reportCommand(args: readonly string[], out: Output, run: ReportRunner): Promise<number> {
-  let parsed: ReportArguments;
-  try {
-    parsed = parseReportArguments(args);
-  } catch (error) {
-    out.stderr.write(`ledger report: ${(error as Error).message}\nUsage: ledger ${REPORT_USAGE}\n`);
-    return EXIT.INVALID_INPUT;
-  }
-  try {
-    const { definition, body } = await run(parsed.name, parsed.parameters, { allRows: parsed.format === 'csv' });
-    out.stdout.write(parsed.format === 'csv' ? toCsv(body, definition) : `${JSON.stringify(body, null, 2)}\n`);
-    return EXIT.OK;
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    out.stderr.write(`ledger report: ${error.code}: ${error.message}\n`);
-    for (const e of error.errors) out.stderr.write(`  ${FLAG_OF[e.path] ?? e.path}: ${e.message}\n`);
-    const usage = error.code === 'VALIDATION_FAILED' || error.errors.some((e) => e.path === 'name');
-    return usage ? EXIT.INVALID_INPUT : EXIT.FAILURE;
-  }
-}
-
-/**
- * Runs `work` with a ReportRunner on the configured ledger (no HTTP server), then closes it.
- * `modules` are added to the application: the projections module providing the ProjectionReader
- * (PROJECTION_READER) belongs there.
- */
-export function withReports<T>(
-  config: LedgerConfig, work: (run: ReportRunner) => Promise<T>, modules: readonly DynamicModule[] = [],
-): Promise<T> {
-  return withQueryBus(config, (queries) => work((name, parameters, options) => queries.execute(new RunReportQuery(name, parameters, options))), modules);
-}
-
-/**
- * Runs `work` with the QueryBus of the reports on the configured ledger (no HTTP server), then closes
- * it. `clock` fixes the reports' now (default: the wall clock).
- */
-export async function withQueryBus<T>(
-  config: LedgerConfig, work: (queries: QueryBus, context: INestApplicationContext) => Promise<T>, modules: readonly DynamicModule[] = [],
-  options: { clock?: Clock } = {},
-): Promise<T> {
-  @Module({ imports: [LedgerModule.forRoot(config, options), ReportsModule, ...modules] })
-  class ReportCliModule {}
-
-  const context = await NestFactory.createApplicationContext(ReportCliModule, {
-    logger: new StderrLogger({ logLevels: ['error', 'warn'] }),
-    abortOnError: false,
+export function reportCommand(out: Output, run: ReportRunner): Command {
+  const command = withReportOptions(new Command('report')
+    .summary('print a report (SPEC §4): the body of GET /v1/accounts/ID/reports/NAME')
+    .description('Print a report: the same body as GET /v1/accounts/ID/reports/NAME, as JSON (default), CSV (every page) or a table.')
+    .argument('<NAME>', `the report: ${REPORTS.map((r) => r.name).join(', ')}`))
+    .addOption(formatOption(['json', 'csv', 'table'], 'json: the HTTP body; csv: every row, RFC 4180; table: for reading on a terminal'))
+    .addHelpText('after', '\nExamples:\n'
+      + '  ledger report seat-history --account acme --product KSE --from 2026-01-01 --to 2026-02-28 --interval month\n'
+      + '  ledger report assignments --account acme --product KSE --sort=-lastAssignment --format table\n');
+  return answer(command, async (self) => {
+    const format = self.opts<{ format: ReportFormat }>().format;
+    const name = self.processedArgs[0] as string;
+    try {
+      const { definition, body } = await run(name, parametersOf(self), { allRows: format === 'csv' });
+      out.stdout.write(format === 'csv' ? toCsv(body, definition) : format === 'table' ? reportTable(body, definition) : `${JSON.stringify(body, null, 2)}\n`);
+      return EXIT.OK;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return printDomainError('ledger report', error, out);
+    }
   });
-  try {
-    return await work(context.get(QueryBus), context);
-  } finally {
-    await context.close();
-  }
+}
+
+/** `ledger report: CODE: message` and a line per bad field, by option; exit 2 for bad parameters, else 1. */
+export function printDomainError(prefix: string, error: DomainError, out: Output): number {
+  out.stderr.write(`${prefix}: ${error.code}: ${error.message}\n`);
+  for (const e of error.errors) out.stderr.write(`  ${FLAG_OF[e.path] ?? e.path}: ${e.message}\n`);
+  const usage = error.code === 'VALIDATION_FAILED' || error.errors.some((e) => e.path === 'name');
+  return usage ? EXIT.INVALID_INPUT : EXIT.FAILURE;
 }

@@ -1,14 +1,11 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import type { ActivityActions } from '../../../libs/domain/src/activity-rules.js';
 import { DomainError } from '../../../libs/domain/src/errors.js';
 import type { LogPosition, StoredEvent } from '../../../libs/event-store/src/event-store.js';
 import { formatVerifyResult, verifyAccount, type ProjectedReports } from '../../../libs/audit/src/verify.js';
+import { UsageError, answer, formatOption, requiredOption } from './command-kit.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
-
-export const VERIFY_USAGE = 'verify --account ID [--format text|json]\n'
-  + '                       Recompute every report of the account from its raw events and compare with the\n'
-  + '                       projected tables; print the differences; exit 1 on any drift';
 
 /** What verify reads: the account's stream and the projected reports, at one fixed now. */
 export interface VerifyPorts {
@@ -25,23 +22,25 @@ export interface VerifyPorts {
 /**
  * `ledger verify --account ID`: the differences (text, or JSON with --format json) on stdout, progress
  * on stderr. Exit 0 when every report equals its recomputation, 1 on drift or an unknown account,
- * 2 for bad flags.
+ * 2 for bad options.
  */
-export async function verifyCommand(
-  args: readonly string[], out: Output, open: (work: (ports: VerifyPorts) => Promise<number>) => Promise<number>,
+export function verifyCommand(out: Output, open: (work: (ports: VerifyPorts) => Promise<number>) => Promise<number>): Command {
+  const command = new Command('verify')
+    .summary('recompute every report of an account from its raw events and compare; exit 1 on drift')
+    .description('Recompute every report of the account from its raw events in memory and compare with the projected tables; '
+      + 'print the differences; exit 1 on any drift.')
+    .addOption(requiredOption('--account <id>', 'the account'))
+    .addOption(formatOption(['text', 'json'], 'text: the differences for reading; json: the whole result'));
+  return answer(command, async (self) => {
+    const { account: accountId, format } = self.opts<{ account: string; format: 'text' | 'json' }>();
+    if (accountId.trim() === '') throw new UsageError('--account must not be empty');
+    return verify(accountId, format, out, open);
+  });
+}
+
+function verify(
+  accountId: string, format: 'text' | 'json', out: Output, open: (work: (ports: VerifyPorts) => Promise<number>) => Promise<number>,
 ): Promise<number> {
-  let accountId: string;
-  let format: string;
-  try {
-    const { values } = parseArgs({ args: [...args], options: { account: { type: 'string' }, format: { type: 'string' } }, strict: true });
-    if (values.account === undefined || values.account.trim() === '') throw new Error('--account ID is required');
-    format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new Error(`--format must be text or json, got '${format}'`);
-    accountId = values.account;
-  } catch (error) {
-    out.stderr.write(`ledger verify: ${(error as Error).message}\nUsage: ledger ${VERIFY_USAGE}\n`);
-    return EXIT.INVALID_INPUT;
-  }
   return open(async (ports) => {
     try {
       // The head first: every event of the account up to it is then among those read.

@@ -30,3 +30,31 @@ describe('loadConfig: REBUILD_BATCH_SIZE', () => {
     expect(() => loadConfig({ REBUILD_BATCH_SIZE: value })).toThrow(`REBUILD_BATCH_SIZE must be a positive whole number, got "${value}"`);
   });
 });
+
+describe('loadConfig: the service settings', () => {
+  test('defaults', () => {
+    expect(loadConfig({}).service).toEqual({
+      logLevel: 'info', logFormat: undefined, rateLimitRequests: 1200, rateLimitWindowSeconds: 60, replayConcurrency: 2,
+      importMaxLineBytes: 1024 * 1024, compression: true,
+    });
+  });
+
+  test('from the environment', () => {
+    expect(loadConfig({
+      LOG_LEVEL: 'WARN', LOG_FORMAT: 'json', RATE_LIMIT_REQUESTS: '0', RATE_LIMIT_WINDOW_SECONDS: '10', REPLAY_CONCURRENCY: '4',
+      IMPORT_MAX_LINE_BYTES: '4096', HTTP_COMPRESSION: 'off',
+    }).service).toEqual({
+      logLevel: 'warn', logFormat: 'json', rateLimitRequests: 0, rateLimitWindowSeconds: 10, replayConcurrency: 4, importMaxLineBytes: 4096, compression: false,
+    });
+  });
+
+  test.each([
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be one of json, pretty, got "xml"'],
+    [{ RATE_LIMIT_REQUESTS: '-1' }, 'RATE_LIMIT_REQUESTS must be a whole number (0 or more), got "-1"'],
+    [{ REPLAY_CONCURRENCY: '0' }, 'REPLAY_CONCURRENCY must be a positive whole number, got "0"'],
+    [{ HTTP_COMPRESSION: 'maybe' }, 'HTTP_COMPRESSION must be one of on, off, got "maybe"'],
+  ])('%j is refused, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

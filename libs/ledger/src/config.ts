@@ -18,6 +18,27 @@ export interface LedgerConfig {
   readonly activityActions?: ActivityActions;
   /** `REBUILD_BATCH_SIZE`: most events a rebuild folds per transaction (unset: the engine's default). */
   readonly rebuildBatchSize?: number;
+  /** How the service runs: logs, limits, compression (docs/operations.md); unset: the defaults (`serviceConfig`). */
+  readonly service?: ServiceConfig;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface ServiceConfig {
+  /** `LOG_LEVEL` (default `info`). */
+  readonly logLevel: LogLevel;
+  /** `LOG_FORMAT`: `json` (one object a line), `pretty` (for people); unset: pretty on a terminal, else json. */
+  readonly logFormat?: 'json' | 'pretty';
+  /** `RATE_LIMIT_REQUESTS` per `RATE_LIMIT_WINDOW_SECONDS`, per API key; 0: no limit. */
+  readonly rateLimitRequests: number;
+  readonly rateLimitWindowSeconds: number;
+  /** `REPLAY_CONCURRENCY`: requests that replay history served at once by this process; more → 503 BUSY. */
+  readonly replayConcurrency: number;
+  /** `IMPORT_MAX_LINE_BYTES`: the longest line of an NDJSON import, HTTP and CLI. */
+  readonly importMaxLineBytes: number;
+  /** `HTTP_COMPRESSION`: gzip/deflate/br answers to clients that accept them (`on`, default) or not (`off`). */
+  readonly compression: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -31,7 +52,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     sessionLeaseSeconds: positiveInteger(env.SESSION_LEASE_SECONDS, 'SESSION_LEASE_SECONDS', 900),
     activityActions: actionList(env.ACTIVITY_ACTIONS, 'ACTIVITY_ACTIONS'),
     rebuildBatchSize: positiveInteger(env.REBUILD_BATCH_SIZE, 'REBUILD_BATCH_SIZE', undefined),
+    service: {
+      logLevel: oneOf(env.LOG_LEVEL, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+      logFormat: oneOf(env.LOG_FORMAT, 'LOG_FORMAT', ['json', 'pretty'] as const, undefined),
+      rateLimitRequests: wholeNumber(env.RATE_LIMIT_REQUESTS, 'RATE_LIMIT_REQUESTS', 1200),
+      rateLimitWindowSeconds: positiveInteger(env.RATE_LIMIT_WINDOW_SECONDS, 'RATE_LIMIT_WINDOW_SECONDS', 60),
+      replayConcurrency: positiveInteger(env.REPLAY_CONCURRENCY, 'REPLAY_CONCURRENCY', 2),
+      importMaxLineBytes: positiveInteger(env.IMPORT_MAX_LINE_BYTES, 'IMPORT_MAX_LINE_BYTES', 1024 * 1024),
+      compression: oneOf(env.HTTP_COMPRESSION, 'HTTP_COMPRESSION', ['on', 'off'] as const, 'on') === 'on',
+    },
   };
+}
+
+/** The service settings of `config`, the defaults where it has none (a configuration built in code). */
+export function serviceConfig(config: Pick<LedgerConfig, 'service'>): ServiceConfig {
+  return config.service ?? loadConfig({}).service!;
+}
+
+function oneOf<T extends string, Fallback extends T | undefined>(value: string | undefined, name: string, allowed: readonly T[], fallback: Fallback): T | Fallback {
+  const given = nonEmpty(value)?.toLowerCase();
+  if (given === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(given)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return given as T;
+}
+
+function wholeNumber(value: string | undefined, name: string, fallback: number): number {
+  if (nonEmpty(value) === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number (0 or more), got "${value}"`);
+  return n;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { DomainError } from '../../domain/src/errors.js';
 
 /** How an append to an account stream ended. */
@@ -8,10 +8,16 @@ export type CommandResult = 'accepted' | 'duplicate' | 'rejected' | 'failed';
 
 /**
  * The write side's Prometheus metrics, in a registry of this application's own (so that two
- * applications in one process, as in tests, never share counters). `GET /metrics` exposes it.
+ * applications in one process, as in tests, never share counters), beside the process's default
+ * metrics and the HTTP ones (apps/api). `GET /metrics` exposes it.
  */
 export class LedgerMetrics {
   readonly registry = new Registry();
+
+  constructor() {
+    // The process's own: CPU, memory, heap, event-loop lag, handles, GC (process_*, nodejs_*).
+    collectDefaultMetrics({ register: this.registry });
+  }
 
   readonly #appends = new Counter({
     name: 'ledger_appends_total',

@@ -25,8 +25,9 @@ describe('lockDataDir', () => {
   test('refuses a directory held by a live process, naming it', () => {
     const lock = lockDataDir(dataDir);
     expect(() => lockDataDir(dataDir)).toThrow(DataDirInUseError);
+    const { since } = JSON.parse(readFileSync(lockPath, 'utf8')) as { since: string };
     expect(() => lockDataDir(dataDir)).toThrow(
-      `${dataDir} is in use by process ${process.pid} on host ${hostname()}; stop it or set LEDGER_DATA_DIR`,
+      `${dataDir} is in use by process ${process.pid} on host ${hostname()} (since ${since}); stop it or set LEDGER_DATA_DIR`,
     );
     lock.release();
     lockDataDir(dataDir).release();
@@ -47,7 +48,7 @@ describe('lockDataDir', () => {
 
   test('refuses a lock held on another host, which it cannot check', () => {
     writeFileSync(lockPath, JSON.stringify({ pid: 1, hostname: 'elsewhere', since: '2020-01-01T00:00:00Z' }));
-    expect(() => lockDataDir(dataDir)).toThrow(`is in use by process 1 on host elsewhere; stop it or set LEDGER_DATA_DIR (if it is gone, delete ${lockPath})`);
+    expect(() => lockDataDir(dataDir)).toThrow(`is in use by process 1 on host elsewhere (since 2020-01-01T00:00:00Z); stop it or set LEDGER_DATA_DIR (if it is gone, delete ${lockPath})`);
     expect(existsSync(lockPath)).toBe(true);
   });
 

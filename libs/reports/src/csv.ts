@@ -13,6 +13,13 @@ import type { Bucket, ReportDefinition, SeriesBody, TableBody } from './report-d
  * quote (SPEC §6, Security); numbers are written as numbers.
  */
 export function toCsv(body: SeriesBody | TableBody, definition: Pick<ReportDefinition, 'shape' | 'columns'>): string {
+  return reportGrid(body, definition, cell).map((fields) => fields.map(quote).join(',')).join('\r\n') + '\r\n';
+}
+
+/** A report body as a header row and one row per bucket or table row, each value written by `cell`: what CSV and text tables print. */
+export function reportGrid(
+  body: SeriesBody | TableBody, definition: Pick<ReportDefinition, 'shape' | 'columns'>, cell: (value: unknown) => string,
+): string[][] {
   const lines: string[][] = [];
   if (isSeries(body, definition)) {
     const metrics = definition.columns ?? metricsOf(firstBucket(body));
@@ -30,7 +37,7 @@ export function toCsv(body: SeriesBody | TableBody, definition: Pick<ReportDefin
     lines.push([...columns]);
     for (const row of body.rows) lines.push(columns.map((c) => cell(row[c])));
   }
-  return lines.map((fields) => fields.map(quote).join(',')).join('\r\n') + '\r\n';
+  return lines;
 }
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';

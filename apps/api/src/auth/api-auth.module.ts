@@ -4,11 +4,12 @@ import { ApiKeyStore } from '../../../../libs/auth/src/api-keys.js';
 import { SqlApiKeyStore } from '../../../../libs/auth/src/sql-api-key-store.js';
 import { LEDGER_DATABASE } from '../../../../libs/ledger/src/ledger.module.js';
 import type { LedgerDatabase } from '../../../../libs/read-store/src/database.js';
+import { RateLimitGuard } from '../limits/rate-limit.guard.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 
 /**
- * API-key authentication of every `/v1` route (SPEC §6, Security): the global ApiKeyGuard and the
- * key store it reads. AppModule (what `createApp` and `ledger serve` build) imports `forRoot()`;
+ * API-key authentication of every `/v1` route (SPEC §6, Security): the global ApiKeyGuard, the
+ * key store it reads, and the rate limit per key (RateLimitGuard). AppModule (what `createApp` and `ledger serve` build) imports `forRoot()`;
  * interface tests import `withStore(…)` with keys in memory.
  */
 @Module({})
@@ -29,7 +30,8 @@ export class ApiAuthModule {
   private static with(store: Provider): DynamicModule {
     return {
       module: ApiAuthModule,
-      providers: [store, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+      // Guards run in this order: the key first, then its rate limit.
+      providers: [store, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_GUARD, useClass: RateLimitGuard }],
       exports: [ApiKeyStore],
     };
   }

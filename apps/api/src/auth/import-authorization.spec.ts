@@ -55,7 +55,7 @@ describe('POST /v1/import: every line is authorized before anything is applied',
     const response = await importAs([login('u1'), activity, start, heartbeat, end], tokens.ingest);
     expect(response.status).toBe(200);
     expect(gateway.executed.map((c) => c.type)).toEqual(['RecordLogin', 'RecordActivity', 'StartSession', 'HeartbeatSession', 'EndSession']);
-    expect(gateway.contexts).toEqual([{ actor: tokens.ingest.split('_')[1] }]);
+    expect(gateway.contexts).toEqual([{ actor: tokens.ingest.split('_')[1], correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
   });
 
   it('an ingest key sending any other command → 403 naming each line; nothing applied', async () => {

@@ -27,6 +27,30 @@ describe('splitLines', () => {
   });
 });
 
+describe('splitLines: the line length limit', () => {
+  const tooLong = (line: number) => expect.objectContaining({
+    code: 'VALIDATION_FAILED', errors: [{ path: `line ${line}`, message: 'is longer than 10 bytes (IMPORT_MAX_LINE_BYTES); nothing was imported' }],
+  });
+
+  test('a whole line over the limit, in bytes (ë is two), is named', async () => {
+    expect(await collect(splitLines(['0123456789\n', 'ok'], 10))).toEqual(['0123456789', 'ok']);
+    await expect(collect(splitLines(['ok\n', 'ëëëëëë\n'], 10))).rejects.toEqual(tooLong(2));
+  });
+
+  test('a line without its end stops the reading as soon as it is over the limit', async () => {
+    let read = 0;
+    const endless = (function* () {
+      yield 'a\n';
+      for (;;) {
+        read++;
+        yield 'xxxx';
+      }
+    })();
+    await expect(collect(splitLines(endless, 10))).rejects.toEqual(tooLong(2));
+    expect(read).toBe(3);
+  });
+});
+
 describe('importNdjson', () => {
   it('numbers lines from 1, counting blank ones', async () => {
     const gateway = new RecordingGateway((c) => ('userId' in c && c.userId === 'u2' ? new DomainError('NOT_FOUND', "user 'u2' not found") : {}));

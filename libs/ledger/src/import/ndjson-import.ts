@@ -43,6 +43,8 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   readonly chunkSize?: number;
+  /** The longest line, in bytes (`IMPORT_MAX_LINE_BYTES`); a longer one fails the import, naming it, before anything is applied. */
+  readonly maxLineBytes?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -54,16 +56,28 @@ type TextSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Ar
 export async function importNdjson(
   gateway: CommandGateway, source: TextSource, context: CommandContext, options: ImportOptions = {},
 ): Promise<ImportResult> {
-  const { commands, malformed } = await parseNdjson(splitLines(source));
+  const { commands, malformed } = await parseNdjson(splitLines(source, options.maxLineBytes));
   if (malformed.length > 0) return { status: 'malformed', malformed };
   return { status: 'applied', summary: await applyInChunks(gateway, commands, context, options) };
 }
 
-/** Splits UTF-8 text, arriving in chunks of any size, into lines (`\n` or `\r\n`). */
-export async function* splitLines(source: TextSource): AsyncGenerator<string> {
+/** No line of an import may be longer (SPEC §6): a command is far smaller; a line this long is a mistake or an attack. */
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+
+/**
+ * Splits UTF-8 text, arriving in chunks of any size, into lines (`\n` or `\r\n`). A line longer than
+ * `maxLineBytes` stops the split at once (nothing more is buffered): VALIDATION_FAILED naming the line.
+ */
+export async function* splitLines(source: TextSource, maxLineBytes = DEFAULT_MAX_LINE_BYTES): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let first = true;
+  let number = 0;
+  const checked = (line: string): string => {
+    number++;
+    if (Buffer.byteLength(line) > maxLineBytes) throw lineTooLong(number, maxLineBytes);
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+  };
   for await (const chunk of source) {
     pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
     if (first && pending.length > 0) {
@@ -72,10 +86,17 @@ export async function* splitLines(source: TextSource): AsyncGenerator<string> {
     }
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+    for (const line of lines) yield checked(line);
+    // A line without its end yet: as many characters as the limit's bytes already exceed it.
+    if (pending.length > maxLineBytes) throw lineTooLong(number + 1, maxLineBytes);
   }
   pending += decoder.end();
-  if (pending !== '') yield pending.endsWith('\r') ? pending.slice(0, -1) : pending;
+  if (pending !== '') yield checked(pending);
+}
+
+function lineTooLong(line: number, maxLineBytes: number): DomainError {
+  const message = `is longer than ${maxLineBytes} bytes (IMPORT_MAX_LINE_BYTES); nothing was imported`;
+  return new DomainError('VALIDATION_FAILED', `line ${line} ${message}`, [{ path: `line ${line}`, message }]);
 }
 
 export async function parseNdjson(
