@@ -62,7 +62,9 @@ export const ESDB_MAX_APPEND_BYTES = 1_048_576;
 
 /**
  * The size an append counts against `EventStore.maxAppendBytes`: the UTF-8 bytes of each event's
- * type, JSON data and JSON metadata (with the `recordedAt` the store adds), over every event.
+ * type, JSON data and JSON metadata, plus a fixed allowance per event for what travels with it (the
+ * `recordedAt` the store adds, its id and content type), over every event. Never less than what
+ * EventStoreDB counts against its `MaxAppendSize`.
  */
 export function appendSize(events: readonly NewEvent[]): number {
   let bytes = 0;
@@ -73,11 +75,11 @@ export function appendSize(events: readonly NewEvent[]): number {
 /** One event's share of `appendSize`. */
 export function eventSize(event: NewEvent): number {
   return Buffer.byteLength(event.type) + Buffer.byteLength(JSON.stringify(event.data))
-    + Buffer.byteLength(JSON.stringify(event.metadata)) + RECORDED_AT_BYTES;
+    + Buffer.byteLength(JSON.stringify(event.metadata)) + PER_EVENT_BYTES;
 }
 
-/** `,"recordedAt":"2026-01-06T13:00:00.000Z"`, added by the store on append. */
-const RECORDED_AT_BYTES = 40;
+/** `,"recordedAt":"2026-01-06T13:00:00.000Z"` (40 bytes), the event id and content type, and their framing. */
+const PER_EVENT_BYTES = 128;
 
 /** The stream moved on since it was read: reload and decide again. */
 export class WrongExpectedRevisionError extends Error {

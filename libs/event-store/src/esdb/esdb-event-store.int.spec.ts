@@ -6,7 +6,7 @@ import { connectEsdbClient } from './esdb-client.js';
 import { createEsdbEventStore } from './esdb-event-store.js';
 
 /** The server version the contract is written against (docker-compose.yml pins its patch release). */
-const IMAGE = 'eventstore/eventstore:24.10';
+const IMAGE = 'eventstore/eventstore:24.10.0-jammy';
 
 /**
  * Where the contract can run: the throwaway server at EVENTSTORE_TEST_URL, a container on a local
@@ -59,7 +59,8 @@ if ('skipped' in target) {
           EVENTSTORE_RUN_PROJECTIONS: 'None',
         })
         .withExposedPorts(2113)
-        .withWaitStrategy(Wait.forHttp('/health/live', 2113).forStatusCode(204))
+        // Ready once a leader is elected: the node answers HTTP before it takes writes.
+        .withWaitStrategy(Wait.forHttp('/gossip', 2113).forResponsePredicate((body) => /"state"\s*:\s*"leader"/i.test(body)))
         .withStartupTimeout(120_000)
         .start();
       url = `esdb://${container.getHost()}:${container.getMappedPort(2113)}?tls=false`;
