@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { ApplicationsProjection } from './applications.projection.js';
 import { AssignmentsProjection } from './assignments.projection.js';
+import { CapacityProjection } from './capacity.projection.js';
 import { LicensesProjection } from './licenses.projection.js';
 import type { Projection } from './projection.js';
 import { SeatHistoryProjection } from './seat-history.projection.js';
@@ -14,4 +15,5 @@ import { SessionsProjection } from './sessions.projection.js';
  */
 export const ALL_PROJECTIONS: Type<Projection>[] = [
   SeatHistoryProjection, AssignmentsProjection, SeatUsageProjection, SessionsProjection, ApplicationsProjection, LicensesProjection,
+  CapacityProjection,
 ];

@@ -32,6 +32,29 @@ export class ProjectionsBehindError extends Error {
   }
 }
 
+/**
+ * A checkpoint past the newest event of the log: the log was recreated or restored from an older
+ * backup. Following it would skip every new event until the log passes the old position.
+ */
+export class CheckpointAheadOfLogError extends Error {
+  constructor(projection: string, generation: number, checkpoint: string, head: string | null) {
+    super(`projection "${projection}" generation ${generation} has folded the log up to ${checkpoint}, but the log ends at `
+      + `${head ?? 'its start (it is empty)'}: the event store was recreated or restored from an older backup. `
+      + `Nothing is folded until it is rebuilt: ledger projections rebuild ${projection}`);
+    this.name = 'CheckpointAheadOfLogError';
+  }
+}
+
+/** A checkpoint taken from another log than the one this process reads (another store, or a recreated one). */
+export class CheckpointOfAnotherStoreError extends Error {
+  constructor(projection: string, generation: number, checkpointStore: string, store: string) {
+    super(`projection "${projection}" generation ${generation} was folded from event store ${checkpointStore}, but this process `
+      + `reads event store ${store} (EVENTSTORE_URL or the database changed, or the log was recreated). `
+      + `Nothing is folded until it is rebuilt: ledger projections rebuild ${projection}`);
+    this.name = 'CheckpointOfAnotherStoreError';
+  }
+}
+
 /** A generation built by a newer version of the projection than this installation has. */
 export class NewerGenerationError extends Error {
   constructor(projection: string, generation: number, generationVersion: number, ownVersion: number) {

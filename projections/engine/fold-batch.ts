@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { accountIdOfStream } from '../../libs/domain/src/streams.js';
 import { comparePositions, type LogPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
 import type { Projection } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -11,7 +12,12 @@ export interface FoldTarget {
 }
 
 export type BatchOutcome =
-  | { readonly kind: 'committed'; readonly position: LogPosition }
+  /** `outside`: events of the batch that are not in an account stream, passed over (the checkpoint moved past them). */
+  | { readonly kind: 'committed'; readonly position: LogPosition; readonly outside: readonly StoredEvent[] }
+  /** The checkpoint belongs to another event store (`storeId`): nothing was written. */
+  | { readonly kind: 'other-store'; readonly storeId: string }
+  /** The generation was halted (see `haltGeneration`): nothing was written. */
+  | { readonly kind: 'halted'; readonly reason: string }
   /** Another runner moved the checkpoint since `expected`: nothing was written; read on from `position`. */
   | { readonly kind: 'moved'; readonly position: LogPosition | null }
   /** The generation was retired or discarded: nothing was written. */
@@ -21,7 +27,9 @@ export type BatchOutcome =
  * Folds one batch into a generation in ONE transaction: the batch lock, a compare-and-set on the
  * checkpoint (which must still be `expected`), `apply`, then the new checkpoint — the last event of
  * the batch, whether or not any event was for this projection. So each event takes effect exactly
- * once, however many runners there are and wherever one crashes.
+ * once, however many runners there are and wherever one crashes. Every fact of the ledger is in an
+ * account stream: an event elsewhere is passed over (and answered, for the caller to report) rather
+ * than handed to `apply`, where it would fail the batch again and again.
  */
 export async function foldBatch(
   deps: EngineDeps, target: FoldTarget, expected: LogPosition | null, batch: readonly StoredEvent[],
@@ -32,10 +40,13 @@ export async function foldBatch(
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`license-ledger:projection-batch:${schema}`}))`.execute(trx);
     const checkpoint = await lockCheckpoint(trx, projection.name, generation);
     if (!checkpoint || checkpoint.status === 'retired') return { kind: 'ended' };
+    if (checkpoint.halted !== null) return { kind: 'halted', reason: checkpoint.halted };
+    if (checkpoint.storeId !== null && checkpoint.storeId !== deps.store.storeId) return { kind: 'other-store', storeId: checkpoint.storeId };
     if (comparePositions(checkpoint.position, expected) !== 0) return { kind: 'moved', position: checkpoint.position };
-    const events = batch.filter((event) => projection.eventTypes.has(event.type));
+    const outside = batch.filter((event) => accountIdOfStream(event.streamId) === null);
+    const events = batch.filter((event) => projection.eventTypes.has(event.type) && accountIdOfStream(event.streamId) !== null);
     if (events.length > 0) await projection.apply(trx.withSchema(schema) as Transaction<unknown>, events, deps.context);
-    await advanceCheckpoint(trx, projection.name, generation, last, batch.length, events.length);
-    return { kind: 'committed', position: last };
+    await advanceCheckpoint(trx, projection.name, generation, deps.store.storeId, last, batch.length, events.length);
+    return { kind: 'committed', position: last, outside };
   });
 }

@@ -1,10 +1,11 @@
-import type { LogPosition } from '../../libs/event-store/src/event-store.js';
+import { comparePositions, formatPosition, type LogPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
 import type { Projection } from '../projection.js';
 import { abortableDelay, messageOf, retryDelayMs } from './delays.js';
 import type { EngineDeps } from './engine-deps.js';
+import { CheckpointAheadOfLogError, CheckpointOfAnotherStoreError } from './errors.js';
 import { foldBatch, type FoldTarget } from './fold-batch.js';
 import { schemaOf } from './generations.js';
-import { recordFailure, type GenerationRecord } from './registry.js';
+import { haltGeneration, readGeneration, recordFailure, type GenerationRecord } from './registry.js';
 
 /** Why following ended: stopped by the caller, the generation retired or discarded, or `until` said so. */
 export type FollowEnd = 'stopped' | 'ended' | 'caught-up';
@@ -22,26 +23,31 @@ export interface FollowOptions {
 /**
  * Folds the global log into one generation, from its checkpoint (exclusive), batch by batch, in log
  * order, waiting for new events once at the head. A failed batch is logged, recorded in the registry
- * and retried after a growing delay; nothing of it was written.
+ * and retried after a growing delay; nothing of it was written. A checkpoint of another log, or past
+ * the end of this one, is refused the same way (see CheckpointAheadOfLogError): never followed.
  */
 export function followGeneration(
   deps: EngineDeps, projection: Projection, generation: GenerationRecord, options: FollowOptions,
 ): Promise<FollowEnd> {
   return new GenerationFollower(deps, { projection, generation: generation.generation, schema: schemaOf(deps, generation) },
-    generation.position, options).run();
+    generation, options).run();
 }
 
 class GenerationFollower {
   #position: LogPosition | null;
+  #storeId: string | null;
+  #halted: string | null;
   #failures = 0;
 
   constructor(
     private readonly deps: EngineDeps,
     private readonly target: FoldTarget,
-    from: LogPosition | null,
+    from: Pick<GenerationRecord, 'position' | 'storeId' | 'halted'>,
     private readonly options: FollowOptions,
   ) {
-    this.#position = from;
+    this.#position = from.position;
+    this.#storeId = from.storeId;
+    this.#halted = from.halted;
   }
 
   async run(): Promise<FollowEnd> {
@@ -63,6 +69,7 @@ class GenerationFollower {
    */
   async #readOn(): Promise<FollowEnd | undefined> {
     const { signal, until, onBatch } = this.options;
+    if (await this.#refused()) return 'ended';
     if (await until?.(this.#position)) return 'caught-up';
     // Aborted when we stop reading, so that a read ahead waiting at the head of the log ends too.
     const reading = new AbortController();
@@ -76,9 +83,19 @@ class GenerationFollower {
         next = batches.next();
         const outcome = await foldBatch(this.deps, this.target, this.#position, batch);
         if (outcome.kind === 'ended') return 'ended';
+        if (outcome.kind === 'halted') {
+          this.#halted = outcome.reason;
+          return undefined;
+        }
+        if (outcome.kind === 'other-store') {
+          this.#storeId = outcome.storeId;
+          return undefined;
+        }
         this.#position = outcome.position;
         if (outcome.kind === 'moved') return undefined;
+        this.#storeId = this.deps.store.storeId;
         this.#failures = 0;
+        if (outcome.outside.length > 0) this.#reportOutside(outcome.outside);
         await onBatch?.(batch.length, outcome.position);
         if (await until?.(this.#position)) return 'caught-up';
       }
@@ -89,6 +106,43 @@ class GenerationFollower {
     }
     if (signal.aborted) return 'stopped';
     throw new Error('the event store ended the subscription');
+  }
+
+  /**
+   * Refuses (throws) a checkpoint of another log, or one past the end of this log (recreated, or
+   * restored from an older backup); true once a refused generation was retired by a rebuild.
+   */
+  async #refused(): Promise<boolean> {
+    const { projection, generation } = this.target;
+    const { store } = this.deps;
+    if (this.#halted === null && (this.#storeId === null || this.#storeId === store.storeId)) {
+      await this.#haltIfAheadOfLog();
+      return false;
+    }
+    const record = await readGeneration(this.deps.db, projection.name, generation);
+    if (!record || record.status === 'retired') return true;
+    if (this.#halted !== null) throw new Error(this.#halted);
+    throw new CheckpointOfAnotherStoreError(projection.name, generation, this.#storeId!, store.storeId);
+  }
+
+  async #haltIfAheadOfLog(): Promise<void> {
+    const { projection, generation } = this.target;
+    const { store } = this.deps;
+    if (this.#position === null) return;
+    const head = await store.headPosition();
+    if (comparePositions(this.#position, head) > 0) {
+      const error = new CheckpointAheadOfLogError(projection.name, generation, formatPosition(this.#position)!, formatPosition(head));
+      await haltGeneration(this.deps.db, projection.name, generation, error.message);
+      this.#halted = error.message;
+      throw error;
+    }
+  }
+
+  #reportOutside(events: readonly StoredEvent[]): void {
+    const [first] = events;
+    this.deps.logger.warn(`${this.target.projection.name} generation ${this.target.generation}: passed over ${events.length} event(s) `
+      + `outside the ledger's account streams, first ${first.eventId} (${first.type}) in stream "${first.streamId}" at `
+      + `${formatPosition(first.position)}: something other than the ledger writes to its event store`);
   }
 
   async #retryLater(error: unknown): Promise<void> {

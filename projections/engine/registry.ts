@@ -18,6 +18,10 @@ export interface GenerationRecord {
   readonly status: GenerationStatus;
   /** The last event folded in (or skipped); null before the first batch. */
   readonly position: LogPosition | null;
+  /** The event store (`EventStore.storeId`) `position` belongs to; null before the first batch. */
+  readonly storeId: string | null;
+  /** Why the generation may never fold again (its checkpoint was found past the end of the log); null while it may. */
+  readonly halted: string | null;
   /** Events read through, folded or skipped: rebuild progress. */
   readonly eventsSeen: number;
   /** Events handed to `apply`. */
@@ -44,6 +48,8 @@ const DDL = [
     PRIMARY KEY (name, generation),
     CHECK ((position_commit IS NULL) = (position_prepare IS NULL))
   )`,
+  `ALTER TABLE ledger_projections ADD COLUMN IF NOT EXISTS store_id text`,
+  `ALTER TABLE ledger_projections ADD COLUMN IF NOT EXISTS halted text`,
   `CREATE UNIQUE INDEX IF NOT EXISTS ledger_projections_one_active ON ledger_projections (name) WHERE status = 'active'`,
   `CREATE UNIQUE INDEX IF NOT EXISTS ledger_projections_one_building ON ledger_projections (name) WHERE status = 'building'`,
 ];
@@ -64,6 +70,8 @@ interface GenerationRow {
   status: GenerationStatus;
   position_commit: string | null;
   position_prepare: string | null;
+  store_id: string | null;
+  halted: string | null;
   events_seen: string;
   events_folded: string;
   last_error: string | null;
@@ -72,7 +80,7 @@ interface GenerationRow {
 }
 
 const COLUMNS = sql`name, generation, version, rules, status, position_commit::text AS position_commit,
-  position_prepare::text AS position_prepare, events_seen, events_folded, last_error, started_at, updated_at`;
+  position_prepare::text AS position_prepare, store_id, halted, events_seen, events_folded, last_error, started_at, updated_at`;
 
 /** The generations of the named projections (all of them when `names` is omitted), oldest first. */
 export async function readGenerations(db: Kysely<unknown>, names?: readonly string[]): Promise<GenerationRecord[]> {
@@ -98,18 +106,28 @@ export async function readActive(db: Kysely<unknown>, name: string): Promise<{ g
 /** Row-locks a generation's checkpoint until the transaction ends; undefined once it was discarded. */
 export async function lockCheckpoint(
   trx: Kysely<unknown>, name: string, generation: number,
-): Promise<{ status: GenerationStatus; position: LogPosition | null } | undefined> {
-  const { rows } = await sql<Pick<GenerationRow, 'status' | 'position_commit' | 'position_prepare'>>`
-    SELECT status, position_commit::text AS position_commit, position_prepare::text AS position_prepare
+): Promise<{ status: GenerationStatus; position: LogPosition | null; storeId: string | null; halted: string | null } | undefined> {
+  const { rows } = await sql<Pick<GenerationRow, 'status' | 'position_commit' | 'position_prepare' | 'store_id' | 'halted'>>`
+    SELECT status, position_commit::text AS position_commit, position_prepare::text AS position_prepare, store_id, halted
     FROM ledger_projections WHERE name = ${name} AND generation = ${generation} FOR UPDATE`.execute(trx);
-  return rows.map((row) => ({ status: row.status, position: positionOf(row) }))[0];
+  return rows.map((row) => ({ status: row.status, position: positionOf(row), storeId: row.store_id, halted: row.halted }))[0];
 }
 
+/**
+ * Stops a generation from ever folding again: once its checkpoint was past the end of the log, the
+ * log that grows there holds other events than those it folded, so only a rebuild can be right.
+ */
+export async function haltGeneration(db: Kysely<unknown>, name: string, generation: number, reason: string): Promise<void> {
+  await sql`UPDATE ledger_projections SET halted = ${reason}, last_error = ${reason}, updated_at = now()
+    WHERE name = ${name} AND generation = ${generation}`.execute(db);
+}
+
+/** Moves the checkpoint to `position` of the log `storeId`. */
 export async function advanceCheckpoint(
-  trx: Kysely<unknown>, name: string, generation: number, position: LogPosition, seen: number, folded: number,
+  trx: Kysely<unknown>, name: string, generation: number, storeId: string, position: LogPosition, seen: number, folded: number,
 ): Promise<void> {
   await sql`UPDATE ledger_projections SET position_commit = ${String(position.commit)}::numeric,
-      position_prepare = ${String(position.prepare)}::numeric, events_seen = events_seen + ${seen},
+      position_prepare = ${String(position.prepare)}::numeric, store_id = ${storeId}, events_seen = events_seen + ${seen},
       events_folded = events_folded + ${folded}, last_error = NULL, updated_at = now()
     WHERE name = ${name} AND generation = ${generation}`.execute(trx);
 }
@@ -168,6 +186,8 @@ function toRecord(row: GenerationRow): GenerationRecord {
     rules: row.rules,
     status: row.status,
     position: positionOf(row),
+    storeId: row.store_id,
+    halted: row.halted,
     eventsSeen: Number(row.events_seen),
     eventsFolded: Number(row.events_folded),
     lastError: row.last_error,

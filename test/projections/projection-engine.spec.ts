@@ -1,11 +1,12 @@
 import { comparePositions, formatPosition, parsePosition } from '../../libs/event-store/src/event-store.js';
+import { createSqlEventStore } from '../../libs/event-store/src/sql/sql-event-store.js';
 import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
 import { generationSchema } from '../../projections/engine/generation-schema.js';
 import type { ProjectionEngine } from '../../projections/engine/projection-engine.js';
 import type { RebuildProgress } from '../../projections/engine/rebuild-progress.js';
 import { CountingProjection, type CountTables } from './support/counting-projection.js';
 import {
-  appendTypes, countTypes, cycleOfTypes, newEngine, openBackend, readCounts, readLog, recordingLogger, waitUntil,
+  appendTypes, countTypes, cycleOfTypes, newEngine, newEvent, openBackend, readCounts, readLog, recordingLogger, waitUntil,
   type Backend, type Ledger,
 } from './support/projection-fixture.js';
 
@@ -266,5 +267,70 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     await expect(projections.rebuild('nope')).rejects.toThrow('unknown projection "nope"; the projections are: counter, other-counter');
     await expect(projections.reader.reader('nope')).rejects.toThrow('unknown projection "nope"');
     await expect(projections.reader.reader('counter')).rejects.toThrow('projection "counter" has no active generation yet');
+  });
+
+  test('passes over events outside the account streams, reporting them, and folds the rest', async () => {
+    await appendTypes(backend.store, cycleOfTypes(30));
+    await backend.store.appendToStream('orders-17', 'no_stream', [newEvent('A'), newEvent('B')]);
+    const head = await appendTypes(backend.store, cycleOfTypes(30));
+    const logger = recordingLogger();
+    const projections = engine([new CountingProjection()], { logger });
+    await projections.start();
+    await projections.waitForPosition(head, 20_000);
+
+    expect(await readCounts(projections)).toEqual({ A: 20, B: 20 });
+    expect((await projections.status())[0]).toMatchObject({ position: formatPosition(head), lastError: null });
+    expect(logger.lines.filter((line) => line.startsWith('warn'))).toEqual([
+      expect.stringMatching(/^warn counter generation 1: passed over 2 event\(s\) outside the ledger's account streams, first .* \(A\) in stream "orders-17"/),
+    ]);
+  });
+
+  test('refuses a checkpoint past the end of the log (restored from an older backup) until rebuilt', async () => {
+    const kept = await appendTypes(backend.store, cycleOfTypes(300), 100);
+    const head = await appendTypes(backend.store, cycleOfTypes(300), 100);
+    const first = engine([new CountingProjection()]);
+    await first.start();
+    await first.waitForPosition(head, 20_000);
+    await first.stop();
+    // The log as an older backup had it: the last 300 events never happened.
+    await backend.db.query(`DELETE FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`, [String(kept!.commit), String(kept!.prepare)]);
+
+    const projections = engine([new CountingProjection()]);
+    await projections.start();
+    await waitUntil(async () => (await projections.status())[0].lastError !== null);
+    await appendTypes(backend.store, cycleOfTypes(600), 100);
+    await delay(200);
+    const [status] = await projections.status();
+    expect(status.lastError).toMatch(new RegExp(`^projection "counter" generation 1 has folded the log up to ${formatPosition(head)}, but the log ends at ${formatPosition(kept)}: `
+      + 'the event store was recreated or restored from an older backup\\. Nothing is folded until it is rebuilt: ledger projections rebuild counter$'));
+    expect(status.position).toBe(formatPosition(head));
+
+    await projections.rebuild('counter');
+    await projections.waitForPosition(await backend.store.headPosition(), 20_000);
+    expect(await readCounts(projections)).toEqual(countTypes(await readLog(backend.store)));
+    expect((await projections.status())[0]).toMatchObject({ generation: 2, lastError: null });
+    const later = await appendTypes(backend.store, cycleOfTypes(30));
+    await projections.waitForPosition(later, 20_000);
+    expect(await readCounts(projections)).toEqual(countTypes(await readLog(backend.store)));
+  });
+
+  test('refuses a checkpoint of another event store until rebuilt', async () => {
+    const head = await appendTypes(backend.store, cycleOfTypes(90));
+    const first = engine([new CountingProjection()]);
+    await first.start();
+    await first.waitForPosition(head, 20_000);
+    await first.stop();
+    // The log was recreated: same tables, another store.
+    await backend.db.query(`UPDATE event_store SET store_id = gen_random_uuid()`);
+    const recreated = { db: backend.db, store: await createSqlEventStore(backend.db) };
+    expect(recreated.store.storeId).not.toBe(backend.store.storeId);
+
+    const projections = engine([new CountingProjection()], {}, recreated);
+    await projections.start();
+    await waitUntil(async () => (await projections.status())[0].lastError !== null);
+    expect((await projections.status())[0].lastError).toBe(`projection "counter" generation 1 was folded from event store ${backend.store.storeId}, `
+      + `but this process reads event store ${recreated.store.storeId} (EVENTSTORE_URL or the database changed, or the log was recreated). `
+      + 'Nothing is folded until it is rebuilt: ledger projections rebuild counter');
+    await recreated.store.close();
   });
 });

@@ -102,7 +102,7 @@ Environment:
   DATABASE_URL           PostgreSQL for events and read models (unset: embedded PGlite in LEDGER_DATA_DIR)
   LEDGER_DATA_DIR        data folder of the embedded store (default ./.ledger); while \`ledger serve\` holds it,
                          report, licenses, events, explain, verify, keys, import and projections go through that server
-  EVENTSTORE_URL         esdb://…: events in EventStoreDB
+  EVENTSTORE_URL         esdb://…: events in EventStoreDB (EVENTSTORE_STREAM_PREFIX: this ledger's streams on a shared server)
   PORT, SESSION_LEASE_SECONDS, ACTIVITY_ACTIONS, LOG_LEVEL, LOG_FORMAT, …   (docs/operations.md)
 
 Exit codes:

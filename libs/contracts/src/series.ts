@@ -39,8 +39,14 @@ export type SeriesReports = {
 };
 export type SeriesReportName = keyof SeriesReports;
 
+/**
+ * A bucket's figure: a number (or text), null when it has none (e.g. a forecast's past bucket has no
+ * projection), or a group of figures (what-if's `actual`).
+ */
+export type BucketValue = number | string | null | { readonly [metric: string]: number };
+
 /** A report's metrics by name, when the report is not known (`start`/`end` beside them are text). */
-export type Metrics = Readonly<Record<string, number | string>>;
+export type Metrics = Readonly<Record<string, BucketValue>>;
 
 export type SeriesBucket<M extends object = Metrics> = { readonly start: string; readonly end: string } & M;
 

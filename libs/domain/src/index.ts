@@ -10,3 +10,4 @@ export * from './time/index.js';
 export * from './streams.js';
 export * from './activity-rules.js';
 export * from './mean.js';
+export * from './capacity/index.js';

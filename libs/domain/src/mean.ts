@@ -4,6 +4,13 @@
  */
 export function mean2(values: readonly number[]): number {
   if (values.length === 0) return 0;
-  const sum = values.reduce((a, b) => a + b, 0);
-  return Math.floor((200 * sum + values.length) / (2 * values.length)) / 100;
+  return ratio2(values.reduce((a, b) => a + b, 0), values.length);
+}
+
+/**
+ * numerator / denominator (whole numbers, denominator > 0) with 2 decimals, rounded half up, in
+ * integer arithmetic: the one rounding of every 2-decimal figure.
+ */
+export function ratio2(numerator: number, denominator: number): number {
+  return Math.floor((200 * numerator + denominator) / (2 * denominator)) / 100;
 }

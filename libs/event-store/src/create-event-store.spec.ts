@@ -17,10 +17,15 @@ describe('createEventStore', () => {
     await store.close();
   });
 
-  test('uses EventStoreDB for an esdb:// URL (connecting on first use)', async () => {
-    const store = await createEventStore({ eventStoreUrl: 'esdb://127.0.0.1:1?tls=false', database });
-    expect(store.kind).toBe('esdb');
-    await store.close();
+  test('connects to EventStoreDB for an esdb:// URL at once, and fails clearly without echoing credentials when it cannot', async () => {
+    const failure = createEventStore({ eventStoreUrl: 'esdb://admin:changeit@127.0.0.1:1?tls=false', database });
+    await expect(failure).rejects.toThrow(/^EventStoreDB \(EVENTSTORE_URL\) cannot be reached: /);
+    await expect(failure).rejects.not.toThrow(/changeit/);
+  });
+
+  test('refuses an EventStoreDB stream prefix that could overlap another ledger\'s', async () => {
+    const failure = createEventStore({ eventStoreUrl: 'esdb://127.0.0.1:1?tls=false', streamPrefix: 'a.b', database });
+    await expect(failure).rejects.toThrow('the EventStoreDB stream prefix must be 1–64 letters, digits or _ (got "a.b")');
   });
 
   test('refuses any other URL without echoing it', async () => {

@@ -1,14 +1,31 @@
 /// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
-import { comparePositions, WrongExpectedRevisionError, type EventStore, type NewEvent, type StoredEvent } from './event-store.js';
+import {
+  AppendTooLargeError, appendSize, comparePositions, WrongExpectedRevisionError, type EventStore, type NewEvent, type StoredEvent,
+} from './event-store.js';
 import { isInLogOrder, logEventsOf, probeSubscription, sleep, testEvent } from './testing/event-store-probes.js';
+
+/** How the contract reaches an adapter, and what else the server it runs on can hold. */
+export interface ContractTarget {
+  /**
+   * A store for one ledger. Without `namespace`, the store under test; with one, another ledger's
+   * store on the same server (another schema, or another EventStoreDB stream prefix).
+   */
+  open(namespace?: string): Promise<EventStore>;
+  /**
+   * Writes, after everything else, what the server holds besides the ledgers' events and no reader
+   * may receive: on EventStoreDB a system event and another application's stream; on SQL another
+   * ledger's events on the same server.
+   */
+  appendOthers(label: string): Promise<void>;
+}
 
 /**
  * The behaviour every EventStore adapter must have, registered as jest tests. `open` runs once
  * before them. The store may hold other events (a shared EventStoreDB, earlier tests), so each test
  * writes streams of its own and looks only at those.
  */
-export function describeEventStoreContract(name: string, open: () => Promise<EventStore>): void {
+export function describeEventStoreContract(name: string, target: ContractTarget): void {
   describe(`${name} event store contract`, () => {
     let store: EventStore;
     const run = randomUUID().slice(0, 8);
@@ -22,7 +39,7 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       );
 
     beforeAll(async () => {
-      store = await open();
+      store = await target.open();
     });
 
     afterAll(() => store?.close());
@@ -245,6 +262,82 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
     test('reports the position of the newest event as the head', async () => {
       const appended = await store.appendToStream(newStream('head'), 'no_stream', [testEvent('Newest'), testEvent('Newest')]);
       expect(await store.headPosition()).toEqual(appended.position);
+    });
+
+    test('keeps each ledger to its own streams: the same stream id in two namespaces are two streams', async () => {
+      const other = await target.open(`other_${run}`);
+      try {
+        const stream = newStream('shared-name');
+        const start = await store.headPosition();
+        const mine = [testEvent('Mine'), testEvent('Mine')];
+        const theirs = [testEvent('Theirs')];
+        await store.appendToStream(stream, 'no_stream', mine);
+        const appended = await other.appendToStream(stream, 'no_stream', theirs);
+        expect(appended.nextExpectedRevision).toBe(0n);
+
+        expect(ids(await store.readStream(stream))).toEqual(ids(mine));
+        expect(ids(await other.readStream(stream))).toEqual(ids(theirs));
+        expect((await store.readStream(stream)).map((event) => event.streamId)).toEqual([stream, stream]);
+        expect(ids(await logEventsOf(store, start, [stream]))).toEqual(ids(mine));
+        expect(ids(await logEventsOf(other, null, [stream]))).toEqual(ids(theirs));
+        expect(other.storeId).not.toBe(store.storeId);
+
+        const probe = probeSubscription(other, { after: null }, [stream]);
+        await probe.waitFor(1);
+        await sleep(100);
+        await probe.stop();
+        expect(ids(probe.received)).toEqual(ids(theirs));
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('ignores what is not the ledger\'s (system events, other applications, other ledgers) in head, reads and subscriptions', async () => {
+      const stream = newStream('before-others');
+      const appended = await store.appendToStream(stream, 'no_stream', [testEvent('Last')]);
+      await target.appendOthers(`others_${run}`);
+
+      expect(await store.headPosition()).toEqual(appended.position);
+      expect(await store.readAll({ after: appended.position, limit: 10 })).toEqual([]);
+      const probe = probeSubscription(store, { after: appended.position }, []);
+      await sleep(300);
+      await probe.stop();
+      expect(probe.batches).toEqual([]);
+    });
+
+    test('hands a reader behind the log full batches, up to the size it asked for', async () => {
+      const stream = newStream('lagging');
+      const start = await store.headPosition();
+      const events = Array.from({ length: 1_200 }, (_, i) => testEvent('Backlog', { i }));
+      await store.appendToStream(stream, 'no_stream', events);
+
+      const probe = probeSubscription(store, { after: start, batchSize: 500 }, [stream]);
+      await probe.waitFor(1_200);
+      await probe.stop();
+      expect(ids(probe.received)).toEqual(ids(events));
+      expect(probe.batches.map((batch) => batch.length)).toEqual([500, 500, 200]);
+    });
+
+    test('appends 2 MB at once atomically, or refuses it whole as its maxAppendBytes says', async () => {
+      const stream = newStream('two-mb');
+      const events = Array.from({ length: 40 }, (_, i) => testEvent('Large', { i, text: 'x'.repeat(50_000) }));
+      const bytes = appendSize(events);
+      expect(bytes).toBeGreaterThan(2_000_000);
+      const head = await store.headPosition();
+
+      if (store.maxAppendBytes !== null && bytes > store.maxAppendBytes) {
+        const error = await rejection(store.appendToStream(stream, 'no_stream', events));
+        expect(error).toBeInstanceOf(AppendTooLargeError);
+        expect(error).toMatchObject({ streamId: stream, bytes, maxBytes: store.maxAppendBytes });
+        expect(await store.readStream(stream)).toEqual([]);
+        expect(await logEventsOf(store, head, [stream])).toEqual([]);
+      } else {
+        const appended = await store.appendToStream(stream, 'no_stream', events);
+        expect(appended.nextExpectedRevision).toBe(39n);
+        const stored = await store.readStream(stream);
+        expect(stored.map((event) => event.data.text)).toEqual(events.map((event) => event.data.text));
+        expect(ids(await logEventsOf(store, head, [stream]))).toEqual(ids(events));
+      }
     });
   });
 }

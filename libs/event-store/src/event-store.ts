@@ -1,6 +1,11 @@
 /**
  * The event store port. Three adapters implement it (PostgreSQL, PGlite, EventStoreDB) and
  * one contract suite (`event-store.contract.ts`) proves each of them.
+ *
+ * A store holds ONE ledger's events: on the SQL database, the events table of the ledger's
+ * schema; on EventStoreDB, the streams under the ledger's stream prefix. Stream ids given to and
+ * read from the port never carry that prefix, and nothing outside the ledger's namespace (another
+ * ledger, another application, the server's system events) is ever read.
  */
 
 /**
@@ -49,6 +54,31 @@ export interface AppendResult {
   readonly position: LogPosition;
 }
 
+/**
+ * Largest append EventStoreDB accepts by default (its `MaxAppendSize`, 1 MiB). The EventStoreDB
+ * adapter refuses larger appends itself, whatever the server is configured with.
+ */
+export const ESDB_MAX_APPEND_BYTES = 1_048_576;
+
+/**
+ * The size an append counts against `EventStore.maxAppendBytes`: the UTF-8 bytes of each event's
+ * type, JSON data and JSON metadata (with the `recordedAt` the store adds), over every event.
+ */
+export function appendSize(events: readonly NewEvent[]): number {
+  let bytes = 0;
+  for (const event of events) bytes += eventSize(event);
+  return bytes;
+}
+
+/** One event's share of `appendSize`. */
+export function eventSize(event: NewEvent): number {
+  return Buffer.byteLength(event.type) + Buffer.byteLength(JSON.stringify(event.data))
+    + Buffer.byteLength(JSON.stringify(event.metadata)) + RECORDED_AT_BYTES;
+}
+
+/** `,"recordedAt":"2026-01-06T13:00:00.000Z"`, added by the store on append. */
+const RECORDED_AT_BYTES = 40;
+
 /** The stream moved on since it was read: reload and decide again. */
 export class WrongExpectedRevisionError extends Error {
   constructor(
@@ -58,6 +88,26 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`stream ${streamId}: expected revision ${String(expected)}, found ${String(actual)}`);
     this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** An append larger than the store takes (`maxAppendBytes`): refused whole, nothing was stored. */
+export class AppendTooLargeError extends Error {
+  constructor(readonly streamId: string, readonly bytes: number, readonly maxBytes: number) {
+    super(`stream ${streamId}: an append of ${bytes} bytes is larger than the ${maxBytes} bytes the event store takes at once; nothing was appended`);
+    this.name = 'AppendTooLargeError';
+  }
+}
+
+/**
+ * A stream whose history does not start where it must: events were deleted or truncated under the
+ * ledger (a soft delete, `$tb`, `$maxCount` or `$maxAge` on EventStoreDB). Deciding on what is left
+ * would break the SPEC's invariants, so the store refuses to answer with a partial history.
+ */
+export class StreamHistoryLostError extends Error {
+  constructor(readonly streamId: string, message: string) {
+    super(`stream ${streamId}: ${message}`);
+    this.name = 'StreamHistoryLostError';
   }
 }
 
@@ -71,13 +121,27 @@ export interface SubscribeOptions {
   readonly after: LogPosition | null;
   /** Stops the subscription; the iterator then ends. */
   readonly signal?: AbortSignal;
-  /** Largest batch a single iteration yields. */
+  /** Largest batch a single iteration yields; a reader behind the log gets batches this full. */
   readonly batchSize?: number;
 }
 
 export interface EventStore {
   /** Which adapter this is: 'postgres' | 'pglite' | 'esdb'. */
   readonly kind: string;
+
+  /**
+   * Which log this is, created with the log and kept with it (a random id): a checkpoint taken
+   * from one log means nothing in another, so readers record it beside their checkpoints.
+   */
+  readonly storeId: string;
+
+  /**
+   * Largest append, by `appendSize`, that the store takes in one atomic step; null: no limit of its
+   * own. A larger append throws `AppendTooLargeError` and stores nothing, so writers that gather
+   * many commands into one append split them (between commands) under this budget. EventStoreDB:
+   * `ESDB_MAX_APPEND_BYTES`.
+   */
+  readonly maxAppendBytes: number | null;
 
   /**
    * Appends `events` to `streamId` if its current revision equals `expected`, in one atomic
@@ -93,10 +157,12 @@ export interface EventStore {
   /**
    * Events of one stream with revision ≥ `fromRevision` (default 0), in order; at most `maxCount`
    * of them when given (a whole number ≥ 1, else RangeError), so a long stream can be read in pages.
+   * Read from the node that takes writes, so a decision never rests on a stale copy. A stream whose
+   * events before the ones asked for were deleted throws `StreamHistoryLostError`.
    */
   readStream(streamId: string, fromRevision?: bigint, maxCount?: number): Promise<StoredEvent[]>;
 
-  /** One page of the global log, in log order, strictly after `after`. */
+  /** One page of the global log (the ledger's events only), in log order, strictly after `after`. */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
 
   /**
@@ -113,7 +179,10 @@ export interface EventStore {
    */
   headPosition(): Promise<LogPosition | null>;
 
-  /** Ends the adapter's subscriptions and releases its own connections; a LedgerDatabase it was given stays open. */
+  /**
+   * Ends the adapter's subscriptions, lets appends under way finish with a known outcome, refuses new
+   * ones, and releases its own connections; a LedgerDatabase it was given stays open.
+   */
   close(): Promise<void>;
 }
 

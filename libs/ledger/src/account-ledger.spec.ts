@@ -1,12 +1,12 @@
 import { DomainError } from '../../domain/src/index.js';
 import { createEventStore } from '../../event-store/src/create-event-store.js';
-import type { EventStore } from '../../event-store/src/event-store.js';
+import { appendSize, type EventStore, type ExpectedRevision, type NewEvent } from '../../event-store/src/event-store.js';
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../read-store/src/database.js';
 import { FixedClock } from '../../../test/support/fixed-clock.js';
 import { accountWithSeatPool } from '../../../test/support/ledger-fixtures.js';
 import { AccountLedger } from './account-ledger.js';
 import { accountStreamId } from './account-stream.js';
-import type { CommandContext } from './command-gateway.js';
+import type { CommandContext, IncomingCommand } from './command-gateway.js';
 import { createRejectedCommands, type RejectedCommands } from './rejected-commands.js';
 
 const ctx: CommandContext = { actor: 'key-1', correlationId: 'corr-1' };
@@ -127,6 +127,61 @@ describe('AccountLedger (embedded store)', () => {
     const positions = results.filter((r) => r.ok).map((r) => (r.ok ? r.outcome.position : null));
     expect(positions[0]).not.toBeNull();
     expect(positions[0]).toBe(positions[1]);
+  });
+
+  /** The same store with a smaller append budget, telling each append's size; `before` runs before append number n (from 1). */
+  function budgeted(maxAppendBytes: number, before?: (n: number) => Promise<void>) {
+    const sizes: number[] = [];
+    const limited: EventStore = {
+      kind: store.kind,
+      storeId: store.storeId,
+      maxAppendBytes,
+      async appendToStream(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]) {
+        sizes.push(appendSize(events));
+        await before?.(sizes.length);
+        return store.appendToStream(streamId, expected, events);
+      },
+      readStream: (streamId, fromRevision, maxCount) => store.readStream(streamId, fromRevision, maxCount),
+      readAll: (options) => store.readAll(options),
+      subscribeToAll: (options) => store.subscribeToAll(options),
+      headPosition: () => store.headPosition(),
+      close: async () => {},
+    };
+    return { limited, sizes };
+  }
+
+  const registrations = (from: number, count: number): IncomingCommand[] => Array.from({ length: count }, (_, i) => ({
+    type: 'RegisterUser', accountId: acme(), userId: `r${from + i}`, email: `r${from + i}@race.example`, fullName: `R ${'x'.repeat(2_000)}`, orgId: 'qa',
+  }));
+
+  test('a batch bound for one account is split between commands under the store\'s append budget', async () => {
+    const { limited, sizes } = budgeted(20_000);
+    const batch = new AccountLedger(limited, clock, LEASE_MS, rejections);
+    const before = (await stream('acme')).length;
+    const results = await batch.executeMany(registrations(0, 40), ctx);
+
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(sizes.length).toBeGreaterThan(3);
+    expect(sizes.every((size) => size <= 20_000)).toBe(true);
+    const events = await stream('acme');
+    expect(events.slice(before).map((e) => e.data.userId)).toEqual(Array.from({ length: 40 }, (_, i) => `r${i}`));
+    expect(events.map((e) => e.streamRevision)).toEqual(events.map((_, i) => BigInt(i)));
+    expect(new Set(results.map((r) => (r.ok ? r.outcome.position : null))).size).toBe(sizes.length);
+  });
+
+  test('when another writer gets in between two appends of a batch, only the commands not appended yet are decided again', async () => {
+    const other = new AccountLedger(store, clock, LEASE_MS);
+    const { limited, sizes } = budgeted(20_000, async (n) => {
+      if (n === 2) await other.execute({ type: 'RegisterUser', accountId: acme(), userId: 'r30', email: 'r30@race.example', fullName: 'Other', orgId: 'qa' }, ctx);
+    });
+    const batch = new AccountLedger(limited, clock, LEASE_MS, rejections);
+    const results = await batch.executeMany(registrations(0, 40), ctx);
+
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(results.map((r, i) => (r.ok ? 'ok' : `${i} ${r.error.code}`)).filter((r) => r !== 'ok')).toEqual(['30 ALREADY_EXISTS']);
+    const registered = (await stream('acme')).filter((e) => e.type === 'UserRegistered' && String(e.data.userId).startsWith('r'));
+    expect(registered.map((e) => e.data.userId).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `r${i}`).sort());
+    expect(registered.filter((e) => e.data.userId === 'r30').map((e) => e.data.fullName)).toEqual(['Other']);
   });
 
   test('a lapsed session is recorded as expired at lastSeen + lease before the next command', async () => {

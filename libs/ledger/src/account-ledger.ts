@@ -4,6 +4,7 @@ import {
 import {
   formatPosition, WrongExpectedRevisionError, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent,
 } from '../../event-store/src/event-store.js';
+import { appendChunks, type DecidedCommand } from './append-chunks.js';
 import { accountStreamId, foldStored, toNewEvents } from './account-stream.js';
 import type { Clock } from './clock.js';
 import type { BatchResult, CommandContext, CommandOutcome, IncomingCommand, RecordedEvent } from './command-gateway.js';
@@ -38,9 +39,10 @@ export class AccountLedger {
   }
 
   /**
-   * Decides commands in order and appends each account's events of the batch in one append.
-   * If another writer moved an account's stream meanwhile, that account's commands are decided
-   * again one by one on the fresh state.
+   * Decides commands in order and appends each account's events of the batch in as few appends as
+   * the store's `maxAppendBytes` allows, split between commands (each command stays atomic). If
+   * another writer moved an account's stream meanwhile, that account's commands not yet appended
+   * are decided again one by one on the fresh state.
    */
   executeMany(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]> {
     return this.mutex.runAll(commands.map((c) => c.accountId), () => this.executeManyHoldingLocks(commands, context));
@@ -86,7 +88,7 @@ export class AccountLedger {
 
   private async executeManyHoldingLocks(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]> {
     const results: BatchResult[] = new Array(commands.length);
-    const pending = new Map<string, { expected: ExpectedRevision; events: NewEvent[]; indexes: number[] }>();
+    const pending = new Map<string, { expected: ExpectedRevision; commands: DecidedCommand[] }>();
     const rejected = await this.priorRejections(commands);
     const newlyRejected = new Map<string, Map<string, DomainError>>();
     try {
@@ -110,12 +112,11 @@ export class AccountLedger {
           rejected.set(command.accountId, (rejected.get(command.accountId) ?? new Map()).set(command.commandId, decision.error));
         }
         if (decision.events.length > 0) {
-          const batch = pending.get(command.accountId) ?? { expected: expectedOf(state), events: [], indexes: [] };
+          const batch = pending.get(command.accountId) ?? { expected: expectedOf(state), commands: [] };
           pending.set(command.accountId, batch);
           const firstRevision = state.revision + 1n;
           const newEvents = toNewEvents(decision.events, command.commandId, context);
-          batch.events.push(...newEvents);
-          batch.indexes.push(i);
+          batch.commands.push({ index: i, events: newEvents });
           this.applyDecided(state, decision.events, command.commandId);
           results[i] = decision.error
             ? { ok: false, error: decision.error }
@@ -130,31 +131,41 @@ export class AccountLedger {
       throw error;
     }
 
-    const redecided = new Set<string>();
+    /** Accounts whose commands from this index on were decided again. */
+    const redecidedFrom = new Map<string, number>();
     for (const [accountId, batch] of pending) {
-      try {
-        const appended = await this.store.appendToStream(accountStreamId(accountId), batch.expected, batch.events);
-        const position = formatPosition(appended.position);
-        for (const i of batch.indexes) {
-          const result = results[i];
-          if (result.ok) results[i] = { ok: true, outcome: { ...result.outcome, position } };
-        }
-      } catch (error) {
-        this.states.delete(accountId);
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        // Another writer got in first: decide this account's commands again, one by one.
-        redecided.add(accountId);
-        for (const [i, command] of commands.entries()) {
-          if (command.accountId !== accountId) continue;
-          results[i] = await this.executeHoldingLock(command, context).then(
-            (outcome): BatchResult => ({ ok: true, outcome }),
-            (e: unknown) => toFailure(e),
-          );
+      let expected = batch.expected;
+      for (const chunk of appendChunks(batch.commands, this.store.maxAppendBytes)) {
+        try {
+          const appended = await this.store.appendToStream(accountStreamId(accountId), expected, chunk.flatMap((c) => c.events));
+          expected = appended.nextExpectedRevision;
+          const position = formatPosition(appended.position);
+          for (const { index } of chunk) {
+            const result = results[index];
+            if (result.ok) results[index] = { ok: true, outcome: { ...result.outcome, position } };
+          }
+        } catch (error) {
+          this.states.delete(accountId);
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          // Another writer got in first: decide this account's commands not appended yet again, one by one.
+          const from = chunk[0].index;
+          redecidedFrom.set(accountId, from);
+          for (const [i, command] of commands.entries()) {
+            if (command.accountId !== accountId || i < from) continue;
+            results[i] = await this.executeHoldingLock(command, context).then(
+              (outcome): BatchResult => ({ ok: true, outcome }),
+              (e: unknown) => toFailure(e),
+            );
+          }
+          break;
         }
       }
     }
     for (const [accountId, rejections] of newlyRejected) {
-      if (!redecided.has(accountId)) await this.rejections?.record(accountId, rejections);
+      const from = redecidedFrom.get(accountId);
+      const kept = from === undefined ? rejections : new Map([...rejections].filter(([commandId]) =>
+        commands.findIndex((c) => c.accountId === accountId && c.commandId === commandId) < from));
+      if (kept.size > 0) await this.rejections?.record(accountId, kept);
     }
     return results;
   }

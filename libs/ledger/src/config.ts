@@ -5,6 +5,8 @@ import type { ActivityActions } from '../../domain/src/activity-rules.js';
 export interface LedgerConfig {
   /** `esdb://…` → EventStoreDB holds the events; unset → the SQL database does. */
   readonly eventStoreUrl?: string;
+  /** `EVENTSTORE_STREAM_PREFIX`: the ledger's namespace on EventStoreDB; unset → the database schema's name. */
+  readonly eventStoreStreamPrefix?: string;
   /** PostgreSQL for events and read models; unset → embedded PGlite in `dataDir`. */
   readonly databaseUrl?: string;
   /** PostgreSQL schema for every table (default `public`); lets several ledgers share a server. */
@@ -42,6 +44,7 @@ export interface ServiceConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   return {
     eventStoreUrl: nonEmpty(env.EVENTSTORE_URL),
+    eventStoreStreamPrefix: nonEmpty(env.EVENTSTORE_STREAM_PREFIX),
     databaseUrl: nonEmpty(env.DATABASE_URL),
     databaseSchema: nonEmpty(env.DATABASE_SCHEMA),
     dataDir: resolve(nonEmpty(env.LEDGER_DATA_DIR) ?? './.ledger'),

@@ -49,7 +49,9 @@ export class LedgerModule {
         {
           provide: EVENT_STORE,
           inject: [LEDGER_DATABASE],
-          useFactory: (database: LedgerDatabase) => createEventStore({ eventStoreUrl: config.eventStoreUrl, database }),
+          useFactory: (database: LedgerDatabase) => createEventStore({
+            eventStoreUrl: config.eventStoreUrl, streamPrefix: config.eventStoreStreamPrefix, database,
+          }),
         },
         LedgerMetrics,
         {

@@ -13,6 +13,14 @@ export class MeteredEventStore implements EventStore {
     return this.store.kind;
   }
 
+  get storeId(): string {
+    return this.store.storeId;
+  }
+
+  get maxAppendBytes(): number | null {
+    return this.store.maxAppendBytes;
+  }
+
   async appendToStream(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
     const started = process.hrtime.bigint();
     let outcome: AppendOutcome = 'failed';

@@ -24,6 +24,24 @@ export interface ReportRequest {
   readonly asOf?: string;
   /** Tables: every row (CSV exports all pages). */
   readonly allRows?: boolean;
+  // Capacity planning (SPEC §8).
+  /** what-if: the account's purchased quantity under the hypothesis. */
+  readonly quantity?: number;
+  /** what-if: orgId → dedicated quantity (absolute) under the hypothesis, in the order given. */
+  readonly dedications?: ReadonlyMap<string, number>;
+  /** what-if: seconds a denied attempt demands (default: the median accepted duration). */
+  readonly deniedDuration?: number;
+  /** reclaim-backtest: days without activity after which a seat is reclaimed. */
+  readonly idleDays?: number;
+  /** idle-seats: only rows idle at least this many days. */
+  readonly minIdleDays?: number;
+  /** denials: seconds after a counted denial within which a retry is folded into it (default 600). */
+  readonly retryWindow?: number;
+  /** forecast: the metric projected. */
+  readonly metric?: string;
+  /** forecast: past buckets (default 12) and projected ones (default 6). */
+  readonly history?: number;
+  readonly horizon?: number;
 }
 
 export interface ReportContext {
@@ -36,6 +54,7 @@ export interface ReportContext {
 /** Report bodies of SPEC §6: one definition, shared with the web console (libs/contracts). */
 export type { SeriesBody, TableBody } from '../../contracts/src/index.js';
 export type Bucket = SeriesBucket;
+export type { BucketValue } from '../../contracts/src/index.js';
 
 export interface ReportDefinition {
   /** URL and CLI name, e.g. 'seat-history'. */
@@ -50,5 +69,11 @@ export interface ReportDefinition {
    * shape. Others are refused as VALIDATION_FAILED.
    */
   readonly parameters?: readonly string[];
+  /** Series: the interval when none is given (default `day`); the parser checks `interval` against `intervals`. */
+  readonly defaultInterval?: BucketInterval;
+  /** Series: the intervals it takes (default all). */
+  readonly intervals?: readonly BucketInterval[];
+  /** Whether the report answers `asOf` itself, from its projection (otherwise a replayed version does). */
+  readonly answersAsOf?: boolean;
   run(request: ReportRequest, context: ReportContext): Promise<SeriesBody | TableBody>;
 }

@@ -20,6 +20,7 @@ export const TABLE_PARAMETERS = ['orgId', 'q', 'licenseSource', 'status', 'sort'
 /** Every parameter any report may take (besides `format`, which is the transport's). */
 export const REPORT_PARAMETERS = [
   'accountId', 'product', 'orgId', 'from', 'to', 'interval', 'groupBy', 'q', 'licenseSource', 'status', 'sort', 'page', 'pageSize', 'asOf',
+  'quantity', 'dedications', 'deniedDuration', 'idleDays', 'minIdleDays', 'retryWindow', 'metric', 'history', 'horizon',
 ] as const;
 export type ReportParameter = (typeof REPORT_PARAMETERS)[number];
 
@@ -46,7 +47,10 @@ export function parametersOf(definition: Pick<ReportDefinition, 'shape' | 'param
  * accepted too, for programmatic callers); a parameter given twice is an error. `accountId` comes
  * from the path or `--account`.
  */
-export function parseReportRequest(raw: Readonly<Record<string, unknown>>, definition: Pick<ReportDefinition, 'name' | 'shape' | 'products' | 'parameters'>): ReportRequest {
+export function parseReportRequest(
+  raw: Readonly<Record<string, unknown>>,
+  definition: Pick<ReportDefinition, 'name' | 'shape' | 'products' | 'parameters' | 'defaultInterval' | 'intervals'>,
+): ReportRequest {
   const errors: FieldError[] = [];
   const fail = (path: string, message: string) => {
     errors.push({ path, message });
@@ -104,19 +108,22 @@ export function parseReportRequest(raw: Readonly<Record<string, unknown>>, defin
   const orgId = text('orgId', ID_MAX);
   const from = localDateParam('from', values.get('from'), fail);
   const to = localDateParam('to', values.get('to'), fail);
-  if (definition.shape === 'series') {
+  // A series over a window needs both ends; one that takes no `from` (forecast) counts back from `to`.
+  if (definition.shape === 'series' && accepted.has('from')) {
     if (!given.has('from')) fail('from', 'is required (a local date, YYYY-MM-DD)');
     if (!given.has('to')) fail('to', 'is required (a local date, YYYY-MM-DD; inclusive)');
   }
   if (from && to && to < from) fail('to', `must be on or after from (${from}), got ${to}`);
 
   let interval: BucketInterval | undefined;
+  const intervals = definition.intervals ?? BUCKET_INTERVALS;
   if (values.has('interval')) {
     const value = values.get('interval')!;
-    if ((BUCKET_INTERVALS as readonly string[]).includes(value)) interval = value as BucketInterval;
-    else fail('interval', `must be one of ${BUCKET_INTERVALS.join(', ')}, got '${truncate(value)}'`);
+    const known = intervals.find((i) => i === value);
+    if (known !== undefined) interval = known;
+    else fail('interval', `must be one of ${intervals.join(', ')}, got '${truncate(value)}'`);
   } else if (definition.shape === 'series' && !given.has('interval')) {
-    interval = DEFAULT_INTERVAL;
+    interval = definition.defaultInterval ?? DEFAULT_INTERVAL;
   }
   if (interval === 'hour' && from && to) {
     const days = Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days) + 1;
@@ -135,6 +142,16 @@ export function parseReportRequest(raw: Readonly<Record<string, unknown>>, defin
   const sort = text('sort', ID_MAX);
   const page = wholeNumber('page', values.get('page'), 1, Number.MAX_SAFE_INTEGER, fail) ?? 1;
   const pageSize = wholeNumber('pageSize', values.get('pageSize'), 1, MAX_PAGE_SIZE, fail) ?? DEFAULT_PAGE_SIZE;
+
+  const quantity = wholeNumber('quantity', values.get('quantity'), 0, MAX_WHOLE, fail);
+  const dedications = dedicationsParam(values.get('dedications'), fail);
+  const deniedDuration = wholeNumber('deniedDuration', values.get('deniedDuration'), 0, MAX_WHOLE, fail);
+  const idleDays = wholeNumber('idleDays', values.get('idleDays'), 1, MAX_DAYS, fail);
+  const minIdleDays = wholeNumber('minIdleDays', values.get('minIdleDays'), 0, MAX_DAYS, fail);
+  const retryWindow = wholeNumber('retryWindow', values.get('retryWindow'), 0, MAX_WHOLE, fail);
+  const metric = text('metric', ID_MAX);
+  const history = wholeNumber('history', values.get('history'), 2, MAX_TREND_BUCKETS, fail);
+  const horizon = wholeNumber('horizon', values.get('horizon'), 1, MAX_TREND_BUCKETS, fail);
 
   let asOf: string | undefined;
   if (values.has('asOf')) {
@@ -160,7 +177,43 @@ export function parseReportRequest(raw: Readonly<Record<string, unknown>>, defin
     page,
     pageSize,
     ...(asOf !== undefined ? { asOf } : {}),
+    ...(quantity !== undefined ? { quantity } : {}),
+    ...(dedications !== undefined ? { dedications } : {}),
+    ...(deniedDuration !== undefined ? { deniedDuration } : {}),
+    ...(idleDays !== undefined ? { idleDays } : {}),
+    ...(minIdleDays !== undefined ? { minIdleDays } : {}),
+    ...(retryWindow !== undefined ? { retryWindow } : {}),
+    ...(metric !== undefined ? { metric } : {}),
+    ...(history !== undefined ? { history } : {}),
+    ...(horizon !== undefined ? { horizon } : {}),
   };
+}
+
+/** Whole-number parameters of §8: up to 999,999,999 (quantities, seconds), days up to 100 years. */
+const MAX_WHOLE = 999_999_999;
+const MAX_DAYS = 36_500;
+/** Past and projected buckets of a forecast: up to ten years of weeks. */
+export const MAX_TREND_BUCKETS = 520;
+const MAX_DEDICATIONS = 1000;
+
+/** `dedications=qa:2,mobile:1`: orgId → absolute quantity, each org once. */
+function dedicationsParam(value: string | undefined, fail: (path: string, message: string) => undefined): ReadonlyMap<string, number> | undefined {
+  if (value === undefined) return undefined;
+  const RULE = "must be orgId:quantity pairs separated by commas, e.g. 'qa:2,mobile:1' (quantities whole numbers ≥ 0)";
+  const entries = value.split(',');
+  if (value.trim() === '' || entries.length > MAX_DEDICATIONS) return fail('dedications', RULE);
+  const parsed = new Map<string, number>();
+  for (const entry of entries) {
+    const colon = entry.lastIndexOf(':');
+    const orgId = entry.slice(0, colon).trim();
+    const quantity = entry.slice(colon + 1).trim();
+    if (colon < 1 || orgId === '' || orgId.length > ID_MAX || CONTROL_CHARACTERS.test(orgId) || !WHOLE_NUMBER.test(quantity)) {
+      return fail('dedications', `${RULE}; got '${truncate(entry)}'`);
+    }
+    if (parsed.has(orgId)) return fail('dedications', `names organization '${truncate(orgId)}' twice`);
+    parsed.set(orgId, Number(quantity));
+  }
+  return parsed;
 }
 
 function localDateParam(path: string, value: string | undefined, fail: (path: string, message: string) => undefined): string | undefined {

@@ -11,7 +11,8 @@ import { gzipSync } from 'node:zlib';
  * - `/assets/*` are content-hashed by the build: cached for a year, immutable;
  * - any other GET that is not the API's (`/v1`, `/docs`, `/health`, `/metrics`) answers `index.html`
  *   (no-cache), so that a view's URL (`/seat-history?product=KSE…`) opens that view;
- * - text files are sent gzip-compressed to clients that accept it (compressed once, then kept).
+ * - text files are sent gzip-compressed to clients that accept it (compressed once, kept while the
+ *   file is unchanged).
  */
 export const API_PREFIXES = ['/v1', '/docs', '/health', '/metrics'] as const;
 
@@ -44,6 +45,8 @@ export function isApiPath(path: string): boolean {
 }
 
 interface Asset {
+  /** The file's modification time: a rebuilt console is read again. */
+  readonly mtimeMs: number;
   readonly body: Buffer;
   readonly gzipped: Buffer | null;
   readonly type: string;
@@ -57,14 +60,14 @@ export function consoleAssets(root: string): (request: IncomingMessage, response
   const kept = new Map<string, Asset>();
 
   async function load(file: string): Promise<Asset | null> {
-    const cached = kept.get(file);
-    if (cached) return cached;
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) return null;
+    const cached = kept.get(file);
+    if (cached?.mtimeMs === info.mtimeMs) return cached;
     const extension = extname(file);
     const body = await readFile(file);
     const asset = {
-      body, type: TYPES[extension] ?? 'application/octet-stream',
+      mtimeMs: info.mtimeMs, body, type: TYPES[extension] ?? 'application/octet-stream',
       gzipped: COMPRESSIBLE.has(extension) && body.length > 1024 ? gzipSync(body, { level: 9 }) : null,
     };
     kept.set(file, asset);

@@ -19,9 +19,14 @@ export interface ViewDefinition {
 
 export const VIEWS: readonly ViewDefinition[] = [
   { path: '/seat-history', title: 'Assignment and Activation History', section: 'License Utilization', needs: 'readReports', models: ['seat'], load: () => import('../views/seat-history') },
+  { path: '/assignments', title: 'License Assignment Details', section: 'License Utilization', needs: 'readReports', models: ['seat'], load: () => import('../views/assignments') },
   { path: '/seat-usage', title: 'License Usage', section: 'License Utilization', needs: 'readReports', models: ['seat'], load: () => import('../views/seat-usage') },
+  { path: '/sessions', title: 'User Sessions', section: 'License Utilization', needs: 'readReports', models: ['seat', 'session'], load: () => import('../views/sessions') },
   { path: '/session-usage', title: 'Session License Usage', section: 'License Utilization', needs: 'readReports', models: ['session'], load: () => import('../views/session-usage') },
   { path: '/aut-usage', title: 'Application Usage', section: 'License Utilization', needs: 'readReports', models: ['aut'], load: () => import('../views/aut-usage') },
+  { path: '/licenses', title: 'License Management', section: 'License Management', needs: 'readReports', models: null, load: () => import('../views/licenses') },
+  { path: '/events', title: 'Event Log', section: 'Audit', needs: 'readReports', models: null, load: () => import('../views/events') },
+  { path: '/operations', title: 'Projections and Health', section: 'Operations', needs: 'operate', models: null, load: () => import('../views/operations') },
 ];
 
 export function viewAt(path: string): ViewDefinition | undefined {

@@ -97,7 +97,7 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
           <button type="button" aria-pressed={showTable} onClick={() => update({ show: 'table' })}>Table</button>
         </div>
         <ExportButton path={path} params={request} filename={`${config.report}-${filters.product}-${filters.from}-${filters.to}.csv`} />
-        {body && (
+        {body && !report.isPlaceholderData && (
           <span className="stamp" data-testid="stamp">
             {asOf !== '' ? <>Replayed as of <strong>{formatInstant(asOf, account.timezone)}</strong> ({account.timezone}) · </> : null}
             position {body.asOfPosition ?? '—'}

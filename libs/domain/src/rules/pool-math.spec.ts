@@ -1,4 +1,4 @@
-import { canDrawFrom, HeldUnits, poolByScope, scopeFigures, scopesPushedNegative, withOverrides, type PoolTerms } from './pool-math.js';
+import { canDraw, canDrawFrom, HeldUnits, poolByScope, scopeFigures, scopesPushedNegative, withOverrides, type PoolTerms } from './pool-math.js';
 import { parentsFrom } from './scopes.js';
 
 const parentOf = parentsFrom(new Map<string, string | null>([['qa', null], ['mobile', 'qa'], ['dev', null]]));
@@ -20,6 +20,7 @@ describe('pool arithmetic (SPEC §1)', () => {
     expect(figures.get('account')).toEqual({ scope: 'account', dedicated: 5, pool: 2, used: 1, offline: 1, available: 1 });
     expect(canDrawFrom(figures, 'mobile')).toBe(false);
     expect(canDrawFrom(figures, 'qa')).toBe(true);
+    expect([2, 1, 0, -1].map(canDraw)).toEqual([true, true, false, false]);
   });
 
   it('takes hypothetical values scope by scope, 0 removing a dedication (what-if)', () => {

@@ -133,7 +133,12 @@ export function availableIn(figures: ReadonlyMap<Scope, ScopeFigures>, scope: Sc
 
 /** Whether a unit can be drawn from `scope`: `available ≥ 1` — a dedicated org never borrows from its parent. */
 export function canDrawFrom(figures: ReadonlyMap<Scope, ScopeFigures>, scope: Scope): boolean {
-  return availableIn(figures, scope) >= 1;
+  return canDraw(availableIn(figures, scope));
+}
+
+/** Whether a scope with `available` units (pool − used) lets one more be drawn: at least 1. */
+export function canDraw(available: number): boolean {
+  return available >= 1;
 }
 
 /**

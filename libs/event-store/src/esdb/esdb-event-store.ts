@@ -1,23 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import { addAbortSignal } from 'node:stream';
 import {
   BACKWARDS,
   END,
-  EventStoreDBClient,
-  excludeSystemEvents,
   FORWARDS,
   jsonEvent,
+  MaxAppendSizeExceededError,
   NO_STREAM,
+  NotLeaderError,
   START,
+  StreamDeletedError,
   StreamNotFoundError,
+  streamNameFilter,
   WrongExpectedVersionError,
-  type AllStreamRecordedEvent,
-  type AllStreamResolvedEvent,
   type ReadPosition,
   type StreamingRead,
 } from '@eventstore/db-client';
 import {
+  AppendTooLargeError,
+  appendSize,
   assertPageSize,
   comparePositions,
+  ESDB_MAX_APPEND_BYTES,
+  StreamHistoryLostError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -28,14 +33,82 @@ import {
   type StoredEvent,
   type SubscribeOptions,
 } from '../event-store.js';
+import { connectEsdbClient, type EsdbClient } from './esdb-client.js';
+import { assertSupportedServer } from './server-version.js';
+import { SubscriptionBatches } from './subscription-batches.js';
 
 const DEFAULT_BATCH_SIZE = 500;
-/** How many events `headPosition` reads at a time, backwards, looking for the newest non-system one. */
+/** First page of a backwards scan for the head; doubled while only other events are found, up to READ_PAGE_MAX. */
 const HEAD_SCAN_SIZE = 64;
+/** Largest page `readAll` and the head scan read at once while passing over events that are not the ledger's. */
+const READ_PAGE_MAX = 4_096;
+/** What the server sends for "no position" (ulong.MaxValue): every position before 22.6 on stream reads. */
+const NO_POSITION = 2n ** 64n - 1n;
 
-/** The event store on EventStoreDB (22.6 or later: stream reads must report log positions). */
-export function createEsdbEventStore(connectionString: string): EventStore {
-  return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
+export interface EsdbStoreOptions {
+  /**
+   * The ledger's namespace on the server (letters, digits, `_`): its streams are named
+   * `<streamPrefix>.<stream id>`, and it reads nothing else. The dot keeps one prefix from being
+   * the start of another's streams.
+   */
+  readonly streamPrefix: string;
+}
+
+/**
+ * The event store on EventStoreDB 24.2 or later. Checks the server's version and reads (or
+ * creates) the log's identity before answering, so a server it cannot use fails at start.
+ */
+export async function createEsdbEventStore(connectionString: string, options: EsdbStoreOptions): Promise<EventStore> {
+  return openEsdbEventStore(connectEsdbClient(connectionString), options);
+}
+
+/** The same on a client already made (tests give a stub). */
+export async function openEsdbEventStore(client: EsdbClient, { streamPrefix }: EsdbStoreOptions): Promise<EventStore> {
+  assertStreamPrefix(streamPrefix);
+  const prefix = `${streamPrefix}.`;
+  try {
+    const version = await onLeader(() => client.serverVersion()).catch((error: unknown) => {
+      throw new Error(`EventStoreDB (EVENTSTORE_URL) cannot be reached: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    assertSupportedServer(version);
+    return new EsdbEventStore(client, prefix, await storeIdentity(client, prefix));
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function assertStreamPrefix(streamPrefix: string): void {
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(streamPrefix)) {
+    throw new Error(`the EventStoreDB stream prefix must be 1–64 letters, digits or _ (got "${streamPrefix}")`);
+  }
+}
+
+/**
+ * The log's identity lives in the metadata of the stream `<prefix>ledger` (`$$<prefix>ledger`, a
+ * system stream no reader receives): written once, by whichever process comes first.
+ */
+async function storeIdentity(client: EsdbClient, prefix: string): Promise<string> {
+  const stream = `$$${prefix}ledger`;
+  const read = async (): Promise<string | null> => {
+    const [last] = await readStreamEvents(client, stream, { fromRevision: END, maxCount: 1, direction: BACKWARDS });
+    const id = last && typeof last.data === 'object' && last.data !== null ? (last.data as { ledgerStoreId?: unknown }).ledgerStoreId : null;
+    return typeof id === 'string' ? id : null;
+  };
+  const existing = await onLeader(read);
+  if (existing) return existing;
+  try {
+    const created = randomUUID();
+    await onLeader(() => client.appendToStream(stream, [jsonEvent({ type: '$metadata', data: { ledgerStoreId: created } })], {
+      expectedRevision: NO_STREAM, requiresLeader: true,
+    }));
+    return created;
+  } catch (error) {
+    if (!(error instanceof WrongExpectedVersionError)) throw error;
+    const other = await onLeader(read);
+    if (!other) throw new Error(`${stream} exists but names no ledgerStoreId: it was not written by License Ledger`);
+    return other;
+  }
 }
 
 /** What this adapter uses of a recorded event, from a stream read or an $all read alike. */
@@ -47,80 +120,88 @@ interface EsdbRecordedEvent {
   readonly isJson: boolean;
   readonly data: unknown;
   readonly metadata: unknown;
-  readonly position?: LogPosition;
+  readonly position?: { readonly commit: bigint; readonly prepare: bigint };
 }
 
 class EsdbEventStore implements EventStore {
   readonly kind = 'esdb';
-  readonly #client: EventStoreDBClient;
+  readonly maxAppendBytes = ESDB_MAX_APPEND_BYTES;
+  readonly #client: EsdbClient;
+  readonly #prefix: string;
   readonly #closing = new AbortController();
+  readonly #appending = new Set<Promise<unknown>>();
+  #closed: Promise<void> | null = null;
 
-  constructor(client: EventStoreDBClient) {
+  constructor(client: EsdbClient, prefix: string, readonly storeId: string) {
     this.#client = client;
+    this.#prefix = prefix;
   }
 
-  async appendToStream(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
-    if (events.length === 0) throw new RangeError(`nothing to append to stream ${streamId}: no events given`);
-    const recordedAt = new Date().toISOString();
-    let nextExpectedRevision: bigint;
-    try {
-      ({ nextExpectedRevision } = await this.#client.appendToStream(
-        streamId,
-        events.map((event) =>
-          jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: { ...event.metadata, recordedAt } }),
-        ),
-        { expectedRevision: expected === 'no_stream' ? NO_STREAM : expected },
-      ));
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) {
-        throw new WrongExpectedRevisionError(streamId, expected, error.actualVersion);
-      }
-      throw error;
-    }
-    // An append reports where its write landed in the transaction log, which is not always the $all
-    // position of its last event; readers and checkpoints compare with the latter, so read it back.
-    const [last] = await this.#readStream(streamId, nextExpectedRevision, 1);
-    if (!last) throw new Error(`stream ${streamId}: revision ${nextExpectedRevision} vanished right after it was appended`);
-    return { nextExpectedRevision, position: last.position };
+  appendToStream(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
+    if (events.length === 0) return Promise.reject(new RangeError(`nothing to append to stream ${streamId}: no events given`));
+    if (this.#closing.signal.aborted) return Promise.reject(new Error(`stream ${streamId}: the event store is closed; nothing was appended`));
+    const bytes = appendSize(events);
+    if (bytes > this.maxAppendBytes) return Promise.reject(new AppendTooLargeError(streamId, bytes, this.maxAppendBytes));
+    const append = this.#append(streamId, expected, events, bytes);
+    const settled = append.then(() => undefined, () => undefined);
+    this.#appending.add(settled);
+    void settled.then(() => this.#appending.delete(settled));
+    return append;
   }
 
-  readStream(streamId: string, fromRevision = 0n, maxCount?: number): Promise<StoredEvent[]> {
+  async readStream(streamId: string, fromRevision = 0n, maxCount?: number): Promise<StoredEvent[]> {
     if (maxCount !== undefined) assertPageSize('readStream maxCount', maxCount);
-    return this.#readStream(streamId, fromRevision, maxCount);
+    const events = await this.#readStream(streamId, fromRevision, maxCount);
+    // A stream is written without gaps from revision 0: anything else means events were taken away.
+    events.forEach((event, i) => {
+      const wanted = fromRevision + BigInt(i);
+      if (event.streamRevision !== wanted) {
+        throw new StreamHistoryLostError(streamId, `revision ${wanted} is missing (the read found ${event.streamRevision}): its events were `
+          + `deleted or truncated on the server (a soft delete, $tb, $maxCount or $maxAge); the ledger will not decide on a partial history`);
+      }
+    });
+    return events;
   }
 
-  /** $all without system events. A read from a position starts at the event there, which `after` excludes. */
+  /** $all, the ledger's events only. A read from a position starts at the event there, which `after` excludes. */
   async readAll({ after, limit }: ReadAllOptions): Promise<StoredEvent[]> {
     assertPageSize('readAll limit', limit);
     const page: StoredEvent[] = [];
-    for (let from = after; ; ) {
-      const wanted = limit - page.length + 1;
-      const read = await allOf(this.#client.readAll({ fromPosition: from ?? START, maxCount: wanted, direction: FORWARDS }));
+    for (let from = after, size = limit + 1; ; size = Math.min(size * 2, READ_PAGE_MAX)) {
+      const read = await this.#readAllPage(from ?? START, size, FORWARDS);
       for (const event of read) {
-        if (comparePositions(event.position, from) > 0 && !isSystemEvent(event) && page.length < limit) page.push(toStoredEvent(event));
+        if (page.length < limit && comparePositions(event.position ?? null, from) > 0 && this.#isLedgers(event)) page.push(this.#toStoredEvent(event));
       }
-      // Short of a page because system events were left out, and the log goes on: read on.
-      if (page.length >= limit || read.length < wanted) return page;
-      from = read[read.length - 1].position;
+      // Short of a page because other events were passed over, and the log goes on: read on, in bigger pages.
+      if (page.length >= limit || read.length < size) return page;
+      from = this.#positionOf(read[read.length - 1]);
     }
   }
 
   /**
-   * A catch-up subscription without system events, consumed with `for await` so that a slow
-   * consumer holds the stream back; each iteration also takes what is already buffered.
+   * A catch-up subscription filtered on the server to the ledger's prefix, consumed with back-pressure.
+   * Batches fill up to `batchSize` while it catches up; an event at or before the last one handed over
+   * (a re-delivery) is dropped.
    */
   async *subscribeToAll({ after, signal, batchSize = DEFAULT_BATCH_SIZE }: SubscribeOptions): AsyncIterable<StoredEvent[]> {
     const stop = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
     if (stop.aborted) return;
-    const subscription = this.#client.subscribeToAll({ fromPosition: after ?? START, filter: excludeSystemEvents() });
+    const subscription = this.#client.subscribeToAll(
+      { fromPosition: after ?? START, filter: streamNameFilter({ prefixes: [this.#prefix] }) },
+      { highWaterMark: batchSize },
+    );
     addAbortSignal(stop, subscription);
+    const batches = new SubscriptionBatches(subscription, batchSize);
+    let last = after;
     try {
-      for await (const first of subscription) {
+      for (let read = await batches.next(); read; read = await batches.next()) {
         const batch: StoredEvent[] = [];
-        for (let resolved: AllStreamResolvedEvent | null = first; resolved; ) {
-          const { event } = resolved;
-          if (event && !isSystemEvent(event) && comparePositions(event.position, after) > 0) batch.push(toStoredEvent(event));
-          resolved = batch.length < batchSize ? (subscription.read() as AllStreamResolvedEvent | null) : null;
+        for (const { event } of read) {
+          if (!event || !this.#isLedgers(event)) continue;
+          const stored = this.#toStoredEvent(event);
+          if (comparePositions(stored.position, last) <= 0) continue;
+          batch.push(stored);
+          last = stored.position;
         }
         if (batch.length > 0) yield batch;
       }
@@ -131,58 +212,135 @@ class EsdbEventStore implements EventStore {
     }
   }
 
-  /** The newest event readers can receive: system events, which they never see, are passed over. */
+  /** The newest of the ledger's events, read on the leader: other events (system, other prefixes) are passed over. */
   async headPosition(): Promise<LogPosition | null> {
-    for (let from: ReadPosition = END; ; ) {
-      const read = await allOf(this.#client.readAll({ fromPosition: from, maxCount: HEAD_SCAN_SIZE, direction: BACKWARDS }));
-      const newest = read.find((event) => !isSystemEvent(event));
-      if (newest) return newest.position;
-      if (read.length < HEAD_SCAN_SIZE) return null;
-      from = read[read.length - 1].position;
+    for (let from: ReadPosition = END, size = HEAD_SCAN_SIZE; ; size = Math.min(size * 2, READ_PAGE_MAX)) {
+      const read = await this.#readAllPage(from, size, BACKWARDS);
+      const newest = read.find((event) => this.#isLedgers(event));
+      if (newest) return this.#positionOf(newest);
+      if (read.length < size) return null;
+      from = this.#positionOf(read[read.length - 1]);
     }
   }
 
-  async close(): Promise<void> {
+  /** Ends subscriptions and refuses new appends at once; appends under way get their answer; then the channel closes. */
+  close(): Promise<void> {
     this.#closing.abort();
-    await this.#client.dispose();
+    this.#closed ??= (async () => {
+      await Promise.all([...this.#appending]);
+      await this.#client.close();
+    })();
+    return this.#closed;
+  }
+
+  async #append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[], bytes: number): Promise<AppendResult> {
+    const name = this.#prefix + streamId;
+    const recordedAt = new Date().toISOString();
+    const data = events.map((event) => jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: { ...event.metadata, recordedAt } }));
+    let result;
+    try {
+      result = await onLeader(() => this.#client.appendToStream(name, data, {
+        expectedRevision: expected === 'no_stream' ? NO_STREAM : expected, requiresLeader: true,
+      }));
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) throw new WrongExpectedRevisionError(streamId, expected, error.actualVersion);
+      if (error instanceof MaxAppendSizeExceededError) throw new AppendTooLargeError(streamId, bytes, error.maxAppendSize);
+      if (error instanceof StreamDeletedError) throw deleted(streamId);
+      throw error;
+    }
+    // With throwOnAppendFailure=false in the connection string a conflict resolves instead of throwing
+    // (and the batch path's revision is then meaningless): it is a conflict all the same.
+    if (!result.success) throw new WrongExpectedRevisionError(streamId, expected, 'unknown');
+    const last = (expected === 'no_stream' ? 0n : expected + 1n) + BigInt(events.length - 1);
+    if (result.nextExpectedRevision !== last) {
+      throw new StreamHistoryLostError(streamId, `the append landed at revision ${result.nextExpectedRevision} instead of ${last}: `
+        + `the stream had been soft-deleted on the server, and its earlier events are gone from reads`);
+    }
+    const position = result.position && result.position.commit !== NO_POSITION ? result.position : await this.#positionOfRevision(streamId, last);
+    return { nextExpectedRevision: last, position: { commit: position.commit, prepare: position.prepare } };
+  }
+
+  /** Only when the server answered an append without its position: read the event back, on the leader. */
+  async #positionOfRevision(streamId: string, revision: bigint): Promise<LogPosition> {
+    const [event] = await this.#readStream(streamId, revision, 1);
+    if (!event || event.streamRevision !== revision) throw new Error(`stream ${streamId}: revision ${revision} was appended but cannot be read back`);
+    return event.position;
   }
 
   async #readStream(streamId: string, fromRevision: bigint, maxCount?: number): Promise<StoredEvent[]> {
-    const events: StoredEvent[] = [];
     try {
-      for await (const { event } of this.#client.readStream(streamId, { fromRevision, maxCount, direction: FORWARDS })) {
-        if (event) events.push(toStoredEvent(event));
-      }
+      const events = await onLeader(() => readStreamEvents(this.#client, this.#prefix + streamId, { fromRevision, maxCount, direction: FORWARDS }));
+      return events.map((event) => this.#toStoredEvent(event));
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
+      if (error instanceof StreamDeletedError) throw deleted(streamId);
       throw error;
     }
-    return events;
+  }
+
+  #readAllPage(from: ReadPosition, maxCount: number, direction: typeof FORWARDS | typeof BACKWARDS): Promise<EsdbRecordedEvent[]> {
+    return onLeader(() => allOf(this.#client.readAll({ fromPosition: from, maxCount, direction, requiresLeader: true })));
+  }
+
+  /** One of the ledger's events: under its prefix, and not a system event. */
+  #isLedgers(event: EsdbRecordedEvent): boolean {
+    return event.streamId.startsWith(this.#prefix) && !event.type.startsWith('$');
+  }
+
+  #positionOf(event: EsdbRecordedEvent): LogPosition {
+    if (!event.position || event.position.commit === NO_POSITION || event.position.prepare === NO_POSITION) {
+      throw new Error(`event ${event.id} (stream ${event.streamId}, revision ${event.revision}) came without its log position: `
+        + 'the server is older than EventStoreDB 24.2, which the ledger needs');
+    }
+    return { commit: event.position.commit, prepare: event.position.prepare };
+  }
+
+  #toStoredEvent(event: EsdbRecordedEvent): StoredEvent {
+    const where = `event ${event.id} (stream ${event.streamId}, revision ${event.revision})`;
+    if (!event.isJson) throw new Error(`${where} is not JSON; the ledger reads JSON events only`);
+    return {
+      eventId: event.id,
+      type: event.type,
+      data: event.data as StoredEvent['data'],
+      metadata: event.metadata as StoredEvent['metadata'],
+      streamId: event.streamId.startsWith(this.#prefix) ? event.streamId.slice(this.#prefix.length) : event.streamId,
+      streamRevision: event.revision,
+      position: this.#positionOf(event),
+    };
   }
 }
 
-/** Every event of a bounded $all read (read to its end, so no gRPC call is left open). */
-async function allOf(read: StreamingRead<AllStreamResolvedEvent>): Promise<AllStreamRecordedEvent[]> {
-  const events: AllStreamRecordedEvent[] = [];
+/**
+ * The operation, tried once more if the node it reached is not the leader: the client then
+ * reconnects to the leader the node named, and a refused operation did nothing, so trying again is safe.
+ */
+async function onLeader<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!(error instanceof NotLeaderError)) throw error;
+    return operation();
+  }
+}
+
+/** The events of one stream read on the leader; none when the stream does not exist. */
+async function readStreamEvents(
+  client: EsdbClient, stream: string, options: { fromRevision: bigint | typeof END; maxCount?: number; direction: typeof FORWARDS | typeof BACKWARDS },
+): Promise<EsdbRecordedEvent[]> {
+  try {
+    return await allOf(client.readStream(stream, { ...options, requiresLeader: true }));
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return [];
+    throw error;
+  }
+}
+
+/** Every event of a bounded read (read to its end, so no gRPC call is left open). */
+async function allOf<E extends { event?: EsdbRecordedEvent }>(read: StreamingRead<E>): Promise<EsdbRecordedEvent[]> {
+  const events: EsdbRecordedEvent[] = [];
   for await (const { event } of read) if (event) events.push(event);
   return events;
 }
 
-function isSystemEvent(event: EsdbRecordedEvent): boolean {
-  return event.type.startsWith('$') || event.streamId.startsWith('$');
-}
-
-function toStoredEvent(event: EsdbRecordedEvent): StoredEvent {
-  const where = `event ${event.id} (stream ${event.streamId}, revision ${event.revision})`;
-  if (!event.isJson) throw new Error(`${where} is not JSON; the ledger reads JSON events only`);
-  if (!event.position) throw new Error(`${where} came without its log position: EventStoreDB 22.6 or later is required`);
-  return {
-    eventId: event.id,
-    type: event.type,
-    data: event.data as StoredEvent['data'],
-    metadata: event.metadata as StoredEvent['metadata'],
-    streamId: event.streamId,
-    streamRevision: event.revision,
-    position: { commit: event.position.commit, prepare: event.position.prepare },
-  };
+function deleted(streamId: string): StreamHistoryLostError {
+  return new StreamHistoryLostError(streamId, 'was deleted (tombstoned) on the server: its history is gone and it can never be written again');
 }

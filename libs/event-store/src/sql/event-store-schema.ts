@@ -27,6 +27,13 @@ const MIGRATION = [
     UNIQUE (stream_id, stream_revision)
   )`,
   `CREATE INDEX IF NOT EXISTS events_log_order ON events (transaction_id, global_position)`,
+  // The log's identity: created with the events table, so a recreated log gets a new one.
+  `CREATE TABLE IF NOT EXISTS event_store (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    store_id uuid NOT NULL DEFAULT gen_random_uuid(),
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`,
+  `INSERT INTO event_store DEFAULT VALUES ON CONFLICT DO NOTHING`,
   `CREATE OR REPLACE FUNCTION notify_events_appended() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     PERFORM pg_notify('${EVENTS_APPENDED_CHANNEL}', '');
@@ -40,10 +47,15 @@ const MIGRATION = [
   END $$`,
 ];
 
-/** Creates the event store's tables if missing. Safe to run from several processes at once. */
-export async function ensureEventStoreSchema(db: LedgerDatabase): Promise<void> {
-  await db.transaction(async (tx) => {
+/**
+ * Creates the event store's tables if missing and answers the log's identity (`EventStore.storeId`).
+ * Safe to run from several processes at once.
+ */
+export async function ensureEventStoreSchema(db: LedgerDatabase): Promise<string> {
+  return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('license-ledger:event-store-schema'))`);
     for (const statement of MIGRATION) await tx.query(statement);
+    const [identity] = await tx.query<{ store_id: string }>(`SELECT store_id::text AS store_id FROM event_store`);
+    return identity.store_id;
   });
 }

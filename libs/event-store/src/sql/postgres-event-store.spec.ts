@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { LedgerDatabase, SqlExecutor } from '../../../read-store/src/database.js';
-import { freshTestSchema, TEST_DATABASE_URL } from '../../../read-store/src/testing/test-postgres.js';
+import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../../read-store/src/testing/test-postgres.js';
 import { describeEventStoreContract } from '../event-store.contract.js';
 import { WrongExpectedRevisionError, type EventStore } from '../event-store.js';
 import { logEventsOf, probeSubscription, sleep, testEvent, waitUntil } from '../testing/event-store-probes.js';
@@ -11,20 +11,44 @@ import { createSqlEventStore } from './sql-event-store.js';
 describe('SQL event store on PostgreSQL', () => {
   const testSchema = freshTestSchema('event_store');
   let db: LedgerDatabase;
+  /** Other ledgers on the same server: a schema each. */
+  const others = new Map<string, { schema: TestSchema; db: LedgerDatabase }>();
 
   beforeAll(async () => {
     db = await testSchema.open();
   });
 
   afterAll(async () => {
+    for (const other of others.values()) {
+      await other.db.close();
+      await other.schema.drop();
+    }
     await db.close();
     await testSchema.drop();
   });
 
-  describeEventStoreContract('PostgreSQL', async () => {
-    const store = await createSqlEventStore(db);
-    expect(store.kind).toBe('postgres');
-    return store;
+  async function storeOf(namespace: string): Promise<EventStore> {
+    let other = others.get(namespace);
+    if (!other) {
+      const schema = freshTestSchema(namespace);
+      other = { schema, db: await schema.open() };
+      others.set(namespace, other);
+    }
+    return createSqlEventStore(other.db);
+  }
+
+  describeEventStoreContract('PostgreSQL', {
+    async open(namespace) {
+      if (namespace) return storeOf(namespace);
+      const store = await createSqlEventStore(db);
+      expect(store.kind).toBe('postgres');
+      return store;
+    },
+    async appendOthers(label) {
+      const other = await storeOf(label);
+      await other.appendToStream(`${label}-stream`, 'no_stream', [testEvent('OtherLedgers')]);
+      await other.close();
+    },
   });
 
   describe('across connections', () => {

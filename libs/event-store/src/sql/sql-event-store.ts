@@ -24,18 +24,19 @@ const DEFAULT_BATCH_SIZE = 500;
  * tables if missing. Closing the store leaves the database open: its owner closes it.
  */
 export async function createSqlEventStore(db: LedgerDatabase): Promise<EventStore> {
-  await ensureEventStoreSchema(db);
-  return new SqlEventStore(db);
+  return new SqlEventStore(db, await ensureEventStoreSchema(db));
 }
 
 class SqlEventStore implements EventStore {
   readonly kind: LedgerDatabase['kind'];
+  /** One statement takes any number of events. */
+  readonly maxAppendBytes = null;
   readonly #db: LedgerDatabase;
   readonly #appended = new AppendedSignal();
   readonly #closing = new AbortController();
   #unlisten: Promise<(() => Promise<void>) | null> | null = null;
 
-  constructor(db: LedgerDatabase) {
+  constructor(db: LedgerDatabase, readonly storeId: string) {
     this.#db = db;
     this.kind = db.kind;
   }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { formatPosition, type LogPosition } from '../../../event-store/src/event-store.js';
 import { DomainError } from '../../../domain/src/errors.js';
+import type { Product } from '../../../domain/src/products.js';
 import { buckets, reportWindow, type Bucket, type BucketInterval, type ReportWindow } from '../../../domain/src/time/index.js';
 import { accountTimezone, loadOrgTree, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import type { SeriesBody, SeriesBucket } from '../../../contracts/src/index.js';
@@ -62,7 +63,7 @@ export function byName(nameOf: (orgId: string) => string): (x: string, y: string
   return (x, y) => nameOf(x).localeCompare(nameOf(y)) || (x < y ? -1 : x > y ? 1 : 0);
 }
 
-export function requireProduct(request: ReportRequest): string {
+export function requireProduct(request: ReportRequest): Product {
   if (request.product === undefined) {
     throw new DomainError('VALIDATION_FAILED', 'product: is required', [{ path: 'product', message: 'is required' }]);
   }

@@ -7,6 +7,8 @@ export function storedLog(events: readonly StoredEvent[]): EventStore {
   };
   return {
     kind: 'memory',
+    storeId: 'memory',
+    maxAppendBytes: null,
     readStream: async (streamId: string, fromRevision = 0n) => events.filter((e) => e.streamId === streamId && e.streamRevision >= fromRevision),
     appendToStream: unsupported,
     readAll: unsupported,

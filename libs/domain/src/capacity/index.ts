@@ -1,0 +1,6 @@
+export * from './what-if-replay.js';
+export * from './demand.js';
+export * from './denial-folding.js';
+export * from './reclaim-policy.js';
+export * from './trend.js';
+export * from './idle-days.js';
