@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { AlertsProcessor } from './alerts.processor.js';
 import { ApplicationsProjection } from './applications.projection.js';
 import { AssignmentsProjection } from './assignments.projection.js';
 import { CapacityProjection } from './capacity.projection.js';
@@ -16,4 +17,5 @@ import { SessionsProjection } from './sessions.projection.js';
 export const ALL_PROJECTIONS: Type<Projection>[] = [
   SeatHistoryProjection, AssignmentsProjection, SeatUsageProjection, SessionsProjection, ApplicationsProjection, LicensesProjection,
   CapacityProjection,
+  AlertsProcessor,
 ];

@@ -30,6 +30,13 @@ export interface Projection<Tables = any> {
   readonly eventTypes: ReadonlySet<string>;
   /** Creates the tables and indexes in an empty schema (`db` is scoped to it). */
   createTables(db: Kysely<Tables>): Promise<void>;
+  /**
+   * Optional: called before each batch's transaction with the same events, for work that must not run
+   * inside it — reading the event store, say (on PGlite a query outside the transaction waits for it to
+   * end). `db` is scoped to the generation's schema. Nothing it finds may be trusted blindly: `apply`
+   * runs later, and must check what it relies on against its tables.
+   */
+  prepare?(db: Kysely<Tables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
   /** Folds one batch of events (already filtered to `eventTypes`, in log order). */
   apply(trx: Transaction<Tables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
 }

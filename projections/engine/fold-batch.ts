@@ -24,7 +24,7 @@ export type BatchOutcome =
   | { readonly kind: 'ended' };
 
 /**
- * Folds one batch into a generation in ONE transaction: the batch lock, a compare-and-set on the
+ * Folds one batch into a generation in ONE transaction (after the projection's `prepare`, if it has one): the batch lock, a compare-and-set on the
  * checkpoint (which must still be `expected`), `apply`, then the new checkpoint — the last event of
  * the batch, whether or not any event was for this projection. So each event takes effect exactly
  * once, however many runners there are and wherever one crashes. Every fact of the ledger is in an
@@ -36,6 +36,9 @@ export async function foldBatch(
 ): Promise<BatchOutcome> {
   const { projection, generation, schema } = target;
   const last = batch[batch.length - 1].position;
+  const outside = batch.filter((event) => accountIdOfStream(event.streamId) === null);
+  const events = batch.filter((event) => projection.eventTypes.has(event.type) && accountIdOfStream(event.streamId) !== null);
+  if (events.length > 0 && projection.prepare) await projection.prepare(deps.db.withSchema(schema), events, deps.context);
   return deps.db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`license-ledger:projection-batch:${schema}`}))`.execute(trx);
     const checkpoint = await lockCheckpoint(trx, projection.name, generation);
@@ -43,8 +46,6 @@ export async function foldBatch(
     if (checkpoint.halted !== null) return { kind: 'halted', reason: checkpoint.halted };
     if (checkpoint.storeId !== null && checkpoint.storeId !== deps.store.storeId) return { kind: 'other-store', storeId: checkpoint.storeId };
     if (comparePositions(checkpoint.position, expected) !== 0) return { kind: 'moved', position: checkpoint.position };
-    const outside = batch.filter((event) => accountIdOfStream(event.streamId) === null);
-    const events = batch.filter((event) => projection.eventTypes.has(event.type) && accountIdOfStream(event.streamId) !== null);
     if (events.length > 0) await projection.apply(trx.withSchema(schema) as Transaction<unknown>, events, deps.context);
     await advanceCheckpoint(trx, projection.name, generation, deps.store.storeId, last, batch.length, events.length);
     return { kind: 'committed', position: last, outside };

@@ -6,7 +6,7 @@ import { ApiKeyStore } from '../../libs/auth/src/api-keys.js';
 import { accountStreamId } from '../../libs/domain/src/index.js';
 import type { EventStore, StoredEvent } from '../../libs/event-store/src/event-store.js';
 import { formatPosition } from '../../libs/event-store/src/event-store.js';
-import { CommandGateway, type IncomingCommand } from '../../libs/ledger/src/command-gateway.js';
+import { CommandGateway, type ClientCommand } from '../../libs/ledger/src/command-gateway.js';
 import { loadConfig } from '../../libs/ledger/src/config.js';
 import { EVENT_STORE } from '../../libs/ledger/src/ledger.module.js';
 import { captureOutput } from '../support/capture-output.js';
@@ -41,9 +41,9 @@ describe.each(SQL_BACKENDS)('the events log on %s', (_name, open) => {
   };
   let sent = 0;
   /** One command at a time: an account's business time only moves forward. */
-  const run = async (commands: IncomingCommand[], correlationId: string) => {
+  const run = async (commands: ClientCommand[], correlationId: string) => {
     for (const command of commands) {
-      await app.get(CommandGateway).execute({ ...command, commandId: `c${sent++}` } as IncomingCommand, { actor: 'events-spec', correlationId });
+      await app.get(CommandGateway).execute({ ...command, commandId: `c${sent++}` } as ClientCommand, { actor: 'events-spec', correlationId });
     }
   };
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../apps/api/src/create-app.js';
 import type { Health } from '../../apps/api/src/health-check.js';
 import { parsePosition } from '../../libs/event-store/src/event-store.js';
-import { CommandGateway, type IncomingCommand } from '../../libs/ledger/src/command-gateway.js';
+import { CommandGateway, type ClientCommand } from '../../libs/ledger/src/command-gateway.js';
 import { loadConfig } from '../../libs/ledger/src/config.js';
 import { LEDGER_DATABASE } from '../../libs/ledger/src/ledger.module.js';
 import type { LedgerDatabase } from '../../libs/read-store/src/database.js';
@@ -50,10 +50,10 @@ describe.each(SQL_BACKENDS)('/health and /metrics on %s', (_name, open) => {
     const context = { actor: 'ops-spec' };
     // 6 accepted commands, each its own append…
     for (const [i, command] of accountWithSeatPool('acme', 1, 3).entries()) {
-      lastPosition = (await gateway.execute({ ...command, commandId: `c${i}` } as IncomingCommand, context)).position!;
+      lastPosition = (await gateway.execute({ ...command, commandId: `c${i}` } as ClientCommand, context)).position!;
     }
     // …one repeated (no append) and one refused by a rule (no append).
-    await gateway.execute({ ...accountWithSeatPool('acme', 1, 3)[0], commandId: 'c0' } as IncomingCommand, context);
+    await gateway.execute({ ...accountWithSeatPool('acme', 1, 3)[0], commandId: 'c0' } as ClientCommand, context);
     await expect(gateway.execute({ type: 'AssignSeat', accountId: 'acme', product: 'KSE', userId: 'nobody' }, context)).rejects.toThrow();
     await app.get(ProjectionEngine).waitForPosition(parsePosition(lastPosition), 30_000);
   });

@@ -2,7 +2,7 @@ import { DomainError } from '../../libs/domain/src/index.js';
 import { createEventStore } from '../../libs/event-store/src/create-event-store.js';
 import type { EventStore } from '../../libs/event-store/src/event-store.js';
 import { AccountLedger } from '../../libs/ledger/src/account-ledger.js';
-import type { IncomingCommand } from '../../libs/ledger/src/command-gateway.js';
+import type { SecretFreeCommand } from '../../libs/ledger/src/command-gateway.js';
 import { openDatabase, type LedgerDatabase } from '../../libs/read-store/src/database.js';
 import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/read-store/src/testing/test-postgres.js';
 import { FixedClock } from '../support/fixed-clock.js';
@@ -61,7 +61,7 @@ describe('database connections dropped during appends', () => {
       expect(results.every((r) => r.ok)).toBe(true);
     }
     // A seat from a pool as large as the users, and a login (two events once the seat is there: it activates it).
-    const commands: IncomingCommand[] = ACCOUNTS.flatMap((accountId) => Array.from({ length: USERS }, (_, i): IncomingCommand[] => [
+    const commands: SecretFreeCommand[] = ACCOUNTS.flatMap((accountId) => Array.from({ length: USERS }, (_, i): SecretFreeCommand[] => [
       { type: 'AssignSeat', accountId, product: 'KSE', userId: `u${i}`, commandId: `cut-${accountId}-seat-${i}` },
       { type: 'RecordLogin', accountId, product: 'KSE', userId: `u${i}`, commandId: `cut-${accountId}-login-${i}` },
     ]).flat());

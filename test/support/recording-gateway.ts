@@ -1,6 +1,6 @@
 import type { DomainError } from '../../libs/domain/src/errors.js';
 import {
-  CommandGateway, type BatchResult, type CommandContext, type CommandOutcome, type IncomingCommand,
+  CommandGateway, type BatchResult, type CommandContext, type CommandOutcome, type ClientCommand,
 } from '../../libs/ledger/src/command-gateway.js';
 
 /** What the double answers for one command: an outcome, or a rejection. */
@@ -11,15 +11,15 @@ export type Answer = Partial<CommandOutcome> | DomainError;
  * given and answers accepted (or what `answer` says), without a ledger behind it.
  */
 export class RecordingGateway extends CommandGateway {
-  readonly executed: IncomingCommand[] = [];
+  readonly executed: ClientCommand[] = [];
   readonly contexts: CommandContext[] = [];
-  readonly batches: (readonly IncomingCommand[])[] = [];
+  readonly batches: (readonly ClientCommand[])[] = [];
 
-  constructor(private readonly answer: (command: IncomingCommand) => Answer = () => ({})) {
+  constructor(private readonly answer: (command: ClientCommand) => Answer = () => ({})) {
     super();
   }
 
-  async execute(command: IncomingCommand, context: CommandContext): Promise<CommandOutcome> {
+  async execute(command: ClientCommand, context: CommandContext): Promise<CommandOutcome> {
     this.executed.push(command);
     this.contexts.push(context);
     const answer = this.answer(command);
@@ -27,7 +27,7 @@ export class RecordingGateway extends CommandGateway {
     return { ...outcomeOf(command), ...answer };
   }
 
-  async executeMany(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]> {
+  async executeMany(commands: readonly ClientCommand[], context: CommandContext): Promise<BatchResult[]> {
     this.batches.push(commands);
     this.executed.push(...commands);
     this.contexts.push(context);
@@ -38,6 +38,6 @@ export class RecordingGateway extends CommandGateway {
   }
 }
 
-function outcomeOf(command: IncomingCommand): CommandOutcome {
+function outcomeOf(command: ClientCommand): CommandOutcome {
   return { type: command.type, accountId: command.accountId, commandId: command.commandId ?? null, duplicate: false, events: [], position: null };
 }

@@ -1,6 +1,6 @@
 import { comparePositions, parsePosition, type LogPosition } from '../../../libs/event-store/src/event-store.js';
 import {
-  CommandGateway, type BatchResult, type CommandContext, type CommandOutcome, type IncomingCommand,
+  CommandGateway, type BatchResult, type CommandContext, type CommandOutcome, type ClientCommand,
 } from '../../../libs/ledger/src/command-gateway.js';
 
 /** Passes commands on and remembers the furthest log position an accepted one appended to. */
@@ -15,13 +15,13 @@ export class PositionTrackingGateway extends CommandGateway {
     return this.#last;
   }
 
-  async execute(command: IncomingCommand, context: CommandContext): Promise<CommandOutcome> {
+  async execute(command: ClientCommand, context: CommandContext): Promise<CommandOutcome> {
     const outcome = await this.inner.execute(command, context);
     this.#note(outcome.position);
     return outcome;
   }
 
-  async executeMany(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]> {
+  async executeMany(commands: readonly ClientCommand[], context: CommandContext): Promise<BatchResult[]> {
     const results = await this.inner.executeMany(commands, context);
     for (const result of results) if (result.ok) this.#note(result.outcome.position);
     return results;

@@ -1,3 +1,4 @@
+import type { AlertKind } from './alerts/alert-rules.js';
 import type { Product } from './products.js';
 
 /**
@@ -54,11 +55,26 @@ export interface DeactivateMachine extends Base { readonly type: 'DeactivateMach
 export interface ActivateApplication extends Base { readonly type: 'ActivateApplication'; readonly applicationId: string }
 export interface ReleaseApplication extends Base { readonly type: 'ReleaseApplication'; readonly applicationId: string }
 
+export interface CreateAlertRule extends Base {
+  readonly type: 'CreateAlertRule'; readonly ruleId: string; readonly kind: AlertKind; readonly product: Product;
+  readonly scope: string; readonly threshold?: number; readonly windowSeconds?: number;
+}
+export interface RemoveAlertRule extends Base { readonly type: 'RemoveAlertRule'; readonly ruleId: string }
+/**
+ * A webhook as the decider sees it: the ledger has already put the secret away (encrypted, outside
+ * the log) and passes only its fingerprint.
+ */
+export interface RegisterWebhook extends Base {
+  readonly type: 'RegisterWebhook'; readonly webhookId: string; readonly url: string; readonly secretFingerprint: string;
+}
+export interface RemoveWebhook extends Base { readonly type: 'RemoveWebhook'; readonly webhookId: string }
+
 export type LedgerCommand =
   | OpenAccount | ChangeAccountTimezone | CreateOrganization | RegisterUser | MoveUser | CreateProject | AddUserToProject
   | PurchaseLicenses | AmendPurchase | DedicateLicenses | AssignSeat | UnassignSeat | RecordLogin | RecordActivity
   | StartSession | HeartbeatSession | EndSession | ExpireSessions | GenerateOfflineLicense | RevokeOfflineLicense
-  | RegisterMachine | DeactivateMachine | ActivateApplication | ReleaseApplication;
+  | RegisterMachine | DeactivateMachine | ActivateApplication | ReleaseApplication
+  | CreateAlertRule | RemoveAlertRule | RegisterWebhook | RemoveWebhook;
 
 export type CommandType = LedgerCommand['type'];
 

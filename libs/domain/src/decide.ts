@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { normaliseAlertRule, requireAlertScope, requireWebhookUrl } from './alerts/alert-rules.js';
 import type * as C from './commands.js';
 import { DomainError, QUOTA_EXCEEDED_MESSAGE, validationError } from './errors.js';
 import { ACCOUNT_SCOPE, event, type LedgerEvent, type Scope } from './events.js';
@@ -113,6 +114,10 @@ class Rules {
       case 'DeactivateMachine': return this.deactivateMachine(c);
       case 'ActivateApplication': return this.activateApplication(c);
       case 'ReleaseApplication': return this.releaseApplication(c);
+      case 'CreateAlertRule': return this.createAlertRule(c);
+      case 'RemoveAlertRule': return this.removeAlertRule(c);
+      case 'RegisterWebhook': return this.registerWebhook(c);
+      case 'RemoveWebhook': return this.removeWebhook(c);
       default: {
         const unknown: never = c;
         throw validationError('type', `unknown command type '${(unknown as { type: string }).type}'`);
@@ -391,6 +396,31 @@ class Rules {
       throw notFound('applicationId', `active application '${c.applicationId}'`);
     }
     return ok(event('ApplicationReleased', { product: 'TRUETEST', applicationId: c.applicationId }, this.atIso));
+  }
+
+  // ── Alert rules and webhooks (SPEC §9) ───────────────────────────────────
+
+  private createAlertRule(c: C.CreateAlertRule): Result {
+    if (this.state.alertRules.has(c.ruleId)) throw exists('ruleId', `alert rule '${c.ruleId}'`);
+    const rule = normaliseAlertRule(c);
+    requireAlertScope(rule.scope, (orgId) => this.state.orgs.has(orgId));
+    return ok(event('AlertRuleCreated', { ...rule }, this.atIso));
+  }
+
+  private removeAlertRule(c: C.RemoveAlertRule): Result {
+    if (!this.state.alertRules.has(c.ruleId)) throw notFound('ruleId', `alert rule '${c.ruleId}'`);
+    return ok(event('AlertRuleRemoved', { ruleId: c.ruleId }, this.atIso));
+  }
+
+  private registerWebhook(c: C.RegisterWebhook): Result {
+    if (this.state.webhooks.has(c.webhookId)) throw exists('webhookId', `webhook '${c.webhookId}'`);
+    requireWebhookUrl(c.url);
+    return ok(event('WebhookRegistered', { webhookId: c.webhookId, url: c.url, secretFingerprint: c.secretFingerprint }, this.atIso));
+  }
+
+  private removeWebhook(c: C.RemoveWebhook): Result {
+    if (!this.state.webhooks.has(c.webhookId)) throw notFound('webhookId', `webhook '${c.webhookId}'`);
+    return ok(event('WebhookRemoved', { webhookId: c.webhookId }, this.atIso));
   }
 
   // ── Shared checks ────────────────────────────────────────────────────────

@@ -1,3 +1,4 @@
+import type { AlertKind } from './alerts/alert-rules.js';
 import type { LicenseType } from './commands.js';
 import type { Product } from './products.js';
 
@@ -39,6 +40,11 @@ export interface EventMap {
   ApplicationActivated: { product: 'TRUETEST'; applicationId: string };
   ApplicationDenied: { product: 'TRUETEST'; applicationId: string; reason: string };
   ApplicationReleased: { product: 'TRUETEST'; applicationId: string };
+  AlertRuleCreated: { ruleId: string; kind: AlertKind; product: Product; scope: Scope; threshold: number; windowSeconds: number };
+  AlertRuleRemoved: { ruleId: string };
+  /** The secret itself is kept outside the log (encrypted); the event names it by a keyed fingerprint. */
+  WebhookRegistered: { webhookId: string; url: string; secretFingerprint: string };
+  WebhookRemoved: { webhookId: string };
 }
 
 export type EventType = keyof EventMap;
@@ -54,6 +60,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'UserLoggedIn', 'SeatActivated', 'UserActivityRecorded', 'SessionStarted', 'SessionDenied', 'SessionHeartbeatRecorded',
   'SessionEnded', 'SessionExpired', 'OfflineLicenseGenerated', 'MachineRegistered', 'MachineDeactivated',
   'ApplicationActivated', 'ApplicationDenied', 'ApplicationReleased',
+  'AlertRuleCreated', 'AlertRuleRemoved', 'WebhookRegistered', 'WebhookRemoved',
 ];
 
 /** Version of the payload shapes above; bump with an upcaster when one changes. */

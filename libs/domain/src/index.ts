@@ -10,4 +10,7 @@ export * from './time/index.js';
 export * from './streams.js';
 export * from './activity-rules.js';
 export * from './mean.js';
+export * from './alerts/alert-rules.js';
+export * from './holding-sources.js';
+export * from './alerts/alert-monitor.js';
 export * from './capacity/index.js';

@@ -1,4 +1,4 @@
-import { mean2 } from './mean.js';
+import { mean2, ratio2 } from './mean.js';
 
 describe('mean2: averages as reports print them (2 decimals, half up)', () => {
   test('SPEC §7: two hourly peaks of 2 over a 24-hour day', () => {
@@ -11,5 +11,14 @@ describe('mean2: averages as reports print them (2 decimals, half up)', () => {
   });
   test('no values: 0', () => {
     expect(mean2([])).toBe(0);
+  });
+});
+
+describe('ratio2: a ratio with 2 decimals, half up', () => {
+  test('percentages and day counts as alerts print them', () => {
+    expect(ratio2(800, 10)).toBe(80);
+    expect(ratio2(200, 3)).toBe(66.67);
+    expect(ratio2(1, 8)).toBe(0.13);
+    expect(ratio2(129_600_000, 86_400_000)).toBe(1.5);
   });
 });

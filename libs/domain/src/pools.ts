@@ -1,10 +1,10 @@
 import type { Scope } from './events.js';
 import type { Product } from './products.js';
-import { isLeaseLive } from './rules/lease.js';
+import { isLeaseLive, leaseLapsesAt } from './rules/lease.js';
 import {
   HeldUnits, scopeFigures, withOverrides, type PoolOverrides, type PoolTerms, type ScopeFigures,
 } from './rules/pool-math.js';
-import { machineQuotaOf, purchasesActiveAt, quantityActiveAt } from './rules/purchases.js';
+import { machineQuotaOf, purchaseCountsFrom, purchasesActiveAt, quantityActiveAt } from './rules/purchases.js';
 import { licenseSourceOf, parentScopeOf, type ParentOf } from './rules/scopes.js';
 import { APPLICATION_SOURCE, offlineLicenseHoldsUnit } from './rules/units.js';
 import { productView, type AccountState, type Purchase } from './state.js';
@@ -83,4 +83,58 @@ export function poolFigures(
   }
   if (ps.applications.size > 0) units.drawnFrom(APPLICATION_SOURCE, ps.applications.size);
   return scopeFigures(terms, units);
+}
+
+/** A unit drawn from a pool at an instant (SPEC §1 "units"), with the scope it is drawn from. */
+export type HeldUnit =
+  | { readonly kind: 'seat'; readonly userId: string; readonly scope: Scope }
+  | { readonly kind: 'session'; readonly sessionId: string; readonly userId: string; readonly scope: Scope }
+  /** `index`: the license's place in the product's `offlineLicenses`. */
+  | { readonly kind: 'offline'; readonly index: number; readonly userId: string; readonly scope: Scope }
+  | { readonly kind: 'application'; readonly applicationId: string; readonly scope: Scope };
+
+/**
+ * Every unit of `product` held at `at`, one by one: seats, sessions open at `at` that draw a unit,
+ * unexpired offline licenses, active applications (drawn from the account). Counted per scope they
+ * make `poolFigures`' `used`; this is the list behind that number.
+ */
+export function heldUnits(state: AccountState, product: Product, at: number, leaseMs: number): HeldUnit[] {
+  const ps = productView(state, product);
+  const sourceOfUser = (userId: string): Scope => sourceOfOrg(state, ps.dedications, state.users.get(userId)?.orgId ?? '');
+  const units: HeldUnit[] = [];
+  for (const userId of ps.seats.keys()) units.push({ kind: 'seat', userId, scope: sourceOfUser(userId) });
+  for (const sessionId of ps.unitSessions) {
+    if (!isSessionOpenAt(state, sessionId, at, leaseMs)) continue;
+    const { userId } = state.sessions.get(sessionId)!;
+    units.push({ kind: 'session', sessionId, userId, scope: sourceOfUser(userId) });
+  }
+  ps.offlineLicenses.forEach((license, index) => {
+    if (offlineLicenseHoldsUnit(license.expiresAt, at)) units.push({ kind: 'offline', index, userId: license.userId, scope: sourceOfUser(license.userId) });
+  });
+  for (const applicationId of ps.applications) units.push({ kind: 'application', applicationId, scope: APPLICATION_SOURCE });
+  return units;
+}
+
+/**
+ * The first instant after `after` at which `product`'s pool figures change with no event: a purchase
+ * starting to count or expiring, an open session's lease lapsing, an offline license expiring. Null if
+ * none is ahead. (Events change them too; this is what time alone does, as `poolFigures` reads it.)
+ */
+export function nextTimedPoolChange(state: AccountState, product: Product, after: number, leaseMs: number): number | null {
+  let next = Number.POSITIVE_INFINITY;
+  const consider = (instant: number): void => {
+    if (instant > after && instant < next) next = instant;
+  };
+  for (const purchase of state.purchases.values()) {
+    if (purchase.product !== product) continue;
+    consider(purchaseCountsFrom(purchase));
+    consider(purchase.expiresAt);
+  }
+  const ps = productView(state, product);
+  for (const sessionId of ps.unitSessions) {
+    const session = state.sessions.get(sessionId)!;
+    if (session.status === 'open') consider(leaseLapsesAt(session.lastSeen, leaseMs));
+  }
+  for (const license of ps.offlineLicenses) consider(license.expiresAt);
+  return Number.isFinite(next) ? next : null;
 }

@@ -1,3 +1,4 @@
+import type { AlertRuleSpec } from './alerts/alert-rules.js';
 import type { LicenseType } from './commands.js';
 import type { LedgerEvent, Scope } from './events.js';
 import type { Product } from './products.js';
@@ -41,6 +42,9 @@ export interface Session {
   readonly drawsUnit: boolean;
 }
 
+/** A webhook of the account: where alerts are POSTed, and the fingerprint of the secret they are signed with. */
+export interface Webhook { readonly webhookId: string; readonly url: string; readonly secretFingerprint: string }
+
 export interface OfflineLicense { readonly userId: string; readonly machineId: string; readonly expiresAt: number }
 
 export interface ProductState {
@@ -79,13 +83,17 @@ export interface AccountState {
   readonly openSessions: Set<string>;
   /** commandId → the revision range its events occupy, for idempotent replays. */
   readonly commands: Map<string, { readonly firstRevision: bigint; count: number }>;
+  /** The alert rules in force (SPEC §9), by ruleId. */
+  readonly alertRules: Map<string, AlertRuleSpec>;
+  /** The webhooks registered, by webhookId. */
+  readonly webhooks: Map<string, Webhook>;
 }
 
 export function initialState(): AccountState {
   return {
     opened: false, accountId: '', name: '', timezone: 'UTC', lastAt: Number.NEGATIVE_INFINITY, revision: -1n,
     orgs: new Map(), users: new Map(), emails: new Map(), projects: new Map(), purchases: new Map(),
-    products: new Map(), sessions: new Map(), openSessions: new Set(), commands: new Map(),
+    products: new Map(), sessions: new Map(), openSessions: new Set(), commands: new Map(), alertRules: new Map(), webhooks: new Map(),
   };
 }
 
@@ -236,6 +244,18 @@ export function evolve(state: AccountState, e: LedgerEvent): AccountState {
     case 'ApplicationReleased':
       productState(state, 'TRUETEST').applications.delete(e.data.applicationId);
       break;
+    case 'AlertRuleCreated':
+      state.alertRules.set(e.data.ruleId, { ...e.data });
+      break;
+    case 'AlertRuleRemoved':
+      state.alertRules.delete(e.data.ruleId);
+      break;
+    case 'WebhookRegistered':
+      state.webhooks.set(e.data.webhookId, { ...e.data });
+      break;
+    case 'WebhookRemoved':
+      state.webhooks.delete(e.data.webhookId);
+      break;
     default: {
       const unknown: never = e;
       throw new Error(`no evolve rule for event ${(unknown as { type: string }).type}`);
@@ -280,3 +300,11 @@ export function rememberCommand(state: AccountState, commandId: string, revision
 }
 
 export type { Scope };
+
+/** Whether organization `orgId` is `ancestorOrgId` or below it in the tree (SPEC §4: an org filter takes its descendants). */
+export function isWithinOrg(state: AccountState, orgId: string, ancestorOrgId: string): boolean {
+  for (let id: string | null = orgId; id !== null; id = state.orgs.get(id)?.parentOrgId ?? null) {
+    if (id === ancestorOrgId) return true;
+  }
+  return false;
+}

@@ -1,10 +1,22 @@
-import type { LedgerCommand } from '../../domain/src/commands.js';
+import type { LedgerCommand, RegisterWebhook } from '../../domain/src/commands.js';
 import type { CommandOutcome } from '../../contracts/src/index.js';
 
 /** A validated command before the ledger fills in `at` (default: now). */
 export type IncomingCommand = LedgerCommand extends infer C
   ? C extends LedgerCommand ? Omit<C, 'at'> & { readonly at?: string } : never
   : never;
+
+/**
+ * RegisterWebhook as a client sends it: with the secret. The ledger stores the secret apart
+ * (encrypted, outside the log) and decides the command with the secret's fingerprint instead.
+ */
+export type RegisterWebhookRequest = Omit<RegisterWebhook, 'at' | 'secretFingerprint'> & { readonly at?: string; readonly secret: string };
+
+/** Every command that reaches the decider as the client sent it (all but RegisterWebhook). */
+export type SecretFreeCommand = Exclude<IncomingCommand, { readonly type: 'RegisterWebhook' }>;
+
+/** A validated command as a client sends it (HTTP body, NDJSON line): what the gateway takes. */
+export type ClientCommand = SecretFreeCommand | RegisterWebhookRequest;
 
 /** Who sent a command and why: becomes the metadata of its events (SPEC §3). */
 export interface CommandContext {
@@ -28,11 +40,11 @@ export type BatchResult =
  * capacity, which records SessionDenied / ApplicationDenied and still throws.
  */
 export abstract class CommandGateway {
-  abstract execute(command: IncomingCommand, context: CommandContext): Promise<CommandOutcome>;
+  abstract execute(command: ClientCommand, context: CommandContext): Promise<CommandOutcome>;
 
   /**
    * Applies commands in order, appending in batches (bulk import). Each command is decided
    * against the state left by the ones before it; results come back in the same order.
    */
-  abstract executeMany(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]>;
+  abstract executeMany(commands: readonly ClientCommand[], context: CommandContext): Promise<BatchResult[]>;
 }

@@ -20,6 +20,13 @@ export interface LedgerConfig {
   readonly rebuildBatchSize?: number;
   /** How the service runs: logs, limits, compression (docs/operations.md); unset: the defaults (`serviceConfig`). */
   readonly service?: ServiceConfig;
+  /**
+   * `LEDGER_SECRET_KEY`: the 32-byte key webhook secrets are encrypted with (base64 or hex). Unset: the
+   * embedded store keeps a generated one in the data dir; with DATABASE_URL webhooks need it set.
+   */
+  readonly secretKey?: Uint8Array;
+  /** Webhook URL policy (SPEC §9): `WEBHOOK_ALLOW_HTTP=1` allows http://, `WEBHOOK_ALLOW_PRIVATE=1` private addresses. */
+  readonly webhooks?: WebhookConfig;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -39,6 +46,18 @@ export interface ServiceConfig {
   readonly importMaxLineBytes: number;
   /** `HTTP_COMPRESSION`: gzip/deflate/br answers to clients that accept them (`on`, default) or not (`off`). */
   readonly compression: boolean;
+}
+
+/** Used when a configuration was built without `loadConfig` (tests): https only, public addresses only. */
+export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = { allowHttp: false, allowPrivate: false, retryInitialSeconds: 10, timeoutSeconds: 10 };
+
+export interface WebhookConfig {
+  readonly allowHttp: boolean;
+  readonly allowPrivate: boolean;
+  /** `WEBHOOK_RETRY_INITIAL_SECONDS` (default 10): the wait after the first failed attempt, doubled after each (at most an hour). */
+  readonly retryInitialSeconds: number;
+  /** `WEBHOOK_TIMEOUT_SECONDS` (default 10): how long one attempt may take. */
+  readonly timeoutSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -61,6 +80,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       importMaxLineBytes: positiveInteger(env.IMPORT_MAX_LINE_BYTES, 'IMPORT_MAX_LINE_BYTES', 1024 * 1024),
       compression: oneOf(env.HTTP_COMPRESSION, 'HTTP_COMPRESSION', ['on', 'off'] as const, 'on') === 'on',
     },
+    secretKey: secretKey(env.LEDGER_SECRET_KEY, 'LEDGER_SECRET_KEY'),
+    webhooks: {
+      allowHttp: flag(env.WEBHOOK_ALLOW_HTTP, 'WEBHOOK_ALLOW_HTTP'),
+      allowPrivate: flag(env.WEBHOOK_ALLOW_PRIVATE, 'WEBHOOK_ALLOW_PRIVATE'),
+      retryInitialSeconds: positiveNumber(env.WEBHOOK_RETRY_INITIAL_SECONDS, 'WEBHOOK_RETRY_INITIAL_SECONDS', 10),
+      timeoutSeconds: positiveNumber(env.WEBHOOK_TIMEOUT_SECONDS, 'WEBHOOK_TIMEOUT_SECONDS', 10),
+    },
   };
 }
 
@@ -81,6 +107,35 @@ function wholeNumber(value: string | undefined, name: string, fallback: number):
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number (0 or more), got "${value}"`);
   return n;
+}
+
+/** `1`/`true`/`yes` → true; unset, `0`/`false`/`no` → false; anything else is refused. */
+function flag(value: string | undefined, name: string): boolean {
+  const text = nonEmpty(value)?.toLowerCase();
+  if (text === undefined || text === '0' || text === 'false' || text === 'no') return false;
+  if (text === '1' || text === 'true' || text === 'yes') return true;
+  throw new Error(`${name} must be 1 (on) or 0 (off), got "${value}"`);
+}
+
+function positiveNumber(value: string | undefined, name: string, fallback: number): number {
+  if (nonEmpty(value) === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, got "${value}"`);
+  return n;
+}
+
+const KEY_BYTES = 32;
+
+/** 32 bytes, written as base64 (e.g. `openssl rand -base64 32`) or as 64 hex digits. */
+function secretKey(value: string | undefined, name: string): Uint8Array | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  const bytes = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex')
+    : /^[A-Za-z0-9+/]{43}=?$/.test(text) ? Buffer.from(text, 'base64') : null;
+  if (bytes === null || bytes.length !== KEY_BYTES) {
+    throw new Error(`${name} must be ${KEY_BYTES} random bytes written as base64 (44 characters, e.g. \`openssl rand -base64 32\`) or as 64 hex digits`);
+  }
+  return new Uint8Array(bytes);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,7 +1,6 @@
 import { DomainError, type FieldError } from '../../../domain/src/errors.js';
 import { ACCOUNT_SCOPE } from '../../../domain/src/events.js';
-import { activePurchases, isSessionOpenAt, parentScopeOfOrg, poolFigures, sourceOfOrg } from '../../../domain/src/pools.js';
-import { APPLICATION_SOURCE, offlineLicenseHoldsUnit } from '../../../domain/src/rules/units.js';
+import { activePurchases, heldUnits, parentScopeOfOrg, poolFigures } from '../../../domain/src/pools.js';
 import { isProduct, PRODUCT_CODES, type Product } from '../../../domain/src/products.js';
 import { productView } from '../../../domain/src/state.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
@@ -151,20 +150,19 @@ export function explainLicenses({ request, events, at, leaseMs, asOfPosition, pr
 function unitsDrawnFrom(replayed: StateWithSources, product: Product, scope: string, at: number, leaseMs: number, refs: EventReferences) {
   const { state } = replayed;
   const ps = productView(state, product);
-  const sourceOfUser = (userId: string) => sourceOfOrg(state, ps.dedications, state.users.get(userId)?.orgId ?? '');
-  const seats = [...ps.seats.keys()].filter((userId) => sourceOfUser(userId) === scope).sort().map((userId) => ({
+  const units = heldUnits(state, product, at, leaseMs).filter((unit) => unit.scope === scope);
+  const seats = units.flatMap((unit) => (unit.kind === 'seat' ? [unit.userId] : [])).sort().map((userId) => ({
     userId, assignedBy: refs.ref(replayed.seats.get(sourceKey(product, userId))!.assigned),
   }));
-  const sessions = [...ps.unitSessions].filter((id) => isSessionOpenAt(state, id, at, leaseMs))
-    .map((id) => state.sessions.get(id)!).filter((s) => sourceOfUser(s.userId) === scope)
+  const sessions = units.flatMap((unit) => (unit.kind === 'session' ? [state.sessions.get(unit.sessionId)!] : []))
     .map((s) => ({ sessionId: s.sessionId, userId: s.userId, startedAt: iso(s.startedAt), lastSeenAt: iso(s.lastSeen), started: refs.ref(replayed.sessionStarts.get(s.sessionId)!) }));
   const generated = replayed.offlineLicenses.get(product) ?? [];
-  const offlineLicenses = ps.offlineLicenses.flatMap((license, i) => (offlineLicenseHoldsUnit(license.expiresAt, at) && sourceOfUser(license.userId) === scope
-    ? [{ userId: license.userId, machineId: license.machineId, expiresAt: iso(license.expiresAt), generated: refs.ref(generated[i]!) }]
-    : []));
-  const applications = scope === APPLICATION_SOURCE
-    ? [...ps.applications].sort().map((applicationId) => ({ applicationId, activated: refs.ref(replayed.applications.get(applicationId)!) }))
-    : [];
+  const offlineLicenses = units.flatMap((unit) => (unit.kind === 'offline' ? [unit.index] : [])).map((index) => {
+    const license = ps.offlineLicenses[index]!;
+    return { userId: license.userId, machineId: license.machineId, expiresAt: iso(license.expiresAt), generated: refs.ref(generated[index]!) };
+  });
+  const applications = units.flatMap((unit) => (unit.kind === 'application' ? [unit.applicationId] : [])).sort()
+    .map((applicationId) => ({ applicationId, activated: refs.ref(replayed.applications.get(applicationId)!) }));
   return { seats, sessions, offlineLicenses, applications };
 }
 

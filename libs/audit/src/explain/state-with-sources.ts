@@ -1,3 +1,4 @@
+import { HoldingSources, holdingKey } from '../../../domain/src/holding-sources.js';
 import { evolve, initialState, type AccountState } from '../../../domain/src/state.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { asLedgerEvent } from '../account-events.js';
@@ -16,67 +17,27 @@ export interface StateWithSources {
   readonly dedications: ReadonlyMap<string, StoredEvent>;
   /** product → OfflineLicenseGenerated events, in the order of the state's `offlineLicenses`. */
   readonly offlineLicenses: ReadonlyMap<string, readonly StoredEvent[]>;
-  /** sessionId → SessionStarted. */
+  /** sessionId → SessionStarted of the sessions not ended or expired by an event. */
   readonly sessionStarts: ReadonlyMap<string, StoredEvent>;
   /** applicationId → ApplicationActivated of the applications active now. */
   readonly applications: ReadonlyMap<string, StoredEvent>;
 }
 
-export const sourceKey = (product: string, id: string): string => `${product}/${id}`;
+export const sourceKey = holdingKey;
 
 export function stateWithSources(events: readonly StoredEvent[], at: number): StateWithSources {
   const state = initialState();
-  const seats = new Map<string, { assigned: StoredEvent; activated: StoredEvent | null }>();
-  const purchases = new Map<string, StoredEvent[]>();
-  const dedications = new Map<string, StoredEvent>();
-  const offlineLicenses = new Map<string, StoredEvent[]>();
-  const sessionStarts = new Map<string, StoredEvent>();
-  const applications = new Map<string, StoredEvent>();
+  const sources = new HoldingSources<StoredEvent>();
   for (const event of events) {
     if (Date.parse(event.metadata.occurredAt) > at) break;
-    evolve(state, asLedgerEvent(event));
-    const data = event.data as Record<string, string>;
-    switch (event.type) {
-      case 'SeatAssigned':
-        seats.set(sourceKey(data.product!, data.userId!), { assigned: event, activated: null });
-        break;
-      case 'SeatActivated': {
-        const seat = seats.get(sourceKey(data.product!, data.userId!));
-        if (seat) seats.set(sourceKey(data.product!, data.userId!), { ...seat, activated: event });
-        break;
-      }
-      case 'SeatUnassigned':
-        seats.delete(sourceKey(data.product!, data.userId!));
-        break;
-      case 'LicensesPurchased':
-        purchases.set(data.purchaseId!, [event]);
-        break;
-      case 'PurchaseAmended':
-        purchases.get(data.purchaseId!)?.push(event);
-        break;
-      case 'LicensesDedicated':
-        dedications.set(sourceKey(data.product!, data.orgId!), event);
-        break;
-      case 'OfflineLicenseGenerated': {
-        const list = offlineLicenses.get(data.product!) ?? [];
-        offlineLicenses.set(data.product!, list);
-        list.push(event);
-        break;
-      }
-      case 'SessionStarted':
-        sessionStarts.set(data.sessionId!, event);
-        break;
-      case 'ApplicationActivated':
-        applications.set(data.applicationId!, event);
-        break;
-      case 'ApplicationReleased':
-        applications.delete(data.applicationId!);
-        break;
-      default:
-        break;
-    }
+    const folded = asLedgerEvent(event);
+    evolve(state, folded);
+    sources.fold(folded, event);
   }
-  return { state, seats, purchases, dedications, offlineLicenses, sessionStarts, applications };
+  return {
+    state, seats: sources.seats, purchases: sources.purchases, dedications: sources.dedications,
+    offlineLicenses: sources.offlineLicenses, sessionStarts: sources.sessionStarts, applications: sources.applications,
+  };
 }
 
 /** The organization and every organization below it. */

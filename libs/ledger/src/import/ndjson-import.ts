@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { DomainError, type ErrorCode, type FieldError } from '../../../domain/src/errors.js';
-import type { CommandContext, CommandGateway, IncomingCommand } from '../command-gateway.js';
+import type { CommandContext, CommandGateway, ClientCommand } from '../command-gateway.js';
 import { parseCommand } from '../validation/parse-command.js';
 
 /**
@@ -12,7 +12,7 @@ import { parseCommand } from '../validation/parse-command.js';
 /** Lines are numbered from 1; blank lines are skipped but still counted. */
 export interface NumberedCommand {
   readonly line: number;
-  readonly command: IncomingCommand;
+  readonly command: ClientCommand;
 }
 
 export interface MalformedLine {

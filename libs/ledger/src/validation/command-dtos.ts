@@ -1,7 +1,10 @@
 import { Allow } from 'class-validator';
 import type { CommandType } from '../../../domain/src/commands.js';
+import { ALERT_KINDS } from '../../../domain/src/alerts/alert-rules.js';
 import { OFFLINE_PRODUCTS, SEAT_PRODUCTS, SESSION_PRODUCTS } from '../../../domain/src/products.js';
-import { Field, InstantField, action, email, id, integer, name, oneOf, productOf, timezone } from './field-rules.js';
+import {
+  Field, InstantField, action, email, finiteNumber, id, integer, name, oneOf, productOf, secret, timezone, url,
+} from './field-rules.js';
 
 /**
  * The command schema of SPEC §3, one DTO per command a client may send. HTTP and NDJSON import
@@ -150,6 +153,30 @@ export class ReleaseApplicationDto extends CommandDto {
   @Field(id) applicationId!: string;
 }
 
+export class CreateAlertRuleDto extends CommandDto {
+  @Field(id) ruleId!: string;
+  @Field(oneOf(ALERT_KINDS)) kind!: string;
+  @Field(anyProduct) product!: string;
+  /** 'account' or an orgId. */
+  @Field(id) scope!: string;
+  @Field(finiteNumber, 'optional') threshold?: number;
+  @Field(integer(0), 'optional') windowSeconds?: number;
+}
+
+export class RemoveAlertRuleDto extends CommandDto {
+  @Field(id) ruleId!: string;
+}
+
+export class RegisterWebhookDto extends CommandDto {
+  @Field(id) webhookId!: string;
+  @Field(url) url!: string;
+  @Field(secret) secret!: string;
+}
+
+export class RemoveWebhookDto extends CommandDto {
+  @Field(id) webhookId!: string;
+}
+
 /** `ExpireSessions` is the reaper's own command: clients cannot send it. */
 export type ClientCommandType = Exclude<CommandType, 'ExpireSessions'>;
 
@@ -177,6 +204,10 @@ export const COMMAND_DTOS: Readonly<Record<ClientCommandType, new () => CommandD
   DeactivateMachine: DeactivateMachineDto,
   ActivateApplication: ActivateApplicationDto,
   ReleaseApplication: ReleaseApplicationDto,
+  CreateAlertRule: CreateAlertRuleDto,
+  RemoveAlertRule: RemoveAlertRuleDto,
+  RegisterWebhook: RegisterWebhookDto,
+  RemoveWebhook: RemoveWebhookDto,
 };
 
 export const CLIENT_COMMAND_TYPES = Object.keys(COMMAND_DTOS) as ClientCommandType[];

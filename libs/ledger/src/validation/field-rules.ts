@@ -49,6 +49,11 @@ function text(maxLength: number): Rule {
 export const id = text(128);
 export const name = text(200);
 export const action = text(100);
+export const url = text(2048);
+/** A webhook secret: any text up to 256 characters (it is stored encrypted, never shown again). */
+export const secret = text(256);
+
+export const finiteNumber: Rule = (value) => (typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number');
 
 const emailText = text(254);
 export const email: Rule = described((value) =>

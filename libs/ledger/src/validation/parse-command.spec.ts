@@ -29,6 +29,10 @@ const VALID: Record<ClientCommandType, Record<string, unknown>> = {
   DeactivateMachine: { product: 'KSE', machineId: 'm1', userId: 'u1' },
   ActivateApplication: { applicationId: 'app1' },
   ReleaseApplication: { applicationId: 'app1' },
+  CreateAlertRule: { ruleId: 'r1', kind: 'usage-threshold', product: 'KRE', scope: 'account' },
+  RemoveAlertRule: { ruleId: 'r1' },
+  RegisterWebhook: { webhookId: 'w1', url: 'https://hooks.example.com/ledger', secret: 'topsecret' },
+  RemoveWebhook: { webhookId: 'w1' },
 };
 
 function errorsOf(raw: unknown): readonly FieldError[] {
@@ -56,8 +60,8 @@ describe('parseCommand', () => {
       expect(parseCommand(command(type))).toEqual(expect.objectContaining({ type, ...base, ...VALID[type] }));
     });
 
-    it('covers every command of SPEC §3 except the reaper’s ExpireSessions', () => {
-      expect(CLIENT_COMMAND_TYPES).toHaveLength(23);
+    it('covers every command of SPEC §3 and §9 except the reaper’s ExpireSessions', () => {
+      expect(CLIENT_COMMAND_TYPES).toHaveLength(27);
       expect(CLIENT_COMMAND_TYPES).not.toContain('ExpireSessions');
     });
   });
@@ -75,7 +79,7 @@ describe('parseCommand', () => {
 
     it('must be a known command type, listing the expected ones', () => {
       expectFieldError(command('AssignSeat', { type: 'AssignSeats' }), 'type',
-        /^unknown command type "AssignSeats"; expected one of OpenAccount, .*ReleaseApplication$/);
+        /^unknown command type "AssignSeats"; expected one of OpenAccount, .*RemoveWebhook$/);
     });
 
     it('rejects ExpireSessions, which only the reaper sends', () => {

@@ -1,6 +1,6 @@
 import { validateSync, type ValidationError } from 'class-validator';
 import { DomainError, type FieldError } from '../../../domain/src/errors.js';
-import type { IncomingCommand } from '../command-gateway.js';
+import type { ClientCommand } from '../command-gateway.js';
 import { CLIENT_COMMAND_TYPES, COMMAND_DTOS, isClientCommandType } from './command-dtos.js';
 import { normalisedFields } from './field-rules.js';
 
@@ -9,7 +9,7 @@ import { normalisedFields } from './field-rules.js';
  * SPEC §3 and returns it with its instants normalised to UTC. Business rules (`at` in the future,
  * unknown ids…) are the domain's. Throws `VALIDATION_FAILED` naming every bad field.
  */
-export function parseCommand(raw: unknown): IncomingCommand {
+export function parseCommand(raw: unknown): ClientCommand {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw invalid('The command must be a JSON object', [{ path: '', message: `must be a JSON object, not ${describe(raw)}` }]);
   }
@@ -29,7 +29,7 @@ export function parseCommand(raw: unknown): IncomingCommand {
   if (errors.length > 0) {
     throw invalid(`Invalid ${type} command: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
   }
-  return normalisedFields(dto) as unknown as IncomingCommand;
+  return normalisedFields(dto) as unknown as ClientCommand;
 }
 
 function invalid(detail: string, errors: FieldError[]): DomainError {

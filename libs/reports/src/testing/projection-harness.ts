@@ -61,6 +61,10 @@ export async function projectionHarness(
   const fold = async (more: readonly StoredEvent[]) => {
     for (let i = 0; i < more.length; i += batchSize) {
       const batch = more.slice(i, i + batchSize);
+      for (const projection of projections) {
+        const events = batch.filter((e) => projection.eventTypes.has(e.type));
+        if (events.length > 0) await projection.prepare?.(db.withSchema(schemas.get(projection.name)!), events, rules);
+      }
       await db.transaction().execute(async (trx) => {
         for (const projection of projections) {
           const events = batch.filter((e) => projection.eventTypes.has(e.type));
