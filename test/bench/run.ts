@@ -12,6 +12,7 @@ import { writeHistoryNdjson, type WrittenHistory } from '../../libs/history-gene
 import { runHttpScenario, type HttpResult, type ServerRun } from './http-scenario.js';
 import { runImportScenario, type ImportResult, type ImportRun } from './import-scenario.js';
 import { runReadSideScenario, type RebuildResult, type ReportsResult } from './read-side-scenario.js';
+import { runConsoleScenario, type ConsoleBenchResult } from './console-scenario.js';
 
 /**
  * `npm run bench [-- options]`: benchmarks of the ledger.
@@ -22,19 +23,22 @@ import { runReadSideScenario, type RebuildResult, type ReportsResult } from './r
  * Read side (issue "Projections and reports"), merged into bench-results/read-side.json:
  *   rebuild-postgres / rebuild-pglite  every projection rebuilt from a log of ~1M events
  *   reports-postgres / reports-pglite  p50/p95 of every report on the biggest account of that log
+ * Web console (issue "web console"), merged into bench-results/console.json:
+ *   console-postgres                   JavaScript of the first view, navigation → rendered chart on that log
  *
  * One entry per scenario; progress goes to stderr; a Markdown table of this run goes to stdout.
  */
 
 const USAGE = `Usage: npm run bench -- [options]
   --only LIST             scenarios, comma-separated: import-postgres, import-pglite, http-postgres, http-pglite,
-                          rebuild-postgres, rebuild-pglite, reports-postgres, reports-pglite,
-                          or groups: import, http, rebuild, reports, postgres, pglite, write, read, all
+                          rebuild-postgres, rebuild-pglite, reports-postgres, reports-pglite, console-postgres,
+                          or groups: import, http, rebuild, reports, console, postgres, pglite, write, read, all
                           (default write: the write-side scenarios)
   --commands N            commands to import (default 100000)
   --read-commands N       commands of the read-side history (default 950000, about 1M events; with
                           --users 100000 and --days 365 unless given)
   --report-runs N         timed runs per report case (default 30)
+  --console-runs N        console: page loads per chart, each from an empty cache and then reloaded (default 5)
   --one-at-a-time         rebuild: only each projection alone, not also all of them at once
   --schema SCHEMA         read side on PostgreSQL: measure this schema, already imported (and kept), instead of
                           importing the history into a fresh one
@@ -54,11 +58,13 @@ const USAGE = `Usage: npm run bench -- [options]
                           (the machine may be shared; every result records the load average anyway)
   --cpu-prof              profile the ledger processes (node --cpu-prof); summaries go into the results
   --out FILE              write-side results file (default bench-results/write-side.json)
-  --read-out FILE         read-side results file (default bench-results/read-side.json)`;
+  --read-out FILE         read-side results file (default bench-results/read-side.json)
+  --console-out FILE      console results file (default bench-results/console.json)`;
 
 const WRITE_SCENARIOS = ['import-postgres', 'import-pglite', 'http-postgres', 'http-pglite'] as const;
 const READ_SCENARIOS = ['rebuild-postgres', 'rebuild-pglite', 'reports-postgres', 'reports-pglite'] as const;
-const SCENARIOS = [...WRITE_SCENARIOS, ...READ_SCENARIOS] as const;
+const CONSOLE_SCENARIOS = ['console-postgres'] as const;
+const SCENARIOS = [...WRITE_SCENARIOS, ...READ_SCENARIOS, ...CONSOLE_SCENARIOS] as const;
 type Scenario = (typeof SCENARIOS)[number];
 type WriteScenario = (typeof WRITE_SCENARIOS)[number];
 const IMPORT_TARGET_COMMANDS_PER_SECOND = 5_000;
@@ -71,7 +77,7 @@ function selectScenarios(only: string): Scenario[] {
         : word === 'read' ? [...READ_SCENARIOS]
           : SCENARIOS.filter((s) => s === word || s.split('-').includes(word));
     if (matches.length === 0) {
-      throw new Error(`unknown scenario "${word}"; expected ${SCENARIOS.join(', ')}, import, http, rebuild, reports, postgres, pglite, write, read or all`);
+      throw new Error(`unknown scenario "${word}"; expected ${SCENARIOS.join(', ')}, import, http, rebuild, reports, console, postgres, pglite, write, read or all`);
     }
     for (const m of matches) selected.add(m);
   }
@@ -90,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       only: { type: 'string', default: 'write' }, commands: { type: 'string' }, file: { type: 'string' },
-      'read-commands': { type: 'string' }, schema: { type: 'string' }, 'one-at-a-time': { type: 'boolean' }, 'report-runs': { type: 'string' }, 'read-out': { type: 'string' },
+      'read-commands': { type: 'string' }, schema: { type: 'string' }, 'console-runs': { type: 'string' }, 'console-out': { type: 'string' }, 'one-at-a-time': { type: 'boolean' }, 'report-runs': { type: 'string' }, 'read-out': { type: 'string' },
       seed: { type: 'string' }, accounts: { type: 'string' }, users: { type: 'string' }, days: { type: 'string' },
       'skip-projections': { type: 'boolean' }, 'http-commands': { type: 'string' }, 'concurrent-commands': { type: 'string' }, concurrency: { type: 'string' },
       'http-users': { type: 'string' }, warmup: { type: 'string' }, 'database-url': { type: 'string' },
@@ -183,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const readResults: Partial<Record<Scenario, Record<string, unknown>>> = {};
-  const readScenarios = scenarios.filter((s) => !isWriteScenario(s));
+  const readScenarios = scenarios.filter((s) => !isWriteScenario(s) && !isConsoleScenario(s));
   if (readScenarios.length > 0) {
     const readHistory = values.schema !== undefined ? { file: '' } : await prepareHistory(values, {
       commands: count(values['read-commands'], 950_000, 'read-commands'),
@@ -215,6 +221,34 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
+  const consoleResults: Record<string, unknown> = {};
+  if (scenarios.includes('console-postgres')) {
+    const history = values.schema !== undefined ? { file: '' } : await prepareHistory(values, {
+      commands: count(values['read-commands'], 950_000, 'read-commands'),
+      users: count(values.users, 100_000, 'users'), days: count(values.days, 365, 'days'),
+    });
+    const started = new Date().toISOString();
+    const loadBefore = loadAverage();
+    try {
+      const result = await runConsoleScenario({
+        file: history.file, databaseUrl, timeoutMs: count(values.timeout, 3600, 'timeout') * 1000,
+        runs: Math.max(1, count(values['console-runs'], 5, 'console-runs')), existingSchema: values.schema,
+      });
+      consoleResults['console-postgres'] = {
+        date: started, command, machine: shortMachine(machine), sourceTree: tree, loadAverage: { before: loadBefore, after: loadAverage() },
+        dataset: values.schema !== undefined ? { schema: values.schema } : datasetOf(history), browser: 'Debian chromium, headless, fresh profile',
+        ...result,
+      };
+      const consoleOut = resolve(values['console-out'] ?? 'bench-results/console.json');
+      await saveResults(consoleOut, machine, consoleResults, CONSOLE_DESCRIPTION);
+      log('bench', `results merged into ${relative(process.cwd(), consoleOut)}`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log('console-postgres', `FAILED: ${message}`);
+      failures.push(`console-postgres: ${message}`);
+    }
+  }
+
   if (Object.keys(results).length > 0) {
     await saveResults(outFile, machine, results, WRITE_DESCRIPTION);
     log('bench', `results merged into ${relative(process.cwd(), outFile)}`);
@@ -224,7 +258,7 @@ async function main(argv: string[]): Promise<number> {
     await saveResults(readOut, machine, readResults, READ_DESCRIPTION);
     log('bench', `results merged into ${relative(process.cwd(), readOut)}`);
   }
-  process.stdout.write(markdownTable(results) + readSideTable(readResults));
+  process.stdout.write(markdownTable(results) + readSideTable(readResults) + consoleTable(consoleResults));
   if (failures.length > 0) {
     process.stderr.write(`\n${failures.length} scenario(s) failed:\n${failures.join('\n')}\n`);
     return 1;
@@ -309,6 +343,7 @@ function withoutProfileDetail<T extends ImportResult | HttpResult>(result: T): R
 }
 
 const WRITE_DESCRIPTION = 'Write-side benchmarks of License Ledger (npm run bench); see docs/benchmarks.md. Each scenario keeps its latest run.';
+const CONSOLE_DESCRIPTION = 'Web console benchmarks of License Ledger (npm run bench -- --only console); see docs/benchmarks.md. Each scenario keeps its latest run.';
 const READ_DESCRIPTION = 'Read-side benchmarks of License Ledger (npm run bench -- --only read); see docs/benchmarks.md. Each scenario keeps its latest run.';
 
 async function saveResults(file: string, machine: ReturnType<typeof machineInfo>, results: Record<string, unknown>, description: string): Promise<void> {
@@ -328,6 +363,23 @@ async function saveResults(file: string, machine: ReturnType<typeof machineInfo>
   };
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
+}
+
+function isConsoleScenario(scenario: Scenario): boolean {
+  return (CONSOLE_SCENARIOS as readonly string[]).includes(scenario);
+}
+
+function consoleTable(results: Record<string, unknown>): string {
+  const lines: string[] = [];
+  for (const [scenario, r] of Object.entries(results)) {
+    const x = r as ConsoleBenchResult;
+    lines.push(`| ${scenario} first view | ${x.firstView.scripts.length} scripts | **${x.firstView.javascriptKB} KB JS (gzip)** | target ≤ ${x.firstView.targetKB} KB |`);
+    for (const c of x.charts) {
+      lines.push(`| ${scenario} ${c.label} | ${c.buckets} buckets | **cold ${c.coldMedianMs} ms**, warm ${c.warmMedianMs} ms | report alone ${c.apiMedianMs} ms; target ≤ ${x.targetMs} ms |`);
+    }
+  }
+  if (lines.length === 0) return '';
+  return ['', '| console | work | figure | notes |', '|---|---|---|---|', ...lines, ''].join('\n');
 }
 
 function isWriteScenario(scenario: Scenario): scenario is WriteScenario {

@@ -321,6 +321,25 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
     await shoot('operations');
   }, 120_000);
 
+  it("an admin's action goes through and the overview shows it: a machine registered, then deactivated", async () => {
+    await open('/licenses?product=KSE');
+    await page.getByTestId('scope-mobile').waitFor();
+    await page.getByRole('button', { name: 'Register machine' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('User').fill('u1');
+    await dialog.getByLabel('Machine').fill('m-console');
+    await dialog.getByRole('button', { name: 'Register' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const machines = page.getByRole('region', { name: 'Registered machines' });
+    await machines.getByText('m-console').waitFor();
+    expect(await page.getByTestId('product-card').textContent()).toContain('Machines 1 of unlimited');
+    await machines.getByRole('row', { name: /m-console/ }).getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).click();
+    await machines.getByText('m-console').waitFor({ state: 'detached' });
+    const log = JSON.parse((await ledger.api('/v1/accounts/acme/events?type=MachineRegistered,MachineDeactivated')).text) as { events: { type: string; data: { machineId: string } }[] };
+    expect(log.events.filter((e) => e.data.machineId === 'm-console').map((e) => e.type)).toEqual(['MachineRegistered', 'MachineDeactivated']);
+  }, 90_000);
+
   it('every other view opens, and the layout holds on a tablet', async () => {
     for (const [name, path] of [
       ['seat-usage', '/seat-usage?product=KSE&from=2026-01-05&to=2026-01-11&interval=day'],

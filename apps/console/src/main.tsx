@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { ApiError } from './api/client';
+import { viewAt } from './app/registry';
 import './styles.css';
 
 const client = new QueryClient({
@@ -15,6 +16,9 @@ const client = new QueryClient({
     },
   },
 });
+
+// The view the URL opens is fetched now, beside the key's and the account's answers, not after them.
+void viewAt(window.location.pathname)?.load();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,15 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-
-/** Debian's Chromium: the tests never download a browser of their own. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run',
-];
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../chromium.js';
 
 export interface ConsoleBrowser {
   readonly context: BrowserContext;
@@ -18,21 +10,12 @@ export interface ConsoleBrowser {
   close(): Promise<void>;
 }
 
-/** Headless Chromium with a fresh profile (a new `--user-data-dir`), 1280×900, US English. */
+/** Headless Chromium with a fresh profile, 1280×900, US English, downloads accepted. */
 export async function openBrowser(): Promise<ConsoleBrowser> {
-  const profile = await mkdtemp(join(tmpdir(), 'ledger-console-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true,
-  });
+  const { context, close } = await launchChromium({ acceptDownloads: true });
   const page = context.pages()[0] ?? await context.newPage();
   page.setDefaultTimeout(20_000);
-  return {
-    context, page,
-    close: async () => {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
+  return { context, page, close };
 }
 
 /** Opens the console at `path` with `token` as the tab's key (what pasting it in the form does). */

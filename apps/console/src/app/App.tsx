@@ -6,7 +6,8 @@ import { useAccount, useKeyInfo } from '../api/account';
 import { Loading, ProblemMessage } from '../components/feedback';
 import { ConnectForm } from './ConnectForm';
 import { ConsoleContextValue } from './console-context';
-import { VIEWS, type ViewDefinition } from './registry';
+import { prefetchSeries } from '../api/reports';
+import { VIEWS, viewAt, type ViewDefinition } from './registry';
 import { forgetKey, storedKey } from './session';
 
 const LAZY = new Map<string, LazyExoticComponent<ComponentType>>(VIEWS.map((v) => [v.path, lazy(v.load)]));
@@ -35,6 +36,13 @@ export function App() {
 
 function Shell({ keyInfo, onSignOut }: { keyInfo: KeyInfo; onSignOut: () => void }) {
   const readsAccount = keyInfo.can.readReports && keyInfo.accountId !== null;
+  const queries = useQueryClient();
+  useState(() => {
+    // Once: the report of the view the page was opened on starts beside the account's answer.
+    const series = viewAt(window.location.pathname)?.series;
+    if (readsAccount && series) prefetchSeries(queries, keyInfo.accountId!, series, new URLSearchParams(window.location.search));
+    return null;
+  });
   const account = useAccount(readsAccount ? keyInfo.accountId : null);
   const views = viewsFor(keyInfo);
   const [location] = useLocation();

@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import type { LicenseModel } from '@contracts';
+import type { LicenseModel, SeriesReportName } from '@contracts';
 
 /**
  * Every view of the console, in the order of the navigation. A view is one module under `views/`,
@@ -15,15 +15,17 @@ export interface ViewDefinition {
   /** The license models whose products the view is for (null: not per product). */
   readonly models: readonly LicenseModel[] | null;
   readonly load: () => Promise<{ default: ComponentType }>;
+  /** A bucket-series report the view shows: fetched early when the URL names all its parameters. */
+  readonly series?: SeriesReportName;
 }
 
 export const VIEWS: readonly ViewDefinition[] = [
-  { path: '/seat-history', title: 'Assignment and Activation History', section: 'License Utilization', needs: 'readReports', models: ['seat'], load: () => import('../views/seat-history') },
+  { path: '/seat-history', title: 'Assignment and Activation History', section: 'License Utilization', needs: 'readReports', models: ['seat'], load: () => import('../views/seat-history'), series: 'seat-history' },
   { path: '/assignments', title: 'License Assignment Details', section: 'License Utilization', needs: 'readReports', models: ['seat'], load: () => import('../views/assignments') },
-  { path: '/seat-usage', title: 'License Usage', section: 'License Utilization', needs: 'readReports', models: ['seat'], load: () => import('../views/seat-usage') },
+  { path: '/seat-usage', title: 'License Usage', section: 'License Utilization', needs: 'readReports', models: ['seat'], load: () => import('../views/seat-usage'), series: 'seat-usage' },
   { path: '/sessions', title: 'User Sessions', section: 'License Utilization', needs: 'readReports', models: ['seat', 'session'], load: () => import('../views/sessions') },
-  { path: '/session-usage', title: 'Session License Usage', section: 'License Utilization', needs: 'readReports', models: ['session'], load: () => import('../views/session-usage') },
-  { path: '/aut-usage', title: 'Application Usage', section: 'License Utilization', needs: 'readReports', models: ['aut'], load: () => import('../views/aut-usage') },
+  { path: '/session-usage', title: 'Session License Usage', section: 'License Utilization', needs: 'readReports', models: ['session'], load: () => import('../views/session-usage'), series: 'session-usage' },
+  { path: '/aut-usage', title: 'Application Usage', section: 'License Utilization', needs: 'readReports', models: ['aut'], load: () => import('../views/aut-usage'), series: 'aut-usage' },
   { path: '/licenses', title: 'License Management', section: 'License Management', needs: 'readReports', models: null, load: () => import('../views/licenses') },
   { path: '/events', title: 'Event Log', section: 'Audit', needs: 'readReports', models: null, load: () => import('../views/events') },
   { path: '/operations', title: 'Projections and Health', section: 'Operations', needs: 'operate', models: null, load: () => import('../views/operations') },

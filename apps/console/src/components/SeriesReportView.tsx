@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo } from 'react';
 import type { LicenseModel, MetricOf, SeriesBodyOf, SeriesReportName } from '@contracts';
 import { accountPath } from '../api/account';
-import { getJson } from '../api/client';
+import { seriesQuery, type SeriesRequest } from '../api/reports';
 import { formatInstant, localWallTime } from '../format/format';
 import { AsOfPicker, DateRange, IntervalPicker, ProductPicker, ScopePicker, useReportFilters } from './controls';
 import { ExplainPanel } from './ExplainPanel';
@@ -11,8 +11,9 @@ import { Empty, Loading, ProblemMessage } from './feedback';
 import { MetricTable } from './MetricTable';
 import type { ChartMetric, ChartSeries } from './SeriesChart';
 
-// The chart library is a chunk of its own, fetched while the report loads.
-const SeriesChart = lazy(() => import('./SeriesChart').then((m) => ({ default: m.SeriesChart })));
+// The chart library is a chunk of its own: its download starts with this module, beside the report's.
+const chartModule = import('./SeriesChart');
+const SeriesChart = lazy(() => chartModule.then((m) => ({ default: m.SeriesChart })));
 
 export interface MetricDefinition {
   /** What the chart's legend and tooltip call it. */
@@ -49,11 +50,10 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
   const explainMetric = params.get('explain');
   const explainBucket = params.get('bucket');
   const explainOrg = params.get('explainOrg');
-  const request = { product: filters.product, orgId: filters.orgId, from: filters.from, to: filters.to, interval: filters.interval, groupBy, asOf };
+  const request: SeriesRequest = { product: filters.product, orgId: filters.orgId, from: filters.from, to: filters.to, interval: filters.interval, groupBy, asOf };
   const path = accountPath(account.accountId, `/reports/${config.report}`);
   const report = useQuery({
-    queryKey: ['report', config.report, request],
-    queryFn: ({ signal }) => getJson<SeriesBodyOf<N>>(path, request, signal),
+    ...seriesQuery<SeriesBodyOf<N>>(account.accountId, config.report, request),
     enabled: filters.ready && filters.product !== '',
     placeholderData: keepPreviousData,
   });
