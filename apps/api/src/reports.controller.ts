@@ -5,7 +5,8 @@ import type { ServerResponse } from 'node:http';
 import { DomainError } from '../../../libs/domain/src/errors.js';
 import { CSV_CONTENT_TYPE, toCsv } from '../../../libs/reports/src/csv.js';
 import type { SeriesBody, TableBody } from '../../../libs/reports/src/report-definition.js';
-import { ReplaysHistory } from './limits/replay-admission.js';
+import { REPORTS } from '../../../libs/reports/src/catalog.js';
+import { ReplaysHistory, type ReplayPredicate } from './limits/replay-admission.js';
 import { RunReportQuery } from '../../../libs/reports/src/reports.service.js';
 import { ref } from './openapi/schemas.js';
 
@@ -18,6 +19,12 @@ export function reportFormat(value: unknown): ReportFormat {
   throw new DomainError('VALIDATION_FAILED', `format: must be json or csv`, [{ path: 'format', message: 'must be json or csv' }]);
 }
 
+/** As of an instant, or a report that replays the history (what-if, back-tests): admitted up to REPLAY_CONCURRENCY. */
+function replaysHistory(request: Parameters<ReplayPredicate>[0]): boolean {
+  const name = (request as { params?: Record<string, string> }).params?.name;
+  return request.query?.asOf !== undefined || REPORTS.some((report) => report.name === name && report.replaysHistory === true);
+}
+
 /** Reports of SPEC §4: JSON bodies of SPEC §6, or CSV (every page) with `format=csv`. */
 @ApiTags('reports')
 @Controller('v1/accounts/:accountId/reports')
@@ -25,7 +32,7 @@ export class ReportsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':name')
-  @ReplaysHistory((request) => request.query?.asOf !== undefined)
+  @ReplaysHistory(replaysHistory)
   @ApiOperation({
     summary: 'A report (seat-history, assignments, seat-usage, sessions, session-usage, aut-usage)',
     description: 'Bucket series: from, to (local dates, to inclusive), interval hour|day|week|month, groupBy=org. '

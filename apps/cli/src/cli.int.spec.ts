@@ -98,5 +98,6 @@ describe('ledger import, end to end on the embedded store', () => {
     await writeFile(file, JSON.stringify({ type: 'AssignSeat', accountId: 'acme', product: 'KSE', userId: 'u1' }));
     expect(await runCli(['import', file], again, env)).toBe(3);
     expect(JSON.parse(again.out())).toMatchObject({ errors: [{ line: 1, code: 'ALREADY_ASSIGNED' }] });
-  });
+    // Three imports, each opening the embedded store and waiting for every projection: minutes on a busy machine.
+  }, 180_000);
 });

@@ -101,7 +101,7 @@ function tryIt(account: History['accounts'][number], token: string, port: number
     `Demo account: ${id} (${account.users} users, time zone ${account.timezone})`,
     `API key (account-admin, shown only now): ${token}`,
     '',
-    'Try (on the embedded store, stop `npm start` before `npx ledger …`: one process at a time):',
+    'Try (`npx ledger …` works beside a running `npm start`: it goes through the server):',
     `  npx ledger report seat-history --account ${id} --product KSE --from ${from} --to ${to} --interval month`,
     `  npx ledger report seat-usage --account ${id} --product KSE --from ${from} --to ${to} --interval week --group-by org`,
     '  npm start   # then, in another terminal:',

@@ -19,6 +19,15 @@ describe('ledger import FILE.ndjson', () => {
     return file;
   }
 
+  it('a line over IMPORT_MAX_LINE_BYTES: exit 2 naming it, nothing applied', async () => {
+    const file = await fileWith([assign('u1'), assign('u2'.repeat(100))]);
+    const gateway = new RecordingGateway();
+    const out = capture();
+    expect(await importFile(file, gateway, out, { maxLineBytes: 120 })).toBe(2);
+    expect(out.err()).toBe(`${file}: line 2 is longer than 120 bytes (IMPORT_MAX_LINE_BYTES); nothing was imported\n`);
+    expect(gateway.executed).toEqual([]);
+  });
+
   it('exits 2 listing every malformed line with its field errors, and applies nothing', async () => {
     const file = await fileWith([
       assign('u1'),

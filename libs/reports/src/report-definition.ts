@@ -60,6 +60,8 @@ export interface ReportDefinition {
   /** URL and CLI name, e.g. 'seat-history'. */
   readonly name: string;
   readonly shape: 'series' | 'table';
+  /** Answered by replaying the account's history (what-if, back-tests): admitted like as-of and explain (SPEC §6, BUSY). */
+  readonly replaysHistory?: boolean;
   /** Products the report applies to (VALIDATION_FAILED for others). */
   readonly products: readonly Product[];
   /** CSV columns for table reports, in order; for series, the metric names of a bucket, in order. */

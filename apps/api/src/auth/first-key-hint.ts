@@ -9,5 +9,5 @@ export async function firstKeyHint(keys: ApiKeyStore, embedded: boolean): Promis
   return 'No API key yet: every /v1 route answers 401 until one exists. Create the first with\n'
     + '  npx ledger keys create --account <id> --role account-admin\n'
     + '(it prints the token on its last line; send it as "Authorization: Bearer <token>")'
-    + (embedded ? '.\nThe embedded store allows one process at a time: stop this server, create the key, start it again.' : '.');
+    + (embedded ? '.\nOn the embedded store, run it beside this server: it goes through the server.' : '.');
 }

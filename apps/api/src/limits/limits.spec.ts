@@ -102,6 +102,10 @@ describe('@ReplaysHistory: BUSY admission', () => {
       expect(predicate(controller, method)?.(withAsOf)).toBe(true);
       expect(predicate(controller, method)?.(plain)).toBe(false);
     }
+    const whatIf = { query: {}, params: { name: 'what-if' } } as unknown as Parameters<ReplayPredicate>[0];
+    const backtest = { query: {}, params: { name: 'reclaim-backtest' } } as unknown as Parameters<ReplayPredicate>[0];
+    const sessionUsage = { query: {}, params: { name: 'session-usage' } } as unknown as Parameters<ReplayPredicate>[0];
+    expect([whatIf, backtest, sessionUsage].map((request) => predicate(ReportsController.prototype, 'report')?.(request))).toEqual([true, true, false]);
     expect(predicate(ExplainController.prototype, 'report')?.(plain)).toBe(true);
     expect(predicate(ExplainController.prototype, 'licenses')?.(plain)).toBe(true);
   });

@@ -17,6 +17,7 @@ import { refuseGroupBy, type ReclaimBacktestBody } from './bodies.js';
  */
 export const reclaimBacktestReport: ReportDefinition = {
   name: 'reclaim-backtest',
+  replaysHistory: true,
   shape: 'series',
   products: SEAT_PRODUCTS,
   columns: ['assigned', 'assignedActual'],

@@ -26,6 +26,7 @@ export function usageNames(product: Product): { readonly capacity: string; reado
  */
 export const whatIfReport: ReportDefinition = {
   name: 'what-if',
+  replaysHistory: true,
   shape: 'series',
   products: WHAT_IF_PRODUCTS,
   columns: [
