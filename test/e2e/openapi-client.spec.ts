@@ -8,7 +8,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { ApiKeyStore } from '../../libs/auth/src/api-keys.js';
-import { loadConfig } from '../../libs/ledger/src/config.js';
+import { loadConfig } from '../../libs/platform/src/config.js';
 
 /**
  * OpenAPI a client can be generated from (SPEC §6): types generated from /docs-json by
