@@ -69,7 +69,8 @@ async function besideServer(action: Command, argv: readonly string[], out: Outpu
   if (databaseUrl) return null; // PostgreSQL takes any number of processes
   // A file the command reads goes along as the request's body: the import, or a webhook's secret (never in argv).
   if (path.join(' ') === 'webhooks register') {
-    const secretFile = action.opts<{ secretFile: string }>().secretFile;
+    const secretFile = action.opts<{ secretFile?: string }>().secretFile;
+    if (secretFile === undefined) return null; // the command itself says what is missing
     if (secretFile !== '-') await access(secretFile);
     return runBesideServer(dataDir, argv, out, () => (secretFile === '-' ? process.stdin : createReadStream(secretFile)));
   }
