@@ -162,7 +162,7 @@ interface Started {
   readonly tokens?: Record<string, string>;
 }
 
-async function startServer(
+export async function startServer(
   env: NodeJS.ProcessEnv, profileDir: string | undefined, timeoutMs: number,
 ): Promise<{ url: string; run: ChildRun; tokens: Record<string, string> }> {
   const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), SERVER];
@@ -191,7 +191,7 @@ async function startServer(
   return { url: `http://127.0.0.1:${started.port}`, run, tokens: started.tokens ?? {} };
 }
 
-async function stopServer(run: ChildRun) {
+export async function stopServer(run: ChildRun) {
   if (run.child.connected) run.child.send('stop');
   const exit = await Promise.race([run.exited, sleep(20_000).then(() => null)]);
   if (exit) return exit;

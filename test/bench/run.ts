@@ -9,6 +9,7 @@ import {
   DEFAULT_DATABASE_URL, loadAverage, log, machineInfo, postgresVersion, round, runAllCleanups, withoutPassword, type Backend,
 } from './bench-support.js';
 import { writeHistoryNdjson, type WrittenHistory } from '../../libs/history-generator/src/generate-history.js';
+import { runAlertsScenario, type AlertsResult } from './alerts-scenario.js';
 import { runHttpScenario, type HttpResult, type ServerRun } from './http-scenario.js';
 import { runImportScenario, type ImportResult, type ImportRun } from './import-scenario.js';
 import { runReadSideScenario, type RebuildResult, type ReportsResult } from './read-side-scenario.js';
@@ -25,6 +26,8 @@ import { runConsoleScenario, type ConsoleBenchResult } from './console-scenario.
  *   reports-postgres / reports-pglite  p50/p95 of every report on the biggest account of that log
  * Web console (issue "web console"), merged into bench-results/console.json:
  *   console-postgres                   JavaScript of the first view, navigation → rendered chart on that log
+ * Alerts (SPEC §9), merged into bench-results/alerts.json:
+ *   alerts-postgres / alerts-pglite    alert latency, event append → webhook arrival; a receiver failing half the time
  *
  * One entry per scenario; progress goes to stderr; a Markdown table of this run goes to stdout.
  */
@@ -32,7 +35,8 @@ import { runConsoleScenario, type ConsoleBenchResult } from './console-scenario.
 const USAGE = `Usage: npm run bench -- [options]
   --only LIST             scenarios, comma-separated: import-postgres, import-pglite, http-postgres, http-pglite,
                           rebuild-postgres, rebuild-pglite, reports-postgres, reports-pglite, console-postgres,
-                          or groups: import, http, rebuild, reports, console, postgres, pglite, write, read, all
+                          alerts-postgres, alerts-pglite,
+                          or groups: import, http, rebuild, reports, console, alerts, postgres, pglite, write, read, all
                           (default write: the write-side scenarios)
   --commands N            commands to import (default 100000)
   --read-commands N       commands of the read-side history (default 950000, about 1M events; with
@@ -57,14 +61,18 @@ const USAGE = `Usage: npm run bench -- [options]
   --quiet-load L          before each run, wait (at most 10 min) until the 1-minute load average is below L
                           (the machine may be shared; every result records the load average anyway)
   --cpu-prof              profile the ledger processes (node --cpu-prof); summaries go into the results
+  --alerts N              alerts raised and cleared one at a time for the latency figures (default 1000)
+  --flaky-alerts N        alerts raised and cleared against a receiver that fails every other request (default 200)
   --out FILE              write-side results file (default bench-results/write-side.json)
+  --alerts-out FILE       alerts results file (default bench-results/alerts.json)
   --read-out FILE         read-side results file (default bench-results/read-side.json)
   --console-out FILE      console results file (default bench-results/console.json)`;
 
 const WRITE_SCENARIOS = ['import-postgres', 'import-pglite', 'http-postgres', 'http-pglite'] as const;
 const READ_SCENARIOS = ['rebuild-postgres', 'rebuild-pglite', 'reports-postgres', 'reports-pglite'] as const;
 const CONSOLE_SCENARIOS = ['console-postgres'] as const;
-const SCENARIOS = [...WRITE_SCENARIOS, ...READ_SCENARIOS, ...CONSOLE_SCENARIOS] as const;
+const ALERT_SCENARIOS = ['alerts-postgres', 'alerts-pglite'] as const;
+const SCENARIOS = [...WRITE_SCENARIOS, ...READ_SCENARIOS, ...CONSOLE_SCENARIOS, ...ALERT_SCENARIOS] as const;
 type Scenario = (typeof SCENARIOS)[number];
 type WriteScenario = (typeof WRITE_SCENARIOS)[number];
 const IMPORT_TARGET_COMMANDS_PER_SECOND = 5_000;
@@ -77,7 +85,7 @@ function selectScenarios(only: string): Scenario[] {
         : word === 'read' ? [...READ_SCENARIOS]
           : SCENARIOS.filter((s) => s === word || s.split('-').includes(word));
     if (matches.length === 0) {
-      throw new Error(`unknown scenario "${word}"; expected ${SCENARIOS.join(', ')}, import, http, rebuild, reports, console, postgres, pglite, write, read or all`);
+      throw new Error(`unknown scenario "${word}"; expected ${SCENARIOS.join(', ')}, import, http, rebuild, reports, console, alerts, postgres, pglite, write, read or all`);
     }
     for (const m of matches) selected.add(m);
   }
@@ -100,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' }, accounts: { type: 'string' }, users: { type: 'string' }, days: { type: 'string' },
       'skip-projections': { type: 'boolean' }, 'http-commands': { type: 'string' }, 'concurrent-commands': { type: 'string' }, concurrency: { type: 'string' },
       'http-users': { type: 'string' }, warmup: { type: 'string' }, 'database-url': { type: 'string' },
+      alerts: { type: 'string' }, 'flaky-alerts': { type: 'string' }, 'alerts-out': { type: 'string' },
       timeout: { type: 'string' }, repeat: { type: 'string' }, 'quiet-load': { type: 'string' }, 'cpu-prof': { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -188,8 +197,28 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
+  const alertResults: Partial<Record<Scenario, Record<string, unknown>>> = {};
+  for (const scenario of scenarios.filter((s) => (ALERT_SCENARIOS as readonly string[]).includes(s))) {
+    const backend: Backend = scenario.endsWith('postgres') ? 'postgres' : 'pglite';
+    const started = new Date().toISOString();
+    try {
+      if (values['quiet-load'] !== undefined) await waitForQuiet(scenario, Number(values['quiet-load']));
+      const loadBefore = loadAverage();
+      const result = await runAlertsScenario({
+        backend, databaseUrl, timeoutMs, alerts: count(values.alerts, 1_000, 'alerts'), flakyAlerts: count(values['flaky-alerts'], 200, 'flaky-alerts'),
+      });
+      alertResults[scenario] = {
+        date: started, command, machine: shortMachine(machine), sourceTree: tree, loadAverage: { before: loadBefore, after: loadAverage() }, ...result,
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(scenario, `FAILED: ${message}`);
+      failures.push(`${scenario}: ${message}`);
+    }
+  }
+
   const readResults: Partial<Record<Scenario, Record<string, unknown>>> = {};
-  const readScenarios = scenarios.filter((s) => !isWriteScenario(s) && !isConsoleScenario(s));
+  const readScenarios = scenarios.filter((s) => !isWriteScenario(s) && !isConsoleScenario(s) && !(ALERT_SCENARIOS as readonly string[]).includes(s));
   if (readScenarios.length > 0) {
     const readHistory = values.schema !== undefined ? { file: '' } : await prepareHistory(values, {
       commands: count(values['read-commands'], 950_000, 'read-commands'),
@@ -259,7 +288,12 @@ async function main(argv: string[]): Promise<number> {
     await saveResults(readOut, machine, readResults, READ_DESCRIPTION);
     log('bench', `results merged into ${relative(process.cwd(), readOut)}`);
   }
-  process.stdout.write(markdownTable(results) + readSideTable(readResults) + consoleTable(consoleResults));
+  if (Object.keys(alertResults).length > 0) {
+    const alertsOut = resolve(values['alerts-out'] ?? 'bench-results/alerts.json');
+    await saveResults(alertsOut, machine, alertResults, ALERTS_DESCRIPTION);
+    log('bench', `results merged into ${relative(process.cwd(), alertsOut)}`);
+  }
+  process.stdout.write(markdownTable(results) + readSideTable(readResults) + consoleTable(consoleResults) + alertsTable(alertResults));
   if (failures.length > 0) {
     process.stderr.write(`\n${failures.length} scenario(s) failed:\n${failures.join('\n')}\n`);
     return 1;
@@ -402,6 +436,23 @@ function withoutRebuildProfileDetail(result: RebuildResult): Record<string, unkn
       }
       : r)),
   };
+}
+
+const ALERTS_DESCRIPTION = 'Alerts and webhooks benchmarks of License Ledger (npm run bench -- --only alerts); see docs/benchmarks.md. Each scenario keeps its latest run.';
+
+function alertsTable(results: Partial<Record<Scenario, Record<string, unknown>>>): string {
+  const lines: string[] = [];
+  for (const [scenario, r] of Object.entries(results)) {
+    const x = r as unknown as AlertsResult;
+    const l = x.latency;
+    lines.push(`| ${scenario} latency | ${l.alerts} alerts raised and cleared | command sent → AlertRaised arrived: **p50 ${l.raisedFromSubmit.p50Ms} ms, p99 ${l.raisedFromSubmit.p99Ms} ms** `
+      + `(from the command's answer: p50 ${l.raisedFromAppendAcknowledged.p50Ms} ms, p99 ${l.raisedFromAppendAcknowledged.p99Ms} ms; cleared: p50 ${l.clearedFromSubmit.p50Ms} ms) |`);
+    const f = x.flakyReceiver;
+    lines.push(`| ${scenario} flaky receiver | ${f.alerts} alerts, ${f.deliveries} deliveries | **${f.delivered}/${f.deliveries} delivered** in ${f.secondsUntilAllDelivered} s, `
+      + `${f.attempts} attempts (${f.retries} retries, at most ${f.maxAttemptsOfOneDelivery} for one), receiver ${f.receiverAnswers.ok} ok / ${f.receiverAnswers.failed} failed, ${f.duplicates} duplicates |`);
+  }
+  if (lines.length === 0) return '';
+  return ['', '| alerts | work | figures |', '|---|---|---|', ...lines, ''].join('\n');
 }
 
 function readSideTable(results: Partial<Record<Scenario, Record<string, unknown>>>): string {

@@ -3,6 +3,7 @@ import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { LedgerModule } from '../../../libs/ledger/src/ledger.module.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
+import { AlertsApiModule } from './alerts/alerts-api.module.js';
 import { ApiModule } from './api.module.js';
 import { ApiAuthModule } from './auth/api-auth.module.js';
 import { LimitsModule } from './limits/limits.module.js';
@@ -21,6 +22,7 @@ export class AppModule {
         LedgerModule.forRoot(config),
         ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: options.runProjections ?? true }),
         ApiModule,
+        AlertsApiModule.forRoot({ deliver: options.runProjections ?? true }),
         ApiAuthModule.forRoot(),
         LimitsModule,
       ],

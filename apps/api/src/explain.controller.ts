@@ -2,9 +2,9 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ReplaysHistory } from './limits/replay-admission.js';
-import { DomainError } from '../../../libs/domain/src/errors.js';
 import { ExplainLicensesQuery, ExplainReportQuery } from '../../../libs/audit/src/explain/explain.service.js';
 import type { LicensesExplanation } from '../../../libs/audit/src/explain/licenses-explain.js';
+import { withoutAccountId } from './query-parameters.js';
 import type { SeriesExplanation } from '../../../libs/audit/src/explain/series-explain.js';
 import { ref } from './openapi/schemas.js';
 
@@ -46,12 +46,4 @@ export class ExplainController {
   licenses(@Param('accountId') accountId: string, @Query() query: Record<string, unknown>): Promise<LicensesExplanation> {
     return this.queries.execute(new ExplainLicensesQuery({ ...withoutAccountId(query), accountId }));
   }
-}
-
-function withoutAccountId(query: Record<string, unknown>): Record<string, unknown> {
-  const { accountId, ...rest } = query;
-  if (accountId !== undefined) {
-    throw new DomainError('VALIDATION_FAILED', 'accountId: is taken from the path', [{ path: 'accountId', message: 'is taken from the path, not the query' }]);
-  }
-  return rest;
 }

@@ -23,7 +23,9 @@ export interface RunCliOptions {
 }
 
 /** Commands that run inside a `ledger serve` holding the data dir (SPEC §6), by their path under `ledger`. */
-const RUN_BESIDE_SERVER = new Set(['report', 'licenses', 'events', 'explain', 'verify', 'keys', 'import', 'projections status', 'projections rebuild']);
+const RUN_BESIDE_SERVER = new Set([
+  'report', 'licenses', 'events', 'explain', 'verify', 'keys', 'import', 'projections status', 'projections rebuild', 'alerts', 'webhooks',
+]);
 
 /**
  * Runs `ledger …argv` and answers its exit code; a failure is one line on stderr, never a stack trace.
@@ -74,6 +76,13 @@ async function besideServer(action: Command, argv: readonly string[], out: Outpu
   if (!RUN_BESIDE_SERVER.has(path.join(' ')) && !RUN_BESIDE_SERVER.has(path[0] ?? '')) return null;
   const { databaseUrl, dataDir } = config();
   if (databaseUrl) return null; // PostgreSQL takes any number of processes
+  // A file the command reads goes along as the request's body: the import, or a webhook's secret (never in argv).
+  if (path.join(' ') === 'webhooks register') {
+    const secretFile = action.opts<{ secretFile?: string }>().secretFile;
+    if (secretFile === undefined) return null; // the command itself says what is missing
+    if (secretFile !== '-') await access(secretFile);
+    return runBesideServer(dataDir, argv, out, () => (secretFile === '-' ? process.stdin : createReadStream(secretFile)));
+  }
   if (path[0] !== 'import') return runBesideServer(dataDir, argv, out);
   const file = action.processedArgs[0] as string;
   await access(file);

@@ -5,6 +5,7 @@ import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { LedgerModule } from '../../../libs/ledger/src/ledger.module.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
+import { AlertsModule } from '../../../libs/alerts/src/alerts.module.js';
 import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
 import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
 import { serviceConfig, type LogLevel as LedgerLogLevel } from '../../../libs/platform/src/config.js';
@@ -33,6 +34,7 @@ class LedgerContextModule {
       module: LedgerContextModule,
       imports: [
         LedgerModule.forRoot(config), ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: runProjections }), ReportsModule, ExplainModule,
+        AlertsModule.forRoot({ deliver: runProjections }),
       ],
     };
   }

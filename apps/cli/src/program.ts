@@ -11,13 +11,18 @@ import { EVENT_STORE, LEDGER_CONFIG } from '../../../libs/platform/src/tokens.js
 import { LicensesOverviewQuery, ReportsService, RunReportQuery } from '../../../libs/reports/src/reports.service.js';
 import { PROJECTION_READER } from '../../../libs/reports/src/tokens.js';
 import type { INestApplicationContext } from '@nestjs/common';
+import {
+  AlertQuery, AlertRulesQuery, AlertsQuery, DeliveriesQuery, ExplainAlertQuery, WebhooksQuery,
+} from '../../../libs/alerts/src/alerts.service.js';
+import { parseCommand } from '../../../libs/ledger/src/validation/parse-command.js';
+import { alertsCommand, webhooksCommand, type AlertPorts } from './alerts-command.js';
 import type { RunInServer } from './beside-server.js';
 import { demoCommand } from './demo-command.js';
 import { eventsCommand } from './events-command.js';
 import { explainCommand } from './explain-command.js';
 import { importCommand, type ImportSource } from './import-command.js';
 import { keysCommand } from './keys-command.js';
-import type { LedgerAccess } from './ledger-access.js';
+import type { LedgerAccess, OpenLedger } from './ledger-access.js';
 import { licensesCommand } from './licenses-command.js';
 import type { Output } from './output.js';
 import { projectionsCommand } from './projections-command.js';
@@ -77,10 +82,30 @@ const COMMANDS: readonly ((deps: CliDependencies) => Command)[] = [
       },
     });
   })),
+  ({ out, ledger }) => alertsCommand(out, (work) => ledger().open((open) => work(alertPorts(open)))),
+  ({ out, ledger, importSource }) => webhooksCommand(out, (work) => ledger().open((open) => work(alertPorts(open))),
+    importSource && (async (path) => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of importSource(path)) chunks.push(chunk);
+      return Buffer.concat(chunks).toString('utf8');
+    })),
   ({ out, ledger }) => projectionsCommand(out, ledger),
   ({ out, ledger }) => keysCommand(out, (work) => ledger().keys(work)),
   ({ out, ledger }) => demoCommand(out, ledger),
 ];
+
+/** Alerts and webhooks on the open ledger: commands through the gateway (as the CLI), reads on the QueryBus. */
+function alertPorts({ gateway, queries }: OpenLedger): AlertPorts {
+  return {
+    send: (command) => gateway.execute(parseCommand(command), { actor: 'cli' }),
+    rules: (accountId) => queries.execute(new AlertRulesQuery(accountId)),
+    alerts: (accountId, parameters) => queries.execute(new AlertsQuery(accountId, parameters)),
+    alert: (accountId, alertId) => queries.execute(new AlertQuery(accountId, alertId)),
+    explain: (accountId, alertId) => queries.execute(new ExplainAlertQuery(accountId, alertId)),
+    webhooks: (accountId) => queries.execute(new WebhooksQuery(accountId)),
+    deliveries: (accountId, webhookId, parameters) => queries.execute(new DeliveriesQuery(accountId, webhookId, parameters)),
+  };
+}
 
 /** The version in the package.json above this file (from the sources, or from the build in dist/). */
 function packageVersion(): string {

@@ -9,3 +9,4 @@ export type * from './audit.js';
 export type * from './operations.js';
 export type * from './directory.js';
 export type * from './commands.js';
+export type * from './alerts.js';

@@ -47,8 +47,8 @@ interface AttemptResult {
 }
 
 const USER_AGENT = 'License-Ledger-Webhooks/1';
-/** A claimed delivery is left alone by other deliverers for the attempt's time limit and this much more. */
-const CLAIM_MARGIN_MS = 30_000;
+/** A claimed delivery is left alone by other deliverers for twice the attempt's time limit and this much more. */
+const CLAIM_MARGIN_MS = 1_000;
 
 /**
  * Delivers the outbox (SPEC §9): every pending delivery that is due is claimed (other processes skip
@@ -125,7 +125,7 @@ export class WebhookDeliverer {
   }
 
   async #claim(limit: number): Promise<Claimed[]> {
-    const holdMs = this.options.timeoutMs + CLAIM_MARGIN_MS;
+    const holdMs = 2 * this.options.timeoutMs + CLAIM_MARGIN_MS;
     const { rows } = await sql<Claimed>`
       UPDATE webhook_deliveries SET next_attempt_at = now() + ${holdMs}::double precision * interval '1 millisecond'
       WHERE delivery_id IN (

@@ -66,6 +66,17 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   [`GET ${A}/licenses`]: 'account:read',
   [`GET ${A}/licenses/explain`]: 'account:read',
   [`GET ${A}/events`]: 'account:read',
+  // Alerts and webhooks (SPEC §9): changed by admins; read by admins and auditors (never a secret).
+  [`POST ${A}/alert-rules`]: 'account:manage',
+  [`DELETE ${A}/alert-rules/:ruleId`]: 'account:manage',
+  [`GET ${A}/alert-rules`]: 'account:read',
+  [`GET ${A}/alerts`]: 'account:read',
+  [`GET ${A}/alerts/:alertId`]: 'account:read',
+  [`GET ${A}/alerts/:alertId/explain`]: 'account:read',
+  [`POST ${A}/webhooks`]: 'account:manage',
+  [`DELETE ${A}/webhooks/:webhookId`]: 'account:manage',
+  [`GET ${A}/webhooks`]: 'account:read',
+  [`GET ${A}/webhooks/:webhookId/deliveries`]: 'account:read',
   // Bulk import.
   'POST /v1/import': 'import',
   // Operations.

@@ -1,3 +1,4 @@
+import type { AlertFigures, AlertSubject } from '../../../contracts/src/alerts.js';
 import { ACCOUNT_SCOPE, type LedgerEvent, type Scope } from '../events.js';
 import { HoldingSources, holdingKey } from '../holding-sources.js';
 import { ratio2 } from '../mean.js';
@@ -7,37 +8,8 @@ import type { Product } from '../products.js';
 import { evolve, initialState, isWithinOrg, productView, type AccountState, type Webhook } from '../state.js';
 import type { AlertRuleSpec } from './alert-rules.js';
 
-/**
- * The alert rules of one account evaluated in business time as its events are folded (SPEC §9).
- *
- * Between two events nothing changes but what time alone changes: a lease lapsing, a purchase or an
- * offline license expiring or starting, a denial leaving a sliding window, a hold window completing.
- * Before folding an event at T, the monitor visits every such instant up to T in order, so a condition
- * that starts or ends between events is raised or cleared at the instant it happened, not when the
- * next event arrives. Each rule is evaluated at every point visited: after each event, and at each of
- * those instants (after what time changes there). An instant is known only once the account's log
- * reaches it: the monitor keeps no wall clock, so folding the same events always gives the same alerts.
- *
- * - usage-threshold / over-allocated: the condition is read from the scope's pool figures. With a
- *   window w it must hold at every point of [t0, t0 + w): it is raised at t0 + w with the figures that
- *   held just before that instant; a change at t0 + w itself comes after the raise (and may clear it).
- * - denials: counted by the attempt's instant in the window (t − w, t]; raised at the attempt that
- *   reaches the threshold, cleared when the count falls below it (an attempt leaves at its instant + w).
- * - expiring: one alert per purchase or offline license, raised from expiresAt − threshold days (or when
- *   it is recorded, if later) and cleared when it expires or is amended to expire later.
- *
- * A rule watches from the instant it is created (earlier denials do not count; a hold window starts
- * then at the earliest); removing it clears its open alerts at that instant.
- */
-export type AlertSubject =
-  | { readonly kind: 'purchase'; readonly purchaseId: string; readonly expiresAt: string }
-  | { readonly kind: 'offline-license'; readonly userId: string; readonly machineId: string; readonly expiresAt: string };
-
-/** The figures an alert's value was read from. */
-export type AlertFigures =
-  | { readonly kind: 'pool'; readonly used: number; readonly pool: number; readonly available: number }
-  | { readonly kind: 'denials'; readonly attempts: number; readonly windowStart: string }
-  | { readonly kind: 'expiry'; readonly expiresAt: string; readonly daysLeft: number };
+/** What an expiring alert is about, and the figures a value was read from: the API's shapes (libs/contracts). */
+export type { AlertFigures, AlertSubject };
 
 export interface AlertRaisedTransition {
   readonly type: 'AlertRaised';
@@ -93,6 +65,28 @@ interface RuleWatch {
   close(moment: Moment): void;
 }
 
+/**
+ * The alert rules of one account evaluated in business time as its events are folded (SPEC §9).
+ *
+ * Between two events nothing changes but what time alone changes: a lease lapsing, a purchase or an
+ * offline license expiring or starting, a denial leaving a sliding window, a hold window completing.
+ * Before folding an event at T, the monitor visits every such instant up to T in order, so a condition
+ * that starts or ends between events is raised or cleared at the instant it happened, not when the
+ * next event arrives. Each rule is evaluated at every point visited: after each event, and at each of
+ * those instants (after what time changes there). An instant is known only once the account's log
+ * reaches it: the monitor keeps no wall clock, so folding the same events always gives the same alerts.
+ *
+ * - usage-threshold / over-allocated: the condition is read from the scope's pool figures. With a
+ *   window w it must hold at every point of [t0, t0 + w): it is raised at t0 + w with the figures that
+ *   held just before that instant; a change at t0 + w itself comes after the raise (and may clear it).
+ * - denials: counted by the attempt's instant in the window (t − w, t]; raised at the attempt that
+ *   reaches the threshold, cleared when the count falls below it (an attempt leaves at its instant + w).
+ * - expiring: one alert per purchase or offline license, raised from expiresAt − threshold days (or when
+ *   it is recorded, if later) and cleared when it expires or is amended to expire later.
+ *
+ * A rule watches from the instant it is created (earlier denials do not count; a hold window starts
+ * then at the earliest); removing it clears its open alerts at that instant.
+ */
 export class AlertMonitor {
   readonly state: AccountState = initialState();
   readonly sources = new HoldingSources<string>();
