@@ -172,18 +172,18 @@ class Receiver {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(): Promise<Receiver> {
-    let receiver: Receiver | undefined;
+    const started: { receiver?: Receiver } = {};
     const server = createServer((request, response) => {
       const at = performance.now();
       request.resume();
       request.on('end', () => {
-        response.statusCode = receiver!.answer(String(request.headers['ledger-delivery']), at);
+        response.statusCode = started.receiver!.answer(String(request.headers['ledger-delivery']), at);
         response.end();
       });
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    receiver = new Receiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
-    return receiver;
+    started.receiver = new Receiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
+    return started.receiver;
   }
 
   /** Resolves with the arrival time of the next delivery of that event. */
