@@ -134,6 +134,30 @@ describe('webhook deliveries', () => {
     expect(gaps[2]).toBeGreaterThanOrEqual(400);
   });
 
+  it("an alert's AlertCleared reaches the receiver only after its AlertRaised, even while the raised one is being retried", async () => {
+    const alertId = `al-${++nextAlert}-0`;
+    for (const event of ['AlertRaised', 'AlertCleared'] as const) {
+      await database.kysely<WebhookTables>().insertInto('webhook_deliveries').values({
+        account_id: 'acme', webhook_id: 'w1', secret_fingerprint: fingerprint, url: receiver.url, alert_id: alertId, event,
+        payload: JSON.stringify({ event, deliveryId: `${alertId}:${event}`, alertId }), source_commit: String(nextAlert), source_prepare: '0',
+      }).execute();
+    }
+    let calls = 0;
+    receiver.answer = () => (++calls <= 2 ? 503 : 204);
+    // Both are due at once and the deliverer may attempt eight at a time.
+    expect(await deliverer().deliverDue()).toBe(1);
+    const running = deliverer();
+    running.start();
+    try {
+      await until('both deliveries', async () => (await statuses()).every((s) => s.status === 'delivered'));
+    } finally {
+      await running.stop();
+    }
+    expect(receiver.received.map((r) => [r.status, r.headers['ledger-delivery']])).toEqual([
+      [503, `${alertId}:AlertRaised`], [503, `${alertId}:AlertRaised`], [204, `${alertId}:AlertRaised`], [204, `${alertId}:AlertCleared`],
+    ]);
+  });
+
   it('refuses to connect to a loopback address unless WEBHOOK_ALLOW_PRIVATE (checked at each attempt)', async () => {
     await enqueue(1);
     await deliverer({ allowPrivate: false }).deliverDue();

@@ -245,7 +245,9 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
     for (const report of REPORTS) {
       // Series grouped by organization carry the organizations' names.
       const groupBy = parametersOf(report).includes('groupBy') ? '&groupBy=org' : '';
-      const series = report.shape === 'series' ? `&from=2026-01-01&to=2026-01-31${groupBy}` : '';
+      // reclaim-backtest requires the policy it replays (SPEC §8.2b).
+      const idleDays = parametersOf(report).includes('idleDays') ? '&idleDays=30' : '';
+      const series = report.shape === 'series' ? `&from=2026-01-01&to=2026-01-31${groupBy}${idleDays}` : '';
       for (const product of report.products) {
         const answer = await probe(tokens.admin, 'GET', `/v1/accounts/${OWN}/reports/${report.name}?product=${product}${series}&format=csv`);
         expect({ report: report.name, status: answer.status }).toEqual({ report: report.name, status: 200 });

@@ -14,6 +14,9 @@ export async function openPostgresDatabase(url: string, schema: string | undefin
   // An idle connection that breaks is dropped by the pool and the next query opens a new one;
   // without a listener the 'error' event would crash the process.
   pool.on('error', () => {});
+  // A borrowed connection (e.g. inside a transaction, between two statements) has no pool listener:
+  // when it breaks, its next statement fails and the caller sees that; the event itself is not fatal.
+  pool.on('connect', (client) => client.on('error', () => {}));
   let current = schema;
   try {
     if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);

@@ -55,7 +55,9 @@ const CLAIM_MARGIN_MS = 1_000;
  * it while its attempt runs), POSTed with `Ledger-Delivery` and `Ledger-Signature`, and its attempt
  * recorded; a 2xx ends it, anything else schedules the next attempt (retry-schedule.ts), until 24 hours
  * after it was written. The URL is checked against the webhook policy again at every attempt, on the
- * addresses the connection actually uses. A process killed mid-attempt leaves the delivery claimed for
+ * addresses the connection actually uses. A receiver sees an alert's `AlertCleared` only after its
+ * `AlertRaised` has ended (delivered or given up), so the two never cross even when attempted at once.
+ * A process killed mid-attempt leaves the delivery claimed for
  * a while; then it is due again (at least once).
  */
 export class WebhookDeliverer {
@@ -129,7 +131,10 @@ export class WebhookDeliverer {
     const { rows } = await sql<Claimed>`
       UPDATE webhook_deliveries SET next_attempt_at = now() + ${holdMs}::double precision * interval '1 millisecond'
       WHERE delivery_id IN (
-        SELECT delivery_id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
+        SELECT delivery_id FROM webhook_deliveries d WHERE status = 'pending' AND next_attempt_at <= now()
+          AND NOT (event = 'AlertCleared' AND EXISTS (SELECT 1 FROM webhook_deliveries r
+            WHERE r.account_id = d.account_id AND r.webhook_id = d.webhook_id AND r.alert_id = d.alert_id
+              AND r.event = 'AlertRaised' AND r.status = 'pending'))
         ORDER BY next_attempt_at, delivery_id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING delivery_id::text AS delivery_id, account_id, webhook_id, secret_fingerprint, url, alert_id, event, payload, attempts`
       .execute(this.db);
