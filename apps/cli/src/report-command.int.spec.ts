@@ -7,6 +7,7 @@ import { captureOutput } from '../../../test/support/capture-output.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import { assignmentsProjection } from '../../../projections/assignments.projection.js';
 import { seatHistoryProjection } from '../../../projections/seat-history.projection.js';
+import { capacityProjection } from '../../../projections/capacity.projection.js';
 import { runCommand } from './command-kit.js';
 import type { Output } from './output.js';
 import { reportCommand, type ReportRunner } from './report-command.js';
@@ -25,7 +26,21 @@ describe('report options', () => {
       '--sort=-user', '--page', '2', '--page-size', '10', '--format', 'csv',
     ], captureOutput(), recording);
     await report(['seat-usage', '--account=acme', '--from', '2026-01-01', '--to', '2026-01-31', '--interval', 'week', '--group-by', 'org', '--as-of', '2026-01-01T00:00:00Z'], captureOutput(), recording);
-    expect(seen).toEqual([{
+    await report([
+      'what-if', '--account', 'acme', '--product', 'KRE', '--quantity', '3', '--dedications', 'qa:2,mobile:1', '--denied-duration', '600',
+    ], captureOutput(), recording);
+    await report([
+      'forecast', '--account', 'acme', '--product', 'KRE', '--metric', 'peakUsage', '--history', '12', '--horizon', '6', '--idle-days', '30',
+      '--min-idle-days', '30', '--retry-window', '600',
+    ], captureOutput(), recording);
+    expect(seen.slice(2)).toEqual([{
+      name: 'what-if', options: { allRows: false },
+      parameters: { accountId: 'acme', product: 'KRE', quantity: '3', dedications: 'qa:2,mobile:1', deniedDuration: '600' },
+    }, {
+      name: 'forecast', options: { allRows: false },
+      parameters: { accountId: 'acme', product: 'KRE', metric: 'peakUsage', history: '12', horizon: '6', idleDays: '30', minIdleDays: '30', retryWindow: '600' },
+    }]);
+    expect(seen.slice(0, 2)).toEqual([{
       name: 'assignments', options: { allRows: true },
       parameters: { accountId: 'acme', product: 'KSE', orgId: 'qa', q: 'ann', licenseSource: 'qa', sort: '-user', page: '2', pageSize: '10' },
     }, {
@@ -41,7 +56,7 @@ describe('ledger report', () => {
   const NOW = Date.parse('2026-06-01T00:00:00Z');
 
   beforeAll(async () => {
-    harness = await projectionHarness([seatHistoryProjection, assignmentsProjection], storedHistory(WORKED_EXAMPLE, { onRejected: 'skip' }));
+    harness = await projectionHarness([seatHistoryProjection, assignmentsProjection, capacityProjection], storedHistory(WORKED_EXAMPLE, { onRejected: 'skip' }));
     run = async (name, parameters, options) => {
       const definition = findReport(name);
       return { definition, body: await runReport(definition, parameters, harness.context(NOW), options) };
@@ -55,6 +70,17 @@ describe('ledger report', () => {
     expect(code).toBe(0);
     const body = JSON.parse(out.out());
     expect(body.buckets.map((b: Record<string, number>) => [b.purchased, b.assigned, b.activated])).toEqual([[5, 2, 2], [5, 2, 1]]);
+  });
+
+  it('runs the capacity reports with their kebab-case flags (SPEC §8)', async () => {
+    const out = captureOutput();
+    const code = await report(['reclaim-backtest', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--interval', 'month', '--idle-days', '7'], out, run);
+    expect({ code, stderr: out.err() }).toEqual({ code: 0, stderr: '' });
+    const body = JSON.parse(out.out());
+    expect({ idleDays: body.idleDays, buckets: body.buckets.length }).toEqual({ idleDays: 7, buckets: 2 });
+    const refused = captureOutput();
+    expect(await report(['reclaim-backtest', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--idle-days', '0'], refused, run)).toBe(2);
+    expect(refused.err()).toMatch(/--idle-days/);
   });
 
   it('prints CSV with every row', async () => {
