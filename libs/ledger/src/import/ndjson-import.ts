@@ -7,6 +7,10 @@ import { parseCommand } from '../validation/parse-command.js';
  * Bulk import of NDJSON commands (SPEC §6), shared by `ledger import` and `POST /v1/import`:
  * every line is validated first and nothing is applied if any is malformed; then the commands
  * are applied in order, in chunks, each rejection reported against its line.
+ *
+ * `importNdjson` reads its source twice and holds one chunk at a time, so its memory does not grow
+ * with the file: a first pass validates every line and counts the commands, a second parses them
+ * again and applies them chunk by chunk.
  */
 
 /** Lines are numbered from 1; blank lines are skipped but still counted. */
@@ -52,13 +56,35 @@ export const DEFAULT_CHUNK_SIZE = 1_000;
 
 type TextSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
 
-/** Validates the whole source, then applies it unless a line is malformed. */
+/** Opens the source from its start: called twice, once to validate every line and once to apply them. */
+export type ReopenableSource = () => TextSource;
+
+/** Validates the whole source, then, unless a line is malformed, reads it again and applies it chunk by chunk. */
 export async function importNdjson(
-  gateway: CommandGateway, source: TextSource, context: CommandContext, options: ImportOptions = {},
+  gateway: CommandGateway, open: ReopenableSource, context: CommandContext, options: ImportOptions = {},
 ): Promise<ImportResult> {
-  const { commands, malformed } = await parseNdjson(splitLines(source, options.maxLineBytes));
+  const { commands, malformed } = await validateNdjson(splitLines(open(), options.maxLineBytes));
   if (malformed.length > 0) return { status: 'malformed', malformed };
-  return { status: 'applied', summary: await applyInChunks(gateway, commands, context, options) };
+  return { status: 'applied', summary: await applyInChunks(gateway, parsedCommands(splitLines(open(), options.maxLineBytes)), commands, context, options) };
+}
+
+/** Every malformed line, and how many commands the others hold; the commands themselves are not kept. */
+async function validateNdjson(lines: AsyncIterable<string>): Promise<{ commands: number; malformed: MalformedLine[] }> {
+  let commands = 0;
+  const malformed: MalformedLine[] = [];
+  for await (const parsed of parseLines(lines)) {
+    if ('errors' in parsed) malformed.push(parsed);
+    else commands++;
+  }
+  return { commands, malformed };
+}
+
+/** The commands of lines already validated; a line that no longer parses means the source changed between the two passes. */
+async function* parsedCommands(lines: AsyncIterable<string>): AsyncGenerator<NumberedCommand> {
+  for await (const parsed of parseLines(lines)) {
+    if ('errors' in parsed) throw new Error(`line ${parsed.line} changed while the file was imported: it was valid when checked and is malformed now`);
+    yield parsed;
+  }
 }
 
 /** No line of an import may be longer (SPEC §6): a command is far smaller; a line this long is a mistake or an attack. */
@@ -99,23 +125,32 @@ function lineTooLong(line: number, maxLineBytes: number): DomainError {
   return new DomainError('VALIDATION_FAILED', `line ${line} ${message}`, [{ path: `line ${line}`, message }]);
 }
 
+/** Parses a whole source at once (for bodies already bounded in size, `POST /v1/import`). */
 export async function parseNdjson(
   lines: AsyncIterable<string> | Iterable<string>,
 ): Promise<{ commands: NumberedCommand[]; malformed: MalformedLine[] }> {
   const commands: NumberedCommand[] = [];
   const malformed: MalformedLine[] = [];
+  for await (const parsed of parseLines(lines)) {
+    if ('errors' in parsed) malformed.push(parsed);
+    else commands.push(parsed);
+  }
+  return { commands, malformed };
+}
+
+/** Each non-blank line as a command or as its errors, numbered from 1 counting blank lines. */
+async function* parseLines(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<NumberedCommand | MalformedLine> {
   let line = 0;
   for await (const text of lines) {
     line++;
     if (text.trim() === '') continue;
     try {
-      commands.push({ line, command: parseCommand(parseJson(text)) });
+      yield { line, command: parseCommand(parseJson(text)) };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      malformed.push({ line, errors: error.errors });
+      yield { line, errors: error.errors };
     }
   }
-  return { commands, malformed };
 }
 
 function parseJson(text: string): unknown {
@@ -126,21 +161,33 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Applies commands in order, `chunkSize` at a time; rejections do not stop the import. */
+/**
+ * Applies commands in order, `chunkSize` at a time, holding no more than one chunk; rejections do not
+ * stop the import. `total` is how many there are, for the progress.
+ */
 export async function applyInChunks(
-  gateway: CommandGateway, commands: readonly NumberedCommand[], context: CommandContext, options: ImportOptions = {},
+  gateway: CommandGateway, commands: AsyncIterable<NumberedCommand> | Iterable<NumberedCommand>, total: number, context: CommandContext,
+  options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const errors: LineRejection[] = [];
-  for (let start = 0; start < commands.length; start += chunkSize) {
-    const chunk = commands.slice(start, start + chunkSize);
+  let done = 0;
+  let chunk: NumberedCommand[] = [];
+  const apply = async (): Promise<void> => {
     const results = await gateway.executeMany(chunk.map((c) => c.command), context);
     results.forEach((result, i) => {
       if (!result.ok) errors.push({ line: chunk[i].line, code: result.error.code, message: result.error.message });
     });
-    options.onProgress?.({ done: start + chunk.length, total: commands.length });
+    done += chunk.length;
+    chunk = [];
+    options.onProgress?.({ done, total: Math.max(total, done) });
+  };
+  for await (const command of commands) {
+    chunk.push(command);
+    if (chunk.length >= chunkSize) await apply();
   }
-  return { accepted: commands.length - errors.length, rejected: errors.length, errors };
+  if (chunk.length > 0) await apply();
+  return { accepted: done - errors.length, rejected: errors.length, errors };
 }
 
 /** `line 3: quantity must be an integer ≥ 1`, one per bad field. */
