@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { LogPosition } from '../../../libs/event-store/src/event-store.js';
+import type { EventStore, LogPosition } from '../../../libs/event-store/src/event-store.js';
+import { EVENT_STORE } from '../../../libs/platform/src/tokens.js';
 import type { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
 import {
   describeMalformedLine, importNdjson, type ImportProgress, type ImportResult, type ImportSummary,
@@ -36,6 +37,8 @@ export interface ImportFileOptions {
   readonly sizeBytes?: number;
   /** `IMPORT_MAX_LINE_BYTES`. */
   readonly maxLineBytes?: number;
+  /** Called once the file is applied, before the projections are waited for: the event store's `refreshStatistics`. */
+  readonly afterApply?: () => Promise<void>;
 }
 
 /** Where `ledger import` reads the file, from its start on each call: the path itself, unless the bytes were sent with the command. */
@@ -59,6 +62,7 @@ export function importCommand(out: Output, ledger: () => LedgerAccess, source?: 
     const access = ledger();
     return access.open(({ gateway, context }) => importFile(file, gateway, out, {
       open: source && (() => source(file)),
+      afterApply: () => refreshStatistics(context.get<EventStore>(EVENT_STORE)),
       maxLineBytes: serviceConfig(access.config).importMaxLineBytes,
       waitForProjections: wait ? (appended) => waitForProjections(context, appended, out) : undefined,
     }), { runProjections: wait });
@@ -99,10 +103,16 @@ export async function importFile(file: string, gateway: CommandGateway, out: Out
     return EXIT.INVALID_INPUT;
   }
   reportRejections(result.summary, out);
+  await options.afterApply?.();
   const caughtUp = await catchUp(options, tracking.lastPosition, out);
   out.stdout.write(`${JSON.stringify(result.summary)}\n`);
   if (!caughtUp) return EXIT.FAILURE;
   return result.summary.rejected > 0 ? EXIT.REJECTED : EXIT.OK;
+}
+
+/** Fresh planner statistics after a bulk import, where the store has them (the SQL store; EventStoreDB plans nothing). */
+async function refreshStatistics(store: EventStore): Promise<void> {
+  await store.refreshStatistics?.();
 }
 
 async function catchUp(options: ImportFileOptions, appended: LogPosition | null, out: Output): Promise<boolean> {

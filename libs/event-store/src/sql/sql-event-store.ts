@@ -76,6 +76,10 @@ class SqlEventStore implements EventStore {
     return countEventsAfter(this.#db, position);
   }
 
+  async refreshStatistics(): Promise<void> {
+    await sql`ANALYZE events, streams`.execute(this.#db);
+  }
+
   async *subscribeToAll({ after, signal, batchSize = DEFAULT_BATCH_SIZE }: SubscribeOptions): AsyncIterable<StoredEvent[]> {
     const stop = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
     this.#listenForAppends();
