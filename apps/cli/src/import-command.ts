@@ -136,10 +136,16 @@ function reportRejections(summary: ImportSummary, out: Output): void {
  * `imported 12000/100000 commands (12%, 8532 commands/s, ETA 10 s)`.
  */
 export function progressReporter(out: Output, now: () => number): (progress: ImportProgress) => void {
-  const started = now();
+  let started = now();
   let reported = started;
   return ({ done, total }) => {
     const time = now();
+    // The rate and the ETA count from the start of the applying, not of the validating before it.
+    if (done === 0) {
+      started = time;
+      reported = time;
+      return;
+    }
     if (total < LONG_IMPORT || (done < total && time - reported < PROGRESS_INTERVAL_MS)) return;
     reported = time;
     const seconds = Math.max((time - started) / 1000, 0.001);

@@ -40,6 +40,7 @@ export type ImportResult =
   | { readonly status: 'malformed'; readonly malformed: readonly MalformedLine[] }
   | { readonly status: 'applied'; readonly summary: ImportSummary };
 
+/** Reported once with `done` 0 as the commands start to be applied, then after every chunk. */
 export interface ImportProgress {
   readonly done: number;
   readonly total: number;
@@ -173,6 +174,7 @@ export async function applyInChunks(
   const errors: LineRejection[] = [];
   let done = 0;
   let chunk: NumberedCommand[] = [];
+  options.onProgress?.({ done, total });
   const apply = async (): Promise<void> => {
     const results = await gateway.executeMany(chunk.map((c) => c.command), context);
     results.forEach((result, i) => {
