@@ -97,27 +97,36 @@ describe('importNdjson: streaming', () => {
     return { open, produced };
   }
 
-  it('validates the whole source, then reads it again and applies it holding no more than one chunk', async () => {
+  it('validates the whole source, then reads it again and applies it, holding the chunk applied and at most the next one', async () => {
     const source = generated(10_000);
     const gateway = new RecordingGateway();
     const heldAtEachChunk: number[] = [];
     const executeMany = gateway.executeMany.bind(gateway);
     gateway.executeMany = (commands, ctx) => {
-      // Lines read by the applying pass and not yet applied: at most this chunk.
+      // Lines read by the applying pass and not yet applied: this chunk, and at most the next one, read meanwhile.
       heldAtEachChunk.push(source.produced[1] - (gateway.executed.length));
       expect(source.produced[0]).toBe(10_000);
       return executeMany(commands, ctx);
     };
     const progress: { done: number; total: number }[] = [];
 
-    const result = await importNdjson(gateway, source.open, context, { chunkSize: 500, onProgress: (p) => progress.push(p) });
+    const result = await importNdjson(gateway, source.open, context, { chunkSize: 500, keepUpTo: 2_000, onProgress: (p) => progress.push(p) });
 
     expect(result).toEqual({ status: 'applied', summary: { accepted: 10_000, rejected: 0, errors: [] } });
     expect(source.produced).toEqual([10_000, 10_000]);
     expect(heldAtEachChunk).toHaveLength(20);
-    expect(Math.max(...heldAtEachChunk)).toBeLessThanOrEqual(500);
+    expect(Math.max(...heldAtEachChunk)).toBeLessThanOrEqual(2 * 500);
     expect(progress.slice(0, 2)).toEqual([{ done: 0, total: 10_000 }, { done: 500, total: 10_000 }]);
     expect(progress.at(-1)).toEqual({ done: 10_000, total: 10_000 });
+  });
+
+  it('a source of no more commands than it keeps is read once, and applied in order', async () => {
+    const source = generated(2_000);
+    const gateway = new RecordingGateway();
+    const result = await importNdjson(gateway, source.open, context, { chunkSize: 500, keepUpTo: 2_000 });
+    expect(result).toEqual({ status: 'applied', summary: { accepted: 2_000, rejected: 0, errors: [] } });
+    expect(source.produced).toEqual([2_000]);
+    expect(gateway.executed.map((c) => ('userId' in c ? c.userId : null))).toEqual(Array.from({ length: 2_000 }, (_, i) => `u${i}`));
   });
 
   it('a malformed last line: the source is read once, nothing applied', async () => {
@@ -132,6 +141,6 @@ describe('importNdjson: streaming', () => {
   it('fails, naming the line, when the source changed between validating and applying it', async () => {
     let opened = 0;
     const open = () => (++opened === 1 ? [`${login('u1')}\n${login('u2')}\n`] : [`${login('u1')}\nnope\n`]);
-    await expect(importNdjson(new RecordingGateway(), open, context)).rejects.toThrow('line 2 changed while the file was imported');
+    await expect(importNdjson(new RecordingGateway(), open, context, { keepUpTo: 1 })).rejects.toThrow('line 2 changed while the file was imported');
   });
 });

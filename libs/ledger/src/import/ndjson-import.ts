@@ -8,9 +8,10 @@ import { parseCommand } from '../validation/parse-command.js';
  * every line is validated first and nothing is applied if any is malformed; then the commands
  * are applied in order, in chunks, each rejection reported against its line.
  *
- * `importNdjson` reads its source twice and holds one chunk at a time, so its memory does not grow
- * with the file: a first pass validates every line and counts the commands, a second parses them
- * again and applies them chunk by chunk.
+ * `importNdjson` holds a bounded number of commands, so its memory does not grow with the file: a
+ * first pass validates every line and counts the commands, keeping them while they are few (up to
+ * `keepUpTo`); a bigger source is read and parsed again and applied chunk by chunk, holding the chunk
+ * applied and the next one, parsed meanwhile.
  */
 
 /** Lines are numbered from 1; blank lines are skipped but still counted. */
@@ -50,34 +51,50 @@ export interface ImportOptions {
   readonly chunkSize?: number;
   /** The longest line, in bytes (`IMPORT_MAX_LINE_BYTES`); a longer one fails the import, naming it, before anything is applied. */
   readonly maxLineBytes?: number;
+  /** The validating pass keeps up to this many commands; a source with no more is applied from them, without a second read. */
+  readonly keepUpTo?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
 }
 
 export const DEFAULT_CHUNK_SIZE = 1_000;
+/** About 50 MiB of parsed commands: parsing a line again costs about as much as validating it. */
+export const DEFAULT_KEEP_UP_TO = 100_000;
 
 type TextSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
 
-/** Opens the source from its start: called twice, once to validate every line and once to apply them. */
+/** Opens the source from its start: called once to validate every line and, for a big source, again to apply them. */
 export type ReopenableSource = () => TextSource;
 
-/** Validates the whole source, then, unless a line is malformed, reads it again and applies it chunk by chunk. */
+/**
+ * Validates the whole source, then, unless a line is malformed, applies it chunk by chunk: from the
+ * commands the validation kept when they were few enough (`keepUpTo`), else by reading it again.
+ */
 export async function importNdjson(
   gateway: CommandGateway, open: ReopenableSource, context: CommandContext, options: ImportOptions = {},
 ): Promise<ImportResult> {
-  const { commands, malformed } = await validateNdjson(splitLines(open(), options.maxLineBytes));
+  const { count, kept, malformed } = await validateNdjson(splitLines(open(), options.maxLineBytes), options.keepUpTo ?? DEFAULT_KEEP_UP_TO);
   if (malformed.length > 0) return { status: 'malformed', malformed };
-  return { status: 'applied', summary: await applyInChunks(gateway, parsedCommands(splitLines(open(), options.maxLineBytes)), commands, context, options) };
+  const commands = kept ?? parsedCommands(splitLines(open(), options.maxLineBytes));
+  return { status: 'applied', summary: await applyInChunks(gateway, commands, count, context, options) };
 }
 
-/** Every malformed line, and how many commands the others hold; the commands themselves are not kept. */
-async function validateNdjson(lines: AsyncIterable<string>): Promise<{ commands: number; malformed: MalformedLine[] }> {
-  let commands = 0;
+/** Every malformed line, how many commands the others hold, and the commands themselves while there are no more than `keepUpTo`. */
+async function validateNdjson(
+  lines: AsyncIterable<string>, keepUpTo: number,
+): Promise<{ count: number; kept: NumberedCommand[] | null; malformed: MalformedLine[] }> {
+  let count = 0;
+  let kept: NumberedCommand[] | null = [];
   const malformed: MalformedLine[] = [];
   for await (const parsed of parseLines(lines)) {
-    if ('errors' in parsed) malformed.push(parsed);
-    else commands++;
+    if ('errors' in parsed) {
+      malformed.push(parsed);
+      continue;
+    }
+    count++;
+    if (kept && count > keepUpTo) kept = null;
+    kept?.push(parsed);
   }
-  return { commands, malformed };
+  return { count, kept, malformed };
 }
 
 /** The commands of lines already validated; a line that no longer parses means the source changed between the two passes. */
@@ -163,33 +180,46 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * Applies commands in order, `chunkSize` at a time, holding no more than one chunk; rejections do not
- * stop the import. `total` is how many there are, for the progress.
+ * Applies commands in order, `chunkSize` at a time; rejections do not stop the import. `total` is how
+ * many there are, for the progress. The next chunk is read and parsed while the current one is applied
+ * (the gateway mostly waits on the database meanwhile), so at most two chunks are held.
  */
 export async function applyInChunks(
   gateway: CommandGateway, commands: AsyncIterable<NumberedCommand> | Iterable<NumberedCommand>, total: number, context: CommandContext,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const chunks = inChunks(commands, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const errors: LineRejection[] = [];
   let done = 0;
-  let chunk: NumberedCommand[] = [];
   options.onProgress?.({ done, total });
-  const apply = async (): Promise<void> => {
+  let next = chunks.next();
+  for (;;) {
+    const current = await next;
+    if (current.done) break;
+    const chunk = current.value;
+    next = chunks.next();
+    // A failure to read the next chunk is reported once the current one is applied, by the await above.
+    next.catch(() => undefined);
     const results = await gateway.executeMany(chunk.map((c) => c.command), context);
     results.forEach((result, i) => {
       if (!result.ok) errors.push({ line: chunk[i].line, code: result.error.code, message: result.error.message });
     });
     done += chunk.length;
-    chunk = [];
     options.onProgress?.({ done, total: Math.max(total, done) });
-  };
-  for await (const command of commands) {
-    chunk.push(command);
-    if (chunk.length >= chunkSize) await apply();
   }
-  if (chunk.length > 0) await apply();
   return { accepted: done - errors.length, rejected: errors.length, errors };
+}
+
+async function* inChunks<T>(items: AsyncIterable<T> | Iterable<T>, size: number): AsyncGenerator<T[]> {
+  let chunk: T[] = [];
+  for await (const item of items) {
+    chunk.push(item);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 /** `line 3: quantity must be an integer ≥ 1`, one per bad field. */
