@@ -117,7 +117,11 @@ export function SeriesChart({ series, metrics, interval, timezone, onSelect, lab
         symbolSize: 7,
         barMaxWidth: 28,
         emphasis: { focus: 'series' },
-        data: s.buckets.map((b) => Number((b as Record<string, unknown>)[m.key] ?? 0)),
+        // A bucket without the metric (a forecast's past bucket has no projection) is a gap, not a zero.
+        data: s.buckets.map((b) => {
+          const value = (b as Record<string, unknown>)[m.key];
+          return value === undefined || value === null ? null : Number(value);
+        }),
       }))),
     }, { notMerge: true });
     focused.current = -1;
