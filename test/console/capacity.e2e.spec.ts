@@ -5,7 +5,7 @@ import type { DenialsBody, ForecastBody, IdleSeatsBody, ReclaimBacktestBody, Wha
 import { SQL_BACKENDS } from '../support/ledger-backends.js';
 import { openAs, openBrowser, screenshot, type ConsoleBrowser } from './support/console-browser.js';
 import { startConsoleLedger, type ConsoleLedger } from './support/console-ledger.js';
-import { tableRow } from './support/console-page.js';
+import { hoverBucket, tableRow } from './support/console-page.js';
 
 const ZONE = 'America/New_York';
 
@@ -92,6 +92,12 @@ describe(`the console's capacity views on ${store}`, () => {
     await page.getByLabel('Account quantity').fill('3');
     await page.getByRole('button', { name: 'Replay' }).click();
     await page.waitForURL(/quantity=3/);
+    await page.locator('[data-figure="refused"]').waitFor();
+    // The chart puts each figure beside what happened; seconds stay in the table.
+    expect((await hoverBucket(page, 0, 1)).values).toEqual({
+      'Available Sessions (what-if)': '3', 'Available Sessions (actual)': '2', 'Peak Usage (what-if)': '3', 'Peak Usage (actual)': '2',
+      'Average Peak (what-if)': '0.25', 'Average Peak (actual)': '0.17', 'Denied (what-if)': '0', 'Denied (actual)': '1',
+    });
     await page.getByRole('button', { name: 'Table', exact: true }).click();
     const table = page.getByTestId('metric-table');
     await table.waitFor();
