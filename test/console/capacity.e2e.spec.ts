@@ -12,7 +12,8 @@ const ZONE = 'America/New_York';
 /**
  * A small seat history of TestOps, beside the SPEC §7 example, with figures computed by hand below:
  * 4 seats bought on 2026-04-01; u1, u2, u3 assigned that day; u1 active on 04-02 and 04-15, u2 on
- * 04-02 and 05-05, u3 never; u4 registered and assigned on 05-20, never active.
+ * 04-02 and 05-05, u3 never; u4 registered and assigned on 05-20, never active. And one TrueTest
+ * application at a time from 06-01: a1 active 10:00–12:00 local on 06-02, a2 denied at 11:00.
  */
 const TESTOPS_HISTORY = [
   { type: 'PurchaseLicenses', at: '2026-04-01T13:00:00Z', purchaseId: 'cap-p1', product: 'TESTOPS', quantity: 4, startsAt: '2026-04-01T04:00:00Z', expiresAt: '2027-04-01T04:00:00Z' },
@@ -25,6 +26,10 @@ const TESTOPS_HISTORY = [
   { type: 'RecordActivity', at: '2026-05-05T14:00:00Z', product: 'TESTOPS', userId: 'u2', action: 'run' },
   { type: 'RegisterUser', at: '2026-05-20T14:00:00Z', userId: 'u4', email: 'u4@acme.example', fullName: 'User Four', orgId: 'qa' },
   { type: 'AssignSeat', at: '2026-05-20T15:00:00Z', product: 'TESTOPS', userId: 'u4' },
+  { type: 'PurchaseLicenses', at: '2026-06-01T13:00:00Z', purchaseId: 'cap-p2', product: 'TRUETEST', quantity: 1, startsAt: '2026-06-01T04:00:00Z', expiresAt: '2027-06-01T04:00:00Z' },
+  { type: 'ActivateApplication', at: '2026-06-02T14:00:00Z', applicationId: 'a1' },
+  { type: 'ActivateApplication', at: '2026-06-02T15:00:00Z', applicationId: 'a2' },
+  { type: 'ReleaseApplication', at: '2026-06-02T16:00:00Z', applicationId: 'a1' },
 ].map((command, i) => JSON.stringify({ accountId: 'acme', commandId: `cap-${i + 1}`, ...command })).join('\n');
 
 /** Local calendar days from `date` to today in New York: what `idleDays` counts (SPEC §8.2). */
@@ -51,7 +56,7 @@ describe(`the console's capacity views on ${store}`, () => {
     const imported = await fetch(`${ledger.url}/v1/import`, {
       method: 'POST', headers: { authorization: `Bearer ${ledger.tokens.admin}`, 'content-type': 'application/x-ndjson' }, body: TESTOPS_HISTORY,
     });
-    expect(await imported.json()).toMatchObject({ accepted: 10, rejected: 0 });
+    expect(await imported.json()).toMatchObject({ accepted: 13, rejected: 1, errors: [{ line: 13, code: 'CONCURRENCY_LIMIT_REACHED' }] });
     // The reports read the projections: wait until they have folded the last seat.
     for (const deadline = Date.now() + 20_000; ;) {
       const seats = await ledger.api('/v1/accounts/acme/reports/idle-seats?product=TESTOPS');
@@ -136,6 +141,28 @@ describe(`the console's capacity views on ${store}`, () => {
     const csv = await downloaded(page.getByRole('button', { name: 'Export CSV' }));
     expect(csv).toBe((await ledger.api(`/v1/accounts/acme/reports/what-if?${window}&quantity=1&format=csv`)).text);
     expect(csv.split('\r\n')[0]).toContain('unmetSeconds,actual.availableSessions');
+  }, 60_000);
+
+  it('what-if for TrueTest, from Application Usage: 2 applications at once would have admitted a2 (2 h, the median)', async () => {
+    const window = 'product=TRUETEST&from=2026-06-02&to=2026-06-02&interval=day';
+    await open(`/aut-usage?${window}`);
+    await page.getByRole('link', { name: 'What if the quantity were different?' }).click();
+    await page.waitForURL(/\/what-if\?/);
+    await page.getByLabel('Account quantity').fill('2');
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.waitForURL(/quantity=2/);
+    await page.getByRole('button', { name: 'Table', exact: true }).click();
+    const table = page.getByTestId('metric-table');
+    await table.waitFor();
+    // a1 10:00–12:00 and a2 11:00–13:00: hourly peaks 1, 2, 1 (4 / 24) against 1, 1 (2 / 24).
+    expect(await tableRow(table, '2026-06-02')).toEqual({
+      start: '2026-06-02', purchased: '2', 'actual.purchased': '1', peakActiveApplications: '2', 'actual.peakActiveApplications': '1',
+      averagePeak: '0.17', 'actual.averagePeak': '0.08', denied: '0', 'actual.denied': '1', unmetSeconds: '0',
+    });
+    const api = await body<WhatIfBody>(`what-if?${window}&quantity=2`);
+    expect(api.buckets[0]).toMatchObject({ purchased: 2, peakActiveApplications: 2, averagePeak: 0.17, denied: 0, actual: { purchased: 1, peakActiveApplications: 1, averagePeak: 0.08, denied: 1 } });
+    expect(await figure('recommendation.noDenials')).toBe('2');
+    expect(api.recommendation.noDenials).toBe(2);
   }, 60_000);
 
   it('denials: 1 attempt, 1 true denial, u3 unmet with a 600 s retry window but met with 900 s (s3 starts 15 min after s4)', async () => {
