@@ -22,7 +22,7 @@ const ZONE = 'America/New_York';
 const SECRET = 'console-receiver-secret-7731';
 const inZone = (iso: string) => DateTime.fromISO(iso).setZone(ZONE).toFormat('yyyy-MM-dd HH:mm:ss');
 
-describe('the console\'s alerts, rules and webhooks (SPEC §9)', () => {
+describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () => {
   let ledger: ConsoleLedger;
   let browser: ConsoleBrowser;
   let page: Page;
