@@ -211,4 +211,18 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
     expect(await tableRow(table, inZone(cleared.raisedAt))).toMatchObject({ Status: 'cleared', [`Cleared (${ZONE})`]: `${inZone(cleared.clearedAt!)} rule removed` });
     await until('the clearing delivered', async () => receiver.received.find((r) => r.headers['ledger-delivery'] === `${cleared.alertId}:AlertCleared`));
   }, 60_000);
+
+  it('an admin removes the webhook after confirming: listed as removed, its delivery log kept', async () => {
+    await open('/webhooks?webhook=ops');
+    await page.getByTestId('deliveries').waitFor();
+    await page.getByTestId('webhooks').getByRole('button', { name: 'Remove' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain(receiver.url);
+    await dialog.getByRole('button', { name: 'Remove webhook' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('webhooks').getByText(/^removed /).waitFor();
+    expect(await page.getByTestId('webhooks').getByRole('button', { name: 'Remove' }).count()).toBe(0);
+    expect((await get<EventsLogPage>('/events?type=WebhookRemoved')).events.map((e) => e.data)).toEqual([{ webhookId: 'ops' }]);
+    expect(await page.getByTestId('deliveries').locator(':scope > tbody > tr').count()).toBe(2);
+  }, 60_000);
 });
