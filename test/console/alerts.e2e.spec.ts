@@ -69,7 +69,7 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
     await dialog.getByLabel('Rule id').fill('tc-full');
     await dialog.getByLabel('Kind').selectOption('usage-threshold');
     await dialog.getByLabel('Product').selectOption('TC_DESKTOP');
-    await dialog.getByLabel('Threshold').fill('150');
+    await dialog.getByLabel('Threshold').fill('150.5');
     await dialog.getByRole('button', { name: 'Create rule' }).click();
     const problem = dialog.getByTestId('problem');
     await problem.waitFor();

@@ -108,7 +108,7 @@ function CreateRuleDialog({ onDone, onClose }: { onDone: (o: CommandOutcome) => 
       </div>
       <ProductPicker models={ALL_MODELS} value={product} onChange={setProduct} />
       <ScopePicker value={orgId} onChange={setOrgId} />
-      {about.threshold !== null && <TextField label="Threshold" type="number" value={threshold} onChange={setThreshold} hint={about.threshold} />}
+      {about.threshold !== null && <TextField label="Threshold" type="number" step="any" value={threshold} onChange={setThreshold} hint={about.threshold} />}
       {about.window !== null && (
         <TextField label="Window (seconds)" type="number" value={windowSeconds} onChange={setWindowSeconds} required={about.window.required}
           hint={`${about.window.meaning}; at most 31 days`} />
