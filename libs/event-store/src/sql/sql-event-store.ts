@@ -46,7 +46,8 @@ class SqlEventStore implements EventStore {
     this.#database = database;
     this.#db = database.kysely<EventStoreTables>();
     this.kind = database.kind;
-    this.#announcer = new AppendAnnouncer(() => sql`SELECT pg_notify(${EVENTS_APPENDED_CHANNEL}, '')`.execute(this.#db), ANNOUNCE_INTERVAL_MS);
+    // The payload names the log: channels are shared by every schema of the database.
+    this.#announcer = new AppendAnnouncer(() => sql`SELECT pg_notify(${EVENTS_APPENDED_CHANNEL}, ${storeId})`.execute(this.#db), ANNOUNCE_INTERVAL_MS);
   }
 
   /**
