@@ -1,5 +1,6 @@
 import type { LedgerCommand } from '../../../domain/src/commands.js';
 import { mean2 } from '../../../domain/src/mean.js';
+import { cmd } from '../../../domain/src/testing/decider-spec.js';
 import type { SeriesExplanation } from '../../../contracts/src/index.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { storedLog } from '../../../audit/src/explain/testing/stored-log.js';
@@ -73,14 +74,31 @@ function figuresOf(bucket: Details): [string, number][] {
   });
 }
 
+/** TRUETEST ×2 in UTC: `long` open since 1 Mar; on 2 Mar `a` 10:00–11:00, `b` denied at 10:30, then activated 11:05–11:30. */
+const APPLICATIONS: LedgerCommand[] = [
+  cmd('OpenAccount', '2026-02-20T00:00:00Z', { name: 'Aut', timezone: 'UTC' }),
+  cmd('PurchaseLicenses', '2026-02-20T01:00:00Z', {
+    purchaseId: 't1', product: 'TRUETEST', quantity: 2, startsAt: '2026-02-20T00:00:00Z', expiresAt: '2027-02-20T00:00:00Z',
+  }),
+  cmd('ActivateApplication', '2026-03-01T09:00:00Z', { applicationId: 'long' }),
+  cmd('ActivateApplication', '2026-03-02T10:00:00Z', { applicationId: 'a' }),
+  cmd('ActivateApplication', '2026-03-02T10:30:00Z', { applicationId: 'b' }),
+  cmd('ReleaseApplication', '2026-03-02T11:00:00Z', { applicationId: 'a' }),
+  cmd('ActivateApplication', '2026-03-02T11:05:00Z', { applicationId: 'b' }),
+  cmd('ReleaseApplication', '2026-03-02T11:30:00Z', { applicationId: 'b' }),
+  cmd('ReleaseApplication', '2026-03-04T12:00:00Z', { applicationId: 'long' }),
+];
+
 describe('explain on the capacity answers', () => {
   const LATER = Date.parse('2026-06-01T00:00:00Z');
   let events: StoredEvent[];
   let harness: ProjectionHarness;
   beforeAll(async () => {
     const as = (accountId: string, commands: readonly LedgerCommand[]) => commands.map((c) => ({ ...c, accountId }));
-    // Three accounts in one log: the SPEC §7 one, denials in Asia/Kolkata and the reclaim history.
-    events = storedHistory([...spec7Commands(), ...as('kolkata', DENIALS_HISTORY), ...as('reclaim', RECLAIM_HISTORY)], { onRejected: 'skip' });
+    // Four accounts in one log: the SPEC §7 one, denials in Asia/Kolkata, the reclaim history and TrueTest applications.
+    events = storedHistory([
+      ...spec7Commands(), ...as('kolkata', DENIALS_HISTORY), ...as('reclaim', RECLAIM_HISTORY), ...as('aut', APPLICATIONS),
+    ], { onRejected: 'skip' });
     harness = await projectionHarness([capacityProjection], events, { batchSize: 9 });
   });
   afterAll(() => harness.close());
@@ -138,6 +156,20 @@ describe('explain on the capacity answers', () => {
     expect(mobile.get(`${start} unmetSeconds`)).toMatchObject({ value: 5400 });
     expect(mobile.get(`${start} actual.availableSessions`)).toMatchObject({ value: 0, dedication: null });
     await explainEveryFigure('what-if', { ...KRE_DAY, interval: 'hour', orgId: 'mobile', dedications: 'mobile:1', deniedDuration: '5400' });
+  });
+
+  it('what-if on TrueTest names the figures as aut-usage; with 3 applications b is admitted at 10:30 beside long (held) and a', async () => {
+    const params = { accountId: 'aut', product: 'TRUETEST', from: '2026-03-02', to: '2026-03-02' };
+    const real = await explainEveryFigure('what-if', { ...params, interval: 'day' });
+    const start = '2026-03-02T00:00:00.000Z';
+    // b demands the median of a (3600 s) and b (1500 s): 2550 s.
+    expect(real.get(`${start} denied`)).toMatchObject({ value: 1, deniedDuration: 2550, refused: [{ id: 'b', demand: 'denied attempt', source: 'account', availableAtStart: 0 }] });
+    expect(real.get(`${start} purchased`)).toMatchObject({ value: 2, purchases: [{ purchaseId: 't1' }] });
+    const three = await explainEveryFigure('what-if', { ...params, interval: 'hour', quantity: '3' });
+    const peak = three.get('2026-03-02T10:00:00.000Z peakActiveApplications')! as Details;
+    expect(peak).toMatchObject({ value: 3, peakAt: '2026-03-02T10:30:00.000Z' });
+    expect(peak.units.map((u: Details) => [u.id, u.demand])).toEqual([['long', 'held (open at the window\'s start)'], ['a', 'activation'], ['b', 'denied attempt']]);
+    expect(peak.events.map((e: Details) => e.type)).toEqual(['ApplicationActivated', 'ApplicationActivated', 'ApplicationDenied', 'ApplicationReleased', 'ApplicationReleased']);
   });
 
   it('denials in Asia/Kolkata: which attempts were counted, which were folded and into which, across the local midnight', async () => {
