@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import {
   AccountDirectoryHandler, LicensesOverviewHandler, ReportsService, RunReportHandler, UsersHandler,
 } from './reports.service.js';
+import { CapacityExplainService, ExplainCapacityHandler } from './capacity/explain-capacity.js';
 
 /**
  * Reports on the QueryBus (`RunReportQuery`). Reads the projections through the ProjectionReader the
@@ -11,7 +12,7 @@ import {
  */
 @Module({
   imports: [CqrsModule.forRoot()],
-  providers: [ReportsService, RunReportHandler, LicensesOverviewHandler, AccountDirectoryHandler, UsersHandler],
+  providers: [ReportsService, RunReportHandler, LicensesOverviewHandler, AccountDirectoryHandler, UsersHandler, CapacityExplainService, ExplainCapacityHandler],
   exports: [ReportsService],
 })
 export class ReportsModule {}
