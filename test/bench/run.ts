@@ -48,7 +48,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --console-runs N        console: page loads per chart, each from an empty cache and then reloaded (default 5)
   --one-at-a-time         rebuild: only each projection alone, not also all of them at once
   --schema SCHEMA         read side on PostgreSQL: measure this schema, already imported (and kept), instead of
-                          importing the history into a fresh one
+                          importing the history into a fresh one; its reports are timed on its projections
+                          as they stand (rebuilt only with rebuild-postgres)
   --file FILE             import this NDJSON file instead of generating one
   --skip-projections      import: measure only \`ledger import --no-wait\` (the write side), not also the
                           default \`ledger import\` that waits for the projections to catch up; HTTP: only
