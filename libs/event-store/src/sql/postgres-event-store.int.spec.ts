@@ -139,14 +139,66 @@ describe('SQL event store on PostgreSQL', () => {
       expect((await store.readStream(stream)).map((event) => event.eventId)).toEqual([kept.eventId]);
     });
 
-    test('announces committed appends on its NOTIFY channel', async () => {
+    test('announces a committed append on its NOTIFY channel, once', async () => {
       let notifications = 0;
       const unlisten = await db.listen(EVENTS_APPENDED_CHANNEL, () => notifications++);
       try {
+        await sleep(50); // past the announcer's interval, whatever the tests before appended
         await store.appendToStream(newStream('notify'), 'no_stream', [testEvent('Announced'), testEvent('Announced')]);
         await waitUntil(() => notifications === 1, 'one notification for one append');
+        await sleep(100);
+        expect(notifications).toBe(1);
       } finally {
         await unlisten();
+      }
+    });
+
+    test('announces a burst of concurrent appends with a few NOTIFYs, one of them after the last commit', async () => {
+      let notifications = 0;
+      let allCommitted = false;
+      let afterLastCommit = 0;
+      const unlisten = await db.listen(EVENTS_APPENDED_CHANNEL, () => {
+        notifications++;
+        if (allCommitted) afterLastCommit++;
+      });
+      try {
+        await Promise.all(Array.from({ length: 40 }, () => store.appendToStream(newStream('burst'), 'no_stream', [testEvent('Burst')])));
+        allCommitted = true;
+        await waitUntil(() => afterLastCommit > 0, 'a notification after the last append committed');
+        expect(notifications).toBeLessThan(40);
+      } finally {
+        await unlisten();
+      }
+    });
+
+    test('the database itself notifies nothing: an append in a transaction the caller holds is not announced', async () => {
+      let notifications = 0;
+      const unlisten = await db.listen(EVENTS_APPENDED_CHANNEL, () => notifications++);
+      try {
+        await sleep(50);
+        await db.kysely<EventStoreTables>().transaction().execute((trx) => appendEvents(trx, newStream('silent'), 'no_stream', [testEvent('Silent')]));
+        await sleep(300);
+        expect(notifications).toBe(0);
+      } finally {
+        await unlisten();
+      }
+    });
+
+    test('a reader in another process receives the appends it is announced', async () => {
+      const other = await testSchema.open();
+      const theirs = await createSqlEventStore(other);
+      try {
+        const stream = newStream('announced-elsewhere');
+        const probe = probeSubscription(theirs, { after: await store.headPosition() }, [stream]);
+        await sleep(600); // the reader is idle, polling at its longest interval
+        const appended = testEvent('Elsewhere');
+        await store.appendToStream(stream, 'no_stream', [appended]);
+        await probe.waitFor(1);
+        await probe.stop();
+        expect(probe.received.map((event) => event.eventId)).toEqual([appended.eventId]);
+      } finally {
+        await theirs.close();
+        await other.close();
       }
     });
   });
