@@ -72,10 +72,15 @@ const VALID_BODIES: Readonly<Record<string, Record<string, unknown>>> = {
   'POST /v1/accounts/:accountId/sessions': { product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1' },
   'POST /v1/accounts/:accountId/sessions/:sessionId/heartbeat': {},
   'POST /v1/accounts/:accountId/sessions/:sessionId/end': {},
+  'POST /v1/accounts/:accountId/alert-rules': { ruleId: 'r1', kind: 'usage-threshold', product: 'KRE', scope: 'account', threshold: 80, windowSeconds: 600 },
+  'DELETE /v1/accounts/:accountId/alert-rules/:ruleId': {},
+  'POST /v1/accounts/:accountId/webhooks': { webhookId: 'w1', url: 'https://93.184.215.14/ledger', secret: 'a-receiver-secret-0042' },
+  'DELETE /v1/accounts/:accountId/webhooks/:webhookId': {},
 };
 /** Valid values of path parameters other than the account. */
 const VALID_PARAMS: Readonly<Record<string, string>> = {
   product: 'KSE', userId: 'u1', orgId: 'qa', projectId: 'pr1', purchaseId: 'p1', machineId: 'm1', applicationId: 'app1', sessionId: 's1', name: 'assignments',
+  ruleId: 'r1', webhookId: 'w1', alertId: 'a1',
 };
 
 function pathOf(route: Route, values: Readonly<Record<string, string>>): string {
@@ -137,7 +142,9 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
   beforeAll(async () => {
     schema = freshTestSchema('hostile');
     database = await schema.open();
-    app = await createApp(loadConfig({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema.schema }), { logger: false });
+    // The sweep sends thousands of requests with one key: no rate limit here (limits.spec tests it).
+    app = await createApp(loadConfig({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema.schema, RATE_LIMIT_REQUESTS: '0',
+      LEDGER_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }), { logger: false });
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     routes = routesOf(app).filter((r) => r.path.startsWith('/v1'));
@@ -247,7 +254,9 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
       const groupBy = parametersOf(report).includes('groupBy') ? '&groupBy=org' : '';
       // reclaim-backtest requires the policy it replays (SPEC §8.2b).
       const idleDays = parametersOf(report).includes('idleDays') ? '&idleDays=30' : '';
-      const series = report.shape === 'series' ? `&from=2026-01-01&to=2026-01-31${groupBy}${idleDays}` : '';
+      // forecast takes no `from`: its past is the `history` buckets that end by `to` (SPEC §8.4).
+      const from = parametersOf(report).includes('from') ? '&from=2026-01-01' : '';
+      const series = report.shape === 'series' ? `${from}&to=2026-01-31${groupBy}${idleDays}` : '';
       for (const product of report.products) {
         const answer = await probe(tokens.admin, 'GET', `/v1/accounts/${OWN}/reports/${report.name}?product=${product}${series}&format=csv`);
         expect({ report: report.name, status: answer.status }).toEqual({ report: report.name, status: 200 });

@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { DomainError, type FieldError } from '../../../libs/domain/src/errors.js';
 import { ProjectionNotReadyError } from '../../../projections/engine/errors.js';
 import { LimitExceeded } from './limits/limit-errors.js';
+import { SecretKeyMissingError } from '../../../libs/webhooks/src/secret-key.js';
 import type { ProblemDetails } from '../../../libs/contracts/src/index.js';
 
 export type { ProblemDetails } from '../../../libs/contracts/src/index.js';
@@ -43,6 +44,10 @@ export function toProblem(exception: unknown): ProblemDetails {
   }
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     return httpProblem(exception);
+  }
+  if (exception instanceof SecretKeyMissingError) {
+    // The operator's to fix, and the message says how: not an internal error to hide.
+    return problem(503, 'WEBHOOKS_NOT_CONFIGURED', exception.message);
   }
   return problem(500, 'INTERNAL_ERROR', INTERNAL_ERROR_DETAIL);
 }
