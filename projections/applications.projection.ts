@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
-import type { EventMap } from '../libs/domain/src/events.js';
-import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import { ms, type EpochMs, type ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import {
@@ -61,7 +60,7 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
     },
   };
 
-  async apply(db: ReadModelDb<ApplicationsTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
+  async apply(db: ReadModelDb<ApplicationsTables>, events: readonly StoredLedgerEvent[], _context: ProjectionContext): Promise<void> {
     await applyDirectoryEvents(db.part<OrgDirectoryTables>(), events);
     await applyPoolHistory(db.part<PoolHistoryTables>(), events, new Set([AUT_PRODUCT]));
 
@@ -70,7 +69,7 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
     const wanted = new Map<string, string[]>();
     for (const e of events) {
       if (e.type !== 'ApplicationReleased') continue;
-      const applicationId = (e.data as unknown as EventMap['ApplicationReleased']).applicationId;
+      const applicationId = e.data.applicationId;
       wanted.set(accountOf(e), [...(wanted.get(accountOf(e)) ?? []), applicationId]);
     }
     for (const [accountId, ids] of wanted) {
@@ -82,12 +81,12 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
     for (const e of events) {
       const accountId = accountOf(e);
       if (e.type === 'ApplicationActivated') {
-        const d = e.data as unknown as EventMap['ApplicationActivated'];
+        const d = e.data;
         const row: ApplicationRow = { account_id: accountId, application_id: d.applicationId, activated_at: occurredAt(e), released_at: null };
         active.set(key(accountId, d.applicationId), row);
         touched.set(`${key(accountId, d.applicationId)}\u0000${row.activated_at}`, row);
       } else if (e.type === 'ApplicationReleased') {
-        const d = e.data as unknown as EventMap['ApplicationReleased'];
+        const d = e.data;
         const row = active.get(key(accountId, d.applicationId));
         if (!row) continue;
         row.released_at = occurredAt(e);

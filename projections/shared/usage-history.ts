@@ -1,7 +1,6 @@
 import { sql, type Generated, type Kysely, type RawBuilder } from 'kysely';
 import { insertRows, unnestRows, type ColumnTypes } from '../../libs/database/src/bulk-rows.js';
-import type { EventMap } from '../../libs/domain/src/events.js';
-import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../libs/event-store/src/stored-ledger-event.js';
 import { ms, type EpochMs, type ReadModelDb } from '../engine/read-model-db.js';
 import { accountOf, occurredAt } from '../projection.js';
 
@@ -79,27 +78,27 @@ const DEDICATION_HISTORY_COLUMNS: ColumnTypes<DedicationHistoryRow> = {
 
 /** Appends the batch's purchases, amendments and dedications (of `products`, or all) in log order. */
 export async function applyPoolHistory(
-  db: ReadModelDb<PoolHistoryTables>, events: readonly StoredEvent[], products?: ReadonlySet<string>,
+  db: ReadModelDb<PoolHistoryTables>, events: readonly StoredLedgerEvent[], products?: ReadonlySet<string>,
 ): Promise<void> {
   const purchases: PurchaseHistoryRow[] = [];
   const dedications: DedicationHistoryRow[] = [];
   for (const e of events) {
     if (e.type === 'LicensesPurchased') {
-      const d = e.data as unknown as EventMap['LicensesPurchased'];
+      const d = e.data;
       if (products && !products.has(d.product)) continue;
       purchases.push({
         account_id: accountOf(e), purchase_id: d.purchaseId, product: d.product, kind: 'purchased', valid_from: occurredAt(e),
         quantity: d.quantity, starts_at: Date.parse(d.startsAt), expires_at: Date.parse(d.expiresAt), machine_quota: d.machineQuota,
       });
     } else if (e.type === 'PurchaseAmended') {
-      const d = e.data as unknown as EventMap['PurchaseAmended'];
+      const d = e.data;
       if (products && !products.has(d.product)) continue;
       purchases.push({
         account_id: accountOf(e), purchase_id: d.purchaseId, product: d.product, kind: 'amended', valid_from: occurredAt(e),
         quantity: d.quantity, starts_at: null, expires_at: Date.parse(d.expiresAt), machine_quota: d.machineQuota,
       });
     } else if (e.type === 'LicensesDedicated') {
-      const d = e.data as unknown as EventMap['LicensesDedicated'];
+      const d = e.data;
       if (products && !products.has(d.product)) continue;
       dedications.push({ account_id: accountOf(e), product: d.product, org_id: d.orgId, valid_from: occurredAt(e), quantity: d.quantity });
     }

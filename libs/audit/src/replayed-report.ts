@@ -1,5 +1,5 @@
 import type { ActivityActions } from '../../domain/src/activity-rules.js';
-import type { StoredEvent } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import type { ReportRequest, SeriesBody, TableBody } from '../../reports/src/report-definition.js';
 
 /**
@@ -11,7 +11,7 @@ import type { ReportRequest, SeriesBody, TableBody } from '../../reports/src/rep
 export interface ReplayedReport {
   /** The report's name, as in libs/reports/src/catalog.ts (e.g. 'seat-history'). */
   readonly name: string;
-  run(events: readonly StoredEvent[], request: ReportRequest, context: ReplayContext): SeriesBody | TableBody;
+  run(events: readonly StoredLedgerEvent[], request: ReportRequest, context: ReplayContext): SeriesBody | TableBody;
 }
 
 export interface ReplayContext {

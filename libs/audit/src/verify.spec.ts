@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/src/errors.js';
 import { cmd } from '../../domain/src/testing/decider-spec.js';
-import type { StoredEvent } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { formatPosition } from '../../event-store/src/event-store.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import { bodyDifferences } from './body-diff.js';
@@ -22,7 +22,7 @@ const HISTORY = storedHistory([
 const seatUsage = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === 'seat-usage')!);
 
 /** Projected reports that answer what the replay answers, at a given position, with optional tampering. */
-function projectedAt(events: readonly StoredEvent[], tamper: (body: any) => void = () => {}): ProjectedReports {
+function projectedAt(events: readonly StoredLedgerEvent[], tamper: (body: any) => void = () => {}): ProjectedReports {
   return {
     async report(name, parameters, options) {
       const check = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === name)!);
@@ -95,7 +95,7 @@ describe('verifyAccount', () => {
 
   test('the projected position decides which events are replayed', async () => {
     const seen: number[] = [];
-    const check = { ...seatUsage, replayed: (events: readonly StoredEvent[]) => { seen.push(events.length); return { asOfPosition: formatPosition(events.at(-1)!.position) }; } };
+    const check = { ...seatUsage, replayed: (events: readonly StoredLedgerEvent[]) => { seen.push(events.length); return { asOfPosition: formatPosition(events.at(-1)!.position) }; } };
     const projected: ProjectedReports = {
       report: async () => ({ asOfPosition: formatPosition(HISTORY[2]!.position) }),
       licenses: () => Promise.reject(new Error('not checked here')),

@@ -1,8 +1,9 @@
 import type { ActivityActions } from '../../domain/src/activity-rules.js';
 import { DomainError } from '../../domain/src/errors.js';
-import { isProduct, type Product } from '../../domain/src/products.js';
+import type { Product } from '../../domain/src/products.js';
 import { localDate } from '../../domain/src/time/index.js';
-import { comparePositions, parsePosition, type LogPosition, type StoredEvent } from '../../event-store/src/event-store.js';
+import { comparePositions, parsePosition, type LogPosition } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { REPORTS } from '../../reports/src/catalog.js';
 import type { ReportDefinition } from '../../reports/src/report-definition.js';
 import { parametersOf, parseReportRequest } from '../../reports/src/report-request.js';
@@ -53,7 +54,7 @@ export interface ReportCheck {
   readonly name: string;
   requests(account: AccountHistory): CheckRequest[];
   projected(reports: ProjectedReports, request: CheckRequest): Promise<unknown>;
-  replayed(events: readonly StoredEvent[], request: CheckRequest, context: ReplayContext): unknown;
+  replayed(events: readonly StoredLedgerEvent[], request: CheckRequest, context: ReplayContext): unknown;
 }
 
 export interface Difference {
@@ -135,13 +136,12 @@ export const licensesCheck: ReportCheck = {
 export const VERIFY_CHECKS: readonly ReportCheck[] = [...REPLAYED_REPORTS.map((r) => catalogCheck(r)), licensesCheck];
 
 /** The account's products in use and history window; NOT_FOUND for an account with no history. */
-export function accountHistory(accountId: string, events: readonly StoredEvent[], now: number): AccountHistory {
+export function accountHistory(accountId: string, events: readonly StoredLedgerEvent[], now: number): AccountHistory {
   if (events.length === 0) throw new DomainError('NOT_FOUND', `account '${accountId}' does not exist`);
   const zone = replayAccount(events, accountId).timezone;
   const products = new Set<Product>();
   for (const e of events) {
-    const product = (e.data as { product?: unknown }).product;
-    if (isProduct(product)) products.add(product);
+    if ('product' in e.data) products.add(e.data.product);
   }
   const from = localDate(occurredAt(events[0]!), zone);
   const today = localDate(now, zone);
@@ -150,12 +150,12 @@ export function accountHistory(accountId: string, events: readonly StoredEvent[]
 
 /** Compares every check's bodies for the account whose whole stream is `events`. */
 export interface AccountEvents {
-  readonly events: readonly StoredEvent[];
+  readonly events: readonly StoredLedgerEvent[];
   readonly covered: LogPosition | null;
 }
 
 export async function verifyAccount(
-  accountId: string, events: readonly StoredEvent[], projected: ProjectedReports, options: VerifyOptions,
+  accountId: string, events: readonly StoredLedgerEvent[], projected: ProjectedReports, options: VerifyOptions,
 ): Promise<VerifyResult> {
   let covered = options.covered ?? null;
   const account = accountHistory(accountId, events, options.now);
@@ -163,7 +163,7 @@ export async function verifyAccount(
   const planned = (options.checks ?? VERIFY_CHECKS).flatMap((check) => check.requests(account).map((request) => ({ check, request })));
   const differences: Difference[] = [];
   // One cut per position: the replays of a cut share its folded state.
-  const cuts = new Map<string, readonly StoredEvent[]>();
+  const cuts = new Map<string, readonly StoredLedgerEvent[]>();
   for (const [k, { check, request }] of planned.entries()) {
     options.progress?.(k + 1, planned.length, request.label);
     let body: unknown;

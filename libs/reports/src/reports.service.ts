@@ -6,7 +6,8 @@ import { isProduct, PRODUCT_CODES, type Product } from '../../domain/src/product
 import { Clock } from '../../platform/src/clock.js';
 import type { LedgerConfig } from '../../platform/src/config.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../../platform/src/tokens.js';
-import type { EventStore, StoredEvent } from '../../event-store/src/event-store.js';
+import type { EventStore } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { replayAsOf } from '../../audit/src/as-of.js';
 import { REPLAYED_REPORTS } from '../../audit/src/catalog.js';
 import { replayLicensesOverview } from '../../audit/src/licenses.replay.js';
@@ -105,7 +106,7 @@ export class ReportsService {
     return { now: this.clock.now(), leaseMs: this.leaseMs, projections: this.projections };
   }
 
-  private asOf<T>(accountId: string, asOf: string, answer: (events: readonly StoredEvent[], now: number) => T): Promise<T> {
+  private asOf<T>(accountId: string, asOf: string, answer: (events: readonly StoredLedgerEvent[], now: number) => T): Promise<T> {
     if (!this.eventStore) throw new Error('asOf needs the event store: no EVENT_STORE is provided in this application');
     return replayAsOf(this.eventStore, accountId, asOf, this.clock.now(), answer);
   }
