@@ -5,7 +5,8 @@ import {
 import { modelOf, PRODUCT_CODES, type Product } from '../../domain/src/products.js';
 import { productView, type AccountState } from '../../domain/src/state.js';
 import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
-import type { LicensesOverview, LicensesRequest, ProductOverview } from '../../reports/src/licenses/licenses-overview.js';
+import type { LicensesOverview, ProductOverview } from '../../contracts/src/index.js';
+import type { LicensesRequest } from '../../report-contract/src/licenses-request.js';
 import type { OrgTree } from '../../../projections/shared/directory-tables.js';
 import { lastPosition, occurredAt, orgTreeOfState, replayAccount } from './replay-account.js';
 import type { ReplayContext } from './replayed-report.js';

@@ -3,8 +3,9 @@ import type { Product } from '../../domain/src/products.js';
 import type { AccountState } from '../../domain/src/state.js';
 import { buckets, reportWindow, type Bucket, type BucketInterval, type ReportWindow } from '../../domain/src/time/index.js';
 import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
-import type { Bucket as BodyBucket, ReportRequest, SeriesBody } from '../../reports/src/report-definition.js';
-import { byName } from '../../reports/src/seat/series-scope.js';
+import type { SeriesBucket as BodyBucket, SeriesBody } from '../../contracts/src/index.js';
+import type { ReportRequest } from '../../report-contract/src/report-spec.js';
+import { byName } from '../../report-contract/src/series-scope.js';
 import { childrenOf, replayAccount, lastPosition, subtreeOf } from './replay-account.js';
 
 /** One series of a body: the scope, or (groupBy=org) one direct child org of it. */

@@ -1,5 +1,5 @@
 import { validationError } from '../../domain/src/errors.js';
-import type { SeriesBody } from '../../reports/src/report-definition.js';
+import type { SeriesBody } from '../../contracts/src/index.js';
 import type { Interval } from './peak-sweep.js';
 import { occurredAt } from './replay-account.js';
 import { planReplaySeries, replaySeriesBody } from './replay-series.js';

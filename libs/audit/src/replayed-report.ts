@@ -1,6 +1,7 @@
 import type { ActivityActions } from '../../domain/src/activity-rules.js';
 import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
-import type { ReportRequest, SeriesBody, TableBody } from '../../reports/src/report-definition.js';
+import type { SeriesBody, TableBody } from '../../contracts/src/index.js';
+import type { ReportRequest } from '../../report-contract/src/report-spec.js';
 
 /**
  * A report of SPEC §4 computed straight from an account's raw events in memory, with no projection

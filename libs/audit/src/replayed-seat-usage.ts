@@ -1,7 +1,7 @@
 import { isActiveUseEvent } from '../../domain/src/activity-rules.js';
 import { localDate, localDaysIn } from '../../domain/src/time/index.js';
 import { productView } from '../../domain/src/state.js';
-import type { SeriesBody } from '../../reports/src/report-definition.js';
+import type { SeriesBody } from '../../contracts/src/index.js';
 import { mean2 } from '../../domain/src/mean.js';
 import { occurredAt, statesAt } from './replay-account.js';
 import { inGroup, planReplaySeries, replaySeriesBody, type ReplayGroup } from './replay-series.js';

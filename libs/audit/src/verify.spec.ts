@@ -6,7 +6,8 @@ import { storedHistory } from '../../../test/support/stored-history.js';
 import { bodyDifferences } from './body-diff.js';
 import { accountHistory, formatVerifyResult, verifyAccount, type ProjectedReports } from './verify.js';
 import { REPLAYED_REPORTS } from './catalog.js';
-import { catalogCheck } from './verify.js';
+import { catalogCheck, verifyChecks } from './verify.js';
+import { REPORTS } from '../../reports/src/catalog.js';
 
 const NOW = Date.parse('2026-01-08T12:00:00Z');
 const HISTORY = storedHistory([
@@ -19,13 +20,15 @@ const HISTORY = storedHistory([
   cmd('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u1' }),
   cmd('RecordLogin', '2026-01-07T04:30:00Z', { product: 'KSE', userId: 'u1' }),
 ]);
-const seatUsage = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === 'seat-usage')!);
+const VERIFY_CHECKS = verifyChecks(REPORTS);
+const definitionOf = (name: string) => REPORTS.find((r) => r.name === name)!;
+const seatUsage = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === 'seat-usage')!, definitionOf('seat-usage'));
 
 /** Projected reports that answer what the replay answers, at a given position, with optional tampering. */
 function projectedAt(events: readonly StoredLedgerEvent[], tamper: (body: any) => void = () => {}): ProjectedReports {
   return {
     async report(name, parameters, options) {
-      const check = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === name)!);
+      const check = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === name)!, definitionOf(name));
       const body = structuredClone(check.replayed(events, { label: name, parameters, allRows: options.allRows }, { now: NOW, leaseMs: 900_000 })) as any;
       tamper(body);
       return body;
@@ -90,7 +93,7 @@ describe('verifyAccount', () => {
   });
 
   test('an account with no events is NOT_FOUND', async () => {
-    await expect(verifyAccount('nobody', [], projectedAt([]), { now: NOW, leaseMs: 900_000 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(verifyAccount('nobody', [], projectedAt([]), { now: NOW, leaseMs: 900_000, checks: VERIFY_CHECKS })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   test('the projected position decides which events are replayed', async () => {

@@ -4,7 +4,7 @@ import { activePurchases, heldUnits, parentScopeOfOrg, poolFigures } from '../..
 import { isProduct, PRODUCT_CODES, type Product } from '../../../domain/src/products.js';
 import { productView } from '../../../domain/src/state.js';
 import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
-import type { LicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
+import type { LicensesOverview } from '../../../contracts/src/index.js';
 import { INSTANT_RULE, utcInstant } from '../../../domain/src/time/instant.js';
 import type { LicensesExplanation } from '../../../contracts/src/index.js';
 import { EventReferences } from './event-references.js';

@@ -4,7 +4,7 @@ import type { Product } from '../../../domain/src/products.js';
 import { buckets, reportWindow } from '../../../domain/src/time/index.js';
 import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
 import type { SeriesExplanation } from '../../../contracts/src/index.js';
-import type { SeriesBody } from '../../../reports/src/report-definition.js';
+import type { SeriesBody } from '../../../contracts/src/index.js';
 import { EventReferences } from './event-references.js';
 import {
   explainActivity, explainAveragePeak, explainCapacity, explainDenied, explainPeak, explainSeats, type MetricExplanation, type SeriesFrame,

@@ -9,6 +9,10 @@ import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } f
 import { isActive } from '../../../../projections/shared/usage-history.js';
 import type { ReportContext } from '../report-definition.js';
 import type { LicensesOverview, ProductOverview } from '../../../contracts/src/index.js';
+import type { LicensesRequest } from '../../../report-contract/src/licenses-request.js';
+
+export type { LicensesRequest } from '../../../report-contract/src/licenses-request.js';
+export type { LicensesOverview, ProductOverview, ScopeLine } from '../../../contracts/src/index.js';
 
 /**
  * The license overview (SPEC §4.7, body §6), at now. Per product (every product the account ever
@@ -25,15 +29,6 @@ import type { LicensesOverview, ProductOverview } from '../../../contracts/src/i
  * With `orgId`, scopes are the dedicated orgs of its subtree plus the scope its own users draw from,
  * and the lists hold the users of its subtree only.
  */
-export interface LicensesRequest {
-  readonly accountId: string;
-  readonly product?: Product;
-  readonly orgId?: string;
-  readonly asOf?: string;
-}
-
-export type { LicensesOverview, ProductOverview, ScopeLine } from '../../../contracts/src/index.js';
-
 export async function buildLicensesOverview(request: LicensesRequest, context: ReportContext): Promise<LicensesOverview> {
   if (request.asOf !== undefined) throw validationError('asOf', 'is answered by replaying events (ReportsService), not by the projected overview');
   if (request.product !== undefined && !isProduct(request.product)) {

@@ -12,7 +12,7 @@ import {
 import type { SeriesBodyOf, SeriesBucket, SessionUsageMetrics } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import type { ConcurrencySource } from './concurrency.js';
-import { byName } from '../seat/series-scope.js';
+import { byName } from '../../../report-contract/src/series-scope.js';
 import { peakSeries, planSeries, seriesQuery, type SeriesPlan, type SeriesQuery } from './series.js';
 
 /**

@@ -10,7 +10,7 @@ import { PoolHistory, type PoolHistoryTables } from '../../../../projections/sha
 import { ms, msOrNull } from '../../../../projections/engine/read-model-db.js';
 import type { SessionStatus, TableBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
-import { containsPattern } from '../report-request.js';
+import { containsPattern } from '../../../report-contract/src/report-request.js';
 
 /** Seat and session products: every product with sessions. */
 export const SESSION_TABLE_PRODUCTS: readonly Product[] = PRODUCT_CODES.filter((p) => modelOf(p) !== 'aut');
