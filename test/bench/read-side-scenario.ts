@@ -67,6 +67,8 @@ export interface RebuildResult {
 export interface ReportTiming extends LatencySummary {
   readonly label: string;
   readonly report: string;
+  /** The p95 this case must meet (the plain reports' target unless the case names its own). */
+  readonly targetP95Ms: number;
   readonly meetsTarget: boolean;
   /** The parameters of the slowest run, to reproduce it. */
   readonly slowest: Record<string, string>;
@@ -225,10 +227,11 @@ async function timeReports(store: BenchStore, options: ReadSideOptions): Promise
         if (ms > slowest.ms) slowest = { ms, parameters };
       }
       const summary = summarizeLatencies(samples);
+      const targetP95Ms = reportCase.targetP95Ms ?? REPORT_TARGET_P95_MS;
       const timing: ReportTiming = {
-        label: reportCase.label, report: reportCase.report, ...summary, meetsTarget: summary.p95Ms <= REPORT_TARGET_P95_MS, slowest: slowest.parameters,
+        label: reportCase.label, report: reportCase.report, ...summary, targetP95Ms, meetsTarget: summary.p95Ms <= targetP95Ms, slowest: slowest.parameters,
       };
-      log(label, `${reportCase.label}: p50 ${summary.p50Ms} ms, p95 ${summary.p95Ms} ms${timing.meetsTarget ? '' : `  (over ${REPORT_TARGET_P95_MS} ms)`}`);
+      log(label, `${reportCase.label}: p50 ${summary.p50Ms} ms, p95 ${summary.p95Ms} ms${timing.meetsTarget ? '' : `  (over ${targetP95Ms} ms)`}`);
       cases.push(timing);
     }
     return {

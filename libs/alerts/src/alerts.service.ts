@@ -82,10 +82,10 @@ export class AlertsService {
 
   async webhooks(accountId: string, parameters: Readonly<Record<string, unknown>>): Promise<WebhooksBody> {
     parseNoParameters(parameters, 'webhooks');
-    const { db: { kysely: db } } = await this.projections.reader<AlertTables>(ALERTS);
+    const { db: { kysely: db }, position } = await this.projections.reader<AlertTables>(ALERTS);
     const rows = await db.selectFrom('webhooks').selectAll().where('account_id', '=', accountId)
       .orderBy('registered_at').orderBy('webhook_id').execute();
-    return { accountId, webhooks: rows.map(webhookView) };
+    return { accountId, asOfPosition: formatPosition(position), webhooks: rows.map(webhookView) };
   }
 
   async deliveries(accountId: string, webhookId: string, parameters: Readonly<Record<string, unknown>>): Promise<DeliveriesBody> {

@@ -99,6 +99,8 @@ export interface WebhookView {
 
 export interface WebhooksBody {
   readonly accountId: string;
+  /** The alert processor's position the list was read at (a registration shows once it is reached). */
+  readonly asOfPosition: string | null;
   readonly webhooks: readonly WebhookView[];
 }
 

@@ -29,7 +29,7 @@ export class WebhooksController {
 
   @Get()
   @ApiOperation({ summary: "The account's webhooks: id, url, secret fingerprint, registered and removed (never the secret)" })
-  @ApiOkResponse({ description: '{accountId, webhooks: [{webhookId, url, secretFingerprint, registeredAt, removedAt}]}' })
+  @ApiOkResponse({ description: '{accountId, asOfPosition, webhooks: [{webhookId, url, secretFingerprint, registeredAt, removedAt}]}' })
   list(@Param('accountId') accountId: string, @Query() query: Record<string, unknown>): Promise<WebhooksBody> {
     return this.queries.execute(new WebhooksQuery(accountId, withoutAccountId(query)));
   }

@@ -9,7 +9,7 @@ export interface ViewDefinition {
   /** URL path, e.g. `/seat-history`. */
   readonly path: string;
   readonly title: string;
-  readonly section: 'License Utilization' | 'License Management' | 'Audit' | 'Operations';
+  readonly section: 'License Utilization' | 'License Management' | 'Audit' | 'Alerts' | 'Operations';
   /** What the key's role must be able to do to see the view (GET /v1/me `can`). */
   readonly needs: 'readReports' | 'operate';
   /** The license models whose products the view is for (null: not per product). */
@@ -28,6 +28,9 @@ export const VIEWS: readonly ViewDefinition[] = [
   { path: '/aut-usage', title: 'Application Usage', section: 'License Utilization', needs: 'readReports', models: ['aut'], load: () => import('../views/aut-usage'), series: 'aut-usage' },
   { path: '/licenses', title: 'License Management', section: 'License Management', needs: 'readReports', models: null, load: () => import('../views/licenses') },
   { path: '/events', title: 'Event Log', section: 'Audit', needs: 'readReports', models: null, load: () => import('../views/events') },
+  { path: '/alert-rules', title: 'Alert Rules', section: 'Alerts', needs: 'readReports', models: null, load: () => import('../views/alert-rules') },
+  { path: '/alerts', title: 'Alerts', section: 'Alerts', needs: 'readReports', models: null, load: () => import('../views/alerts') },
+  { path: '/webhooks', title: 'Webhooks', section: 'Alerts', needs: 'readReports', models: null, load: () => import('../views/webhooks') },
   { path: '/operations', title: 'Projections and Health', section: 'Operations', needs: 'operate', models: null, load: () => import('../views/operations') },
 ];
 

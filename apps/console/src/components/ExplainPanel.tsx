@@ -10,7 +10,7 @@ import { Loading, ProblemMessage } from './feedback';
 const FRAME = new Set(['report', 'accountId', 'product', 'orgId', 'interval', 'timezone', 'bucket', 'metric', 'value', 'asOfPosition', 'warning', 'events', 'scope', 'asOf']);
 
 export interface ExplainTarget {
-  /** `…/reports/{name}/explain` or `…/licenses/explain`. */
+  /** `…/reports/{name}/explain`, `…/licenses/explain` or `…/alerts/{alertId}/explain`. */
   readonly path: string;
   readonly params: Params;
   readonly metric: string;
@@ -60,7 +60,7 @@ export function ExplainPanel({ target, timezone, onMetric, onClose }: {
           <p className="value"><span className="label">{target.metric}</span> <strong data-testid="explain-value">{formatNumber(explanation.value)}</strong>
             {'bucket' in explanation && explanation.bucket && typeof explanation.bucket === 'object'
               ? <small> for {localWallTime((explanation.bucket as { start: string }).start)} → {localWallTime((explanation.bucket as { end: string }).end)} ({timezone})</small>
-              : <small> at {formatInstant(explanation.asOf as string, timezone)} ({timezone})</small>}
+              : 'asOf' in explanation && explanation.asOf ? <small> at {formatInstant(explanation.asOf as string, timezone)} ({timezone})</small> : null}
           </p>
           {about && <p className="how"><strong>How it is made:</strong> {about.description}</p>}
           {explanation.warning && <p className="problem" role="alert">{explanation.warning}</p>}

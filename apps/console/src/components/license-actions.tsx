@@ -89,14 +89,16 @@ export function UserField({ value, onChange, label = 'User' }: { value: string; 
   );
 }
 
-export function TextField({ label, value, onChange, type = 'text', required = true, hint }: {
+export function TextField({ label, value, onChange, type = 'text', required = true, hint, step }: {
   label: string; value: string; onChange: (value: string) => void; type?: string; required?: boolean; hint?: string;
+  /** For numbers: `any` admits decimals (the default admits whole numbers). */
+  step?: 'any';
 }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type={type} value={value} onChange={(e) => onChange(e.target.value)} required={required} min={type === 'number' ? 0 : undefined} />
+      <input id={id} type={type} value={value} onChange={(e) => onChange(e.target.value)} required={required} min={type === 'number' ? 0 : undefined} step={step} />
       {hint && <small>{hint}</small>}
     </div>
   );

@@ -1,10 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { AccountDirectory, CommandOutcome, LicensesMetric, LicensesOverview, ProductOverview, ScopeLine } from '@contracts';
 import { accountPath } from '../api/account';
-import { comparePositions, getJson } from '../api/client';
+import { getJson } from '../api/client';
 import { useAccountDirectory, useConsole } from '../app/console-context';
 import { useViewParams } from '../app/url-state';
+import { useCommandFollowUp } from '../components/command-follow-up';
 import { AsOfPicker } from '../components/controls';
 import { ExplainPanel } from '../components/ExplainPanel';
 import { Empty, Loading, ProblemMessage } from '../components/feedback';
@@ -39,29 +40,15 @@ export default function LicensesView() {
   const [params, update] = useViewParams();
   const asOf = params.get('asOf') ?? '';
   const [action, setAction] = useState<Action | null>(null);
-  const [waitingFor, setWaitingFor] = useState<string | null>(null);
-  const [toast, setToast] = useState<string | null>(null);
+  const followUp = useCommandFollowUp();
   const path = accountPath(account.accountId, '/licenses');
   const overview = useQuery({
     queryKey: ['licenses', account.accountId, asOf],
     queryFn: ({ signal }) => getJson<LicensesOverview>(path, { asOf }, signal),
     placeholderData: keepPreviousData,
     // After a command: ask again until the projections have folded it.
-    refetchInterval: (query) => (waitingFor !== null && comparePositions(query.state.data?.asOfPosition ?? null, waitingFor) < 0 ? 300 : false),
+    refetchInterval: (query) => followUp.pollWhileBehind(query.state.data?.asOfPosition),
   });
-  useEffect(() => {
-    if (waitingFor !== null && overview.data && comparePositions(overview.data.asOfPosition, waitingFor) >= 0) setWaitingFor(null);
-  }, [overview.data, waitingFor]);
-  useEffect(() => {
-    if (toast === null) return;
-    const timer = setTimeout(() => setToast(null), 4000);
-    return () => clearTimeout(timer);
-  }, [toast]);
-  const done = useCallback((outcome: CommandOutcome) => {
-    setToast(`${outcome.type}: done (${outcome.events.map((e) => e.type).join(', ') || 'nothing to change'})`);
-    setWaitingFor(outcome.position);
-    void overview.refetch();
-  }, [overview]);
   const close = useCallback(() => setAction(null), []);
   const canAct = key.can.manageAccount && asOf === '';
   const products = overview.data?.products ?? [];
@@ -97,12 +84,12 @@ export default function LicensesView() {
       {overview.data && products.length === 0 && <Empty>{asOf ? 'Nothing was purchased yet at that instant.' : 'Nothing purchased yet.'}</Empty>}
       {product && (
         <ProductPanel product={product} account={account} canAct={canAct} onAction={setAction}
-          onExplain={(scope, metric) => update({ explain: metric, scope })} refreshing={waitingFor !== null} />
+          onExplain={(scope, metric) => update({ explain: metric, scope })} refreshing={followUp.behind(overview.data?.asOfPosition)} />
       )}
       {!key.can.manageAccount && <p className="hint">This {key.role} key reads the overview; changing it takes an account-admin key.</p>}
       {key.can.manageAccount && asOf !== '' && <p className="hint">As of a past instant the overview is read-only: choose “Now” to act.</p>}
-      {product && action && <ActionDialog action={action} product={product.product} onDone={done} onClose={close} />}
-      {toast && <div className="toast" role="status">{toast}</div>}
+      {product && action && <ActionDialog action={action} product={product.product} onDone={followUp.done} onClose={close} />}
+      {followUp.toast}
       {product && explainScope && explainMetric && (
         <ExplainPanel
           timezone={account.timezone}
