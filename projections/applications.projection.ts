@@ -6,9 +6,8 @@ import { accountOf, occurredAt, type Projection, type ProjectionContext } from '
 import {
   applyDirectoryEvents, createDirectoryTables, ORG_DIRECTORY_EVENT_TYPES, type OrgDirectoryTables,
 } from './shared/directory-tables.js';
-import {
-  applyPoolHistory, createPoolHistoryTables, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables, type Range,
-} from './shared/usage-history.js';
+import type { Interval } from '../libs/domain/src/rules/peak-sweep.js';
+import { applyPoolHistory, createPoolHistoryTables, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables } from './shared/pool-history.js';
 
 /**
  * `applications` — TrueTest applications under test: each activation as an interval
@@ -108,7 +107,7 @@ const APPLICATION_COLUMNS: ColumnTypes<ApplicationRow> = { account_id: 'text', a
 const key = (accountId: string, id: string) => `${accountId}\u0000${id}`;
 
 /** Every activation of the account overlapping [from, to); those not released yet end at +∞. */
-export async function applicationIntervals(db: ReadModelDb<ApplicationsTables>, accountId: string, from: number, to: number): Promise<Range[]> {
+export async function applicationIntervals(db: ReadModelDb<ApplicationsTables>, accountId: string, from: number, to: number): Promise<Interval[]> {
   const rows = await db.kysely.selectFrom('applications').select(['activated_at', 'released_at'])
     .where('account_id', '=', accountId).where('activated_at', '<', to)
     .where((w) => w.or([w('released_at', 'is', null), w('released_at', '>', from)]))

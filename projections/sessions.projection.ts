@@ -7,11 +7,10 @@ import { accountOf, occurredAt, type Projection, type ProjectionContext } from '
 import {
   applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
 } from './shared/directory-tables.js';
-import {
-  ACCOUNT_NODE, applyClosedIntervals, applyPoolHistory, createPoolHistoryTables, createUsageSlotsTable,
-  LONG_INTERVAL_MS, overlappingRows, POOL_HISTORY_EVENT_TYPES, type ClosedIntervals, type NodedInterval,
-  type PoolHistoryTables, type Range, type UsageSlotTables,
-} from './shared/usage-history.js';
+import type { Interval } from '../libs/domain/src/rules/peak-sweep.js';
+import { LONG_INTERVAL_MS, overlappingRows } from './shared/overlapping-intervals.js';
+import { applyPoolHistory, createPoolHistoryTables, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables } from './shared/pool-history.js';
+import { ACCOUNT_NODE, applyClosedIntervals, type ClosedIntervals, createUsageSlotsTable, type NodedInterval, type UsageSlotTables } from './shared/usage-slots.js';
 
 /**
  * `sessions` — every session (seat and session products), every denied start, the pool history and
@@ -315,7 +314,7 @@ async function closedSessionGroups(db: ReadModelDb<SessionsTables>, closed: read
 
 /** Closed unit-drawing sessions overlapping any of `ranges` (a superset is fine), of users in `orgIds` (null: all). */
 export async function closedSessionsOverlapping(
-  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, ranges: readonly Range[], orgIds: readonly string[] | null,
+  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, ranges: readonly Interval[], orgIds: readonly string[] | null,
 ): Promise<{ orgId: string; start: number; end: number }[]> {
   if (ranges.length === 0) return [];
   const where = sql`account_id = ${accountId} AND product = ${product} AND draws_unit AND ended_at IS NOT NULL
@@ -332,7 +331,7 @@ export async function closedSessionsOverlapping(
  */
 export async function openSessionIntervals(
   db: ReadModelDb<SessionsTables>, accountId: string, product: Product, orgIds: readonly string[] | null, now: number, leaseMs: number,
-): Promise<Range[]> {
+): Promise<Interval[]> {
   const rows = await db.kysely.selectFrom('sessions').select(['started_at', 'last_seen'])
     .where('account_id', '=', accountId).where('product', '=', product).where('ended_at', 'is', null).where('draws_unit', '=', true)
     .$if(orgIds !== null, (qb) => qb.where('org_id', 'in', orgIds!.length > 0 ? [...orgIds!] : ['\u0000']))
