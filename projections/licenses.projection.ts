@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { deleteRows, insertRows, unnestRows, updateOnConflict, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
-import { modelOf } from '../libs/domain/src/products.js';
+import { sessionDrawsUnit } from '../libs/domain/src/rules/units.js';
 import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import type { ReadModelDb } from './engine/read-model-db.js';
 import {
@@ -126,7 +126,7 @@ export class LicensesProjection implements Projection<LicensesTables> {
           const d = e.data;
           sessions.set({
             account_id, session_id: d.sessionId, product: d.product, user_id: d.userId, machine_id: d.machineId, license_type: d.licenseType,
-            draws_unit: d.licenseType === 'online' && modelOf(d.product) === 'session', started_at: at, last_seen: at, org_id: null,
+            draws_unit: sessionDrawsUnit(d.product, d.licenseType), started_at: at, last_seen: at, org_id: null,
           });
           break;
         }

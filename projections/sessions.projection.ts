@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
-import { modelOf, type Product } from '../libs/domain/src/products.js';
+import type { Product } from '../libs/domain/src/products.js';
+import { sessionDrawsUnit } from '../libs/domain/src/rules/units.js';
 import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import { ms, type EpochMs, type ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
@@ -142,7 +143,7 @@ export class SessionsProjection implements Projection<SessionsTables> {
           const row: SessionRow = {
             account_id, session_id: d.sessionId, product: d.product, user_id: d.userId, org_id: orgOf(userOrgs, account_id, d.userId),
             machine_id: d.machineId, license_type: d.licenseType, license_source: d.licenseSource,
-            draws_unit: d.licenseType === 'online' && modelOf(d.product) === 'session',
+            draws_unit: sessionDrawsUnit(d.product, d.licenseType),
             started_at: at, last_seen: at, ended_at: null, end_kind: null,
           };
           sessions.set(key(account_id, d.sessionId), row);

@@ -1,4 +1,5 @@
-import { modelOf, type Product } from '../../domain/src/products.js';
+import type { Product } from '../../domain/src/products.js';
+import { sessionDrawsUnit } from '../../domain/src/rules/units.js';
 import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import type { Interval } from './peak-sweep.js';
 import { occurredAt, statesAt } from './replay-account.js';
@@ -56,7 +57,7 @@ function collectSessions(events: readonly StoredLedgerEvent[], product: Product)
         if (d.product !== product) break;
         sessions.set(d.sessionId, {
           sessionId: d.sessionId, userId: d.userId, orgId: state.users.get(d.userId)!.orgId, machineId: d.machineId,
-          licenseType: d.licenseType, licenseSource: d.licenseSource, drawsUnit: d.licenseType === 'online' && modelOf(d.product) === 'session',
+          licenseType: d.licenseType, licenseSource: d.licenseSource, drawsUnit: sessionDrawsUnit(d.product, d.licenseType),
           startedAt: at, lastSeen: at, endedAt: null, endKind: null,
         });
         break;
