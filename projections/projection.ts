@@ -32,6 +32,12 @@ export interface Projection<Tables = unknown> {
   /** Event types this projection folds; others are skipped (the checkpoint still advances). */
   readonly eventTypes: ReadonlySet<string>;
   /**
+   * How the engine turns a batch's stored events into those `prepare` and `apply` get. Default:
+   * `decodeStoredEvents`, the ledger's events checked against their shapes. Only a projection of
+   * something other than the ledger's events (the engine's own tests) gives another.
+   */
+  readonly decode?: (events: readonly StoredEvent[]) => readonly StoredLedgerEvent[];
+  /**
    * Create its tables in a new, empty generation schema (run by Kysely's Migrator there, which records
    * them in the generation's own `ledger_migrations`). Named `v<version>-…` after the version that
    * introduced them; a generation is never migrated in place, so a change to the tables is a new

@@ -40,7 +40,8 @@ export async function foldBatch(
   const { projection, generation, schema } = target;
   const last = batch[batch.length - 1].position;
   const outside = batch.filter((event) => accountIdOfStream(event.streamId) === null);
-  const events = decodeStoredEvents(batch.filter((event) => projection.eventTypes.has(event.type) && accountIdOfStream(event.streamId) !== null));
+  const decode = projection.decode ?? decodeStoredEvents;
+  const events = decode(batch.filter((event) => projection.eventTypes.has(event.type) && accountIdOfStream(event.streamId) !== null));
   if (events.length > 0 && projection.prepare) await projection.prepare(readModelDb(deps.db, schema), events, deps.context);
   return deps.db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`license-ledger:projection-batch:${schema}`}))`.execute(trx);

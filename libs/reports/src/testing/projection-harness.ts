@@ -62,12 +62,12 @@ export async function projectionHarness(
     for (let i = 0; i < more.length; i += batchSize) {
       const batch = more.slice(i, i + batchSize);
       for (const projection of projections) {
-        const events = decodeStoredEvents(batch.filter((e) => projection.eventTypes.has(e.type)));
+        const events = (projection.decode ?? decodeStoredEvents)(batch.filter((e) => projection.eventTypes.has(e.type)));
         if (events.length > 0) await projection.prepare?.(readModelDb(db, schemas.get(projection.name)!), events, rules);
       }
       await db.transaction().execute(async (trx) => {
         for (const projection of projections) {
-          const events = decodeStoredEvents(batch.filter((e) => projection.eventTypes.has(e.type)));
+          const events = (projection.decode ?? decodeStoredEvents)(batch.filter((e) => projection.eventTypes.has(e.type)));
           if (events.length > 0) await projection.apply(readModelDb(trx, schemas.get(projection.name)!), events, rules);
         }
       });
