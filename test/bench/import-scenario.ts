@@ -86,7 +86,7 @@ export async function runImportScenario(options: ImportScenarioOptions): Promise
 /** Whether `ledger import` takes `--no-wait` (return without waiting for the projections). */
 function cliHasNoWait(): boolean {
   try {
-    return execFileSync(process.execPath, ['bin/ledger.js', 'help'], { encoding: 'utf8', timeout: 60_000 }).includes('--no-wait');
+    return execFileSync(process.execPath, ['bin/ledger.js', 'import', '--help'], { encoding: 'utf8', timeout: 60_000 }).includes('--no-wait');
   } catch {
     return false;
   }

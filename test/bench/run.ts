@@ -10,6 +10,7 @@ import {
 } from './bench-support.js';
 import { writeHistoryNdjson, type WrittenHistory } from '../../libs/history-generator/src/generate-history.js';
 import { runAlertsScenario, type AlertsResult } from './alerts-scenario.js';
+import { runAppendsScenario, type AppendsResult } from './appends-scenario.js';
 import { runHttpScenario, type HttpResult, type ServerRun } from './http-scenario.js';
 import { runImportScenario, type ImportResult, type ImportRun } from './import-scenario.js';
 import { runReadSideScenario, type RebuildResult, type ReportsResult } from './read-side-scenario.js';
@@ -21,6 +22,8 @@ import { runConsoleScenario, type ConsoleBenchResult } from './console-scenario.
  * Write side (issue "ledger core"), merged into bench-results/write-side.json:
  *   import-postgres / import-pglite    `ledger import` of a generated history (default 100,000 commands)
  *   http-postgres / http-pglite        single-command latency over HTTP, sequential and concurrent
+ *   appends-postgres                   the store's appends by 1 and 8 writers vs a one-row INSERT and vs the store
+ *                                      with the NOTIFY trigger it had before migration 0008, interleaved in one run
  * Read side (issue "Projections and reports"), merged into bench-results/read-side.json:
  *   rebuild-postgres / rebuild-pglite  every projection rebuilt from a log of ~1M events
  *   reports-postgres / reports-pglite  p50/p95 of every report on the biggest account of that log
@@ -33,10 +36,10 @@ import { runConsoleScenario, type ConsoleBenchResult } from './console-scenario.
  */
 
 const USAGE = `Usage: npm run bench -- [options]
-  --only LIST             scenarios, comma-separated: import-postgres, import-pglite, http-postgres, http-pglite,
+  --only LIST             scenarios, comma-separated: import-postgres, import-pglite, http-postgres, http-pglite, appends-postgres,
                           rebuild-postgres, rebuild-pglite, reports-postgres, reports-pglite, console-postgres,
                           alerts-postgres, alerts-pglite,
-                          or groups: import, http, rebuild, reports, console, alerts, postgres, pglite, write, read, all
+                          or groups: import, http, appends, rebuild, reports, console, alerts, postgres, pglite, write, read, all
                           (default write: the write-side scenarios)
   --commands N            commands to import (default 100000)
   --read-commands N       commands of the read-side history (default 950000, about 1M events; with
@@ -45,12 +48,15 @@ const USAGE = `Usage: npm run bench -- [options]
   --console-runs N        console: page loads per chart, each from an empty cache and then reloaded (default 5)
   --one-at-a-time         rebuild: only each projection alone, not also all of them at once
   --schema SCHEMA         read side on PostgreSQL: measure this schema, already imported (and kept), instead of
-                          importing the history into a fresh one
+                          importing the history into a fresh one; its reports are timed on its projections
+                          as they stand (rebuilt only with rebuild-postgres)
   --file FILE             import this NDJSON file instead of generating one
   --skip-projections      import: measure only \`ledger import --no-wait\` (the write side), not also the
                           default \`ledger import\` that waits for the projections to catch up; HTTP: only
                           the API as \`ledger serve\` runs it, not also an API without projections
   --http-commands N       sequential HTTP commands measured (default 2000)
+  --append-rounds N       appends: interleaved rounds of every variant (default 5)
+  --append-seconds S      appends: seconds each variant appends per round (default 3)
   --concurrent-commands N HTTP commands measured per concurrent variant (default 4000)
   --concurrency C         requests in flight in the concurrent variants (default 8)
   --http-users N          users per HTTP benchmark account (default 200)
@@ -72,7 +78,8 @@ const WRITE_SCENARIOS = ['import-postgres', 'import-pglite', 'http-postgres', 'h
 const READ_SCENARIOS = ['rebuild-postgres', 'rebuild-pglite', 'reports-postgres', 'reports-pglite'] as const;
 const CONSOLE_SCENARIOS = ['console-postgres'] as const;
 const ALERT_SCENARIOS = ['alerts-postgres', 'alerts-pglite'] as const;
-const SCENARIOS = [...WRITE_SCENARIOS, ...READ_SCENARIOS, ...CONSOLE_SCENARIOS, ...ALERT_SCENARIOS] as const;
+const APPEND_SCENARIOS = ['appends-postgres'] as const;
+const SCENARIOS = [...WRITE_SCENARIOS, ...APPEND_SCENARIOS, ...READ_SCENARIOS, ...CONSOLE_SCENARIOS, ...ALERT_SCENARIOS] as const;
 type Scenario = (typeof SCENARIOS)[number];
 type WriteScenario = (typeof WRITE_SCENARIOS)[number];
 const IMPORT_TARGET_COMMANDS_PER_SECOND = 5_000;
@@ -85,7 +92,7 @@ function selectScenarios(only: string): Scenario[] {
         : word === 'read' ? [...READ_SCENARIOS]
           : SCENARIOS.filter((s) => s === word || s.split('-').includes(word));
     if (matches.length === 0) {
-      throw new Error(`unknown scenario "${word}"; expected ${SCENARIOS.join(', ')}, import, http, rebuild, reports, console, alerts, postgres, pglite, write, read or all`);
+      throw new Error(`unknown scenario "${word}"; expected ${SCENARIOS.join(', ')}, import, http, appends, rebuild, reports, console, alerts, postgres, pglite, write, read or all`);
     }
     for (const m of matches) selected.add(m);
   }
@@ -107,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
       'read-commands': { type: 'string' }, schema: { type: 'string' }, 'console-runs': { type: 'string' }, 'console-out': { type: 'string' }, 'one-at-a-time': { type: 'boolean' }, 'report-runs': { type: 'string' }, 'read-out': { type: 'string' },
       seed: { type: 'string' }, accounts: { type: 'string' }, users: { type: 'string' }, days: { type: 'string' },
       'skip-projections': { type: 'boolean' }, 'http-commands': { type: 'string' }, 'concurrent-commands': { type: 'string' }, concurrency: { type: 'string' },
+      'append-rounds': { type: 'string' }, 'append-seconds': { type: 'string' },
       'http-users': { type: 'string' }, warmup: { type: 'string' }, 'database-url': { type: 'string' },
       alerts: { type: 'string' }, 'flaky-alerts': { type: 'string' }, 'alerts-out': { type: 'string' },
       timeout: { type: 'string' }, repeat: { type: 'string' }, 'quiet-load': { type: 'string' }, 'cpu-prof': { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
@@ -197,6 +205,25 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
+  if (scenarios.includes('appends-postgres')) {
+    const started = new Date().toISOString();
+    try {
+      if (values['quiet-load'] !== undefined) await waitForQuiet('appends-postgres', Number(values['quiet-load']));
+      const loadBefore = loadAverage();
+      const result = await runAppendsScenario({
+        databaseUrl, writers: [1, 8],
+        rounds: Math.max(1, count(values['append-rounds'], 5, 'append-rounds')), seconds: Math.max(1, count(values['append-seconds'], 3, 'append-seconds')),
+      });
+      results['appends-postgres'] = {
+        date: started, command, machine: shortMachine(machine), sourceTree: tree, loadAverage: { before: loadBefore, after: loadAverage() }, ...result,
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log('appends-postgres', `FAILED: ${message}`);
+      failures.push(`appends-postgres: ${message}`);
+    }
+  }
+
   const alertResults: Partial<Record<Scenario, Record<string, unknown>>> = {};
   for (const scenario of scenarios.filter((s) => (ALERT_SCENARIOS as readonly string[]).includes(s))) {
     const backend: Backend = scenario.endsWith('postgres') ? 'postgres' : 'pglite';
@@ -218,7 +245,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const readResults: Partial<Record<Scenario, Record<string, unknown>>> = {};
-  const readScenarios = scenarios.filter((s) => !isWriteScenario(s) && !isConsoleScenario(s) && !(ALERT_SCENARIOS as readonly string[]).includes(s));
+  const readScenarios = scenarios.filter((s) => (READ_SCENARIOS as readonly string[]).includes(s));
   if (readScenarios.length > 0) {
     const readHistory = values.schema !== undefined ? { file: '' } : await prepareHistory(values, {
       commands: count(values['read-commands'], 950_000, 'read-commands'),
@@ -400,10 +427,6 @@ async function saveResults(file: string, machine: ReturnType<typeof machineInfo>
   await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
 }
 
-function isConsoleScenario(scenario: Scenario): boolean {
-  return (CONSOLE_SCENARIOS as readonly string[]).includes(scenario);
-}
-
 function consoleTable(results: Record<string, unknown>): string {
   const lines: string[] = [];
   for (const [scenario, r] of Object.entries(results)) {
@@ -475,7 +498,13 @@ function readSideTable(results: Partial<Record<Scenario, Record<string, unknown>
 function markdownTable(results: Partial<Record<Scenario, Record<string, unknown>>>): string {
   const lines: string[] = [];
   for (const [scenario, r] of Object.entries(results)) {
-    if (scenario.startsWith('import')) {
+    if (scenario === 'appends-postgres') {
+      for (const w of (r as unknown as AppendsResult).byWriters) {
+        const a = w.appendsPerSecond;
+        lines.push(`| ${scenario} ${w.writers} writer(s) | one event per append | ${(r as unknown as AppendsResult).secondsPerVariant} s × ${(r as unknown as AppendsResult).rounds} rounds | `
+          + `**store ${a.store}/s** (before 0008: ${a.trigger}/s; one-row INSERT ${a.insert}/s) | store/before ${w.storeVsTrigger}×, store/INSERT ${w.storeVsInsert}×, before/INSERT ${w.triggerVsInsert}× |`);
+      }
+    } else if (scenario.startsWith('import')) {
       const x = r as unknown as ImportResult;
       const row = (name: string, y: ImportRun) => `| ${name} | ${y.commands} commands (${y.rejected} rejected) → ${y.events} events in ${y.appends} appends | ${y.wallSeconds} s | `
         + `**${y.commandsPerSecond} commands/s**, ${y.eventsPerSecond} events/s | apply phase ${y.applyCommandsPerSecond ?? '–'} commands/s; `

@@ -14,6 +14,7 @@ import { spec7Commands } from '../../../test/support/spec-7-example.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import { licensesProjection } from '../../../projections/licenses.projection.js';
 import { sessionsProjection } from '../../../projections/sessions.projection.js';
+import { capacityProjection } from '../../../projections/capacity.projection.js';
 import { ApiModule } from './api.module.js';
 import { configureApp } from './configure-app.js';
 
@@ -25,7 +26,7 @@ describe('GET …/reports/{name}/explain and …/licenses/explain', () => {
 
   beforeAll(async () => {
     const events = storedHistory(spec7Commands(), { onRejected: 'skip' });
-    harness = await projectionHarness([sessionsProjection, licensesProjection], events);
+    harness = await projectionHarness([sessionsProjection, licensesProjection, capacityProjection], events);
 
     @Global()
     @Module({
@@ -87,7 +88,31 @@ describe('GET …/reports/{name}/explain and …/licenses/explain', () => {
     expect(await badLicenses.json()).toMatchObject({ errors: [{ path: 'metric', message: expect.stringContaining('purchased, dedicated, pool') }] });
   });
 
+  it('answers the explanation of a what-if bucket figure in the same shape: the demand the hypothesis admitted at the peak, with its events', async () => {
+    const response = await fetch(`${url}/acme/reports/what-if/explain?${KRE_DAY}&quantity=3&bucket=2026-03-02T05:00:00Z&metric=peakUsage`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { units: { id: string; event: string }[]; events: { type: string; position: string }[] };
+    expect(body).toMatchObject({
+      report: 'what-if', accountId: 'acme', product: 'KRE', orgId: null, interval: 'day', timezone: 'America/New_York',
+      bucket: { start: '2026-03-02T00:00:00.000-05:00', end: '2026-03-03T00:00:00.000-05:00' }, metric: 'peakUsage', value: 3,
+      asOfPosition: expect.stringMatching(/^\d+\/\d+$/), peakAt: '2026-03-02T15:45:00.000Z',
+    });
+    expect(body.units.map((u) => u.id)).toEqual(['s1', 's2', 's4']);
+    const denied = body.events.find((e) => e.position === body.units[2]!.event);
+    expect(denied).toMatchObject({ type: 'SessionDenied', data: { sessionId: 's4' }, metadata: { occurredAt: '2026-03-02T15:45:00.000Z' } });
+
+    const refused = await fetch(`${url}/acme/reports/what-if/explain?${KRE_DAY}&bucket=2026-03-02T05:00:00Z&metric=actual.denied`);
+    expect(await refused.json()).toMatchObject({ metric: 'actual.denied', value: 1, denied: [{ id: 's4', admitted: false }] });
+  });
+
+  it('a capacity explanation with a metric the report has not → 400 naming its metrics', async () => {
+    const response = await fetch(`${url}/acme/reports/denials/explain?${KRE_DAY}&bucket=2026-03-02T05:00:00Z&metric=peakUsage`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'metric', message: expect.stringContaining('trueDenials') }] });
+  });
+
   it('an unknown account → 404', async () => {
     expect((await fetch(`${url}/other/reports/session-usage/explain?${KRE_DAY}&bucket=2026-03-02T05:00:00Z&metric=peakUsage`)).status).toBe(404);
+    expect((await fetch(`${url}/other/reports/what-if/explain?${KRE_DAY}&bucket=2026-03-02T05:00:00Z&metric=denied`)).status).toBe(404);
   });
 });

@@ -7,6 +7,7 @@ import type { LicensesExplanation } from '../../../libs/audit/src/explain/licens
 import { withoutAccountId } from './query-parameters.js';
 import type { SeriesExplanation } from '../../../libs/audit/src/explain/series-explain.js';
 import { ref } from './openapi/schemas.js';
+import { CAPACITY_EXPLAINED, ExplainCapacityQuery } from '../../../libs/reports/src/capacity/explain-capacity.js';
 
 /** Explain (SPEC §5): the events behind one number of a report or of the license overview. */
 @ApiTags('audit')
@@ -17,12 +18,13 @@ export class ExplainController {
   @Get('reports/:name/explain')
   @ReplaysHistory()
   @ApiOperation({
-    summary: 'The events behind one number of seat-history, seat-usage, session-usage or aut-usage',
+    summary: 'The events behind one number of seat-history, seat-usage, session-usage, aut-usage, what-if, reclaim-backtest, denials or forecast',
     description: 'The report\'s parameters (product, orgId, from, to, interval; no groupBy) plus bucket (the start of a bucket, as the '
       + 'report prints it, or the same instant in any ISO form) and metric (one of the report\'s). Computed by replaying the account\'s '
-      + 'events up to the position the projected report answered at; `warning` appears if the two disagree.',
+      + 'events up to the position the projected report answered at; `warning` appears if the two disagree. The capacity reports '
+      + '(SPEC §8) take their own parameters too and list the items their computation counted for the figure, with their events.',
   })
-  @ApiParam({ name: 'name', description: 'seat-history, seat-usage, session-usage or aut-usage' })
+  @ApiParam({ name: 'name', description: 'seat-history, seat-usage, session-usage, aut-usage, what-if, reclaim-backtest, denials or forecast' })
   @ApiQuery({ name: 'bucket', required: true })
   @ApiQuery({ name: 'metric', required: true })
   @ApiQuery({ name: 'product', required: true })
@@ -32,7 +34,8 @@ export class ExplainController {
   @ApiQuery({ name: 'interval', required: true, enum: ['hour', 'day', 'week', 'month'] })
   @ApiOkResponse({ description: 'The events behind the number, with the details of the metric', schema: ref('SeriesExplanation') })
   report(@Param('accountId') accountId: string, @Param('name') name: string, @Query() query: Record<string, unknown>): Promise<SeriesExplanation> {
-    return this.queries.execute(new ExplainReportQuery(name, { ...withoutAccountId(query), accountId }));
+    const parameters = { ...withoutAccountId(query), accountId };
+    return this.queries.execute(CAPACITY_EXPLAINED.includes(name) ? new ExplainCapacityQuery(name, parameters) : new ExplainReportQuery(name, parameters));
   }
 
   @Get('licenses/explain')

@@ -51,6 +51,6 @@ export class ImportController {
       throw new DomainError('VALIDATION_FAILED',
         `${malformed.length} malformed line(s); nothing was imported`, malformedLineErrors(malformed));
     }
-    return applyInChunks(this.gateway, commands, commandContextOf(request));
+    return applyInChunks(this.gateway, commands, commands.length, commandContextOf(request));
   }
 }

@@ -1,6 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { query } from '../../../libs/database/src/testing/query.js';
+import { freshTestSchema, TEST_DATABASE_URL } from '../../../libs/database/src/testing/test-postgres.js';
 import { runCli } from './cli.js';
 import { captureOutput as capture } from '../../../test/support/capture-output.js';
 
@@ -100,4 +102,49 @@ describe('ledger import, end to end on the embedded store', () => {
     expect(JSON.parse(again.out())).toMatchObject({ errors: [{ line: 1, code: 'ALREADY_ASSIGNED' }] });
     // Three imports, each opening the embedded store and waiting for every projection: minutes on a busy machine.
   }, 180_000);
+});
+
+describe('ledger import on PostgreSQL', () => {
+  const schema = freshTestSchema('cli_import_analyze');
+  let dir: string;
+  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'ledger-cli-pg-')); });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await schema.drop();
+  });
+
+  it('leaves the events and streams tables with fresh planner statistics (ANALYZE), whether autovacuum runs or not', async () => {
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const file = join(dir, 'history.ndjson');
+    await writeFile(file, [
+      { type: 'OpenAccount', name: 'Acme', timezone: 'Europe/Paris', at },
+      { type: 'CreateOrganization', orgId: 'qa', name: 'QA', at },
+      ...Array.from({ length: 50 }, (_, i) => ({ type: 'RegisterUser', userId: `u${i}`, email: `u${i}@acme.example`, fullName: `User ${i}`, orgId: 'qa', at })),
+    ].map((c) => JSON.stringify({ accountId: 'acme', ...c })).join('\n'));
+    const env = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema.schema };
+
+    const out = capture();
+    expect(await runCli(['import', file, '--no-wait'], out, env)).toBe(0);
+
+    const db = await schema.open();
+    try {
+      // The statistics views are written by the analyzing backend when it goes idle: wait for them briefly.
+      let analyzed: { relname: string; last_analyze: Date | null; n_live_tup: string }[] = [];
+      for (let tries = 0; tries < 50; tries++) {
+        analyzed = await query(db, `SELECT relname, last_analyze, n_live_tup::text FROM pg_stat_user_tables
+          WHERE schemaname = $1 AND relname IN ('events', 'streams') ORDER BY relname`, [schema.schema]);
+        if (analyzed.every((row) => row.last_analyze !== null)) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(analyzed.map((row) => row.relname)).toEqual(['events', 'streams']);
+      for (const row of analyzed) expect(row.last_analyze).not.toBeNull();
+      // What the planner now knows (-1, "never analyzed", before): the rows the import appended.
+      const [{ reltuples, events }] = await query<{ reltuples: number; events: number }>(db, `SELECT reltuples,
+        (SELECT count(*)::int FROM events) AS events FROM pg_class WHERE relname = 'events' AND relnamespace = $1::regnamespace`, [schema.schema]);
+      expect(events).toBeGreaterThanOrEqual(52);
+      expect(reltuples).toBe(events);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
 });

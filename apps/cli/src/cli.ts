@@ -13,6 +13,7 @@ import type { ImportSource } from './import-command.js';
 import { localLedger, servedLedger, type LedgerAccess } from './ledger-access.js';
 import { processOutput, type Output } from './output.js';
 import { ledgerProgram } from './program.js';
+import { SpooledSource } from './spooled-source.js';
 
 export interface RunCliOptions {
   /** The ledger to run on (default: the configured one, opened by this process). */
@@ -91,5 +92,13 @@ async function besideServer(action: Command, argv: readonly string[], out: Outpu
 
 /** What a running server does with a command sent over its socket: runs it on its own ledger, as actor `cli`. */
 function runInServer(config: LedgerConfig, app: INestApplicationContext): RunInServer {
-  return (argv, out, body) => runCli(argv, out, {}, { ledger: servedLedger(config, app), importSource: () => body, besideServer: false });
+  return async (argv, out, body) => {
+    // An import reads its file twice (to validate, then to apply); the bytes sent arrive once.
+    const bytes = new SpooledSource(body);
+    try {
+      return await runCli(argv, out, {}, { ledger: servedLedger(config, app), importSource: () => bytes.read(), besideServer: false });
+    } finally {
+      await bytes.dispose();
+    }
+  };
 }

@@ -77,9 +77,9 @@ async function load(
   out.stderr.write(`loading ${options.commands} commands: ${accounts.map((a) => `${a.accountId} (${a.users} users, ${a.timezone})`).join(', ')}; `
     + `${options.days} days up to now…\n`);
   const tracking = new PositionTrackingGateway(gateway);
-  const lines = (function* () {
+  const lines = function* () {
     for (const command of history.commands) yield `${JSON.stringify(command)}\n`;
-  })();
+  };
   const result = await importNdjson(tracking, lines, { actor: 'cli', correlationId: randomUUID() }, { onProgress: progressReporter(out, Date.now) });
   if (result.status === 'malformed') throw new Error(`the generated history has ${result.malformed.length} malformed line(s), e.g. line ${result.malformed[0].line}`);
   const expected = Object.values(history.stats.expectedRejections).reduce((a, b) => a + b, 0);

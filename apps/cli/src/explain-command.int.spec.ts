@@ -36,6 +36,31 @@ describe('explain options', () => {
     expect(await explain(['licenses', '--account', 'acme', '--bucket', 'x'], wrongKind, recording)).toBe(2);
     expect(wrongKind.err()).toBe('ledger explain: --bucket is an option of explain NAME (a report), not of explain licenses\n');
   });
+
+  it('take the capacity reports\' own flags (SPEC §8) as report parameters; --metric stays the figure explained', async () => {
+    const seen: unknown[] = [];
+    const recording: Explainer = { report: async (name, parameters) => seen.push({ name, parameters }), licenses: async () => undefined };
+    const out = captureOutput();
+    expect(await explain([
+      'what-if', '--account', 'acme', '--product', 'KRE', '--from', '2026-03-02', '--to', '2026-03-02', '--interval', 'day', '--quantity', '3',
+      '--dedications', 'qa:2', '--denied-duration', '600', '--bucket', '2026-03-02T05:00:00Z', '--metric', 'denied',
+    ], out, recording)).toBe(0);
+    expect(await explain(['denials', '--account', 'acme', '--retry-window', '300', '--metric', 'trueDenials'], out, recording)).toBe(0);
+    expect(await explain(['forecast', '--account', 'acme', '--history', '4', '--horizon', '2', '--metric', 'projected'], out, recording)).toBe(0);
+    expect(await explain(['reclaim-backtest', '--account', 'acme', '--idle-days', '30', '--metric', 'assigned'], out, recording)).toBe(0);
+    expect(seen).toEqual([
+      { name: 'what-if', parameters: {
+        accountId: 'acme', product: 'KRE', from: '2026-03-02', to: '2026-03-02', interval: 'day', quantity: '3', dedications: 'qa:2', deniedDuration: '600',
+        bucket: '2026-03-02T05:00:00Z', metric: 'denied',
+      } },
+      { name: 'denials', parameters: { accountId: 'acme', retryWindow: '300', metric: 'trueDenials' } },
+      { name: 'forecast', parameters: { accountId: 'acme', history: '4', horizon: '2', metric: 'projected' } },
+      { name: 'reclaim-backtest', parameters: { accountId: 'acme', idleDays: '30', metric: 'assigned' } },
+    ]);
+    const wrongKind = captureOutput();
+    expect(await explain(['licenses', '--account', 'acme', '--idle-days', '30'], wrongKind, recording)).toBe(2);
+    expect(wrongKind.err()).toBe('ledger explain: --idle-days is an option of explain NAME (a report), not of explain licenses\n');
+  });
 });
 
 describe('ledger explain', () => {

@@ -3,6 +3,7 @@ import { DomainError } from '../../../libs/domain/src/errors.js';
 import { UsageError, answer, formatOption, optionValues, requiredOption } from './command-kit.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
+import { CAPACITY_OPTIONS } from './report-command.js';
 
 /** Runs an explanation with raw parameters; the Nest-free seam the command is tested through. */
 export interface Explainer {
@@ -22,6 +23,8 @@ const OPTIONS: readonly (readonly [flag: string, parameter: string, meaning: str
   ['--scope <scope>', 'scope', '"account" or the id of an organization with a dedication (licenses)', 'licenses'],
   ['--metric <metric>', 'metric', 'the figure to explain, one of the report\'s metrics', 'both'],
   ['--as-of <instant>', 'asOf', 'ISO-8601 instant: as the ledger stood then (licenses)', 'licenses'],
+  // The capacity series' own parameters (--metric is explain's: the bucket figure; idle-seats is a table).
+  ...CAPACITY_OPTIONS.filter(([, parameter]) => parameter !== 'metric' && parameter !== 'minIdleDays').map(([flag, parameter, meaning]) => [flag, parameter, meaning, 'report'] as const),
 ];
 const FLAG_OF: Record<string, string> = Object.fromEntries(OPTIONS.map(([flag, parameter]) => [parameter, flag.split(' ')[0]!]));
 
@@ -46,12 +49,14 @@ export function explainCommand(out: Output, explainer: Explainer): Command {
     .summary('print the events behind one number of a report or of the license overview')
     .description('Print the events behind one number: of a report (GET /v1/accounts/ID/reports/NAME/explain), '
       + 'or with NAME "licenses", of one pool figure of the license overview (GET /v1/accounts/ID/licenses/explain).')
-    .argument('<NAME>', 'seat-history, seat-usage, session-usage, aut-usage, or licenses');
+    .argument('<NAME>', 'seat-history, seat-usage, session-usage, aut-usage, what-if, reclaim-backtest, denials, forecast, or licenses');
   for (const [flag, , meaning] of OPTIONS) command.addOption(flag.startsWith('--account') ? requiredOption(flag, meaning) : new Option(flag, meaning));
   command.addOption(formatOption(['json']))
     .addHelpText('after', '\nExamples:\n'
       + '  ledger explain session-usage --account acme --product KRE --from 2026-03-02 --to 2026-03-02 --interval day \\\n'
       + '    --bucket 2026-03-02T00:00:00.000-05:00 --metric peakUsage\n'
+      + '  ledger explain what-if --account acme --product KRE --from 2026-03-02 --to 2026-03-02 --interval day --quantity 3 \\\n'
+      + '    --bucket 2026-03-02T00:00:00.000-05:00 --metric denied\n'
       + '  ledger explain licenses --account acme --product KSE --scope qa --metric available\n');
   return answer(command, async (self) => {
     const name = self.processedArgs[0] as string;

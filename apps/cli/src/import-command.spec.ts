@@ -97,8 +97,24 @@ describe('ledger import FILE.ndjson', () => {
     expect(await importFile(file, new RecordingGateway(), out, { chunkSize: 2_500, now: () => (clock += 600) })).toBe(0);
 
     expect(out.err().trimEnd().split('\n')).toEqual([
-      expect.stringMatching(/^imported 5000\/10000 commands \(\d+ commands\/s\)$/),
-      expect.stringMatching(/^imported 10000\/10000 commands \(\d+ commands\/s\)$/),
+      expect.stringMatching(/^imported 5000\/10000 commands \(50%, \d+ commands\/s, ETA \d+ s\)$/),
+      expect.stringMatching(/^imported 10000\/10000 commands \(100%, \d+ commands\/s, ETA 0 s\)$/),
     ]);
+  });
+
+  it('reports the validation of a large file by the share of its bytes read, then the commands applied', async () => {
+    const file = await fileWith(Array.from({ length: 20_000 }, (_, i) => assign(`user-with-a-long-name-${i}`)));
+    let clock = 0;
+    const out = capture();
+
+    expect(await importFile(file, new RecordingGateway(), out, { chunkSize: 5_000, now: () => (clock += 600) })).toBe(0);
+
+    const lines = out.err().trimEnd().split('\n');
+    const validated = lines.filter((line) => line.startsWith('validated'));
+    expect(validated.length).toBeGreaterThan(0);
+    for (const line of validated) expect(line).toMatch(/^validated \d+% of the file \(\d+\.\d\/\d+\.\d MiB, ETA (\d+ s|unknown)\)$/);
+    expect(validated.at(-1)).toMatch(/^validated 100% of the file \(.* ETA 0 s\)$/);
+    expect(lines.at(-1)).toMatch(/^imported 20000\/20000 commands \(100%/);
+    expect(lines.indexOf(validated.at(-1)!)).toBeLessThan(lines.findIndex((line) => line.startsWith('imported')));
   });
 });

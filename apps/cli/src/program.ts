@@ -11,6 +11,7 @@ import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../../../libs/platform/src/tokens.js';
 import { LicensesOverviewQuery, ReportsService, RunReportQuery } from '../../../libs/reports/src/reports.service.js';
 import { PROJECTION_READER } from '../../../libs/reports/src/tokens.js';
+import { CAPACITY_EXPLAINED, ExplainCapacityQuery } from '../../../libs/reports/src/capacity/explain-capacity.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import {
   AlertQuery, AlertRulesQuery, AlertsQuery, DeliveriesQuery, ExplainAlertQuery, WebhooksQuery,
@@ -53,7 +54,9 @@ const COMMANDS: readonly ((deps: CliDependencies) => Command)[] = [
     ledger().open(({ queries }) => queries.execute(new RunReportQuery(name, parameters, options)))),
   ({ out, ledger }) => licensesCommand(out, (parameters) => ledger().open(({ queries }) => queries.execute(new LicensesOverviewQuery(parameters)))),
   ({ out, ledger }) => explainCommand(out, {
-    report: (name, parameters) => ledger().open(({ queries }) => queries.execute(new ExplainReportQuery(name, parameters))),
+    report: (name, parameters) => ledger().open(({ queries }) => queries.execute(
+      CAPACITY_EXPLAINED.includes(name) ? new ExplainCapacityQuery(name, parameters) : new ExplainReportQuery(name, parameters),
+    )),
     licenses: (parameters) => ledger().open(({ queries }) => queries.execute(new ExplainLicensesQuery(parameters))),
   }),
   ({ out, ledger }) => eventsCommand(out, (work) => ledger().open(({ context }) => {

@@ -11,6 +11,19 @@ import { reportTable } from './text-table.js';
 /** Runs a report by name with raw parameters; the Nest-free seam the command is tested through. */
 export type ReportRunner = (name: string, parameters: Record<string, unknown>, options: RunReportOptions) => Promise<ReportResult>;
 
+/** The capacity answers' own parameters (SPEC §8), kebab-case; explain takes them too. */
+export const CAPACITY_OPTIONS: readonly (readonly [flag: string, parameter: string, meaning: string])[] = [
+  ['--quantity <n>', 'quantity', "what-if: the account's purchased quantity under the hypothesis"],
+  ['--dedications <list>', 'dedications', 'what-if: orgId:quantity,… dedicated under the hypothesis (absolute)'],
+  ['--denied-duration <seconds>', 'deniedDuration', "what-if: seconds a denied attempt demands (default: the median of the window's accepted sessions)"],
+  ['--idle-days <n>', 'idleDays', 'reclaim-backtest: days without activity after which a seat is reclaimed'],
+  ['--min-idle-days <n>', 'minIdleDays', 'idle-seats: only seats idle at least this many days'],
+  ['--retry-window <seconds>', 'retryWindow', "denials: an attempt this soon after the user's counted denial is folded into it (default 600)"],
+  ['--metric <name>', 'metric', 'forecast: assigned (seat products), peakUsage (session products) or peakActiveApplications (TRUETEST)'],
+  ['--history <n>', 'history', 'forecast: past buckets the trend is fitted to (default 12)'],
+  ['--horizon <n>', 'horizon', 'forecast: buckets projected ahead (default 6)'],
+];
+
 /** CLI option → report parameter, with its meaning for `--help`. */
 const OPTIONS: readonly (readonly [flag: string, parameter: string, meaning: string])[] = [
   ['--account <id>', 'accountId', 'the account'],
@@ -27,15 +40,7 @@ const OPTIONS: readonly (readonly [flag: string, parameter: string, meaning: str
   ['--page <n>', 'page', 'page number, from 1 (tables)'],
   ['--page-size <n>', 'pageSize', 'rows a page, at most 1000 (tables; default 50)'],
   ['--as-of <instant>', 'asOf', 'ISO-8601 instant: the report as the ledger stood then, replayed from the events (seat-history, assignments, idle-seats)'],
-  ['--quantity <n>', 'quantity', "what-if: the account's purchased quantity under the hypothesis"],
-  ['--dedications <list>', 'dedications', 'what-if: orgId:quantity,… dedicated under the hypothesis (absolute)'],
-  ['--denied-duration <seconds>', 'deniedDuration', "what-if: seconds a denied attempt demands (default: the median of the window's accepted sessions)"],
-  ['--idle-days <n>', 'idleDays', 'reclaim-backtest: days without activity after which a seat is reclaimed'],
-  ['--min-idle-days <n>', 'minIdleDays', 'idle-seats: only seats idle at least this many days'],
-  ['--retry-window <seconds>', 'retryWindow', "denials: an attempt this soon after the user's counted denial is folded into it (default 600)"],
-  ['--metric <name>', 'metric', 'forecast: assigned (seat products), peakUsage (session products) or peakActiveApplications (TRUETEST)'],
-  ['--history <n>', 'history', 'forecast: past buckets the trend is fitted to (default 12)'],
-  ['--horizon <n>', 'horizon', 'forecast: buckets projected ahead (default 6)'],
+  ...CAPACITY_OPTIONS,
 ];
 
 /** CLI option name (`--page-size`) of each report parameter (`pageSize`), for error messages. */

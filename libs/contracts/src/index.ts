@@ -3,6 +3,7 @@
  * the web console (which reads them with `import type`). Types only: nothing here runs.
  */
 export type * from './series.js';
+export type * from './capacity.js';
 export type * from './tables.js';
 export type * from './licenses.js';
 export type * from './audit.js';

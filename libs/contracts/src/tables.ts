@@ -48,10 +48,24 @@ export type SessionRow = {
   readonly status: SessionStatus;
 };
 
+/** `idle-seats` (SPEC §8.2): one row per current seat. */
+export type IdleSeatRow = {
+  readonly userId: string;
+  readonly user: string;
+  readonly email: string;
+  readonly organization: string;
+  readonly licenseSource: string;
+  readonly assignedAt: string;
+  readonly activated: boolean;
+  readonly lastActiveUse: string | null;
+  readonly idleDays: number;
+};
+
 /** Every table report and its row. */
 export type TableReports = {
   readonly assignments: AssignmentRow;
   readonly sessions: SessionRow;
+  readonly 'idle-seats': IdleSeatRow;
 };
 export type TableReportName = keyof TableReports;
 export type TableBodyOf<N extends TableReportName> = TableBody<TableReports[N]>;

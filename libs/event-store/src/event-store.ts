@@ -188,6 +188,14 @@ export interface EventStore {
   countAfter?(position: LogPosition | null): Promise<number>;
 
   /**
+   * After a bulk write (an import), brings the database's planner statistics of the log up to date,
+   * for adapters whose reads are planned from them (the SQL store: ANALYZE). A freshly loaded table
+   * has none until autovacuum runs, and a server may run without it: reading a big stream page by page
+   * would then be planned as a scan and sort of the rest of it for every page.
+   */
+  refreshStatistics?(): Promise<void>;
+
+  /**
    * Ends the adapter's subscriptions, lets appends under way finish with a known outcome, refuses new
    * ones, and releases its own connections; a LedgerDatabase it was given stays open.
    */

@@ -5,6 +5,7 @@ import { ProjectedReportAnswers } from './projected-answers.js';
 import {
   AccountDirectoryHandler, LicensesOverviewHandler, ReportsService, RunReportHandler, UsersHandler,
 } from './reports.service.js';
+import { CapacityExplainService, ExplainCapacityHandler } from './capacity/explain-capacity.js';
 
 /**
  * Reports on the QueryBus (`RunReportQuery`). Reads the projections through the ProjectionReader the
@@ -17,7 +18,7 @@ import {
 @Module({
   imports: [CqrsModule.forRoot()],
   providers: [
-    ReportsService, RunReportHandler, LicensesOverviewHandler, AccountDirectoryHandler, UsersHandler,
+    ReportsService, RunReportHandler, LicensesOverviewHandler, AccountDirectoryHandler, UsersHandler, CapacityExplainService, ExplainCapacityHandler,
     ProjectedReportAnswers, { provide: PROJECTED_ANSWERS, useExisting: ProjectedReportAnswers },
   ],
   exports: [ReportsService, PROJECTED_ANSWERS],

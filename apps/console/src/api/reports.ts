@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { SeriesBody } from '@contracts';
 import { accountPath } from './account';
-import { getJson } from './client';
+import { getJson, type Params } from './client';
 
 /** The parameters of a bucket-series report as a view sends them (absent ones empty). */
 export type SeriesRequest = {
@@ -14,8 +14,8 @@ export type SeriesRequest = {
   readonly asOf: string;
 };
 
-/** One query per report and parameters: the view and the early fetch below share it. */
-export function seriesQuery<B extends SeriesBody<object>>(accountId: string, report: string, request: SeriesRequest) {
+/** One query per report and parameters: the view and the early fetch below share it (capacity reports add their own parameters). */
+export function seriesQuery<B extends SeriesBody<object>>(accountId: string, report: string, request: SeriesRequest | Params) {
   return {
     queryKey: ['report', accountId, report, request] as const,
     queryFn: ({ signal }: { signal: AbortSignal }) => getJson<B>(accountPath(accountId, `/reports/${report}`), { ...request }, signal),

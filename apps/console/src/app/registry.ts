@@ -9,7 +9,7 @@ export interface ViewDefinition {
   /** URL path, e.g. `/seat-history`. */
   readonly path: string;
   readonly title: string;
-  readonly section: 'License Utilization' | 'License Management' | 'Audit' | 'Alerts' | 'Operations';
+  readonly section: 'License Utilization' | 'Capacity' | 'License Management' | 'Audit' | 'Alerts' | 'Operations';
   /** What the key's role must be able to do to see the view (GET /v1/me `can`). */
   readonly needs: 'readReports' | 'operate';
   /** The license models whose products the view is for (null: not per product). */
@@ -26,6 +26,10 @@ export const VIEWS: readonly ViewDefinition[] = [
   { path: '/sessions', title: 'User Sessions', section: 'License Utilization', needs: 'readReports', models: ['seat', 'session'], load: () => import('../views/sessions') },
   { path: '/session-usage', title: 'Session License Usage', section: 'License Utilization', needs: 'readReports', models: ['session'], load: () => import('../views/session-usage'), series: 'session-usage' },
   { path: '/aut-usage', title: 'Application Usage', section: 'License Utilization', needs: 'readReports', models: ['aut'], load: () => import('../views/aut-usage'), series: 'aut-usage' },
+  { path: '/what-if', title: 'What-if', section: 'Capacity', needs: 'readReports', models: ['session', 'aut'], load: () => import('../views/what-if') },
+  { path: '/idle-seats', title: 'Idle Seats', section: 'Capacity', needs: 'readReports', models: ['seat'], load: () => import('../views/idle-seats') },
+  { path: '/denials', title: 'Denials', section: 'Capacity', needs: 'readReports', models: ['session', 'aut'], load: () => import('../views/denials') },
+  { path: '/forecast', title: 'Forecast', section: 'Capacity', needs: 'readReports', models: ['seat', 'session', 'aut'], load: () => import('../views/forecast') },
   { path: '/licenses', title: 'License Management', section: 'License Management', needs: 'readReports', models: null, load: () => import('../views/licenses') },
   { path: '/events', title: 'Event Log', section: 'Audit', needs: 'readReports', models: null, load: () => import('../views/events') },
   { path: '/alert-rules', title: 'Alert Rules', section: 'Alerts', needs: 'readReports', models: null, load: () => import('../views/alert-rules') },

@@ -1,7 +1,10 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo } from 'react';
-import type { LicenseModel, MetricOf, SeriesBodyOf, SeriesReportName } from '@contracts';
+import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { lazy, Suspense, useMemo, type ReactNode } from 'react';
+import { Link } from 'wouter';
+import type { LicenseModel, MetricOf, SeriesBody, SeriesBodyOf, SeriesReportName } from '@contracts';
 import { accountPath } from '../api/account';
+import type { Params } from '../api/client';
+import { pick, useViewParams } from '../app/url-state';
 import { seriesQuery, type SeriesRequest } from '../api/reports';
 import { formatInstant, localWallTime } from '../format/format';
 import { AsOfPicker, DateRange, IntervalPicker, ProductPicker, ScopePicker, useReportFilters } from './controls';
@@ -34,6 +37,8 @@ export interface SeriesViewConfig<N extends SeriesReportName> {
   readonly asOf?: boolean;
   /** The report answers `groupBy=org`. */
   readonly groupBy?: boolean;
+  /** A view that answers a question about the same figures, linked with the same product, scope and window. */
+  readonly related?: { readonly path: string; readonly label: string };
 }
 
 /**
@@ -46,7 +51,6 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
   const { account, params, update } = filters;
   const groupBy = config.groupBy && params.get('groupBy') === 'org' ? 'org' : '';
   const asOf = config.asOf ? filters.asOf : '';
-  const showTable = params.get('show') === 'table';
   const explainMetric = params.get('explain');
   const explainBucket = params.get('bucket');
   const explainOrg = params.get('explainOrg');
@@ -91,35 +95,18 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
         )}
         {config.asOf && <AsOfPicker value={asOf} onChange={(value) => update({ asOf: value, explain: null, bucket: null })} />}
       </form>
-      <div className="toolbar">
-        <div role="group" aria-label="Show as">
-          <button type="button" aria-pressed={!showTable} onClick={() => update({ show: null })}>Chart</button>
-          <button type="button" aria-pressed={showTable} onClick={() => update({ show: 'table' })}>Table</button>
-        </div>
-        <ExportButton path={path} params={request} filename={`${config.report}-${filters.product}-${filters.from}-${filters.to}.csv`} />
-        {body && !report.isPlaceholderData && (
-          <span className="stamp" data-testid="stamp">
-            {asOf !== '' ? <>Replayed as of <strong>{formatInstant(asOf, account.timezone)}</strong> ({account.timezone}) · </> : null}
-            position {body.asOfPosition ?? '—'}
-          </span>
+      <SeriesFigures
+        report={report} ready={filters.ready} series={series} metrics={metrics} caption={caption}
+        exportLink={{ path, params: request, filename: `${config.report}-${filters.product}-${filters.from}-${filters.to}.csv` }}
+        stampPrefix={asOf !== '' ? <>Replayed as of <strong>{formatInstant(asOf, account.timezone)}</strong> ({account.timezone}) · </> : null}
+        onSelect={openExplain}
+        onExplain={explainable ? (index, metric) => openExplain(index, metric, null) : undefined}
+        hint={explainable ? null : 'Figures replayed as of an instant are not explained: clear “as of” to explain a figure.'}
+      >
+        {config.related && (
+          <Link href={`${config.related.path}?${new URLSearchParams(pick(params, ['product', 'orgId', 'from', 'to', 'interval']))}`}>{config.related.label}</Link>
         )}
-      </div>
-      {report.isPending && filters.ready && <Loading what="the report" />}
-      {report.isError && <ProblemMessage error={report.error} />}
-      {body && series.every((s) => s.buckets.length === 0) && <Empty>No bucket in this range: it starts after now.</Empty>}
-      {body && series.some((s) => s.buckets.length > 0) && (
-        <div className={report.isFetching ? 'report refreshing' : 'report'} aria-busy={report.isFetching}>
-          {showTable
-            ? <MetricTable series={series} metrics={metrics} interval={body.interval} timezone={body.timezone} caption={caption}
-                onExplain={explainable ? (index, metric) => openExplain(index, metric, null) : undefined} />
-            : (
-              <Suspense fallback={<Loading what="the chart" />}>
-                <SeriesChart series={series} metrics={metrics} interval={body.interval} timezone={body.timezone} label={caption} onSelect={openExplain} />
-              </Suspense>
-            )}
-          {!explainable && <p className="hint">Figures replayed as of an instant are not explained: clear “as of” to explain a figure.</p>}
-        </div>
-      )}
+      </SeriesFigures>
       {explainMetric && explainBucket && body && (
         <ExplainPanel
           timezone={account.timezone}
@@ -135,5 +122,61 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
         />
       )}
     </section>
+  );
+}
+
+/**
+ * The figures of a bucket-series body: Chart / Table (in the URL's `show`), Export (the API's CSV of
+ * the same request), the position stamp, and the loading, error and empty states. `children` go in
+ * the toolbar (e.g. a link to a related view).
+ */
+export function SeriesFigures({ report, ready, series, metrics, chartMetrics = metrics, caption, exportLink, stampPrefix, onSelect, onExplain, hint, children }: {
+  report: UseQueryResult<SeriesBody<object>>;
+  /** The view's parameters are complete (the query may run). */
+  ready: boolean;
+  series: readonly ChartSeries[];
+  metrics: readonly ChartMetric[];
+  /** The metrics the chart draws, when not all of the table's (e.g. seconds beside counts). */
+  chartMetrics?: readonly ChartMetric[];
+  caption: string;
+  exportLink: { readonly path: string; readonly params: Params; readonly filename: string };
+  stampPrefix?: ReactNode;
+  onSelect?: (index: number, metric: string | null, seriesName: string | null) => void;
+  onExplain?: (index: number, metric: string) => void;
+  hint?: string | null;
+  children?: ReactNode;
+}) {
+  const [params, update] = useViewParams();
+  const showTable = params.get('show') === 'table';
+  const body = report.data;
+  return (
+    <>
+      <div className="toolbar">
+        <div role="group" aria-label="Show as">
+          <button type="button" aria-pressed={!showTable} onClick={() => update({ show: null })}>Chart</button>
+          <button type="button" aria-pressed={showTable} onClick={() => update({ show: 'table' })}>Table</button>
+        </div>
+        <ExportButton path={exportLink.path} params={exportLink.params} filename={exportLink.filename} />
+        {children}
+        {body && !report.isPlaceholderData && (
+          <span className="stamp" data-testid="stamp">{stampPrefix}position {body.asOfPosition ?? '—'}</span>
+        )}
+      </div>
+      {report.isPending && ready && <Loading what="the report" />}
+      {report.isError && <ProblemMessage error={report.error} />}
+      {body && series.every((s) => s.buckets.length === 0) && <Empty>No bucket in this range: it starts after now.</Empty>}
+      {body && series.some((s) => s.buckets.length > 0) && (
+        <div className={report.isFetching ? 'report refreshing' : 'report'} aria-busy={report.isFetching}>
+          {showTable
+            ? <MetricTable series={series} metrics={metrics} interval={body.interval} timezone={body.timezone} caption={caption} onExplain={onExplain} />
+            : (
+              <Suspense fallback={<Loading what="the chart" />}>
+                <SeriesChart series={series} metrics={chartMetrics} interval={body.interval} timezone={body.timezone} label={caption} onSelect={onSelect} />
+              </Suspense>
+            )}
+          {hint && <p className="hint">{hint}</p>}
+        </div>
+      )}
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { LicenseModel, TableBodyOf, TableReportName, TableReports } from '@contracts';
 import { accountPath } from '../api/account';
 import { useAccountDirectory } from '../app/console-context';
@@ -10,7 +10,7 @@ import { DataTable, type TableColumn } from './DataTable';
 import { ExportButton } from './ExportButton';
 import { Empty, Loading, ProblemMessage } from './feedback';
 
-export type TableFilter = 'organization' | 'licenseSource' | 'q' | 'status' | 'started';
+export type TableFilter = 'organization' | 'licenseSource' | 'q' | 'status' | 'started' | 'minIdleDays';
 
 /** One table report of SPEC §4 as a view. */
 export interface TableViewConfig<N extends TableReportName> {
@@ -26,14 +26,15 @@ export interface TableViewConfig<N extends TableReportName> {
 }
 
 /** The URL parameters a table view's filters set (Reset Filters clears them). */
-const FILTER_PARAMS = ['orgId', 'licenseSource', 'q', 'status', 'from', 'to', 'page'];
+const FILTER_PARAMS = ['orgId', 'licenseSource', 'q', 'status', 'from', 'to', 'minIdleDays', 'page'];
 const PAGE_SIZES = [25, 50, 100, 500];
 
 /**
  * A table report: filters, Reset Filters, sorting by any column header, paging, and Export (the
  * API's CSV for the same filters, every page). Filters, sort, page and as-of live in the URL.
+ * `children` follow the table (e.g. a question about the same seats).
  */
-export function TableReportView<N extends TableReportName>({ config }: { config: TableViewConfig<N> }) {
+export function TableReportView<N extends TableReportName>({ config, children }: { config: TableViewConfig<N>; children?: ReactNode }) {
   const filters = useReportFilters(config.models, { range: false });
   const { account, params, update } = filters;
   const has = (filter: TableFilter) => config.filters.includes(filter);
@@ -47,6 +48,7 @@ export function TableReportView<N extends TableReportName>({ config }: { config:
     status: has('status') ? params.get('status') ?? '' : '',
     from: has('started') ? params.get('from') ?? '' : '',
     to: has('started') ? params.get('to') ?? '' : '',
+    minIdleDays: has('minIdleDays') ? params.get('minIdleDays') ?? '' : '',
     sort: params.get('sort') ?? '',
     asOf: config.asOf ? filters.asOf : '',
     page, pageSize,
@@ -68,6 +70,7 @@ export function TableReportView<N extends TableReportName>({ config }: { config:
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
         <ProductPicker models={config.models} value={filters.product} onChange={(product) => set({ product })} />
         {has('q') && <SearchBox value={request.q} hint={config.searchHint} onChange={(q) => set({ q })} />}
+        {has('minIdleDays') && <SearchBox label="Idle at least (days)" type="number" value={request.minIdleDays} hint="0" onChange={(minIdleDays) => set({ minIdleDays })} />}
         {has('organization') && <ScopePicker label="Organization" value={filters.orgId} onChange={(orgId) => set({ orgId })} />}
         {has('licenseSource') && <LicenseSourcePicker value={request.licenseSource} onChange={(licenseSource) => set({ licenseSource })} />}
         {has('status') && <StatusPicker value={request.status} onChange={(status) => set({ status })} />}
@@ -95,12 +98,15 @@ export function TableReportView<N extends TableReportName>({ config }: { config:
             caption={`${config.title}, ${filters.product}`} rowKey={config.rowKey} testId="report-table" />
         </div>
       )}
+      {children}
     </section>
   );
 }
 
-/** Search as you type (applied after a pause, without a history step per key). */
-function SearchBox({ value, hint, onChange }: { value: string; hint: string; onChange: (q: string | null) => void }) {
+/** Search (or another typed filter) as you type: applied after a pause, without a history step per key. */
+function SearchBox({ value, hint, onChange, label = 'Search', type = 'search' }: {
+  value: string; hint: string; onChange: (q: string | null) => void; label?: string; type?: 'search' | 'number';
+}) {
   const id = useId();
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
@@ -111,8 +117,8 @@ function SearchBox({ value, hint, onChange }: { value: string; hint: string; onC
   }, [text, value, onChange]);
   return (
     <div className="field">
-      <label htmlFor={id}>Search</label>
-      <input id={id} type="search" value={text} placeholder={hint} onChange={(e) => setText(e.target.value)}
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type={type} min={type === 'number' ? 0 : undefined} value={text} placeholder={hint} onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => { if (e.key === 'Enter') onChange(text === '' ? null : text); }} />
     </div>
   );

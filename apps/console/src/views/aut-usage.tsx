@@ -5,6 +5,7 @@ const CONFIG: SeriesViewConfig<'aut-usage'> = {
   report: 'aut-usage',
   title: 'Application Usage',
   models: ['aut'],
+  related: { path: '/what-if', label: 'What if the quantity were different?' },
   metrics: {
     purchased: { label: 'Purchased', style: 'step', description: 'The scope’s dedicated quantity (for the account, the purchased quantity) at the bucket’s latest record.' },
     peakActiveApplications: { label: 'Peak Active Applications', style: 'bar', description: 'The most applications under test active at one instant within the bucket.' },

@@ -6,6 +6,7 @@ const CONFIG: SeriesViewConfig<'session-usage'> = {
   title: 'Session License Usage',
   models: ['session'],
   groupBy: true,
+  related: { path: '/what-if', label: 'What if the quantity were different?' },
   metrics: {
     availableSessions: { label: 'Available Sessions', style: 'step', description: 'The scope’s dedicated quantity (for the account, the purchased quantity) at the bucket’s latest record.' },
     peakUsage: { label: 'Peak Usage', style: 'bar', description: 'The most sessions of users in scope open at the same instant within the bucket (sessions are half-open: one ending at t and one starting at t never overlap).' },

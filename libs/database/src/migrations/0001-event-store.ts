@@ -6,7 +6,7 @@ import type { Migration } from 'kysely/migration';
  * transaction's id: readers order by (transaction_id, global_position) and stop below the oldest
  * transaction still running, so an event that commits late can never fall behind a reader's
  * position. `streams` holds each stream's revision for the compare-and-set on append. A trigger
- * NOTIFYs readers after each append (they poll anyway; it only wakes them sooner).
+ * NOTIFYs readers after each append (they poll anyway; it only wakes them sooner); 0008 drops it.
  *
  * `ifNotExists` everywhere: a database created before migrations existed already has these tables
  * exactly so, and is adopted as it is.

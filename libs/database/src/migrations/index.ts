@@ -6,6 +6,7 @@ import { rejectedCommandsMigration } from './0004-rejected-commands.js';
 import { eventStoreIdentityMigration } from './0005-event-store-identity.js';
 import { checkpointStoreMigration } from './0006-checkpoint-store.js';
 import { webhooksMigration } from './0007-webhooks.js';
+import { notifyAfterCommitMigration } from './0008-notify-after-commit.js';
 
 /**
  * The ledger's own tables (those that are not read models), as forward-only migrations in the order
@@ -21,4 +22,5 @@ export const LEDGER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-event-store-identity': eventStoreIdentityMigration,
   '0006-checkpoint-store': checkpointStoreMigration,
   '0007-webhooks': webhooksMigration,
+  '0008-notify-after-commit': notifyAfterCommitMigration,
 };

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { EventMetadata } from '../event-store.js';
 
-/** NOTIFY channel raised when events are committed (migration 0001); readers poll anyway, this only wakes them sooner. */
+/** NOTIFY channel on which a store announces its committed appends (append-announcer.ts); readers poll anyway, this only wakes them sooner. */
 export const EVENTS_APPENDED_CHANNEL = 'ledger_events_appended';
 
 /**

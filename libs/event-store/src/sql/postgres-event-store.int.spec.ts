@@ -5,6 +5,7 @@ import { WrongExpectedRevisionError, type AppendResult, type EventStore } from '
 import { logEventsOf, probeSubscription, sleep, testEvent, waitUntil } from '../testing/event-store-probes.js';
 import { appendEvents } from './append-events.js';
 import { EVENTS_APPENDED_CHANNEL, type EventStoreTables } from './event-tables.js';
+import { query } from '../../../database/src/testing/query.js';
 import { createSqlEventStore } from './sql-event-store.js';
 
 describe('SQL event store on PostgreSQL', () => {
@@ -139,14 +140,61 @@ describe('SQL event store on PostgreSQL', () => {
       expect((await store.readStream(stream)).map((event) => event.eventId)).toEqual([kept.eventId]);
     });
 
-    test('announces committed appends on its NOTIFY channel', async () => {
+    test('announces a committed append on its NOTIFY channel, once', async () => {
+      // Other schemas of the test database notify on the same channel: count this log's only.
       let notifications = 0;
-      const unlisten = await db.listen(EVENTS_APPENDED_CHANNEL, () => notifications++);
+      const unlisten = await db.listen(EVENTS_APPENDED_CHANNEL, (payload) => payload === store.storeId && notifications++);
       try {
+        await sleep(50); // past the announcer's interval, whatever the tests before appended
         await store.appendToStream(newStream('notify'), 'no_stream', [testEvent('Announced'), testEvent('Announced')]);
         await waitUntil(() => notifications === 1, 'one notification for one append');
+        await sleep(100);
+        expect(notifications).toBe(1);
       } finally {
         await unlisten();
+      }
+    });
+
+    test('announces a burst of concurrent appends with a few NOTIFYs, one of them after the last commit', async () => {
+      let notifications = 0;
+      let allCommitted = false;
+      let afterLastCommit = 0;
+      const unlisten = await db.listen(EVENTS_APPENDED_CHANNEL, (payload) => {
+        if (payload !== store.storeId) return;
+        notifications++;
+        if (allCommitted) afterLastCommit++;
+      });
+      try {
+        await Promise.all(Array.from({ length: 40 }, () => store.appendToStream(newStream('burst'), 'no_stream', [testEvent('Burst')])));
+        allCommitted = true;
+        await waitUntil(() => afterLastCommit > 0, 'a notification after the last append committed');
+        expect(notifications).toBeLessThan(40);
+      } finally {
+        await unlisten();
+      }
+    });
+
+    test('the database itself notifies nothing on append: the events table has no trigger (migration 0008)', async () => {
+      const triggers = await query<{ name: string }>(db, `SELECT tgname AS name FROM pg_trigger
+        WHERE tgrelid = 'events'::regclass AND NOT tgisinternal`);
+      expect(triggers).toEqual([]);
+    });
+
+    test('a reader in another process receives the appends it is announced', async () => {
+      const other = await testSchema.open();
+      const theirs = await createSqlEventStore(other);
+      try {
+        const stream = newStream('announced-elsewhere');
+        const probe = probeSubscription(theirs, { after: await store.headPosition() }, [stream]);
+        await sleep(600); // the reader is idle, polling at its longest interval
+        const appended = testEvent('Elsewhere');
+        await store.appendToStream(stream, 'no_stream', [appended]);
+        await probe.waitFor(1);
+        await probe.stop();
+        expect(probe.received.map((event) => event.eventId)).toEqual([appended.eventId]);
+      } finally {
+        await theirs.close();
+        await other.close();
       }
     });
   });

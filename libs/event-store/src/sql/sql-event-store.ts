@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { LedgerDatabase } from '../../../database/src/ledger-database.js';
 import type {
   AppendResult,
@@ -10,14 +10,17 @@ import type {
   StoredEvent,
   SubscribeOptions,
 } from '../event-store.js';
+import { AppendAnnouncer } from './append-announcer.js';
 import { appendEvents } from './append-events.js';
 import { AppendedSignal } from './appended-signal.js';
 import { EVENTS_APPENDED_CHANNEL, type EventStoreTables } from './event-tables.js';
 import { countEventsAfter, readHeadPosition, readLogPage, readStoreId, readStreamEvents } from './read-events.js';
 
-/** Idle readers poll again after 20 ms, doubling up to 250 ms; a NOTIFY after an append wakes them sooner. */
+/** Idle readers poll again after 20 ms, doubling up to 250 ms; an append wakes them sooner (see below). */
 const FIRST_POLL_MS = 20;
 const IDLE_POLL_MS = 250;
+/** Other processes hear of this one's appends at most this often: a burst of appends sends one NOTIFY per interval. */
+const ANNOUNCE_INTERVAL_MS = 10;
 const DEFAULT_BATCH_SIZE = 500;
 
 /**
@@ -35,6 +38,7 @@ class SqlEventStore implements EventStore {
   readonly #database: LedgerDatabase;
   readonly #db: Kysely<EventStoreTables>;
   readonly #appended = new AppendedSignal();
+  readonly #announcer: AppendAnnouncer;
   readonly #closing = new AbortController();
   #unlisten: Promise<(() => Promise<void>) | null> | null = null;
 
@@ -42,10 +46,19 @@ class SqlEventStore implements EventStore {
     this.#database = database;
     this.#db = database.kysely<EventStoreTables>();
     this.kind = database.kind;
+    // The payload names the log: channels are shared by every schema of the database.
+    this.#announcer = new AppendAnnouncer(() => sql`SELECT pg_notify(${EVENTS_APPENDED_CHANNEL}, ${storeId})`.execute(this.#db), ANNOUNCE_INTERVAL_MS);
   }
 
-  appendToStream(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
-    return appendEvents(this.#db, streamId, expected, events);
+  /**
+   * Appends in a transaction of its own; once it has committed, readers in this process are woken at
+   * once and those of other processes by a NOTIFY sent after the commit (AppendAnnouncer).
+   */
+  async appendToStream(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
+    const result = await appendEvents(this.#db, streamId, expected, events);
+    this.#appended.notify();
+    this.#announcer.announce();
+    return result;
   }
 
   readStream(streamId: string, fromRevision = 0n, maxCount?: number): Promise<StoredEvent[]> {
@@ -62,6 +75,10 @@ class SqlEventStore implements EventStore {
 
   countAfter(position: LogPosition | null): Promise<number> {
     return countEventsAfter(this.#db, position);
+  }
+
+  async refreshStatistics(): Promise<void> {
+    await sql`ANALYZE events, streams`.execute(this.#db);
   }
 
   async *subscribeToAll({ after, signal, batchSize = DEFAULT_BATCH_SIZE }: SubscribeOptions): AsyncIterable<StoredEvent[]> {
@@ -85,6 +102,7 @@ class SqlEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.#closing.abort();
+    this.#announcer.close();
     const unlisten = await this.#unlisten;
     await unlisten?.();
   }

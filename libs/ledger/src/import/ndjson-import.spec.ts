@@ -54,7 +54,7 @@ describe('splitLines: the line length limit', () => {
 describe('importNdjson', () => {
   it('numbers lines from 1, counting blank ones', async () => {
     const gateway = new RecordingGateway((c) => ('userId' in c && c.userId === 'u2' ? new DomainError('NOT_FOUND', "user 'u2' not found") : {}));
-    const result = await importNdjson(gateway, [`\n${login('u1')}\n\n${login('u2')}\n`], context);
+    const result = await importNdjson(gateway, () => [`\n${login('u1')}\n\n${login('u2')}\n`], context);
     expect(result).toEqual({
       status: 'applied',
       summary: { accepted: 1, rejected: 1, errors: [{ line: 4, code: 'NOT_FOUND', message: "user 'u2' not found" }] },
@@ -63,7 +63,7 @@ describe('importNdjson', () => {
 
   it('applies nothing when any line is malformed, and reports them all', async () => {
     const gateway = new RecordingGateway();
-    const result = await importNdjson(gateway, [`${login('u1')}\nnope\n{"type":"RecordLogin","accountId":"acme"}\n`], context);
+    const result = await importNdjson(gateway, () => [`${login('u1')}\nnope\n{"type":"RecordLogin","accountId":"acme"}\n`], context);
     expect(gateway.executed).toEqual([]);
     expect(result.status).toBe('malformed');
     if (result.status !== 'malformed') return;
@@ -75,8 +75,72 @@ describe('importNdjson', () => {
   });
 
   it('passes an empty source as an empty summary', async () => {
-    expect(await importNdjson(new RecordingGateway(), [''], context)).toEqual({
+    expect(await importNdjson(new RecordingGateway(), () => [''], context)).toEqual({
       status: 'applied', summary: { accepted: 0, rejected: 0, errors: [] },
     });
+  });
+});
+
+describe('importNdjson: streaming', () => {
+  /** A source of `count` lines, one chunk each, produced only when read; counts what each read has produced. */
+  function generated(count: number, lineAt: (i: number) => string = (i) => login(`u${i}`)) {
+    const produced: number[] = [];
+    const open = () => {
+      const pass = produced.push(0) - 1;
+      return (function* () {
+        for (let i = 0; i < count; i++) {
+          produced[pass]++;
+          yield `${lineAt(i)}\n`;
+        }
+      })();
+    };
+    return { open, produced };
+  }
+
+  it('validates the whole source, then reads it again and applies it, holding the chunk applied and at most the next one', async () => {
+    const source = generated(10_000);
+    const gateway = new RecordingGateway();
+    const heldAtEachChunk: number[] = [];
+    const executeMany = gateway.executeMany.bind(gateway);
+    gateway.executeMany = (commands, ctx) => {
+      // Lines read by the applying pass and not yet applied: this chunk, and at most the next one, read meanwhile.
+      heldAtEachChunk.push(source.produced[1] - (gateway.executed.length));
+      expect(source.produced[0]).toBe(10_000);
+      return executeMany(commands, ctx);
+    };
+    const progress: { done: number; total: number }[] = [];
+
+    const result = await importNdjson(gateway, source.open, context, { chunkSize: 500, keepUpTo: 2_000, onProgress: (p) => progress.push(p) });
+
+    expect(result).toEqual({ status: 'applied', summary: { accepted: 10_000, rejected: 0, errors: [] } });
+    expect(source.produced).toEqual([10_000, 10_000]);
+    expect(heldAtEachChunk).toHaveLength(20);
+    expect(Math.max(...heldAtEachChunk)).toBeLessThanOrEqual(2 * 500);
+    expect(progress.slice(0, 2)).toEqual([{ done: 0, total: 10_000 }, { done: 500, total: 10_000 }]);
+    expect(progress.at(-1)).toEqual({ done: 10_000, total: 10_000 });
+  });
+
+  it('a source of no more commands than it keeps is read once, and applied in order', async () => {
+    const source = generated(2_000);
+    const gateway = new RecordingGateway();
+    const result = await importNdjson(gateway, source.open, context, { chunkSize: 500, keepUpTo: 2_000 });
+    expect(result).toEqual({ status: 'applied', summary: { accepted: 2_000, rejected: 0, errors: [] } });
+    expect(source.produced).toEqual([2_000]);
+    expect(gateway.executed.map((c) => ('userId' in c ? c.userId : null))).toEqual(Array.from({ length: 2_000 }, (_, i) => `u${i}`));
+  });
+
+  it('a malformed last line: the source is read once, nothing applied', async () => {
+    const source = generated(3_000, (i) => (i === 2_999 ? '{"type":"RecordLogin"' : login(`u${i}`)));
+    const gateway = new RecordingGateway();
+    const result = await importNdjson(gateway, source.open, context, { chunkSize: 500 });
+    expect(result.status).toBe('malformed');
+    expect(source.produced).toEqual([3_000]);
+    expect(gateway.executed).toEqual([]);
+  });
+
+  it('fails, naming the line, when the source changed between validating and applying it', async () => {
+    let opened = 0;
+    const open = () => (++opened === 1 ? [`${login('u1')}\n${login('u2')}\n`] : [`${login('u1')}\nnope\n`]);
+    await expect(importNdjson(new RecordingGateway(), open, context, { keepUpTo: 1 })).rejects.toThrow('line 2 changed while the file was imported');
   });
 });

@@ -1,5 +1,3 @@
-import type { LedgerCommand } from '../../../domain/src/commands.js';
-import { cmd } from '../../../domain/src/testing/decider-spec.js';
 import { storedHistory } from '../../../../test/support/stored-history.js';
 import { capacityProjection } from '../../../../projections/capacity.projection.js';
 import { sessionsProjection } from '../../../../projections/sessions.projection.js';
@@ -8,33 +6,7 @@ import { projectionHarness, type ProjectionHarness } from '../testing/projection
 import type { SeriesBody } from '../report-definition.js';
 import { sessionUsageReport } from '../sessions/session-usage.js';
 import { denialsReport } from './denials.report.js';
-
-/**
- * SPEC §8.3 on one account in Asia/Kolkata (+05:30: local days turn at 18:30Z), KRE ×1.
- * u1 (qa) holds the session while u2 (qa) and u3 (dev) are denied:
- *   d1 04:10Z u2, d2 04:15Z u2, d3 04:20Z u2 (exactly 10 min after d1), d4 04:21Z u2, d5 04:30Z u3;
- *   s3 of u3 at 04:38Z (8 min after d5); d6 18:25Z u2 (23:55 local, 2 March), d7 18:32Z u2 (00:02 local, 3 March).
- */
-const Z = (time: string, date = '2026-03-02') => `${date}T${time}:00Z`;
-const start = (sessionId: string, userId: string, at: string) => cmd('StartSession', at, { product: 'KRE', sessionId, userId, machineId: `m-${sessionId}` });
-const end = (sessionId: string, at: string) => cmd('EndSession', at, { sessionId });
-const beat = (sessionId: string, at: string) => cmd('HeartbeatSession', at, { sessionId });
-
-const HISTORY: LedgerCommand[] = [
-  cmd('OpenAccount', '2026-02-20T00:00:00Z', { name: 'Acme', timezone: 'Asia/Kolkata' }),
-  cmd('CreateOrganization', '2026-02-20T00:01:00Z', { orgId: 'qa', name: 'QA' }),
-  cmd('CreateOrganization', '2026-02-20T00:02:00Z', { orgId: 'dev', name: 'Dev' }),
-  ...['u1', 'u2'].map((userId, i) => cmd('RegisterUser', `2026-02-20T00:0${3 + i}:00Z`, { userId, email: `${userId}@acme.example`, fullName: userId, orgId: 'qa' })),
-  cmd('RegisterUser', '2026-02-20T00:05:00Z', { userId: 'u3', email: 'u3@acme.example', fullName: 'u3', orgId: 'dev' }),
-  cmd('PurchaseLicenses', '2026-02-20T01:00:00Z', {
-    purchaseId: 'p1', product: 'KRE', quantity: 1, startsAt: '2026-03-01T00:00:00Z', expiresAt: '2027-03-01T00:00:00Z',
-  }),
-  start('s1', 'u1', Z('04:00')), start('d1', 'u2', Z('04:10')), beat('s1', Z('04:10')), start('d2', 'u2', Z('04:15')),
-  start('d3', 'u2', Z('04:20')), beat('s1', Z('04:20')), start('d4', 'u2', Z('04:21')), start('d5', 'u3', Z('04:30')),
-  end('s1', Z('04:35')), start('s3', 'u3', Z('04:38')), end('s3', Z('05:00')),
-  start('s4', 'u1', Z('18:00')), beat('s4', Z('18:10')), beat('s4', Z('18:20')), start('d6', 'u2', Z('18:25')), beat('s4', Z('18:30')),
-  start('d7', 'u2', Z('18:32')), beat('s4', Z('18:40')), end('s4', Z('18:50')),
-];
+import { DENIALS_HISTORY as HISTORY } from '../testing/capacity-histories.js';
 
 const LATER = Date.parse('2026-04-01T00:00:00Z');
 type Figures = { attempts: number; uniqueUsers: number; trueDenials: number; unmetUsers: number };

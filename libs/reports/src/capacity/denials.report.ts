@@ -36,7 +36,7 @@ export interface AttemptEntry {
   readonly holder: string;
   readonly counted: boolean;
   /** The counted denial it is folded into (itself when counted). */
-  readonly countedAt: number;
+  readonly countedInto: StoredDenial;
 }
 
 export interface DenialsComputation {
@@ -64,13 +64,13 @@ export async function computeDenials(request: ReportRequest, context: ReportCont
   const all = await denialsWithin(account, query.product, SINCE_EVER, end);
   const holderOf = (d: StoredDenial) => d.userId ?? d.attemptId;
   const counted = countedDenials(all.map((d) => ({ key: holderOf(d), at: d.at })), retryWindowMs);
-  const lastCounted = new Map<string, number>();
+  const lastCounted = new Map<string, StoredDenial>();
   const attempts: AttemptEntry[] = [];
   all.forEach((denial, i) => {
     const holder = holderOf(denial);
-    if (counted[i]) lastCounted.set(holder, denial.at);
+    if (counted[i]) lastCounted.set(holder, denial);
     if (denial.at < start || !inScope(orgs, denial.orgId)) return;
-    attempts.push({ denial, holder, counted: counted[i]!, countedAt: lastCounted.get(holder)! });
+    attempts.push({ denial, holder, counted: counted[i]!, countedInto: lastCounted.get(holder)! });
   });
   const starts = await startsWithin(account, query.product, [...new Set(attempts.map((a) => a.holder))], start, end + retryWindowMs);
   return { request, account, product: query.product, orgId, plan, retryWindowMs, attempts, starts };
@@ -89,6 +89,13 @@ export function unmetIn(c: DenialsComputation, index: number): AttemptEntry[] {
   return [...last.values()].filter((a) => unmetAfter(a.denial.at, c.starts.get(a.holder) ?? [], c.retryWindowMs));
 }
 
+/** `uniqueUsers`: the users (TrueTest: applications) of the attempts, each with its attempts in log order. */
+export function holdersOf(attempts: readonly AttemptEntry[]): Map<string, AttemptEntry[]> {
+  const holders = new Map<string, AttemptEntry[]>();
+  for (const a of attempts) holders.set(a.holder, [...(holders.get(a.holder) ?? []), a]);
+  return holders;
+}
+
 export function denialsBody(c: DenialsComputation): DenialsBody {
   return {
     report: 'denials', accountId: c.account.accountId, product: c.product, orgId: c.orgId, interval: c.request.interval ?? 'day',
@@ -100,7 +107,7 @@ export function denialsBody(c: DenialsComputation): DenialsBody {
         start: bucket.startIso,
         end: bucket.endIso,
         attempts: attempts.length,
-        uniqueUsers: new Set(attempts.map((a) => a.holder)).size,
+        uniqueUsers: holdersOf(attempts).size,
         trueDenials: attempts.filter((a) => a.counted).length,
         unmetUsers: unmetIn(c, i).length,
       };

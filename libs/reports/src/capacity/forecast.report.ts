@@ -1,12 +1,13 @@
 import {
-  exhaustionIndex, inZone, latestRecordInstant, leastSquares, localDate, modelOf, peaksWithin, PRODUCT_CODES, reportWindow, slope2,
-  splitSpan, trendAt2, validationError, type Bucket, type Interval, type Product, type TimeSpan, type Trend,
+  exhaustionIndex, inZone, latestRecordInstant, leastSquares, localDate, modelOf, openAt, peaksAndInstants, PRODUCT_CODES, reportWindow, slope2,
+  splitSpan, trendAt2, validationError, type Bucket, type Product, type TimeSpan, type Trend,
 } from '../../../domain/src/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { requireProduct } from '../../../report-contract/src/series-scope.js';
 import {
-  inScope, openCapacityAccount, PoolHistory, scopeOrgs, tenuresBefore, unitsOverlapping, UserOrgs, type CapacityAccount,
+  inScope, openCapacityAccount, PoolHistory, scopeOrgs, tenuresBefore, unitsOverlapping, UserOrgs, type CapacityAccount, type StoredTenure,
+  type StoredUnit,
 } from './capacity-data.js';
 import { refuseGroupBy, type ForecastBody } from './bodies.js';
 
@@ -47,10 +48,16 @@ export interface ForecastComputation {
   readonly past: readonly Bucket[];
   readonly next: readonly Bucket[];
   readonly values: readonly number[];
+  /** Per past bucket, what its value counts: the seats held at its latest record, or the units open at the earliest instant of its peak. */
+  readonly counted: readonly ForecastCounted[];
   readonly trend: Trend;
   readonly dedicated: number;
   readonly now: number;
 }
+
+export type ForecastCounted =
+  | { readonly kind: 'seats'; readonly at: number; readonly tenures: readonly StoredTenure[] }
+  | { readonly kind: 'peak'; readonly at: number | null; readonly units: readonly StoredUnit[] };
 
 export async function computeForecast(request: ReportRequest, context: ReportContext): Promise<ForecastComputation> {
   refuseGroupBy(request, 'forecast');
@@ -73,19 +80,24 @@ export async function computeForecast(request: ReportRequest, context: ReportCon
   const records = past.map((b) => latestRecordInstant(b, now));
 
   let values: number[];
+  let counted: ForecastCounted[];
   if (metric === 'assigned') {
     const [tenures, userOrgs] = await Promise.all([tenuresBefore(account, product, until), UserOrgs.load(account)]);
-    values = records.map((at) => tenures.filter((t) => t.assignedAt <= at && (t.unassignedAt === null || t.unassignedAt > at)
-      && inScope(orgs, userOrgs.orgAt(t.userId, at))).length);
+    const held = records.map((at) => tenures.filter((t) => t.assignedAt <= at && (t.unassignedAt === null || t.unassignedAt > at)
+      && inScope(orgs, userOrgs.orgAt(t.userId, at))));
+    values = held.map((list) => list.length);
+    counted = held.map((list, i) => ({ kind: 'seats', at: records[i]!, tenures: list }));
   } else {
     const units = await unitsOverlapping(account, product, from, until, now, context.leaseMs, { kinds: metric === 'peakUsage' ? ['session'] : ['application'] });
-    const intervals: Interval[] = units.filter((u) => u.drawsUnit && inScope(orgs, u.orgId)).map((u) => ({ start: u.start, end: u.end }));
+    const drawing = units.filter((u) => u.drawsUnit && inScope(orgs, u.orgId));
     // As §4.5 and §4.6 sweep: a bucket's peak up to now.
-    values = peaksWithin(intervals, past.map((b) => ({ start: b.start, end: Math.max(b.start, Math.min(b.end, now)) })));
+    const peaks = peaksAndInstants(drawing, past.map((b) => ({ start: b.start, end: Math.max(b.start, Math.min(b.end, now)) })));
+    values = peaks.map((p) => p.peak);
+    counted = peaks.map((p) => ({ kind: 'peak', at: p.at, units: p.at === null ? [] : openAt(drawing, p.at) }));
   }
   const history = await PoolHistory.load(account, product);
   return {
-    request, account, product, orgId, metric, interval, to, past, next, values, trend: leastSquares(values),
+    request, account, product, orgId, metric, interval, to, past, next, values, counted, trend: leastSquares(values),
     dedicated: history.dedicatedAt(orgId, records.at(-1)!), now,
   };
 }

@@ -6,25 +6,13 @@ import type { ReportContext, ReportDefinition, ReportRequest } from '../report-d
 import { ACCOUNT_SOURCE_NAME, licenseSources } from '../../../report-contract/src/license-sources.js';
 import { requireProduct } from '../../../report-contract/src/series-scope.js';
 import { inScope, openCapacityAccount, PoolHistory, scopeOrgs, UserOrgs, type CapacityAccount } from './capacity-data.js';
-import type { IdleSeatsBody } from './bodies.js';
+import type { IdleSeatRow, IdleSeatsBody } from './bodies.js';
 import { ms } from '../../../../projections/engine/read-model-db.js';
 import { sql } from 'kysely';
 
 export const IDLE_SEAT_COLUMNS = [
   'userId', 'user', 'email', 'organization', 'licenseSource', 'assignedAt', 'activated', 'lastActiveUse', 'idleDays',
 ] as const;
-
-export interface IdleSeatRow {
-  readonly userId: string;
-  readonly user: string;
-  readonly email: string;
-  readonly organization: string;
-  readonly licenseSource: string;
-  readonly assignedAt: string;
-  readonly activated: boolean;
-  readonly lastActiveUse: string | null;
-  readonly idleDays: number;
-}
 
 /** Default order: the longest idle first (SPEC §8.2); ties, and every other order's ties, by userId. */
 export const DEFAULT_IDLE_SEATS_SORT = '-idleDays';

@@ -1,6 +1,6 @@
 import {
   DAY_MS, latestRecordBound, latestRecordInstant, peakWithin, returnedWithin, SEAT_PRODUCTS, tenureUnderPolicy, validationError,
-  type Interval, type Product, type Reclaim,
+  type Interval, type Product, type Reclaim, type TenureUnderPolicy,
 } from '../../../domain/src/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
@@ -52,6 +52,8 @@ export interface ReclaimComputation {
   readonly actual: readonly HeldPiece[];
   /** Reclaims of seats of the scope's users whose instant is in the window. */
   readonly reclaims: readonly ScopedReclaim[];
+  /** Every tenure as the policy replayed it (its spans and reclaims up to the horizon). */
+  readonly underPolicy: ReadonlyMap<StoredTenure, TenureUnderPolicy>;
 }
 
 export async function computeReclaim(request: ReportRequest, context: ReportContext): Promise<ReclaimComputation> {
@@ -74,6 +76,7 @@ export async function computeReclaim(request: ReportRequest, context: ReportCont
   const policy: HeldPiece[] = [];
   const actual: HeldPiece[] = [];
   const reclaims: ScopedReclaim[] = [];
+  const underPolicy = new Map<StoredTenure, TenureUnderPolicy>();
   const pieces = (tenure: StoredTenure, span: Interval, into: HeldPiece[]) => {
     for (const piece of userOrgs.piecesOf(tenure.userId, span.start, span.end)) {
       if (inScope(orgs, piece.orgId)) into.push({ ...piece, userId: tenure.userId, tenure });
@@ -82,13 +85,14 @@ export async function computeReclaim(request: ReportRequest, context: ReportCont
   for (const tenure of tenures) {
     pieces(tenure, { start: tenure.assignedAt, end: Math.min(tenure.unassignedAt ?? horizon, horizon) }, actual);
     const replayed = tenureUnderPolicy(tenure, activity.get(tenure.userId) ?? [], request.idleDays * DAY_MS, horizon);
+    underPolicy.set(tenure, replayed);
     for (const span of replayed.spans) pieces(tenure, span, policy);
     for (const reclaim of replayed.reclaims) {
       if (reclaim.at < plan.window.start || reclaim.at >= horizon) continue;
       if (inScope(orgs, userOrgs.orgAt(tenure.userId, reclaim.at))) reclaims.push({ ...reclaim, userId: tenure.userId, tenure });
     }
   }
-  return { request, account, product: query.product, orgId, plan, now, idleDays: request.idleDays, horizon, policy, actual, reclaims };
+  return { request, account, product: query.product, orgId, plan, now, idleDays: request.idleDays, horizon, policy, actual, reclaims, underPolicy };
 }
 
 /** The pieces holding a seat at a bucket's latest record (SPEC §2): after every event up to its last instant. */

@@ -10,25 +10,8 @@ import { seatHistoryReport } from '../seat/seat-history.report.js';
 import type { ReclaimBacktestBody } from './bodies.js';
 import { idleSeatsReport } from './idle-seats.report.js';
 import { reclaimBacktestReport } from './reclaim-backtest.report.js';
+import { activity, assign, directory, login, RECLAIM_HISTORY as RECLAIM, unassign } from '../testing/capacity-histories.js';
 
-const user = (userId: string, orgId: string, at: string) => cmd('RegisterUser', at, { userId, email: `${userId}@acme.example`, fullName: `User ${userId}`, orgId });
-const assign = (userId: string, at: string) => cmd('AssignSeat', at, { product: 'KSE', userId });
-const unassign = (userId: string, at: string) => cmd('UnassignSeat', at, { product: 'KSE', userId });
-const login = (userId: string, at: string) => cmd('RecordLogin', at, { product: 'KSE', userId });
-const activity = (userId: string, at: string) => cmd('RecordActivity', at, { product: 'KSE', userId, action: 'run-test-suite' });
-
-function directory(timezone: string): LedgerCommand[] {
-  return [
-    cmd('OpenAccount', '2026-02-01T00:00:00Z', { name: 'Acme', timezone }),
-    cmd('CreateOrganization', '2026-02-01T00:01:00Z', { orgId: 'qa', name: 'QA' }),
-    cmd('CreateOrganization', '2026-02-01T00:02:00Z', { orgId: 'dev', name: 'Dev' }),
-    user('u1', 'qa', '2026-02-01T00:03:00Z'), user('u2', 'qa', '2026-02-01T00:04:00Z'), user('u3', 'qa', '2026-02-01T00:05:00Z'),
-    user('u4', 'dev', '2026-02-01T00:06:00Z'), user('u5', 'dev', '2026-02-01T00:07:00Z'),
-    cmd('PurchaseLicenses', '2026-02-01T01:00:00Z', {
-      purchaseId: 'p1', product: 'KSE', quantity: 5, startsAt: '2026-02-01T00:00:00Z', expiresAt: '2027-02-01T00:00:00Z',
-    }),
-  ];
-}
 
 /**
  * SPEC §8.2 in America/New_York around the spring-forward day (2026-03-08 has 23 hours). KSE ×5, qa 3.
@@ -96,25 +79,6 @@ describe('idle-seats (America/New_York, across the spring-forward day)', () => {
     await expect(idle({ sort: 'projects' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'sort' }] });
   });
 });
-
-/**
- * SPEC §8.2b in UTC, idleDays=2. KSE ×10, no dedication; u1–u3 in qa, u4 in dev.
- *   u1: assigned 1 Mar; activity 2 Mar, 6 Mar 12:00, 7 Mar → reclaimed 4 Mar, back 6 Mar 12:00 (2.5 days); reclaimed 9 Mar, never back.
- *   u2: assigned 1 Mar; login exactly at 3 Mar 00:00 (2 days after: keeps it); unassigned 4 Mar 12:00, before 5 Mar.
- *   u3: assigned 2 Mar, idle → reclaimed 4 Mar; login 12 Mar (8 days later) returns it; reclaimed 14 Mar; unassigned 20 Mar.
- *   u4: assigned 1 Mar, active every day at 08:00 from 2 to 16 Mar → reclaimed 18 Mar 08:00.
- */
-const RECLAIM: LedgerCommand[] = [
-  ...directory('UTC'),
-  cmd('AmendPurchase', '2026-02-01T01:30:00Z', { purchaseId: 'p1', quantity: 10 }),
-  ...[
-    assign('u1', '2026-03-01T00:00:00Z'), assign('u2', '2026-03-01T00:00:00Z'), assign('u4', '2026-03-01T00:00:00Z'),
-    activity('u1', '2026-03-02T00:00:00Z'), assign('u3', '2026-03-02T00:00:00Z'), login('u2', '2026-03-03T00:00:00Z'),
-    unassign('u2', '2026-03-04T12:00:00Z'), activity('u1', '2026-03-06T12:00:00Z'), activity('u1', '2026-03-07T00:00:00Z'),
-    login('u3', '2026-03-12T00:00:00Z'), unassign('u3', '2026-03-20T00:00:00Z'),
-    ...Array.from({ length: 15 }, (_, i) => activity('u4', `2026-03-${String(i + 2).padStart(2, '0')}T08:00:00Z`)),
-  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
-];
 
 describe('reclaim-backtest (UTC, idleDays=2)', () => {
   let harness: ProjectionHarness;

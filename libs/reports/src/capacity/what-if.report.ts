@@ -1,10 +1,10 @@
 import {
-  deniedDemandSeconds, DomainError, latestRecordInstant, modelOf, peaksWithin, PRODUCT_CODES, recommendQuantity, WhatIfReplay,
-  type DemandUnit, type Hypothesis, type Interval, type Product, type Recommendation, type ReplayDecision, type ReplayUnit,
+  deniedDemandSeconds, DomainError, latestRecordInstant, modelOf, peaksAndInstants, PRODUCT_CODES, recommendQuantity, WhatIfReplay,
+  type Bucket, type DemandUnit, type Hypothesis, type Interval, type Peak, type Product, type Recommendation, type ReplayDecision, type ReplayUnit,
 } from '../../../domain/src/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
-import { bucketPeaks, planSeries, seriesQuery, type SeriesPlan } from '../sessions/series.js';
+import { bucketPeaks, planSeries, seriesQuery, type BucketPeak, type SeriesPlan } from '../sessions/series.js';
 import {
   denialsWithin, inScope, openCapacityAccount, PoolHistory, scopeOrgs, unitsOverlapping, UserOrgs,
   type CapacityAccount, type StoredDenial, type StoredUnit,
@@ -124,45 +124,81 @@ function hypothesisOf(request: ReportRequest, account: CapacityAccount): Hypothe
   };
 }
 
+/** A unit that holds one in a peak of the scope: a held session, or demand that held its unit. */
+export type PeakUnit = Interval & (
+  | { readonly kind: 'held'; readonly unit: StoredUnit }
+  | { readonly kind: 'demand'; readonly entry: DemandEntry }
+);
+
 /** The intervals that make the peaks of the scope: held sessions (not offline licenses) and the demand `holds` says held its unit. */
-export function peakIntervals(c: WhatIfComputation, holds: (entry: DemandEntry) => boolean): Interval[] {
-  const intervals: Interval[] = [];
-  for (const { unit, inScope: scoped } of c.held) if (scoped && unit.kind !== 'offline') intervals.push({ start: unit.start, end: unit.end });
-  for (const entry of c.demand) if (entry.inScope && holds(entry)) intervals.push({ start: entry.unit.start, end: entry.unit.end });
+export function peakIntervals(c: WhatIfComputation, holds: (entry: DemandEntry) => boolean): PeakUnit[] {
+  const intervals: PeakUnit[] = [];
+  for (const { unit, inScope: scoped } of c.held) if (scoped && unit.kind !== 'offline') intervals.push({ start: unit.start, end: unit.end, kind: 'held', unit });
+  for (const entry of c.demand) if (entry.inScope && holds(entry)) intervals.push({ start: entry.unit.start, end: entry.unit.end, kind: 'demand', entry });
   return intervals;
 }
 
 export const admittedUnderHypothesis = (entry: DemandEntry): boolean => entry.decision.admitted;
 export const acceptedInReality = (entry: DemandEntry): boolean => entry.unit.kind === 'accepted';
 
+/** Per bucket: its peak and averagePeak (§4.5) over `units`, with each sub-bucket's peak and the earliest instant of it. */
+export interface WhatIfPeaks extends BucketPeak {
+  readonly subBuckets: readonly (Peak & { readonly start: number; readonly end: number })[];
+}
+
+export function whatIfPeaks(c: WhatIfComputation, units: readonly PeakUnit[]): WhatIfPeaks[] {
+  const peaks = peaksAndInstants(units, c.plan.subBuckets);
+  return bucketPeaks(c.plan, c.request.interval ?? 'day', peaks.map((p) => p.peak)).map((bucket, i) => ({
+    ...bucket, subBuckets: c.plan.subsOf[i]!.map((j) => ({ ...c.plan.subBuckets[j]!, ...peaks[j]! })),
+  }));
+}
+
+const startsIn = (entry: DemandEntry, bucket: Bucket): boolean => entry.unit.start >= bucket.start && entry.unit.start < bucket.end;
+
+/** `denied`: the scope's demand the hypothesis refuses that starts in the bucket. */
+export function refusedStarting(c: WhatIfComputation, bucket: Bucket): DemandEntry[] {
+  return c.demand.filter((e) => e.inScope && !e.decision.admitted && startsIn(e, bucket));
+}
+
+/** `actual.denied`: the scope's attempts denied in reality that start in the bucket. */
+export function deniedStarting(c: WhatIfComputation, bucket: Bucket): DemandEntry[] {
+  return c.demand.filter((e) => e.inScope && e.unit.kind === 'denied' && startsIn(e, bucket));
+}
+
+/** `unmetSeconds`: the scope's refused demand overlapping the bucket, with its milliseconds inside it (up to now). */
+export function refusedOverlapping(c: WhatIfComputation, bucket: Bucket): { readonly entry: DemandEntry; readonly ms: number }[] {
+  return c.demand.filter((e) => e.inScope && !e.decision.admitted)
+    .map((entry) => ({ entry, ms: overlapMs(entry.unit, bucket, c.now) })).filter((o) => o.ms > 0);
+}
+
+/** `availableSessions` (`purchased`): the scope's dedicated quantity at the bucket's latest record, under the hypothesis or in reality. */
+export function capacityAt(c: WhatIfComputation, bucket: Bucket, hypothetical: boolean): number {
+  const overrides = hypothetical ? { purchased: c.hypothesis.quantity, dedications: c.hypothesis.dedications } : {};
+  return c.history.dedicatedAt(c.orgId, latestRecordInstant(bucket, c.now), overrides);
+}
+
 export function whatIfBody(c: WhatIfComputation): WhatIfBody {
-  const { plan, now, product } = c;
+  const { plan, product } = c;
   const names = usageNames(product);
   const interval = c.request.interval ?? 'day';
-  const hypothetical = bucketPeaks(plan, interval, peaksWithin(peakIntervals(c, admittedUnderHypothesis), plan.subBuckets));
-  const actual = bucketPeaks(plan, interval, peaksWithin(peakIntervals(c, acceptedInReality), plan.subBuckets));
+  const hypothetical = whatIfPeaks(c, peakIntervals(c, admittedUnderHypothesis));
+  const actual = whatIfPeaks(c, peakIntervals(c, acceptedInReality));
   const scoped = c.demand.filter((e) => e.inScope);
-  const refused = scoped.filter((e) => !e.decision.admitted);
-  const buckets: WhatIfBucket[] = plan.buckets.map((bucket, i) => {
-    const record = latestRecordInstant(bucket, now);
-    const starting = (e: DemandEntry) => e.unit.start >= bucket.start && e.unit.start < bucket.end;
-    const unmetMs = refused.reduce((sum, e) => sum + overlapMs(e.unit, bucket, now), 0);
-    return {
-      start: bucket.startIso,
-      end: bucket.endIso,
-      [names.capacity]: c.history.dedicatedAt(c.orgId, record, { purchased: c.hypothesis.quantity, dedications: c.hypothesis.dedications }),
-      [names.peak]: hypothetical[i]!.peak,
-      averagePeak: hypothetical[i]!.averagePeak,
-      denied: refused.filter(starting).length,
-      unmetSeconds: Math.floor(unmetMs / 1000),
-      actual: {
-        [names.capacity]: c.history.dedicatedAt(c.orgId, record),
-        [names.peak]: actual[i]!.peak,
-        averagePeak: actual[i]!.averagePeak,
-        denied: scoped.filter((e) => e.unit.kind === 'denied' && starting(e)).length,
-      },
-    };
-  });
+  const buckets: WhatIfBucket[] = plan.buckets.map((bucket, i) => ({
+    start: bucket.startIso,
+    end: bucket.endIso,
+    [names.capacity]: capacityAt(c, bucket, true),
+    [names.peak]: hypothetical[i]!.peak,
+    averagePeak: hypothetical[i]!.averagePeak,
+    denied: refusedStarting(c, bucket).length,
+    unmetSeconds: Math.floor(refusedOverlapping(c, bucket).reduce((sum, o) => sum + o.ms, 0) / 1000),
+    actual: {
+      [names.capacity]: capacityAt(c, bucket, false),
+      [names.peak]: actual[i]!.peak,
+      averagePeak: actual[i]!.averagePeak,
+      denied: deniedStarting(c, bucket).length,
+    },
+  }));
   return {
     report: 'what-if', accountId: c.account.accountId, product, orgId: c.orgId, interval, timezone: c.account.timezone,
     from: c.request.from!, to: c.request.to!, asOfPosition: formatPosition(c.account.position),
@@ -172,7 +208,7 @@ export function whatIfBody(c: WhatIfComputation): WhatIfBody {
     },
     deniedDuration: c.deniedSeconds,
     demand: scoped.length,
-    refused: refused.length,
+    refused: scoped.filter((e) => !e.decision.admitted).length,
     recommendation: c.recommendation,
     buckets,
   };
