@@ -3,13 +3,17 @@
  * and apps/, plus projections/ and test/. Product code depends downwards only:
  *
  *   domain ← database ← event-store ← platform ← { ledger (write side), projections, auth }
- *          ← { reports, audit } (read side, sharing libs/contracts) ← apps
+ *          ← report-contract ← { reports, audit } (read side, sharing libs/contracts) ← apps
+ *
+ * reports (projected) and audit (replayed) compute the same bodies two ways and never import each
+ * other: they share libs/report-contract (requests, their parsing, the pure parts of a body, and the
+ * ports through which each asks the other); the application (apps/) binds those ports.
  *
  * Spec files and `testing/` helpers may reach further (fixtures, harnesses); product code may not
  * reach them.
  */
 const TEST_CODE = '(\\.(spec|int\\.spec|contract|bench\\.spec)\\.ts$)|(/testing/)|(^test/)';
-const READ_SIDE = '^(projections|libs/(reports|audit))/';
+const READ_SIDE = '^(projections|libs/(reports|report-contract|audit))/';
 
 module.exports = {
   forbidden: [
@@ -63,7 +67,7 @@ module.exports = {
       severity: 'error',
       comment: 'libs/platform (configuration, clock, database, event store, their Nest tokens) is used by both sides and knows neither.',
       from: { path: '^libs/platform/' },
-      to: { path: '^(apps|projections|test)/|^libs/(ledger|auth|reports|audit|contracts|history-generator)/' },
+      to: { path: '^(apps|projections|test)/|^libs/(ledger|auth|reports|report-contract|audit|contracts|history-generator)/' },
     },
     {
       name: 'write-side-does-not-read',
@@ -89,7 +93,7 @@ module.exports = {
     {
       name: 'reports-and-audit-apart',
       severity: 'error',
-      comment: 'Reports (projected) and audit (replayed) compute the same bodies two ways: they share libs/contracts, never each other.',
+      comment: 'Reports (projected) and audit (replayed) compute the same bodies two ways: they share libs/report-contract and libs/contracts, never each other.',
       from: { path: '^libs/reports/', pathNot: TEST_CODE },
       to: { path: '^libs/audit/' },
     },
@@ -99,6 +103,13 @@ module.exports = {
       comment: 'See reports-and-audit-apart.',
       from: { path: '^libs/audit/', pathNot: TEST_CODE },
       to: { path: '^libs/reports/' },
+    },
+    {
+      name: 'report-contract-below-both-sides',
+      comment: 'libs/report-contract is what reports and audit share: it knows neither of them, nor the write side or the wiring.',
+      severity: 'error',
+      from: { path: '^libs/report-contract/', pathNot: TEST_CODE },
+      to: { path: '^(apps|test)/|^libs/(?!report-contract/|contracts/|domain/|event-store/)|^projections/(?!shared/)' },
     },
     {
       name: 'contracts-are-leaves',

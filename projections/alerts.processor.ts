@@ -1,11 +1,12 @@
+import { asLedgerEvent, type StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import { Inject } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import { asLedgerEvent, readAccountEvents } from '../libs/event-store/src/account-events.js';
+import { readAccountEvents } from '../libs/event-store/src/account-events.js';
 import { AlertMonitor } from '../libs/domain/src/alerts/alert-monitor.js';
 import { EVENT_TYPES } from '../libs/domain/src/events.js';
 import {
-  comparePositions, formatPosition, parsePosition, type EventStore, type LogPosition, type StoredEvent,
+  comparePositions, formatPosition, parsePosition, type EventStore, type LogPosition,
 } from '../libs/event-store/src/event-store.js';
 import { EVENT_STORE } from '../libs/platform/src/tokens.js';
 import { createAlertTables, type AlertTables } from './alerts/alert-tables.js';
@@ -42,7 +43,7 @@ export class AlertsProcessor implements Projection<AlertTables> {
   /** The outbox (webhook_deliveries) is one of the ledger's own tables (migration 0007-webhooks), not the generation's. */
   readonly migrations = { 'v1-tables': { up: (db: Kysely<unknown>) => createAlertTables(db as Kysely<AlertTables>, randomUUID()) } };
 
-  async prepare(db: ReadModelDb<AlertTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
+  async prepare(db: ReadModelDb<AlertTables>, events: readonly StoredLedgerEvent[], context: ProjectionContext): Promise<void> {
     const token = await tokenOf(db.kysely);
     const recorded = await recordedPositions(db.kysely, events);
     for (const accountId of new Set(events.map(accountOf))) {
@@ -61,7 +62,7 @@ export class AlertsProcessor implements Projection<AlertTables> {
     }
   }
 
-  async apply(db: ReadModelDb<AlertTables>, events: readonly StoredEvent[]): Promise<void> {
+  async apply(db: ReadModelDb<AlertTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
     const trx = db.kysely;
     const token = await tokenOf(trx);
     const recorded = await recordedPositions(trx, events);
@@ -94,7 +95,7 @@ export class AlertsProcessor implements Projection<AlertTables> {
   readonly #lastFolded = new WeakMap<CachedMonitor, LogPosition>();
 
   /** The monitor to fold `stored` into: the account's, if it is tracked (and at the recorded position), or a new one at its first rule. */
-  #take(token: string, accountId: string, stored: StoredEvent, recorded: LogPosition | undefined): CachedMonitor | undefined {
+  #take(token: string, accountId: string, stored: StoredLedgerEvent, recorded: LogPosition | undefined): CachedMonitor | undefined {
     if (recorded !== undefined) {
       const cached = this.#monitors.get(token, accountId);
       if (!MonitorCache.isAt(cached, recorded)) {
@@ -132,7 +133,7 @@ async function tokenOf(db: Kysely<AlertTables>): Promise<string> {
 }
 
 /** The recorded position of each tracked account among the events' accounts. */
-async function recordedPositions(db: Kysely<AlertTables>, events: readonly StoredEvent[]): Promise<Map<string, LogPosition>> {
+async function recordedPositions(db: Kysely<AlertTables>, events: readonly StoredLedgerEvent[]): Promise<Map<string, LogPosition>> {
   const accounts = [...new Set(events.map(accountOf))];
   const rows = await db.selectFrom('alert_accounts').select(['account_id', 'position']).where('account_id', 'in', accounts).execute();
   return new Map(rows.map((row) => [row.account_id, parsePosition(row.position)]));

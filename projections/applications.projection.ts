@@ -1,15 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
-import type { EventMap } from '../libs/domain/src/events.js';
-import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import { ms, type EpochMs, type ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import {
   applyDirectoryEvents, createDirectoryTables, ORG_DIRECTORY_EVENT_TYPES, type OrgDirectoryTables,
 } from './shared/directory-tables.js';
-import {
-  applyPoolHistory, createPoolHistoryTables, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables, type Range,
-} from './shared/usage-history.js';
+import type { Interval } from '../libs/domain/src/rules/peak-sweep.js';
+import { applyPoolHistory, createPoolHistoryTables, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables } from './shared/pool-history.js';
 
 /**
  * `applications` — TrueTest applications under test: each activation as an interval
@@ -61,7 +59,7 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
     },
   };
 
-  async apply(db: ReadModelDb<ApplicationsTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
+  async apply(db: ReadModelDb<ApplicationsTables>, events: readonly StoredLedgerEvent[], _context: ProjectionContext): Promise<void> {
     await applyDirectoryEvents(db.part<OrgDirectoryTables>(), events);
     await applyPoolHistory(db.part<PoolHistoryTables>(), events, new Set([AUT_PRODUCT]));
 
@@ -70,7 +68,7 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
     const wanted = new Map<string, string[]>();
     for (const e of events) {
       if (e.type !== 'ApplicationReleased') continue;
-      const applicationId = (e.data as unknown as EventMap['ApplicationReleased']).applicationId;
+      const applicationId = e.data.applicationId;
       wanted.set(accountOf(e), [...(wanted.get(accountOf(e)) ?? []), applicationId]);
     }
     for (const [accountId, ids] of wanted) {
@@ -82,12 +80,12 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
     for (const e of events) {
       const accountId = accountOf(e);
       if (e.type === 'ApplicationActivated') {
-        const d = e.data as unknown as EventMap['ApplicationActivated'];
+        const d = e.data;
         const row: ApplicationRow = { account_id: accountId, application_id: d.applicationId, activated_at: occurredAt(e), released_at: null };
         active.set(key(accountId, d.applicationId), row);
         touched.set(`${key(accountId, d.applicationId)}\u0000${row.activated_at}`, row);
       } else if (e.type === 'ApplicationReleased') {
-        const d = e.data as unknown as EventMap['ApplicationReleased'];
+        const d = e.data;
         const row = active.get(key(accountId, d.applicationId));
         if (!row) continue;
         row.released_at = occurredAt(e);
@@ -109,7 +107,7 @@ const APPLICATION_COLUMNS: ColumnTypes<ApplicationRow> = { account_id: 'text', a
 const key = (accountId: string, id: string) => `${accountId}\u0000${id}`;
 
 /** Every activation of the account overlapping [from, to); those not released yet end at +∞. */
-export async function applicationIntervals(db: ReadModelDb<ApplicationsTables>, accountId: string, from: number, to: number): Promise<Range[]> {
+export async function applicationIntervals(db: ReadModelDb<ApplicationsTables>, accountId: string, from: number, to: number): Promise<Interval[]> {
   const rows = await db.kysely.selectFrom('applications').select(['activated_at', 'released_at'])
     .where('account_id', '=', accountId).where('activated_at', '<', to)
     .where((w) => w.or([w('released_at', 'is', null), w('released_at', '>', from)]))

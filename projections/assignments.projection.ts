@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { deleteRows, insertRows, unnestRows, updateOnConflict, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
-import { ACTIVE_USE_EVENT_TYPES, isActiveUse, type ActivityActions, type EventMap } from '../libs/domain/src/index.js';
-import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import { ACTIVE_USE_EVENT_TYPES, isActiveUseEvent, type ActivityActions } from '../libs/domain/src/index.js';
+import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import type { EpochMs, ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import { applyDirectoryEvents, createDirectoryTables, DIRECTORY_EVENT_TYPES, type DirectoryTables } from './shared/directory-tables.js';
@@ -21,7 +21,6 @@ export type AssignmentsTables = DirectoryTables & AssignmentTables;
 
 const SEAT_EVENTS = ['SeatAssigned', 'SeatUnassigned', 'SeatActivated'] as const;
 
-type Data<K extends keyof EventMap> = EventMap[K];
 
 export class AssignmentsProjection implements Projection<AssignmentsTables> {
   readonly name = 'assignments';
@@ -58,7 +57,7 @@ export class AssignmentsProjection implements Projection<AssignmentsTables> {
     },
   };
 
-  async apply(db: ReadModelDb<AssignmentsTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
+  async apply(db: ReadModelDb<AssignmentsTables>, events: readonly StoredLedgerEvent[], context: ProjectionContext): Promise<void> {
     await applyDirectoryEvents(db.part<DirectoryTables>(), events);
     await applySeats(db, events);
     await applyUse(db, events, context.activityActions);
@@ -80,12 +79,12 @@ interface SeatChange {
   row: AssignmentTables['current_seats'] | null;
 }
 
-async function applySeats(db: ReadModelDb<AssignmentsTables>, events: readonly StoredEvent[]): Promise<void> {
+async function applySeats(db: ReadModelDb<AssignmentsTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
   const changes = new Map<string, SeatChange>();
   for (const e of events) {
-    if (!(SEAT_EVENTS as readonly string[]).includes(e.type)) continue;
+    if (e.type !== 'SeatAssigned' && e.type !== 'SeatUnassigned' && e.type !== 'SeatActivated') continue;
     const account_id = accountOf(e);
-    const { product, userId: user_id } = e.data as Data<'SeatAssigned'>;
+    const { product, userId: user_id } = e.data;
     const key = keyOf(account_id, product, user_id);
     let change = changes.get(key);
     if (!change) changes.set(key, (change = { account_id, product, user_id, removeStored: false, activateStored: null, row: null }));
@@ -122,13 +121,13 @@ async function applySeats(db: ReadModelDb<AssignmentsTables>, events: readonly S
 const SEAT_KEY = { account_id: 'text', product: 'text', user_id: 'text' } as const;
 const SEAT_COLUMNS: ColumnTypes<AssignmentTables['current_seats']> = { ...SEAT_KEY, assigned_at: 'bigint', activated_at: 'bigint' };
 
-/** The latest qualifying use per user and product (`isActiveUse`: which activity counts is a rule). */
-async function applyUse(db: ReadModelDb<AssignmentsTables>, events: readonly StoredEvent[], actions: ActivityActions): Promise<void> {
+/** The latest qualifying use per user and product (`isActiveUseEvent`: which activity counts is a rule). */
+async function applyUse(db: ReadModelDb<AssignmentsTables>, events: readonly StoredLedgerEvent[], actions: ActivityActions): Promise<void> {
   const latest = new Map<string, AssignmentTables['last_active_use']>();
   for (const e of events) {
-    if (!isActiveUse(e.type, e.data as { action?: unknown }, actions)) continue;
+    if (!isActiveUseEvent(e, actions)) continue;
     const account_id = accountOf(e);
-    const { product, userId: user_id } = e.data as Data<'UserLoggedIn'>;
+    const { product, userId: user_id } = e.data;
     const key = keyOf(account_id, product, user_id);
     const at = occurredAt(e);
     const known = latest.get(key);
@@ -139,12 +138,12 @@ async function applyUse(db: ReadModelDb<AssignmentsTables>, events: readonly Sto
   });
 }
 
-async function applyDedications(db: ReadModelDb<AssignmentsTables>, events: readonly StoredEvent[]): Promise<void> {
+async function applyDedications(db: ReadModelDb<AssignmentsTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
   const latest = new Map<string, AssignmentTables['current_dedications']>();
   for (const e of events) {
     if (e.type !== 'LicensesDedicated') continue;
     const account_id = accountOf(e);
-    const d = e.data as Data<'LicensesDedicated'>;
+    const d = e.data;
     latest.set(keyOf(account_id, d.product, d.orgId), { account_id, product: d.product, org_id: d.orgId, quantity: d.quantity });
   }
   const columns = { account_id: 'text', product: 'text', org_id: 'text', quantity: 'bigint' } as const;

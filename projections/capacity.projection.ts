@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
 import {
-  isActiveUse, isSeatProduct, modelOf, sessionDrawsUnit, type ActivityActions, type LedgerEvent,
+  isActiveUseEvent, isSeatProduct, modelOf, sessionDrawsUnit, type ActivityActions, type LedgerEvent,
 } from '../libs/domain/src/index.js';
-import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import { asLedgerEvent, type StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import type { EpochMs, ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import { loadUserOrgs } from './shared/batch-directory.js';
@@ -73,7 +73,7 @@ export class CapacityProjection implements Projection<CapacityTables> {
 
   readonly migrations = { 'v1-tables': { up: createCapacityTables } };
 
-  async apply(db: ReadModelDb<CapacityTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
+  async apply(db: ReadModelDb<CapacityTables>, events: readonly StoredLedgerEvent[], context: ProjectionContext): Promise<void> {
     const fold = new CapacityBatch(context.activityActions);
     // Organizations of users as stored before the batch, for the users it refers to before registering or moving them.
     const userOrgs = await loadUserOrgs(db.part<UserDirectoryTables>(), fold.usersBefore(events));
@@ -87,10 +87,6 @@ export class CapacityProjection implements Projection<CapacityTables> {
 
 export const capacityProjection = new CapacityProjection();
 
-/** The domain's view of a stored event (its type names its payload). */
-function ledgerEvent(e: StoredEvent): LedgerEvent {
-  return { type: e.type, data: e.data, occurredAt: e.metadata.occurredAt } as LedgerEvent;
-}
 
 const unitKey = (accountId: string, product: string, kind: UnitKind, unitId: string) => keyOf(accountId, product, kind, unitId);
 const seatKey = (accountId: string, product: string, userId: string) => keyOf(accountId, product, userId);
@@ -109,11 +105,11 @@ class CapacityBatch {
   constructor(private readonly actions: ActivityActions) {}
 
   /** Users an event of the batch needs the organization of before the batch registers or moves them. */
-  usersBefore(events: readonly StoredEvent[]): { account_id: string; user_id: string }[] {
+  usersBefore(events: readonly StoredLedgerEvent[]): { account_id: string; user_id: string }[] {
     const placed = new Set<string>();
     const wanted = new Map<string, { account_id: string; user_id: string }>();
     for (const stored of events) {
-      const e = ledgerEvent(stored);
+      const e = asLedgerEvent(stored);
       const account_id = accountOf(stored);
       switch (e.type) {
         case 'UserRegistered':
@@ -136,11 +132,11 @@ class CapacityBatch {
   }
 
   /** Sessions and applications the batch ends or extends that started in an earlier batch. */
-  unitsBefore(events: readonly StoredEvent[]): UnitRef[] {
+  unitsBefore(events: readonly StoredLedgerEvent[]): UnitRef[] {
     const started = new Set<string>();
     const wanted = new Map<string, UnitRef>();
     for (const stored of events) {
-      const e = ledgerEvent(stored);
+      const e = asLedgerEvent(stored);
       const account_id = accountOf(stored);
       switch (e.type) {
         case 'SessionStarted':
@@ -170,11 +166,11 @@ class CapacityBatch {
   }
 
   /** Seats the batch unassigns or activates that were assigned in an earlier batch. */
-  seatsBefore(events: readonly StoredEvent[]): { account_id: string; product: string; user_id: string }[] {
+  seatsBefore(events: readonly StoredLedgerEvent[]): { account_id: string; product: string; user_id: string }[] {
     const assigned = new Set<string>();
     const wanted = new Map<string, { account_id: string; product: string; user_id: string }>();
     for (const stored of events) {
-      const e = ledgerEvent(stored);
+      const e = asLedgerEvent(stored);
       const account_id = accountOf(stored);
       switch (e.type) {
         case 'SeatAssigned':
@@ -194,7 +190,7 @@ class CapacityBatch {
     return [...wanted.values()];
   }
 
-  run(events: readonly StoredEvent[], userOrgs: Map<string, string>, openUnits: readonly UnitRow[], openSeats: readonly SeatRow[]): void {
+  run(events: readonly StoredLedgerEvent[], userOrgs: Map<string, string>, openUnits: readonly UnitRow[], openSeats: readonly SeatRow[]): void {
     for (const row of openUnits) this.units.set(unitKey(row.account_id, row.product, row.kind, row.unit_id), row);
     for (const row of openSeats) this.seats.set(seatKey(row.account_id, row.product, row.user_id), row);
     const orgOf = (account_id: string, userId: string): string => {
@@ -203,7 +199,7 @@ class CapacityBatch {
       return orgId;
     };
     for (const stored of events) {
-      const e = ledgerEvent(stored);
+      const e = asLedgerEvent(stored);
       const account_id = accountOf(stored);
       const at = occurredAt(stored);
       const seq = Number(stored.streamRevision);
@@ -318,11 +314,9 @@ class CapacityBatch {
     }
   }
 
-  /** A qualifying use of a seat product (`isActiveUse`), one row per user, product and instant. */
+  /** A qualifying use of a seat product (`isActiveUseEvent`), one row per user, product and instant. */
   private activityOf(e: LedgerEvent, account_id: string, at: number, seq: number): void {
-    if (e.type !== 'UserLoggedIn' && e.type !== 'UserActivityRecorded' && e.type !== 'SessionStarted') return;
-    const action = e.type === 'UserActivityRecorded' ? e.data.action : undefined;
-    if (!isSeatProduct(e.data.product) || !isActiveUse(e.type, { action }, this.actions)) return;
+    if (!isActiveUseEvent(e, this.actions) || !isSeatProduct(e.data.product)) return;
     const key = keyOf(account_id, e.data.product, e.data.userId, String(at));
     if (!this.activity.has(key)) this.activity.set(key, { account_id, product: e.data.product, user_id: e.data.userId, at, seq });
   }

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { deleteRows, insertRows, unnestRows, updateOnConflict, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
-import type { EventMap } from '../libs/domain/src/events.js';
-import { modelOf } from '../libs/domain/src/products.js';
-import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import { sessionDrawsUnit } from '../libs/domain/src/rules/units.js';
+import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import type { ReadModelDb } from './engine/read-model-db.js';
 import {
   COLUMNS, createLicensesTables, HOLDING_TABLES, type ChangedTable, type Holder, type LicensesTables, type Row,
@@ -75,7 +74,7 @@ export class LicensesProjection implements Projection<LicensesTables> {
 
   readonly migrations = { 'v2-tables': { up: createLicensesTables } };
 
-  async apply(db: ReadModelDb<LicensesTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
+  async apply(db: ReadModelDb<LicensesTables>, events: readonly StoredLedgerEvent[], _context: ProjectionContext): Promise<void> {
     await applyDirectoryEvents(db.part<UserDirectoryTables>(), events);
     const purchases = new Changes('purchases', ['account_id', 'purchase_id']);
     const dedications = new Changes('dedications', ['account_id', 'product', 'org_id']);
@@ -93,7 +92,7 @@ export class LicensesProjection implements Projection<LicensesTables> {
       const at = occurredAt(e);
       switch (e.type) {
         case 'LicensesPurchased': {
-          const d = e.data as unknown as EventMap['LicensesPurchased'];
+          const d = e.data;
           purchases.set({
             account_id, purchase_id: d.purchaseId, product: d.product, quantity: d.quantity, starts_at: Date.parse(d.startsAt),
             expires_at: Date.parse(d.expiresAt), recorded_at: at, machine_quota: d.machineQuota,
@@ -101,38 +100,38 @@ export class LicensesProjection implements Projection<LicensesTables> {
           break;
         }
         case 'PurchaseAmended': {
-          const d = e.data as unknown as EventMap['PurchaseAmended'];
+          const d = e.data;
           const current = purchases.get({ account_id, purchase_id: d.purchaseId });
           if (!current) break;
           purchases.set({ ...current, quantity: d.quantity, expires_at: Date.parse(d.expiresAt), machine_quota: d.machineQuota });
           break;
         }
         case 'LicensesDedicated': {
-          const d = e.data as unknown as EventMap['LicensesDedicated'];
+          const d = e.data;
           if (d.quantity > 0) dedications.set({ account_id, product: d.product, org_id: d.orgId, quantity: d.quantity });
           else dedications.remove({ account_id, product: d.product, org_id: d.orgId });
           break;
         }
         case 'SeatAssigned': {
-          const d = e.data as unknown as EventMap['SeatAssigned'];
+          const d = e.data;
           seats.set({ account_id, product: d.product, user_id: d.userId, assigned_at: at, org_id: null, full_name: null, email: null });
           break;
         }
         case 'SeatUnassigned': {
-          const d = e.data as unknown as EventMap['SeatUnassigned'];
+          const d = e.data;
           seats.remove({ account_id, product: d.product, user_id: d.userId });
           break;
         }
         case 'SessionStarted': {
-          const d = e.data as unknown as EventMap['SessionStarted'];
+          const d = e.data;
           sessions.set({
             account_id, session_id: d.sessionId, product: d.product, user_id: d.userId, machine_id: d.machineId, license_type: d.licenseType,
-            draws_unit: d.licenseType === 'online' && modelOf(d.product) === 'session', started_at: at, last_seen: at, org_id: null,
+            draws_unit: sessionDrawsUnit(d.product, d.licenseType), started_at: at, last_seen: at, org_id: null,
           });
           break;
         }
         case 'SessionHeartbeatRecorded': {
-          const d = e.data as unknown as EventMap['SessionHeartbeatRecorded'];
+          const d = e.data;
           const row = sessions.get({ account_id, session_id: d.sessionId });
           if (row) row.last_seen = at;
           else if (row === undefined) heartbeats.set(`${account_id}\u0000${d.sessionId}`, { account_id, session_id: d.sessionId, last_seen: at });
@@ -140,13 +139,13 @@ export class LicensesProjection implements Projection<LicensesTables> {
         }
         case 'SessionEnded':
         case 'SessionExpired': {
-          const d = e.data as unknown as EventMap['SessionEnded'];
+          const d = e.data;
           sessions.remove({ account_id, session_id: d.sessionId });
           heartbeats.delete(`${account_id}\u0000${d.sessionId}`);
           break;
         }
         case 'OfflineLicenseGenerated': {
-          const d = e.data as unknown as EventMap['OfflineLicenseGenerated'];
+          const d = e.data;
           offline.set({
             account_id, product: d.product, user_id: d.userId, machine_id: d.machineId, generated_at: at, expires_at: Date.parse(d.expiresAt),
             license_source: d.licenseSource, org_id: null,
@@ -154,22 +153,22 @@ export class LicensesProjection implements Projection<LicensesTables> {
           break;
         }
         case 'MachineRegistered': {
-          const d = e.data as unknown as EventMap['MachineRegistered'];
+          const d = e.data;
           machines.set({ account_id, product: d.product, machine_id: d.machineId, user_id: d.userId, registered_at: at, org_id: null });
           break;
         }
         case 'MachineDeactivated': {
-          const d = e.data as unknown as EventMap['MachineDeactivated'];
+          const d = e.data;
           machines.remove({ account_id, product: d.product, machine_id: d.machineId });
           break;
         }
         case 'ApplicationActivated': {
-          const d = e.data as unknown as EventMap['ApplicationActivated'];
+          const d = e.data;
           applications.set({ account_id, application_id: d.applicationId, activated_at: at });
           break;
         }
         case 'ApplicationReleased': {
-          const d = e.data as unknown as EventMap['ApplicationReleased'];
+          const d = e.data;
           applications.remove({ account_id, application_id: d.applicationId });
           break;
         }
@@ -221,11 +220,11 @@ async function fillHolders(
 const holderKey = (row: { account_id: string; user_id: string }) => `${row.account_id}\u0000${row.user_id}`;
 
 /** The stored holdings of users the batch moves follow them to their organization after the batch. */
-async function refreshMovedHolders(db: ReadModelDb<LicensesTables>, events: readonly StoredEvent[]): Promise<void> {
+async function refreshMovedHolders(db: ReadModelDb<LicensesTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
   const moved = new Map<string, { account_id: string; user_id: string }>();
   for (const e of events) {
     if (e.type !== 'UserMoved') continue;
-    const user = { account_id: accountOf(e), user_id: (e.data as unknown as EventMap['UserMoved']).userId };
+    const user = { account_id: accountOf(e), user_id: e.data.userId };
     moved.set(holderKey(user), user);
   }
   if (moved.size === 0) return;
@@ -249,7 +248,7 @@ const VERSIONED_HOLDING_EVENT_TYPES: ReadonlySet<string> = new Set([
  * changes: the overview keeps those lists in memory while the version stands (sessions, heartbeats
  * and purchases are read anew each time, so they need no bump).
  */
-async function bumpHoldingVersions(db: ReadModelDb<LicensesTables>, events: readonly StoredEvent[]): Promise<void> {
+async function bumpHoldingVersions(db: ReadModelDb<LicensesTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
   const accounts = new Set(events.filter((e) => VERSIONED_HOLDING_EVENT_TYPES.has(e.type)).map(accountOf));
   await insertRows(db.kysely, db.table('holding_versions'), { account_id: 'text', version: 'bigint' }, [...accounts].map((account_id) => ({ account_id, version: 1 })), {
     as: 'v', conflict: sql`ON CONFLICT (account_id) DO UPDATE SET version = v.version + 1`,
@@ -257,12 +256,12 @@ async function bumpHoldingVersions(db: ReadModelDb<LicensesTables>, events: read
 }
 
 /** Purchases amended in the batch but bought in an earlier one: the amendment needs the whole row. */
-async function preloadAmendedPurchases(db: ReadModelDb<LicensesTables>, events: readonly StoredEvent[], purchases: Changes<'purchases'>): Promise<void> {
+async function preloadAmendedPurchases(db: ReadModelDb<LicensesTables>, events: readonly StoredLedgerEvent[], purchases: Changes<'purchases'>): Promise<void> {
   const wanted = new Map<string, Set<string>>();
   for (const e of events) {
     if (e.type !== 'PurchaseAmended') continue;
     const ids = wanted.get(accountOf(e)) ?? new Set<string>();
-    ids.add((e.data as unknown as EventMap['PurchaseAmended']).purchaseId);
+    ids.add(e.data.purchaseId);
     wanted.set(accountOf(e), ids);
   }
   for (const [accountId, ids] of wanted) {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import type { ActivityActions } from '../libs/domain/src/activity-rules.js';
 import { accountIdOfStream } from '../libs/domain/src/streams.js';
 import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import type { ReadModelCache } from './engine/read-model-cache.js';
 import type { ReadModelDb } from './engine/read-model-db.js';
 
@@ -31,6 +32,12 @@ export interface Projection<Tables = unknown> {
   /** Event types this projection folds; others are skipped (the checkpoint still advances). */
   readonly eventTypes: ReadonlySet<string>;
   /**
+   * How the engine turns a batch's stored events into those `prepare` and `apply` get. Default:
+   * `decodeStoredEvents`, the ledger's events checked against their shapes. Only a projection of
+   * something other than the ledger's events (the engine's own tests) gives another.
+   */
+  readonly decode?: (events: readonly StoredEvent[]) => readonly StoredLedgerEvent[];
+  /**
    * Create its tables in a new, empty generation schema (run by Kysely's Migrator there, which records
    * them in the generation's own `ledger_migrations`). Named `v<version>-…` after the version that
    * introduced them; a generation is never migrated in place, so a change to the tables is a new
@@ -44,9 +51,9 @@ export interface Projection<Tables = unknown> {
    * end). `db` is the generation's tables outside the transaction. Nothing it finds may be trusted
    * blindly: `apply` runs later, and must check what it relies on against its tables.
    */
-  prepare?(db: ReadModelDb<Tables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
-  /** Folds one batch of events (already filtered to `eventTypes`, in log order), inside the batch's transaction. */
-  apply(db: ReadModelDb<Tables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
+  prepare?(db: ReadModelDb<Tables>, events: readonly StoredLedgerEvent[], context: ProjectionContext): Promise<void>;
+  /** Folds one batch of events (already filtered to `eventTypes` and decoded, in log order), inside the batch's transaction. */
+  apply(db: ReadModelDb<Tables>, events: readonly StoredLedgerEvent[], context: ProjectionContext): Promise<void>;
 }
 
 /** Rules a projection may depend on; a change to those it depends on calls for a rebuild. */

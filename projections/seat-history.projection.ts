@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import type { ReadModelDb } from './engine/read-model-db.js';
 import type { Projection } from './projection.js';
 import { applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables } from './shared/directory-tables.js';
@@ -30,7 +30,7 @@ export class SeatHistoryProjection implements Projection<SeatHistoryTables> {
     },
   };
 
-  async apply(db: ReadModelDb<SeatHistoryTables>, events: readonly StoredEvent[]): Promise<void> {
+  async apply(db: ReadModelDb<SeatHistoryTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
     // Seat spans first: they read users' organizations as they stood before the batch.
     await applySeatSpanEvents(db.part<SeatSpanTables & UserDirectoryTables>(), events);
     await applyPoolVersionEvents(db.part<PoolVersionTables>(), events);

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { insertRows, unnestRows } from '../libs/database/src/bulk-rows.js';
-import { ACTIVE_USE_EVENT_TYPES, isActiveUse, localDate, modelOf, isProduct, type ActivityActions, type EventMap } from '../libs/domain/src/index.js';
-import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import { ACTIVE_USE_EVENT_TYPES, isActiveUseEvent, localDate, modelOf, type ActivityActions, type Product } from '../libs/domain/src/index.js';
+import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import type { ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import { loadTimezones, loadUserOrgs } from './shared/batch-directory.js';
@@ -14,7 +14,7 @@ import { keyOf } from './shared/versioned-rows.js';
  *
  * - `activity_days`: one row per (account, product, local date, user, the user's organization at the
  *   time): the user had a UserLoggedIn, SessionStarted or a UserActivityRecorded whose action counts
- *   (`ACTIVITY_ACTIONS`, see `isActiveUse`) for the product that local day (account time zone). Day, week and month buckets count these rows.
+ *   (`ACTIVITY_ACTIONS`, see `isActiveUseEvent`) for the product that local day (account time zone). Day, week and month buckets count these rows.
  * - `activity_slots`: the same per 15-minute slot of UTC time (`slot`: the slot's number since the
  *   epoch, its start / SLOT_MS, as in `usage_slots`). Every local midnight and local hour
  *   boundary of every IANA zone falls on a quarter hour, so the slots answer hour buckets exactly and
@@ -29,7 +29,6 @@ export type SeatUsageTables = UserDirectoryTables & SeatSpanTables & ActivityTab
 
 export const SLOT_MS = 15 * 60_000;
 
-type Data<K extends keyof EventMap> = EventMap[K];
 
 export class SeatUsageProjection implements Projection<SeatUsageTables> {
   readonly name = 'seat-usage';
@@ -42,7 +41,7 @@ export class SeatUsageProjection implements Projection<SeatUsageTables> {
     'v2-tables': { up: createSeatUsageTables },
   };
 
-  async apply(db: ReadModelDb<SeatUsageTables>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
+  async apply(db: ReadModelDb<SeatUsageTables>, events: readonly StoredLedgerEvent[], context: ProjectionContext): Promise<void> {
     await applySeatSpanEvents(db.part<SeatSpanTables & UserDirectoryTables>(), events);
     await applyActivityEvents(db, events, context.activityActions);
     await applyDirectoryEvents(db.part<UserDirectoryTables>(), events);
@@ -73,9 +72,8 @@ async function createSeatUsageTables(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Folds activity into slots and local days (call before `applyDirectoryEvents` of the batch). */
-async function applyActivityEvents(db: ReadModelDb<SeatUsageTables>, events: readonly StoredEvent[], actions: ActivityActions): Promise<void> {
-  const isActivity = (e: StoredEvent) => isActiveUse(e.type, e.data as { action?: unknown }, actions);
-  const activity = events.filter((e) => isActivity(e) && isSeatProduct((e.data as { product?: unknown }).product));
+async function applyActivityEvents(db: ReadModelDb<SeatUsageTables>, events: readonly StoredLedgerEvent[], actions: ActivityActions): Promise<void> {
+  const activity = events.filter((e) => isActiveUseEvent(e, actions) && isSeatProduct(e.data.product));
   const rezoned = new Set(events.filter((e) => e.type === 'AccountTimezoneChanged').map(accountOf));
   if (activity.length === 0 && rezoned.size === 0) return;
 
@@ -85,8 +83,9 @@ async function applyActivityEvents(db: ReadModelDb<SeatUsageTables>, events: rea
   const activitySet = new Set(activity);
   for (const e of events) {
     if (e.type !== 'UserRegistered' && e.type !== 'UserMoved' && !activitySet.has(e)) continue;
+    if (e.type !== 'UserRegistered' && e.type !== 'UserMoved' && !isActiveUseEvent(e, actions)) continue;
     const account_id = accountOf(e);
-    const user_id = (e.data as { userId: string }).userId;
+    const user_id = e.data.userId;
     const key = keyOf(account_id, user_id);
     if (!activitySet.has(e)) followed.add(key);
     else if (!followed.has(key)) users.set(key, { account_id, user_id });
@@ -101,20 +100,19 @@ async function applyActivityEvents(db: ReadModelDb<SeatUsageTables>, events: rea
     const account_id = accountOf(e);
     switch (e.type) {
       case 'AccountOpened':
-        zones.set(account_id, (e.data as Data<'AccountOpened'>).timezone);
+        zones.set(account_id, e.data.timezone);
         break;
       case 'AccountTimezoneChanged':
-        zones.set(account_id, (e.data as Data<'AccountTimezoneChanged'>).timezone);
+        zones.set(account_id, e.data.timezone);
         break;
       case 'UserRegistered':
       case 'UserMoved': {
-        const d = e.data as { userId: string; orgId: string };
-        orgOfUser.set(keyOf(account_id, d.userId), d.orgId);
+        orgOfUser.set(keyOf(account_id, e.data.userId), e.data.orgId);
         break;
       }
       default: {
-        if (!activitySet.has(e)) break;
-        const d = e.data as Data<'UserLoggedIn'> | Data<'UserActivityRecorded'> | Data<'SessionStarted'>;
+        if (!activitySet.has(e) || !isActiveUseEvent(e, actions)) break;
+        const d = e.data;
         const org_id = orgOfUser.get(keyOf(account_id, d.userId));
         if (org_id === undefined) throw new Error(`activity of unknown user '${d.userId}' in account '${account_id}' (event ${e.eventId})`);
         const slot = Math.floor(occurredAt(e) / SLOT_MS);
@@ -134,8 +132,8 @@ async function applyActivityEvents(db: ReadModelDb<SeatUsageTables>, events: rea
   for (const accountId of rezoned) await recomputeDays(db, accountId, zones.get(accountId) ?? 'UTC');
 }
 
-function isSeatProduct(product: unknown): boolean {
-  return isProduct(product) && modelOf(product) === 'seat';
+function isSeatProduct(product: Product): boolean {
+  return modelOf(product) === 'seat';
 }
 
 const ACTIVITY_COLUMNS = { account_id: 'text', product: 'text', user_id: 'text', org_id: 'text' } as const;

@@ -1,18 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
-import type { EventMap } from '../libs/domain/src/events.js';
-import { modelOf, type Product } from '../libs/domain/src/products.js';
-import type { StoredEvent } from '../libs/event-store/src/event-store.js';
+import type { Product } from '../libs/domain/src/products.js';
+import { sessionDrawsUnit } from '../libs/domain/src/rules/units.js';
+import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import { ms, type EpochMs, type ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import {
   applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
 } from './shared/directory-tables.js';
-import {
-  ACCOUNT_NODE, applyClosedIntervals, applyPoolHistory, createPoolHistoryTables, createUsageSlotsTable,
-  LONG_INTERVAL_MS, overlappingRows, POOL_HISTORY_EVENT_TYPES, type ClosedIntervals, type NodedInterval,
-  type PoolHistoryTables, type Range, type UsageSlotTables,
-} from './shared/usage-history.js';
+import type { Interval } from '../libs/domain/src/rules/peak-sweep.js';
+import { LONG_INTERVAL_MS, overlappingRows } from './shared/overlapping-intervals.js';
+import { applyPoolHistory, createPoolHistoryTables, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables } from './shared/pool-history.js';
+import { ACCOUNT_NODE, applyClosedIntervals, type ClosedIntervals, createUsageSlotsTable, type NodedInterval, type UsageSlotTables } from './shared/usage-slots.js';
 
 /**
  * `sessions` — every session (seat and session products), every denied start, the pool history and
@@ -113,7 +112,7 @@ export class SessionsProjection implements Projection<SessionsTables> {
     },
   };
 
-  async apply(db: ReadModelDb<SessionsTables>, events: readonly StoredEvent[], _context: ProjectionContext): Promise<void> {
+  async apply(db: ReadModelDb<SessionsTables>, events: readonly StoredLedgerEvent[], _context: ProjectionContext): Promise<void> {
     // The organization of each user when each session event happened: as stored before the batch,
     // then as the batch's own registrations and moves change it, in log order.
     const userOrgs = await loadUserOrgs(db, events);
@@ -130,21 +129,21 @@ export class SessionsProjection implements Projection<SessionsTables> {
       const at = occurredAt(e);
       switch (e.type) {
         case 'UserRegistered': {
-          const d = e.data as unknown as EventMap['UserRegistered'];
+          const d = e.data;
           userOrgs.set(key(account_id, d.userId), d.orgId);
           break;
         }
         case 'UserMoved': {
-          const d = e.data as unknown as EventMap['UserMoved'];
+          const d = e.data;
           userOrgs.set(key(account_id, d.userId), d.orgId);
           break;
         }
         case 'SessionStarted': {
-          const d = e.data as unknown as EventMap['SessionStarted'];
+          const d = e.data;
           const row: SessionRow = {
             account_id, session_id: d.sessionId, product: d.product, user_id: d.userId, org_id: orgOf(userOrgs, account_id, d.userId),
             machine_id: d.machineId, license_type: d.licenseType, license_source: d.licenseSource,
-            draws_unit: d.licenseType === 'online' && modelOf(d.product) === 'session',
+            draws_unit: sessionDrawsUnit(d.product, d.licenseType),
             started_at: at, last_seen: at, ended_at: null, end_kind: null,
           };
           sessions.set(key(account_id, d.sessionId), row);
@@ -153,7 +152,7 @@ export class SessionsProjection implements Projection<SessionsTables> {
           break;
         }
         case 'SessionHeartbeatRecorded': {
-          const d = e.data as unknown as EventMap['SessionHeartbeatRecorded'];
+          const d = e.data;
           const row = sessions.get(key(account_id, d.sessionId));
           if (!row) break;
           row.last_seen = Math.max(ms(row.last_seen), at);
@@ -162,7 +161,7 @@ export class SessionsProjection implements Projection<SessionsTables> {
         }
         case 'SessionEnded':
         case 'SessionExpired': {
-          const d = e.data as unknown as EventMap['SessionEnded'];
+          const d = e.data;
           const row = sessions.get(key(account_id, d.sessionId));
           if (!row || row.ended_at !== null) break;
           row.ended_at = Date.parse(d.endedAt);
@@ -173,7 +172,7 @@ export class SessionsProjection implements Projection<SessionsTables> {
           break;
         }
         case 'SessionDenied': {
-          const d = e.data as unknown as EventMap['SessionDenied'];
+          const d = e.data;
           denials.push({
             account_id, product: d.product, at, user_id: d.userId, org_id: orgOf(userOrgs, account_id, d.userId),
             session_id: d.sessionId, license_source: d.licenseSource,
@@ -213,10 +212,10 @@ function byAccount(pairs: Iterable<[string, string]>): Map<string, string[]> {
   return new Map([...grouped].map(([accountId, ids]) => [accountId, [...ids]]));
 }
 
-async function loadUserOrgs(db: ReadModelDb<SessionsTables>, events: readonly StoredEvent[]): Promise<Map<string, string>> {
+async function loadUserOrgs(db: ReadModelDb<SessionsTables>, events: readonly StoredLedgerEvent[]): Promise<Map<string, string>> {
   const wanted: [string, string][] = [];
   for (const e of events) {
-    if (e.type === 'SessionStarted' || e.type === 'SessionDenied') wanted.push([accountOf(e), (e.data as { userId: string }).userId]);
+    if (e.type === 'SessionStarted' || e.type === 'SessionDenied') wanted.push([accountOf(e), e.data.userId]);
   }
   const orgs = new Map<string, string>();
   for (const [accountId, userIds] of byAccount(wanted)) {
@@ -228,13 +227,13 @@ async function loadUserOrgs(db: ReadModelDb<SessionsTables>, events: readonly St
 }
 
 /** Sessions a heartbeat, end or expiry of the batch refers to that started in an earlier batch. */
-async function loadReferencedSessions(db: ReadModelDb<SessionsTables>, events: readonly StoredEvent[]): Promise<Map<string, SessionRow>> {
+async function loadReferencedSessions(db: ReadModelDb<SessionsTables>, events: readonly StoredLedgerEvent[]): Promise<Map<string, SessionRow>> {
   const started = new Set<string>();
   const wanted: [string, string][] = [];
   for (const e of events) {
-    if (e.type === 'SessionStarted') started.add(key(accountOf(e), (e.data as { sessionId: string }).sessionId));
+    if (e.type === 'SessionStarted') started.add(key(accountOf(e), e.data.sessionId));
     else if (e.type === 'SessionHeartbeatRecorded' || e.type === 'SessionEnded' || e.type === 'SessionExpired') {
-      const sessionId = (e.data as { sessionId: string }).sessionId;
+      const sessionId = e.data.sessionId;
       if (!started.has(key(accountOf(e), sessionId))) wanted.push([accountOf(e), sessionId]);
     }
   }
@@ -316,7 +315,7 @@ async function closedSessionGroups(db: ReadModelDb<SessionsTables>, closed: read
 
 /** Closed unit-drawing sessions overlapping any of `ranges` (a superset is fine), of users in `orgIds` (null: all). */
 export async function closedSessionsOverlapping(
-  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, ranges: readonly Range[], orgIds: readonly string[] | null,
+  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, ranges: readonly Interval[], orgIds: readonly string[] | null,
 ): Promise<{ orgId: string; start: number; end: number }[]> {
   if (ranges.length === 0) return [];
   const where = sql`account_id = ${accountId} AND product = ${product} AND draws_unit AND ended_at IS NOT NULL
@@ -333,7 +332,7 @@ export async function closedSessionsOverlapping(
  */
 export async function openSessionIntervals(
   db: ReadModelDb<SessionsTables>, accountId: string, product: Product, orgIds: readonly string[] | null, now: number, leaseMs: number,
-): Promise<Range[]> {
+): Promise<Interval[]> {
   const rows = await db.kysely.selectFrom('sessions').select(['started_at', 'last_seen'])
     .where('account_id', '=', accountId).where('product', '=', product).where('ended_at', 'is', null).where('draws_unit', '=', true)
     .$if(orgIds !== null, (qb) => qb.where('org_id', 'in', orgIds!.length > 0 ? [...orgIds!] : ['\u0000']))

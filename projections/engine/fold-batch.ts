@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { accountIdOfStream } from '../../libs/domain/src/streams.js';
 import { comparePositions, type LogPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
+import { decodeStoredEvents } from '../../libs/event-store/src/stored-ledger-event.js';
 import type { Projection } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
 import { readModelDb } from './read-model-db.js';
@@ -30,7 +31,8 @@ export type BatchOutcome =
  * the batch, whether or not any event was for this projection. So each event takes effect exactly
  * once, however many runners there are and wherever one crashes. Every fact of the ledger is in an
  * account stream: an event elsewhere is passed over (and answered, for the caller to report) rather
- * than handed to `apply`, where it would fail the batch again and again.
+ * than handed to `apply`, where it would fail the batch again and again. The events handed over are decoded
+ * (`decodeStoredEvent`): a payload that does not fit its type fails the batch with an `EventDecodingError`.
  */
 export async function foldBatch(
   deps: EngineDeps, target: FoldTarget, expected: LogPosition | null, batch: readonly StoredEvent[],
@@ -38,7 +40,8 @@ export async function foldBatch(
   const { projection, generation, schema } = target;
   const last = batch[batch.length - 1].position;
   const outside = batch.filter((event) => accountIdOfStream(event.streamId) === null);
-  const events = batch.filter((event) => projection.eventTypes.has(event.type) && accountIdOfStream(event.streamId) !== null);
+  const decode = projection.decode ?? decodeStoredEvents;
+  const events = decode(batch.filter((event) => projection.eventTypes.has(event.type) && accountIdOfStream(event.streamId) !== null));
   if (events.length > 0 && projection.prepare) await projection.prepare(readModelDb(deps.db, schema), events, deps.context);
   return deps.db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`license-ledger:projection-batch:${schema}`}))`.execute(trx);

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { insertRows, unnestRows, type ColumnTypes } from '../../libs/database/src/bulk-rows.js';
-import { DomainError, type EventMap } from '../../libs/domain/src/index.js';
-import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import { DomainError } from '../../libs/domain/src/index.js';
+import type { StoredLedgerEvent } from '../../libs/event-store/src/stored-ledger-event.js';
 import type { ReadModelDb } from '../engine/read-model-db.js';
 import { accountOf } from '../projection.js';
 
@@ -74,7 +74,6 @@ export async function createDirectoryTables(db: Kysely<unknown>, level: Director
     .execute();
 }
 
-type Data<K extends keyof EventMap> = EventMap[K];
 
 /**
  * Folds the directory events of a batch. Only the events of the projection's level reach it (its
@@ -82,7 +81,7 @@ type Data<K extends keyof EventMap> = EventMap[K];
  * set-wise, in an order that respects dependencies (a user registered and moved in one batch ends in
  * the right org).
  */
-export async function applyDirectoryEvents(db: ReadModelDb<OrgDirectoryTables>, events: readonly StoredEvent[]): Promise<void> {
+export async function applyDirectoryEvents(db: ReadModelDb<OrgDirectoryTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
   /** The tables of the levels above 'orgs': present whenever their events reach the projection. */
   const upper = (table: 'users' | 'projects' | 'project_members') => sql.id(db.schema, table);
   const accounts = new Map<string, DirectoryTables['accounts']>();
@@ -98,30 +97,30 @@ export async function applyDirectoryEvents(db: ReadModelDb<OrgDirectoryTables>, 
     const account_id = accountOf(e);
     switch (e.type) {
       case 'AccountOpened': {
-        const d = e.data as Data<'AccountOpened'>;
+        const d = e.data;
         accounts.set(account_id, { account_id, name: d.name, timezone: d.timezone });
         break;
       }
       case 'AccountTimezoneChanged': {
-        const d = e.data as Data<'AccountTimezoneChanged'>;
+        const d = e.data;
         const opened = accounts.get(account_id);
         if (opened) opened.timezone = d.timezone;
         else timezones.set(account_id, d.timezone);
         break;
       }
       case 'OrganizationCreated': {
-        const d = e.data as Data<'OrganizationCreated'>;
+        const d = e.data;
         orgs.push({ account_id, org_id: d.orgId, name: d.name, parent_org_id: d.parentOrgId });
         break;
       }
       case 'UserRegistered': {
-        const d = e.data as Data<'UserRegistered'>;
+        const d = e.data;
         const key = `${account_id}\u0000${d.userId}`;
         users.set(key, { account_id, user_id: d.userId, email: d.email, full_name: d.fullName, org_id: d.orgId });
         break;
       }
       case 'UserMoved': {
-        const d = e.data as Data<'UserMoved'>;
+        const d = e.data;
         const key = `${account_id}\u0000${d.userId}`;
         const registered = users.get(key);
         if (registered) registered.org_id = d.orgId;
@@ -129,12 +128,12 @@ export async function applyDirectoryEvents(db: ReadModelDb<OrgDirectoryTables>, 
         break;
       }
       case 'ProjectCreated': {
-        const d = e.data as Data<'ProjectCreated'>;
+        const d = e.data;
         projects.push({ account_id, project_id: d.projectId, name: d.name, org_id: d.orgId });
         break;
       }
       case 'UserAddedToProject': {
-        const d = e.data as Data<'UserAddedToProject'>;
+        const d = e.data;
         members.push({ account_id, project_id: d.projectId, user_id: d.userId });
         break;
       }

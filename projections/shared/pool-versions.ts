@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { EventMap } from '../../libs/domain/src/index.js';
-import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../libs/event-store/src/stored-ledger-event.js';
 import type { EpochMs, ReadModelDb } from '../engine/read-model-db.js';
 import { accountOf, occurredAt } from '../projection.js';
 import { keyOf, VersionedRows } from './versioned-rows.js';
@@ -65,9 +64,8 @@ export async function createPoolVersionTables(db: Kysely<unknown>): Promise<void
     .execute();
 }
 
-type Data<K extends keyof EventMap> = EventMap[K];
 
-export async function applyPoolVersionEvents(db: ReadModelDb<PoolVersionTables>, events: readonly StoredEvent[]): Promise<void> {
+export async function applyPoolVersionEvents(db: ReadModelDb<PoolVersionTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
   const relevant = events.filter((e) => e.type === 'LicensesPurchased' || e.type === 'PurchaseAmended' || e.type === 'LicensesDedicated');
   if (relevant.length === 0) return;
 
@@ -93,7 +91,7 @@ export async function applyPoolVersionEvents(db: ReadModelDb<PoolVersionTables>,
 
   // The open versions the batch may change (purchases and dedications are few: one query each).
   const amended = relevant.filter((e) => e.type === 'PurchaseAmended')
-    .map((e) => ({ account_id: accountOf(e), purchase_id: (e.data as Data<'PurchaseAmended'>).purchaseId }));
+    .map((e) => ({ account_id: accountOf(e), purchase_id: e.data.purchaseId }));
   if (amended.length > 0) {
     const rows = await db.kysely.selectFrom('purchase_versions').selectAll().where('version_to', 'is', null)
       .where((eb) => eb.or(amended.map((a) => eb.and([eb('account_id', '=', a.account_id), eb('purchase_id', '=', a.purchase_id)]))))
@@ -101,7 +99,7 @@ export async function applyPoolVersionEvents(db: ReadModelDb<PoolVersionTables>,
     purchases.load(rows.map((r) => ({ ...r, quantity: Number(r.quantity) })));
   }
   const dedicated = relevant.filter((e) => e.type === 'LicensesDedicated').map((e) => {
-    const d = e.data as Data<'LicensesDedicated'>;
+    const d = e.data;
     return { account_id: accountOf(e), product: d.product, org_id: d.orgId };
   });
   if (dedicated.length > 0) {
@@ -117,20 +115,20 @@ export async function applyPoolVersionEvents(db: ReadModelDb<PoolVersionTables>,
     const account_id = accountOf(e);
     const at = occurredAt(e);
     if (e.type === 'LicensesPurchased') {
-      const d = e.data as Data<'LicensesPurchased'>;
+      const d = e.data;
       purchases.start({
         account_id, purchase_id: d.purchaseId, product: d.product, version_from: at, version_to: null,
         starts_at: Date.parse(d.startsAt), expires_at: Date.parse(d.expiresAt), quantity: d.quantity,
       });
     } else if (e.type === 'PurchaseAmended') {
-      const d = e.data as Data<'PurchaseAmended'>;
+      const d = e.data;
       const previous = purchases.end(keyOf(account_id, d.purchaseId), at);
       if (!previous) throw new Error(`amendment of unknown purchase '${d.purchaseId}' in account '${account_id}' (event ${e.eventId})`);
       purchases.start({
         ...previous, version_from: at, version_to: null, expires_at: Date.parse(d.expiresAt), quantity: d.quantity,
       });
     } else {
-      const d = e.data as Data<'LicensesDedicated'>;
+      const d = e.data;
       dedications.end(keyOf(account_id, d.product, d.orgId), at);
       if (d.quantity > 0) {
         dedications.start({ account_id, product: d.product, org_id: d.orgId, valid_from: at, valid_to: null, quantity: d.quantity });

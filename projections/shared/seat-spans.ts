@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { insertRows, unnestRows } from '../../libs/database/src/bulk-rows.js';
-import type { EventMap } from '../../libs/domain/src/index.js';
-import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../libs/event-store/src/stored-ledger-event.js';
 import type { EpochMs, ReadModelDb } from '../engine/read-model-db.js';
 import { accountOf, occurredAt } from '../projection.js';
 import { loadUserOrgs, USER_KEY_COLUMNS } from './batch-directory.js';
@@ -79,14 +78,13 @@ export async function createSeatSpanTables(db: Kysely<unknown>): Promise<void> {
     .columns(['account_id', 'user_id']).where(sql.ref('span_to'), 'is', null).execute();
 }
 
-type Data<K extends keyof EventMap> = EventMap[K];
 
 /**
  * Folds a batch into `seat_spans`. Call it BEFORE `applyDirectoryEvents` of the same batch: it reads
  * the users' organizations as they stood before the batch and follows the batch's own
  * registrations and moves in memory.
  */
-export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserDirectoryTables>, events: readonly StoredEvent[]): Promise<void> {
+export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserDirectoryTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
   const relevant = events.filter((e) => e.type === 'SeatAssigned' || e.type === 'SeatUnassigned' || e.type === 'SeatActivated' || e.type === 'UserMoved' || e.type === 'UserRegistered');
   if (relevant.length === 0) return;
 
@@ -98,7 +96,7 @@ export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserD
   const placed = new Set<string>();
   for (const e of relevant) {
     const account_id = accountOf(e);
-    const user_id = (e.data as { userId: string }).userId;
+    const user_id = e.data.userId;
     const key = keyOf(account_id, user_id);
     if (e.type === 'UserRegistered') registered.add(key);
     else if (!registered.has(key)) touched.set(key, { account_id, user_id });
@@ -148,12 +146,12 @@ export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserD
     const at = occurredAt(e);
     switch (e.type) {
       case 'UserRegistered': {
-        const d = e.data as Data<'UserRegistered'>;
+        const d = e.data;
         orgOfUser.set(keyOf(account_id, d.userId), d.orgId);
         break;
       }
       case 'UserMoved': {
-        const d = e.data as Data<'UserMoved'>;
+        const d = e.data;
         orgOfUser.set(keyOf(account_id, d.userId), d.orgId);
         for (const [key] of [...spans.currentWithPrefix(keyOf(account_id, d.userId, ''))]) {
           const old = spans.end(key, at)!;
@@ -165,7 +163,7 @@ export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserD
         break;
       }
       case 'SeatAssigned': {
-        const d = e.data as Data<'SeatAssigned'>;
+        const d = e.data;
         const org_id = orgOfUser.get(keyOf(account_id, d.userId));
         if (org_id === undefined) throw new Error(`seat of unknown user '${d.userId}' in account '${account_id}' (event ${e.eventId})`);
         const key = keyOf(account_id, d.userId, d.product);
@@ -179,13 +177,13 @@ export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserD
         break;
       }
       case 'SeatUnassigned': {
-        const d = e.data as Data<'SeatUnassigned'>;
+        const d = e.data;
         const span = spans.end(keyOf(account_id, d.userId, d.product), at);
         if (span) ended(span, at);
         break;
       }
       case 'SeatActivated': {
-        const d = e.data as Data<'SeatActivated'>;
+        const d = e.data;
         spans.update(keyOf(account_id, d.userId, d.product), (s) => {
           if (s.activated_at !== null) return;
           s.activated_at = at;

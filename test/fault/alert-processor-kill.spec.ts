@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { asLedgerEvent } from '../../libs/event-store/src/account-events.js';
+import { asLedgerEvent, decodeStoredEvent } from '../../libs/event-store/src/stored-ledger-event.js';
 import { AlertMonitor, type AlertTransition } from '../../libs/domain/src/alerts/alert-monitor.js';
 import { formatPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
 import { createHistory, type HistoryCommand } from '../../libs/history-generator/src/generate-history.js';
@@ -47,7 +47,7 @@ function expectedTransitions(events: readonly StoredEvent[]): AlertTransition[] 
   for (const event of events) {
     const monitor = monitors.get(event.streamId) ?? new AlertMonitor(LEASE_MS);
     monitors.set(event.streamId, monitor);
-    transitions.push(...monitor.fold(asLedgerEvent(event), formatPosition(event.position)!));
+    transitions.push(...monitor.fold(asLedgerEvent(decodeStoredEvent(event)), formatPosition(event.position)!));
   }
   return transitions;
 }

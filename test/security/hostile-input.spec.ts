@@ -7,7 +7,7 @@ import { loadConfig } from '../../libs/platform/src/config.js';
 import type { LedgerDatabase } from '../../libs/database/src/database.js';
 import { freshTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../libs/database/src/testing/test-postgres.js';
 import { REPORTS } from '../../libs/reports/src/catalog.js';
-import { parametersOf } from '../../libs/reports/src/report-request.js';
+import { parametersOf } from '../../libs/report-contract/src/report-request.js';
 import { call, type HttpAnswer } from '../fault/support/ledger-server.js';
 import { waitForProjectionsAtLogEnd } from '../fault/support/projection-progress.js';
 import { accountWithSeatPool } from '../support/ledger-fixtures.js';

@@ -10,11 +10,16 @@ import { MeController } from './me.controller.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
 import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
+import { AsOfAnswersModule } from '../../../libs/audit/src/as-of-answers.js';
 import { TelemetryController } from './telemetry.controller.js';
 
-/** The HTTP routes. Needs a global CommandGateway (LedgerModule, or a double in tests). */
+/**
+ * The HTTP routes. Needs a global CommandGateway (LedgerModule, or a double in tests). Joins the two
+ * computations of a report: the projected reports answer `asOf` by the audit's replays, explain asks
+ * the reports for the projected figure.
+ */
 @Module({
-  imports: [ReportsModule, ExplainModule],
+  imports: [ReportsModule, ExplainModule, AsOfAnswersModule],
   controllers: [
     AccountsController, LicensesController, TelemetryController, ImportController, ReportsController, LicensesOverviewController, ExplainController,
     DirectoryController, MeController,

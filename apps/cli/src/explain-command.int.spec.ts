@@ -11,6 +11,7 @@ import { seatHistoryProjection } from '../../../projections/seat-history.project
 import { runCommand } from './command-kit.js';
 import { explainCommand, type Explainer } from './explain-command.js';
 import type { Output } from './output.js';
+import { ProjectedReportAnswers } from '../../../libs/reports/src/projected-answers.js';
 
 const explain = (args: string[], out: Output, explainer: Explainer) => runCommand(explainCommand(out, explainer), args, out);
 
@@ -69,7 +70,7 @@ describe('ledger explain', () => {
   beforeAll(async () => {
     const events = storedHistory(spec7Commands(), { onRejected: 'skip' });
     harness = await projectionHarness([seatHistoryProjection, licensesProjection], events);
-    const service = new ExplainService(harness.reader, storedLog(events), new FixedClock(Date.parse('2026-06-01T00:00:00Z')), { sessionLeaseSeconds: 900 } as LedgerConfig);
+    const service = new ExplainService(new ProjectedReportAnswers(harness.reader, { sessionLeaseSeconds: 900 }), storedLog(events), new FixedClock(Date.parse('2026-06-01T00:00:00Z')), { sessionLeaseSeconds: 900 } as LedgerConfig);
     explainer = { report: (name, parameters) => service.explainReport(name, parameters), licenses: (parameters) => service.explainLicenses(parameters) };
   });
   afterAll(() => harness.close());

@@ -7,6 +7,7 @@ import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
 import { ProjectionsModule } from '../../../projections/projections.module.js';
 import { AlertsModule } from '../../../libs/alerts/src/alerts.module.js';
 import { ExplainModule } from '../../../libs/audit/src/explain/explain.module.js';
+import { AsOfAnswersModule } from '../../../libs/audit/src/as-of-answers.js';
 import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
 import { serviceConfig, type LogLevel as LedgerLogLevel } from '../../../libs/platform/src/config.js';
 import { createLogger } from '../../../libs/observability/src/logger.js';
@@ -33,7 +34,7 @@ class LedgerContextModule {
     return {
       module: LedgerContextModule,
       imports: [
-        LedgerModule.forRoot(config), ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: runProjections }), ReportsModule, ExplainModule,
+        LedgerModule.forRoot(config), ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: runProjections }), ReportsModule, ExplainModule, AsOfAnswersModule,
         AlertsModule.forRoot({ deliver: runProjections }),
       ],
     };

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { readAccountEvents } from '../../../libs/event-store/src/account-events.js';
 import { exportEventLines, readEventsPage } from '../../../libs/audit/src/events-log.js';
+import { ReplayedAsOfAnswers } from '../../../libs/audit/src/as-of-answers.js';
 import { ExplainLicensesQuery, ExplainReportQuery } from '../../../libs/audit/src/explain/explain.service.js';
 import type { EventStore } from '../../../libs/event-store/src/event-store.js';
 import type { LedgerConfig } from '../../../libs/platform/src/config.js';
@@ -72,7 +73,7 @@ const COMMANDS: readonly ((deps: CliDependencies) => Command)[] = [
     const config = context.get<LedgerConfig>(LEDGER_CONFIG);
     const store = context.get<EventStore>(EVENT_STORE);
     // The projected reports at the same fixed now as the recomputation.
-    const reports = new ReportsService(context.get(PROJECTION_READER), { now: () => now }, config, store);
+    const reports = new ReportsService(context.get(PROJECTION_READER), { now: () => now }, config, new ReplayedAsOfAnswers(store, config));
     return work({
       now,
       leaseMs: config.sessionLeaseSeconds * 1000,

@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import type { ActivityActions } from '../../../libs/domain/src/activity-rules.js';
 import { DomainError } from '../../../libs/domain/src/errors.js';
-import type { LogPosition, StoredEvent } from '../../../libs/event-store/src/event-store.js';
-import { formatVerifyResult, verifyAccount, type ProjectedReports } from '../../../libs/audit/src/verify.js';
+import type { LogPosition } from '../../../libs/event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../../libs/event-store/src/stored-ledger-event.js';
+import { formatVerifyResult, verifyAccount, verifyChecks, type ProjectedReports } from '../../../libs/audit/src/verify.js';
+import { REPORTS } from '../../../libs/reports/src/catalog.js';
 import { UsageError, answer, formatOption, requiredOption } from './command-kit.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
@@ -13,7 +15,7 @@ export interface VerifyPorts {
   readonly leaseMs: number;
   /** `ACTIVITY_ACTIONS` (null: every action counts). */
   readonly activityActions: ActivityActions;
-  readEvents(accountId: string): Promise<StoredEvent[]>;
+  readEvents(accountId: string): Promise<StoredLedgerEvent[]>;
   /** The newest position of the log a reader can see now. */
   headPosition(): Promise<LogPosition | null>;
   readonly projected: ProjectedReports;
@@ -55,6 +57,7 @@ function verify(
         now: ports.now,
         leaseMs: ports.leaseMs,
         activityActions: ports.activityActions,
+        checks: verifyChecks(REPORTS),
         progress: (k, n, label) => out.stderr.write(`verify ${accountId}: [${k}/${n}] ${label}\n`),
       });
       out.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatVerifyResult(result));

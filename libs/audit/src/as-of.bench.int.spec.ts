@@ -3,7 +3,7 @@ import type { LedgerCommand } from '../../domain/src/commands.js';
 import { accountStreamId } from '../../domain/src/streams.js';
 import { parseCommand } from '../../ledger/src/validation/parse-command.js';
 import { freshTestSchema } from '../../database/src/testing/test-postgres.js';
-import { parseReportRequest } from '../../reports/src/report-request.js';
+import { parseReportRequest } from '../../report-contract/src/report-request.js';
 import { findReport } from '../../reports/src/reports.service.js';
 import { createHistory } from '../../history-generator/src/generate-history.js';
 import { historyStore, type HistoryStore } from '../../../test/support/history-store.js';

@@ -1,6 +1,6 @@
 import { cmd } from '../../domain/src/testing/decider-spec.js';
 import type { LicensesOverview } from '../../reports/src/licenses/licenses-overview.js';
-import type { SeriesBody, TableBody } from '../../reports/src/report-definition.js';
+import type { SeriesBody, TableBody } from '../../contracts/src/index.js';
 import { ReportsService } from '../../reports/src/reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../../reports/src/testing/projection-harness.js';
 import { WORKED_EXAMPLE } from '../../reports/src/testing/worked-example.js';
@@ -10,6 +10,7 @@ import { storedHistory } from '../../../test/support/stored-history.js';
 import { assignmentsProjection } from '../../../projections/assignments.projection.js';
 import { licensesProjection } from '../../../projections/licenses.projection.js';
 import { seatHistoryProjection } from '../../../projections/seat-history.projection.js';
+import { ReplayedAsOfAnswers } from './as-of-answers.js';
 
 /**
  * asOf (SPEC §5) through ReportsService on the SPEC §7 worked example: the account's events up to the
@@ -25,7 +26,7 @@ describe('as-of answers replay the worked example (SPEC §5, §7)', () => {
   beforeAll(async () => {
     events = await historyStore(history);
     harness = await projectionHarness([seatHistoryProjection, assignmentsProjection, licensesProjection], history);
-    reports = new ReportsService(harness.reader, new FixedClock(NOW), undefined, events.store);
+    reports = new ReportsService(harness.reader, new FixedClock(NOW), undefined, new ReplayedAsOfAnswers(events.store));
   });
   afterAll(async () => {
     await harness.close();

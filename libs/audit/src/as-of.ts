@@ -1,5 +1,6 @@
 import { validationError } from '../../domain/src/errors.js';
-import type { EventStore, StoredEvent } from '../../event-store/src/event-store.js';
+import type { EventStore } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { readAccountEvents } from '../../event-store/src/account-events.js';
 
 /**
@@ -9,7 +10,7 @@ import { readAccountEvents } from '../../event-store/src/account-events.js';
  */
 export async function replayAsOf<T>(
   store: EventStore, accountId: string, asOf: string, wallNow: number,
-  answer: (events: readonly StoredEvent[], now: number) => T,
+  answer: (events: readonly StoredLedgerEvent[], now: number) => T,
 ): Promise<T> {
   const instant = Date.parse(asOf);
   if (instant > wallNow) {

@@ -1,12 +1,14 @@
-import { isActiveUse, type ActivityActions } from '../../domain/src/activity-rules.js';
+import { isActiveUseEvent, type ActivityActions } from '../../domain/src/activity-rules.js';
 import { licenseSourceOfUser } from '../../domain/src/pools.js';
 import { ACCOUNT_SCOPE } from '../../domain/src/events.js';
 import type { Product } from '../../domain/src/products.js';
 import { productView, type AccountState } from '../../domain/src/state.js';
-import type { StoredEvent } from '../../event-store/src/event-store.js';
-import type { ReportRequest, TableBody } from '../../reports/src/report-definition.js';
-import { ACCOUNT_SOURCE_NAME, licenseSources, parseSort } from '../../reports/src/seat/assignments.report.js';
-import { requireProduct } from '../../reports/src/seat/series-scope.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
+import type { TableBody } from '../../contracts/src/index.js';
+import type { ReportRequest } from '../../report-contract/src/report-spec.js';
+import { parseSort } from '../../report-contract/src/assignments-sort.js';
+import { ACCOUNT_SOURCE_NAME, licenseSources } from '../../report-contract/src/license-sources.js';
+import { requireProduct } from '../../report-contract/src/series-scope.js';
 import { lastPosition, occurredAt, orgTreeOfState, replayAccount } from './replay-account.js';
 import type { ReplayedReport } from './replayed-report.js';
 import { compareText, pageOf } from './table-order.js';
@@ -82,11 +84,11 @@ export const assignmentsReplay: ReplayedReport = {
 };
 
 /** userId → the latest use of `product` among the events. */
-function lastUseOf(events: readonly StoredEvent[], product: Product, activityActions: ActivityActions): Map<string, number> {
+function lastUseOf(events: readonly StoredLedgerEvent[], product: Product, activityActions: ActivityActions): Map<string, number> {
   const last = new Map<string, number>();
   for (const e of events) {
-    if (e.data.product !== product || !isActiveUse(e.type, e.data, activityActions)) continue;
-    const userId = e.data.userId as string;
+    if (!isActiveUseEvent(e, activityActions) || e.data.product !== product) continue;
+    const userId = e.data.userId;
     last.set(userId, Math.max(last.get(userId) ?? Number.NEGATIVE_INFINITY, occurredAt(e)));
   }
   return last;

@@ -4,8 +4,9 @@ import {
 } from '../../domain/src/pools.js';
 import { modelOf, PRODUCT_CODES, type Product } from '../../domain/src/products.js';
 import { productView, type AccountState } from '../../domain/src/state.js';
-import type { StoredEvent } from '../../event-store/src/event-store.js';
-import type { LicensesOverview, LicensesRequest, ProductOverview } from '../../reports/src/licenses/licenses-overview.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
+import type { LicensesOverview, ProductOverview } from '../../contracts/src/index.js';
+import type { LicensesRequest } from '../../report-contract/src/licenses-request.js';
 import type { OrgTree } from '../../../projections/shared/directory-tables.js';
 import { lastPosition, occurredAt, orgTreeOfState, replayAccount } from './replay-account.js';
 import type { ReplayContext } from './replayed-report.js';
@@ -16,7 +17,7 @@ import { compareText } from './table-order.js';
  * figures of libs/domain/src/pools.ts at `context.now`. The same body, lists and order as the
  * projected overview (libs/reports/src/licenses/licenses-overview.ts).
  */
-export function replayLicensesOverview(events: readonly StoredEvent[], request: LicensesRequest, context: ReplayContext): LicensesOverview {
+export function replayLicensesOverview(events: readonly StoredLedgerEvent[], request: LicensesRequest, context: ReplayContext): LicensesOverview {
   const state = replayAccount(events, request.accountId);
   const tree = orgTreeOfState(state);
   const subtree = request.orgId !== undefined ? tree.subtree(request.orgId) : null;
@@ -85,10 +86,10 @@ function productOverview(
 }
 
 /** product\0machineId → when the machine was last registered. */
-function registrationTimes(events: readonly StoredEvent[]): Map<string, number> {
+function registrationTimes(events: readonly StoredLedgerEvent[]): Map<string, number> {
   const times = new Map<string, number>();
   for (const e of events) {
-    if (e.type === 'MachineRegistered') times.set(`${e.data.product as string}\u0000${e.data.machineId as string}`, occurredAt(e));
+    if (e.type === 'MachineRegistered') times.set(`${e.data.product}\u0000${e.data.machineId}`, occurredAt(e));
   }
   return times;
 }

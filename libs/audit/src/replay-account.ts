@@ -1,14 +1,15 @@
 import { DomainError } from '../../domain/src/errors.js';
 import { evolve, initialState, type AccountState } from '../../domain/src/state.js';
-import { formatPosition, type StoredEvent } from '../../event-store/src/event-store.js';
+import { formatPosition } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { orgTreeOf, type OrgTree } from '../../../projections/shared/directory-tables.js';
-import { asLedgerEvent } from '../../event-store/src/account-events.js';
+import { asLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 
 /** Business time of a stored event (ms). */
-export const occurredAt = (event: StoredEvent): number => Date.parse(event.metadata.occurredAt);
+export const occurredAt = (event: StoredLedgerEvent): number => Date.parse(event.metadata.occurredAt);
 
 /** `asOfPosition` of a replayed body: the position of the last event given. */
-export const lastPosition = (events: readonly StoredEvent[]): string | null =>
+export const lastPosition = (events: readonly StoredLedgerEvent[]): string | null =>
   events.length === 0 ? null : formatPosition(events[events.length - 1]!.position);
 
 /**
@@ -20,7 +21,7 @@ export class AccountReplay {
   readonly state: AccountState = initialState();
   private folded = 0;
 
-  constructor(private readonly events: readonly StoredEvent[]) {}
+  constructor(private readonly events: readonly StoredLedgerEvent[]) {}
 
   through(instant: number): AccountState {
     while (this.folded < this.events.length) {
@@ -39,13 +40,13 @@ export function orgTreeOfState(state: AccountState): OrgTree {
 }
 
 /** Final states already folded, per list of events (verify replays several reports on the same cut). */
-const folded = new WeakMap<readonly StoredEvent[], AccountState>();
+const folded = new WeakMap<readonly StoredLedgerEvent[], AccountState>();
 
 /**
  * The account as it stands after every event given (read it, never change it); NOT_FOUND when it was
  * never opened.
  */
-export function replayAccount(events: readonly StoredEvent[], accountId: string): AccountState {
+export function replayAccount(events: readonly StoredLedgerEvent[], accountId: string): AccountState {
   let state = folded.get(events);
   if (!state) {
     state = initialState();
@@ -62,8 +63,8 @@ export function replayAccount(events: readonly StoredEvent[], accountId: string)
  * with the state it happened in).
  */
 export function statesAt<T>(
-  events: readonly StoredEvent[], instants: readonly number[], read: (state: AccountState, index: number) => T,
-  visit?: (event: StoredEvent, state: AccountState) => void,
+  events: readonly StoredLedgerEvent[], instants: readonly number[], read: (state: AccountState, index: number) => T,
+  visit?: (event: StoredLedgerEvent, state: AccountState) => void,
 ): T[] {
   const state = initialState();
   const values: T[] = [];

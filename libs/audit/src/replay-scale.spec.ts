@@ -1,7 +1,8 @@
 import { createHistory } from '../../history-generator/src/generate-history.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import type { LedgerCommand } from '../../domain/src/commands.js';
-import { accountHistory, VERIFY_CHECKS } from './verify.js';
+import { accountHistory, verifyChecks } from './verify.js';
+import { REPORTS } from '../../reports/src/catalog.js';
 
 /**
  * Scale check (LEDGER_SCALE=1 to run; LEDGER_SCALE_COMMANDS to size it, default 100 000): one account's
@@ -18,7 +19,7 @@ const COMMANDS = Number(process.env.LEDGER_SCALE_COMMANDS ?? 100_000);
   const account = accountHistory(history.accounts[0]!.accountId, events, now);
   const timings: [string, number][] = [];
   const start = Date.now();
-  for (const check of VERIFY_CHECKS) {
+  for (const check of verifyChecks(REPORTS)) {
     for (const request of check.requests(account)) {
       const t = Date.now();
       check.replayed(events, request, { now, leaseMs: 900_000 });

@@ -2,9 +2,10 @@ import { DomainError } from '../../domain/src/errors.js';
 import type { Product } from '../../domain/src/products.js';
 import type { AccountState } from '../../domain/src/state.js';
 import { buckets, reportWindow, type Bucket, type BucketInterval, type ReportWindow } from '../../domain/src/time/index.js';
-import type { StoredEvent } from '../../event-store/src/event-store.js';
-import type { Bucket as BodyBucket, ReportRequest, SeriesBody } from '../../reports/src/report-definition.js';
-import { byName } from '../../reports/src/seat/series-scope.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
+import type { SeriesBucket as BodyBucket, SeriesBody } from '../../contracts/src/index.js';
+import type { ReportRequest } from '../../report-contract/src/report-spec.js';
+import { byName } from '../../report-contract/src/series-scope.js';
 import { childrenOf, replayAccount, lastPosition, subtreeOf } from './replay-account.js';
 
 /** One series of a body: the scope, or (groupBy=org) one direct child org of it. */
@@ -29,7 +30,7 @@ export interface ReplaySeriesPlan {
   readonly groups: readonly ReplayGroup[];
 }
 
-export function planReplaySeries(events: readonly StoredEvent[], request: ReportRequest, now: number): ReplaySeriesPlan {
+export function planReplaySeries(events: readonly StoredLedgerEvent[], request: ReportRequest, now: number): ReplaySeriesPlan {
   const state = replayAccount(events, request.accountId);
   if (request.product === undefined) throw new DomainError('VALIDATION_FAILED', 'product: is required', [{ path: 'product', message: 'is required' }]);
   const zone = state.timezone;
@@ -55,7 +56,7 @@ export function planReplaySeries(events: readonly StoredEvent[], request: Report
 
 /** The series body of SPEC §6 (`buckets`, or `series` with groupBy=org). */
 export function replaySeriesBody(
-  report: string, request: ReportRequest, plan: ReplaySeriesPlan, events: readonly StoredEvent[],
+  report: string, request: ReportRequest, plan: ReplaySeriesPlan, events: readonly StoredLedgerEvent[],
   metricsOf: (group: ReplayGroup, index: number) => Record<string, number>,
 ): SeriesBody {
   const bucketsOf = (group: ReplayGroup): BodyBucket[] =>

@@ -1,6 +1,6 @@
-import { modelOf, type Product } from '../../domain/src/products.js';
-import type { EventMap } from '../../domain/src/events.js';
-import type { StoredEvent } from '../../event-store/src/event-store.js';
+import type { Product } from '../../domain/src/products.js';
+import { sessionDrawsUnit } from '../../domain/src/rules/units.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import type { Interval } from './peak-sweep.js';
 import { occurredAt, statesAt } from './replay-account.js';
 
@@ -35,10 +35,10 @@ export interface ProductSessions {
 }
 
 /** Sessions already collected, per list of events and product (read them, never change them). */
-const collected = new WeakMap<readonly StoredEvent[], Map<Product, ProductSessions>>();
+const collected = new WeakMap<readonly StoredLedgerEvent[], Map<Product, ProductSessions>>();
 
 /** The sessions and denied attempts of `product`, in log order. */
-export function sessionsOf(events: readonly StoredEvent[], product: Product): ProductSessions {
+export function sessionsOf(events: readonly StoredLedgerEvent[], product: Product): ProductSessions {
   let byProduct = collected.get(events);
   if (!byProduct) collected.set(events, (byProduct = new Map()));
   let found = byProduct.get(product);
@@ -46,30 +46,30 @@ export function sessionsOf(events: readonly StoredEvent[], product: Product): Pr
   return found;
 }
 
-function collectSessions(events: readonly StoredEvent[], product: Product): ProductSessions {
+function collectSessions(events: readonly StoredLedgerEvent[], product: Product): ProductSessions {
   const sessions = new Map<string, ReplayedSession>();
   const denials: SessionDenial[] = [];
   statesAt(events, [], () => null, (event, state) => {
     const at = occurredAt(event);
     switch (event.type) {
       case 'SessionStarted': {
-        const d = event.data as unknown as EventMap['SessionStarted'];
+        const d = event.data;
         if (d.product !== product) break;
         sessions.set(d.sessionId, {
           sessionId: d.sessionId, userId: d.userId, orgId: state.users.get(d.userId)!.orgId, machineId: d.machineId,
-          licenseType: d.licenseType, licenseSource: d.licenseSource, drawsUnit: d.licenseType === 'online' && modelOf(d.product) === 'session',
+          licenseType: d.licenseType, licenseSource: d.licenseSource, drawsUnit: sessionDrawsUnit(d.product, d.licenseType),
           startedAt: at, lastSeen: at, endedAt: null, endKind: null,
         });
         break;
       }
       case 'SessionHeartbeatRecorded': {
-        const session = sessions.get((event.data as unknown as EventMap['SessionHeartbeatRecorded']).sessionId);
+        const session = sessions.get(event.data.sessionId);
         if (session) session.lastSeen = Math.max(session.lastSeen, at);
         break;
       }
       case 'SessionEnded':
       case 'SessionExpired': {
-        const d = event.data as unknown as EventMap['SessionEnded'];
+        const d = event.data;
         const session = sessions.get(d.sessionId);
         if (session && session.endedAt === null) {
           session.endedAt = Date.parse(d.endedAt);
@@ -78,7 +78,7 @@ function collectSessions(events: readonly StoredEvent[], product: Product): Prod
         break;
       }
       case 'SessionDenied': {
-        const d = event.data as unknown as EventMap['SessionDenied'];
+        const d = event.data;
         if (d.product === product) denials.push({ at, orgId: state.users.get(d.userId)!.orgId });
         break;
       }

@@ -1,7 +1,7 @@
 import { purchasedQuantity } from '../../domain/src/pools.js';
 import { productView } from '../../domain/src/state.js';
 import { hoursIn, localDaysIn } from '../../domain/src/time/index.js';
-import type { StoredEvent } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { peaksWithin, type Interval } from './peak-sweep.js';
 import { mean2 } from '../../domain/src/mean.js';
 import { statesAt } from './replay-account.js';
@@ -46,7 +46,7 @@ export function peakFigures(plan: ReplaySeriesPlan, now: number, intervals: read
  * `dedicated(group)` at each bucket's latest record, per group: the purchased quantity active then
  * for the account, the org's own dedication for an org.
  */
-export function dedicatedPerBucket(events: readonly StoredEvent[], plan: ReplaySeriesPlan): number[][] {
+export function dedicatedPerBucket(events: readonly StoredLedgerEvent[], plan: ReplaySeriesPlan): number[][] {
   return statesAt(events, plan.recordAt, (state, i) => plan.groups.map((g: ReplayGroup) => (g.orgId === null
     ? purchasedQuantity(state, plan.product, plan.recordAt[i]!)
     : productView(state, plan.product).dedications.get(g.orgId) ?? 0)));

@@ -1,5 +1,5 @@
 import { validationError } from '../../domain/src/errors.js';
-import type { SeriesBody } from '../../reports/src/report-definition.js';
+import type { SeriesBody } from '../../contracts/src/index.js';
 import type { Interval } from './peak-sweep.js';
 import { occurredAt } from './replay-account.js';
 import { planReplaySeries, replaySeriesBody } from './replay-series.js';
@@ -19,11 +19,10 @@ export const replayedAutUsage: ReplayedReport = {
     const intervals: Interval[] = [];
     const active = new Map<string, number>();
     for (const event of events) {
-      const applicationId = (event.data as { applicationId?: string }).applicationId!;
-      if (event.type === 'ApplicationActivated') active.set(applicationId, occurredAt(event));
-      else if (event.type === 'ApplicationReleased' && active.has(applicationId)) {
-        intervals.push({ start: active.get(applicationId)!, end: occurredAt(event) });
-        active.delete(applicationId);
+      if (event.type === 'ApplicationActivated') active.set(event.data.applicationId, occurredAt(event));
+      else if (event.type === 'ApplicationReleased' && active.has(event.data.applicationId)) {
+        intervals.push({ start: active.get(event.data.applicationId)!, end: occurredAt(event) });
+        active.delete(event.data.applicationId);
       }
     }
     for (const start of active.values()) intervals.push({ start, end: Number.POSITIVE_INFINITY });

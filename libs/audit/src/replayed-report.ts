@@ -1,6 +1,7 @@
 import type { ActivityActions } from '../../domain/src/activity-rules.js';
-import type { StoredEvent } from '../../event-store/src/event-store.js';
-import type { ReportRequest, SeriesBody, TableBody } from '../../reports/src/report-definition.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
+import type { SeriesBody, TableBody } from '../../contracts/src/index.js';
+import type { ReportRequest } from '../../report-contract/src/report-spec.js';
 
 /**
  * A report of SPEC §4 computed straight from an account's raw events in memory, with no projection
@@ -11,7 +12,7 @@ import type { ReportRequest, SeriesBody, TableBody } from '../../reports/src/rep
 export interface ReplayedReport {
   /** The report's name, as in libs/reports/src/catalog.ts (e.g. 'seat-history'). */
   readonly name: string;
-  run(events: readonly StoredEvent[], request: ReportRequest, context: ReplayContext): SeriesBody | TableBody;
+  run(events: readonly StoredLedgerEvent[], request: ReportRequest, context: ReplayContext): SeriesBody | TableBody;
 }
 
 export interface ReplayContext {

@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import type { LedgerCommand } from '../../domain/src/commands.js';
 import { accountStreamId } from '../../domain/src/streams.js';
 import { cmd } from '../../domain/src/testing/decider-spec.js';
-import { formatPosition, type StoredEvent } from '../../event-store/src/event-store.js';
+import { formatPosition } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { REPORTS } from '../../reports/src/catalog.js';
-import type { SeriesBody, TableBody } from '../../reports/src/report-definition.js';
-import { parseReportRequest } from '../../reports/src/report-request.js';
+import type { SeriesBody, TableBody } from '../../contracts/src/index.js';
+import { parseReportRequest } from '../../report-contract/src/report-request.js';
 import { runReport } from '../../reports/src/reports.service.js';
 import { seededRandom, randomHistory } from '../../reports/src/sessions/random-history.js';
 import { projectionHarness, type ProjectionHarness } from '../../reports/src/testing/projection-harness.js';
@@ -25,7 +26,7 @@ import { REPLAYED_REPORTS } from './catalog.js';
 const LEASE = 900_000;
 const PROJECTIONS = [seatUsageProjection, sessionsProjection, applicationsProjection];
 
-function both(harness: ProjectionHarness, events: readonly StoredEvent[], name: string, parameters: Record<string, string>, now: number, allRows = false) {
+function both(harness: ProjectionHarness, events: readonly StoredLedgerEvent[], name: string, parameters: Record<string, string>, now: number, allRows = false) {
   const definition = REPORTS.find((r) => r.name === name)!;
   const replayed = REPLAYED_REPORTS.find((r) => r.name === name)!;
   const request = parseReportRequest(parameters, definition);
@@ -35,7 +36,7 @@ function both(harness: ProjectionHarness, events: readonly StoredEvent[], name: 
   ]);
 }
 
-async function expectSame(harness: ProjectionHarness, events: readonly StoredEvent[], name: string, parameters: Record<string, string>, now: number, allRows = false) {
+async function expectSame(harness: ProjectionHarness, events: readonly StoredLedgerEvent[], name: string, parameters: Record<string, string>, now: number, allRows = false) {
   const [projected, replayed] = await both(harness, events, name, parameters, now, allRows);
   const label = { name, now: new Date(now).toISOString(), ...parameters, allRows };
   // Several accounts share a harness: the projected position is the log's, the replayed one the account's last event.
@@ -45,11 +46,11 @@ async function expectSame(harness: ProjectionHarness, events: readonly StoredEve
 }
 
 /** The accounts' histories one after the other in one global log. */
-function oneLog(histories: readonly StoredEvent[][]): StoredEvent[] {
+function oneLog(histories: readonly StoredLedgerEvent[][]): StoredLedgerEvent[] {
   return histories.flat().map((e, i) => ({ ...e, position: { commit: BigInt(i + 1), prepare: BigInt(i + 1) } }));
 }
 
-const ofAccount = (events: readonly StoredEvent[], accountId: string) => events.filter((e) => e.streamId === accountStreamId(accountId));
+const ofAccount = (events: readonly StoredLedgerEvent[], accountId: string) => events.filter((e) => e.streamId === accountStreamId(accountId));
 
 describe('SPEC §7 worked example', () => {
   const commands = readFileSync(resolve('../shared/examples/spec-7-worked-example.ndjson'), 'utf8')
@@ -110,7 +111,7 @@ describe('groupBy=org', () => {
 
 describe('seat histories (random, seeded)', () => {
   const histories = SEEDS.slice(0, 4).map(randomSeatHistory);
-  const logs = new Map<string, StoredEvent[]>();
+  const logs = new Map<string, StoredLedgerEvent[]>();
   let harness: ProjectionHarness;
   beforeAll(async () => {
     const log = oneLog(histories.map((h) => storedHistory(h.commands, { onRejected: 'skip', leaseMs: LEASE }).filter((e) => Date.parse(e.metadata.occurredAt) <= h.now)));
@@ -141,7 +142,7 @@ describe('session histories (random, seeded) in New York and Kolkata', () => {
     const accountId = `acme${seed}`;
     return { ...history, accountId, commands: history.commands.map((c) => ({ ...c, accountId })) };
   });
-  const logs = new Map<string, StoredEvent[]>();
+  const logs = new Map<string, StoredLedgerEvent[]>();
   let harness: ProjectionHarness;
   beforeAll(async () => {
     const log = oneLog(histories.map((h) => storedHistory(h.commands, { onRejected: 'skip', leaseMs: LEASE })));

@@ -1,11 +1,12 @@
 import type { LedgerCommand } from '../../domain/src/commands.js';
 import type { Product } from '../../domain/src/products.js';
-import type { StoredEvent } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../database/src/database.js';
 import { TEST_DATABASE_URL } from '../../database/src/testing/test-postgres.js';
-import { buildLicensesOverview, type LicensesRequest } from '../../reports/src/licenses/licenses-overview.js';
+import { buildLicensesOverview } from '../../reports/src/licenses/licenses-overview.js';
+import type { LicensesRequest } from '../../report-contract/src/licenses-request.js';
 import type { ReportDefinition } from '../../reports/src/report-definition.js';
-import { parseReportRequest } from '../../reports/src/report-request.js';
+import { parseReportRequest } from '../../report-contract/src/report-request.js';
 import { runReport } from '../../reports/src/reports.service.js';
 import { assignmentsReport } from '../../reports/src/seat/assignments.report.js';
 import { seatHistoryReport } from '../../reports/src/seat/seat-history.report.js';
@@ -96,7 +97,7 @@ function licensesRequests(seed: number, orgIds: readonly string[], products: rea
 }
 
 async function expectSameReport(
-  projected: ReportDefinition, replayed: ReplayedReport, parameters: Record<string, unknown>, events: readonly StoredEvent[],
+  projected: ReportDefinition, replayed: ReplayedReport, parameters: Record<string, unknown>, events: readonly StoredLedgerEvent[],
   harness: ProjectionHarness, now: number, allRows = false,
 ) {
   const label = { report: projected.name, now: new Date(now).toISOString(), parameters, allRows };
@@ -109,7 +110,7 @@ async function expectSameReport(
   return 'body' in expected;
 }
 
-async function compareAt(c: Case, events: readonly StoredEvent[], harness: ProjectionHarness, now: number): Promise<number> {
+async function compareAt(c: Case, events: readonly StoredLedgerEvent[], harness: ProjectionHarness, now: number): Promise<number> {
   const orgs = events.filter((e) => e.type === 'OrganizationCreated').map((e) => e.data as { orgId: string; name: string });
   const orgIds = orgs.map((o) => o.orgId);
   let bodies = 0;

@@ -1,7 +1,7 @@
-import { isActiveUse } from '../../domain/src/activity-rules.js';
+import { isActiveUseEvent } from '../../domain/src/activity-rules.js';
 import { localDate, localDaysIn } from '../../domain/src/time/index.js';
 import { productView } from '../../domain/src/state.js';
-import type { SeriesBody } from '../../reports/src/report-definition.js';
+import type { SeriesBody } from '../../contracts/src/index.js';
 import { mean2 } from '../../domain/src/mean.js';
 import { occurredAt, statesAt } from './replay-account.js';
 import { inGroup, planReplaySeries, replaySeriesBody, type ReplayGroup } from './replay-series.js';
@@ -33,9 +33,9 @@ export const replayedSeatUsage: ReplayedReport = {
       for (const userId of productView(state, product).seats.keys()) if (inGroup(g, state.users.get(userId)!.orgId)) held += 1;
       return held;
     }), (event, state) => {
-      const data = event.data as { product?: string; userId?: string };
-      if (data.product === product && isActiveUse(event.type, event.data, activityActions)) {
-        activity.push({ at: occurredAt(event), userId: data.userId!, orgId: state.users.get(data.userId!)!.orgId });
+      if (isActiveUseEvent(event, activityActions) && event.data.product === product) {
+        const { userId } = event.data;
+        activity.push({ at: occurredAt(event), userId, orgId: state.users.get(userId)!.orgId });
       }
     });
 

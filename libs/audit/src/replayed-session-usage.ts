@@ -1,4 +1,4 @@
-import type { SeriesBody } from '../../reports/src/report-definition.js';
+import type { SeriesBody } from '../../contracts/src/index.js';
 import { planReplaySeries, replaySeriesBody, inGroup } from './replay-series.js';
 import { sessionInterval, sessionsOf } from './replay-sessions.js';
 import { dedicatedPerBucket, peakFigures } from './replay-usage.js';

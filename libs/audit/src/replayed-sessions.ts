@@ -3,7 +3,7 @@ import { ACCOUNT_SCOPE } from '../../domain/src/events.js';
 import { sourceOfOrg } from '../../domain/src/pools.js';
 import { productView, type AccountState } from '../../domain/src/state.js';
 import { reportWindow } from '../../domain/src/time/index.js';
-import type { TableBody } from '../../reports/src/report-definition.js';
+import type { TableBody } from '../../contracts/src/index.js';
 import { replayAccount, lastPosition, pathOf, subtreeOf } from './replay-account.js';
 import { sessionEnd, sessionsOf, type ReplayedSession } from './replay-sessions.js';
 import type { ReplayedReport } from './replayed-report.js';

@@ -1,8 +1,9 @@
 import { purchasedQuantity } from '../../domain/src/pools.js';
 import type { Product } from '../../domain/src/products.js';
 import { productView, type AccountState } from '../../domain/src/state.js';
-import type { ReportRequest, SeriesBody } from '../../reports/src/report-definition.js';
-import { seriesBody, seriesScopeOf, type SeriesGroup } from '../../reports/src/seat/series-scope.js';
+import type { SeriesBody } from '../../contracts/src/index.js';
+import type { ReportRequest } from '../../report-contract/src/report-spec.js';
+import { seriesBody, seriesScopeOf, type SeriesGroup } from '../../report-contract/src/series-scope.js';
 import { AccountReplay, orgTreeOfState, replayAccount } from './replay-account.js';
 import type { ReplayContext, ReplayedReport } from './replayed-report.js';
 

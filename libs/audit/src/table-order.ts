@@ -1,4 +1,4 @@
-import type { ReportRequest } from '../../reports/src/report-definition.js';
+import type { ReportRequest } from '../../report-contract/src/report-spec.js';
 
 /**
  * Ordering and paging of replayed tables, as the projected tables order and page in SQL: text by

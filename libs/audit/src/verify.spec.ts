@@ -1,12 +1,13 @@
 import { DomainError } from '../../domain/src/errors.js';
 import { cmd } from '../../domain/src/testing/decider-spec.js';
-import type { StoredEvent } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { formatPosition } from '../../event-store/src/event-store.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import { bodyDifferences } from './body-diff.js';
 import { accountHistory, formatVerifyResult, verifyAccount, type ProjectedReports } from './verify.js';
 import { REPLAYED_REPORTS } from './catalog.js';
-import { catalogCheck } from './verify.js';
+import { catalogCheck, verifyChecks } from './verify.js';
+import { REPORTS } from '../../reports/src/catalog.js';
 
 const NOW = Date.parse('2026-01-08T12:00:00Z');
 const HISTORY = storedHistory([
@@ -19,13 +20,15 @@ const HISTORY = storedHistory([
   cmd('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u1' }),
   cmd('RecordLogin', '2026-01-07T04:30:00Z', { product: 'KSE', userId: 'u1' }),
 ]);
-const seatUsage = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === 'seat-usage')!);
+const VERIFY_CHECKS = verifyChecks(REPORTS);
+const definitionOf = (name: string) => REPORTS.find((r) => r.name === name)!;
+const seatUsage = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === 'seat-usage')!, definitionOf('seat-usage'));
 
 /** Projected reports that answer what the replay answers, at a given position, with optional tampering. */
-function projectedAt(events: readonly StoredEvent[], tamper: (body: any) => void = () => {}): ProjectedReports {
+function projectedAt(events: readonly StoredLedgerEvent[], tamper: (body: any) => void = () => {}): ProjectedReports {
   return {
     async report(name, parameters, options) {
-      const check = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === name)!);
+      const check = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === name)!, definitionOf(name));
       const body = structuredClone(check.replayed(events, { label: name, parameters, allRows: options.allRows }, { now: NOW, leaseMs: 900_000 })) as any;
       tamper(body);
       return body;
@@ -90,12 +93,12 @@ describe('verifyAccount', () => {
   });
 
   test('an account with no events is NOT_FOUND', async () => {
-    await expect(verifyAccount('nobody', [], projectedAt([]), { now: NOW, leaseMs: 900_000 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(verifyAccount('nobody', [], projectedAt([]), { now: NOW, leaseMs: 900_000, checks: VERIFY_CHECKS })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   test('the projected position decides which events are replayed', async () => {
     const seen: number[] = [];
-    const check = { ...seatUsage, replayed: (events: readonly StoredEvent[]) => { seen.push(events.length); return { asOfPosition: formatPosition(events.at(-1)!.position) }; } };
+    const check = { ...seatUsage, replayed: (events: readonly StoredLedgerEvent[]) => { seen.push(events.length); return { asOfPosition: formatPosition(events.at(-1)!.position) }; } };
     const projected: ProjectedReports = {
       report: async () => ({ asOfPosition: formatPosition(HISTORY[2]!.position) }),
       licenses: () => Promise.reject(new Error('not checked here')),

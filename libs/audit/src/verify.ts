@@ -1,11 +1,11 @@
 import type { ActivityActions } from '../../domain/src/activity-rules.js';
 import { DomainError } from '../../domain/src/errors.js';
-import { isProduct, type Product } from '../../domain/src/products.js';
+import type { Product } from '../../domain/src/products.js';
 import { localDate } from '../../domain/src/time/index.js';
-import { comparePositions, parsePosition, type LogPosition, type StoredEvent } from '../../event-store/src/event-store.js';
-import { REPORTS } from '../../reports/src/catalog.js';
-import type { ReportDefinition } from '../../reports/src/report-definition.js';
-import { parametersOf, parseReportRequest } from '../../reports/src/report-request.js';
+import { comparePositions, parsePosition, type LogPosition } from '../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
+import type { ReportSpec } from '../../report-contract/src/report-spec.js';
+import { parametersOf, parseReportRequest } from '../../report-contract/src/report-request.js';
 import { cutHistory } from '../../event-store/src/account-events.js';
 import { bodyDifferences } from './body-diff.js';
 import { REPLAYED_REPORTS } from './catalog.js';
@@ -53,7 +53,7 @@ export interface ReportCheck {
   readonly name: string;
   requests(account: AccountHistory): CheckRequest[];
   projected(reports: ProjectedReports, request: CheckRequest): Promise<unknown>;
-  replayed(events: readonly StoredEvent[], request: CheckRequest, context: ReplayContext): unknown;
+  replayed(events: readonly StoredLedgerEvent[], request: CheckRequest, context: ReplayContext): unknown;
 }
 
 export interface Difference {
@@ -74,7 +74,8 @@ export interface VerifyOptions {
   readonly leaseMs: number;
   /** `ACTIVITY_ACTIONS`, as the projections were built with (null: every action counts). */
   readonly activityActions?: ActivityActions;
-  readonly checks?: readonly ReportCheck[];
+  /** What is compared (`verifyChecks` of the reports' catalog). */
+  readonly checks: readonly ReportCheck[];
   /**
    * The account's events read again, with the head of the log they cover. A projected body can be
    * ahead of the events given (appended while verify runs): they are read again rather than reported
@@ -93,7 +94,7 @@ const SERIES_INTERVALS = ['day', 'month'] as const;
  * A report of the catalog with its replayed twin: series over the account's whole history by day and
  * by month, with groupBy=org where the report takes it; tables with every row.
  */
-export function catalogCheck(replayed: ReplayedReport, definition: ReportDefinition = REPORTS.find((r) => r.name === replayed.name)!): ReportCheck {
+export function catalogCheck(replayed: ReplayedReport, definition: ReportSpec): ReportCheck {
   const takesGroupBy = parametersOf(definition).includes('groupBy');
   return {
     name: definition.name,
@@ -131,17 +132,25 @@ export const licensesCheck: ReportCheck = {
   replayed: (events, request, context) => replayLicensesOverview(events, { accountId: request.parameters.accountId! }, context),
 };
 
-/** Every check verify runs: the reports of the catalog and the license overview. */
-export const VERIFY_CHECKS: readonly ReportCheck[] = [...REPLAYED_REPORTS.map((r) => catalogCheck(r)), licensesCheck];
+/** Every check verify runs: the reports of `catalog` (the projected reports' catalog) with a replayed twin, and the license overview. */
+export function verifyChecks(catalog: readonly ReportSpec[]): ReportCheck[] {
+  return [
+    ...REPLAYED_REPORTS.map((replayed) => {
+      const definition = catalog.find((r) => r.name === replayed.name);
+      if (!definition) throw new Error(`the replayed report ${replayed.name} is not in the catalog of reports`);
+      return catalogCheck(replayed, definition);
+    }),
+    licensesCheck,
+  ];
+}
 
 /** The account's products in use and history window; NOT_FOUND for an account with no history. */
-export function accountHistory(accountId: string, events: readonly StoredEvent[], now: number): AccountHistory {
+export function accountHistory(accountId: string, events: readonly StoredLedgerEvent[], now: number): AccountHistory {
   if (events.length === 0) throw new DomainError('NOT_FOUND', `account '${accountId}' does not exist`);
   const zone = replayAccount(events, accountId).timezone;
   const products = new Set<Product>();
   for (const e of events) {
-    const product = (e.data as { product?: unknown }).product;
-    if (isProduct(product)) products.add(product);
+    if ('product' in e.data) products.add(e.data.product);
   }
   const from = localDate(occurredAt(events[0]!), zone);
   const today = localDate(now, zone);
@@ -150,20 +159,20 @@ export function accountHistory(accountId: string, events: readonly StoredEvent[]
 
 /** Compares every check's bodies for the account whose whole stream is `events`. */
 export interface AccountEvents {
-  readonly events: readonly StoredEvent[];
+  readonly events: readonly StoredLedgerEvent[];
   readonly covered: LogPosition | null;
 }
 
 export async function verifyAccount(
-  accountId: string, events: readonly StoredEvent[], projected: ProjectedReports, options: VerifyOptions,
+  accountId: string, events: readonly StoredLedgerEvent[], projected: ProjectedReports, options: VerifyOptions,
 ): Promise<VerifyResult> {
   let covered = options.covered ?? null;
   const account = accountHistory(accountId, events, options.now);
   const context: ReplayContext = { now: options.now, leaseMs: options.leaseMs, activityActions: options.activityActions ?? null };
-  const planned = (options.checks ?? VERIFY_CHECKS).flatMap((check) => check.requests(account).map((request) => ({ check, request })));
+  const planned = options.checks.flatMap((check) => check.requests(account).map((request) => ({ check, request })));
   const differences: Difference[] = [];
   // One cut per position: the replays of a cut share its folded state.
-  const cuts = new Map<string, readonly StoredEvent[]>();
+  const cuts = new Map<string, readonly StoredLedgerEvent[]>();
   for (const [k, { check, request }] of planned.entries()) {
     options.progress?.(k + 1, planned.length, request.label);
     let body: unknown;

@@ -1,3 +1,5 @@
+import type { LedgerEventBody } from './event-decoding.js';
+
 /**
  * Which `RecordActivity` actions count as activity (configured by `ACTIVITY_ACTIONS`): they make a
  * user active on a seat product in `seat-usage` (SPEC §4.3) and are the `lastActiveUse` of
@@ -9,6 +11,7 @@ export const EVERY_ACTION: ActivityActions = null;
 
 /** The event types that can make a user active; logins and session starts always do. */
 export const ACTIVE_USE_EVENT_TYPES = ['UserLoggedIn', 'UserActivityRecorded', 'SessionStarted'] as const;
+export type ActiveUseEventType = (typeof ACTIVE_USE_EVENT_TYPES)[number];
 
 /** Whether a `UserActivityRecorded` with this action counts as activity under the rule. */
 export function countsAsActivity(action: string, actions: ActivityActions): boolean {
@@ -17,9 +20,23 @@ export function countsAsActivity(action: string, actions: ActivityActions): bool
 
 /**
  * Whether an event is a qualifying use of its product: a login, a session start, or recorded
- * activity whose action counts. Any other event type is not.
+ * activity whose action counts. Any other event type is not. Narrows it to the active-use types,
+ * whose payloads name the product and the user.
  */
-export function isActiveUse(type: string, data: { readonly action?: unknown }, actions: ActivityActions): boolean {
-  if (type === 'UserLoggedIn' || type === 'SessionStarted') return true;
-  return type === 'UserActivityRecorded' && typeof data.action === 'string' && countsAsActivity(data.action, actions);
+export function isActiveUseEvent<E extends LedgerEventBody>(
+  event: E, actions: ActivityActions,
+): event is Extract<E, { readonly type: ActiveUseEventType }> {
+  return qualifiesAsActiveUse(event, actions);
+}
+
+function qualifiesAsActiveUse(event: LedgerEventBody, actions: ActivityActions): boolean {
+  switch (event.type) {
+    case 'UserLoggedIn':
+    case 'SessionStarted':
+      return true;
+    case 'UserActivityRecorded':
+      return countsAsActivity(event.data.action, actions);
+    default:
+      return false;
+  }
 }

@@ -2,6 +2,7 @@ export * from './products.js';
 export * from './errors.js';
 export * from './commands.js';
 export * from './events.js';
+export * from './event-decoding.js';
 export * from './state.js';
 export * from './pools.js';
 export * from './rules/index.js';

@@ -1,6 +1,6 @@
 import { accountStreamId } from '../../domain/src/streams.js';
-import type { LedgerEvent } from '../../domain/src/events.js';
 import { comparePositions, type EventStore, type LogPosition, type StoredEvent } from './event-store.js';
+import { decodeStoredEvents, type StoredLedgerEvent } from './stored-ledger-event.js';
 
 /**
  * The raw history auditors replay (SPEC §5): the events of one account, in log order, cut at an
@@ -19,19 +19,20 @@ export interface AccountHistoryCut {
 /** Events read from the stream at a time: a cut early in a long history reads little of it. */
 const PAGE = 5_000;
 
-export async function readAccountEvents(store: EventStore, accountId: string, cut: AccountHistoryCut = {}): Promise<StoredEvent[]> {
+/** The account's events, decoded (`decodeStoredEvent`). */
+export async function readAccountEvents(store: EventStore, accountId: string, cut: AccountHistoryCut = {}): Promise<StoredLedgerEvent[]> {
   const streamId = accountStreamId(accountId);
-  const events: StoredEvent[] = [];
+  const events: StoredLedgerEvent[] = [];
   for (let from = 0n; ; from += BigInt(PAGE)) {
     const page = await store.readStream(streamId, from, PAGE);
     const kept = cutHistory(page, cut);
-    events.push(...kept);
+    events.push(...decodeStoredEvents(kept));
     if (kept.length < PAGE) return events;
   }
 }
 
 /** The prefix of an account's events (log order) that `cut` keeps. */
-export function cutHistory(events: readonly StoredEvent[], cut: AccountHistoryCut): StoredEvent[] {
+export function cutHistory<E extends StoredEvent | StoredLedgerEvent>(events: readonly E[], cut: AccountHistoryCut): E[] {
   let end = events.length;
   for (let i = 0; i < events.length; i += 1) {
     const event = events[i]!;
@@ -43,9 +44,4 @@ export function cutHistory(events: readonly StoredEvent[], cut: AccountHistoryCu
     }
   }
   return events.slice(0, end);
-}
-
-/** A stored event as the domain's `evolve` takes it. */
-export function asLedgerEvent(event: StoredEvent): LedgerEvent {
-  return { type: event.type, data: event.data, occurredAt: event.metadata.occurredAt } as LedgerEvent;
 }

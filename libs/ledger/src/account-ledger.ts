@@ -1,9 +1,10 @@
 import {
-  ACCOUNT_SCOPE, capacityDenied, decide, DomainError, type Product, evolve, initialState, rememberCommand, type AccountState, type LedgerCommand, type LedgerEvent,
+  ACCOUNT_SCOPE, capacityDenied, decide, DomainError, evolve, initialState, rememberCommand, type AccountState, type LedgerCommand, type LedgerEvent,
 } from '../../domain/src/index.js';
 import {
   formatPosition, WrongExpectedRevisionError, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent,
 } from '../../event-store/src/event-store.js';
+import { decodeStoredEvents } from '../../event-store/src/stored-ledger-event.js';
 import { appendChunks, type DecidedCommand } from './append-chunks.js';
 import { accountStreamId, foldStored, toNewEvents } from './account-stream.js';
 import type { Clock } from '../../platform/src/clock.js';
@@ -208,11 +209,8 @@ export class AccountLedger {
     const seen = command.commandId ? state.commands.get(command.commandId) : undefined;
     if (!seen) return null;
     const stored = (await this.store.readStream(accountStreamId(command.accountId), seen.firstRevision)).slice(0, seen.count);
-    const denied = stored.find((e) => e.type === 'SessionDenied' || e.type === 'ApplicationDenied');
-    if (denied) {
-      const { product, licenseSource } = denied.data as { product: Product; licenseSource?: string };
-      throw capacityDenied(product, licenseSource ?? ACCOUNT_SCOPE);
-    }
+    const denied = decodeStoredEvents(stored).find((e) => e.type === 'SessionDenied' || e.type === 'ApplicationDenied');
+    if (denied) throw capacityDenied(denied.data.product, denied.type === 'SessionDenied' ? denied.data.licenseSource : ACCOUNT_SCOPE);
     const events: RecordedEvent[] = stored.map((e) => ({
       type: e.type, streamRevision: e.streamRevision.toString(), data: e.data, occurredAt: e.metadata.occurredAt,
     }));

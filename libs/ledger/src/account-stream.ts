@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 export { accountStreamId } from '../../domain/src/index.js';
-import { EVENT_SCHEMA_VERSION, evolve, rememberCommand, type AccountState, type LedgerEvent } from '../../domain/src/index.js';
+import { decodeEvent, EVENT_SCHEMA_VERSION, evolve, rememberCommand, type AccountState, type LedgerEvent } from '../../domain/src/index.js';
 import type { NewEvent, StoredEvent } from '../../event-store/src/event-store.js';
 import type { CommandContext } from './command-gateway.js';
 
@@ -10,7 +10,7 @@ export function toNewEvents(events: readonly LedgerEvent[], commandId: string | 
   return events.map((e) => ({
     eventId: randomUUID(),
     type: e.type,
-    data: e.data as unknown as Record<string, unknown>,
+    data: e.data,
     metadata: {
       commandId: commandId ?? null,
       correlationId,
@@ -22,8 +22,9 @@ export function toNewEvents(events: readonly LedgerEvent[], commandId: string | 
   }));
 }
 
+/** A stored event of the account's stream, decoded (`decodeEvent`), as `evolve` takes it. */
 export function toLedgerEvent(stored: StoredEvent): LedgerEvent {
-  return { type: stored.type, data: stored.data, occurredAt: stored.metadata.occurredAt } as LedgerEvent;
+  return { ...decodeEvent(stored.type, stored.data, stored.metadata.schemaVersion), occurredAt: stored.metadata.occurredAt };
 }
 
 /** Folds stored events into the state, remembering which command produced them. */

@@ -1,23 +1,18 @@
-import type { ActivityActions } from '../../domain/src/activity-rules.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { DomainError, type FieldError } from '../../domain/src/errors.js';
-import { isProduct, PRODUCT_CODES, type Product } from '../../domain/src/products.js';
+import { DomainError } from '../../domain/src/errors.js';
 import { Clock } from '../../platform/src/clock.js';
 import type { LedgerConfig } from '../../platform/src/config.js';
-import { EVENT_STORE, LEDGER_CONFIG } from '../../platform/src/tokens.js';
-import type { EventStore, StoredEvent } from '../../event-store/src/event-store.js';
-import { replayAsOf } from '../../audit/src/as-of.js';
-import { REPLAYED_REPORTS } from '../../audit/src/catalog.js';
-import { replayLicensesOverview } from '../../audit/src/licenses.replay.js';
+import { LEDGER_CONFIG } from '../../platform/src/tokens.js';
+import { AS_OF_ANSWERS, type AsOfAnswers } from '../../report-contract/src/answer-ports.js';
+import { parseLicensesRequest } from '../../report-contract/src/licenses-request.js';
 import type { ProjectionReader } from '../../../projections/projection.js';
 import type { AccountDirectory, UsersPage } from '../../contracts/src/index.js';
 import { REPORTS } from './catalog.js';
 import { accountDirectory, listUsers, parseUsersRequest } from './directory/account-directory.js';
-import { buildLicensesOverview, type LicensesOverview, type LicensesRequest } from './licenses/licenses-overview.js';
+import { buildLicensesOverview, type LicensesOverview } from './licenses/licenses-overview.js';
 import type { ReportContext, ReportDefinition, SeriesBody, TableBody } from './report-definition.js';
-import { INSTANT_RULE, utcInstant } from '../../domain/src/time/instant.js';
-import { parseReportRequest } from './report-request.js';
+import { parseReportRequest } from '../../report-contract/src/report-request.js';
 import { PROJECTION_READER } from './tokens.js';
 
 export interface RunReportOptions {
@@ -53,22 +48,24 @@ export function findReport(name: string, reports: readonly ReportDefinition[] = 
   return definition;
 }
 
-/** Finds a report, validates its parameters and runs it against the projections' active tables. */
+/**
+ * Finds a report, validates its parameters and runs it against the projections' active tables; a
+ * report asked `asOf` an instant is answered by its replayed twin (AS_OF_ANSWERS, which the
+ * application provides from libs/audit).
+ */
 @Injectable()
 export class ReportsService {
   private readonly clock: Clock;
   private readonly leaseMs: number;
-  private readonly activityActions: ActivityActions;
 
   constructor(
     @Optional() @Inject(PROJECTION_READER) private readonly projections?: ProjectionReader,
     @Optional() clock?: Clock,
     @Optional() @Inject(LEDGER_CONFIG) config?: LedgerConfig,
-    @Optional() @Inject(EVENT_STORE) private readonly eventStore?: EventStore,
+    @Optional() @Inject(AS_OF_ANSWERS) private readonly asOfAnswers?: AsOfAnswers,
   ) {
     this.clock = clock ?? { now: () => Date.now() };
     this.leaseMs = (config?.sessionLeaseSeconds ?? 900) * 1000;
-    this.activityActions = config?.activityActions ?? null;
   }
 
   /** Runs a report; with `asOf` (seat-history, assignments), from the account's events replayed up to that instant. */
@@ -77,9 +74,8 @@ export class ReportsService {
     const parsed = parseReportRequest(parameters, definition);
     const request = options.allRows ? { ...parsed, allRows: true } : parsed;
     if (request.asOf === undefined || definition.answersAsOf) return { definition, body: await definition.run(request, this.context()) };
-    const replayed = REPLAYED_REPORTS.find((r) => r.name === definition.name);
-    if (!replayed) throw new Error(`report ${definition.name} takes asOf but has no replayed version in REPLAYED_REPORTS`);
-    const body = await this.asOf(request.accountId, request.asOf, (events, now) => replayed.run(events, request, { now, leaseMs: this.leaseMs, activityActions: this.activityActions }));
+    const body = await this.replayed().report(definition.name, request, this.clock.now());
+    if (!body) throw new Error(`report ${definition.name} takes asOf but has no replayed version`);
     return { definition, body };
   }
 
@@ -87,7 +83,7 @@ export class ReportsService {
   async licenses(parameters: Readonly<Record<string, unknown>>): Promise<LicensesOverview> {
     const request = parseLicensesRequest(parameters);
     if (request.asOf === undefined) return buildLicensesOverview(request, this.context());
-    return this.asOf(request.accountId, request.asOf, (events, now) => replayLicensesOverview(events, request, { now, leaseMs: this.leaseMs, activityActions: this.activityActions }));
+    return this.replayed().licenses(request, this.clock.now());
   }
 
   /** The account's name, zone, organization tree and products (`GET /v1/accounts/{id}`). */
@@ -105,9 +101,9 @@ export class ReportsService {
     return { now: this.clock.now(), leaseMs: this.leaseMs, projections: this.projections };
   }
 
-  private asOf<T>(accountId: string, asOf: string, answer: (events: readonly StoredEvent[], now: number) => T): Promise<T> {
-    if (!this.eventStore) throw new Error('asOf needs the event store: no EVENT_STORE is provided in this application');
-    return replayAsOf(this.eventStore, accountId, asOf, this.clock.now(), answer);
+  private replayed(): AsOfAnswers {
+    if (!this.asOfAnswers) throw new Error('asOf needs the replayed reports: no AS_OF_ANSWERS is provided in this application');
+    return this.asOfAnswers;
   }
 }
 
@@ -133,33 +129,6 @@ export class LicensesOverviewHandler implements IQueryHandler<LicensesOverviewQu
   execute({ parameters }: LicensesOverviewQuery): Promise<LicensesOverview> {
     return this.reports.licenses(parameters);
   }
-}
-
-const LICENSES_PARAMETERS = new Set(['accountId', 'product', 'orgId', 'asOf']);
-
-function parseLicensesRequest(parameters: Readonly<Record<string, unknown>>): LicensesRequest {
-  const errors: FieldError[] = [];
-  const text = (name: string): string | undefined => {
-    const value = parameters[name];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value.length === 0 || value.length > 128) errors.push({ path: name, message: 'must be a text of 1 to 128 characters' });
-    return typeof value === 'string' ? value : undefined;
-  };
-  for (const name of Object.keys(parameters)) {
-    if (!LICENSES_PARAMETERS.has(name)) errors.push({ path: name, message: 'is not a parameter of the licenses overview (accountId, product, orgId, asOf)' });
-  }
-  const accountId = text('accountId');
-  if (accountId === undefined) errors.push({ path: 'accountId', message: 'is required' });
-  const product = text('product');
-  if (product !== undefined && !isProduct(product)) errors.push({ path: 'product', message: `must be one of ${PRODUCT_CODES.join(', ')}` });
-  const orgId = text('orgId');
-  const asOfText = text('asOf');
-  const asOf = asOfText === undefined ? undefined : utcInstant(asOfText) ?? undefined;
-  if (asOfText !== undefined && asOf === undefined) errors.push({ path: 'asOf', message: INSTANT_RULE });
-  if (errors.length > 0) {
-    throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-  }
-  return { accountId: accountId!, product: product as Product | undefined, orgId, asOf };
 }
 
 /** `GET /v1/accounts/{accountId}`: what a client needs to ask for the account's reports. */

@@ -1,4 +1,5 @@
-import { comparePositions, formatPosition, type StoredEvent } from '../../../event-store/src/event-store.js';
+import { comparePositions, formatPosition } from '../../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
 import { toEventView, type EventView } from '../event-view.js';
 
 /**
@@ -6,15 +7,15 @@ import { toEventView, type EventView } from '../event-view.js';
  * `events` then lists each referenced event once, in log order.
  */
 export class EventReferences {
-  private readonly referenced = new Map<string, StoredEvent>();
+  private readonly referenced = new Map<string, StoredLedgerEvent>();
 
-  ref(event: StoredEvent): string {
+  ref(event: StoredLedgerEvent): string {
     const position = formatPosition(event.position)!;
     this.referenced.set(position, event);
     return position;
   }
 
-  refOrNull(event: StoredEvent | null): string | null {
+  refOrNull(event: StoredLedgerEvent | null): string | null {
     return event === null ? null : this.ref(event);
   }
 

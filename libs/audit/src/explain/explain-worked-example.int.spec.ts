@@ -10,6 +10,7 @@ import { seatUsageProjection } from '../../../../projections/seat-usage.projecti
 import { sessionsProjection } from '../../../../projections/sessions.projection.js';
 import { ExplainService } from './explain.service.js';
 import { storedLog } from './testing/stored-log.js';
+import { ProjectedReportAnswers } from '../../../reports/src/projected-answers.js';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 const KRE_DAY = { accountId: 'acme', product: 'KRE', from: '2026-03-02', to: '2026-03-02', interval: 'day', bucket: '2026-03-02T00:00:00.000-05:00' };
@@ -28,7 +29,7 @@ describe('explain on the SPEC §7 worked example', () => {
   beforeAll(async () => {
     events = storedHistory(spec7Commands(), { onRejected: 'skip' });
     harness = await projectionHarness([sessionsProjection, seatHistoryProjection, seatUsageProjection, licensesProjection], events);
-    explain = new ExplainService(harness.reader, storedLog(events), new FixedClock(NOW), { sessionLeaseSeconds: 900 } as LedgerConfig);
+    explain = new ExplainService(new ProjectedReportAnswers(harness.reader, { sessionLeaseSeconds: 900 }), storedLog(events), new FixedClock(NOW), { sessionLeaseSeconds: 900 } as LedgerConfig);
   });
   afterAll(() => harness.close());
 
@@ -161,7 +162,7 @@ describe('explain on the SPEC §7 worked example', () => {
     // A projection that lost the denial: the explanation still answers from the events, and says so.
     const stale = await projectionHarness([sessionsProjection], events.filter((e) => e.type !== 'SessionDenied'), { database: harness.database });
     try {
-      const lagging = new ExplainService(stale.reader, storedLog(events), new FixedClock(NOW), { sessionLeaseSeconds: 900 } as LedgerConfig);
+      const lagging = new ExplainService(new ProjectedReportAnswers(stale.reader, { sessionLeaseSeconds: 900 }), storedLog(events), new FixedClock(NOW), { sessionLeaseSeconds: 900 } as LedgerConfig);
       const body = await lagging.explainReport('session-usage', { ...KRE_DAY, metric: 'denied' });
       expect(body.value).toBe(1);
       expect(body.warning).toContain('projected report shows 0');

@@ -3,8 +3,9 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ExplainLicensesHandler, ExplainReportHandler, ExplainService } from './explain.service.js';
 
 /**
- * Explain on the QueryBus (`ExplainReportQuery`, `ExplainLicensesQuery`). Reads the projections
- * (PROJECTION_READER) and the event store (EVENT_STORE), both optional at startup like the reports'.
+ * Explain on the QueryBus (`ExplainReportQuery`, `ExplainLicensesQuery`). Asks the projected figures of
+ * the reports (PROJECTED_ANSWERS, which the application provides) and reads the event store (EVENT_STORE),
+ * both optional at startup like the reports'.
  */
 @Module({
   imports: [CqrsModule.forRoot()],

@@ -1,7 +1,7 @@
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../database/src/database.js';
 import type { LedgerConfig } from '../../../platform/src/config.js';
-import type { LicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
-import type { SeriesBody } from '../../../reports/src/report-definition.js';
+import type { LicensesOverview } from '../../../contracts/src/index.js';
+import type { SeriesBody } from '../../../contracts/src/index.js';
 import { findReport, runReport } from '../../../reports/src/reports.service.js';
 import { buildLicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
 import { randomHistory, seededRandom } from '../../../reports/src/sessions/random-history.js';
@@ -16,6 +16,7 @@ import { sessionsProjection } from '../../../../projections/sessions.projection.
 import { ExplainService } from './explain.service.js';
 import { LICENSES_METRICS } from './licenses-explain.js';
 import { storedLog } from './testing/stored-log.js';
+import { ProjectedReportAnswers } from '../../../reports/src/projected-answers.js';
 
 /**
  * Property: on seeded random histories, the number an explanation recomputes from the raw events is
@@ -77,7 +78,7 @@ describe('explain agrees with the projected reports on random histories', () => 
     );
     try {
       const context = harness.context(now);
-      const explain = new ExplainService(harness.reader, storedLog(events), new FixedClock(now), { sessionLeaseSeconds: LEASE_MS / 1000 } as LedgerConfig);
+      const explain = new ExplainService(new ProjectedReportAnswers(harness.reader, { sessionLeaseSeconds: LEASE_MS / 1000 }), storedLog(events), new FixedClock(now), { sessionLeaseSeconds: LEASE_MS / 1000 } as LedgerConfig);
       let explained = 0;
       for (const [name, product] of Object.entries(REPORTS)) {
         for (const interval of ['hour', 'day', 'week', 'month']) {

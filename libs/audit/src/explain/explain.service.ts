@@ -6,11 +6,8 @@ import { formatPosition, parsePosition, type EventStore } from '../../../event-s
 import { Clock } from '../../../platform/src/clock.js';
 import type { LedgerConfig } from '../../../platform/src/config.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../../../platform/src/tokens.js';
-import { buildLicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
-import type { ReportContext, SeriesBody } from '../../../reports/src/report-definition.js';
-import { findReport, runReport } from '../../../reports/src/reports.service.js';
-import { PROJECTION_READER } from '../../../reports/src/tokens.js';
-import type { ProjectionReader } from '../../../../projections/projection.js';
+import type { SeriesBody } from '../../../contracts/src/index.js';
+import { PROJECTED_ANSWERS, type ProjectedAnswers } from '../../../report-contract/src/answer-ports.js';
 import { readAccountEvents } from '../../../event-store/src/account-events.js';
 import { replayAsOf } from '../as-of.js';
 import { explainLicenses, parseLicensesExplainRequest, type LicensesExplanation } from './licenses-explain.js';
@@ -28,7 +25,7 @@ export class ExplainService {
   private readonly activityActions: ActivityActions;
 
   constructor(
-    @Optional() @Inject(PROJECTION_READER) private readonly projections?: ProjectionReader,
+    @Optional() @Inject(PROJECTED_ANSWERS) private readonly projected?: ProjectedAnswers,
     @Optional() @Inject(EVENT_STORE) private readonly store?: EventStore,
     @Optional() clock?: Clock,
     @Optional() @Inject(LEDGER_CONFIG) config?: LedgerConfig,
@@ -41,31 +38,31 @@ export class ExplainService {
   /** `reports/{name}/explain`: parameters of the report plus `bucket` and `metric`, `accountId` included. */
   async explainReport(name: string, parameters: Readonly<Record<string, unknown>>): Promise<SeriesExplanation> {
     const request = parseSeriesExplainRequest(name, parameters);
-    const context = this.context();
-    const projected = await runReport(findReport(name), request.reportParameters, context) as SeriesBody;
+    const now = this.clock.now();
+    const projected = await this.projectedAnswers().report(name, request.reportParameters, now) as SeriesBody;
     const events = await readAccountEvents(this.eventStore(), projected.accountId, { upTo: positionOf(projected.asOfPosition) });
-    return explainSeries({ request, projected, events, now: context.now, leaseMs: this.leaseMs, activityActions: this.activityActions });
+    return explainSeries({ request, projected, events, now, leaseMs: this.leaseMs, activityActions: this.activityActions });
   }
 
   /** `licenses/explain`: accountId, product, scope, metric, optionally asOf. */
   async explainLicenses(parameters: Readonly<Record<string, unknown>>): Promise<LicensesExplanation> {
     const request = parseLicensesExplainRequest(parameters);
-    const context = this.context();
+    const now = this.clock.now();
     if (request.asOf !== undefined) {
       // As of an instant (not after now): the history up to it, by business time; there is no projected figure to compare with.
-      return replayAsOf(this.eventStore(), request.accountId, new Date(request.asOf).toISOString(), context.now, (events, at) => {
+      return replayAsOf(this.eventStore(), request.accountId, new Date(request.asOf).toISOString(), now, (events, at) => {
         if (events.length === 0) throw new DomainError('NOT_FOUND', `account '${request.accountId}' has no history at ${new Date(at).toISOString()}`);
         return explainLicenses({ request, events, at, leaseMs: this.leaseMs, asOfPosition: formatPosition(events.at(-1)!.position) });
       });
     }
-    const projected = await buildLicensesOverview({ accountId: request.accountId, product: request.product }, context);
+    const projected = await this.projectedAnswers().licenses({ accountId: request.accountId, product: request.product }, now);
     const events = await readAccountEvents(this.eventStore(), request.accountId, { upTo: positionOf(projected.asOfPosition) });
-    return explainLicenses({ request, events, at: context.now, leaseMs: this.leaseMs, asOfPosition: projected.asOfPosition, projected });
+    return explainLicenses({ request, events, at: now, leaseMs: this.leaseMs, asOfPosition: projected.asOfPosition, projected });
   }
 
-  private context(): ReportContext {
-    if (!this.projections) throw new Error('explain needs the projections: no ProjectionReader is provided in this application');
-    return { now: this.clock.now(), leaseMs: this.leaseMs, projections: this.projections };
+  private projectedAnswers(): ProjectedAnswers {
+    if (!this.projected) throw new Error('explain needs the projected reports: no PROJECTED_ANSWERS is provided in this application');
+    return this.projected;
   }
 
   private eventStore(): EventStore {

@@ -3,8 +3,8 @@ import { ACCOUNT_SCOPE } from '../../../domain/src/events.js';
 import { activePurchases, heldUnits, parentScopeOfOrg, poolFigures } from '../../../domain/src/pools.js';
 import { isProduct, PRODUCT_CODES, type Product } from '../../../domain/src/products.js';
 import { productView } from '../../../domain/src/state.js';
-import type { StoredEvent } from '../../../event-store/src/event-store.js';
-import type { LicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
+import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
+import type { LicensesOverview } from '../../../contracts/src/index.js';
 import { INSTANT_RULE, utcInstant } from '../../../domain/src/time/instant.js';
 import type { LicensesExplanation } from '../../../contracts/src/index.js';
 import { EventReferences } from './event-references.js';
@@ -63,7 +63,7 @@ export type { LicensesExplanation } from '../../../contracts/src/index.js';
 
 export interface LicensesExplainInput {
   readonly request: LicensesExplainRequest;
-  readonly events: readonly StoredEvent[];
+  readonly events: readonly StoredLedgerEvent[];
   /** The instant of the figures: now, or the request's asOf. */
   readonly at: number;
   readonly leaseMs: number;

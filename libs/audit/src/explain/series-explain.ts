@@ -2,9 +2,9 @@ import type { ActivityActions } from '../../../domain/src/activity-rules.js';
 import { DomainError, type FieldError } from '../../../domain/src/errors.js';
 import type { Product } from '../../../domain/src/products.js';
 import { buckets, reportWindow } from '../../../domain/src/time/index.js';
-import type { StoredEvent } from '../../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
 import type { SeriesExplanation } from '../../../contracts/src/index.js';
-import type { SeriesBody } from '../../../reports/src/report-definition.js';
+import type { SeriesBody } from '../../../contracts/src/index.js';
 import { EventReferences } from './event-references.js';
 import {
   explainActivity, explainAveragePeak, explainCapacity, explainDenied, explainPeak, explainSeats, type MetricExplanation, type SeriesFrame,
@@ -103,7 +103,7 @@ export interface SeriesExplainInput {
   /** The projected report, run first: its buckets, zone and asOfPosition frame the explanation. */
   readonly projected: SeriesBody;
   /** The account's events up to the projected report's position. */
-  readonly events: readonly StoredEvent[];
+  readonly events: readonly StoredLedgerEvent[];
   readonly now: number;
   readonly leaseMs: number;
   /** `ACTIVITY_ACTIONS` (null: every action counts). */

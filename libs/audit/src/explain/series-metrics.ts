@@ -2,7 +2,7 @@ import { activePurchases } from '../../../domain/src/pools.js';
 import type { Product } from '../../../domain/src/products.js';
 import { productView } from '../../../domain/src/state.js';
 import { hoursIn, localDate, localDaysIn, type Bucket, type BucketInterval, type ReportWindow, type TimeSpan } from '../../../domain/src/time/index.js';
-import type { StoredEvent } from '../../../event-store/src/event-store.js';
+import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
 import { mean2 } from '../../../domain/src/mean.js';
 import type { EventReferences } from './event-references.js';
 import { openAt, peakWithin } from '../peak-sweep.js';
@@ -11,7 +11,7 @@ import type { UsageInterval, UsageTimeline, UserMoment } from './usage-timeline.
 
 /** What one bucket of one series is explained from: the replayed events and the report's frame. */
 export interface SeriesFrame {
-  readonly events: readonly StoredEvent[];
+  readonly events: readonly StoredLedgerEvent[];
   /** The usage history of the events (built on first use: seat and capacity metrics don't need it). */
   readonly timeline: () => UsageTimeline;
   readonly product: Product;
@@ -87,7 +87,7 @@ export function explainDenied(frame: SeriesFrame): MetricExplanation {
   const denials = frame.timeline().denials
     .filter((d) => d.product === frame.product && d.at >= frame.bucket.start && d.at < frame.bucket.end && d.at <= frame.now)
     .filter((d) => orgs === null || orgs.has(d.orgId))
-    .map((d) => ({ sessionId: (d.event.data as { sessionId: string }).sessionId, userId: d.userId, orgId: d.orgId, at: iso(d.at), event: frame.refs.ref(d.event) }));
+    .map((d) => ({ sessionId: d.event.data.sessionId, userId: d.userId, orgId: d.orgId, at: iso(d.at), event: frame.refs.ref(d.event) }));
   return { value: denials.length, details: { denials } };
 }
 

@@ -1,7 +1,7 @@
 import { HoldingSources, holdingKey } from '../../../domain/src/holding-sources.js';
 import { evolve, initialState, type AccountState } from '../../../domain/src/state.js';
-import type { StoredEvent } from '../../../event-store/src/event-store.js';
-import { asLedgerEvent } from '../../../event-store/src/account-events.js';
+import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
+import { asLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
 
 /**
  * The account's state after every event with business time ≤ `at`, and which events made what it
@@ -10,24 +10,24 @@ import { asLedgerEvent } from '../../../event-store/src/account-events.js';
 export interface StateWithSources {
   readonly state: AccountState;
   /** `product/userId` → the events of the seat held: its SeatAssigned, and SeatActivated once activated. */
-  readonly seats: ReadonlyMap<string, { readonly assigned: StoredEvent; readonly activated: StoredEvent | null }>;
+  readonly seats: ReadonlyMap<string, { readonly assigned: StoredLedgerEvent; readonly activated: StoredLedgerEvent | null }>;
   /** purchaseId → LicensesPurchased and its PurchaseAmended events. */
-  readonly purchases: ReadonlyMap<string, readonly StoredEvent[]>;
+  readonly purchases: ReadonlyMap<string, readonly StoredLedgerEvent[]>;
   /** `product/orgId` → the LicensesDedicated event in force. */
-  readonly dedications: ReadonlyMap<string, StoredEvent>;
+  readonly dedications: ReadonlyMap<string, StoredLedgerEvent>;
   /** product → OfflineLicenseGenerated events, in the order of the state's `offlineLicenses`. */
-  readonly offlineLicenses: ReadonlyMap<string, readonly StoredEvent[]>;
+  readonly offlineLicenses: ReadonlyMap<string, readonly StoredLedgerEvent[]>;
   /** sessionId → SessionStarted of the sessions not ended or expired by an event. */
-  readonly sessionStarts: ReadonlyMap<string, StoredEvent>;
+  readonly sessionStarts: ReadonlyMap<string, StoredLedgerEvent>;
   /** applicationId → ApplicationActivated of the applications active now. */
-  readonly applications: ReadonlyMap<string, StoredEvent>;
+  readonly applications: ReadonlyMap<string, StoredLedgerEvent>;
 }
 
 export const sourceKey = holdingKey;
 
-export function stateWithSources(events: readonly StoredEvent[], at: number): StateWithSources {
+export function stateWithSources(events: readonly StoredLedgerEvent[], at: number): StateWithSources {
   const state = initialState();
-  const sources = new HoldingSources<StoredEvent>();
+  const sources = new HoldingSources<StoredLedgerEvent>();
   for (const event of events) {
     if (Date.parse(event.metadata.occurredAt) > at) break;
     const folded = asLedgerEvent(event);

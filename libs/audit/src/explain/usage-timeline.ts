@@ -1,6 +1,7 @@
-import { isActiveUse, type ActivityActions } from '../../../domain/src/activity-rules.js';
-import { modelOf, type Product } from '../../../domain/src/products.js';
-import type { StoredEvent } from '../../../event-store/src/event-store.js';
+import { isActiveUseEvent, type ActivityActions } from '../../../domain/src/activity-rules.js';
+import type { Product } from '../../../domain/src/products.js';
+import { sessionDrawsUnit } from '../../../domain/src/rules/units.js';
+import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
 import type { Interval } from '../peak-sweep.js';
 import { occurredAt } from '../replay-account.js';
 import { lapsedLeaseEnd } from '../replay-sessions.js';
@@ -15,14 +16,14 @@ export interface UsageInterval extends Interval {
   /** The holder and their organization when it started (sessions; null for applications). */
   readonly userId: string | null;
   readonly orgId: string | null;
-  readonly started: StoredEvent;
-  readonly endedBy: StoredEvent | null;
+  readonly started: StoredLedgerEvent;
+  readonly endedBy: StoredLedgerEvent | null;
   readonly ending: Ending;
 }
 
 /** An event that happened at one instant for one user (activity, a denied session). */
-export interface UserMoment {
-  readonly event: StoredEvent;
+export interface UserMoment<E extends StoredLedgerEvent = StoredLedgerEvent> {
+  readonly event: E;
   readonly at: number;
   readonly product: Product;
   readonly userId: string;
@@ -34,7 +35,7 @@ export interface UsageTimeline {
   /** Online sessions of session products (the ones that hold a concurrency unit), in start order. */
   readonly sessions: readonly UsageInterval[];
   readonly applications: readonly UsageInterval[];
-  readonly denials: readonly UserMoment[];
+  readonly denials: readonly UserMoment<StoredLedgerEvent<'SessionDenied'>>[];
   /** UserLoggedIn, UserActivityRecorded and SessionStarted: what makes a user active on a day (SPEC §4.3). */
   readonly activity: readonly UserMoment[];
 }
@@ -43,15 +44,15 @@ export interface UsageTimeline {
  * The usage history of an account's events, in one pass. A session with no SessionEnded or
  * SessionExpired ended at `lastSeen + lease` if that is at or before `now`, else it is still open.
  */
-export function usageTimeline(events: readonly StoredEvent[], now: number, leaseMs: number, activityActions: ActivityActions = null): UsageTimeline {
+export function usageTimeline(events: readonly StoredLedgerEvent[], now: number, leaseMs: number, activityActions: ActivityActions = null): UsageTimeline {
   const orgOfUser = new Map<string, string>();
-  const open = new Map<string, { started: StoredEvent; start: number; lastSeen: number; product: Product; userId: string; orgId: string; counted: boolean }>();
+  const open = new Map<string, { started: StoredLedgerEvent; start: number; lastSeen: number; product: Product; userId: string; orgId: string; counted: boolean }>();
   const sessions: UsageInterval[] = [];
-  const openApplications = new Map<string, { started: StoredEvent; start: number }>();
+  const openApplications = new Map<string, { started: StoredLedgerEvent; start: number }>();
   const applications: UsageInterval[] = [];
-  const denials: UserMoment[] = [];
+  const denials: UserMoment<StoredLedgerEvent<'SessionDenied'>>[] = [];
   const activity: UserMoment[] = [];
-  const closeSession = (sessionId: string, end: number, endedBy: StoredEvent | null, ending: Ending) => {
+  const closeSession = (sessionId: string, end: number, endedBy: StoredLedgerEvent | null, ending: Ending) => {
     const s = open.get(sessionId);
     if (!s) return;
     open.delete(sessionId);
@@ -62,40 +63,46 @@ export function usageTimeline(events: readonly StoredEvent[], now: number, lease
 
   for (const event of events) {
     const at = occurredAt(event);
-    const data = event.data as Record<string, string>;
-    if (event.type === 'UserRegistered' || event.type === 'UserMoved') orgOfUser.set(data.userId!, data.orgId!);
-    if (isActiveUse(event.type, data, activityActions)) {
-      activity.push({ event, at, product: data.product as Product, userId: data.userId!, orgId: orgOfUser.get(data.userId!) ?? '' });
+    if (isActiveUseEvent(event, activityActions)) {
+      const { product, userId } = event.data;
+      activity.push({ event, at, product, userId, orgId: orgOfUser.get(userId) ?? '' });
     }
     switch (event.type) {
+      case 'UserRegistered':
+      case 'UserMoved':
+        orgOfUser.set(event.data.userId, event.data.orgId);
+        break;
       case 'SessionStarted': {
-        const product = data.product as Product;
-        open.set(data.sessionId!, {
-          started: event, start: at, lastSeen: at, product, userId: data.userId!, orgId: orgOfUser.get(data.userId!) ?? '',
-          counted: data.licenseType === 'online' && modelOf(product) === 'session',
+        const { product, userId, sessionId, licenseType } = event.data;
+        open.set(sessionId, {
+          started: event, start: at, lastSeen: at, product, userId, orgId: orgOfUser.get(userId) ?? '',
+          counted: sessionDrawsUnit(product, licenseType),
         });
         break;
       }
       case 'SessionHeartbeatRecorded': {
-        const s = open.get(data.sessionId!);
+        const s = open.get(event.data.sessionId);
         if (s) s.lastSeen = at;
         break;
       }
       case 'SessionEnded':
       case 'SessionExpired':
-        closeSession(data.sessionId!, Date.parse(data.endedAt!), event, event.type);
+        closeSession(event.data.sessionId, Date.parse(event.data.endedAt), event, event.type);
         break;
-      case 'SessionDenied':
-        denials.push({ event, at, product: data.product as Product, userId: data.userId!, orgId: orgOfUser.get(data.userId!) ?? '' });
+      case 'SessionDenied': {
+        const { product, userId } = event.data;
+        denials.push({ event, at, product, userId, orgId: orgOfUser.get(userId) ?? '' });
         break;
+      }
       case 'ApplicationActivated':
-        openApplications.set(data.applicationId!, { started: event, start: at });
+        openApplications.set(event.data.applicationId, { started: event, start: at });
         break;
       case 'ApplicationReleased': {
-        const a = openApplications.get(data.applicationId!);
+        const { applicationId } = event.data;
+        const a = openApplications.get(applicationId);
         if (!a) break;
-        openApplications.delete(data.applicationId!);
-        applications.push({ id: data.applicationId!, product: 'TRUETEST', userId: null, orgId: null, start: a.start, end: at, started: a.started, endedBy: event, ending: 'ApplicationReleased' });
+        openApplications.delete(applicationId);
+        applications.push({ id: applicationId, product: 'TRUETEST', userId: null, orgId: null, start: a.start, end: at, started: a.started, endedBy: event, ending: 'ApplicationReleased' });
         break;
       }
       default:

@@ -12,7 +12,7 @@ import type { LedgerConfig } from '../../../platform/src/config.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../../../platform/src/tokens.js';
 import type { ProjectionReader } from '../../../../projections/projection.js';
 import type { ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
-import { parseReportRequest } from '../report-request.js';
+import { parseReportRequest } from '../../../report-contract/src/report-request.js';
 import { PROJECTION_READER } from '../tokens.js';
 import { computeDenials, denialsBody, denialsReport } from './denials.report.js';
 import { DENIALS_METRICS, denialsFigure } from './explain-denials.js';

@@ -4,7 +4,7 @@ import {
 } from '../../../domain/src/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
-import { requireProduct } from '../seat/series-scope.js';
+import { requireProduct } from '../../../report-contract/src/series-scope.js';
 import {
   inScope, openCapacityAccount, PoolHistory, scopeOrgs, tenuresBefore, unitsOverlapping, UserOrgs, type CapacityAccount, type StoredTenure,
   type StoredUnit,

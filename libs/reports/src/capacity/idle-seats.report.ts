@@ -3,8 +3,8 @@ import {
 } from '../../../domain/src/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
-import { ACCOUNT_SOURCE_NAME, licenseSources } from '../seat/assignments.report.js';
-import { requireProduct } from '../seat/series-scope.js';
+import { ACCOUNT_SOURCE_NAME, licenseSources } from '../../../report-contract/src/license-sources.js';
+import { requireProduct } from '../../../report-contract/src/series-scope.js';
 import { inScope, openCapacityAccount, PoolHistory, scopeOrgs, UserOrgs, type CapacityAccount } from './capacity-data.js';
 import type { IdleSeatRow, IdleSeatsBody } from './bodies.js';
 import { ms } from '../../../../projections/engine/read-model-db.js';

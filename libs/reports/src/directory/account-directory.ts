@@ -6,8 +6,8 @@ import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { LicensesTables } from '../../../../projections/licenses.projection.js';
 import { loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import type { ReportContext } from '../report-definition.js';
-import { containsPattern } from '../report-request.js';
-import { byName } from '../seat/series-scope.js';
+import { containsPattern } from '../../../report-contract/src/report-request.js';
+import { byName } from '../../../report-contract/src/series-scope.js';
 
 /**
  * What a client needs to ask for reports of an account (the web console's pickers): its name and

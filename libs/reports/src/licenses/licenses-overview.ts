@@ -6,9 +6,13 @@ import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { HoldingTable, LicensesTables } from '../../../../projections/licenses.projection.js';
 import { ms, type ReadModelDb } from '../../../../projections/engine/read-model-db.js';
 import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
-import { isActive } from '../../../../projections/shared/usage-history.js';
+import { isPurchaseActive } from '../../../domain/src/rules/purchases.js';
 import type { ReportContext } from '../report-definition.js';
 import type { LicensesOverview, ProductOverview } from '../../../contracts/src/index.js';
+import type { LicensesRequest } from '../../../report-contract/src/licenses-request.js';
+
+export type { LicensesRequest } from '../../../report-contract/src/licenses-request.js';
+export type { LicensesOverview, ProductOverview, ScopeLine } from '../../../contracts/src/index.js';
 
 /**
  * The license overview (SPEC §4.7, body §6), at now. Per product (every product the account ever
@@ -25,15 +29,6 @@ import type { LicensesOverview, ProductOverview } from '../../../contracts/src/i
  * With `orgId`, scopes are the dedicated orgs of its subtree plus the scope its own users draw from,
  * and the lists hold the users of its subtree only.
  */
-export interface LicensesRequest {
-  readonly accountId: string;
-  readonly product?: Product;
-  readonly orgId?: string;
-  readonly asOf?: string;
-}
-
-export type { LicensesOverview, ProductOverview, ScopeLine } from '../../../contracts/src/index.js';
-
 export async function buildLicensesOverview(request: LicensesRequest, context: ReportContext): Promise<LicensesOverview> {
   if (request.asOf !== undefined) throw validationError('asOf', 'is answered by replaying events (ReportsService), not by the projected overview');
   if (request.product !== undefined && !isProduct(request.product)) {
@@ -177,7 +172,7 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 function productOverview(
   product: Product, data: Holdings, tree: OrgTree, subtree: ReadonlySet<string> | null, orgId: string | null, now: number, leaseMs: number,
 ): ProductOverview {
-  const active = data.purchases.filter((p) => p.product === product && isActive(p, now));
+  const active = data.purchases.filter((p) => p.product === product && isPurchaseActive(p, now));
   const purchased = active.reduce((sum, p) => sum + p.quantity, 0);
   const machineQuota = active.some((p) => p.machineQuota === null) ? null : active.reduce((sum, p) => sum + (p.machineQuota ?? 0), 0);
   const expiresAt = active.length > 0 ? new Date(Math.max(...active.map((p) => p.expiresAt))).toISOString() : null;

@@ -1,21 +1,22 @@
 import { sql, type Expression, type Kysely } from 'kysely';
 import type { AssignmentsTables } from '../../../../projections/assignments.projection.js';
 import { ms, type EpochMs } from '../../../../projections/engine/read-model-db.js';
-import { DomainError } from '../../../domain/src/errors.js';
 import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import { accountTimezone, loadOrgTree, type DirectoryTables, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import type { TableBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
-import { containsPattern, refuseAsOf } from '../report-request.js';
-import { requireProduct } from './series-scope.js';
+import { containsPattern, refuseAsOf } from '../../../report-contract/src/report-request.js';
+import { requireProduct } from '../../../report-contract/src/series-scope.js';
+import { parseSort, type AssignmentSortColumn } from '../../../report-contract/src/assignments-sort.js';
+import { ACCOUNT_SOURCE_NAME, licenseSources } from '../../../report-contract/src/license-sources.js';
 
 export const ASSIGNMENT_COLUMNS = [
   'userId', 'user', 'email', 'licenseSource', 'organization', 'projects', 'lastAssignment', 'lastActiveUse', 'activated',
 ] as const;
 
-/** Sortable columns and what they sort by (ties: userId). */
-const SORTS: Record<string, Expression<unknown>> = {
+/** What each sortable column (`ASSIGNMENT_SORT_COLUMNS`) sorts by (ties: userId). */
+const SORTS: Record<AssignmentSortColumn, Expression<unknown>> = {
   userId: sql`s.user_id`,
   user: sql`u.full_name`,
   email: sql`u.email`,
@@ -25,10 +26,6 @@ const SORTS: Record<string, Expression<unknown>> = {
   lastActiveUse: sql`l.last_at`,
   activated: sql`(s.activated_at IS NOT NULL)`,
 };
-export const DEFAULT_ASSIGNMENTS_SORT = 'user';
-
-/** Display name of the account as a license source. */
-export const ACCOUNT_SOURCE_NAME = 'Account';
 
 /**
  * `assignments` (SPEC §4.2): one row per current seat of a seat product, with the license source as
@@ -88,7 +85,7 @@ export const assignmentsReport: ReportDefinition = {
       .select([
         's.user_id', 'u.full_name', 'u.email', 'o.source_name', 'o.path', 's.assigned_at', 's.activated_at', 'l.last_at',
       ])
-      .orderBy(SORTS[sort.column]!, (ob) => {
+      .orderBy(SORTS[sort.column], (ob) => {
         const ordered = sort.descending ? ob.desc() : ob.asc();
         return ordered.nullsLast();
       })
@@ -125,18 +122,6 @@ function iso(value: EpochMs): string {
   return new Date(ms(value)).toISOString();
 }
 
-export function parseSort(sort: string | undefined): { column: string; descending: boolean } {
-  const text = sort ?? DEFAULT_ASSIGNMENTS_SORT;
-  const descending = text.startsWith('-');
-  const column = descending ? text.slice(1) : text;
-  if (!Object.hasOwn(SORTS, column)) {
-    throw new DomainError('VALIDATION_FAILED', `sort: must be one of ${Object.keys(SORTS).join(', ')}, optionally prefixed with '-' (descending)`, [
-      { path: 'sort', message: `must be one of ${Object.keys(SORTS).join(', ')}, optionally prefixed with '-'` },
-    ]);
-  }
-  return { column, descending };
-}
-
 interface OrgRow {
   readonly orgId: string;
   readonly path: string;
@@ -154,19 +139,6 @@ function orgTable(tree: OrgTree, dedicated: ReadonlySet<string>): OrgRow[] {
   };
   for (const top of tree.children(null)) visit(top, { id: 'account', name: ACCOUNT_SOURCE_NAME });
   return rows;
-}
-
-/** The license-source filter: 'account' (any case), an org id, or an org name (any case). */
-export function licenseSources(value: string, tree: OrgTree): string[] {
-  if (value.toLowerCase() === 'account') return ['account'];
-  const all: string[] = [];
-  for (const top of tree.children(null)) all.push(...tree.subtree(top));
-  if (all.includes(value)) return [value];
-  const byName = all.filter((orgId) => tree.name(orgId).toLowerCase() === value.toLowerCase());
-  if (byName.length > 0) return byName;
-  throw new DomainError('VALIDATION_FAILED', `licenseSource: '${value}' is neither 'Account' nor an organization of the account`, [
-    { path: 'licenseSource', message: `'${value}' is neither 'Account' nor an organization id or name` },
-  ]);
 }
 
 /** userId → names of the user's projects, sorted; for the given users, or every user (null). */

@@ -5,9 +5,10 @@ import type { SeatSpanTables } from '../../../../projections/shared/seat-spans.j
 import type { OrgDirectoryTables } from '../../../../projections/shared/directory-tables.js';
 import type { SeriesBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
-import { refuseAsOf, SERIES_PARAMETERS } from '../report-request.js';
+import { refuseAsOf, SERIES_PARAMETERS } from '../../../report-contract/src/report-request.js';
 import { purchasedPoints, seatPoints, unionAll } from './seat-points.js';
-import { seriesBody, seriesScope } from './series-scope.js';
+import { seriesBody } from '../../../report-contract/src/series-scope.js';
+import { seriesScope } from './series-scope.js';
 import { evaluateSteps } from './step-series.js';
 
 export const SEAT_HISTORY_METRICS = ['purchased', 'assigned', 'activated'] as const;

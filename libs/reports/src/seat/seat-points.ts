@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
 import type { PoolVersionTables } from '../../../../projections/shared/pool-versions.js';
 import { SEAT_METRIC, type SeatSpanTables } from '../../../../projections/shared/seat-spans.js';
-import { orgGroups, type SeriesScope } from './series-scope.js';
+import { orgGroups, type SeriesScope } from '../../../report-contract/src/series-scope.js';
 import { textValue, type PointsQuery, type StepPoint } from './step-series.js';
 
 /**

@@ -8,9 +8,10 @@ import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
 import { localDaysIn, type LocalDay } from '../../../domain/src/time/index.js';
 import type { SeriesBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
-import { SERIES_PARAMETERS } from '../report-request.js';
+import { SERIES_PARAMETERS } from '../../../report-contract/src/report-request.js';
 import { seatPoints } from './seat-points.js';
-import { orgGroups, seriesBody, seriesScope, type SeriesScope } from './series-scope.js';
+import { orgGroups, seriesBody, type SeriesScope } from '../../../report-contract/src/series-scope.js';
+import { seriesScope } from './series-scope.js';
 import { evaluateSteps } from './step-series.js';
 
 export const SEAT_USAGE_METRICS = ['activeUsers', 'averageDailyActive', 'peakDailyActive', 'assigned'] as const;

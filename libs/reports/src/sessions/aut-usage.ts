@@ -4,7 +4,9 @@ import { formatPosition } from '../../../event-store/src/event-store.js';
 import { applicationIntervals, AUT_PRODUCT, type ApplicationsTables } from '../../../../projections/applications.projection.js';
 import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
 import { accountTimezone, loadOrgTree, type OrgDirectoryTables } from '../../../../projections/shared/directory-tables.js';
-import { latestRecordInstant, maxLevels, PoolHistory, type PoolHistoryTables, type Range } from '../../../../projections/shared/usage-history.js';
+import { latestRecordInstant } from '../../../domain/src/rules/latest-record.js';
+import { type Interval, peaksWithin } from '../../../domain/src/rules/peak-sweep.js';
+import { PoolHistory, type PoolHistoryTables } from '../../../../projections/shared/pool-history.js';
 import type { SeriesBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { bucketPeaks, planSeries, seriesQuery } from './series.js';
@@ -55,8 +57,8 @@ export async function autUsage(request: ReportRequest, context: ReportContext): 
  * Each sub-bucket's peak, swept from the activations overlapping the window: few per account (each
  * holds a unit for its whole life), so no stored slots are needed (see the projection).
  */
-async function sweptPeaks(db: ReadModelDb<ApplicationsTables>, accountId: string, subBuckets: readonly Range[]): Promise<number[]> {
+async function sweptPeaks(db: ReadModelDb<ApplicationsTables>, accountId: string, subBuckets: readonly Interval[]): Promise<number[]> {
   if (subBuckets.length === 0) return [];
   const intervals = await applicationIntervals(db, accountId, subBuckets[0]!.start, subBuckets.at(-1)!.end);
-  return maxLevels(intervals, subBuckets);
+  return peaksWithin(intervals, subBuckets);
 }

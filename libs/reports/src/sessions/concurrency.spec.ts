@@ -1,4 +1,5 @@
-import { maxLevels, SLOT_MS, type Range } from '../../../../projections/shared/usage-history.js';
+import { type Interval, peaksWithin } from '../../../domain/src/rules/peak-sweep.js';
+import { SLOT_MS } from '../../../../projections/shared/usage-slots.js';
 import { peaksPerSubBucket, type ConcurrencySource } from './concurrency.js';
 
 /** A seeded PRNG (mulberry32), so a failing case can be replayed. */
@@ -14,11 +15,11 @@ export function random(seed: number): () => number {
 }
 
 /** The store as the projection keeps it, in memory: slot peaks of the closed intervals. */
-function memorySource(closed: readonly Range[], open: readonly Range[], calls: string[] = []): ConcurrencySource {
+function memorySource(closed: readonly Interval[], open: readonly Interval[], calls: string[] = []): ConcurrencySource {
   const slots = new Map<number, number>();
   for (const i of closed) {
     for (let s = Math.floor(i.start / SLOT_MS); s * SLOT_MS < i.end; s++) {
-      slots.set(s, maxLevels(closed, [{ start: s * SLOT_MS, end: (s + 1) * SLOT_MS }])[0]!);
+      slots.set(s, peaksWithin(closed, [{ start: s * SLOT_MS, end: (s + 1) * SLOT_MS }])[0]!);
     }
   }
   return {
@@ -77,16 +78,16 @@ describe('peaksPerSubBucket', () => {
     const span = 2 * 86_400_000;
     // Instants on a 1-minute grid, some on the slot grid, some not.
     const instant = () => T0 + Math.floor(rnd() * (span / MIN)) * MIN;
-    const closed: Range[] = Array.from({ length: Math.floor(rnd() * 60) }, () => {
+    const closed: Interval[] = Array.from({ length: Math.floor(rnd() * 60) }, () => {
       const start = instant();
       return { start, end: start + Math.floor(1 + rnd() * (rnd() < 0.1 ? 3000 : 120)) * MIN };
     });
-    const open: Range[] = Array.from({ length: Math.floor(rnd() * 4) }, () => {
+    const open: Interval[] = Array.from({ length: Math.floor(rnd() * 4) }, () => {
       const start = instant();
       return { start, end: rnd() < 0.5 ? Number.POSITIVE_INFINITY : start + Math.floor(1 + rnd() * 100) * MIN };
     });
     // Sub-buckets: contiguous, lengths of 7..200 minutes (unaligned cuts included), the last clipped to "now".
-    const subs: Range[] = [];
+    const subs: Interval[] = [];
     let at = T0 + Math.floor(rnd() * 100) * MIN;
     const now = T0 + span - Math.floor(rnd() * 300) * MIN;
     while (at < T0 + span) {
@@ -94,7 +95,7 @@ describe('peaksPerSubBucket', () => {
       subs.push({ start: Math.min(at, now), end: Math.min(end, now) });
       at = end;
     }
-    const expected = subs.map((s) => maxLevels([...closed, ...open], [s])[0]!);
+    const expected = subs.map((s) => peaksWithin([...closed, ...open], [s])[0]!);
     expect(await peaksPerSubBucket(subs, memorySource(closed, open))).toEqual(expected);
   });
 });

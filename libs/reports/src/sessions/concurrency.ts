@@ -1,4 +1,5 @@
-import { clusterSlots, maxLevels, SLOT_MS, type Range } from '../../../../projections/shared/usage-history.js';
+import { type Interval, peaksWithin } from '../../../domain/src/rules/peak-sweep.js';
+import { clusterSlots, SLOT_MS } from '../../../../projections/shared/usage-slots.js';
 
 /**
  * Where the peaks come from: the projection's 15-minute slot peaks of closed intervals, the closed
@@ -8,9 +9,9 @@ export interface ConcurrencySource {
   /** Highest stored slot peak per group (see `slotMaxima` of the projection); groups without rows absent. */
   slotMaxima(thresholds: readonly number[], endSlot: number, exclude: readonly number[]): Promise<Map<number, number>>;
   /** Closed intervals overlapping any of `ranges` (a superset is fine). */
-  closedOverlapping(ranges: readonly Range[]): Promise<readonly Range[]>;
+  closedOverlapping(ranges: readonly Interval[]): Promise<readonly Interval[]>;
   /** Intervals not closed in the store: ended by lease (finite end) or still open (end +∞). */
-  open(): Promise<readonly Range[]>;
+  open(): Promise<readonly Interval[]>;
 }
 
 /**
@@ -25,7 +26,7 @@ export interface ConcurrencySource {
  * (now, a zone whose hours are not on the 15-minute grid, the start or lease end of an open interval)
  * are swept from the raw intervals, piece by piece.
  */
-export async function peaksPerSubBucket(subBuckets: readonly Range[], source: ConcurrencySource): Promise<number[]> {
+export async function peaksPerSubBucket(subBuckets: readonly Interval[], source: ConcurrencySource): Promise<number[]> {
   const result = subBuckets.map(() => 0);
   const live = subBuckets.map((b, index) => ({ ...b, index })).filter((b) => b.end > b.start);
   if (live.length === 0) return result;
@@ -88,7 +89,7 @@ export async function peaksPerSubBucket(subBuckets: readonly Range[], source: Co
       }
     }
     const closed = await source.closedOverlapping(clusterSlots(dirty));
-    const levels = maxLevels([...closed, ...open], pieces);
+    const levels = peaksWithin([...closed, ...open], pieces);
     pieces.forEach((piece, k) => {
       if (levels[k]! > result[piece.sub]!) result[piece.sub] = levels[k]!;
     });
@@ -96,7 +97,7 @@ export async function peaksPerSubBucket(subBuckets: readonly Range[], source: Co
   return result;
 }
 
-function segmentAt<T extends Range>(segments: readonly T[], at: number): T | undefined {
+function segmentAt<T extends Interval>(segments: readonly T[], at: number): T | undefined {
   let lo = 0;
   let hi = segments.length - 1;
   while (lo <= hi) {

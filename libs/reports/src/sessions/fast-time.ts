@@ -1,7 +1,7 @@
 import {
   buckets, hoursIn, nextBoundary, reportWindow, zonedIso, type Bucket, type BucketQuery, type ReportWindow, type TimeSpan,
 } from '../../../domain/src/time/index.js';
-import type { Range } from '../../../../projections/shared/usage-history.js';
+import type { Interval } from '../../../domain/src/rules/peak-sweep.js';
 
 /**
  * The time buckets of the domain (libs/domain/src/time), computed without a luxon call per hour or
@@ -137,20 +137,20 @@ function nextDay(t: number, timeline: ZoneTimeline): number {
 }
 
 /** The domain's `hoursIn(bucket, zone, now)` for a day bucket (start and end local midnights). */
-export function fastHoursIn(bucket: Range, timeline: ZoneTimeline, now: number): Range[] {
+export function fastHoursIn(bucket: Interval, timeline: ZoneTimeline, now: number): Interval[] {
   if (bucket.end - bucket.start !== DAY || (bucket.start + timeline.offset(bucket.start)) % DAY !== 0 || !timeline.constant(bucket.start, bucket.end)) {
     return hoursIn({ ...bucket, startIso: '', endIso: '' }, timeline.zone, now).map(({ start, end }) => ({ start, end }));
   }
-  const hours: Range[] = [];
+  const hours: Interval[] = [];
   for (let start = bucket.start; start < bucket.end && start <= now; start += HOUR) hours.push({ start, end: start + HOUR });
   return hours;
 }
 
 /** The domain's `localDaysIn(bucket, zone, window, now)`: the local days of a week or month bucket. */
-export function fastDaysIn(bucket: Range, timeline: ZoneTimeline, window: Range, now: number): Range[] {
+export function fastDaysIn(bucket: Interval, timeline: ZoneTimeline, window: Interval, now: number): Interval[] {
   const from = Math.max(bucket.start, window.start);
   const to = Math.min(bucket.end, window.end);
-  const days: Range[] = [];
+  const days: Interval[] = [];
   for (let start = from; start < to && start <= now;) {
     const end = Math.min(nextDay(start, timeline), to);
     days.push({ start, end });

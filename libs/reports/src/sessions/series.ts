@@ -1,7 +1,7 @@
 import { validationError } from '../../../domain/src/errors.js';
 import type { Product } from '../../../domain/src/products.js';
 import { BUCKET_INTERVALS, type Bucket, type BucketInterval, type ReportWindow } from '../../../domain/src/time/index.js';
-import type { Range } from '../../../../projections/shared/usage-history.js';
+import type { Interval } from '../../../domain/src/rules/peak-sweep.js';
 import type { ReportRequest } from '../report-definition.js';
 import { mean2 } from '../../../domain/src/mean.js';
 import { peaksPerSubBucket, type ConcurrencySource } from './concurrency.js';
@@ -40,17 +40,17 @@ export interface SeriesPlan {
   readonly window: ReportWindow;
   readonly buckets: readonly Bucket[];
   /** All sub-buckets, contiguous and ascending. */
-  readonly subBuckets: readonly Range[];
+  readonly subBuckets: readonly Interval[];
   /** For bucket i, the indexes of its sub-buckets. */
   readonly subsOf: readonly (readonly number[])[];
 }
 
 export function planSeries(query: SeriesQuery, zone: string, now: number): SeriesPlan {
   const { buckets: list, timeline, window } = fastBuckets({ from: query.from, to: query.to, interval: query.interval, zone, now });
-  const subBuckets: Range[] = [];
+  const subBuckets: Interval[] = [];
   const subsOf: number[][] = [];
   for (const bucket of list) {
-    const spans: Range[] = query.interval === 'hour' ? [bucket]
+    const spans: Interval[] = query.interval === 'hour' ? [bucket]
       : query.interval === 'day' ? fastHoursIn(bucket, timeline, now)
         : fastDaysIn(bucket, timeline, window, now);
     const indexes: number[] = [];

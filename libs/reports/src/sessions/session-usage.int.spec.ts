@@ -7,7 +7,7 @@ import { runReport } from '../reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/projection-harness.js';
 import type { SeriesBody } from '../report-definition.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
-import { maxLevels } from '../../../../projections/shared/usage-history.js';
+import { peaksWithin } from '../../../domain/src/rules/peak-sweep.js';
 import { randomHistory } from './random-history.js';
 import { sessionUsageReport } from './session-usage.js';
 
@@ -343,7 +343,7 @@ describe('session-usage agrees with a brute-force sweep over the log (property)'
             const expected = hours.buckets!.map((b) => {
               const span = { start: Date.parse(b.start as string), end: Math.min(Date.parse(b.end as string), now) };
               return {
-                peak: maxLevels(mine, [span])[0]!,
+                peak: peaksWithin(mine, [span])[0]!,
                 denied: denials.filter((x) => (orgId === null || inSubtree(x.org, orgId)) && x.at >= span.start && x.at < Date.parse(b.end as string) && x.at <= now).length,
               };
             });

@@ -6,13 +6,14 @@ import {
 } from '../../../../projections/sessions.projection.js';
 import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
 import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
-import {
-  ACCOUNT_NODE, latestRecordInstant, PoolHistory, slotMaxima, type PoolHistoryTables, type Range, type UsageSlotTables,
-} from '../../../../projections/shared/usage-history.js';
+import { latestRecordInstant } from '../../../domain/src/rules/latest-record.js';
+import type { Interval } from '../../../domain/src/rules/peak-sweep.js';
+import { PoolHistory, type PoolHistoryTables } from '../../../../projections/shared/pool-history.js';
+import { ACCOUNT_NODE, slotMaxima, type UsageSlotTables } from '../../../../projections/shared/usage-slots.js';
 import type { SeriesBodyOf, SeriesBucket, SessionUsageMetrics } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import type { ConcurrencySource } from './concurrency.js';
-import { byName } from '../seat/series-scope.js';
+import { byName } from '../../../report-contract/src/series-scope.js';
 import { peakSeries, planSeries, seriesQuery, type SeriesPlan, type SeriesQuery } from './series.js';
 
 /**
@@ -88,7 +89,7 @@ export function sessionConcurrency(
 
 /** SessionDenied per bucket, by the attempt's `at` (up to now), for users in `orgIds`. One query. */
 async function deniedPerBucket(
-  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, list: readonly Range[], orgIds: readonly string[] | null, now: number,
+  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, list: readonly Interval[], orgIds: readonly string[] | null, now: number,
 ): Promise<number[]> {
   const counts = list.map(() => 0);
   if (list.length === 0) return counts;

@@ -6,11 +6,11 @@ import { reportWindow } from '../../../domain/src/time/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { SessionsTables } from '../../../../projections/sessions.projection.js';
 import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
-import { PoolHistory, type PoolHistoryTables } from '../../../../projections/shared/usage-history.js';
+import { PoolHistory, type PoolHistoryTables } from '../../../../projections/shared/pool-history.js';
 import { ms, msOrNull } from '../../../../projections/engine/read-model-db.js';
 import type { SessionStatus, TableBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
-import { containsPattern } from '../report-request.js';
+import { containsPattern } from '../../../report-contract/src/report-request.js';
 
 /** Seat and session products: every product with sessions. */
 export const SESSION_TABLE_PRODUCTS: readonly Product[] = PRODUCT_CODES.filter((p) => modelOf(p) !== 'aut');

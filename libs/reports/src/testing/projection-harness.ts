@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ActivityActions } from '../../../domain/src/activity-rules.js';
 import type { LogPosition, StoredEvent } from '../../../event-store/src/event-store.js';
+import { decodeStoredEvents } from '../../../event-store/src/stored-ledger-event.js';
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../database/src/database.js';
 import type { Projection, ProjectionReader } from '../../../../projections/projection.js';
 import type { ReportContext } from '../report-definition.js';
@@ -61,12 +62,12 @@ export async function projectionHarness(
     for (let i = 0; i < more.length; i += batchSize) {
       const batch = more.slice(i, i + batchSize);
       for (const projection of projections) {
-        const events = batch.filter((e) => projection.eventTypes.has(e.type));
+        const events = (projection.decode ?? decodeStoredEvents)(batch.filter((e) => projection.eventTypes.has(e.type)));
         if (events.length > 0) await projection.prepare?.(readModelDb(db, schemas.get(projection.name)!), events, rules);
       }
       await db.transaction().execute(async (trx) => {
         for (const projection of projections) {
-          const events = batch.filter((e) => projection.eventTypes.has(e.type));
+          const events = (projection.decode ?? decodeStoredEvents)(batch.filter((e) => projection.eventTypes.has(e.type)));
           if (events.length > 0) await projection.apply(readModelDb(trx, schemas.get(projection.name)!), events, rules);
         }
       });

@@ -3,7 +3,7 @@ import { INSTANT_RULE, utcInstant } from '../../domain/src/time/instant.js';
 import { DomainError, type FieldError } from '../../domain/src/errors.js';
 import { isProduct } from '../../domain/src/products.js';
 import { BUCKET_INTERVALS, MAX_HOURLY_WINDOW_DAYS, type BucketInterval } from '../../domain/src/time/index.js';
-import type { ReportDefinition, ReportRequest } from './report-definition.js';
+import type { ReportRequest, ReportSpec } from './report-spec.js';
 
 /**
  * Report parameters (SPEC §4, §6) from an HTTP query string or CLI flags, validated into a
@@ -38,7 +38,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WHOLE_NUMBER = /^\d{1,9}$/;
 
 /** Parameters a definition takes, besides accountId and product. */
-export function parametersOf(definition: Pick<ReportDefinition, 'shape' | 'parameters'>): readonly string[] {
+export function parametersOf(definition: Pick<ReportSpec, 'shape' | 'parameters'>): readonly string[] {
   return definition.parameters ?? (definition.shape === 'series' ? SERIES_PARAMETERS : TABLE_PARAMETERS);
 }
 
@@ -49,7 +49,7 @@ export function parametersOf(definition: Pick<ReportDefinition, 'shape' | 'param
  */
 export function parseReportRequest(
   raw: Readonly<Record<string, unknown>>,
-  definition: Pick<ReportDefinition, 'name' | 'shape' | 'products' | 'parameters' | 'defaultInterval' | 'intervals'>,
+  definition: Pick<ReportSpec, 'name' | 'shape' | 'products' | 'parameters' | 'defaultInterval' | 'intervals'>,
 ): ReportRequest {
   const errors: FieldError[] = [];
   const fail = (path: string, message: string) => {

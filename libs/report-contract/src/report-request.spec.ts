@@ -1,11 +1,11 @@
 import { DomainError } from '../../domain/src/errors.js';
-import type { ReportDefinition } from './report-definition.js';
+import type { ReportSpec } from './report-spec.js';
 import { parseReportRequest } from './report-request.js';
 
-const series: Pick<ReportDefinition, 'name' | 'shape' | 'products' | 'parameters'> = {
+const series: Pick<ReportSpec, 'name' | 'shape' | 'products' | 'parameters'> = {
   name: 'seat-history', shape: 'series', products: ['KSE', 'TESTOPS', 'KAM'], parameters: ['orgId', 'from', 'to', 'interval', 'groupBy', 'asOf'],
 };
-const table: Pick<ReportDefinition, 'name' | 'shape' | 'products'> = { name: 'sessions', shape: 'table', products: ['KSE', 'KRE'] };
+const table: Pick<ReportSpec, 'name' | 'shape' | 'products'> = { name: 'sessions', shape: 'table', products: ['KSE', 'KRE'] };
 
 function errorsOf(raw: Record<string, unknown>, definition = series): { path: string; message: string }[] {
   try {
