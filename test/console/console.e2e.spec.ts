@@ -293,7 +293,11 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
     await page.getByLabel('Event types (comma-separated)').fill('SeatAssigned,SeatUnassigned');
     await page.getByLabel('Event types (comma-separated)').press('Enter');
     await page.waitForURL(/type=SeatAssigned%2CSeatUnassigned/);
-    await page.getByTestId('event-list').locator('tbody tr').nth(3).waitFor();
+    // The URL changes first; the filtered page replaces the previous one when its answer is in.
+    await page.waitForFunction(`(() => {
+      const types = [...document.querySelectorAll('[data-testid="event-list"] tbody tr td:nth-child(2)')].map((td) => td.textContent);
+      return types.length > 0 && types.every((type) => type === 'SeatAssigned' || type === 'SeatUnassigned');
+    })()`);
     expect(await page.getByTestId('event-list').locator('tbody tr td:nth-child(2)').allTextContents())
       .toEqual(['SeatAssigned', 'SeatAssigned', 'SeatUnassigned', 'SeatAssigned']);
     const until = (await page.getByTestId('stamp').locator('strong').textContent())!;
