@@ -7,6 +7,7 @@ import type { CommandOutcome } from '../../../../libs/ledger/src/command-gateway
 import { CommandRoute } from '../command-route.js';
 import { CommandSender } from '../command-sender.js';
 import type { ApiRequest } from '../http-request.js';
+import { ref } from '../openapi/schemas.js';
 import { withoutAccountId } from '../query-parameters.js';
 
 /** Alert rules (SPEC §9): created and removed by commands, listed from the alert processor. */
@@ -29,7 +30,7 @@ export class AlertRulesController {
 
   @Get()
   @ApiOperation({ summary: "The account's alert rules, removed ones included (with removedAt)" })
-  @ApiOkResponse({ description: '{accountId, asOfPosition, rules: [{ruleId, kind, product, scope, threshold, windowSeconds, createdAt, removedAt}]}' })
+  @ApiOkResponse({ description: "The account's alert rules", schema: ref('AlertRulesBody') })
   list(@Param('accountId') accountId: string, @Query() query: Record<string, unknown>): Promise<AlertRulesBody> {
     return this.queries.execute(new AlertRulesQuery(accountId, withoutAccountId(query)));
   }

@@ -7,6 +7,7 @@ import type { CommandOutcome } from '../../../../libs/ledger/src/command-gateway
 import { CommandRoute } from '../command-route.js';
 import { CommandSender } from '../command-sender.js';
 import type { ApiRequest } from '../http-request.js';
+import { ref } from '../openapi/schemas.js';
 import { withoutAccountId } from '../query-parameters.js';
 
 /** Webhooks (SPEC §9): registered and removed by commands; their deliveries and attempts listed. Secrets are never answered. */
@@ -29,7 +30,7 @@ export class WebhooksController {
 
   @Get()
   @ApiOperation({ summary: "The account's webhooks: id, url, secret fingerprint, registered and removed (never the secret)" })
-  @ApiOkResponse({ description: '{accountId, asOfPosition, webhooks: [{webhookId, url, secretFingerprint, registeredAt, removedAt}]}' })
+  @ApiOkResponse({ description: "The account's webhooks", schema: ref('WebhooksBody') })
   list(@Param('accountId') accountId: string, @Query() query: Record<string, unknown>): Promise<WebhooksBody> {
     return this.queries.execute(new WebhooksQuery(accountId, withoutAccountId(query)));
   }
@@ -39,7 +40,7 @@ export class WebhooksController {
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'delivered', 'failed', 'cancelled'] })
   @ApiQuery({ name: 'page', required: false })
   @ApiQuery({ name: 'pageSize', required: false, description: 'default 50, at most 1000' })
-  @ApiOkResponse({ description: '{accountId, webhookId, total, page, pageSize, deliveries: [{deliveryId, alertId, event, status, createdAt, nextAttemptAt, deliveredAt, attempts}]}' })
+  @ApiOkResponse({ description: "The webhook's deliveries and their attempts", schema: ref('DeliveriesBody') })
   deliveries(
     @Param('accountId') accountId: string, @Param('webhookId') webhookId: string, @Query() query: Record<string, unknown>,
   ): Promise<DeliveriesBody> {

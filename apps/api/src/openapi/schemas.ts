@@ -1,6 +1,7 @@
 import type { ReferenceObject, SchemaObject } from '@nestjs/swagger';
 import type {
-  AccountDirectory, AssignmentRow, CommandOutcome, DirectoryOrganization, DirectoryProduct, DirectoryUser, EventsLogPage, EventView,
+  AccountDirectory, AlertExplanation, AlertRulesBody, AlertRuleView, AlertsBody, AlertView, AssignmentRow, CommandOutcome,
+  DeliveriesBody, DeliveryAttemptView, DeliveryView, WebhooksBody, WebhookView, DirectoryOrganization, DirectoryProduct, DirectoryUser, EventsLogPage, EventView,
   FieldError, Health, KeyInfo, LicensedUser, LicensesExplanation, LicensesOverview, OfflineLicense, OnlineLicense, ProblemDetails,
   ProductOverview, ProjectionHealth, ProjectionsList, ProjectionStatus, RecordedEvent, RegisteredMachine, ScopeLine, SeriesBody,
   SeriesExplanation, SeriesGroup, SessionRow, TableBody, UsersPage,
@@ -43,6 +44,7 @@ const boolean: SchemaObject = { type: 'boolean' };
 const position: SchemaObject = { type: 'string', nullable: true, description: 'A global log position, COMMIT/PREPARE; null for an empty log', example: '4052/8' };
 const product: SchemaObject = { type: 'string', enum: [...PRODUCT_CODES] };
 const model: SchemaObject = { type: 'string', enum: ['seat', 'session', 'aut'] };
+const alertKind: SchemaObject = { type: 'string', enum: ['usage-threshold', 'denials', 'over-allocated', 'expiring'] };
 const anyObject: SchemaObject = { type: 'object', additionalProperties: true };
 const list = (items: Schema): SchemaObject => ({ type: 'array', items });
 
@@ -161,6 +163,45 @@ const SCHEMAS = {
   }),
   DirectoryUser: object<DirectoryUser>('A user', { userId: text, name: text, email: text, orgId: text, organization: text }),
   UsersPage: object<UsersPage>('Users matching q', { accountId: text, total: integer, users: list(component('DirectoryUser')) }),
+
+  AlertRuleView: object<AlertRuleView>('An alert rule (SPEC §9); removed ones keep removedAt', {
+    ruleId: text, kind: alertKind, product: text, scope: { type: 'string', description: "'account' or an orgId" }, threshold: number,
+    windowSeconds: integer, createdAt: instant, removedAt: nullableInstant,
+  }),
+  AlertRulesBody: object<AlertRulesBody>("The account's alert rules", { accountId: text, asOfPosition: position, rules: list(component('AlertRuleView')) }),
+  AlertView: object<AlertView>('An alert, open or past, with the fields of its rule and its evidence (event positions)', {
+    ruleId: text, kind: alertKind, product: text, scope: text, threshold: number, windowSeconds: integer,
+    alertId: text, status: { type: 'string', enum: ['open', 'cleared'] }, raisedAt: instant,
+    value: { type: 'number', nullable: true, description: 'usage-threshold: % of the pool in use; over-allocated: available; denials: attempts; expiring: days left' },
+    evidence: list(text),
+    subject: { type: 'object', nullable: true, additionalProperties: true, description: 'expiring: {kind: purchase, purchaseId, expiresAt} or {kind: offline-license, userId, machineId, expiresAt}' },
+    figures: { type: 'object', additionalProperties: true, description: '{kind: pool, used, pool, available}, {kind: denials, attempts, windowStart} or {kind: expiry, expiresAt, daysLeft}' },
+    clearedAt: nullableInstant, clearedReason: nullableText, raisedPosition: text, clearedPosition: nullableText,
+    links: { type: 'object', properties: { self: text, explain: text }, required: ['self', 'explain'] },
+  }),
+  AlertsBody: object<AlertsBody>('Alerts, newest first, paged', {
+    accountId: text, asOfPosition: position, total: integer, page: integer, pageSize: integer, alerts: list(component('AlertView')),
+  }),
+  AlertExplanation: object<AlertExplanation>('An alert explained like a report figure: its value, the figures it was read from, its evidence events', {
+    report: { type: 'string', enum: ['alerts'] }, accountId: text, alertId: text, metric: { type: 'string', enum: ['value'] },
+    value: { type: 'number', nullable: true }, asOfPosition: position, alert: component('AlertView'), reading: text,
+    events: list(component('EventView')), eventsLog: text,
+  }),
+  WebhookView: object<WebhookView>('A webhook: never its secret, a keyed fingerprint of it', {
+    webhookId: text, url: text, secretFingerprint: text, registeredAt: instant, removedAt: nullableInstant,
+  }),
+  WebhooksBody: object<WebhooksBody>("The account's webhooks", { accountId: text, asOfPosition: position, webhooks: list(component('WebhookView')) }),
+  DeliveryAttemptView: object<DeliveryAttemptView>('One POST of a delivery', {
+    attempt: integer, startedAt: instant, durationMs: integer, statusCode: nullableInteger, error: nullableText,
+  }),
+  DeliveryView: object<DeliveryView>('A delivery (Ledger-Delivery: alertId:event) and its attempts', {
+    deliveryId: text, alertId: text, event: { type: 'string', enum: ['AlertRaised', 'AlertCleared'] },
+    status: { type: 'string', enum: ['pending', 'delivered', 'failed', 'cancelled'] }, createdAt: instant, nextAttemptAt: nullableInstant,
+    deliveredAt: nullableInstant, attempts: list(component('DeliveryAttemptView')),
+  }),
+  DeliveriesBody: object<DeliveriesBody>("A webhook's deliveries, newest first, paged", {
+    accountId: text, webhookId: text, total: integer, page: integer, pageSize: integer, deliveries: list(component('DeliveryView')),
+  }),
 } satisfies Record<string, SchemaObject>;
 
 export type SchemaName = keyof typeof SCHEMAS;
