@@ -93,7 +93,8 @@ module.exports = {
     {
       name: 'reports-and-audit-apart',
       severity: 'error',
-      comment: 'Reports (projected) and audit (replayed) compute the same bodies two ways: they share libs/report-contract and libs/contracts, never each other.',
+      comment:
+        'Reports (projected) and audit (replayed) compute the same bodies two ways: they share libs/report-contract and libs/contracts, never each other.',
       from: { path: '^libs/reports/', pathNot: TEST_CODE },
       to: { path: '^libs/audit/' },
     },
@@ -124,7 +125,11 @@ module.exports = {
     exclude: { path: '^(dist|node_modules|bench-results|coverage)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.json'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

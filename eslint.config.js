@@ -8,7 +8,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['apps/console/vite.config.ts'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['apps/console/vite.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       // Types at every boundary: no `any` in product code (tests may mock loosely, see below).
       '@typescript-eslint/no-explicit-any': 'error',
@@ -18,7 +20,10 @@ export default tseslint.config(
       // `import type` for what is only a type: the emitted ES modules stay free of them.
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
       // tsc reports unused locals and parameters already (noUnused*); `_name` marks a deliberate one.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
       // Declaration merging of Nest modules and empty marker classes are deliberate.
       '@typescript-eslint/no-extraneous-class': 'off',
       'no-control-regex': 'off',

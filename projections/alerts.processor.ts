@@ -5,9 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readAccountEvents } from '../libs/event-store/src/account-events.js';
 import { AlertMonitor } from '../libs/domain/src/alerts/alert-monitor.js';
 import { EVENT_TYPES } from '../libs/domain/src/events.js';
-import {
-  comparePositions, formatPosition, parsePosition, type EventStore, type LogPosition,
-} from '../libs/event-store/src/event-store.js';
+import { comparePositions, formatPosition, parsePosition, type EventStore, type LogPosition } from '../libs/event-store/src/event-store.js';
 import { EVENT_STORE } from '../libs/platform/src/tokens.js';
 import { createAlertTables, type AlertTables } from './alerts/alert-tables.js';
 import { AlertWrites } from './alerts/alert-writes.js';
@@ -84,7 +82,9 @@ export class AlertsProcessor implements Projection<AlertTables> {
     await writes.flush(trx);
     const positions = [...folding].map(([accountId, entry]) => ({ account_id: accountId, position: formatPosition(this.#lastFolded.get(entry)!)! }));
     if (positions.length > 0) {
-      await trx.insertInto('alert_accounts').values(positions)
+      await trx
+        .insertInto('alert_accounts')
+        .values(positions)
         .onConflict((conflict) => conflict.column('account_id').doUpdateSet((eb) => ({ position: eb.ref('excluded.position') })))
         .execute();
     }

@@ -3,9 +3,7 @@ import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js'
 import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import { ms, type EpochMs, type ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
-import {
-  applyDirectoryEvents, createDirectoryTables, ORG_DIRECTORY_EVENT_TYPES, type OrgDirectoryTables,
-} from './shared/directory-tables.js';
+import { applyDirectoryEvents, createDirectoryTables, ORG_DIRECTORY_EVENT_TYPES, type OrgDirectoryTables } from './shared/directory-tables.js';
 import type { Interval } from '../libs/domain/src/rules/peak-sweep.js';
 import { applyPoolHistory, createPoolHistoryTables, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables } from './shared/pool-history.js';
 
@@ -39,7 +37,10 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
   /** Depends on none of the configured rules. */
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([
-    ...ORG_DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, 'ApplicationActivated', 'ApplicationReleased',
+    ...ORG_DIRECTORY_EVENT_TYPES,
+    ...POOL_HISTORY_EVENT_TYPES,
+    'ApplicationActivated',
+    'ApplicationReleased',
   ]);
 
   readonly migrations = {
@@ -47,14 +48,21 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
       async up(db: Kysely<unknown>): Promise<void> {
         await createDirectoryTables(db, 'orgs');
         await createPoolHistoryTables(db);
-        await db.schema.createTable('applications')
-          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('application_id', 'text', (c) => c.notNull())
-          .addColumn('activated_at', 'bigint', (c) => c.notNull()).addColumn('released_at', 'bigint')
+        await db.schema
+          .createTable('applications')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('application_id', 'text', (c) => c.notNull())
+          .addColumn('activated_at', 'bigint', (c) => c.notNull())
+          .addColumn('released_at', 'bigint')
           .addPrimaryKeyConstraint('applications_pkey', ['account_id', 'application_id', 'activated_at'])
           .execute();
         await db.schema.createIndex('applications_by_activation').on('applications').columns(['account_id', 'activated_at']).execute();
-        await db.schema.createIndex('applications_active').on('applications').columns(['account_id', 'application_id'])
-          .where(sql.ref('released_at'), 'is', null).execute();
+        await db.schema
+          .createIndex('applications_active')
+          .on('applications')
+          .columns(['account_id', 'application_id'])
+          .where(sql.ref('released_at'), 'is', null)
+          .execute();
       },
     },
   };
@@ -72,8 +80,13 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
       wanted.set(accountOf(e), [...(wanted.get(accountOf(e)) ?? []), applicationId]);
     }
     for (const [accountId, ids] of wanted) {
-      const rows = await db.kysely.selectFrom('applications').selectAll()
-        .where('account_id', '=', accountId).where('application_id', 'in', ids).where('released_at', 'is', null).execute();
+      const rows = await db.kysely
+        .selectFrom('applications')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('application_id', 'in', ids)
+        .where('released_at', 'is', null)
+        .execute();
       for (const row of rows) active.set(key(accountId, row.application_id), row);
     }
 
@@ -102,14 +115,22 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
 
 export const applicationsProjection = new ApplicationsProjection();
 
-const APPLICATION_COLUMNS: ColumnTypes<ApplicationRow> = { account_id: 'text', application_id: 'text', activated_at: 'bigint', released_at: 'bigint' };
+const APPLICATION_COLUMNS: ColumnTypes<ApplicationRow> = {
+  account_id: 'text',
+  application_id: 'text',
+  activated_at: 'bigint',
+  released_at: 'bigint',
+};
 
 const key = (accountId: string, id: string) => `${accountId}\u0000${id}`;
 
 /** Every activation of the account overlapping [from, to); those not released yet end at +∞. */
 export async function applicationIntervals(db: ReadModelDb<ApplicationsTables>, accountId: string, from: number, to: number): Promise<Interval[]> {
-  const rows = await db.kysely.selectFrom('applications').select(['activated_at', 'released_at'])
-    .where('account_id', '=', accountId).where('activated_at', '<', to)
+  const rows = await db.kysely
+    .selectFrom('applications')
+    .select(['activated_at', 'released_at'])
+    .where('account_id', '=', accountId)
+    .where('activated_at', '<', to)
     .where((w) => w.or([w('released_at', 'is', null), w('released_at', '>', from)]))
     .execute();
   return rows.map((r) => ({ start: ms(r.activated_at), end: r.released_at === null ? Number.POSITIVE_INFINITY : ms(r.released_at) }));

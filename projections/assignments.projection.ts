@@ -21,7 +21,6 @@ export type AssignmentsTables = DirectoryTables & AssignmentTables;
 
 const SEAT_EVENTS = ['SeatAssigned', 'SeatUnassigned', 'SeatActivated'] as const;
 
-
 export class AssignmentsProjection implements Projection<AssignmentsTables> {
   readonly name = 'assignments';
   /** 2: instants as epoch milliseconds (bigint), like every read model. */
@@ -33,21 +32,30 @@ export class AssignmentsProjection implements Projection<AssignmentsTables> {
     'v2-tables': {
       async up(db: Kysely<unknown>): Promise<void> {
         await createDirectoryTables(db, 'all');
-        await db.schema.createTable('current_seats')
-          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-          .addColumn('user_id', 'text', (c) => c.notNull()).addColumn('assigned_at', 'bigint', (c) => c.notNull())
+        await db.schema
+          .createTable('current_seats')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('assigned_at', 'bigint', (c) => c.notNull())
           .addColumn('activated_at', 'bigint')
           .addPrimaryKeyConstraint('current_seats_pk', ['account_id', 'product', 'user_id'])
           .execute();
         await db.schema.createIndex('current_seats_by_assignment').on('current_seats').columns(['account_id', 'product', 'assigned_at']).execute();
-        await db.schema.createTable('last_active_use')
-          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-          .addColumn('user_id', 'text', (c) => c.notNull()).addColumn('last_at', 'bigint', (c) => c.notNull())
+        await db.schema
+          .createTable('last_active_use')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('last_at', 'bigint', (c) => c.notNull())
           .addPrimaryKeyConstraint('last_active_use_pk', ['account_id', 'product', 'user_id'])
           .execute();
-        await db.schema.createTable('current_dedications')
-          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-          .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('quantity', 'bigint', (c) => c.notNull())
+        await db.schema
+          .createTable('current_dedications')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('quantity', 'bigint', (c) => c.notNull())
           .addPrimaryKeyConstraint('current_dedications_pk', ['account_id', 'product', 'org_id'])
           .execute();
         // Sort by name within an account; the project names of a page of users.
@@ -107,15 +115,28 @@ async function applySeats(db: ReadModelDb<AssignmentsTables>, events: readonly S
   if (activations.length > 0) {
     // Activations of seats assigned in an earlier batch, all in one statement.
     const activated = unnestRows(
-      { account_id: 'text', product: 'text', user_id: 'text', at: 'bigint' }, activations.map((c) => ({ ...c, at: c.activateStored })), 'a',
+      { account_id: 'text', product: 'text', user_id: 'text', at: 'bigint' },
+      activations.map((c) => ({ ...c, at: c.activateStored })),
+      'a',
     );
     await sql`UPDATE ${db.table('current_seats')} AS s SET activated_at = coalesce(s.activated_at, a.at) FROM ${activated}
       WHERE s.account_id = a.account_id AND s.product = a.product AND s.user_id = a.user_id`.execute(db.kysely);
   }
-  await deleteRows(db.kysely, db.table('current_seats'), SEAT_KEY, all.filter((c) => c.removeStored));
-  await insertRows(db.kysely, db.table('current_seats'), SEAT_COLUMNS, all.flatMap((c) => (c.row ? [c.row] : [])), {
-    conflict: updateOnConflict(SEAT_COLUMNS, ['account_id', 'product', 'user_id']),
-  });
+  await deleteRows(
+    db.kysely,
+    db.table('current_seats'),
+    SEAT_KEY,
+    all.filter((c) => c.removeStored),
+  );
+  await insertRows(
+    db.kysely,
+    db.table('current_seats'),
+    SEAT_COLUMNS,
+    all.flatMap((c) => (c.row ? [c.row] : [])),
+    {
+      conflict: updateOnConflict(SEAT_COLUMNS, ['account_id', 'product', 'user_id']),
+    },
+  );
 }
 
 const SEAT_KEY = { account_id: 'text', product: 'text', user_id: 'text' } as const;
@@ -134,7 +155,8 @@ async function applyUse(db: ReadModelDb<AssignmentsTables>, events: readonly Sto
     if (!known || Number(known.last_at) < at) latest.set(key, { account_id, product, user_id, last_at: at });
   }
   await insertRows(db.kysely, db.table('last_active_use'), { ...SEAT_KEY, last_at: 'bigint' }, [...latest.values()], {
-    as: 'l', conflict: sql`ON CONFLICT (account_id, product, user_id) DO UPDATE SET last_at = greatest(l.last_at, excluded.last_at)`,
+    as: 'l',
+    conflict: sql`ON CONFLICT (account_id, product, user_id) DO UPDATE SET last_at = greatest(l.last_at, excluded.last_at)`,
   });
 }
 

@@ -1,15 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
-import {
-  isActiveUseEvent, isSeatProduct, modelOf, sessionDrawsUnit, type ActivityActions, type LedgerEvent,
-} from '../libs/domain/src/index.js';
+import { isActiveUseEvent, isSeatProduct, modelOf, sessionDrawsUnit, type ActivityActions, type LedgerEvent } from '../libs/domain/src/index.js';
 import { asLedgerEvent, type StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import type { EpochMs, ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
 import { loadUserOrgs } from './shared/batch-directory.js';
-import {
-  applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
-} from './shared/directory-tables.js';
+import { applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables } from './shared/directory-tables.js';
 import { keyOf } from './shared/versioned-rows.js';
 
 /**
@@ -33,20 +29,51 @@ import { keyOf } from './shared/versioned-rows.js';
  */
 export interface CapacityTables extends UserDirectoryTables {
   capacity_units: {
-    account_id: string; product: string; kind: UnitKind; unit_id: string; user_id: string | null; org_id: string | null;
-    draws_unit: boolean; started_at: Bigint; start_seq: Bigint; last_seen: Bigint; ended_at: Bigint | null; end_seq: Bigint | null;
+    account_id: string;
+    product: string;
+    kind: UnitKind;
+    unit_id: string;
+    user_id: string | null;
+    org_id: string | null;
+    draws_unit: boolean;
+    started_at: Bigint;
+    start_seq: Bigint;
+    last_seen: Bigint;
+    ended_at: Bigint | null;
+    end_seq: Bigint | null;
   };
   capacity_denials: {
-    account_id: string; product: string; at: Bigint; seq: Bigint; attempt_id: string; user_id: string | null; org_id: string | null;
+    account_id: string;
+    product: string;
+    at: Bigint;
+    seq: Bigint;
+    attempt_id: string;
+    user_id: string | null;
+    org_id: string | null;
   };
   capacity_pool_changes: {
-    account_id: string; product: string; seq: Bigint; at: Bigint; kind: 'purchased' | 'amended' | 'dedicated';
-    purchase_id: string | null; org_id: string | null; quantity: number; starts_at: Bigint | null; expires_at: Bigint | null;
+    account_id: string;
+    product: string;
+    seq: Bigint;
+    at: Bigint;
+    kind: 'purchased' | 'amended' | 'dedicated';
+    purchase_id: string | null;
+    org_id: string | null;
+    quantity: number;
+    starts_at: Bigint | null;
+    expires_at: Bigint | null;
   };
   capacity_user_moves: { account_id: string; user_id: string; seq: Bigint; at: Bigint; from_org_id: string; org_id: string };
   capacity_seats: {
-    account_id: string; product: string; user_id: string; assigned_at: Bigint; assign_seq: Bigint;
-    unassigned_at: Bigint | null; unassign_seq: Bigint | null; activated_at: Bigint | null; activate_seq: Bigint | null;
+    account_id: string;
+    product: string;
+    user_id: string;
+    assigned_at: Bigint;
+    assign_seq: Bigint;
+    unassigned_at: Bigint | null;
+    unassign_seq: Bigint | null;
+    activated_at: Bigint | null;
+    activate_seq: Bigint | null;
   };
   capacity_activity: { account_id: string; product: string; user_id: string; at: Bigint; seq: Bigint };
 }
@@ -59,9 +86,23 @@ type UnitRow = CapacityTables['capacity_units'];
 type SeatRow = CapacityTables['capacity_seats'];
 
 const CAPACITY_EVENT_TYPES = [
-  'LicensesPurchased', 'PurchaseAmended', 'LicensesDedicated', 'SeatAssigned', 'SeatUnassigned', 'SeatActivated',
-  'UserLoggedIn', 'UserActivityRecorded', 'SessionStarted', 'SessionHeartbeatRecorded', 'SessionEnded', 'SessionExpired',
-  'SessionDenied', 'OfflineLicenseGenerated', 'ApplicationActivated', 'ApplicationReleased', 'ApplicationDenied',
+  'LicensesPurchased',
+  'PurchaseAmended',
+  'LicensesDedicated',
+  'SeatAssigned',
+  'SeatUnassigned',
+  'SeatActivated',
+  'UserLoggedIn',
+  'UserActivityRecorded',
+  'SessionStarted',
+  'SessionHeartbeatRecorded',
+  'SessionEnded',
+  'SessionExpired',
+  'SessionDenied',
+  'OfflineLicenseGenerated',
+  'ApplicationActivated',
+  'ApplicationReleased',
+  'ApplicationDenied',
 ] as const;
 
 export class CapacityProjection implements Projection<CapacityTables> {
@@ -86,7 +127,6 @@ export class CapacityProjection implements Projection<CapacityTables> {
 }
 
 export const capacityProjection = new CapacityProjection();
-
 
 const unitKey = (accountId: string, product: string, kind: UnitKind, unitId: string) => keyOf(accountId, product, kind, unitId);
 const seatKey = (accountId: string, product: string, userId: string) => keyOf(accountId, product, userId);
@@ -213,28 +253,61 @@ class CapacityBatch {
           break;
         case 'LicensesPurchased':
           this.poolChanges.push({
-            account_id, product: e.data.product, seq, at, kind: 'purchased', purchase_id: e.data.purchaseId, org_id: null,
-            quantity: e.data.quantity, starts_at: Date.parse(e.data.startsAt), expires_at: Date.parse(e.data.expiresAt),
+            account_id,
+            product: e.data.product,
+            seq,
+            at,
+            kind: 'purchased',
+            purchase_id: e.data.purchaseId,
+            org_id: null,
+            quantity: e.data.quantity,
+            starts_at: Date.parse(e.data.startsAt),
+            expires_at: Date.parse(e.data.expiresAt),
           });
           break;
         case 'PurchaseAmended':
           this.poolChanges.push({
-            account_id, product: e.data.product, seq, at, kind: 'amended', purchase_id: e.data.purchaseId, org_id: null,
-            quantity: e.data.quantity, starts_at: null, expires_at: Date.parse(e.data.expiresAt),
+            account_id,
+            product: e.data.product,
+            seq,
+            at,
+            kind: 'amended',
+            purchase_id: e.data.purchaseId,
+            org_id: null,
+            quantity: e.data.quantity,
+            starts_at: null,
+            expires_at: Date.parse(e.data.expiresAt),
           });
           break;
         case 'LicensesDedicated':
           this.poolChanges.push({
-            account_id, product: e.data.product, seq, at, kind: 'dedicated', purchase_id: null, org_id: e.data.orgId,
-            quantity: e.data.quantity, starts_at: null, expires_at: null,
+            account_id,
+            product: e.data.product,
+            seq,
+            at,
+            kind: 'dedicated',
+            purchase_id: null,
+            org_id: e.data.orgId,
+            quantity: e.data.quantity,
+            starts_at: null,
+            expires_at: null,
           });
           break;
         case 'SessionStarted':
           if (modelOf(e.data.product) === 'session') {
             this.startUnit({
-              account_id, product: e.data.product, kind: 'session', unit_id: e.data.sessionId, user_id: e.data.userId,
-              org_id: orgOf(account_id, e.data.userId), draws_unit: sessionDrawsUnit(e.data.product, e.data.licenseType),
-              started_at: at, start_seq: seq, last_seen: at, ended_at: null, end_seq: null,
+              account_id,
+              product: e.data.product,
+              kind: 'session',
+              unit_id: e.data.sessionId,
+              user_id: e.data.userId,
+              org_id: orgOf(account_id, e.data.userId),
+              draws_unit: sessionDrawsUnit(e.data.product, e.data.licenseType),
+              started_at: at,
+              start_seq: seq,
+              last_seen: at,
+              ended_at: null,
+              end_seq: null,
             });
           }
           this.activityOf(e, account_id, at, seq);
@@ -253,22 +326,47 @@ class CapacityBatch {
           break;
         case 'SessionDenied':
           this.denials.push({
-            account_id, product: e.data.product, at, seq, attempt_id: e.data.sessionId, user_id: e.data.userId, org_id: orgOf(account_id, e.data.userId),
+            account_id,
+            product: e.data.product,
+            at,
+            seq,
+            attempt_id: e.data.sessionId,
+            user_id: e.data.userId,
+            org_id: orgOf(account_id, e.data.userId),
           });
           break;
         case 'OfflineLicenseGenerated':
           if (modelOf(e.data.product) === 'session') {
             this.startUnit({
-              account_id, product: e.data.product, kind: 'offline', unit_id: e.data.machineId, user_id: e.data.userId,
-              org_id: orgOf(account_id, e.data.userId), draws_unit: true, started_at: at, start_seq: seq, last_seen: at,
-              ended_at: Date.parse(e.data.expiresAt), end_seq: null,
+              account_id,
+              product: e.data.product,
+              kind: 'offline',
+              unit_id: e.data.machineId,
+              user_id: e.data.userId,
+              org_id: orgOf(account_id, e.data.userId),
+              draws_unit: true,
+              started_at: at,
+              start_seq: seq,
+              last_seen: at,
+              ended_at: Date.parse(e.data.expiresAt),
+              end_seq: null,
             });
           }
           break;
         case 'ApplicationActivated':
           this.startUnit({
-            account_id, product: 'TRUETEST', kind: 'application', unit_id: e.data.applicationId, user_id: null, org_id: null,
-            draws_unit: true, started_at: at, start_seq: seq, last_seen: at, ended_at: null, end_seq: null,
+            account_id,
+            product: 'TRUETEST',
+            kind: 'application',
+            unit_id: e.data.applicationId,
+            user_id: null,
+            org_id: null,
+            draws_unit: true,
+            started_at: at,
+            start_seq: seq,
+            last_seen: at,
+            ended_at: null,
+            end_seq: null,
           });
           break;
         case 'ApplicationReleased':
@@ -279,8 +377,15 @@ class CapacityBatch {
           break;
         case 'SeatAssigned': {
           const row: SeatRow = {
-            account_id, product: e.data.product, user_id: e.data.userId, assigned_at: at, assign_seq: seq,
-            unassigned_at: null, unassign_seq: null, activated_at: null, activate_seq: null,
+            account_id,
+            product: e.data.product,
+            user_id: e.data.userId,
+            assigned_at: at,
+            assign_seq: seq,
+            unassigned_at: null,
+            unassign_seq: null,
+            activated_at: null,
+            activate_seq: null,
           };
           this.seats.set(seatKey(account_id, e.data.product, e.data.userId), row);
           this.touchedSeats.add(row);
@@ -358,17 +463,42 @@ class CapacityBatch {
 type CapacityTable = Exclude<keyof CapacityTables, keyof UserDirectoryTables>;
 const COLUMNS: { [T in CapacityTable]: ColumnTypes<CapacityTables[T]> } = {
   capacity_units: {
-    account_id: 'text', product: 'text', kind: 'text', unit_id: 'text', user_id: 'text', org_id: 'text', draws_unit: 'boolean',
-    started_at: 'bigint', start_seq: 'bigint', last_seen: 'bigint', ended_at: 'bigint', end_seq: 'bigint',
+    account_id: 'text',
+    product: 'text',
+    kind: 'text',
+    unit_id: 'text',
+    user_id: 'text',
+    org_id: 'text',
+    draws_unit: 'boolean',
+    started_at: 'bigint',
+    start_seq: 'bigint',
+    last_seen: 'bigint',
+    ended_at: 'bigint',
+    end_seq: 'bigint',
   },
   capacity_seats: {
-    account_id: 'text', product: 'text', user_id: 'text', assigned_at: 'bigint', assign_seq: 'bigint', unassigned_at: 'bigint',
-    unassign_seq: 'bigint', activated_at: 'bigint', activate_seq: 'bigint',
+    account_id: 'text',
+    product: 'text',
+    user_id: 'text',
+    assigned_at: 'bigint',
+    assign_seq: 'bigint',
+    unassigned_at: 'bigint',
+    unassign_seq: 'bigint',
+    activated_at: 'bigint',
+    activate_seq: 'bigint',
   },
   capacity_denials: { account_id: 'text', product: 'text', at: 'bigint', seq: 'bigint', attempt_id: 'text', user_id: 'text', org_id: 'text' },
   capacity_pool_changes: {
-    account_id: 'text', product: 'text', seq: 'bigint', at: 'bigint', kind: 'text', purchase_id: 'text', org_id: 'text',
-    quantity: 'integer', starts_at: 'bigint', expires_at: 'bigint',
+    account_id: 'text',
+    product: 'text',
+    seq: 'bigint',
+    at: 'bigint',
+    kind: 'text',
+    purchase_id: 'text',
+    org_id: 'text',
+    quantity: 'integer',
+    starts_at: 'bigint',
+    expires_at: 'bigint',
   },
   capacity_user_moves: { account_id: 'text', user_id: 'text', seq: 'bigint', at: 'bigint', from_org_id: 'text', org_id: 'text' },
   capacity_activity: { account_id: 'text', product: 'text', user_id: 'text', at: 'bigint', seq: 'bigint' },
@@ -377,48 +507,89 @@ const COLUMNS: { [T in CapacityTable]: ColumnTypes<CapacityTables[T]> } = {
 /** The tables of version 1 (its migration), in a new generation's schema. */
 async function createCapacityTables(db: Kysely<unknown>): Promise<void> {
   await createDirectoryTables(db, 'users');
-  await db.schema.createTable('capacity_units')
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull()).addColumn('unit_id', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text').addColumn('org_id', 'text').addColumn('draws_unit', 'boolean', (c) => c.notNull())
-    .addColumn('started_at', 'bigint', (c) => c.notNull()).addColumn('start_seq', 'bigint', (c) => c.notNull())
-    .addColumn('last_seen', 'bigint', (c) => c.notNull()).addColumn('ended_at', 'bigint').addColumn('end_seq', 'bigint')
+  await db.schema
+    .createTable('capacity_units')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('unit_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text')
+    .addColumn('org_id', 'text')
+    .addColumn('draws_unit', 'boolean', (c) => c.notNull())
+    .addColumn('started_at', 'bigint', (c) => c.notNull())
+    .addColumn('start_seq', 'bigint', (c) => c.notNull())
+    .addColumn('last_seen', 'bigint', (c) => c.notNull())
+    .addColumn('ended_at', 'bigint')
+    .addColumn('end_seq', 'bigint')
     .addPrimaryKeyConstraint('capacity_units_pkey', ['account_id', 'product', 'kind', 'unit_id', 'started_at'])
     .execute();
   await db.schema.createIndex('capacity_units_by_start').on('capacity_units').columns(['account_id', 'product', 'started_at']).execute();
-  await db.schema.createIndex('capacity_units_open').on('capacity_units').columns(['account_id', 'product'])
-    .where(sql.ref('ended_at'), 'is', null).execute();
-  await db.schema.createTable('capacity_denials')
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-    .addColumn('at', 'bigint', (c) => c.notNull()).addColumn('seq', 'bigint', (c) => c.notNull())
-    .addColumn('attempt_id', 'text', (c) => c.notNull()).addColumn('user_id', 'text').addColumn('org_id', 'text')
+  await db.schema
+    .createIndex('capacity_units_open')
+    .on('capacity_units')
+    .columns(['account_id', 'product'])
+    .where(sql.ref('ended_at'), 'is', null)
+    .execute();
+  await db.schema
+    .createTable('capacity_denials')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('attempt_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text')
+    .addColumn('org_id', 'text')
     .execute();
   await db.schema.createIndex('capacity_denials_by_at').on('capacity_denials').columns(['account_id', 'product', 'at']).execute();
-  await db.schema.createTable('capacity_pool_changes')
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-    .addColumn('seq', 'bigint', (c) => c.notNull()).addColumn('at', 'bigint', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull()).addColumn('purchase_id', 'text').addColumn('org_id', 'text')
-    .addColumn('quantity', 'integer', (c) => c.notNull()).addColumn('starts_at', 'bigint').addColumn('expires_at', 'bigint')
+  await db.schema
+    .createTable('capacity_pool_changes')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('purchase_id', 'text')
+    .addColumn('org_id', 'text')
+    .addColumn('quantity', 'integer', (c) => c.notNull())
+    .addColumn('starts_at', 'bigint')
+    .addColumn('expires_at', 'bigint')
     .addPrimaryKeyConstraint('capacity_pool_changes_pkey', ['account_id', 'product', 'seq'])
     .execute();
-  await db.schema.createTable('capacity_user_moves')
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('user_id', 'text', (c) => c.notNull())
-    .addColumn('seq', 'bigint', (c) => c.notNull()).addColumn('at', 'bigint', (c) => c.notNull())
-    .addColumn('from_org_id', 'text', (c) => c.notNull()).addColumn('org_id', 'text', (c) => c.notNull())
+  await db.schema
+    .createTable('capacity_user_moves')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('from_org_id', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('capacity_user_moves_pkey', ['account_id', 'seq'])
     .execute();
-  await db.schema.createTable('capacity_seats')
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text', (c) => c.notNull()).addColumn('assigned_at', 'bigint', (c) => c.notNull())
-    .addColumn('assign_seq', 'bigint', (c) => c.notNull()).addColumn('unassigned_at', 'bigint').addColumn('unassign_seq', 'bigint')
-    .addColumn('activated_at', 'bigint').addColumn('activate_seq', 'bigint')
+  await db.schema
+    .createTable('capacity_seats')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('assigned_at', 'bigint', (c) => c.notNull())
+    .addColumn('assign_seq', 'bigint', (c) => c.notNull())
+    .addColumn('unassigned_at', 'bigint')
+    .addColumn('unassign_seq', 'bigint')
+    .addColumn('activated_at', 'bigint')
+    .addColumn('activate_seq', 'bigint')
     .addPrimaryKeyConstraint('capacity_seats_pkey', ['account_id', 'product', 'user_id', 'assigned_at'])
     .execute();
-  await db.schema.createIndex('capacity_seats_open').on('capacity_seats').columns(['account_id', 'product', 'user_id'])
-    .where(sql.ref('unassigned_at'), 'is', null).execute();
-  await db.schema.createTable('capacity_activity')
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text', (c) => c.notNull()).addColumn('at', 'bigint', (c) => c.notNull())
+  await db.schema
+    .createIndex('capacity_seats_open')
+    .on('capacity_seats')
+    .columns(['account_id', 'product', 'user_id'])
+    .where(sql.ref('unassigned_at'), 'is', null)
+    .execute();
+  await db.schema
+    .createTable('capacity_activity')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('seq', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('capacity_activity_pkey', ['account_id', 'product', 'user_id', 'at'])
     .execute();
@@ -438,26 +609,42 @@ async function loadOpenUnits(trx: Kysely<CapacityTables>, refs: readonly UnitRef
     const chunk = refs.slice(i, i + 1000);
     const k = sql<UnitRef>`unnest(${chunk.map((r) => r.account_id)}::text[], ${chunk.map((r) => r.product)}::text[],
       ${chunk.map((r) => r.kind)}::text[], ${chunk.map((r) => r.unit_id)}::text[])`.as<'k'>(sql`k(account_id, product, kind, unit_id)`);
-    rows.push(...await trx.selectFrom('capacity_units as u')
-      .innerJoin(k, (j) => j.onRef('k.account_id', '=', 'u.account_id').onRef('k.product', '=', 'u.product')
-        .onRef('k.kind', '=', 'u.kind').onRef('k.unit_id', '=', 'u.unit_id'))
-      .selectAll('u').where('u.ended_at', 'is', null).execute());
+    rows.push(
+      ...(await trx
+        .selectFrom('capacity_units as u')
+        .innerJoin(k, (j) =>
+          j
+            .onRef('k.account_id', '=', 'u.account_id')
+            .onRef('k.product', '=', 'u.product')
+            .onRef('k.kind', '=', 'u.kind')
+            .onRef('k.unit_id', '=', 'u.unit_id'),
+        )
+        .selectAll('u')
+        .where('u.ended_at', 'is', null)
+        .execute()),
+    );
   }
   return rows;
 }
 
 /** The open tenures of the given seats. */
 async function loadOpenSeats(
-  trx: Kysely<CapacityTables>, refs: readonly { account_id: string; product: string; user_id: string }[],
+  trx: Kysely<CapacityTables>,
+  refs: readonly { account_id: string; product: string; user_id: string }[],
 ): Promise<SeatRow[]> {
   const rows: SeatRow[] = [];
   for (let i = 0; i < refs.length; i += 1000) {
     const chunk = refs.slice(i, i + 1000);
     const k = sql<{ account_id: string; product: string; user_id: string }>`unnest(${chunk.map((r) => r.account_id)}::text[],
       ${chunk.map((r) => r.product)}::text[], ${chunk.map((r) => r.user_id)}::text[])`.as<'k'>(sql`k(account_id, product, user_id)`);
-    rows.push(...await trx.selectFrom('capacity_seats as s')
-      .innerJoin(k, (j) => j.onRef('k.account_id', '=', 's.account_id').onRef('k.product', '=', 's.product').onRef('k.user_id', '=', 's.user_id'))
-      .selectAll('s').where('s.unassigned_at', 'is', null).execute());
+    rows.push(
+      ...(await trx
+        .selectFrom('capacity_seats as s')
+        .innerJoin(k, (j) => j.onRef('k.account_id', '=', 's.account_id').onRef('k.product', '=', 's.product').onRef('k.user_id', '=', 's.user_id'))
+        .selectAll('s')
+        .where('s.unassigned_at', 'is', null)
+        .execute()),
+    );
   }
   return rows;
 }

@@ -15,7 +15,12 @@ import { SessionsProjection } from './sessions.projection.js';
  * schema, a runner and a row in `ledger projections status`; it need not carry @LedgerProjection.
  */
 export const ALL_PROJECTIONS: Type<Projection>[] = [
-  SeatHistoryProjection, AssignmentsProjection, SeatUsageProjection, SessionsProjection, ApplicationsProjection, LicensesProjection,
+  SeatHistoryProjection,
+  AssignmentsProjection,
+  SeatUsageProjection,
+  SessionsProjection,
+  ApplicationsProjection,
+  LicensesProjection,
   CapacityProjection,
   AlertsProcessor,
 ];

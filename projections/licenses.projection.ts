@@ -3,15 +3,11 @@ import { deleteRows, insertRows, unnestRows, updateOnConflict, type ColumnTypes 
 import { sessionDrawsUnit } from '../libs/domain/src/rules/units.js';
 import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import type { ReadModelDb } from './engine/read-model-db.js';
-import {
-  COLUMNS, createLicensesTables, HOLDING_TABLES, type ChangedTable, type Holder, type LicensesTables, type Row,
-} from './licenses.tables.js';
+import { COLUMNS, createLicensesTables, HOLDING_TABLES, type ChangedTable, type Holder, type LicensesTables, type Row } from './licenses.tables.js';
 
 export type { HoldingTable, LicensesTables } from './licenses.tables.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
-import {
-  applyDirectoryEvents, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
-} from './shared/directory-tables.js';
+import { applyDirectoryEvents, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables } from './shared/directory-tables.js';
 import { USER_KEY_COLUMNS } from './shared/batch-directory.js';
 
 /**
@@ -28,15 +24,29 @@ import { USER_KEY_COLUMNS } from './shared/batch-directory.js';
  * Instants are epoch milliseconds (bigint).
  */
 const HOLDING_EVENT_TYPES = [
-  'LicensesPurchased', 'PurchaseAmended', 'LicensesDedicated', 'SeatAssigned', 'SeatUnassigned', 'SessionStarted',
-  'SessionHeartbeatRecorded', 'SessionEnded', 'SessionExpired', 'OfflineLicenseGenerated', 'MachineRegistered', 'MachineDeactivated',
-  'ApplicationActivated', 'ApplicationReleased',
+  'LicensesPurchased',
+  'PurchaseAmended',
+  'LicensesDedicated',
+  'SeatAssigned',
+  'SeatUnassigned',
+  'SessionStarted',
+  'SessionHeartbeatRecorded',
+  'SessionEnded',
+  'SessionExpired',
+  'OfflineLicenseGenerated',
+  'MachineRegistered',
+  'MachineDeactivated',
+  'ApplicationActivated',
+  'ApplicationReleased',
 ] as const;
 
 /** Final state per key of one table in a batch: a row to upsert, or null to delete. */
 class Changes<T extends ChangedTable> {
   readonly rows = new Map<string, Row<T> | null>();
-  constructor(readonly table: T, readonly keyColumns: readonly (keyof Row<T> & string)[]) {}
+  constructor(
+    readonly table: T,
+    readonly keyColumns: readonly (keyof Row<T> & string)[],
+  ) {}
   key(row: Partial<Row<T>>): string {
     return this.keyColumns.map((c) => String(row[c])).join('\u0000');
   }
@@ -94,8 +104,14 @@ export class LicensesProjection implements Projection<LicensesTables> {
         case 'LicensesPurchased': {
           const d = e.data;
           purchases.set({
-            account_id, purchase_id: d.purchaseId, product: d.product, quantity: d.quantity, starts_at: Date.parse(d.startsAt),
-            expires_at: Date.parse(d.expiresAt), recorded_at: at, machine_quota: d.machineQuota,
+            account_id,
+            purchase_id: d.purchaseId,
+            product: d.product,
+            quantity: d.quantity,
+            starts_at: Date.parse(d.startsAt),
+            expires_at: Date.parse(d.expiresAt),
+            recorded_at: at,
+            machine_quota: d.machineQuota,
           });
           break;
         }
@@ -125,8 +141,16 @@ export class LicensesProjection implements Projection<LicensesTables> {
         case 'SessionStarted': {
           const d = e.data;
           sessions.set({
-            account_id, session_id: d.sessionId, product: d.product, user_id: d.userId, machine_id: d.machineId, license_type: d.licenseType,
-            draws_unit: sessionDrawsUnit(d.product, d.licenseType), started_at: at, last_seen: at, org_id: null,
+            account_id,
+            session_id: d.sessionId,
+            product: d.product,
+            user_id: d.userId,
+            machine_id: d.machineId,
+            license_type: d.licenseType,
+            draws_unit: sessionDrawsUnit(d.product, d.licenseType),
+            started_at: at,
+            last_seen: at,
+            org_id: null,
           });
           break;
         }
@@ -147,8 +171,14 @@ export class LicensesProjection implements Projection<LicensesTables> {
         case 'OfflineLicenseGenerated': {
           const d = e.data;
           offline.set({
-            account_id, product: d.product, user_id: d.userId, machine_id: d.machineId, generated_at: at, expires_at: Date.parse(d.expiresAt),
-            license_source: d.licenseSource, org_id: null,
+            account_id,
+            product: d.product,
+            user_id: d.userId,
+            machine_id: d.machineId,
+            generated_at: at,
+            expires_at: Date.parse(d.expiresAt),
+            license_source: d.licenseSource,
+            org_id: null,
           });
           break;
         }
@@ -190,13 +220,14 @@ export class LicensesProjection implements Projection<LicensesTables> {
 
 export const licensesProjection = new LicensesProjection();
 
-
 /**
  * Gives the holdings written by the batch their holders' directory columns, as `users` stands after
  * the batch (its directory events are applied first).
  */
 async function fillHolders(
-  db: ReadModelDb<LicensesTables>, seats: Changes<'seats'>, others: readonly { readonly rows: ReadonlyMap<string, Holder | null> }[],
+  db: ReadModelDb<LicensesTables>,
+  seats: Changes<'seats'>,
+  others: readonly { readonly rows: ReadonlyMap<string, Holder | null> }[],
 ): Promise<void> {
   const holdings = [seats, ...others].flatMap((changes): (Holder | null)[] => [...changes.rows.values()]).filter((row) => row !== null);
   if (holdings.length === 0) return;
@@ -240,7 +271,12 @@ async function refreshMovedHolders(db: ReadModelDb<LicensesTables>, events: read
 
 /** The event types that change what `holding_versions` stands for. */
 const VERSIONED_HOLDING_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'SeatAssigned', 'SeatUnassigned', 'OfflineLicenseGenerated', 'MachineRegistered', 'MachineDeactivated', 'UserMoved',
+  'SeatAssigned',
+  'SeatUnassigned',
+  'OfflineLicenseGenerated',
+  'MachineRegistered',
+  'MachineDeactivated',
+  'UserMoved',
 ]);
 
 /**
@@ -250,13 +286,24 @@ const VERSIONED_HOLDING_EVENT_TYPES: ReadonlySet<string> = new Set([
  */
 async function bumpHoldingVersions(db: ReadModelDb<LicensesTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
   const accounts = new Set(events.filter((e) => VERSIONED_HOLDING_EVENT_TYPES.has(e.type)).map(accountOf));
-  await insertRows(db.kysely, db.table('holding_versions'), { account_id: 'text', version: 'bigint' }, [...accounts].map((account_id) => ({ account_id, version: 1 })), {
-    as: 'v', conflict: sql`ON CONFLICT (account_id) DO UPDATE SET version = v.version + 1`,
-  });
+  await insertRows(
+    db.kysely,
+    db.table('holding_versions'),
+    { account_id: 'text', version: 'bigint' },
+    [...accounts].map((account_id) => ({ account_id, version: 1 })),
+    {
+      as: 'v',
+      conflict: sql`ON CONFLICT (account_id) DO UPDATE SET version = v.version + 1`,
+    },
+  );
 }
 
 /** Purchases amended in the batch but bought in an earlier one: the amendment needs the whole row. */
-async function preloadAmendedPurchases(db: ReadModelDb<LicensesTables>, events: readonly StoredLedgerEvent[], purchases: Changes<'purchases'>): Promise<void> {
+async function preloadAmendedPurchases(
+  db: ReadModelDb<LicensesTables>,
+  events: readonly StoredLedgerEvent[],
+  purchases: Changes<'purchases'>,
+): Promise<void> {
   const wanted = new Map<string, Set<string>>();
   for (const e of events) {
     if (e.type !== 'PurchaseAmended') continue;
@@ -265,7 +312,12 @@ async function preloadAmendedPurchases(db: ReadModelDb<LicensesTables>, events: 
     wanted.set(accountOf(e), ids);
   }
   for (const [accountId, ids] of wanted) {
-    const rows = await db.kysely.selectFrom('purchases').selectAll().where('account_id', '=', accountId).where('purchase_id', 'in', [...ids]).execute();
+    const rows = await db.kysely
+      .selectFrom('purchases')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('purchase_id', 'in', [...ids])
+      .execute();
     for (const row of rows) purchases.set(row);
   }
 }

@@ -1,6 +1,14 @@
 import {
-  Global, Inject, Injectable, Logger, Module,
-  type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit, type Type,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+  type Type,
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import type { EventStore } from '../libs/event-store/src/event-store.js';
@@ -69,9 +77,14 @@ export class ProjectionsModule {
         {
           provide: ProjectionEngine,
           inject: [LEDGER_DATABASE, EVENT_STORE, LEDGER_CONFIG],
-          useFactory: (db: LedgerDatabase, store: EventStore, config: LedgerConfig) => new ProjectionEngine({
-            db, store, context: projectionContext(config), logger: new Logger('Projections'), rebuildBatchSize: config.rebuildBatchSize,
-          }),
+          useFactory: (db: LedgerDatabase, store: EventStore, config: LedgerConfig) =>
+            new ProjectionEngine({
+              db,
+              store,
+              context: projectionContext(config),
+              logger: new Logger('Projections'),
+              rebuildBatchSize: config.rebuildBatchSize,
+            }),
         },
         { provide: ProjectionReader, inject: [ProjectionEngine], useFactory: (engine: ProjectionEngine) => engine.reader },
         ProjectionsLifecycle,

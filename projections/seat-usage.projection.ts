@@ -29,7 +29,6 @@ export type SeatUsageTables = UserDirectoryTables & SeatSpanTables & ActivityTab
 
 export const SLOT_MS = 15 * 60_000;
 
-
 export class SeatUsageProjection implements Projection<SeatUsageTables> {
   readonly name = 'seat-usage';
   /** 2: seat spans in epoch milliseconds, activity slots by number. */
@@ -53,7 +52,8 @@ export const seatUsageProjection = new SeatUsageProjection();
 async function createSeatUsageTables(db: Kysely<unknown>): Promise<void> {
   await createDirectoryTables(db, 'users');
   await createSeatSpanTables(db);
-  await db.schema.createTable('activity_slots')
+  await db.schema
+    .createTable('activity_slots')
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('product', 'text', (c) => c.notNull())
     .addColumn('slot', 'integer', (c) => c.notNull())
@@ -61,7 +61,8 @@ async function createSeatUsageTables(db: Kysely<unknown>): Promise<void> {
     .addColumn('org_id', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('activity_slots_pk', ['account_id', 'product', 'slot', 'user_id', 'org_id'])
     .execute();
-  await db.schema.createTable('activity_days')
+  await db.schema
+    .createTable('activity_days')
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('product', 'text', (c) => c.notNull())
     .addColumn('local_date', 'date', (c) => c.notNull())
@@ -119,7 +120,11 @@ async function applyActivityEvents(db: ReadModelDb<SeatUsageTables>, events: rea
         const local_date = localDates.of(slot * SLOT_MS, zones.get(account_id) ?? 'UTC');
         slots.set(keyOf(account_id, d.product, String(slot), d.userId, org_id), { account_id, product: d.product, slot, user_id: d.userId, org_id });
         days.set(keyOf(account_id, d.product, local_date, d.userId, org_id), {
-          account_id, product: d.product, local_date, user_id: d.userId, org_id,
+          account_id,
+          product: d.product,
+          local_date,
+          user_id: d.userId,
+          org_id,
         });
       }
     }
@@ -160,10 +165,15 @@ class SlotDates {
 /** The account's time zone changed: its local days are derived again from the slots, in the new zone. */
 async function recomputeDays(db: ReadModelDb<SeatUsageTables>, accountId: string, zone: string): Promise<void> {
   await db.kysely.deleteFrom('activity_days').where('account_id', '=', accountId).execute();
-  const slots = (await db.kysely.selectFrom('activity_slots').select('slot').distinct().where('account_id', '=', accountId).execute())
-    .map((r) => r.slot);
+  const slots = (await db.kysely.selectFrom('activity_slots').select('slot').distinct().where('account_id', '=', accountId).execute()).map(
+    (r) => r.slot,
+  );
   for (let i = 0; i < slots.length; i += 5000) {
-    const zoned = unnestRows({ slot: 'integer', local_date: 'date' }, slots.slice(i, i + 5000).map((slot) => ({ slot, local_date: localDate(slot * SLOT_MS, zone) })), 'z');
+    const zoned = unnestRows(
+      { slot: 'integer', local_date: 'date' },
+      slots.slice(i, i + 5000).map((slot) => ({ slot, local_date: localDate(slot * SLOT_MS, zone) })),
+      'z',
+    );
     await sql`INSERT INTO ${db.table('activity_days')} (account_id, product, local_date, user_id, org_id)
       SELECT DISTINCT a.account_id, a.product, z.local_date, a.user_id, a.org_id FROM ${db.table('activity_slots')} AS a JOIN ${zoned} ON z.slot = a.slot
       WHERE a.account_id = ${accountId}

@@ -5,13 +5,18 @@ import { sessionDrawsUnit } from '../libs/domain/src/rules/units.js';
 import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import { ms, type EpochMs, type ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
-import {
-  applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables,
-} from './shared/directory-tables.js';
+import { applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables } from './shared/directory-tables.js';
 import type { Interval } from '../libs/domain/src/rules/peak-sweep.js';
 import { LONG_INTERVAL_MS, overlappingRows } from './shared/overlapping-intervals.js';
 import { applyPoolHistory, createPoolHistoryTables, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables } from './shared/pool-history.js';
-import { ACCOUNT_NODE, applyClosedIntervals, type ClosedIntervals, createUsageSlotsTable, type NodedInterval, type UsageSlotTables } from './shared/usage-slots.js';
+import {
+  ACCOUNT_NODE,
+  applyClosedIntervals,
+  type ClosedIntervals,
+  createUsageSlotsTable,
+  type NodedInterval,
+  type UsageSlotTables,
+} from './shared/usage-slots.js';
 
 /**
  * `sessions` — every session (seat and session products), every denied start, the pool history and
@@ -83,28 +88,53 @@ export class SessionsProjection implements Projection<SessionsTables> {
         await createDirectoryTables(db, 'users');
         await createPoolHistoryTables(db);
         await createUsageSlotsTable(db);
-        await db.schema.createTable('sessions')
-          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('session_id', 'text', (c) => c.notNull())
-          .addColumn('product', 'text', (c) => c.notNull()).addColumn('user_id', 'text', (c) => c.notNull())
-          .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('machine_id', 'text', (c) => c.notNull())
-          .addColumn('license_type', 'text', (c) => c.notNull()).addColumn('license_source', 'text', (c) => c.notNull())
-          .addColumn('draws_unit', 'boolean', (c) => c.notNull()).addColumn('started_at', 'bigint', (c) => c.notNull())
-          .addColumn('last_seen', 'bigint', (c) => c.notNull()).addColumn('ended_at', 'bigint').addColumn('end_kind', 'text')
+        await db.schema
+          .createTable('sessions')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('machine_id', 'text', (c) => c.notNull())
+          .addColumn('license_type', 'text', (c) => c.notNull())
+          .addColumn('license_source', 'text', (c) => c.notNull())
+          .addColumn('draws_unit', 'boolean', (c) => c.notNull())
+          .addColumn('started_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_seen', 'bigint', (c) => c.notNull())
+          .addColumn('ended_at', 'bigint')
+          .addColumn('end_kind', 'text')
           .addPrimaryKeyConstraint('sessions_pkey', ['account_id', 'session_id'])
           .execute();
         await db.schema.createIndex('sessions_by_start').on('sessions').columns(['account_id', 'product', 'started_at', 'session_id']).execute();
-        await db.schema.createIndex('sessions_open').on('sessions').columns(['account_id', 'product']).where(sql.ref('ended_at'), 'is', null).execute();
-        await db.schema.createIndex('sessions_long').on('sessions').columns(['account_id', 'product', 'ended_at']).where(SESSIONS_LONG_PREDICATE).execute();
-        await db.schema.createTable('session_denials')
-          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-          .addColumn('at', 'bigint', (c) => c.notNull()).addColumn('user_id', 'text', (c) => c.notNull())
-          .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('session_id', 'text', (c) => c.notNull())
+        await db.schema
+          .createIndex('sessions_open')
+          .on('sessions')
+          .columns(['account_id', 'product'])
+          .where(sql.ref('ended_at'), 'is', null)
+          .execute();
+        await db.schema
+          .createIndex('sessions_long')
+          .on('sessions')
+          .columns(['account_id', 'product', 'ended_at'])
+          .where(SESSIONS_LONG_PREDICATE)
+          .execute();
+        await db.schema
+          .createTable('session_denials')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
           .addColumn('license_source', 'text', (c) => c.notNull())
           .execute();
         await db.schema.createIndex('session_denials_by_at').on('session_denials').columns(['account_id', 'product', 'at']).execute();
-        await db.schema.createTable('session_counts')
-          .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-          .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('kind', 'text', (c) => c.notNull())
+        await db.schema
+          .createTable('session_counts')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
           .addColumn('n', 'bigint', (c) => c.notNull())
           .addPrimaryKeyConstraint('session_counts_pkey', ['account_id', 'product', 'org_id', 'kind'])
           .execute();
@@ -141,10 +171,19 @@ export class SessionsProjection implements Projection<SessionsTables> {
         case 'SessionStarted': {
           const d = e.data;
           const row: SessionRow = {
-            account_id, session_id: d.sessionId, product: d.product, user_id: d.userId, org_id: orgOf(userOrgs, account_id, d.userId),
-            machine_id: d.machineId, license_type: d.licenseType, license_source: d.licenseSource,
+            account_id,
+            session_id: d.sessionId,
+            product: d.product,
+            user_id: d.userId,
+            org_id: orgOf(userOrgs, account_id, d.userId),
+            machine_id: d.machineId,
+            license_type: d.licenseType,
+            license_source: d.licenseSource,
             draws_unit: sessionDrawsUnit(d.product, d.licenseType),
-            started_at: at, last_seen: at, ended_at: null, end_kind: null,
+            started_at: at,
+            last_seen: at,
+            ended_at: null,
+            end_kind: null,
           };
           sessions.set(key(account_id, d.sessionId), row);
           touched.set(key(account_id, d.sessionId), row);
@@ -174,8 +213,13 @@ export class SessionsProjection implements Projection<SessionsTables> {
         case 'SessionDenied': {
           const d = e.data;
           denials.push({
-            account_id, product: d.product, at, user_id: d.userId, org_id: orgOf(userOrgs, account_id, d.userId),
-            session_id: d.sessionId, license_source: d.licenseSource,
+            account_id,
+            product: d.product,
+            at,
+            user_id: d.userId,
+            org_id: orgOf(userOrgs, account_id, d.userId),
+            session_id: d.sessionId,
+            license_source: d.licenseSource,
           });
           break;
         }
@@ -183,7 +227,8 @@ export class SessionsProjection implements Projection<SessionsTables> {
     }
 
     await insertRows(db.kysely, db.table('sessions'), SESSION_COLUMNS, [...touched.values()], {
-      as: 's', conflict: sql`ON CONFLICT (account_id, session_id) DO UPDATE SET last_seen = excluded.last_seen, ended_at = excluded.ended_at, end_kind = excluded.end_kind`,
+      as: 's',
+      conflict: sql`ON CONFLICT (account_id, session_id) DO UPDATE SET last_seen = excluded.last_seen, ended_at = excluded.ended_at, end_kind = excluded.end_kind`,
     });
     await countSessions(db, counted);
     await insertRows(db.kysely, db.table('session_denials'), SESSION_DENIAL_COLUMNS, denials);
@@ -219,8 +264,12 @@ async function loadUserOrgs(db: ReadModelDb<SessionsTables>, events: readonly St
   }
   const orgs = new Map<string, string>();
   for (const [accountId, userIds] of byAccount(wanted)) {
-    const rows = await db.kysely.selectFrom('users').select(['user_id', 'org_id'])
-      .where('account_id', '=', accountId).where('user_id', 'in', userIds).execute();
+    const rows = await db.kysely
+      .selectFrom('users')
+      .select(['user_id', 'org_id'])
+      .where('account_id', '=', accountId)
+      .where('user_id', 'in', userIds)
+      .execute();
     for (const row of rows) orgs.set(key(accountId, row.user_id), row.org_id);
   }
   return orgs;
@@ -239,26 +288,53 @@ async function loadReferencedSessions(db: ReadModelDb<SessionsTables>, events: r
   }
   const sessions = new Map<string, SessionRow>();
   for (const [accountId, sessionIds] of byAccount(wanted)) {
-    const rows = await db.kysely.selectFrom('sessions').selectAll().where('account_id', '=', accountId).where('session_id', 'in', sessionIds).execute();
+    const rows = await db.kysely
+      .selectFrom('sessions')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('session_id', 'in', sessionIds)
+      .execute();
     for (const row of rows) sessions.set(key(accountId, row.session_id), row);
   }
   return sessions;
 }
 
 const SESSION_COLUMNS: ColumnTypes<SessionRow> = {
-  account_id: 'text', session_id: 'text', product: 'text', user_id: 'text', org_id: 'text', machine_id: 'text', license_type: 'text',
-  license_source: 'text', draws_unit: 'boolean', started_at: 'bigint', last_seen: 'bigint', ended_at: 'bigint', end_kind: 'text',
+  account_id: 'text',
+  session_id: 'text',
+  product: 'text',
+  user_id: 'text',
+  org_id: 'text',
+  machine_id: 'text',
+  license_type: 'text',
+  license_source: 'text',
+  draws_unit: 'boolean',
+  started_at: 'bigint',
+  last_seen: 'bigint',
+  ended_at: 'bigint',
+  end_kind: 'text',
 };
 const SESSION_DENIAL_COLUMNS: ColumnTypes<SessionDenialRow> = {
-  account_id: 'text', product: 'text', at: 'bigint', user_id: 'text', org_id: 'text', session_id: 'text', license_source: 'text',
+  account_id: 'text',
+  product: 'text',
+  at: 'bigint',
+  user_id: 'text',
+  org_id: 'text',
+  session_id: 'text',
+  license_source: 'text',
 };
 const SESSION_COUNT_COLUMNS: ColumnTypes<SessionsTables['session_counts']> = {
-  account_id: 'text', product: 'text', org_id: 'text', kind: 'text', n: 'bigint',
+  account_id: 'text',
+  product: 'text',
+  org_id: 'text',
+  kind: 'text',
+  n: 'bigint',
 };
 
 /** Adds the batch's starts, ends and expiries to `session_counts`. */
 async function countSessions(
-  db: ReadModelDb<SessionsTables>, counted: readonly { row: SessionRow; kind: 'started' | 'ended' | 'expired' }[],
+  db: ReadModelDb<SessionsTables>,
+  counted: readonly { row: SessionRow; kind: 'started' | 'ended' | 'expired' }[],
 ): Promise<void> {
   const counts = new Map<string, SessionsTables['session_counts'] & { n: number }>();
   for (const { row, kind } of counted) {
@@ -268,7 +344,8 @@ async function countSessions(
     else counts.set(k, { account_id: row.account_id, product: row.product, org_id: row.org_id, kind, n: 1 });
   }
   await insertRows(db.kysely, db.table('session_counts'), SESSION_COUNT_COLUMNS, [...counts.values()], {
-    as: 'c', conflict: sql`ON CONFLICT (account_id, product, org_id, kind) DO UPDATE SET n = c.n + excluded.n`,
+    as: 'c',
+    conflict: sql`ON CONFLICT (account_id, product, org_id, kind) DO UPDATE SET n = c.n + excluded.n`,
   });
 }
 
@@ -304,10 +381,13 @@ async function closedSessionGroups(db: ReadModelDb<SessionsTables>, closed: read
     if (!nodesOf) resolvers.set(accountId, (nodesOf = await loadNodeResolver(db.part<UserDirectoryTables>(), accountId)));
     const resolve = nodesOf;
     result.push({
-      accountId, product,
+      accountId,
+      product,
       intervals: rows.map((r) => ({ start: ms(r.started_at), end: ms(r.ended_at!), nodes: resolve(r.org_id) })),
-      overlapping: async (ranges) => (await closedSessionsOverlapping(db, accountId, product as Product, ranges, null))
-        .map((r) => ({ start: r.start, end: r.end, nodes: resolve(r.orgId) }) satisfies NodedInterval),
+      overlapping: async (ranges) =>
+        (await closedSessionsOverlapping(db, accountId, product as Product, ranges, null)).map(
+          (r) => ({ start: r.start, end: r.end, nodes: resolve(r.orgId) }) satisfies NodedInterval,
+        ),
     });
   }
   return result;
@@ -315,13 +395,23 @@ async function closedSessionGroups(db: ReadModelDb<SessionsTables>, closed: read
 
 /** Closed unit-drawing sessions overlapping any of `ranges` (a superset is fine), of users in `orgIds` (null: all). */
 export async function closedSessionsOverlapping(
-  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, ranges: readonly Interval[], orgIds: readonly string[] | null,
+  db: ReadModelDb<SessionsTables>,
+  accountId: string,
+  product: Product,
+  ranges: readonly Interval[],
+  orgIds: readonly string[] | null,
 ): Promise<{ orgId: string; start: number; end: number }[]> {
   if (ranges.length === 0) return [];
   const where = sql`account_id = ${accountId} AND product = ${product} AND draws_unit AND ended_at IS NOT NULL
     ${orgIds === null ? sql`` : sql`AND org_id = ANY(${[...orgIds]}::text[])`}`;
   const rows = await sql<{ org_id: string; started_at: string; ended_at: string }>`${overlappingRows(
-    sql`org_id, started_at, ended_at`, db.table('sessions'), where, 'started_at', 'ended_at', SESSIONS_LONG_PREDICATE, ranges,
+    sql`org_id, started_at, ended_at`,
+    db.table('sessions'),
+    where,
+    'started_at',
+    'ended_at',
+    SESSIONS_LONG_PREDICATE,
+    ranges,
   )}`.execute(db.kysely);
   return rows.rows.map((r) => ({ orgId: r.org_id, start: ms(r.started_at), end: ms(r.ended_at) }));
 }
@@ -331,10 +421,20 @@ export async function closedSessionsOverlapping(
  * [start, lastSeen + lease) once the lease has lapsed, else open (end = +∞).
  */
 export async function openSessionIntervals(
-  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, orgIds: readonly string[] | null, now: number, leaseMs: number,
+  db: ReadModelDb<SessionsTables>,
+  accountId: string,
+  product: Product,
+  orgIds: readonly string[] | null,
+  now: number,
+  leaseMs: number,
 ): Promise<Interval[]> {
-  const rows = await db.kysely.selectFrom('sessions').select(['started_at', 'last_seen'])
-    .where('account_id', '=', accountId).where('product', '=', product).where('ended_at', 'is', null).where('draws_unit', '=', true)
+  const rows = await db.kysely
+    .selectFrom('sessions')
+    .select(['started_at', 'last_seen'])
+    .where('account_id', '=', accountId)
+    .where('product', '=', product)
+    .where('ended_at', 'is', null)
+    .where('draws_unit', '=', true)
     .$if(orgIds !== null, (qb) => qb.where('org_id', 'in', orgIds!.length > 0 ? [...orgIds!] : ['\u0000']))
     .execute();
   return rows.map((r) => {
@@ -342,4 +442,3 @@ export async function openSessionIntervals(
     return { start: ms(r.started_at), end: leaseEnd <= now ? leaseEnd : Number.POSITIVE_INFINITY };
   });
 }
-

@@ -25,7 +25,10 @@ export interface BuildResult {
  * until it has caught up, then makes it the active generation (the old one keeps serving until then).
  */
 export async function buildGeneration(
-  deps: EngineDeps, projection: Projection, generation: GenerationRecord, { signal, onProgress }: BuildOptions,
+  deps: EngineDeps,
+  projection: Projection,
+  generation: GenerationRecord,
+  { signal, onProgress }: BuildOptions,
 ): Promise<BuildResult> {
   const { name } = projection;
   const meter = new RebuildMeter(name, generation.generation, generation.eventsSeen, await countEventsAfter(deps, generation.position));

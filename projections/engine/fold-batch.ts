@@ -35,7 +35,10 @@ export type BatchOutcome =
  * (`decodeStoredEvent`): a payload that does not fit its type fails the batch with an `EventDecodingError`.
  */
 export async function foldBatch(
-  deps: EngineDeps, target: FoldTarget, expected: LogPosition | null, batch: readonly StoredEvent[],
+  deps: EngineDeps,
+  target: FoldTarget,
+  expected: LogPosition | null,
+  batch: readonly StoredEvent[],
 ): Promise<BatchOutcome> {
   const { projection, generation, schema } = target;
   const last = batch[batch.length - 1].position;

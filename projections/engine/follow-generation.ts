@@ -26,11 +26,13 @@ export interface FollowOptions {
  * and retried after a growing delay; nothing of it was written. A checkpoint of another log, or past
  * the end of this one, is refused the same way (see CheckpointAheadOfLogError): never followed.
  */
-export function followGeneration(
-  deps: EngineDeps, projection: Projection, generation: GenerationRecord, options: FollowOptions,
-): Promise<FollowEnd> {
-  return new GenerationFollower(deps, { projection, generation: generation.generation, schema: schemaOf(deps, generation) },
-    generation, options).run();
+export function followGeneration(deps: EngineDeps, projection: Projection, generation: GenerationRecord, options: FollowOptions): Promise<FollowEnd> {
+  return new GenerationFollower(
+    deps,
+    { projection, generation: generation.generation, schema: schemaOf(deps, generation) },
+    generation,
+    options,
+  ).run();
 }
 
 class GenerationFollower {
@@ -73,9 +75,12 @@ class GenerationFollower {
     if (await until?.(this.#position)) return 'caught-up';
     // Aborted when we stop reading, so that a read ahead waiting at the head of the log ends too.
     const reading = new AbortController();
-    const batches = this.deps.store.subscribeToAll({
-      after: this.#position, signal: AbortSignal.any([signal, reading.signal]), batchSize: this.options.batchSize ?? this.deps.batchSize,
-    })[Symbol.asyncIterator]();
+    const subscription = this.deps.store.subscribeToAll({
+      after: this.#position,
+      signal: AbortSignal.any([signal, reading.signal]),
+      batchSize: this.options.batchSize ?? this.deps.batchSize,
+    });
+    const batches = subscription[Symbol.asyncIterator]();
     let next = batches.next();
     try {
       for (let read = await next; !read.done; read = await next) {
@@ -102,7 +107,10 @@ class GenerationFollower {
     } finally {
       // The read ahead is dropped (a failed one is of no interest once we stop reading).
       reading.abort();
-      void next.then(() => batches.return?.(), () => undefined);
+      void next.then(
+        () => batches.return?.(),
+        () => undefined,
+      );
     }
     if (signal.aborted) return 'stopped';
     throw new Error('the event store ended the subscription');
@@ -140,9 +148,11 @@ class GenerationFollower {
 
   #reportOutside(events: readonly StoredEvent[]): void {
     const [first] = events;
-    this.deps.logger.warn(`${this.target.projection.name} generation ${this.target.generation}: passed over ${events.length} event(s) `
-      + `outside the ledger's account streams, first ${first.eventId} (${first.type}) in stream "${first.streamId}" at `
-      + `${formatPosition(first.position)}: something other than the ledger writes to its event store`);
+    this.deps.logger.warn(
+      `${this.target.projection.name} generation ${this.target.generation}: passed over ${events.length} event(s) ` +
+        `outside the ledger's account streams, first ${first.eventId} (${first.type}) in stream "${first.streamId}" at ` +
+        `${formatPosition(first.position)}: something other than the ledger writes to its event store`,
+    );
   }
 
   async #retryLater(error: unknown): Promise<void> {

@@ -35,10 +35,13 @@ export function assertProjectionMigrations(projection: Pick<Projection, 'name' |
   if (names.length === 0) throw new Error(`projection "${projection.name}" has no migrations: nothing would create its tables`);
   for (const name of names) {
     const match = MIGRATION_NAME.exec(name);
-    if (!match) throw new Error(`projection "${projection.name}": migration "${name}" must be named v<version>-<what>, e.g. v${projection.version}-tables`);
+    if (!match)
+      throw new Error(`projection "${projection.name}": migration "${name}" must be named v<version>-<what>, e.g. v${projection.version}-tables`);
     if (Number(match[1]) > projection.version) {
-      throw new Error(`projection "${projection.name}": migration "${name}" belongs to version ${match[1]}, but the projection is at version ${projection.version}: `
-        + 'bump its version, so that a rebuild creates a generation with the new tables');
+      throw new Error(
+        `projection "${projection.name}": migration "${name}" belongs to version ${match[1]}, but the projection is at version ${projection.version}: ` +
+          'bump its version, so that a rebuild creates a generation with the new tables',
+      );
     }
   }
 }
@@ -51,7 +54,9 @@ export function generationSchema(baseSchema: string, name: string, generation: n
   const own = `rm_${name.replaceAll('-', '_')}_g${generation}`;
   const schema = baseSchema === 'public' ? own : `${baseSchema}_${own}`;
   if (schema.length > MAX_IDENTIFIER_LENGTH) {
-    throw new Error(`schema name ${schema} of projection "${name}" is longer than ${MAX_IDENTIFIER_LENGTH} characters: shorten the projection name or DATABASE_SCHEMA`);
+    throw new Error(
+      `schema name ${schema} of projection "${name}" is longer than ${MAX_IDENTIFIER_LENGTH} characters: shorten the projection name or DATABASE_SCHEMA`,
+    );
   }
   return schema;
 }
@@ -65,7 +70,10 @@ export async function createGenerationSchema(trx: Kysely<unknown>, schema: strin
   await dropGenerationSchema(trx, schema);
   await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(trx);
   await runMigrations(trx.withSchema(schema), {
-    migrations: projection.migrations, schema, table: GENERATION_MIGRATION_TABLE, what: `the tables of projection "${projection.name}"`,
+    migrations: projection.migrations,
+    schema,
+    table: GENERATION_MIGRATION_TABLE,
+    what: `the tables of projection "${projection.name}"`,
   });
 }
 

@@ -5,8 +5,14 @@ import { NewerGenerationError } from './errors.js';
 import { generationRules } from './generation-rules.js';
 import { createGenerationSchema, dropGenerationSchema, generationSchema } from './generation-schema.js';
 import {
-  activateGeneration, deleteGeneration, insertGeneration, readGeneration, readGenerations, readRetiredBefore,
-  type GenerationRecord, type GenerationStatus,
+  activateGeneration,
+  deleteGeneration,
+  insertGeneration,
+  readGeneration,
+  readGenerations,
+  readRetiredBefore,
+  type GenerationRecord,
+  type GenerationStatus,
 } from './registry.js';
 
 /** What a runner does for a projection. */
@@ -37,7 +43,10 @@ export function assignWork(deps: EngineDeps, projection: Projection, since: Date
       return { kind: 'follow', generation: await createGeneration(trx, deps, projection, nextGeneration(generations), 'active') };
     }
     if (fitOf(deps, projection, active) === 'current') return { kind: 'follow', generation: active };
-    const reason = active.version === projection.version ? `rules ${active.rules} → ${generationRules(projection, deps.context)}` : `version ${active.version} → ${projection.version}`;
+    const reason =
+      active.version === projection.version
+        ? `rules ${active.rules} → ${generationRules(projection, deps.context)}`
+        : `version ${active.version} → ${projection.version}`;
     if (building && fitOf(deps, projection, building) === 'current') return { kind: 'build', generation: building, reason };
     if (building) await discardGeneration(trx, deps, building);
     return { kind: 'build', generation: await createGeneration(trx, deps, projection, nextGeneration(generations), 'building'), reason };
@@ -117,7 +126,11 @@ function nextGeneration(generations: readonly GenerationRecord[]): number {
 }
 
 async function createGeneration(
-  trx: Kysely<unknown>, deps: EngineDeps, projection: Projection, generation: number, status: GenerationStatus,
+  trx: Kysely<unknown>,
+  deps: EngineDeps,
+  projection: Projection,
+  generation: number,
+  status: GenerationStatus,
 ): Promise<GenerationRecord> {
   const { name, version } = projection;
   await createGenerationSchema(trx, schemaOf(deps, { name, generation }), projection);

@@ -21,7 +21,7 @@ export async function secondsBehind(deps: EngineDeps, position: LogPosition | nu
 
 async function countByReading(deps: EngineDeps, position: LogPosition | null): Promise<number> {
   let count = 0;
-  for (let after = position; count < ESDB_COUNT_LIMIT; ) {
+  for (let after = position; count < ESDB_COUNT_LIMIT;) {
     const page = await deps.store.readAll({ after, limit: Math.min(ESDB_PAGE, ESDB_COUNT_LIMIT - count) });
     count += page.length;
     if (page.length === 0) break;

@@ -102,9 +102,11 @@ export class ProjectionEngine {
     this.#started = true;
     const since = await databaseNow(this.#deps.db);
     for (const projection of this.#projections.values()) {
-      this.#track(runProjection(this.#deps, projection, since, this.#stopping.signal, (retired) => {
-        this.#track(this.#dropAfterGrace(projection.name, retired, this.#stopping.signal));
-      }));
+      this.#track(
+        runProjection(this.#deps, projection, since, this.#stopping.signal, (retired) => {
+          this.#track(this.#dropAfterGrace(projection.name, retired, this.#stopping.signal));
+        }),
+      );
     }
   }
 
@@ -200,7 +202,10 @@ export class ProjectionEngine {
 
   /** Keeps background work so that `stop` can wait for it; its failures are reported where it is awaited. */
   #track(work: Promise<unknown>): void {
-    const settled = work.then(() => {}, () => {});
+    const settled = work.then(
+      () => {},
+      () => {},
+    );
     this.#work.add(settled);
     void settled.then(() => this.#work.delete(settled));
   }

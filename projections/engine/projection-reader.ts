@@ -48,11 +48,19 @@ export class ProjectionReader implements ProjectionReaderContract {
     if (!active) throw new ProjectionNotReadyError(name);
     const tables = tablesVersion(projection);
     if (active.version < tables) {
-      throw new ProjectionNotReadyError(name, `is being rebuilt: its tables changed in version ${tables}, and the active generation ${active.generation} `
-        + `has those of version ${active.version}; its reports are back once the rebuild switches (ledger projections status)`);
+      throw new ProjectionNotReadyError(
+        name,
+        `is being rebuilt: its tables changed in version ${tables}, and the active generation ${active.generation} ` +
+          `has those of version ${active.version}; its reports are back once the rebuild switches (ledger projections status)`,
+      );
     }
     const schema = schemaOf(this.deps, { name, generation: active.generation });
-    return { db: readModelDb<Tables>(this.deps.db, schema), position: active.position, generation: active.generation, cache: this.#cacheOf(name, active.generation) };
+    return {
+      db: readModelDb<Tables>(this.deps.db, schema),
+      position: active.position,
+      generation: active.generation,
+      cache: this.#cacheOf(name, active.generation),
+    };
   }
 
   #cacheOf(name: string, generation: number): ReadModelCache {

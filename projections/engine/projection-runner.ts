@@ -15,10 +15,14 @@ const PROGRESS_LOG_INTERVAL_MS = 10_000;
  * every generation a switch retired, to drop it later.
  */
 export async function runProjection(
-  deps: EngineDeps, projection: Projection, since: Date, signal: AbortSignal, onRetired: (generation: number) => void,
+  deps: EngineDeps,
+  projection: Projection,
+  since: Date,
+  signal: AbortSignal,
+  onRetired: (generation: number) => void,
 ): Promise<void> {
   const { name } = projection;
-  for (let failures = 0; !signal.aborted; ) {
+  for (let failures = 0; !signal.aborted;) {
     try {
       await dropForgottenGenerations(deps, name);
       const work = await assignWork(deps, projection, since);

@@ -10,12 +10,17 @@ export type { ProjectionStatus } from '../../libs/contracts/src/index.js';
 
 /** The active and building generations of each projection, with their lag. */
 export async function readStatus(deps: EngineDeps, projections: readonly Projection[]): Promise<ProjectionStatus[]> {
-  const generations = await readGenerations(deps.db, projections.map((p) => p.name));
+  const generations = await readGenerations(
+    deps.db,
+    projections.map((p) => p.name),
+  );
   const now = Date.now();
-  return Promise.all(projections.flatMap((projection) => {
-    const live = generations.filter((g) => g.name === projection.name && g.status !== 'retired');
-    return live.length === 0 ? [notStarted(deps, projection, now)] : live.map((g) => generationStatus(deps, projection, g, now));
-  }));
+  return Promise.all(
+    projections.flatMap((projection) => {
+      const live = generations.filter((g) => g.name === projection.name && g.status !== 'retired');
+      return live.length === 0 ? [notStarted(deps, projection, now)] : live.map((g) => generationStatus(deps, projection, g, now));
+    }),
+  );
 }
 
 async function generationStatus(deps: EngineDeps, projection: Projection, generation: GenerationRecord, now: number): Promise<ProjectionStatus> {

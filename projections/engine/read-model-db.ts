@@ -40,7 +40,10 @@ export function readModelDb<Tables>(db: Kysely<unknown>, schema: string): ReadMo
 }
 
 class GenerationDb<Tables> implements ReadModelDb<Tables> {
-  constructor(readonly kysely: Kysely<Tables>, readonly schema: string) {}
+  constructor(
+    readonly kysely: Kysely<Tables>,
+    readonly schema: string,
+  ) {}
 
   table(name: keyof Tables & string): RawBuilder<unknown> {
     return sql.id(this.schema, name);

@@ -17,7 +17,8 @@ describe('RebuildMeter', () => {
   });
 
   test('describes itself in one line for logs', () => {
-    expect(describeProgress({ name: 'sessions', generation: 3, done: 450, total: 1_000, eventsPerSecond: 90, etaSeconds: 7 }))
-      .toBe('sessions generation 3: 45% (450/1000 events, 90 events/s, ETA 7 s)');
+    expect(describeProgress({ name: 'sessions', generation: 3, done: 450, total: 1_000, eventsPerSecond: 90, etaSeconds: 7 })).toBe(
+      'sessions generation 3: 45% (450/1000 events, 90 events/s, ETA 7 s)',
+    );
   });
 });

@@ -71,7 +71,8 @@ export async function readGeneration(db: Kysely<unknown>, name: string, generati
 
 /** The active generation's number and checkpoint: what a report reads. */
 export async function readActive(
-  db: Kysely<unknown>, name: string,
+  db: Kysely<unknown>,
+  name: string,
 ): Promise<{ generation: number; version: number; position: LogPosition | null } | undefined> {
   const { rows } = await sql<Pick<GenerationRow, 'generation' | 'version' | 'position_commit' | 'position_prepare'>>`
     SELECT generation, version, position_commit::text AS position_commit, position_prepare::text AS position_prepare
@@ -81,7 +82,9 @@ export async function readActive(
 
 /** Row-locks a generation's checkpoint until the transaction ends; undefined once it was discarded. */
 export async function lockCheckpoint(
-  trx: Kysely<unknown>, name: string, generation: number,
+  trx: Kysely<unknown>,
+  name: string,
+  generation: number,
 ): Promise<{ status: GenerationStatus; position: LogPosition | null; storeId: string | null; halted: string | null } | undefined> {
   const { rows } = await sql<Pick<GenerationRow, 'status' | 'position_commit' | 'position_prepare' | 'store_id' | 'halted'>>`
     SELECT status, position_commit::text AS position_commit, position_prepare::text AS position_prepare, store_id, halted
@@ -100,7 +103,13 @@ export async function haltGeneration(db: Kysely<unknown>, name: string, generati
 
 /** Moves the checkpoint to `position` of the log `storeId`. */
 export async function advanceCheckpoint(
-  trx: Kysely<unknown>, name: string, generation: number, storeId: string, position: LogPosition, seen: number, folded: number,
+  trx: Kysely<unknown>,
+  name: string,
+  generation: number,
+  storeId: string,
+  position: LogPosition,
+  seen: number,
+  folded: number,
 ): Promise<void> {
   await sql`UPDATE ledger_projections SET position_commit = ${String(position.commit)}::numeric,
       position_prepare = ${String(position.prepare)}::numeric, store_id = ${storeId}, events_seen = events_seen + ${seen},
@@ -114,7 +123,8 @@ export async function recordFailure(db: Kysely<unknown>, name: string, generatio
 }
 
 export async function insertGeneration(
-  trx: Kysely<unknown>, record: Pick<GenerationRecord, 'name' | 'generation' | 'version' | 'rules' | 'status'>,
+  trx: Kysely<unknown>,
+  record: Pick<GenerationRecord, 'name' | 'generation' | 'version' | 'rules' | 'status'>,
 ): Promise<void> {
   await sql`INSERT INTO ledger_projections (name, generation, version, rules, status)
     VALUES (${record.name}, ${record.generation}, ${record.version}, ${record.rules}, ${record.status})`.execute(trx);
@@ -129,7 +139,9 @@ export async function deleteGeneration(trx: Kysely<unknown>, name: string, gener
  * generation is still building. Answers whether it switched, and which generation it retired.
  */
 export async function activateGeneration(
-  trx: Kysely<unknown>, name: string, generation: number,
+  trx: Kysely<unknown>,
+  name: string,
+  generation: number,
 ): Promise<{ switched: boolean; retired: number | null }> {
   const current = await lockCheckpoint(trx, name, generation);
   if (current?.status !== 'building') return { switched: false, retired: null };

@@ -33,6 +33,10 @@ export async function loadUserOrgs(db: ReadModelDb<UserDirectoryTables>, users: 
 /** accountId → its time zone, for the given accounts that exist. */
 export async function loadTimezones(db: ReadModelDb<OrgDirectoryTables>, accountIds: readonly string[]): Promise<Map<string, string>> {
   if (accountIds.length === 0) return new Map();
-  const rows = await db.kysely.selectFrom('accounts').select(['account_id', 'timezone']).where('account_id', 'in', [...accountIds]).execute();
+  const rows = await db.kysely
+    .selectFrom('accounts')
+    .select(['account_id', 'timezone'])
+    .where('account_id', 'in', [...accountIds])
+    .execute();
   return new Map(rows.map((r) => [r.account_id, r.timezone]));
 }

@@ -45,35 +45,47 @@ const COLUMNS = {
 
 /** Creates the directory tables of `level` (in a projection's migration; `db` is scoped to the new generation). */
 export async function createDirectoryTables(db: Kysely<unknown>, level: DirectoryLevel): Promise<void> {
-  await db.schema.createTable('accounts')
-    .addColumn('account_id', 'text', (c) => c.primaryKey()).addColumn('name', 'text', (c) => c.notNull())
+  await db.schema
+    .createTable('accounts')
+    .addColumn('account_id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('timezone', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createTable('orgs')
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('org_id', 'text', (c) => c.notNull())
-    .addColumn('name', 'text', (c) => c.notNull()).addColumn('parent_org_id', 'text')
+  await db.schema
+    .createTable('orgs')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('parent_org_id', 'text')
     .addPrimaryKeyConstraint('orgs_pkey', ['account_id', 'org_id'])
     .execute();
   if (level === 'orgs') return;
-  await db.schema.createTable('users')
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('user_id', 'text', (c) => c.notNull())
-    .addColumn('email', 'text', (c) => c.notNull()).addColumn('full_name', 'text', (c) => c.notNull())
+  await db.schema
+    .createTable('users')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('email', 'text', (c) => c.notNull())
+    .addColumn('full_name', 'text', (c) => c.notNull())
     .addColumn('org_id', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('users_pkey', ['account_id', 'user_id'])
     .execute();
   if (level === 'users') return;
-  await db.schema.createTable('projects')
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('project_id', 'text', (c) => c.notNull())
-    .addColumn('name', 'text', (c) => c.notNull()).addColumn('org_id', 'text', (c) => c.notNull())
+  await db.schema
+    .createTable('projects')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('project_id', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('projects_pkey', ['account_id', 'project_id'])
     .execute();
-  await db.schema.createTable('project_members')
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('project_id', 'text', (c) => c.notNull())
+  await db.schema
+    .createTable('project_members')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('project_id', 'text', (c) => c.notNull())
     .addColumn('user_id', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('project_members_pkey', ['account_id', 'project_id', 'user_id'])
     .execute();
 }
-
 
 /**
  * Folds the directory events of a batch. Only the events of the projection's level reach it (its
@@ -158,8 +170,7 @@ export async function applyDirectoryEvents(db: ReadModelDb<OrgDirectoryTables>, 
 
 /** The account's time zone, or NOT_FOUND (an unknown account and another tenant's look the same). */
 export async function accountTimezone(db: ReadModelDb<OrgDirectoryTables>, accountId: string): Promise<string> {
-  const row = await db.kysely.selectFrom('accounts').select('timezone')
-    .where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db.kysely.selectFrom('accounts').select('timezone').where('account_id', '=', accountId).executeTakeFirst();
   if (!row) throw new DomainError('NOT_FOUND', `account '${accountId}' does not exist`);
   return row.timezone;
 }

@@ -15,8 +15,13 @@ export const LONG_INTERVAL_MS = 86_400_000;
  * the planner can use it) and its end.
  */
 export function overlappingRows(
-  select: RawBuilder<unknown>, table: RawBuilder<unknown>, where: RawBuilder<unknown>, startCol: string, endCol: string,
-  longPredicate: RawBuilder<unknown>, ranges: readonly Interval[],
+  select: RawBuilder<unknown>,
+  table: RawBuilder<unknown>,
+  where: RawBuilder<unknown>,
+  startCol: string,
+  endCol: string,
+  longPredicate: RawBuilder<unknown>,
+  ranges: readonly Interval[],
 ): RawBuilder<unknown> {
   const start = sql.ref(startCol);
   const end = sql.ref(endCol);

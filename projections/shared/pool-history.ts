@@ -14,8 +14,16 @@ import { accountOf, occurredAt } from '../projection.js';
 
 export interface PoolHistoryTables {
   purchase_history: {
-    id: Generated<string>; account_id: string; purchase_id: string; product: string; kind: 'purchased' | 'amended'; valid_from: EpochMs;
-    quantity: number; starts_at: EpochMs | null; expires_at: EpochMs; machine_quota: number | null;
+    id: Generated<string>;
+    account_id: string;
+    purchase_id: string;
+    product: string;
+    kind: 'purchased' | 'amended';
+    valid_from: EpochMs;
+    quantity: number;
+    starts_at: EpochMs | null;
+    expires_at: EpochMs;
+    machine_quota: number | null;
   };
   dedication_history: { id: Generated<string>; account_id: string; product: string; org_id: string; valid_from: EpochMs; quantity: number };
 }
@@ -24,18 +32,27 @@ export const POOL_HISTORY_EVENT_TYPES = ['LicensesPurchased', 'PurchaseAmended',
 
 /** Creates the pool history tables (in a projection's migration; `db` is scoped to the new generation). */
 export async function createPoolHistoryTables(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createTable('purchase_history')
+  await db.schema
+    .createTable('purchase_history')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('purchase_id', 'text', (c) => c.notNull())
-    .addColumn('product', 'text', (c) => c.notNull()).addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('valid_from', 'bigint', (c) => c.notNull()).addColumn('quantity', 'integer', (c) => c.notNull())
-    .addColumn('starts_at', 'bigint').addColumn('expires_at', 'bigint', (c) => c.notNull()).addColumn('machine_quota', 'integer')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('purchase_id', 'text', (c) => c.notNull())
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('valid_from', 'bigint', (c) => c.notNull())
+    .addColumn('quantity', 'integer', (c) => c.notNull())
+    .addColumn('starts_at', 'bigint')
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addColumn('machine_quota', 'integer')
     .execute();
   await db.schema.createIndex('purchase_history_by_product').on('purchase_history').columns(['account_id', 'product', 'id']).execute();
-  await db.schema.createTable('dedication_history')
+  await db.schema
+    .createTable('dedication_history')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-    .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('valid_from', 'bigint', (c) => c.notNull())
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addColumn('valid_from', 'bigint', (c) => c.notNull())
     .addColumn('quantity', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('dedication_history_by_product').on('dedication_history').columns(['account_id', 'product', 'id']).execute();
@@ -45,16 +62,29 @@ type PurchaseHistoryRow = Omit<PoolHistoryTables['purchase_history'], 'id'>;
 type DedicationHistoryRow = Omit<PoolHistoryTables['dedication_history'], 'id'>;
 
 const PURCHASE_HISTORY_COLUMNS: ColumnTypes<PurchaseHistoryRow> = {
-  account_id: 'text', purchase_id: 'text', product: 'text', kind: 'text', valid_from: 'bigint', quantity: 'integer', starts_at: 'bigint',
-  expires_at: 'bigint', machine_quota: 'integer',
+  account_id: 'text',
+  purchase_id: 'text',
+  product: 'text',
+  kind: 'text',
+  valid_from: 'bigint',
+  quantity: 'integer',
+  starts_at: 'bigint',
+  expires_at: 'bigint',
+  machine_quota: 'integer',
 };
 const DEDICATION_HISTORY_COLUMNS: ColumnTypes<DedicationHistoryRow> = {
-  account_id: 'text', product: 'text', org_id: 'text', valid_from: 'bigint', quantity: 'integer',
+  account_id: 'text',
+  product: 'text',
+  org_id: 'text',
+  valid_from: 'bigint',
+  quantity: 'integer',
 };
 
 /** Appends the batch's purchases, amendments and dedications (of `products`, or all) in log order. */
 export async function applyPoolHistory(
-  db: ReadModelDb<PoolHistoryTables>, events: readonly StoredLedgerEvent[], products?: ReadonlySet<string>,
+  db: ReadModelDb<PoolHistoryTables>,
+  events: readonly StoredLedgerEvent[],
+  products?: ReadonlySet<string>,
 ): Promise<void> {
   const purchases: PurchaseHistoryRow[] = [];
   const dedications: DedicationHistoryRow[] = [];
@@ -63,15 +93,29 @@ export async function applyPoolHistory(
       const d = e.data;
       if (products && !products.has(d.product)) continue;
       purchases.push({
-        account_id: accountOf(e), purchase_id: d.purchaseId, product: d.product, kind: 'purchased', valid_from: occurredAt(e),
-        quantity: d.quantity, starts_at: Date.parse(d.startsAt), expires_at: Date.parse(d.expiresAt), machine_quota: d.machineQuota,
+        account_id: accountOf(e),
+        purchase_id: d.purchaseId,
+        product: d.product,
+        kind: 'purchased',
+        valid_from: occurredAt(e),
+        quantity: d.quantity,
+        starts_at: Date.parse(d.startsAt),
+        expires_at: Date.parse(d.expiresAt),
+        machine_quota: d.machineQuota,
       });
     } else if (e.type === 'PurchaseAmended') {
       const d = e.data;
       if (products && !products.has(d.product)) continue;
       purchases.push({
-        account_id: accountOf(e), purchase_id: d.purchaseId, product: d.product, kind: 'amended', valid_from: occurredAt(e),
-        quantity: d.quantity, starts_at: null, expires_at: Date.parse(d.expiresAt), machine_quota: d.machineQuota,
+        account_id: accountOf(e),
+        purchase_id: d.purchaseId,
+        product: d.product,
+        kind: 'amended',
+        valid_from: occurredAt(e),
+        quantity: d.quantity,
+        starts_at: null,
+        expires_at: Date.parse(d.expiresAt),
+        machine_quota: d.machineQuota,
       });
     } else if (e.type === 'LicensesDedicated') {
       const d = e.data;
@@ -125,8 +169,13 @@ export class PoolHistory {
       const original = originals.get(row.purchase_id);
       if (!original) continue;
       purchases.push({
-        purchaseId: row.purchase_id, validFrom, quantity: row.quantity, startsAt: original.startsAt, expiresAt: ms(row.expires_at),
-        recordedAt: original.recordedAt, machineQuota: row.machine_quota,
+        purchaseId: row.purchase_id,
+        validFrom,
+        quantity: row.quantity,
+        startsAt: original.startsAt,
+        expiresAt: ms(row.expires_at),
+        recordedAt: original.recordedAt,
+        machineQuota: row.machine_quota,
       });
     }
     const dedications = dedicationRows.map((row) => ({ orgId: row.org_id, validFrom: ms(row.valid_from), quantity: row.quantity }));

@@ -40,7 +40,8 @@ export const POOL_VERSION_EVENT_TYPES = ['LicensesPurchased', 'PurchaseAmended',
 
 /** Creates the pool version tables (in a projection's migration; `db` is scoped to the new generation). */
 export async function createPoolVersionTables(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createTable('purchase_versions')
+  await db.schema
+    .createTable('purchase_versions')
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('purchase_id', 'text', (c) => c.notNull())
     .addColumn('product', 'text', (c) => c.notNull())
@@ -51,9 +52,9 @@ export async function createPoolVersionTables(db: Kysely<unknown>): Promise<void
     .addColumn('quantity', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('purchase_versions_pk', ['account_id', 'purchase_id', 'version_from'])
     .execute();
-  await db.schema.createIndex('purchase_versions_by_product').on('purchase_versions')
-    .columns(['account_id', 'product', 'version_from']).execute();
-  await db.schema.createTable('dedication_versions')
+  await db.schema.createIndex('purchase_versions_by_product').on('purchase_versions').columns(['account_id', 'product', 'version_from']).execute();
+  await db.schema
+    .createTable('dedication_versions')
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('product', 'text', (c) => c.notNull())
     .addColumn('org_id', 'text', (c) => c.notNull())
@@ -63,7 +64,6 @@ export async function createPoolVersionTables(db: Kysely<unknown>): Promise<void
     .addPrimaryKeyConstraint('dedication_versions_pk', ['account_id', 'product', 'org_id', 'valid_from'])
     .execute();
 }
-
 
 export async function applyPoolVersionEvents(db: ReadModelDb<PoolVersionTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
   const relevant = events.filter((e) => e.type === 'LicensesPurchased' || e.type === 'PurchaseAmended' || e.type === 'LicensesDedicated');
@@ -76,8 +76,14 @@ export async function applyPoolVersionEvents(db: ReadModelDb<PoolVersionTables>,
     toColumn: 'version_to',
     primaryKey: ['account_id', 'purchase_id', 'version_from'],
     columns: {
-      account_id: 'text', purchase_id: 'text', product: 'text', version_from: 'bigint', version_to: 'bigint',
-      starts_at: 'bigint', expires_at: 'bigint', quantity: 'bigint',
+      account_id: 'text',
+      purchase_id: 'text',
+      product: 'text',
+      version_from: 'bigint',
+      version_to: 'bigint',
+      starts_at: 'bigint',
+      expires_at: 'bigint',
+      quantity: 'bigint',
     },
   });
   const dedications = new VersionedRows<PoolVersionTables, 'dedication_versions'>({
@@ -90,23 +96,30 @@ export async function applyPoolVersionEvents(db: ReadModelDb<PoolVersionTables>,
   });
 
   // The open versions the batch may change (purchases and dedications are few: one query each).
-  const amended = relevant.filter((e) => e.type === 'PurchaseAmended')
-    .map((e) => ({ account_id: accountOf(e), purchase_id: e.data.purchaseId }));
+  const amended = relevant.filter((e) => e.type === 'PurchaseAmended').map((e) => ({ account_id: accountOf(e), purchase_id: e.data.purchaseId }));
   if (amended.length > 0) {
-    const rows = await db.kysely.selectFrom('purchase_versions').selectAll().where('version_to', 'is', null)
+    const rows = await db.kysely
+      .selectFrom('purchase_versions')
+      .selectAll()
+      .where('version_to', 'is', null)
       .where((eb) => eb.or(amended.map((a) => eb.and([eb('account_id', '=', a.account_id), eb('purchase_id', '=', a.purchase_id)]))))
       .execute();
     purchases.load(rows.map((r) => ({ ...r, quantity: Number(r.quantity) })));
   }
-  const dedicated = relevant.filter((e) => e.type === 'LicensesDedicated').map((e) => {
-    const d = e.data;
-    return { account_id: accountOf(e), product: d.product, org_id: d.orgId };
-  });
+  const dedicated = relevant
+    .filter((e) => e.type === 'LicensesDedicated')
+    .map((e) => {
+      const d = e.data;
+      return { account_id: accountOf(e), product: d.product, org_id: d.orgId };
+    });
   if (dedicated.length > 0) {
-    const rows = await db.kysely.selectFrom('dedication_versions').selectAll().where('valid_to', 'is', null)
-      .where((eb) => eb.or(dedicated.map((k) => eb.and([
-        eb('account_id', '=', k.account_id), eb('product', '=', k.product), eb('org_id', '=', k.org_id),
-      ]))))
+    const rows = await db.kysely
+      .selectFrom('dedication_versions')
+      .selectAll()
+      .where('valid_to', 'is', null)
+      .where((eb) =>
+        eb.or(dedicated.map((k) => eb.and([eb('account_id', '=', k.account_id), eb('product', '=', k.product), eb('org_id', '=', k.org_id)]))),
+      )
       .execute();
     dedications.load(rows.map((r) => ({ ...r, quantity: Number(r.quantity) })));
   }
@@ -117,15 +130,25 @@ export async function applyPoolVersionEvents(db: ReadModelDb<PoolVersionTables>,
     if (e.type === 'LicensesPurchased') {
       const d = e.data;
       purchases.start({
-        account_id, purchase_id: d.purchaseId, product: d.product, version_from: at, version_to: null,
-        starts_at: Date.parse(d.startsAt), expires_at: Date.parse(d.expiresAt), quantity: d.quantity,
+        account_id,
+        purchase_id: d.purchaseId,
+        product: d.product,
+        version_from: at,
+        version_to: null,
+        starts_at: Date.parse(d.startsAt),
+        expires_at: Date.parse(d.expiresAt),
+        quantity: d.quantity,
       });
     } else if (e.type === 'PurchaseAmended') {
       const d = e.data;
       const previous = purchases.end(keyOf(account_id, d.purchaseId), at);
       if (!previous) throw new Error(`amendment of unknown purchase '${d.purchaseId}' in account '${account_id}' (event ${e.eventId})`);
       purchases.start({
-        ...previous, version_from: at, version_to: null, expires_at: Date.parse(d.expiresAt), quantity: d.quantity,
+        ...previous,
+        version_from: at,
+        version_to: null,
+        expires_at: Date.parse(d.expiresAt),
+        quantity: d.quantity,
       });
     } else {
       const d = e.data;

@@ -48,7 +48,8 @@ export const SEAT_SPAN_EVENT_TYPES = ['UserRegistered', 'UserMoved', 'SeatAssign
 
 /** Creates the seat span tables (in a projection's migration; `db` is scoped to the new generation). */
 export async function createSeatSpanTables(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createTable('seat_spans')
+  await db.schema
+    .createTable('seat_spans')
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('product', 'text', (c) => c.notNull())
     .addColumn('user_id', 'text', (c) => c.notNull())
@@ -60,9 +61,9 @@ export async function createSeatSpanTables(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('seat_spans_pk', ['account_id', 'product', 'user_id', 'span_from'])
     .execute();
   // Report queries: every span of an account's product (optionally by org), by time.
-  await db.schema.createIndex('seat_spans_by_product_org').on('seat_spans')
-    .columns(['account_id', 'product', 'org_id', 'span_from']).execute();
-  await db.schema.createTable('seat_changes')
+  await db.schema.createIndex('seat_spans_by_product_org').on('seat_spans').columns(['account_id', 'product', 'org_id', 'span_from']).execute();
+  await db.schema
+    .createTable('seat_changes')
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('product', 'text', (c) => c.notNull())
     .addColumn('org_id', 'text', (c) => c.notNull())
@@ -71,21 +72,29 @@ export async function createSeatSpanTables(db: Kysely<unknown>): Promise<void> {
     .addColumn('d', 'integer', (c) => c.notNull())
     .execute();
   // Report queries read it by instant, index only.
-  await db.schema.createIndex('seat_changes_by_time').on('seat_changes')
-    .columns(['account_id', 'product', 'ts', 'org_id', 'metric', 'd']).execute();
+  await db.schema.createIndex('seat_changes_by_time').on('seat_changes').columns(['account_id', 'product', 'ts', 'org_id', 'metric', 'd']).execute();
   // Folding: the open spans of a user (any product), when the user moves.
-  await db.schema.createIndex('seat_spans_open_by_user').on('seat_spans')
-    .columns(['account_id', 'user_id']).where(sql.ref('span_to'), 'is', null).execute();
+  await db.schema
+    .createIndex('seat_spans_open_by_user')
+    .on('seat_spans')
+    .columns(['account_id', 'user_id'])
+    .where(sql.ref('span_to'), 'is', null)
+    .execute();
 }
-
 
 /**
  * Folds a batch into `seat_spans`. Call it BEFORE `applyDirectoryEvents` of the same batch: it reads
  * the users' organizations as they stood before the batch and follows the batch's own
  * registrations and moves in memory.
  */
-export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserDirectoryTables>, events: readonly StoredLedgerEvent[]): Promise<void> {
-  const relevant = events.filter((e) => e.type === 'SeatAssigned' || e.type === 'SeatUnassigned' || e.type === 'SeatActivated' || e.type === 'UserMoved' || e.type === 'UserRegistered');
+export async function applySeatSpanEvents(
+  db: ReadModelDb<SeatSpanTables & UserDirectoryTables>,
+  events: readonly StoredLedgerEvent[],
+): Promise<void> {
+  const relevant = events.filter(
+    (e) =>
+      e.type === 'SeatAssigned' || e.type === 'SeatUnassigned' || e.type === 'SeatActivated' || e.type === 'UserMoved' || e.type === 'UserRegistered',
+  );
   if (relevant.length === 0) return;
 
   // Users whose seats or organization the batch touches, and who existed before it; of these, those
@@ -111,8 +120,14 @@ export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserD
     toColumn: 'span_to',
     primaryKey: ['account_id', 'product', 'user_id', 'span_from'],
     columns: {
-      account_id: 'text', product: 'text', user_id: 'text', org_id: 'text',
-      span_from: 'bigint', span_to: 'bigint', assigned_at: 'bigint', activated_at: 'bigint',
+      account_id: 'text',
+      product: 'text',
+      user_id: 'text',
+      org_id: 'text',
+      span_from: 'bigint',
+      span_to: 'bigint',
+      assigned_at: 'bigint',
+      activated_at: 'bigint',
     },
   });
   const existing = [...touched.values()];
@@ -170,7 +185,14 @@ export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserD
         const previous = spans.end(key, at); // never open (the decider refuses ALREADY_ASSIGNED); defensive
         if (previous) ended(previous, at);
         const span: SeatSpan = {
-          account_id, product: d.product, user_id: d.userId, org_id, span_from: at, span_to: null, assigned_at: at, activated_at: null,
+          account_id,
+          product: d.product,
+          user_id: d.userId,
+          org_id,
+          span_from: at,
+          span_to: null,
+          assigned_at: at,
+          activated_at: null,
         };
         spans.start(span);
         started(span, at);
@@ -195,7 +217,17 @@ export async function applySeatSpanEvents(db: ReadModelDb<SeatSpanTables & UserD
   }
   await spans.flush(db.part<SeatSpanTables>());
   const rows = [...changes.values()].filter((c) => c.d !== 0);
-  await insertRows(db.kysely, db.table('seat_changes'), {
-    account_id: 'text', product: 'text', org_id: 'text', metric: 'smallint', ts: 'bigint', d: 'integer',
-  }, rows);
+  await insertRows(
+    db.kysely,
+    db.table('seat_changes'),
+    {
+      account_id: 'text',
+      product: 'text',
+      org_id: 'text',
+      metric: 'smallint',
+      ts: 'bigint',
+      d: 'integer',
+    },
+    rows,
+  );
 }

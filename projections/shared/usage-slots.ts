@@ -27,10 +27,16 @@ export interface UsageSlotTables {
 
 /** Creates the concurrency slot tables (in a projection's migration; `db` is scoped to the new generation). */
 export async function createUsageSlotsTable(db: Kysely<unknown>): Promise<void> {
-  for (const [table, unit] of [['usage_slots', 'slot'], ['usage_hours', 'hour']] as const) {
-    await db.schema.createTable(table)
-      .addColumn('account_id', 'text', (c) => c.notNull()).addColumn('product', 'text', (c) => c.notNull())
-      .addColumn('node', 'text', (c) => c.notNull()).addColumn(unit, 'integer', (c) => c.notNull())
+  for (const [table, unit] of [
+    ['usage_slots', 'slot'],
+    ['usage_hours', 'hour'],
+  ] as const) {
+    await db.schema
+      .createTable(table)
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('product', 'text', (c) => c.notNull())
+      .addColumn('node', 'text', (c) => c.notNull())
+      .addColumn(unit, 'integer', (c) => c.notNull())
       .addColumn('peak', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint(`${table}_pkey`, ['account_id', 'product', 'node', unit])
       .execute();
@@ -91,7 +97,10 @@ export async function applyClosedIntervals(db: ReadModelDb<UsageSlotTables>, gro
       const span = { start: slot * SLOT_MS, end: (slot + 1) * SLOT_MS };
       const inSlot = stored.filter((i) => i.start < span.end && i.end > span.start);
       for (const node of dirty.get(slot)!) {
-        const peak = peaksWithin(inSlot.filter((i) => i.nodes.includes(node)), [span])[0]!;
+        const peak = peaksWithin(
+          inSlot.filter((i) => i.nodes.includes(node)),
+          [span],
+        )[0]!;
         increments.delete(`${group.accountId}\u0000${group.product}\u0000${node}\u0000${slot}`);
         absolutes.push({ account_id: group.accountId, product: group.product, node, slot, peak });
       }
@@ -108,7 +117,9 @@ export async function applyClosedIntervals(db: ReadModelDb<UsageSlotTables>, gro
  * `usage_slots` (which PostgreSQL planned as a scan of the whole table once it had statistics).
  */
 async function upsertSlotsAndHours(
-  db: ReadModelDb<UsageSlotTables>, rows: readonly UsageSlotTables['usage_slots'][], peak: RawBuilder<unknown>,
+  db: ReadModelDb<UsageSlotTables>,
+  rows: readonly UsageSlotTables['usage_slots'][],
+  peak: RawBuilder<unknown>,
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += 5000) {
     await sql`
@@ -124,7 +135,11 @@ async function upsertSlotsAndHours(
 }
 
 const USAGE_SLOT_COLUMNS: ColumnTypes<UsageSlotTables['usage_slots']> = {
-  account_id: 'text', product: 'text', node: 'text', slot: 'integer', peak: 'integer',
+  account_id: 'text',
+  product: 'text',
+  node: 'text',
+  slot: 'integer',
+  peak: 'integer',
 };
 
 /** Sorted slot numbers → time ranges, neighbours within an hour merged (fewer, index-friendly ranges). */
@@ -147,8 +162,13 @@ export function clusterSlots(slots: readonly number[]): Interval[] {
  * slots from `usage_slots`.
  */
 export async function slotMaxima(
-  db: ReadModelDb<UsageSlotTables>, accountId: string, product: string, node: string,
-  thresholds: readonly number[], endSlot: number, exclude: readonly number[],
+  db: ReadModelDb<UsageSlotTables>,
+  accountId: string,
+  product: string,
+  node: string,
+  thresholds: readonly number[],
+  endSlot: number,
+  exclude: readonly number[],
 ): Promise<Map<number, number>> {
   const result = new Map<number, number>();
   if (thresholds.length === 0) return result;
@@ -161,16 +181,21 @@ export async function slotMaxima(
   const firstHour = Math.ceil(firstSlot / SLOTS_PER_HOUR);
   const endHour = Math.floor(endSlot / SLOTS_PER_HOUR);
   const parts = partSlots(split, firstSlot, endSlot, firstHour, endHour, exclude);
-  const rows = endHour - firstHour > 2 * split.size
-    ? sql`
+  const rows =
+    endHour - firstHour > 2 * split.size
+      ? sql`
       SELECT hour * ${sql.lit(SLOTS_PER_HOUR)} AS slot, peak FROM ${t.usage_hours}
       WHERE account_id = ${accountId} AND product = ${product} AND node = ${node} AND hour >= ${firstHour} AND hour < ${endHour}
         ${split.size > 0 ? sql`AND NOT (hour = ANY(${[...split]}::int[]))` : sql``}
-      ${parts.length === 0 ? sql`` : sql`UNION ALL
+      ${
+        parts.length === 0
+          ? sql``
+          : sql`UNION ALL
       SELECT slot, peak FROM ${t.usage_slots}
       WHERE account_id = ${accountId} AND product = ${product} AND node = ${node}
-        AND slot >= ${parts[0]} AND slot <= ${parts.at(-1)} AND slot = ANY(${parts}::int[])`}`
-    : sql`
+        AND slot >= ${parts[0]} AND slot <= ${parts.at(-1)} AND slot = ANY(${parts}::int[])`
+      }`
+      : sql`
       SELECT slot, peak FROM ${t.usage_slots}
       WHERE account_id = ${accountId} AND product = ${product} AND node = ${node}
         AND slot >= ${firstSlot} AND slot < ${endSlot}
@@ -204,7 +229,14 @@ function lastAtOrBelow(sorted: readonly number[], x: number): number {
 }
 
 /** The slots in [firstSlot, endSlot) not read through whole hours: those of split hours and of the partial hours at both ends. */
-function partSlots(split: ReadonlySet<number>, firstSlot: number, endSlot: number, firstHour: number, endHour: number, exclude: readonly number[]): number[] {
+function partSlots(
+  split: ReadonlySet<number>,
+  firstSlot: number,
+  endSlot: number,
+  firstHour: number,
+  endHour: number,
+  exclude: readonly number[],
+): number[] {
   const excluded = new Set(exclude);
   const slots: number[] = [];
   const add = (slot: number) => {

@@ -10,7 +10,11 @@ import type { ReadModelDb } from '../engine/read-model-db.js';
  * Zero-length rows ([t, t), e.g. assigned and moved at the same instant) cover no instant: they are
  * dropped, which also keeps (entity, from) unique.
  */
-export interface VersionedTableSpec<Tables, Table extends keyof Tables & string, Row extends Record<string, unknown> = Tables[Table] & Record<string, unknown>> {
+export interface VersionedTableSpec<
+  Tables,
+  Table extends keyof Tables & string,
+  Row extends Record<string, unknown> = Tables[Table] & Record<string, unknown>,
+> {
   readonly table: Table;
   /** Identifies the entity whose versions these are (the open row is unique per entity). */
   entityKey(row: Row): string;
@@ -29,7 +33,11 @@ interface Entry<Row> {
   dirty: boolean;
 }
 
-export class VersionedRows<Tables, Table extends keyof Tables & string, Row extends Record<string, unknown> = Tables[Table] & Record<string, unknown>> {
+export class VersionedRows<
+  Tables,
+  Table extends keyof Tables & string,
+  Row extends Record<string, unknown> = Tables[Table] & Record<string, unknown>,
+> {
   private readonly open = new Map<string, Entry<Row>>();
   private readonly closed: Entry<Row>[] = [];
 
@@ -87,7 +95,12 @@ export class VersionedRows<Tables, Table extends keyof Tables & string, Row exte
     const keyTypes = Object.fromEntries(primaryKey.map((c) => [c, columns[c]])) as ColumnTypes<Record<string, unknown>>;
     const stored = changed.filter((e) => e.storedKey !== null).map((e) => Object.fromEntries(primaryKey.map((c, i) => [c, e.storedKey![i]])));
     await deleteRows(db.kysely, db.table(table), keyTypes, stored);
-    await insertRows(db.kysely, db.table(table), columns, changed.map((e) => e.row).filter((row) => !this.isEmpty(row)));
+    await insertRows(
+      db.kysely,
+      db.table(table),
+      columns,
+      changed.map((e) => e.row).filter((row) => !this.isEmpty(row)),
+    );
     this.closed.length = 0;
     for (const entry of this.open.values()) entry.dirty = false;
   }

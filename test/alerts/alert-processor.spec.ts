@@ -20,11 +20,20 @@ function account(accountId: string): LedgerCommand[] {
   return [
     c('OpenAccount', accountId, '2026-03-01T00:00:00Z', { name: accountId, timezone: 'UTC' }),
     c('CreateOrganization', accountId, '2026-03-01T00:01:00Z', { orgId: 'qa', name: 'QA' }),
-    ...['u1', 'u2', 'u3'].map((userId, i) => c('RegisterUser', accountId, `2026-03-01T00:0${2 + i}:00Z`, {
-      userId, email: `${userId}@${accountId}.example`, fullName: userId, orgId: 'qa',
-    })),
+    ...['u1', 'u2', 'u3'].map((userId, i) =>
+      c('RegisterUser', accountId, `2026-03-01T00:0${2 + i}:00Z`, {
+        userId,
+        email: `${userId}@${accountId}.example`,
+        fullName: userId,
+        orgId: 'qa',
+      }),
+    ),
     c('PurchaseLicenses', accountId, '2026-03-01T01:00:00Z', {
-      purchaseId: 'p1', product: 'KRE', quantity: 2, startsAt: '2026-03-01T00:00:00Z', expiresAt: '2026-04-01T00:00:00Z',
+      purchaseId: 'p1',
+      product: 'KRE',
+      quantity: 2,
+      startsAt: '2026-03-01T00:00:00Z',
+      expiresAt: '2026-04-01T00:00:00Z',
     }),
   ];
 }
@@ -36,8 +45,22 @@ function history(): StoredEvent[] {
     commands.push(
       c('RegisterWebhook', accountId, '2026-03-01T02:00:00Z', { webhookId: 'w1', url: 'https://hooks.example.com/a', secretFingerprint: 'f1' }),
       c('RegisterWebhook', accountId, '2026-03-01T02:01:00Z', { webhookId: 'w2', url: 'https://hooks.example.com/b', secretFingerprint: 'f2' }),
-      c('CreateAlertRule', accountId, '2026-03-01T03:00:00Z', { ruleId: 'full', kind: 'usage-threshold', product: 'KRE', scope: 'account', threshold: 100, windowSeconds: 300 }),
-      c('CreateAlertRule', accountId, '2026-03-01T03:01:00Z', { ruleId: 'denied', kind: 'denials', product: 'KRE', scope: 'account', threshold: 1, windowSeconds: 600 }),
+      c('CreateAlertRule', accountId, '2026-03-01T03:00:00Z', {
+        ruleId: 'full',
+        kind: 'usage-threshold',
+        product: 'KRE',
+        scope: 'account',
+        threshold: 100,
+        windowSeconds: 300,
+      }),
+      c('CreateAlertRule', accountId, '2026-03-01T03:01:00Z', {
+        ruleId: 'denied',
+        kind: 'denials',
+        product: 'KRE',
+        scope: 'account',
+        threshold: 1,
+        windowSeconds: 600,
+      }),
     );
   }
   for (let hour = 0; hour < 24; hour++) {
@@ -48,13 +71,19 @@ function history(): StoredEvent[] {
         c('StartSession', accountId, at(1), { product: 'KRE', sessionId: `b${hour}`, userId: 'u2', machineId: 'm2' }),
         c('StartSession', accountId, at(2), { product: 'KRE', sessionId: `c${hour}`, userId: 'u3', machineId: 'm3' }),
       );
-      if (hour % 3 !== 0) commands.push(c('HeartbeatSession', accountId, at(7 + hour % 5), { sessionId: `a${hour}` }));
+      if (hour % 3 !== 0) commands.push(c('HeartbeatSession', accountId, at(7 + (hour % 5)), { sessionId: `a${hour}` }));
       commands.push(c('EndSession', accountId, at(30), { sessionId: `b${hour}` }));
       if (hour % 2 === 0) commands.push(c('EndSession', accountId, at(31), { sessionId: `a${hour}` }));
     }
   }
-  commands.push(c('RemoveWebhook', 'globex', '2026-03-03T00:00:00Z', { webhookId: 'w2' }), c('RemoveAlertRule', 'acme', '2026-03-03T00:01:00Z', { ruleId: 'full' }));
-  return storedHistory(commands.sort((a, b) => a.at.localeCompare(b.at)), { onRejected: 'skip' });
+  commands.push(
+    c('RemoveWebhook', 'globex', '2026-03-03T00:00:00Z', { webhookId: 'w2' }),
+    c('RemoveAlertRule', 'acme', '2026-03-03T00:01:00Z', { ruleId: 'full' }),
+  );
+  return storedHistory(
+    commands.sort((a, b) => a.at.localeCompare(b.at)),
+    { onRejected: 'skip' },
+  );
 }
 
 interface Snapshot {
@@ -64,7 +93,9 @@ interface Snapshot {
 }
 
 async function snapshot(harness: ProjectionHarness): Promise<Snapshot> {
-  const { db: { kysely: db } } = await harness.reader.reader<AlertTables>('alerts');
+  const {
+    db: { kysely: db },
+  } = await harness.reader.reader<AlertTables>('alerts');
   return {
     alerts: await db.selectFrom('alerts').selectAll().orderBy('account_id').orderBy('alert_id').execute(),
     rules: await db.selectFrom('alert_rules').selectAll().orderBy('account_id').orderBy('rule_id').execute(),
@@ -72,8 +103,11 @@ async function snapshot(harness: ProjectionHarness): Promise<Snapshot> {
   };
 }
 
-const outbox = (database: LedgerDatabase) => query<{ account_id: string; webhook_id: string; alert_id: string; event: string; status: string; payload: string }>(database, 
-  'SELECT account_id, webhook_id, alert_id, event, status, payload FROM webhook_deliveries ORDER BY account_id, alert_id, event, webhook_id');
+const outbox = (database: LedgerDatabase) =>
+  query<{ account_id: string; webhook_id: string; alert_id: string; event: string; status: string; payload: string }>(
+    database,
+    'SELECT account_id, webhook_id, alert_id, event, status, payload FROM webhook_deliveries ORDER BY account_id, alert_id, event, webhook_id',
+  );
 
 describe('the alert processor', () => {
   const events = history();
@@ -90,10 +124,16 @@ describe('the alert processor', () => {
 
   it('lists every webhook and rule as the log left them', () => {
     expect((expected.webhooks as AlertTables['webhooks'][]).map((w) => [w.account_id, w.webhook_id, w.removed_at === null])).toEqual([
-      ['acme', 'w1', true], ['acme', 'w2', true], ['globex', 'w1', true], ['globex', 'w2', false],
+      ['acme', 'w1', true],
+      ['acme', 'w2', true],
+      ['globex', 'w1', true],
+      ['globex', 'w2', false],
     ]);
     expect((expected.rules as AlertTables['alert_rules'][]).map((r) => [r.account_id, r.rule_id, r.removed_at === null])).toEqual([
-      ['acme', 'denied', true], ['acme', 'full', false], ['globex', 'denied', true], ['globex', 'full', true],
+      ['acme', 'denied', true],
+      ['acme', 'full', false],
+      ['globex', 'denied', true],
+      ['globex', 'full', true],
     ]);
   });
 
@@ -127,14 +167,26 @@ describe('the alert processor', () => {
 
   it('gives the same tables when a new process (its monitors not in memory) goes on where the last one stopped', async () => {
     const half = Math.floor(events.length / 2);
-    const first = await projectionHarness([new AlertsProcessor(storedLog(events))], events.slice(0, half), { database, batchSize: 100, schemaSuffix: 'restart' });
+    const first = await projectionHarness([new AlertsProcessor(storedLog(events))], events.slice(0, half), {
+      database,
+      batchSize: 100,
+      schemaSuffix: 'restart',
+    });
     const halfway = await snapshot(first);
     expect(halfway.alerts.length).toBeGreaterThan(0);
     expect(halfway.alerts.length).toBeLessThan(expected.alerts.length);
     const log = storedLog(events);
     const streamsRead: string[] = [];
-    const counting = { ...log, readStream: (streamId: string, from?: bigint, max?: number) => (streamsRead.push(streamId), log.readStream(streamId, from, max)) };
-    const second = await projectionHarness([new AlertsProcessor(counting)], [], { database, batchSize: 100, schemaSuffix: 'restart', reuseSchemas: true });
+    const counting = {
+      ...log,
+      readStream: (streamId: string, from?: bigint, max?: number) => (streamsRead.push(streamId), log.readStream(streamId, from, max)),
+    };
+    const second = await projectionHarness([new AlertsProcessor(counting)], [], {
+      database,
+      batchSize: 100,
+      schemaSuffix: 'restart',
+      reuseSchemas: true,
+    });
     await second.fold(events.slice(half));
     expect(await snapshot(second)).toEqual(expected);
     // The new process rebuilt each tracked account's monitor once, from its own stream; the account without rules was never read.

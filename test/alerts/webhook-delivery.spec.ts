@@ -52,21 +52,35 @@ describe('webhook deliveries', () => {
     for (let i = 0; i < count; i++) {
       const alertId = `al-${++nextAlert}-0`;
       ids.push(`${alertId}:AlertRaised`);
-      await database.kysely<WebhookTables>().insertInto('webhook_deliveries').values({
-        account_id: 'acme', webhook_id: 'w1', secret_fingerprint: fingerprint, url, alert_id: alertId, event: 'AlertRaised',
-        payload: JSON.stringify({ event: 'AlertRaised', deliveryId: `${alertId}:AlertRaised`, alertId, note: 'é ✓' }),
-        source_commit: String(nextAlert), source_prepare: '0',
-      }).execute();
+      await database
+        .kysely<WebhookTables>()
+        .insertInto('webhook_deliveries')
+        .values({
+          account_id: 'acme',
+          webhook_id: 'w1',
+          secret_fingerprint: fingerprint,
+          url,
+          alert_id: alertId,
+          event: 'AlertRaised',
+          payload: JSON.stringify({ event: 'AlertRaised', deliveryId: `${alertId}:AlertRaised`, alertId, note: 'é ✓' }),
+          source_commit: String(nextAlert),
+          source_prepare: '0',
+        })
+        .execute();
     }
     return ids;
   }
 
-  const deliverer = (options: Partial<ConstructorParameters<typeof WebhookDeliverer>[2]> = {}) => new WebhookDeliverer(
-    database.kysely<WebhookTables>(), vault,
-    { allowHttp: true, allowPrivate: true, retryInitialMs: 50, timeoutMs: 2000, idlePollMs: 20, ...options }, quiet,
-  );
+  const deliverer = (options: Partial<ConstructorParameters<typeof WebhookDeliverer>[2]> = {}) =>
+    new WebhookDeliverer(
+      database.kysely<WebhookTables>(),
+      vault,
+      { allowHttp: true, allowPrivate: true, retryInitialMs: 50, timeoutMs: 2000, idlePollMs: 20, ...options },
+      quiet,
+    );
 
-  const statuses = () => query<{ status: string; attempts: number }>(database, 'SELECT status, attempts FROM webhook_deliveries ORDER BY delivery_id');
+  const statuses = () =>
+    query<{ status: string; attempts: number }>(database, 'SELECT status, attempts FROM webhook_deliveries ORDER BY delivery_id');
 
   async function until(what: string, done: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -110,8 +124,10 @@ describe('webhook deliveries', () => {
       expect(JSON.parse(request.body).deliveryId).toBe(request.headers['ledger-delivery']);
       expect(verify(request.body, SECRET, request.headers['ledger-signature'])).toBe(true);
     }
-    const attempts = await query<{ errors: string; ok: string }>(database, 
-      "SELECT count(*) FILTER (WHERE error LIKE '%ECONNREFUSED%')::text AS errors, count(*) FILTER (WHERE status_code = 204)::text AS ok FROM webhook_attempts");
+    const attempts = await query<{ errors: string; ok: string }>(
+      database,
+      "SELECT count(*) FILTER (WHERE error LIKE '%ECONNREFUSED%')::text AS errors, count(*) FILTER (WHERE status_code = 204)::text AS ok FROM webhook_attempts",
+    );
     expect(Number(attempts[0]!.errors)).toBeGreaterThanOrEqual(40);
     expect(Number(attempts[0]!.ok)).toBe(20);
   });
@@ -127,7 +143,14 @@ describe('webhook deliveries', () => {
     } finally {
       await running.stop();
     }
-    expect(receiver.received.map((r) => [r.status, r.headers['ledger-attempt']])).toEqual([['503', '1'], ['503', '2'], ['503', '3'], ['202', '4']].map(([s, a]) => [Number(s), a]));
+    expect(receiver.received.map((r) => [r.status, r.headers['ledger-attempt']])).toEqual(
+      [
+        ['503', '1'],
+        ['503', '2'],
+        ['503', '3'],
+        ['202', '4'],
+      ].map(([s, a]) => [Number(s), a]),
+    );
     const gaps = receiver.received.slice(1).map((r, i) => r.at - receiver.received[i]!.at);
     expect(gaps[0]).toBeGreaterThanOrEqual(100);
     expect(gaps[1]).toBeGreaterThanOrEqual(200);
@@ -137,10 +160,21 @@ describe('webhook deliveries', () => {
   it("an alert's AlertCleared reaches the receiver only after its AlertRaised, even while the raised one is being retried", async () => {
     const alertId = `al-${++nextAlert}-0`;
     for (const event of ['AlertRaised', 'AlertCleared'] as const) {
-      await database.kysely<WebhookTables>().insertInto('webhook_deliveries').values({
-        account_id: 'acme', webhook_id: 'w1', secret_fingerprint: fingerprint, url: receiver.url, alert_id: alertId, event,
-        payload: JSON.stringify({ event, deliveryId: `${alertId}:${event}`, alertId }), source_commit: String(nextAlert), source_prepare: '0',
-      }).execute();
+      await database
+        .kysely<WebhookTables>()
+        .insertInto('webhook_deliveries')
+        .values({
+          account_id: 'acme',
+          webhook_id: 'w1',
+          secret_fingerprint: fingerprint,
+          url: receiver.url,
+          alert_id: alertId,
+          event,
+          payload: JSON.stringify({ event, deliveryId: `${alertId}:${event}`, alertId }),
+          source_commit: String(nextAlert),
+          source_prepare: '0',
+        })
+        .execute();
     }
     let calls = 0;
     receiver.answer = () => (++calls <= 2 ? 503 : 204);
@@ -154,7 +188,10 @@ describe('webhook deliveries', () => {
       await running.stop();
     }
     expect(receiver.received.map((r) => [r.status, r.headers['ledger-delivery']])).toEqual([
-      [503, `${alertId}:AlertRaised`], [503, `${alertId}:AlertRaised`], [204, `${alertId}:AlertRaised`], [204, `${alertId}:AlertCleared`],
+      [503, `${alertId}:AlertRaised`],
+      [503, `${alertId}:AlertRaised`],
+      [204, `${alertId}:AlertRaised`],
+      [204, `${alertId}:AlertCleared`],
     ]);
   });
 

@@ -64,19 +64,30 @@ export async function runAlertsScenario(options: AlertsScenarioOptions): Promise
   const store = await freshStore(options.backend, options.databaseUrl, `alerts_${options.backend}`);
   const receiver = await Receiver.start();
   const settings = {
-    WEBHOOK_ALLOW_HTTP: '1', WEBHOOK_ALLOW_PRIVATE: '1', WEBHOOK_RETRY_INITIAL_SECONDS: '0.05', WEBHOOK_TIMEOUT_SECONDS: '5',
+    WEBHOOK_ALLOW_HTTP: '1',
+    WEBHOOK_ALLOW_PRIVATE: '1',
+    WEBHOOK_RETRY_INITIAL_SECONDS: '0.05',
+    WEBHOOK_TIMEOUT_SECONDS: '5',
   };
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     log(label, `store: ${store.description}; receiver on ${receiver.url}`);
-    server = await startServer({ ...store.env, ...settings, LEDGER_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'), BENCH_ACCOUNTS: ACCOUNT }, undefined, options.timeoutMs);
+    server = await startServer(
+      { ...store.env, ...settings, LEDGER_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'), BENCH_ACCOUNTS: ACCOUNT },
+      undefined,
+      options.timeoutMs,
+    );
     const api = new Api(server.url, server.tokens[ACCOUNT]!);
     const now = Date.now();
     await api.must('PUT', '', { name: 'Alerts benchmark' });
     await api.must('POST', '/organizations', { orgId: 'qa', name: 'QA' });
     await api.must('POST', '/users', { userId: 'u1', email: 'u1@bench.example.com', fullName: 'Bench User', orgId: 'qa' });
     await api.must('POST', '/purchases', {
-      purchaseId: 'p-kre', product: 'KRE', quantity: 1, startsAt: new Date(now - 86_400_000).toISOString(), expiresAt: new Date(now + 365 * 86_400_000).toISOString(),
+      purchaseId: 'p-kre',
+      product: 'KRE',
+      quantity: 1,
+      startsAt: new Date(now - 86_400_000).toISOString(),
+      expiresAt: new Date(now + 365 * 86_400_000).toISOString(),
     });
     await api.must('POST', '/webhooks', { webhookId: 'bench', url: receiver.url, secret: SECRET });
     await api.must('POST', '/alert-rules', { ruleId: 'kre-full', kind: 'usage-threshold', product: 'KRE', scope: 'account', threshold: 100 });
@@ -119,7 +130,8 @@ export async function runAlertsScenario(options: AlertsScenarioOptions): Promise
     }
     const expected = before + 2 * options.flakyAlerts;
     while (receiver.delivered.size < expected) {
-      if (Date.now() > deadline) throw new Error(`${label}: ${receiver.delivered.size - before} of ${2 * options.flakyAlerts} deliveries arrived in time`);
+      if (Date.now() > deadline)
+        throw new Error(`${label}: ${receiver.delivered.size - before} of ${2 * options.flakyAlerts} deliveries arrived in time`);
       await new Promise((r) => setTimeout(r, 50));
     }
     const secondsUntilAllDelivered = (performance.now() - started) / 1000;
@@ -156,7 +168,10 @@ export async function runAlertsScenario(options: AlertsScenarioOptions): Promise
 }
 
 function withDeadline<T>(promise: Promise<T>, deadline: number, message: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(message)), Math.max(0, deadline - Date.now())).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(message)), Math.max(0, deadline - Date.now())).unref()),
+  ]);
 }
 
 /** The webhook receiver: records when each delivery first arrived with a 2xx; can fail every other request. */
@@ -169,7 +184,10 @@ class Receiver {
   #requests = 0;
   readonly #waiting = new Map<'AlertRaised' | 'AlertCleared', ((at: number) => void)[]>();
 
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<Receiver> {
     const started: { receiver?: Receiver } = {};
@@ -219,12 +237,17 @@ class Receiver {
 
 /** The account's HTTP API with its admin key. */
 class Api {
-  constructor(private readonly base: string, private readonly token: string) {}
+  constructor(
+    private readonly base: string,
+    private readonly token: string,
+  ) {}
 
   async must(method: string, path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${this.base}/v1/accounts/${ACCOUNT}${path}`, {
-      method, headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000),
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
@@ -238,7 +261,7 @@ class Api {
     let attempts = 0;
     let maxAttempts = 0;
     for (let page = 1; ; page++) {
-      const body = await this.must('GET', `/webhooks/bench/deliveries?pageSize=1000&page=${page}`) as {
+      const body = (await this.must('GET', `/webhooks/bench/deliveries?pageSize=1000&page=${page}`)) as {
         deliveries: { deliveryId: string; status: string; attempts: unknown[] }[];
       };
       for (const d of body.deliveries) {

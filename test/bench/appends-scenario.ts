@@ -100,7 +100,11 @@ export async function runAppendsScenario(options: AppendsOptions): Promise<Appen
       const ratio = (a: Variant, b: Variant) => round(median(rounds[a].map((x, i) => x / rounds[b][i])), 3);
       byWriters.push({
         writers,
-        appendsPerSecond: { insert: Math.round(median(rounds.insert)), trigger: Math.round(median(rounds.trigger)), store: Math.round(median(rounds.store)) },
+        appendsPerSecond: {
+          insert: Math.round(median(rounds.insert)),
+          trigger: Math.round(median(rounds.trigger)),
+          store: Math.round(median(rounds.store)),
+        },
         rounds: { insert: rounds.insert.map(Math.round), trigger: rounds.trigger.map(Math.round), store: rounds.store.map(Math.round) },
         storeVsTrigger: ratio('store', 'trigger'),
         storeVsInsert: ratio('store', 'insert'),
@@ -128,21 +132,31 @@ async function restoreNotifyTrigger(db: LedgerDatabase): Promise<void> {
 async function measure(appendOnce: AppendOnce, label: string, writers: number, seconds: number): Promise<number> {
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
-  const counts = await Promise.all(Array.from({ length: writers }, async (_, w) => {
-    const stream = `account-${label}-${w}-${randomUUID()}`;
-    let expected: bigint | 'no_stream' = 'no_stream';
-    let appended = 0;
-    while (performance.now() < until) {
-      await appendOnce(stream, expected, {
-        eventId: randomUUID(), type: 'UserActivityRecorded',
-        data: { userId: `user-${w}`, application: 'cad' },
-        metadata: { commandId: randomUUID(), correlationId: label, causationId: null, actor: 'bench', occurredAt: new Date().toISOString(), schemaVersion: 1 },
-      });
-      expected = expected === 'no_stream' ? 0n : expected + 1n;
-      appended++;
-    }
-    return appended;
-  }));
+  const counts = await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      const stream = `account-${label}-${w}-${randomUUID()}`;
+      let expected: bigint | 'no_stream' = 'no_stream';
+      let appended = 0;
+      while (performance.now() < until) {
+        await appendOnce(stream, expected, {
+          eventId: randomUUID(),
+          type: 'UserActivityRecorded',
+          data: { userId: `user-${w}`, application: 'cad' },
+          metadata: {
+            commandId: randomUUID(),
+            correlationId: label,
+            causationId: null,
+            actor: 'bench',
+            occurredAt: new Date().toISOString(),
+            schemaVersion: 1,
+          },
+        });
+        expected = expected === 'no_stream' ? 0n : expected + 1n;
+        appended++;
+      }
+      return appended;
+    }),
+  );
   return counts.reduce((a, b) => a + b, 0) / ((performance.now() - started) / 1000);
 }
 

@@ -57,8 +57,9 @@ export async function freshStore(backend: Backend, databaseUrl: string, label: s
       await client.connect();
       try {
         // The projections' generation schemas are named after the ledger's schema, beside it.
-        const generations = await client.query<{ name: string }>(
-          `SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)`, [`${schema}_rm_`]);
+        const generations = await client.query<{ name: string }>(`SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)`, [
+          `${schema}_rm_`,
+        ]);
         for (const { name } of generations.rows) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
         await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       } finally {
@@ -66,7 +67,8 @@ export async function freshStore(backend: Backend, databaseUrl: string, label: s
       }
     });
     return {
-      backend, description: `schema ${schema} on ${withoutPassword(databaseUrl)}`,
+      backend,
+      description: `schema ${schema} on ${withoutPassword(databaseUrl)}`,
       env: { ...base, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema },
       countEvents: () => pgCount(databaseUrl, `SELECT count(*)::int AS events, count(DISTINCT transaction_id)::int AS appends FROM ${schema}.events`),
       dispose,
@@ -75,14 +77,17 @@ export async function freshStore(backend: Backend, databaseUrl: string, label: s
   const dataDir = await mkdtemp(join(tmpdir(), `ledger-bench-${label}-`));
   const dispose = onCleanup(() => rm(dataDir, { recursive: true, force: true }));
   return {
-    backend, description: `PGlite in ${dataDir}`,
+    backend,
+    description: `PGlite in ${dataDir}`,
     env: { ...base, LEDGER_DATA_DIR: dataDir },
     countEvents: async () => {
       const { openDatabase } = await import('../../libs/database/src/database.js');
       const db = await openDatabase({ dataDir });
       try {
-        const [row] = await query<{ events: number; appends: number }>(db, 
-          'SELECT count(*)::int AS events, count(DISTINCT transaction_id)::int AS appends FROM events');
+        const [row] = await query<{ events: number; appends: number }>(
+          db,
+          'SELECT count(*)::int AS events, count(DISTINCT transaction_id)::int AS appends FROM events',
+        );
         return row;
       } finally {
         await db.close();
@@ -98,7 +103,9 @@ export function existingPostgresStore(databaseUrl: string, schema: string): Benc
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema };
   for (const key of ['LEDGER_DATA_DIR', 'EVENTSTORE_URL']) delete env[key];
   return {
-    backend: 'postgres', description: `existing schema ${schema} on ${withoutPassword(databaseUrl)}`, env,
+    backend: 'postgres',
+    description: `existing schema ${schema} on ${withoutPassword(databaseUrl)}`,
+    env,
     countEvents: () => pgCount(databaseUrl, `SELECT count(*)::int AS events, count(DISTINCT transaction_id)::int AS appends FROM ${schema}.events`),
     dispose: async () => {},
   };
@@ -152,12 +159,17 @@ export interface ChildRun {
 export function runNode(
   args: readonly string[],
   options: {
-    env: NodeJS.ProcessEnv; timeoutMs: number; ipc?: boolean;
-    onStdoutLine?: (line: string) => void; onStderrLine?: (line: string) => void;
+    env: NodeJS.ProcessEnv;
+    timeoutMs: number;
+    ipc?: boolean;
+    onStdoutLine?: (line: string) => void;
+    onStderrLine?: (line: string) => void;
   },
 ): ChildRun {
   const child = spawn(process.execPath, [...args], {
-    env: options.env, cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? ['ipc' as const] : [])],
+    env: options.env,
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? ['ipc' as const] : [])],
   });
   let timedOut = false;
   let peakKiB: number | null = null;
@@ -222,7 +234,14 @@ export function summarizeLatencies(samples: readonly number[]): LatencySummary {
   const sorted = Float64Array.from(samples).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
-  return { count: sorted.length, meanMs: round(mean), p50Ms: round(at(0.5)), p95Ms: round(at(0.95)), p99Ms: round(at(0.99)), maxMs: round(sorted.at(-1) ?? 0) };
+  return {
+    count: sorted.length,
+    meanMs: round(mean),
+    p50Ms: round(at(0.5)),
+    p95Ms: round(at(0.95)),
+    p99Ms: round(at(0.99)),
+    maxMs: round(sorted.at(-1) ?? 0),
+  };
 }
 
 export function round(value: number, digits = 2): number {

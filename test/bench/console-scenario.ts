@@ -75,16 +75,21 @@ async function ledger(store: BenchStore, args: readonly string[], timeoutMs: num
 
 export async function runConsoleScenario(options: ConsoleBenchOptions): Promise<ConsoleBenchResult> {
   const label = 'console-postgres';
-  const store = options.existingSchema !== undefined
-    ? existingPostgresStore(options.databaseUrl, options.existingSchema)
-    : await freshStore('postgres', options.databaseUrl, 'console');
+  const store =
+    options.existingSchema !== undefined
+      ? existingPostgresStore(options.databaseUrl, options.existingSchema)
+      : await freshStore('postgres', options.databaseUrl, 'console');
   let server: ChildRun | null = null;
   try {
     log(label, `store: ${store.description}`);
     if (options.existingSchema === undefined) {
       const started = performance.now();
       const run = runNode(['bin/ledger.js', 'import', options.file, '--no-wait'], {
-        env: store.env, timeoutMs: options.timeoutMs, onStderrLine: (line) => { if (line.startsWith('imported ')) log(`${label} import`, line); },
+        env: store.env,
+        timeoutMs: options.timeoutMs,
+        onStderrLine: (line) => {
+          if (line.startsWith('imported ')) log(`${label} import`, line);
+        },
       });
       const exit = await run.exited;
       if (exit.code !== 0 && exit.code !== 3) throw new Error(`ledger import --no-wait exited with ${exit.code ?? exit.signal}`);
@@ -104,8 +109,16 @@ export async function runConsoleScenario(options: ConsoleBenchOptions): Promise<
 
     const last = DateTime.fromISO(account.lastDate);
     const cases = [
-      { label: 'seat-history day × 365', path: `/seat-history?product=KSE&from=${last.minus({ days: 364 }).toISODate()}&to=${account.lastDate}&interval=day`, buckets: 365 },
-      { label: 'session-usage hour × 31 days', path: `/session-usage?product=KRE&from=${last.minus({ days: 30 }).toISODate()}&to=${account.lastDate}&interval=hour`, buckets: 31 * 24 },
+      {
+        label: 'seat-history day × 365',
+        path: `/seat-history?product=KSE&from=${last.minus({ days: 364 }).toISODate()}&to=${account.lastDate}&interval=day`,
+        buckets: 365,
+      },
+      {
+        label: 'session-usage hour × 31 days',
+        path: `/session-usage?product=KRE&from=${last.minus({ days: 30 }).toISODate()}&to=${account.lastDate}&interval=hour`,
+        buckets: 31 * 24,
+      },
     ];
     const firstView = await measureFirstView(url, token, cases[0]!.path);
     log(label, `first view: ${firstView.javascriptKB} KB of JavaScript (gzip), ${firstView.scripts.length} scripts`);
@@ -128,7 +141,9 @@ async function biggestAccount(databaseUrl: string, schema: string): Promise<Cons
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows: [top] } = await client.query<{ stream_id: string; events: number; first_at: Date; last_at: Date; timezone: string | null }>(`
+    const {
+      rows: [top],
+    } = await client.query<{ stream_id: string; events: number; first_at: Date; last_at: Date; timezone: string | null }>(`
       SELECT stream_id, count(*)::int AS events, min((metadata->>'occurredAt')::timestamptz) AS first_at,
         max((metadata->>'occurredAt')::timestamptz) AS last_at,
         max(data->>'timezone') FILTER (WHERE type = 'AccountOpened') AS timezone
@@ -152,7 +167,9 @@ async function caughtUp(url: string, operator: string, label: string, timeoutMs:
   for (;;) {
     try {
       const response = await fetch(`${url}/v1/projections`, { headers: { authorization: `Bearer ${operator}` } });
-      const list = response.ok ? (await response.json() as { projections: { name: string; lagEvents: number; status: string }[] }).projections : null;
+      const list = response.ok
+        ? ((await response.json()) as { projections: { name: string; lagEvents: number; status: string }[] }).projections
+        : null;
       const behind = (list ?? []).filter((p) => p.lagEvents > 0 || p.status !== 'active');
       if (list && behind.length === 0) return;
       if (Date.now() - said > 15_000) {
@@ -172,7 +189,7 @@ async function withPage<T>(token: string, work: (page: Page) => Promise<T>): Pro
   try {
     // The key is in the tab before the page's scripts run: the measured navigation is the first one.
     await browser.context.addInitScript(`sessionStorage.setItem('license-ledger.api-key', ${JSON.stringify(token)})`);
-    const page = browser.context.pages()[0] ?? await browser.context.newPage();
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(60_000);
     return await work(page);
   } finally {
@@ -206,8 +223,13 @@ async function measureFirstView(url: string, token: string, path: string): Promi
     }
     const javascriptKB = round(scripts.reduce((sum, s) => sum + s.transferredBytes, 0) / 1000, 1);
     return {
-      path, javascriptKB, javascriptUncompressedKB: round(uncompressed / 1000, 1), allTransferredKB: round(all / 1000, 1), scripts,
-      targetKB: FIRST_VIEW_JS_TARGET_KB, meetsTarget: javascriptKB <= FIRST_VIEW_JS_TARGET_KB,
+      path,
+      javascriptKB,
+      javascriptUncompressedKB: round(uncompressed / 1000, 1),
+      allTransferredKB: round(all / 1000, 1),
+      scripts,
+      targetKB: FIRST_VIEW_JS_TARGET_KB,
+      meetsTarget: javascriptKB <= FIRST_VIEW_JS_TARGET_KB,
     };
   });
 }
@@ -225,7 +247,8 @@ async function measureChart(url: string, token: string, c: { label: string; path
   }
   const api: number[] = [];
   const [route, query] = c.path.slice(1).split('?');
-  const accountId = (await (await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json() as { accountId: string }).accountId;
+  const accountId = ((await (await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { accountId: string })
+    .accountId;
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
     const response = await fetch(`${url}/v1/accounts/${accountId}/reports/${route}?${query}`, { headers: { authorization: `Bearer ${token}` } });
@@ -236,7 +259,14 @@ async function measureChart(url: string, token: string, c: { label: string; path
   const coldMedianMs = median(cold);
   const warmMedianMs = median(warm);
   return {
-    label: c.label, path: c.path, buckets: c.buckets, apiMedianMs: median(api), coldMedianMs, warmMedianMs,
-    coldRunsMs: cold, warmRunsMs: warm, meetsTarget: coldMedianMs <= CHART_TARGET_MS,
+    label: c.label,
+    path: c.path,
+    buckets: c.buckets,
+    apiMedianMs: median(api),
+    coldMedianMs,
+    warmMedianMs,
+    coldRunsMs: cold,
+    warmRunsMs: warm,
+    meetsTarget: coldMedianMs <= CHART_TARGET_MS,
   };
 }

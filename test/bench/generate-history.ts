@@ -14,9 +14,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      commands: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, accounts: { type: 'string' },
-      users: { type: 'string' }, days: { type: 'string' }, end: { type: 'string' },
-      'without-command-ids': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      commands: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      accounts: { type: 'string' },
+      users: { type: 'string' },
+      days: { type: 'string' },
+      end: { type: 'string' },
+      'without-command-ids': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help || !values.commands || !values.out) {
@@ -25,8 +31,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v.replace(/_/g, '')));
   const options: HistoryOptions = {
-    commands: num(values.commands)!, seed: num(values.seed), accounts: num(values.accounts), users: num(values.users),
-    days: num(values.days), end: values.end, commandIds: !values['without-command-ids'],
+    commands: num(values.commands)!,
+    seed: num(values.seed),
+    accounts: num(values.accounts),
+    users: num(values.users),
+    days: num(values.days),
+    end: values.end,
+    commandIds: !values['without-command-ids'],
   };
   if (values.out === '-') {
     const history = createHistory(options);
@@ -44,8 +55,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-    process.stderr.write(`generate-history: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`generate-history: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -1,9 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  freshStore, log, round, runNode, summarizeLatencies, ticker, type Backend, type ChildRun, type LatencySummary,
-} from './bench-support.js';
+import { freshStore, log, round, runNode, summarizeLatencies, ticker, type Backend, type ChildRun, type LatencySummary } from './bench-support.js';
 import { formatProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 
 /**
@@ -102,12 +100,20 @@ async function runServer(options: HttpScenarioOptions, label: string, noProjecti
     if (profileDir) await mkdir(profileDir, { recursive: true });
     const c = options.concurrency;
     const accounts = ['bench-seq', 'bench-one', ...Array.from({ length: c }, (_, i) => `bench-many-${i + 1}`)];
-    server = await startServer({
-      ...store.env, BENCH_ACCOUNTS: accounts.join(','), ...(noProjections ? { BENCH_NO_PROJECTIONS: '1' } : {}),
-    }, profileDir, options.timeoutMs);
+    server = await startServer(
+      {
+        ...store.env,
+        BENCH_ACCOUNTS: accounts.join(','),
+        ...(noProjections ? { BENCH_NO_PROJECTIONS: '1' } : {}),
+      },
+      profileDir,
+      options.timeoutMs,
+    );
     const authenticated = Object.keys(server.tokens).length > 0;
-    log(label, `API on ${server.url}${authenticated ? ' (an account-admin API key per account)' : ''}`
-      + `${noProjections ? ', projections not run' : ''}`);
+    log(
+      label,
+      `API on ${server.url}${authenticated ? ' (an account-admin API key per account)' : ''}` + `${noProjections ? ', projections not run' : ''}`,
+    );
     const client = new Client(server.url, server.tokens);
 
     const setupStarted = performance.now();
@@ -119,17 +125,30 @@ async function runServer(options: HttpScenarioOptions, label: string, noProjecti
     const setupSeconds = (performance.now() - setupStarted) / 1000;
 
     const users = (accountId: string) => Array.from({ length: options.users }, (_, i) => userIdOf(accountId, i));
-    const run = (name: string, workers: RequestSource[], total: number) =>
-      runVariant(label, name, client, workers, options.warmup, total, deadline);
+    const run = (name: string, workers: RequestSource[], total: number) => runVariant(label, name, client, workers, options.warmup, total, deadline);
 
     const health: RequestSource = { accountId: '-', next: () => ({ kind: 'health', method: 'GET', path: '/health' }) };
     const baseline = await run('baseline GET /health', [health], Math.min(options.sequential, 1_000));
     const sequential = await run('sequential', [new Workload('bench-seq', users('bench-seq'), 1)], options.sequential);
     const one = users('bench-one');
-    const concurrentOneAccount = await run(`${c} in flight, 1 account`,
-      Array.from({ length: c }, (_, w) => new Workload('bench-one', one.filter((_, i) => i % c === w), c)), options.concurrent);
-    const concurrentManyAccounts = await run(`${c} in flight, ${c} accounts`,
-      Array.from({ length: c }, (_, w) => new Workload(`bench-many-${w + 1}`, users(`bench-many-${w + 1}`), 1)), options.concurrent);
+    const concurrentOneAccount = await run(
+      `${c} in flight, 1 account`,
+      Array.from(
+        { length: c },
+        (_, w) =>
+          new Workload(
+            'bench-one',
+            one.filter((_, i) => i % c === w),
+            c,
+          ),
+      ),
+      options.concurrent,
+    );
+    const concurrentManyAccounts = await run(
+      `${c} in flight, ${c} accounts`,
+      Array.from({ length: c }, (_, w) => new Workload(`bench-many-${w + 1}`, users(`bench-many-${w + 1}`), 1)),
+      options.concurrent,
+    );
 
     const exit = await stopServer(server.run);
     server = undefined;
@@ -147,7 +166,10 @@ async function runServer(options: HttpScenarioOptions, label: string, noProjecti
     return {
       apiKeys: authenticated,
       setupSeconds: round(setupSeconds),
-      baseline, sequential, concurrentOneAccount, concurrentManyAccounts,
+      baseline,
+      sequential,
+      concurrentOneAccount,
+      concurrentManyAccounts,
       serverPeakRssMiB: exit.peakRssMiB,
       ...(profile ? { profile } : {}),
     };
@@ -163,14 +185,20 @@ interface Started {
 }
 
 export async function startServer(
-  env: NodeJS.ProcessEnv, profileDir: string | undefined, timeoutMs: number,
+  env: NodeJS.ProcessEnv,
+  profileDir: string | undefined,
+  timeoutMs: number,
 ): Promise<{ url: string; run: ChildRun; tokens: Record<string, string> }> {
   const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), SERVER];
   const stderr: string[] = [];
   let onStarted: (started: Started) => void = () => undefined;
-  const listening = new Promise<Started>((resolveStarted) => { onStarted = resolveStarted; });
+  const listening = new Promise<Started>((resolveStarted) => {
+    onStarted = resolveStarted;
+  });
   const run = runNode(args, {
-    env, timeoutMs, ipc: true,
+    env,
+    timeoutMs,
+    ipc: true,
     onStdoutLine: (line) => {
       if (!line.startsWith('{"port":')) return;
       try {
@@ -187,7 +215,13 @@ export async function startServer(
   const exitedEarly = run.exited.then((exit) => {
     throw new Error(`the API exited before listening (${exit.code ?? exit.signal}):\n${stderr.join('\n')}`);
   });
-  const started = await Promise.race([listening, exitedEarly, sleep(60_000).then(() => { throw new Error('the API did not listen within 60 s'); })]);
+  const started = await Promise.race([
+    listening,
+    exitedEarly,
+    sleep(60_000).then(() => {
+      throw new Error('the API did not listen within 60 s');
+    }),
+  ]);
   return { url: `http://127.0.0.1:${started.port}`, run, tokens: started.tokens ?? {} };
 }
 
@@ -200,7 +234,10 @@ export async function stopServer(run: ChildRun) {
 }
 
 class Client {
-  constructor(private readonly base: string, private readonly tokens: Record<string, string>) {}
+  constructor(
+    private readonly base: string,
+    private readonly tokens: Record<string, string>,
+  ) {}
 
   /** Sends one request; answers its status, `code` (problem+json) and latency. */
   async send(request: Request): Promise<{ status: number; code?: string; ms: number }> {
@@ -241,21 +278,42 @@ function userIdOf(accountId: string, i: number): string {
 async function setUpAccount(client: Client, accountId: string, users: number, workers: number): Promise<void> {
   const base = `/v1/accounts/${accountId}`;
   await client.must({ kind: 'OpenAccount', method: 'PUT', path: base, body: { name: `Benchmark ${accountId}`, timezone: 'UTC' } });
-  const orgs = [['o-1', null], ['o-2', null], ['o-3', 'o-1']] as const;
+  const orgs = [
+    ['o-1', null],
+    ['o-2', null],
+    ['o-3', 'o-1'],
+  ] as const;
   for (const [orgId, parentOrgId] of orgs) {
-    await client.must({ kind: 'CreateOrganization', method: 'POST', path: `${base}/organizations`, body: { orgId, name: `Org ${orgId}`, parentOrgId } });
+    await client.must({
+      kind: 'CreateOrganization',
+      method: 'POST',
+      path: `${base}/organizations`,
+      body: { orgId, name: `Org ${orgId}`, parentOrgId },
+    });
   }
   for (let i = 0; i < users; i++) {
     const userId = userIdOf(accountId, i);
     await client.must({
-      kind: 'RegisterUser', method: 'POST', path: `${base}/users`,
+      kind: 'RegisterUser',
+      method: 'POST',
+      path: `${base}/users`,
       body: { userId, email: `${userId}@bench.example.com`, fullName: `Bench User ${i + 1}`, orgId: orgs[i % orgs.length][0] },
     });
   }
   const now = Date.now();
   const window = { startsAt: new Date(now - 30 * DAY_MS).toISOString(), expiresAt: new Date(now + 365 * DAY_MS).toISOString() };
-  await client.must({ kind: 'PurchaseLicenses', method: 'POST', path: `${base}/purchases`, body: { purchaseId: 'p-kse', product: 'KSE', quantity: Math.ceil(users * 0.75), ...window } });
-  await client.must({ kind: 'PurchaseLicenses', method: 'POST', path: `${base}/purchases`, body: { purchaseId: 'p-kre', product: 'KRE', quantity: 4 * workers + 4, ...window } });
+  await client.must({
+    kind: 'PurchaseLicenses',
+    method: 'POST',
+    path: `${base}/purchases`,
+    body: { purchaseId: 'p-kse', product: 'KSE', quantity: Math.ceil(users * 0.75), ...window },
+  });
+  await client.must({
+    kind: 'PurchaseLicenses',
+    method: 'POST',
+    path: `${base}/purchases`,
+    body: { purchaseId: 'p-kre', product: 'KRE', quantity: 4 * workers + 4, ...window },
+  });
 }
 
 interface RequestSource {
@@ -278,7 +336,11 @@ class Workload implements RequestSource {
   private static workerCount = 0;
   private readonly worker = ++Workload.workerCount;
 
-  constructor(readonly accountId: string, private readonly users: string[], sharers: number) {
+  constructor(
+    readonly accountId: string,
+    private readonly users: string[],
+    sharers: number,
+  ) {
     this.unseated = [...users];
     this.seatLimit = Math.max(1, Math.floor(Math.ceil(users.length * sharers * 0.75) / sharers) - 1);
     this.sessionLimit = 3;
@@ -307,7 +369,12 @@ class Workload implements RequestSource {
       const sessionId = `w${this.worker}-s${++this.sessions}`;
       const userId = this.users[(this.i * 7) % this.users.length];
       this.open.push(sessionId);
-      return { kind: 'StartSession', method: 'POST', path: `${base}/sessions`, body: { product: 'KRE', sessionId, userId, machineId: `m-${userId}` } };
+      return {
+        kind: 'StartSession',
+        method: 'POST',
+        path: `${base}/sessions`,
+        body: { product: 'KRE', sessionId, userId, machineId: `m-${userId}` },
+      };
     }
     const index = this.i % this.open.length;
     const sessionId = this.open[index];
@@ -326,17 +393,25 @@ class Workload implements RequestSource {
 }
 
 async function runVariant(
-  label: string, name: string, client: Client, workers: RequestSource[], warmup: number, total: number, deadline: number,
+  label: string,
+  name: string,
+  client: Client,
+  workers: RequestSource[],
+  warmup: number,
+  total: number,
+  deadline: number,
 ): Promise<VariantResult> {
   const drive = async (count: number, record: (kind: string, answer: { status: number; code?: string; ms: number }) => void) => {
     let next = 0;
-    await Promise.all(workers.map(async (worker) => {
-      while (next < count && performance.now() < deadline) {
-        next++;
-        const request = worker.next();
-        record(request.kind, await client.send(request));
-      }
-    }));
+    await Promise.all(
+      workers.map(async (worker) => {
+        while (next < count && performance.now() < deadline) {
+          next++;
+          const request = worker.next();
+          record(request.kind, await client.send(request));
+        }
+      }),
+    );
   };
   await drive(warmup, () => undefined);
 
@@ -361,10 +436,12 @@ async function runVariant(
   }
   const seconds = (performance.now() - started) / 1000;
   const summary = summarizeLatencies(latencies);
-  const byCommand = Object.fromEntries([...byKind].sort().map(([kind, samples]) => {
-    const s = summarizeLatencies(samples);
-    return [kind, { count: s.count, p50Ms: s.p50Ms, p95Ms: s.p95Ms, p99Ms: s.p99Ms }];
-  }));
+  const byCommand = Object.fromEntries(
+    [...byKind].sort().map(([kind, samples]) => {
+      const s = summarizeLatencies(samples);
+      return [kind, { count: s.count, p50Ms: s.p50Ms, p95Ms: s.p95Ms, p99Ms: s.p99Ms }];
+    }),
+  );
   const result: VariantResult = {
     ...summary,
     accounts: new Set(workers.map((w) => w.accountId).filter((a) => a !== '-')).size,
@@ -375,9 +452,12 @@ async function runVariant(
     byCommand,
     truncated: latencies.length < total,
   };
-  log(label, `${name}: ${summary.count} commands in ${result.seconds} s (${result.commandsPerSecond}/s); `
-    + `p50 ${summary.p50Ms} ms, p95 ${summary.p95Ms} ms, p99 ${summary.p99Ms} ms, max ${summary.maxMs} ms`
-    + `${Object.keys(failures).length > 0 ? `; failures ${JSON.stringify(failures)}` : ''}`);
+  log(
+    label,
+    `${name}: ${summary.count} commands in ${result.seconds} s (${result.commandsPerSecond}/s); ` +
+      `p50 ${summary.p50Ms} ms, p95 ${summary.p95Ms} ms, p99 ${summary.p99Ms} ms, max ${summary.maxMs} ms` +
+      `${Object.keys(failures).length > 0 ? `; failures ${JSON.stringify(failures)}` : ''}`,
+  );
   return result;
 }
 

@@ -108,7 +108,9 @@ async function measureImport(options: ImportScenarioOptions, label: string, flag
     const run = runNode([...profileArgs, ...args], {
       env: store.env,
       timeoutMs: options.timeoutMs,
-      onStdoutLine: (line) => { if (line.trim() !== '') lastStdout = line; },
+      onStdoutLine: (line) => {
+        if (line.trim() !== '') lastStdout = line;
+      },
       onStderrLine: (line) => {
         const p = PROGRESS.exec(line);
         if (p) {
@@ -128,8 +130,12 @@ async function measureImport(options: ImportScenarioOptions, label: string, flag
     const stopTicker = ticker((s) => {
       if (performance.now() - lastProgressAt > 1_500) {
         const latest = progress.at(-1);
-        const phase = latest === undefined ? 'starting / validating the file'
-          : latest.done === latest.total ? 'applied; waiting for the projections / closing' : 'applying';
+        const phase =
+          latest === undefined
+            ? 'starting / validating the file'
+            : latest.done === latest.total
+              ? 'applied; waiting for the projections / closing'
+              : 'applying';
         log(label, `${s.toFixed(0)} s: ${phase}…`);
       }
     });
@@ -176,8 +182,11 @@ async function measureImport(options: ImportScenarioOptions, label: string, flag
       exitCode: exit.code,
       ...(profile ? { profile } : {}),
     };
-    log(label, `${commands} commands (${result.rejected} rejected), ${events} events in ${result.wallSeconds} s: `
-      + `${result.commandsPerSecond} commands/s, ${result.eventsPerSecond} events/s`);
+    log(
+      label,
+      `${commands} commands (${result.rejected} rejected), ${events} events in ${result.wallSeconds} s: ` +
+        `${result.commandsPerSecond} commands/s, ${result.eventsPerSecond} events/s`,
+    );
     return result;
   } finally {
     await store.dispose();
@@ -196,7 +205,8 @@ async function measureStartup(options: ImportScenarioOptions, noWait: boolean): 
   try {
     const started = performance.now();
     const exit = await runNode(['bin/ledger.js', 'import', empty, ...(noWait ? ['--no-wait'] : [])], {
-      env: store.env, timeoutMs: options.timeoutMs,
+      env: store.env,
+      timeoutMs: options.timeoutMs,
     }).exited;
     if (exit.code !== 0) throw new Error(`ledger import of an empty file exited with ${exit.code ?? exit.signal}`);
     return (performance.now() - started) / 1000;

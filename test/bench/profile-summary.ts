@@ -11,9 +11,24 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  *   node dist/test/bench/profile-summary.js FILE.cpuprofile [--top 30]
  */
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 export interface FunctionTime {
   readonly fn: string;
@@ -66,7 +81,10 @@ function locate(frame: CallFrame): { location: string; area: string } {
     const map = sourceMapOf(path);
     const entry = map?.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
     if (entry?.originalSource) {
-      const source = relative(root, entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : resolve(path, '..', entry.originalSource));
+      const source = relative(
+        root,
+        entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : resolve(path, '..', entry.originalSource),
+      );
       return { location: `${source}:${(entry.originalLine ?? 0) + 1}`, area: `project ${source.split('/').slice(0, 2).join('/')}` };
     }
     return { location: `${rel}:${lineNumber + 1}`, area: 'project' };
@@ -123,8 +141,12 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
     const s = self.get(key) ?? 0;
     const t = inclusive.get(key) ?? 0;
     return {
-      fn: l.fn, location: l.location, selfMs: Math.round(s / 1000), selfPct: pct(s, totalUs),
-      totalMs: Math.round(t / 1000), totalPct: pct(t, totalUs),
+      fn: l.fn,
+      location: l.location,
+      selfMs: Math.round(s / 1000),
+      selfPct: pct(s, totalUs),
+      totalMs: Math.round(t / 1000),
+      totalPct: pct(t, totalUs),
     };
   };
   const ignored = new Set(['(idle)', '(program)', '(root)']);
@@ -132,7 +154,10 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
     file,
     durationMs: Math.round(totalUs / 1000),
     byArea: [...areas].sort((a, b) => b[1] - a[1]).map(([area, us]) => ({ area, selfMs: Math.round(us / 1000), selfPct: pct(us, totalUs) })),
-    topSelf: [...self.keys()].sort((a, b) => self.get(b)! - self.get(a)!).slice(0, top).map(entry),
+    topSelf: [...self.keys()]
+      .sort((a, b) => self.get(b)! - self.get(a)!)
+      .slice(0, top)
+      .map(entry),
     topProjectInclusive: [...inclusive.keys()]
       .filter((k) => byKey.get(k)!.project && !ignored.has(byKey.get(k)!.fn))
       .sort((a, b) => inclusive.get(b)! - inclusive.get(a)!)
@@ -146,8 +171,7 @@ function pct(part: number, total: number): number {
 }
 
 export function formatProfileSummary(summary: ProfileSummary): string {
-  const row = (f: FunctionTime) =>
-    `  ${String(f.selfPct).padStart(5)}% self ${String(f.totalPct).padStart(5)}% total  ${f.fn}  ${f.location}`;
+  const row = (f: FunctionTime) => `  ${String(f.selfPct).padStart(5)}% self ${String(f.totalPct).padStart(5)}% total  ${f.fn}  ${f.location}`;
   return [
     `${summary.file}: ${summary.durationMs} ms sampled`,
     'By area (self time):',

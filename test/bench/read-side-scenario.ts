@@ -12,7 +12,18 @@ import { findReport, runReport } from '../../libs/reports/src/reports.service.js
 import { ALL_PROJECTIONS } from '../../projections/catalog.js';
 import { ProjectionEngine } from '../../projections/engine/projection-engine.js';
 import { ReadModelCache } from '../../projections/engine/read-model-cache.js';
-import { existingPostgresStore, freshStore, log, round, runNode, summarizeLatencies, ticker, type Backend, type BenchStore, type LatencySummary } from './bench-support.js';
+import {
+  existingPostgresStore,
+  freshStore,
+  log,
+  round,
+  runNode,
+  summarizeLatencies,
+  ticker,
+  type Backend,
+  type BenchStore,
+  type LatencySummary,
+} from './bench-support.js';
 import { formatProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { Random } from '../../libs/history-generator/src/random.js';
 import { REPORT_CASES, type ReportAccount } from './report-cases.js';
@@ -75,7 +86,14 @@ export interface ReportTiming extends LatencySummary {
 }
 
 export interface ReportsResult {
-  readonly account: { readonly accountId: string; readonly events: number; readonly users: number; readonly orgs: number; readonly firstDate: string; readonly lastDate: string };
+  readonly account: {
+    readonly accountId: string;
+    readonly events: number;
+    readonly users: number;
+    readonly orgs: number;
+    readonly firstDate: string;
+    readonly lastDate: string;
+  };
   readonly targetP95Ms: number;
   readonly runsPerCase: number;
   readonly cases: readonly ReportTiming[];
@@ -97,9 +115,10 @@ const PROJECTION_NAMES = ALL_PROJECTIONS.map((P) => new P().name);
 
 export async function runReadSideScenario(options: ReadSideOptions): Promise<ReadSideResult> {
   const label = `read-${options.backend}`;
-  const store = options.existingSchema !== undefined && options.backend === 'postgres'
-    ? existingPostgresStore(options.databaseUrl, options.existingSchema)
-    : await freshStore(options.backend, options.databaseUrl, `read_${options.backend}`);
+  const store =
+    options.existingSchema !== undefined && options.backend === 'postgres'
+      ? existingPostgresStore(options.databaseUrl, options.existingSchema)
+      : await freshStore(options.backend, options.databaseUrl, `read_${options.backend}`);
   try {
     log(label, `store: ${store.description}`);
     const importSeconds = store.description.startsWith('existing') ? 0 : await importWithoutProjections(store, options, label);
@@ -113,7 +132,10 @@ export async function runReadSideScenario(options: ReadSideOptions): Promise<Rea
     return {
       backend: options.backend,
       store: options.backend === 'postgres' ? 'PostgreSQL (fresh schema)' : 'PGlite (fresh data dir)',
-      importSeconds: round(importSeconds), events, rebuild: options.rebuild ? rebuild : null, reports,
+      importSeconds: round(importSeconds),
+      events,
+      rebuild: options.rebuild ? rebuild : null,
+      reports,
     };
   } finally {
     await store.dispose();
@@ -123,8 +145,11 @@ export async function runReadSideScenario(options: ReadSideOptions): Promise<Rea
 async function importWithoutProjections(store: BenchStore, options: ReadSideOptions, label: string): Promise<number> {
   const started = performance.now();
   const run = runNode(['bin/ledger.js', 'import', options.file, '--no-wait'], {
-    env: store.env, timeoutMs: options.timeoutMs,
-    onStderrLine: (line) => { if (line.startsWith('imported ')) log(`${label} import`, line); },
+    env: store.env,
+    timeoutMs: options.timeoutMs,
+    onStderrLine: (line) => {
+      if (line.startsWith('imported ')) log(`${label} import`, line);
+    },
   });
   const exit = await run.exited;
   if (exit.code !== 0 && exit.code !== 3) throw new Error(`ledger import --no-wait exited with ${exit.code ?? exit.signal}`);
@@ -136,8 +161,11 @@ async function rebuildAll(store: BenchStore, options: ReadSideOptions, events: n
   for (const name of PROJECTION_NAMES) oneAtATime.push(await rebuildProjection(store, options, name, events, options.profileDir));
   const sequentialSeconds = oneAtATime.reduce((sum, r) => sum + r.seconds, 0);
   const summary = {
-    events, targetEventsPerSecond: REBUILD_TARGET_EVENTS_PER_SECOND, oneAtATime,
-    sequentialSeconds: round(sequentialSeconds), sequentialEventsPerSecond: Math.round(events / sequentialSeconds),
+    events,
+    targetEventsPerSecond: REBUILD_TARGET_EVENTS_PER_SECOND,
+    oneAtATime,
+    sequentialSeconds: round(sequentialSeconds),
+    sequentialEventsPerSecond: Math.round(events / sequentialSeconds),
   };
   // The embedded store is one process at a time: its projections cannot rebuild in parallel processes.
   if (!options.rebuildTogether || options.backend === 'pglite') return { ...summary, allAtOnce: null };
@@ -156,7 +184,12 @@ const REBUILT = /: generation \d+ active.* \((\d+(?:\.\d+)?) s\)$/;
 
 /** `ledger projections rebuild NAME` in a child process; its progress lines are passed on. */
 async function rebuildProjection(
-  store: BenchStore, options: ReadSideOptions, name: string, events: number, profileDir: string | undefined, quiet = false,
+  store: BenchStore,
+  options: ReadSideOptions,
+  name: string,
+  events: number,
+  profileDir: string | undefined,
+  quiet = false,
 ): Promise<ProjectionRebuild> {
   const label = `rebuild-${options.backend} ${name}`;
   const dir = profileDir ? resolve(profileDir, `rebuild-${options.backend}-${name}`) : undefined;
@@ -165,7 +198,8 @@ async function rebuildProjection(
   const errors: string[] = [];
   const started = performance.now();
   const exit = await runNode([...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), 'bin/ledger.js', 'projections', 'rebuild', name], {
-    env: store.env, timeoutMs: options.timeoutMs,
+    env: store.env,
+    timeoutMs: options.timeoutMs,
     onStdoutLine: (line) => {
       const match = REBUILT.exec(line);
       if (match) seconds = Number(match[1]);
@@ -179,7 +213,11 @@ async function rebuildProjection(
   const wallSeconds = (performance.now() - started) / 1000;
   if (exit.code !== 0 || seconds === null) throw new Error(`${label}: exited with ${exit.code ?? exit.signal}\n${errors.slice(-10).join('\n')}`);
   const result: ProjectionRebuild = {
-    projection: name, seconds, eventsPerSecond: Math.round(events / seconds), wallSeconds: round(wallSeconds), peakRssMiB: exit.peakRssMiB,
+    projection: name,
+    seconds,
+    eventsPerSecond: Math.round(events / seconds),
+    wallSeconds: round(wallSeconds),
+    peakRssMiB: exit.peakRssMiB,
     ...(dir ? { profile: await summarizeLatestProfile(dir, label) } : {}),
   };
   log(label, `${seconds} s: ${result.eventsPerSecond} events/s`);
@@ -201,14 +239,18 @@ async function timeReports(store: BenchStore, options: ReadSideOptions): Promise
   return withLedger(loadConfig(store.env), async (_gateway, nest) => {
     const engine = nest.get(ProjectionEngine);
     const account = await biggestAccount(nest.get<LedgerDatabase>(LEDGER_DATABASE), engine);
-    log(label, `account ${account.accountId}: ${account.events} events, ${account.users} users, ${account.orgIds.length} orgs, `
-      + `${account.firstDate} … ${account.lastDate}`);
+    log(
+      label,
+      `account ${account.accountId}: ${account.events} events, ${account.users} users, ${account.orgIds.length} orgs, ` +
+        `${account.firstDate} … ${account.lastDate}`,
+    );
     const context: ReportContext = { now: Date.now(), leaseMs: loadConfig(store.env).sessionLeaseSeconds * 1000, projections: engine.reader };
     const random = new Random(7);
     const cases: ReportTiming[] = [];
     // Each read with a cache of its own: nothing is kept between runs.
     const uncached: ReportContext = {
-      ...context, projections: { reader: async (name) => ({ ...(await engine.reader.reader(name)), cache: new ReadModelCache() }) },
+      ...context,
+      projections: { reader: async (name) => ({ ...(await engine.reader.reader(name)), cache: new ReadModelCache() }) },
     };
     for (const reportCase of REPORT_CASES) {
       const run = (parameters: Record<string, string>) => {
@@ -232,38 +274,61 @@ async function timeReports(store: BenchStore, options: ReadSideOptions): Promise
       const summary = summarizeLatencies(samples);
       const targetP95Ms = reportCase.targetP95Ms ?? REPORT_TARGET_P95_MS;
       const timing: ReportTiming = {
-        label: reportCase.label, report: reportCase.report, ...summary, targetP95Ms, meetsTarget: summary.p95Ms <= targetP95Ms, slowest: slowest.parameters,
+        label: reportCase.label,
+        report: reportCase.report,
+        ...summary,
+        targetP95Ms,
+        meetsTarget: summary.p95Ms <= targetP95Ms,
+        slowest: slowest.parameters,
       };
       log(label, `${reportCase.label}: p50 ${summary.p50Ms} ms, p95 ${summary.p95Ms} ms${timing.meetsTarget ? '' : `  (over ${targetP95Ms} ms)`}`);
       cases.push(timing);
     }
     return {
       account: {
-        accountId: account.accountId, events: account.events, users: account.users, orgs: account.orgIds.length,
-        firstDate: account.firstDate, lastDate: account.lastDate,
+        accountId: account.accountId,
+        events: account.events,
+        users: account.users,
+        orgs: account.orgIds.length,
+        firstDate: account.firstDate,
+        lastDate: account.lastDate,
       },
-      targetP95Ms: REPORT_TARGET_P95_MS, runsPerCase: options.reportRuns, cases, allMeetTarget: cases.every((c) => c.meetsTarget),
+      targetP95Ms: REPORT_TARGET_P95_MS,
+      runsPerCase: options.reportRuns,
+      cases,
+      allMeetTarget: cases.every((c) => c.meetsTarget),
     };
   });
 }
 
 async function biggestAccount(database: LedgerDatabase, engine: ProjectionEngine): Promise<ReportAccount & { events: number; users: number }> {
-  const [top] = await query<{ stream_id: string; events: number; first_at: Date; last_at: Date }>(database, 
+  const [top] = await query<{ stream_id: string; events: number; first_at: Date; last_at: Date }>(
+    database,
     `SELECT stream_id, count(*)::int AS events, min((metadata->>'occurredAt')::timestamptz) AS first_at,
        max((metadata->>'occurredAt')::timestamptz) AS last_at
-     FROM events WHERE stream_id LIKE 'account-%' GROUP BY stream_id ORDER BY count(*) DESC LIMIT 1`);
+     FROM events WHERE stream_id LIKE 'account-%' GROUP BY stream_id ORDER BY count(*) DESC LIMIT 1`,
+  );
   if (!top) throw new Error('the log has no account');
   const accountId = top.stream_id.slice('account-'.length);
-  const { db: { kysely: db } } = await engine.reader.reader<AssignmentsTables>('assignments');
+  const {
+    db: { kysely: db },
+  } = await engine.reader.reader<AssignmentsTables>('assignments');
   const [{ timezone }] = await db.selectFrom('accounts').select('timezone').where('account_id', '=', accountId).execute();
   const orgs = await db.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).orderBy('org_id').execute();
   const users = await db.selectFrom('users').select('full_name').where('account_id', '=', accountId).orderBy('user_id').execute();
-  const localDate = (at: Date) => DateTime.fromJSDate(new Date(at)).setZone(timezone as string).toISODate()!;
+  const localDate = (at: Date) =>
+    DateTime.fromJSDate(new Date(at))
+      .setZone(timezone as string)
+      .toISODate()!;
   const topOrgIds = orgs.filter((o) => o.parent_org_id === null).map((o) => o.org_id as string);
   return {
-    accountId, events: top.events, users: users.length,
-    orgIds: [...topOrgIds, ...orgs.filter((o) => o.parent_org_id !== null).map((o) => o.org_id as string)], topOrgIds,
+    accountId,
+    events: top.events,
+    users: users.length,
+    orgIds: [...topOrgIds, ...orgs.filter((o) => o.parent_org_id !== null).map((o) => o.org_id as string)],
+    topOrgIds,
     userNames: users.filter((_, i) => i % 7 === 0).map((u) => u.full_name as string),
-    firstDate: localDate(top.first_at), lastDate: localDate(top.last_at),
+    firstDate: localDate(top.first_at),
+    lastDate: localDate(top.last_at),
   };
 }

@@ -6,7 +6,15 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  DEFAULT_DATABASE_URL, loadAverage, log, machineInfo, postgresVersion, round, runAllCleanups, withoutPassword, type Backend,
+  DEFAULT_DATABASE_URL,
+  loadAverage,
+  log,
+  machineInfo,
+  postgresVersion,
+  round,
+  runAllCleanups,
+  withoutPassword,
+  type Backend,
 } from './bench-support.js';
 import { writeHistoryNdjson, type WrittenHistory } from '../../libs/history-generator/src/generate-history.js';
 import { runAlertsScenario, type AlertsResult } from './alerts-scenario.js';
@@ -86,13 +94,22 @@ const IMPORT_TARGET_COMMANDS_PER_SECOND = 5_000;
 
 function selectScenarios(only: string): Scenario[] {
   const selected = new Set<Scenario>();
-  for (const word of only.split(',').map((w) => w.trim()).filter(Boolean)) {
-    const matches = word === 'all' ? [...SCENARIOS]
-      : word === 'write' ? [...WRITE_SCENARIOS]
-        : word === 'read' ? [...READ_SCENARIOS]
-          : SCENARIOS.filter((s) => s === word || s.split('-').includes(word));
+  for (const word of only
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean)) {
+    const matches =
+      word === 'all'
+        ? [...SCENARIOS]
+        : word === 'write'
+          ? [...WRITE_SCENARIOS]
+          : word === 'read'
+            ? [...READ_SCENARIOS]
+            : SCENARIOS.filter((s) => s === word || s.split('-').includes(word));
     if (matches.length === 0) {
-      throw new Error(`unknown scenario "${word}"; expected ${SCENARIOS.join(', ')}, import, http, appends, rebuild, reports, console, alerts, postgres, pglite, write, read or all`);
+      throw new Error(
+        `unknown scenario "${word}"; expected ${SCENARIOS.join(', ')}, import, http, appends, rebuild, reports, console, alerts, postgres, pglite, write, read or all`,
+      );
     }
     for (const m of matches) selected.add(m);
   }
@@ -110,14 +127,38 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      only: { type: 'string', default: 'write' }, commands: { type: 'string' }, file: { type: 'string' },
-      'read-commands': { type: 'string' }, schema: { type: 'string' }, 'console-runs': { type: 'string' }, 'console-out': { type: 'string' }, 'one-at-a-time': { type: 'boolean' }, 'report-runs': { type: 'string' }, 'read-out': { type: 'string' },
-      seed: { type: 'string' }, accounts: { type: 'string' }, users: { type: 'string' }, days: { type: 'string' },
-      'skip-projections': { type: 'boolean' }, 'http-commands': { type: 'string' }, 'concurrent-commands': { type: 'string' }, concurrency: { type: 'string' },
-      'append-rounds': { type: 'string' }, 'append-seconds': { type: 'string' },
-      'http-users': { type: 'string' }, warmup: { type: 'string' }, 'database-url': { type: 'string' },
-      alerts: { type: 'string' }, 'flaky-alerts': { type: 'string' }, 'alerts-out': { type: 'string' },
-      timeout: { type: 'string' }, repeat: { type: 'string' }, 'quiet-load': { type: 'string' }, 'cpu-prof': { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      only: { type: 'string', default: 'write' },
+      commands: { type: 'string' },
+      file: { type: 'string' },
+      'read-commands': { type: 'string' },
+      schema: { type: 'string' },
+      'console-runs': { type: 'string' },
+      'console-out': { type: 'string' },
+      'one-at-a-time': { type: 'boolean' },
+      'report-runs': { type: 'string' },
+      'read-out': { type: 'string' },
+      seed: { type: 'string' },
+      accounts: { type: 'string' },
+      users: { type: 'string' },
+      days: { type: 'string' },
+      'skip-projections': { type: 'boolean' },
+      'http-commands': { type: 'string' },
+      'concurrent-commands': { type: 'string' },
+      concurrency: { type: 'string' },
+      'append-rounds': { type: 'string' },
+      'append-seconds': { type: 'string' },
+      'http-users': { type: 'string' },
+      warmup: { type: 'string' },
+      'database-url': { type: 'string' },
+      alerts: { type: 'string' },
+      'flaky-alerts': { type: 'string' },
+      'alerts-out': { type: 'string' },
+      timeout: { type: 'string' },
+      repeat: { type: 'string' },
+      'quiet-load': { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -158,21 +199,34 @@ async function main(argv: string[]): Promise<number> {
         const loadBefore = loadAverage();
         if (kind === 'import') {
           const result = await runImportScenario({
-            backend, file: history!.file, databaseUrl, timeoutMs, profileDir, withProjections: !values['skip-projections'],
+            backend,
+            file: history!.file,
+            databaseUrl,
+            timeoutMs,
+            profileDir,
+            withProjections: !values['skip-projections'],
           });
           runs.push({
             result: {
               dataset: datasetOf(history!),
               ...withoutProfileDetail(result),
               ...(backend === 'postgres'
-                ? { targetCommandsPerSecond: IMPORT_TARGET_COMMANDS_PER_SECOND, meetsTarget: result.commandsPerSecond >= IMPORT_TARGET_COMMANDS_PER_SECOND }
+                ? {
+                    targetCommandsPerSecond: IMPORT_TARGET_COMMANDS_PER_SECOND,
+                    meetsTarget: result.commandsPerSecond >= IMPORT_TARGET_COMMANDS_PER_SECOND,
+                  }
                 : {}),
             },
-            headline: result.commandsPerSecond, loadBefore, loadAfter: loadAverage(),
+            headline: result.commandsPerSecond,
+            loadBefore,
+            loadAfter: loadAverage(),
           });
         } else {
           const result = await runHttpScenario({
-            backend, databaseUrl, timeoutMs, profileDir,
+            backend,
+            databaseUrl,
+            timeoutMs,
+            profileDir,
             sequential: count(values['http-commands'], 2_000, 'http-commands'),
             concurrent: count(values['concurrent-commands'], 4_000, 'concurrent-commands'),
             concurrency: Math.max(1, count(values.concurrency, 8, 'concurrency')),
@@ -186,16 +240,20 @@ async function main(argv: string[]): Promise<number> {
       // The median run by throughput (import) or by sequential p50 (HTTP).
       const median = [...runs].sort((a, b) => a.headline - b.headline)[Math.floor((runs.length - 1) / 2)];
       results[scenario] = {
-        date: started, command, machine: shortMachine(machine), sourceTree: tree,
+        date: started,
+        command,
+        machine: shortMachine(machine),
+        sourceTree: tree,
         loadAverage: { before: median.loadBefore, after: median.loadAfter },
         ...median.result,
         ...(runs.length > 1
           ? {
-            runs: runs.map((r) => ({
-              ...(kind === 'import' ? { commandsPerSecond: r.headline } : { sequentialP50Ms: -r.headline }),
-              loadBefore: r.loadBefore, loadAfter: r.loadAfter,
-            })),
-          }
+              runs: runs.map((r) => ({
+                ...(kind === 'import' ? { commandsPerSecond: r.headline } : { sequentialP50Ms: -r.headline }),
+                loadBefore: r.loadBefore,
+                loadAfter: r.loadAfter,
+              })),
+            }
           : {}),
       };
     } catch (error) {
@@ -211,11 +269,18 @@ async function main(argv: string[]): Promise<number> {
       if (values['quiet-load'] !== undefined) await waitForQuiet('appends-postgres', Number(values['quiet-load']));
       const loadBefore = loadAverage();
       const result = await runAppendsScenario({
-        databaseUrl, writers: [1, 8],
-        rounds: Math.max(1, count(values['append-rounds'], 5, 'append-rounds')), seconds: Math.max(1, count(values['append-seconds'], 3, 'append-seconds')),
+        databaseUrl,
+        writers: [1, 8],
+        rounds: Math.max(1, count(values['append-rounds'], 5, 'append-rounds')),
+        seconds: Math.max(1, count(values['append-seconds'], 3, 'append-seconds')),
       });
       results['appends-postgres'] = {
-        date: started, command, machine: shortMachine(machine), sourceTree: tree, loadAverage: { before: loadBefore, after: loadAverage() }, ...result,
+        date: started,
+        command,
+        machine: shortMachine(machine),
+        sourceTree: tree,
+        loadAverage: { before: loadBefore, after: loadAverage() },
+        ...result,
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -232,10 +297,19 @@ async function main(argv: string[]): Promise<number> {
       if (values['quiet-load'] !== undefined) await waitForQuiet(scenario, Number(values['quiet-load']));
       const loadBefore = loadAverage();
       const result = await runAlertsScenario({
-        backend, databaseUrl, timeoutMs, alerts: count(values.alerts, 1_000, 'alerts'), flakyAlerts: count(values['flaky-alerts'], 200, 'flaky-alerts'),
+        backend,
+        databaseUrl,
+        timeoutMs,
+        alerts: count(values.alerts, 1_000, 'alerts'),
+        flakyAlerts: count(values['flaky-alerts'], 200, 'flaky-alerts'),
       });
       alertResults[scenario] = {
-        date: started, command, machine: shortMachine(machine), sourceTree: tree, loadAverage: { before: loadBefore, after: loadAverage() }, ...result,
+        date: started,
+        command,
+        machine: shortMachine(machine),
+        sourceTree: tree,
+        loadAverage: { before: loadBefore, after: loadAverage() },
+        ...result,
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -247,10 +321,14 @@ async function main(argv: string[]): Promise<number> {
   const readResults: Partial<Record<Scenario, Record<string, unknown>>> = {};
   const readScenarios = scenarios.filter((s) => (READ_SCENARIOS as readonly string[]).includes(s));
   if (readScenarios.length > 0) {
-    const readHistory = values.schema !== undefined ? { file: '' } : await prepareHistory(values, {
-      commands: count(values['read-commands'], 950_000, 'read-commands'),
-      users: count(values.users, 100_000, 'users'), days: count(values.days, 365, 'days'),
-    });
+    const readHistory =
+      values.schema !== undefined
+        ? { file: '' }
+        : await prepareHistory(values, {
+            commands: count(values['read-commands'], 950_000, 'read-commands'),
+            users: count(values.users, 100_000, 'users'),
+            days: count(values.days, 365, 'days'),
+          });
     for (const backend of ['postgres', 'pglite'] as const) {
       const rebuild = readScenarios.includes(`rebuild-${backend}`);
       const reports = readScenarios.includes(`reports-${backend}`);
@@ -259,12 +337,25 @@ async function main(argv: string[]): Promise<number> {
       const loadBefore = loadAverage();
       try {
         const result = await runReadSideScenario({
-          backend, file: readHistory.file, databaseUrl, timeoutMs: count(values.timeout, 3600, 'timeout') * 1000, rebuild, reports,
-          rebuildTogether: !values['one-at-a-time'], reportRuns: Math.max(1, count(values['report-runs'], 30, 'report-runs')), profileDir, existingSchema: values.schema,
+          backend,
+          file: readHistory.file,
+          databaseUrl,
+          timeoutMs: count(values.timeout, 3600, 'timeout') * 1000,
+          rebuild,
+          reports,
+          rebuildTogether: !values['one-at-a-time'],
+          reportRuns: Math.max(1, count(values['report-runs'], 30, 'report-runs')),
+          profileDir,
+          existingSchema: values.schema,
         });
         const common = {
-          date: started, command, machine: shortMachine(machine), sourceTree: tree, loadAverage: { before: loadBefore, after: loadAverage() },
-          dataset: values.schema !== undefined ? { schema: values.schema } : datasetOf(readHistory), events: result.events,
+          date: started,
+          command,
+          machine: shortMachine(machine),
+          sourceTree: tree,
+          loadAverage: { before: loadBefore, after: loadAverage() },
+          dataset: values.schema !== undefined ? { schema: values.schema } : datasetOf(readHistory),
+          events: result.events,
           importSeconds: result.importSeconds,
         };
         if (result.rebuild) readResults[`rebuild-${backend}`] = { ...common, ...withoutRebuildProfileDetail(result.rebuild) };
@@ -279,21 +370,33 @@ async function main(argv: string[]): Promise<number> {
 
   const consoleResults: Record<string, unknown> = {};
   if (scenarios.includes('console-postgres')) {
-    const history = values.schema !== undefined ? { file: '' } : await prepareHistory(values, {
-      commands: count(values['read-commands'], 950_000, 'read-commands'),
-      users: count(values.users, 100_000, 'users'), days: count(values.days, 365, 'days'),
-    });
+    const history =
+      values.schema !== undefined
+        ? { file: '' }
+        : await prepareHistory(values, {
+            commands: count(values['read-commands'], 950_000, 'read-commands'),
+            users: count(values.users, 100_000, 'users'),
+            days: count(values.days, 365, 'days'),
+          });
     if (values['quiet-load'] !== undefined) await waitForQuiet('console-postgres', Number(values['quiet-load']));
     const started = new Date().toISOString();
     const loadBefore = loadAverage();
     try {
       const result = await runConsoleScenario({
-        file: history.file, databaseUrl, timeoutMs: count(values.timeout, 3600, 'timeout') * 1000,
-        runs: Math.max(1, count(values['console-runs'], 5, 'console-runs')), existingSchema: values.schema,
+        file: history.file,
+        databaseUrl,
+        timeoutMs: count(values.timeout, 3600, 'timeout') * 1000,
+        runs: Math.max(1, count(values['console-runs'], 5, 'console-runs')),
+        existingSchema: values.schema,
       });
       consoleResults['console-postgres'] = {
-        date: started, command, machine: shortMachine(machine), sourceTree: tree, loadAverage: { before: loadBefore, after: loadAverage() },
-        dataset: values.schema !== undefined ? { schema: values.schema } : datasetOf(history), browser: 'Debian chromium, headless, fresh profile',
+        date: started,
+        command,
+        machine: shortMachine(machine),
+        sourceTree: tree,
+        loadAverage: { before: loadBefore, after: loadAverage() },
+        dataset: values.schema !== undefined ? { schema: values.schema } : datasetOf(history),
+        browser: 'Debian chromium, headless, fresh profile',
         ...result,
       };
       const consoleOut = resolve(values['console-out'] ?? 'bench-results/console.json');
@@ -338,10 +441,14 @@ async function prepareHistory(
   const suffix = [size.users === undefined ? '' : `-u${size.users}`, size.days === undefined ? '' : `-d${size.days}`].join('');
   const file = resolve(`bench-results/tmp/history-${size.commands}${suffix}.ndjson`);
   log('generate', `writing ${size.commands} commands to ${relative(process.cwd(), file)}`);
-  const written = await writeHistoryNdjson(options, file,
-    (done, total, ms) => log('generate', `${done}/${total} commands (${Math.round(done / (ms / 1000))} commands/s)`));
-  log('generate', `${written.stats.commands} commands, ${written.options.accounts} accounts, ${written.options.users} users, `
-    + `${(written.bytes / 2 ** 20).toFixed(1)} MiB in ${written.seconds.toFixed(1)} s`);
+  const written = await writeHistoryNdjson(options, file, (done, total, ms) =>
+    log('generate', `${done}/${total} commands (${Math.round(done / (ms / 1000))} commands/s)`),
+  );
+  log(
+    'generate',
+    `${written.stats.commands} commands, ${written.options.accounts} accounts, ${written.options.users} users, ` +
+      `${(written.bytes / 2 ** 20).toFixed(1)} MiB in ${written.seconds.toFixed(1)} s`,
+  );
   return written;
 }
 
@@ -376,8 +483,9 @@ function shortMachine(machine: ReturnType<typeof machineInfo>) {
 function datasetOf(history: WrittenHistory | { file: string }) {
   if (!('stats' in history)) return { file: relative(process.cwd(), history.file) };
   return {
-    generator: `node dist/test/bench/generate-history.js --commands ${history.options.commands} --seed ${history.options.seed} `
-      + `--accounts ${history.options.accounts} --users ${history.options.users} --days ${history.options.days} --out FILE`,
+    generator:
+      `node dist/test/bench/generate-history.js --commands ${history.options.commands} --seed ${history.options.seed} ` +
+      `--accounts ${history.options.accounts} --users ${history.options.users} --days ${history.options.days} --out FILE`,
     ...history.options,
     megabytes: round(history.bytes / 2 ** 20, 1),
     firstAt: history.stats.firstAt,
@@ -405,10 +513,17 @@ function withoutProfileDetail<T extends ImportResult | HttpResult>(result: T): R
 }
 
 const WRITE_DESCRIPTION = 'Write-side benchmarks of License Ledger (npm run bench); see docs/benchmarks.md. Each scenario keeps its latest run.';
-const CONSOLE_DESCRIPTION = 'Web console benchmarks of License Ledger (npm run bench -- --only console); see docs/benchmarks.md. Each scenario keeps its latest run.';
-const READ_DESCRIPTION = 'Read-side benchmarks of License Ledger (npm run bench -- --only read); see docs/benchmarks.md. Each scenario keeps its latest run.';
+const CONSOLE_DESCRIPTION =
+  'Web console benchmarks of License Ledger (npm run bench -- --only console); see docs/benchmarks.md. Each scenario keeps its latest run.';
+const READ_DESCRIPTION =
+  'Read-side benchmarks of License Ledger (npm run bench -- --only read); see docs/benchmarks.md. Each scenario keeps its latest run.';
 
-async function saveResults(file: string, machine: ReturnType<typeof machineInfo>, results: Record<string, unknown>, description: string): Promise<void> {
+async function saveResults(
+  file: string,
+  machine: ReturnType<typeof machineInfo>,
+  results: Record<string, unknown>,
+  description: string,
+): Promise<void> {
   let previous: { scenarios?: Record<string, unknown> } = {};
   if (existsSync(file)) {
     try {
@@ -431,9 +546,13 @@ function consoleTable(results: Record<string, unknown>): string {
   const lines: string[] = [];
   for (const [scenario, r] of Object.entries(results)) {
     const x = r as ConsoleBenchResult;
-    lines.push(`| ${scenario} first view | ${x.firstView.scripts.length} scripts | **${x.firstView.javascriptKB} KB JS (gzip)** | target ≤ ${x.firstView.targetKB} KB |`);
+    lines.push(
+      `| ${scenario} first view | ${x.firstView.scripts.length} scripts | **${x.firstView.javascriptKB} KB JS (gzip)** | target ≤ ${x.firstView.targetKB} KB |`,
+    );
     for (const c of x.charts) {
-      lines.push(`| ${scenario} ${c.label} | ${c.buckets} buckets | **cold ${c.coldMedianMs} ms**, warm ${c.warmMedianMs} ms | report alone ${c.apiMedianMs} ms; target ≤ ${x.targetMs} ms |`);
+      lines.push(
+        `| ${scenario} ${c.label} | ${c.buckets} buckets | **cold ${c.coldMedianMs} ms**, warm ${c.warmMedianMs} ms | report alone ${c.apiMedianMs} ms; target ≤ ${x.targetMs} ms |`,
+      );
     }
   }
   if (lines.length === 0) return '';
@@ -448,31 +567,40 @@ function isWriteScenario(scenario: Scenario): scenario is WriteScenario {
 function withoutRebuildProfileDetail(result: RebuildResult): Record<string, unknown> {
   return {
     ...result,
-    oneAtATime: result.oneAtATime.map((r) => (r.profile
-      ? {
-        ...r,
-        profile: {
-          summaryFile: `${relative(process.cwd(), r.profile.file)}.txt`, sampledMs: r.profile.summary.durationMs,
-          byArea: r.profile.summary.byArea.slice(0, 8), topSelf: r.profile.summary.topSelf.slice(0, 10),
-          topProjectInclusive: r.profile.summary.topProjectInclusive.slice(0, 10),
-        },
-      }
-      : r)),
+    oneAtATime: result.oneAtATime.map((r) =>
+      r.profile
+        ? {
+            ...r,
+            profile: {
+              summaryFile: `${relative(process.cwd(), r.profile.file)}.txt`,
+              sampledMs: r.profile.summary.durationMs,
+              byArea: r.profile.summary.byArea.slice(0, 8),
+              topSelf: r.profile.summary.topSelf.slice(0, 10),
+              topProjectInclusive: r.profile.summary.topProjectInclusive.slice(0, 10),
+            },
+          }
+        : r,
+    ),
   };
 }
 
-const ALERTS_DESCRIPTION = 'Alerts and webhooks benchmarks of License Ledger (npm run bench -- --only alerts); see docs/benchmarks.md. Each scenario keeps its latest run.';
+const ALERTS_DESCRIPTION =
+  'Alerts and webhooks benchmarks of License Ledger (npm run bench -- --only alerts); see docs/benchmarks.md. Each scenario keeps its latest run.';
 
 function alertsTable(results: Partial<Record<Scenario, Record<string, unknown>>>): string {
   const lines: string[] = [];
   for (const [scenario, r] of Object.entries(results)) {
     const x = r as unknown as AlertsResult;
     const l = x.latency;
-    lines.push(`| ${scenario} latency | ${l.alerts} alerts raised and cleared | command sent → AlertRaised arrived: **p50 ${l.raisedFromSubmit.p50Ms} ms, p99 ${l.raisedFromSubmit.p99Ms} ms** `
-      + `(from the command's answer: p50 ${l.raisedFromAppendAcknowledged.p50Ms} ms, p99 ${l.raisedFromAppendAcknowledged.p99Ms} ms; cleared: p50 ${l.clearedFromSubmit.p50Ms} ms) |`);
+    lines.push(
+      `| ${scenario} latency | ${l.alerts} alerts raised and cleared | command sent → AlertRaised arrived: **p50 ${l.raisedFromSubmit.p50Ms} ms, p99 ${l.raisedFromSubmit.p99Ms} ms** ` +
+        `(from the command's answer: p50 ${l.raisedFromAppendAcknowledged.p50Ms} ms, p99 ${l.raisedFromAppendAcknowledged.p99Ms} ms; cleared: p50 ${l.clearedFromSubmit.p50Ms} ms) |`,
+    );
     const f = x.flakyReceiver;
-    lines.push(`| ${scenario} flaky receiver | ${f.alerts} alerts, ${f.deliveries} deliveries | **${f.delivered}/${f.deliveries} delivered** in ${f.secondsUntilAllDelivered} s, `
-      + `${f.attempts} attempts (${f.retries} retries, at most ${f.maxAttemptsOfOneDelivery} for one), receiver ${f.receiverAnswers.ok} ok / ${f.receiverAnswers.failed} failed, ${f.duplicates} duplicates |`);
+    lines.push(
+      `| ${scenario} flaky receiver | ${f.alerts} alerts, ${f.deliveries} deliveries | **${f.delivered}/${f.deliveries} delivered** in ${f.secondsUntilAllDelivered} s, ` +
+        `${f.attempts} attempts (${f.retries} retries, at most ${f.maxAttemptsOfOneDelivery} for one), receiver ${f.receiverAnswers.ok} ok / ${f.receiverAnswers.failed} failed, ${f.duplicates} duplicates |`,
+    );
   }
   if (lines.length === 0) return '';
   return ['', '| alerts | work | figures |', '|---|---|---|', ...lines, ''].join('\n');
@@ -483,12 +611,21 @@ function readSideTable(results: Partial<Record<Scenario, Record<string, unknown>
   for (const [scenario, r] of Object.entries(results)) {
     if (scenario.startsWith('rebuild')) {
       const x = r as unknown as RebuildResult;
-      for (const p of x.oneAtATime) lines.push(`| ${scenario} ${p.projection} | ${x.events} events | ${p.seconds} s | **${p.eventsPerSecond} events/s** |`);
-      lines.push(`| ${scenario} one at a time | ${x.events} events × ${x.oneAtATime.length} | ${x.sequentialSeconds} s | **${x.sequentialEventsPerSecond} events/s** |`);
-      if (x.allAtOnce) lines.push(`| ${scenario} all at once | ${x.events} events × ${x.oneAtATime.length} | ${x.allAtOnce.wallSeconds} s | **${x.allAtOnce.eventsPerSecond} events/s** |`);
+      for (const p of x.oneAtATime)
+        lines.push(`| ${scenario} ${p.projection} | ${x.events} events | ${p.seconds} s | **${p.eventsPerSecond} events/s** |`);
+      lines.push(
+        `| ${scenario} one at a time | ${x.events} events × ${x.oneAtATime.length} | ${x.sequentialSeconds} s | **${x.sequentialEventsPerSecond} events/s** |`,
+      );
+      if (x.allAtOnce)
+        lines.push(
+          `| ${scenario} all at once | ${x.events} events × ${x.oneAtATime.length} | ${x.allAtOnce.wallSeconds} s | **${x.allAtOnce.eventsPerSecond} events/s** |`,
+        );
     } else {
       const x = r as unknown as ReportsResult;
-      for (const c of x.cases) lines.push(`| ${scenario} ${c.label} | ${c.count} runs | p50 ${c.p50Ms} ms | **p95 ${c.p95Ms} ms**${c.meetsTarget ? '' : ' (over target)'} |`);
+      for (const c of x.cases)
+        lines.push(
+          `| ${scenario} ${c.label} | ${c.count} runs | p50 ${c.p50Ms} ms | **p95 ${c.p95Ms} ms**${c.meetsTarget ? '' : ' (over target)'} |`,
+        );
     }
   }
   if (lines.length === 0) return '';
@@ -501,25 +638,34 @@ function markdownTable(results: Partial<Record<Scenario, Record<string, unknown>
     if (scenario === 'appends-postgres') {
       for (const w of (r as unknown as AppendsResult).byWriters) {
         const a = w.appendsPerSecond;
-        lines.push(`| ${scenario} ${w.writers} writer(s) | one event per append | ${(r as unknown as AppendsResult).secondsPerVariant} s × ${(r as unknown as AppendsResult).rounds} rounds | `
-          + `**store ${a.store}/s** (before 0008: ${a.trigger}/s; one-row INSERT ${a.insert}/s) | store/before ${w.storeVsTrigger}×, store/INSERT ${w.storeVsInsert}×, before/INSERT ${w.triggerVsInsert}× |`);
+        lines.push(
+          `| ${scenario} ${w.writers} writer(s) | one event per append | ${(r as unknown as AppendsResult).secondsPerVariant} s × ${(r as unknown as AppendsResult).rounds} rounds | ` +
+            `**store ${a.store}/s** (before 0008: ${a.trigger}/s; one-row INSERT ${a.insert}/s) | store/before ${w.storeVsTrigger}×, store/INSERT ${w.storeVsInsert}×, before/INSERT ${w.triggerVsInsert}× |`,
+        );
       }
     } else if (scenario.startsWith('import')) {
       const x = r as unknown as ImportResult;
-      const row = (name: string, y: ImportRun) => `| ${name} | ${y.commands} commands (${y.rejected} rejected) → ${y.events} events in ${y.appends} appends | ${y.wallSeconds} s | `
-        + `**${y.commandsPerSecond} commands/s**, ${y.eventsPerSecond} events/s | apply phase ${y.applyCommandsPerSecond ?? '–'} commands/s; `
-        + `${y.secondsToFirstChunk ?? '–'} s to the first chunk; ${y.secondsAfterApply ?? '–'} s after the last; peak RSS ${y.peakRssMiB ?? '–'} MiB |`;
+      const row = (name: string, y: ImportRun) =>
+        `| ${name} | ${y.commands} commands (${y.rejected} rejected) → ${y.events} events in ${y.appends} appends | ${y.wallSeconds} s | ` +
+        `**${y.commandsPerSecond} commands/s**, ${y.eventsPerSecond} events/s | apply phase ${y.applyCommandsPerSecond ?? '–'} commands/s; ` +
+        `${y.secondsToFirstChunk ?? '–'} s to the first chunk; ${y.secondsAfterApply ?? '–'} s after the last; peak RSS ${y.peakRssMiB ?? '–'} MiB |`;
       lines.push(row(`${scenario} (${x.mode})`, x));
       if (x.withProjections) lines.push(row(`${scenario} (import, waits for projections)`, x.withProjections));
     } else {
       const x = r as unknown as HttpResult;
       const rows = (suffix: string, run: ServerRun) => {
-        const variants = [['GET /health', run.baseline], ['sequential', run.sequential], ['1 account', run.concurrentOneAccount],
-          ['many accounts', run.concurrentManyAccounts]] as const;
+        const variants = [
+          ['GET /health', run.baseline],
+          ['sequential', run.sequential],
+          ['1 account', run.concurrentOneAccount],
+          ['many accounts', run.concurrentManyAccounts],
+        ] as const;
         for (const [name, v] of variants) {
-          lines.push(`| ${scenario}${suffix} ${name} | ${v.count} requests, ${v.inFlight} in flight, ${v.accounts} account(s) | ${v.seconds} s | `
-            + `**${v.commandsPerSecond}/s** | p50 ${v.p50Ms} ms, p95 ${v.p95Ms} ms, p99 ${v.p99Ms} ms, max ${v.maxMs} ms`
-            + `${Object.keys(v.failures).length ? `; failures ${JSON.stringify(v.failures)}` : ''} |`);
+          lines.push(
+            `| ${scenario}${suffix} ${name} | ${v.count} requests, ${v.inFlight} in flight, ${v.accounts} account(s) | ${v.seconds} s | ` +
+              `**${v.commandsPerSecond}/s** | p50 ${v.p50Ms} ms, p95 ${v.p95Ms} ms, p99 ${v.p99Ms} ms, max ${v.maxMs} ms` +
+              `${Object.keys(v.failures).length ? `; failures ${JSON.stringify(v.failures)}` : ''} |`,
+          );
         }
       };
       rows('', x);

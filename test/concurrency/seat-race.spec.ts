@@ -89,8 +89,14 @@ describe('concurrent commands on PostgreSQL', () => {
       [
         ...accountWithSeatPool('sessions', 1, 12),
         {
-          type: 'PurchaseLicenses', accountId: 'sessions', purchaseId: 'kre', product: 'KRE', quantity: 3,
-          startsAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z', at: '2026-01-05T12:10:00.000Z',
+          type: 'PurchaseLicenses',
+          accountId: 'sessions',
+          purchaseId: 'kre',
+          product: 'KRE',
+          quantity: 3,
+          startsAt: '2026-01-01T00:00:00.000Z',
+          expiresAt: '2027-01-01T00:00:00.000Z',
+          at: '2026-01-05T12:10:00.000Z',
         },
       ],
       { actor: 'test' },

@@ -22,7 +22,7 @@ const ZONE = 'America/New_York';
 const SECRET = 'console-receiver-secret-7731';
 const inZone = (iso: string) => DateTime.fromISO(iso).setZone(ZONE).toFormat('yyyy-MM-dd HH:mm:ss');
 
-describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () => {
+describe("the console's alerts, rules and webhooks on PGlite (SPEC §9)", () => {
   let ledger: ConsoleLedger;
   let browser: ConsoleBrowser;
   let page: Page;
@@ -48,8 +48,11 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
     page = browser.page;
     // A TestCloud pool of 2 for the rule to watch (the example's KRE purchase has expired by now).
     const purchase = await post('/purchases', {
-      purchaseId: 'p-tc', product: 'TC_DESKTOP', quantity: 2,
-      startsAt: new Date(Date.now() - 86_400_000).toISOString(), expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      purchaseId: 'p-tc',
+      product: 'TC_DESKTOP',
+      quantity: 2,
+      startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+      expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
     });
     expect([purchase.status, purchase.body?.code]).toEqual([201, undefined]);
   }, 120_000);
@@ -84,10 +87,18 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
     await dialog.waitFor({ state: 'detached' });
     const table = page.getByTestId('alert-rules');
     await table.getByText('tc-full').waitFor();
-    expect(await tableRow(table, 'tc-full')).toMatchObject({ Kind: 'Usage threshold', Product: 'TC_DESKTOP', Scope: 'Account (Acme)', Threshold: '100', 'Window (s)': '0' });
+    expect(await tableRow(table, 'tc-full')).toMatchObject({
+      Kind: 'Usage threshold',
+      Product: 'TC_DESKTOP',
+      Scope: 'Account (Acme)',
+      Threshold: '100',
+      'Window (s)': '0',
+    });
 
     const created = (await get<EventsLogPage>('/events?type=AlertRuleCreated')).events;
-    expect(created.map((e) => e.data)).toEqual([{ ruleId: 'tc-full', kind: 'usage-threshold', product: 'TC_DESKTOP', scope: 'account', threshold: 100, windowSeconds: 0 }]);
+    expect(created.map((e) => e.data)).toEqual([
+      { ruleId: 'tc-full', kind: 'usage-threshold', product: 'TC_DESKTOP', scope: 'account', threshold: 100, windowSeconds: 0 },
+    ]);
     expect(await tableRow(table, 'tc-full')).toMatchObject({ [`Created (${ZONE})`]: inZone(created[0]!.metadata.occurredAt) });
     await screenshot(page, 'alert-rules');
   }, 60_000);
@@ -113,7 +124,10 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
   }, 60_000);
 
   it('two sessions fill the pool: the raised alert shows with its value, instants in the zone and evidence; Explain lists the evidence events', async () => {
-    for (const [sessionId, userId] of [['t1', 'u1'], ['t2', 'u2']]) {
+    for (const [sessionId, userId] of [
+      ['t1', 'u1'],
+      ['t2', 'u2'],
+    ]) {
       const started = await post('/sessions', { product: 'TC_DESKTOP', sessionId, userId, machineId: `m-${sessionId}` });
       expect([started.status, started.body?.code]).toEqual([201, undefined]);
     }
@@ -125,7 +139,12 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
     const raised = inZone(alert.raisedAt);
     await table.getByText(raised).waitFor();
     expect(await tableRow(table, raised)).toMatchObject({
-      Status: 'open', Rule: 'tc-full', Kind: 'Usage threshold', Product: 'TC_DESKTOP', Value: '100 %', [`Cleared (${ZONE})`]: '—',
+      Status: 'open',
+      Rule: 'tc-full',
+      Kind: 'Usage threshold',
+      Product: 'TC_DESKTOP',
+      Value: '100 %',
+      [`Cleared (${ZONE})`]: '—',
       'Evidence (positions)': alert.evidence.join(', '),
     });
     await screenshot(page, 'alerts');
@@ -137,7 +156,11 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
     expect(await explain.textContent()).toContain('2 of the 2 TC_DESKTOP licenses of the account pool in use (100 %)');
     const list = explain.getByTestId('event-list');
     expect(await list.locator('tbody tr td:first-child').allTextContents()).toEqual(alert.evidence);
-    expect((await list.locator('tbody tr td:nth-child(2)').allTextContents()).sort()).toEqual(['LicensesPurchased', 'SessionStarted', 'SessionStarted']);
+    expect((await list.locator('tbody tr td:nth-child(2)').allTextContents()).sort()).toEqual([
+      'LicensesPurchased',
+      'SessionStarted',
+      'SessionStarted',
+    ]);
     await screenshot(page, 'alert-explain');
 
     // Each evidence event links to the event log, on that event.
@@ -151,7 +174,9 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
 
   it('the webhook registered in the console receives the delivery, signed, and its delivery log shows the attempt', async () => {
     const alert = (await get<AlertsBody>('/alerts?status=open')).alerts[0]!;
-    const received = await until('the delivery', async () => receiver.received.find((r) => r.headers['ledger-delivery'] === `${alert.alertId}:AlertRaised`));
+    const received = await until('the delivery', async () =>
+      receiver.received.find((r) => r.headers['ledger-delivery'] === `${alert.alertId}:AlertRaised`),
+    );
     expect(received.headers['ledger-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(received.body).digest('hex')}`);
     expect(JSON.parse(received.body)).toMatchObject({ event: 'AlertRaised', webhookId: 'ops', alertId: alert.alertId, value: 100 });
     const recorded = await until('the delivery recorded', async () => {
@@ -165,12 +190,21 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
     const deliveries = page.getByTestId('deliveries');
     const id = `${alert.alertId}:AlertRaised`;
     await deliveries.getByText(id).waitFor();
-    expect(await tableRow(deliveries, id)).toMatchObject({ Event: 'AlertRaised', Status: 'delivered', [`Delivered (${ZONE})`]: inZone(recorded.deliveredAt!) });
+    expect(await tableRow(deliveries, id)).toMatchObject({
+      Event: 'AlertRaised',
+      Status: 'delivered',
+      [`Delivered (${ZONE})`]: inZone(recorded.deliveredAt!),
+    });
     const attempts = deliveries.getByRole('table', { name: `Attempts of ${id}` });
     expect(await attempts.locator('tbody tr').count()).toBe(recorded.attempts.length);
     const first = recorded.attempts[0]!;
-    expect(await attempts.locator('tbody tr').first().locator('td').allTextContents())
-      .toEqual(['1', inZone(first.startedAt), '204', '—', first.durationMs.toLocaleString('en-US')]);
+    expect(await attempts.locator('tbody tr').first().locator('td').allTextContents()).toEqual([
+      '1',
+      inZone(first.startedAt),
+      '204',
+      '—',
+      first.durationMs.toLocaleString('en-US'),
+    ]);
     await screenshot(page, 'webhook-deliveries');
   }, 60_000);
 
@@ -181,7 +215,11 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
     for (const name of ['Create rule', 'Remove']) {
       expect({ name, count: await page.getByRole('button', { name, exact: true }).count() }).toEqual({ name, count: 0 });
     }
-    const refused = await post('/alert-rules', { ruleId: 'by-auditor', kind: 'over-allocated', product: 'TC_DESKTOP', scope: 'account' }, ledger.tokens.auditor);
+    const refused = await post(
+      '/alert-rules',
+      { ruleId: 'by-auditor', kind: 'over-allocated', product: 'TC_DESKTOP', scope: 'account' },
+      ledger.tokens.auditor,
+    );
     expect(refused.status).toBe(403);
     expect((await get<AlertRulesBody>('/alert-rules')).rules.map((r) => r.ruleId)).toEqual(['tc-full']);
 
@@ -201,15 +239,23 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
     expect(await dialog.textContent()).toContain('TC_DESKTOP, Account (Acme): ≥ 100 % of the pool');
     await dialog.getByRole('button', { name: 'Remove rule' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByTestId('alert-rules').getByText(/^removed /).waitFor();
+    await page
+      .getByTestId('alert-rules')
+      .getByText(/^removed /)
+      .waitFor();
 
     const cleared: AlertView = await until('the alert cleared', async () => (await get<AlertsBody>('/alerts?status=cleared')).alerts[0]);
     expect(cleared).toMatchObject({ ruleId: 'tc-full', clearedReason: 'rule removed' });
     await open('/alerts?status=cleared');
     const table = page.getByTestId('alerts');
     await table.getByText('rule removed').waitFor();
-    expect(await tableRow(table, inZone(cleared.raisedAt))).toMatchObject({ Status: 'cleared', [`Cleared (${ZONE})`]: `${inZone(cleared.clearedAt!)} rule removed` });
-    await until('the clearing delivered', async () => receiver.received.find((r) => r.headers['ledger-delivery'] === `${cleared.alertId}:AlertCleared`));
+    expect(await tableRow(table, inZone(cleared.raisedAt))).toMatchObject({
+      Status: 'cleared',
+      [`Cleared (${ZONE})`]: `${inZone(cleared.clearedAt!)} rule removed`,
+    });
+    await until('the clearing delivered', async () =>
+      receiver.received.find((r) => r.headers['ledger-delivery'] === `${cleared.alertId}:AlertCleared`),
+    );
   }, 60_000);
 
   it('an admin removes the webhook after confirming: listed as removed, its delivery log kept', async () => {
@@ -220,7 +266,10 @@ describe('the console\'s alerts, rules and webhooks on PGlite (SPEC §9)', () =>
     expect(await dialog.textContent()).toContain(receiver.url);
     await dialog.getByRole('button', { name: 'Remove webhook' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByTestId('webhooks').getByText(/^removed /).waitFor();
+    await page
+      .getByTestId('webhooks')
+      .getByText(/^removed /)
+      .waitFor();
     expect(await page.getByTestId('webhooks').getByRole('button', { name: 'Remove' }).count()).toBe(0);
     expect((await get<EventsLogPage>('/events?type=WebhookRemoved')).events.map((e) => e.data)).toEqual([{ webhookId: 'ops' }]);
     expect(await page.getByTestId('deliveries').locator(':scope > tbody > tr').count()).toBe(2);

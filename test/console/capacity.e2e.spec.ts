@@ -16,7 +16,15 @@ const ZONE = 'America/New_York';
  * application at a time from 06-01: a1 active 10:00–12:00 local on 06-02, a2 denied at 11:00.
  */
 const TESTOPS_HISTORY = [
-  { type: 'PurchaseLicenses', at: '2026-04-01T13:00:00Z', purchaseId: 'cap-p1', product: 'TESTOPS', quantity: 4, startsAt: '2026-04-01T04:00:00Z', expiresAt: '2027-04-01T04:00:00Z' },
+  {
+    type: 'PurchaseLicenses',
+    at: '2026-04-01T13:00:00Z',
+    purchaseId: 'cap-p1',
+    product: 'TESTOPS',
+    quantity: 4,
+    startsAt: '2026-04-01T04:00:00Z',
+    expiresAt: '2027-04-01T04:00:00Z',
+  },
   { type: 'AssignSeat', at: '2026-04-01T15:00:00Z', product: 'TESTOPS', userId: 'u1' },
   { type: 'AssignSeat', at: '2026-04-01T15:01:00Z', product: 'TESTOPS', userId: 'u2' },
   { type: 'AssignSeat', at: '2026-04-01T15:02:00Z', product: 'TESTOPS', userId: 'u3' },
@@ -26,11 +34,21 @@ const TESTOPS_HISTORY = [
   { type: 'RecordActivity', at: '2026-05-05T14:00:00Z', product: 'TESTOPS', userId: 'u2', action: 'run' },
   { type: 'RegisterUser', at: '2026-05-20T14:00:00Z', userId: 'u4', email: 'u4@acme.example', fullName: 'User Four', orgId: 'qa' },
   { type: 'AssignSeat', at: '2026-05-20T15:00:00Z', product: 'TESTOPS', userId: 'u4' },
-  { type: 'PurchaseLicenses', at: '2026-06-01T13:00:00Z', purchaseId: 'cap-p2', product: 'TRUETEST', quantity: 1, startsAt: '2026-06-01T04:00:00Z', expiresAt: '2027-06-01T04:00:00Z' },
+  {
+    type: 'PurchaseLicenses',
+    at: '2026-06-01T13:00:00Z',
+    purchaseId: 'cap-p2',
+    product: 'TRUETEST',
+    quantity: 1,
+    startsAt: '2026-06-01T04:00:00Z',
+    expiresAt: '2027-06-01T04:00:00Z',
+  },
   { type: 'ActivateApplication', at: '2026-06-02T14:00:00Z', applicationId: 'a1' },
   { type: 'ActivateApplication', at: '2026-06-02T15:00:00Z', applicationId: 'a2' },
   { type: 'ReleaseApplication', at: '2026-06-02T16:00:00Z', applicationId: 'a1' },
-].map((command, i) => JSON.stringify({ accountId: 'acme', commandId: `cap-${i + 1}`, ...command })).join('\n');
+]
+  .map((command, i) => JSON.stringify({ accountId: 'acme', commandId: `cap-${i + 1}`, ...command }))
+  .join('\n');
 
 /** Local calendar days from `date` to today in New York: what `idleDays` counts (SPEC §8.2). */
 function daysSince(date: string): number {
@@ -54,7 +72,9 @@ describe(`the console's capacity views on ${store}`, () => {
   beforeAll(async () => {
     ledger = await startConsoleLedger(await makeBackend('capacity_console'));
     const imported = await fetch(`${ledger.url}/v1/import`, {
-      method: 'POST', headers: { authorization: `Bearer ${ledger.tokens.admin}`, 'content-type': 'application/x-ndjson' }, body: TESTOPS_HISTORY,
+      method: 'POST',
+      headers: { authorization: `Bearer ${ledger.tokens.admin}`, 'content-type': 'application/x-ndjson' },
+      body: TESTOPS_HISTORY,
     });
     expect(await imported.json()).toMatchObject({ accepted: 13, rejected: 1, errors: [{ line: 13, code: 'CONCURRENCY_LIMIT_REACHED' }] });
     // The reports read the projections: wait until they have folded the last seat.
@@ -85,7 +105,7 @@ describe(`the console's capacity views on ${store}`, () => {
     return readFile((await download.path())!, 'utf8');
   }
 
-  it('what-if: linked from session-usage with its window; quantity 3 admits s4, quantity 1 refuses s2 and s4; recommendation 3; Export is the API\'s CSV', async () => {
+  it("what-if: linked from session-usage with its window; quantity 3 admits s4, quantity 1 refuses s2 and s4; recommendation 3; Export is the API's CSV", async () => {
     const window = 'product=KRE&from=2026-03-02&to=2026-03-02&interval=day';
     await open(`/session-usage?${window}`);
     await page.getByRole('link', { name: 'What if the quantity were different?' }).click();
@@ -100,8 +120,14 @@ describe(`the console's capacity views on ${store}`, () => {
     await page.locator('[data-figure="refused"]').waitFor();
     // The chart puts each figure beside what happened; seconds stay in the table.
     expect((await hoverBucket(page, 0, 1)).values).toEqual({
-      'Available Sessions (what-if)': '3', 'Available Sessions (actual)': '2', 'Peak Usage (what-if)': '3', 'Peak Usage (actual)': '2',
-      'Average Peak (what-if)': '0.25', 'Average Peak (actual)': '0.17', 'Denied (what-if)': '0', 'Denied (actual)': '1',
+      'Available Sessions (what-if)': '3',
+      'Available Sessions (actual)': '2',
+      'Peak Usage (what-if)': '3',
+      'Peak Usage (actual)': '2',
+      'Average Peak (what-if)': '0.25',
+      'Average Peak (actual)': '0.17',
+      'Denied (what-if)': '0',
+      'Denied (actual)': '1',
     });
     await page.getByRole('button', { name: 'Table', exact: true }).click();
     const table = page.getByTestId('metric-table');
@@ -110,11 +136,15 @@ describe(`the console's capacity views on ${store}`, () => {
     const day = three.buckets[0]!;
     // s1 [10:00, 11:00), s2 [10:30, 12:00), s3 [11:00, 11:30) and s4 [10:45, 11:45): s4 demands the median accepted 1 h.
     expect(await tableRow(table, '2026-03-02')).toEqual({
-      'start': '2026-03-02',
-      availableSessions: '3', 'actual.availableSessions': '2',
-      peakUsage: '3', 'actual.peakUsage': '2',
-      averagePeak: '0.25', 'actual.averagePeak': '0.17',
-      denied: '0', 'actual.denied': '1',
+      start: '2026-03-02',
+      availableSessions: '3',
+      'actual.availableSessions': '2',
+      peakUsage: '3',
+      'actual.peakUsage': '2',
+      averagePeak: '0.25',
+      'actual.averagePeak': '0.17',
+      denied: '0',
+      'actual.denied': '1',
       unmetSeconds: '0',
     });
     expect([day.availableSessions, day.peakUsage, day.averagePeak, day.denied, day.unmetSeconds]).toEqual([3, 3, 0.25, 0, 0]);
@@ -133,7 +163,13 @@ describe(`the console's capacity views on ${store}`, () => {
     await page.locator('[data-figure="refused"] dd').getByText('2', { exact: true }).waitFor();
     const one = await body<WhatIfBody>(`what-if?${window}&quantity=1`);
     // One session at a time: s1 runs, s2 and s4 are refused (1 h 30 + 1 h unmet), s3 starts as s1 ends.
-    expect(await tableRow(table, '2026-03-02')).toMatchObject({ availableSessions: '1', peakUsage: '1', averagePeak: '0.08', denied: '2', unmetSeconds: '9,000' });
+    expect(await tableRow(table, '2026-03-02')).toMatchObject({
+      availableSessions: '1',
+      peakUsage: '1',
+      averagePeak: '0.08',
+      denied: '2',
+      unmetSeconds: '9,000',
+    });
     expect(one.buckets[0]).toMatchObject({ availableSessions: 1, peakUsage: 1, averagePeak: 0.08, denied: 2, unmetSeconds: 9000 });
     expect(one.recommendation).toEqual(three.recommendation);
     await screenshot(page, 'what-if-table');
@@ -156,11 +192,25 @@ describe(`the console's capacity views on ${store}`, () => {
     await table.waitFor();
     // a1 10:00–12:00 and a2 11:00–13:00: hourly peaks 1, 2, 1 (4 / 24) against 1, 1 (2 / 24).
     expect(await tableRow(table, '2026-06-02')).toEqual({
-      start: '2026-06-02', purchased: '2', 'actual.purchased': '1', peakActiveApplications: '2', 'actual.peakActiveApplications': '1',
-      averagePeak: '0.17', 'actual.averagePeak': '0.08', denied: '0', 'actual.denied': '1', unmetSeconds: '0',
+      start: '2026-06-02',
+      purchased: '2',
+      'actual.purchased': '1',
+      peakActiveApplications: '2',
+      'actual.peakActiveApplications': '1',
+      averagePeak: '0.17',
+      'actual.averagePeak': '0.08',
+      denied: '0',
+      'actual.denied': '1',
+      unmetSeconds: '0',
     });
     const api = await body<WhatIfBody>(`what-if?${window}&quantity=2`);
-    expect(api.buckets[0]).toMatchObject({ purchased: 2, peakActiveApplications: 2, averagePeak: 0.17, denied: 0, actual: { purchased: 1, peakActiveApplications: 1, averagePeak: 0.08, denied: 1 } });
+    expect(api.buckets[0]).toMatchObject({
+      purchased: 2,
+      peakActiveApplications: 2,
+      averagePeak: 0.17,
+      denied: 0,
+      actual: { purchased: 1, peakActiveApplications: 1, averagePeak: 0.08, denied: 1 },
+    });
     expect(await figure('recommendation.noDenials')).toBe('2');
     expect(api.recommendation.noDenials).toBe(2);
   }, 60_000);
@@ -187,14 +237,22 @@ describe(`the console's capacity views on ${store}`, () => {
     await open(`/idle-seats?product=TESTOPS&${reclaimWindow}`);
     const table = page.getByTestId('report-table');
     await table.locator('tbody tr').nth(3).waitFor();
-    const rows = () => table.evaluate((element) => {
-      const headers = [...element.querySelectorAll('thead th')].map((th) => th.textContent!.replace(/ [▲▼]$/, ''));
-      return [...element.querySelectorAll('tbody tr')].map((tr) => Object.fromEntries([...tr.children].map((td, i) => [headers[i]!, td.textContent!])));
-    });
+    const rows = () =>
+      table.evaluate((element) => {
+        const headers = [...element.querySelectorAll('thead th')].map((th) => th.textContent!.replace(/ [▲▼]$/, ''));
+        return [...element.querySelectorAll('tbody tr')].map((tr) =>
+          Object.fromEntries([...tr.children].map((td, i) => [headers[i]!, td.textContent!])),
+        );
+      });
     const api = await body<IdleSeatsBody>('idle-seats?product=TESTOPS');
     const shown = await rows();
     // Idle since the later of the assignment and the last activity, as local dates.
-    const expected = [['u3', '2026-04-01'], ['u1', '2026-04-15'], ['u2', '2026-05-05'], ['u4', '2026-05-20']] as const;
+    const expected = [
+      ['u3', '2026-04-01'],
+      ['u1', '2026-04-15'],
+      ['u2', '2026-05-05'],
+      ['u4', '2026-05-20'],
+    ] as const;
     expect(shown.map((r) => [r['User ID'], r['Idle Days']])).toEqual(expected.map(([user, since]) => [user, String(daysSince(since))]));
     expect(api.rows.map((r) => [r.userId, r.idleDays])).toEqual(expected.map(([user, since]) => [user, daysSince(since)]));
     expect(shown.map((r) => r['Last Active Use'])).toEqual(['—', '2026-04-15 10:00:00', '2026-05-05 10:00:00', '—']);
@@ -205,26 +263,47 @@ describe(`the console's capacity views on ${store}`, () => {
     await table.locator('tbody tr').nth(2).waitFor({ state: 'detached' });
     expect((await rows()).map((r) => r['User ID'])).toEqual(['u3', 'u1']);
     const csv = await downloaded(page.getByRole('button', { name: 'Export CSV' }).first());
-    expect(csv).toBe((await ledger.api(`/v1/accounts/acme/reports/idle-seats?product=TESTOPS&minIdleDays=${daysSince('2026-05-05') + 1}&format=csv`)).text);
-    expect(csv.trim().split('\r\n').map((line) => line.split(',')[0])).toEqual(['userId', 'u3', 'u1']);
+    expect(csv).toBe(
+      (await ledger.api(`/v1/accounts/acme/reports/idle-seats?product=TESTOPS&minIdleDays=${daysSince('2026-05-05') + 1}&format=csv`)).text,
+    );
+    expect(
+      csv
+        .trim()
+        .split('\r\n')
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['userId', 'u3', 'u1']);
 
     const backtest = page.getByRole('region', { name: /What would \d+ days save/ });
-    const figures = async () => Object.fromEntries(await Promise.all(
-      ['reclaimed', 'returnedWithin7Days', 'returnedWithin30Days', 'neverReturned'].map(async (field) => [field, await figure(field, backtest)]),
-    ));
+    const figures = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ['reclaimed', 'returnedWithin7Days', 'returnedWithin30Days', 'neverReturned'].map(async (field) => [field, await figure(field, backtest)]),
+        ),
+      );
     // 30 days (the default): u3 reclaimed 05-01, u2 05-02 (back 05-05, again 06-04), u1 05-15, u4 06-19.
     await backtest.getByText('What would 30 days save?').waitFor();
     await backtest.locator('[data-figure="reclaimed"]').waitFor();
     expect(await figures()).toEqual({ reclaimed: '5', returnedWithin7Days: '1', returnedWithin30Days: '1', neverReturned: '4' });
     expect(await figure('peakAssigned', backtest)).toBe('3 vs 4 in reality');
     const thirty = await body<ReclaimBacktestBody>('reclaim-backtest?product=TESTOPS&from=2026-04-01&to=2026-06-30&interval=month&idleDays=30');
-    expect(thirty).toMatchObject({ reclaimed: 5, returnedWithin7Days: 1, returnedWithin30Days: 1, neverReturned: 4, peakAssigned: 3, peakAssignedActual: 4 });
+    expect(thirty).toMatchObject({
+      reclaimed: 5,
+      returnedWithin7Days: 1,
+      returnedWithin30Days: 1,
+      neverReturned: 4,
+      peakAssigned: 3,
+      peakAssignedActual: 4,
+    });
     await backtest.getByRole('button', { name: 'Table', exact: true }).click();
     const months = backtest.getByTestId('metric-table');
     expect(await tableRow(months, '2026-04-01')).toEqual({ start: '2026-04-01', assigned: '3', assignedActual: '3' });
     expect(await tableRow(months, '2026-05-01')).toEqual({ start: '2026-05-01', assigned: '2', assignedActual: '4' });
     expect(await tableRow(months, '2026-06-01')).toEqual({ start: '2026-06-01', assigned: '0', assignedActual: '4' });
-    expect(thirty.buckets!.map((b) => [b.assigned, b.assignedActual])).toEqual([[3, 3], [2, 4], [0, 4]]);
+    expect(thirty.buckets!.map((b) => [b.assigned, b.assignedActual])).toEqual([
+      [3, 3],
+      [2, 4],
+      [0, 4],
+    ]);
 
     // 10 days: u3 04-11, u1 04-12 (back 04-15, again 04-25), u2 04-12 (back 05-05, again 05-15), u4 05-30.
     await backtest.getByRole('spinbutton', { name: 'Idle days' }).fill('10');
@@ -233,8 +312,9 @@ describe(`the console's capacity views on ${store}`, () => {
     await backtest.locator('[data-figure="reclaimed"] dd').getByText('6', { exact: true }).waitFor();
     expect(await figures()).toEqual({ reclaimed: '6', returnedWithin7Days: '1', returnedWithin30Days: '2', neverReturned: '4' });
     expect(await tableRow(months, '2026-05-01')).toEqual({ start: '2026-05-01', assigned: '0', assignedActual: '4' });
-    expect(await body<ReclaimBacktestBody>('reclaim-backtest?product=TESTOPS&from=2026-04-01&to=2026-06-30&interval=month&idleDays=10'))
-      .toMatchObject({ reclaimed: 6, returnedWithin7Days: 1, returnedWithin30Days: 2, neverReturned: 4, peakAssigned: 3, peakAssignedActual: 4 });
+    expect(
+      await body<ReclaimBacktestBody>('reclaim-backtest?product=TESTOPS&from=2026-04-01&to=2026-06-30&interval=month&idleDays=10'),
+    ).toMatchObject({ reclaimed: 6, returnedWithin7Days: 1, returnedWithin30Days: 2, neverReturned: 4, peakAssigned: 3, peakAssignedActual: 4 });
     await screenshot(page, 'reclaim-backtest');
   }, 60_000);
 
@@ -245,8 +325,11 @@ describe(`the console's capacity views on ${store}`, () => {
     await table.waitFor();
     expect(await page.getByTestId('metric').textContent()).toBe('assigned');
     const expected: Record<string, { value: string; projected: string }> = {
-      '2026-04-01': { value: '3', projected: '—' }, '2026-05-01': { value: '4', projected: '—' }, '2026-06-01': { value: '4', projected: '—' },
-      '2026-07-01': { value: '—', projected: '4.67' }, '2026-08-01': { value: '—', projected: '5.17' },
+      '2026-04-01': { value: '3', projected: '—' },
+      '2026-05-01': { value: '4', projected: '—' },
+      '2026-06-01': { value: '4', projected: '—' },
+      '2026-07-01': { value: '—', projected: '4.67' },
+      '2026-08-01': { value: '—', projected: '5.17' },
     };
     for (const [start, values] of Object.entries(expected)) expect(await tableRow(table, start)).toEqual({ start, ...values });
     expect(await figure('slope')).toBe('0.50');
@@ -257,11 +340,13 @@ describe(`the console's capacity views on ${store}`, () => {
     expect(api.buckets!.map((b) => b.value ?? b.projected)).toEqual([3, 4, 4, 4.67, 5.17]);
   }, 60_000);
 
-  it('a bad parameter in a link shows the API\'s own words and names the field', async () => {
+  it("a bad parameter in a link shows the API's own words and names the field", async () => {
     await open('/forecast?product=TESTOPS&interval=month&history=1');
     const problem = page.getByTestId('problem');
     await problem.waitFor();
-    const api = JSON.parse((await ledger.api('/v1/accounts/acme/reports/forecast?product=TESTOPS&metric=assigned&interval=month&history=1')).text) as { detail: string; code: string; errors: { path: string }[] };
+    const api = JSON.parse(
+      (await ledger.api('/v1/accounts/acme/reports/forecast?product=TESTOPS&metric=assigned&interval=month&history=1')).text,
+    ) as { detail: string; code: string; errors: { path: string }[] };
     expect(api.errors.map((e) => e.path)).toEqual(['history']);
     expect(await problem.locator('strong').textContent()).toBe(api.detail);
     expect(await problem.textContent()).toContain(api.code);

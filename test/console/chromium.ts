@@ -7,7 +7,12 @@ import { join } from 'node:path';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
   '--no-first-run',
 ];
 
@@ -20,7 +25,12 @@ export interface Chromium {
 export async function launchChromium(options: BrowserContextOptions = {}): Promise<Chromium> {
   const profile = await mkdtemp(join(tmpdir(), 'ledger-chromium-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, locale: 'en-US', viewport: { width: 1280, height: 900 }, ...options,
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    locale: 'en-US',
+    viewport: { width: 1280, height: 900 },
+    ...options,
   });
   return {
     context,

@@ -87,7 +87,13 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
 
     await page.getByRole('button', { name: 'Table', exact: true }).click();
     const table = page.getByTestId('metric-table');
-    expect(await table.locator('thead th').allTextContents()).toEqual(['start (America/New_York)', 'availableSessions', 'peakUsage', 'averagePeak', 'denied']);
+    expect(await table.locator('thead th').allTextContents()).toEqual([
+      'start (America/New_York)',
+      'availableSessions',
+      'peakUsage',
+      'averagePeak',
+      'denied',
+    ]);
     expect(await tableRow(table, '2026-03-02')).toMatchObject({ availableSessions: '2', peakUsage: '2', averagePeak: '0.17', denied: '1' });
     await shoot('session-usage-table');
 
@@ -153,7 +159,7 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
     expect(await tableRow(table, '2026-01-01')).toMatchObject({ assigned: '2', activated: '2' });
   }, 90_000);
 
-  it('assignments: search, Reset Filters, sorting, paging, and Export downloads exactly the API\'s CSV', async () => {
+  it("assignments: search, Reset Filters, sorting, paging, and Export downloads exactly the API's CSV", async () => {
     await open('/assignments?product=KSE');
     const table = page.getByTestId('report-table');
     const users = () => table.locator('tbody tr td:first-child').allTextContents();
@@ -195,7 +201,7 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
     expect(file.text).not.toContain('u2,');
   }, 90_000);
 
-  it('sessions: filters by status and search; Export is the API\'s CSV of every page', async () => {
+  it("sessions: filters by status and search; Export is the API's CSV of every page", async () => {
     await open('/sessions?product=KRE&sort=started&pageSize=2');
     const table = page.getByTestId('report-table');
     await table.locator('tbody tr').first().waitFor();
@@ -212,7 +218,7 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
     await page.getByText('No row matches these filters.').waitFor();
   }, 90_000);
 
-  it('License Management: the tree of pools; assigning u3 shows the quota rule\'s words and changes nothing', async () => {
+  it("License Management: the tree of pools; assigning u3 shows the quota rule's words and changes nothing", async () => {
     const head = (await ledger.api('/v1/accounts/acme/events?limit=1')).text;
     await open('/licenses?product=KSE');
     const mobile = page.getByTestId('scope-mobile');
@@ -268,7 +274,9 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
   }, 90_000);
 
   it('Explain links each event to the event log, which pages, filters and exports NDJSON stamped with its position', async () => {
-    await open('/session-usage?product=KRE&from=2026-03-02&to=2026-03-02&interval=day&show=table&explain=peakUsage&bucket=2026-03-02T00%3A00%3A00.000-05%3A00');
+    await open(
+      '/session-usage?product=KRE&from=2026-03-02&to=2026-03-02&interval=day&show=table&explain=peakUsage&bucket=2026-03-02T00%3A00%3A00.000-05%3A00',
+    );
     const explain = page.getByTestId('explain');
     await explain.getByTestId('event-list').waitFor();
     const first = explain.getByTestId('event-list').locator('tbody tr').first();
@@ -298,12 +306,18 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
       const types = [...document.querySelectorAll('[data-testid="event-list"] tbody tr td:nth-child(2)')].map((td) => td.textContent);
       return types.length > 0 && types.every((type) => type === 'SeatAssigned' || type === 'SeatUnassigned');
     })()`);
-    expect(await page.getByTestId('event-list').locator('tbody tr td:nth-child(2)').allTextContents())
-      .toEqual(['SeatAssigned', 'SeatAssigned', 'SeatUnassigned', 'SeatAssigned']);
+    expect(await page.getByTestId('event-list').locator('tbody tr td:nth-child(2)').allTextContents()).toEqual([
+      'SeatAssigned',
+      'SeatAssigned',
+      'SeatUnassigned',
+      'SeatAssigned',
+    ]);
     const until = (await page.getByTestId('stamp').locator('strong').textContent())!;
     const file = await downloaded(page.getByRole('button', { name: 'Export NDJSON' }));
     expect(JSON.parse(file.text.split('\n')[0]!)).toEqual({ accountId: 'acme', untilPosition: until });
-    expect(file.text).toBe((await ledger.api(`/v1/accounts/acme/events?format=ndjson&type=SeatAssigned%2CSeatUnassigned&until=${encodeURIComponent(until)}`)).text);
+    expect(file.text).toBe(
+      (await ledger.api(`/v1/accounts/acme/events?format=ndjson&type=SeatAssigned%2CSeatUnassigned&until=${encodeURIComponent(until)}`)).text,
+    );
     expect(file.name).toContain(until.replace('/', '-'));
   }, 90_000);
 
@@ -319,7 +333,8 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
     await table.locator('tr[data-projection="sessions"]').getByRole('button', { name: 'Rebuild' }).click();
     await page.waitForFunction(
       `[...document.querySelectorAll('tr[data-projection="sessions"][data-status="active"]')].some((tr) => Number(tr.children[2]?.textContent) > ${before})`,
-      undefined, { timeout: 60_000 },
+      undefined,
+      { timeout: 60_000 },
     );
     expect(await generation()).toBe(before + 1);
     await shoot('operations');
@@ -337,10 +352,15 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
     const machines = page.getByRole('region', { name: 'Registered machines' });
     await machines.getByText('m-console').waitFor();
     expect(await page.getByTestId('product-card').textContent()).toContain('Machines 1 of unlimited');
-    await machines.getByRole('row', { name: /m-console/ }).getByRole('button', { name: 'Deactivate' }).click();
+    await machines
+      .getByRole('row', { name: /m-console/ })
+      .getByRole('button', { name: 'Deactivate' })
+      .click();
     await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).click();
     await machines.getByText('m-console').waitFor({ state: 'detached' });
-    const log = JSON.parse((await ledger.api('/v1/accounts/acme/events?type=MachineRegistered,MachineDeactivated')).text) as { events: { type: string; data: { machineId: string } }[] };
+    const log = JSON.parse((await ledger.api('/v1/accounts/acme/events?type=MachineRegistered,MachineDeactivated')).text) as {
+      events: { type: string; data: { machineId: string } }[];
+    };
     expect(log.events.filter((e) => e.data.machineId === 'm-console').map((e) => e.type)).toEqual(['MachineRegistered', 'MachineDeactivated']);
   }, 90_000);
 

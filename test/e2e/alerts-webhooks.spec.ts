@@ -27,12 +27,16 @@ describe.each(SQL_BACKENDS)('alerts and webhooks over HTTP on %s', (_name, open)
 
   async function call(method: string, path: string, body?: unknown, token = admin): Promise<{ status: number; body: any }> {
     const response = await fetch(`${url}/v1/accounts/acme${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     answers.push(text);
-    return { status: response.status, body: /^application\/(problem\+)?json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text };
+    return {
+      status: response.status,
+      body: /^application\/(problem\+)?json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text,
+    };
   }
   const ok = async (method: string, path: string, body?: unknown) => {
     const answer = await call(method, path, body);
@@ -53,7 +57,10 @@ describe.each(SQL_BACKENDS)('alerts and webhooks over HTTP on %s', (_name, open)
     backend = await open('alerts');
     receiver = await startWebhookReceiver();
     const config = loadConfig({
-      ...backend.env, WEBHOOK_ALLOW_HTTP: '1', WEBHOOK_ALLOW_PRIVATE: '1', WEBHOOK_RETRY_INITIAL_SECONDS: '0.2',
+      ...backend.env,
+      WEBHOOK_ALLOW_HTTP: '1',
+      WEBHOOK_ALLOW_PRIVATE: '1',
+      WEBHOOK_RETRY_INITIAL_SECONDS: '0.2',
       LEDGER_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
     });
     app = await createApp(config, { logger: false });
@@ -68,7 +75,12 @@ describe.each(SQL_BACKENDS)('alerts and webhooks over HTTP on %s', (_name, open)
       await ok('POST', '/users', { userId, email: `${userId}@acme.example`, fullName: userId, orgId: 'qa', at: minutesAgo(58) });
     }
     await ok('POST', '/purchases', {
-      purchaseId: 'p1', product: 'KRE', quantity: 2, startsAt: minutesAgo(600), expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), at: minutesAgo(57),
+      purchaseId: 'p1',
+      product: 'KRE',
+      quantity: 2,
+      startsAt: minutesAgo(600),
+      expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      at: minutesAgo(57),
     });
   }, 120_000);
   afterAll(async () => {
@@ -88,8 +100,12 @@ describe.each(SQL_BACKENDS)('alerts and webhooks over HTTP on %s', (_name, open)
     ] as const;
     for (const [body, status, field] of refusals) {
       const answer = await call('POST', '/alert-rules', body);
-      expect({ field, status: answer.status, code: answer.body.code, paths: answer.body.errors?.map((e: { path: string }) => e.path) })
-        .toEqual({ field, status, code: 'VALIDATION_FAILED', paths: [field] });
+      expect({ field, status: answer.status, code: answer.body.code, paths: answer.body.errors?.map((e: { path: string }) => e.path) }).toEqual({
+        field,
+        status,
+        code: 'VALIDATION_FAILED',
+        paths: [field],
+      });
     }
     const webhook = await call('POST', '/webhooks', { webhookId: 'bad', url: 'ftp://example.com/x', secret: SECRET, at: minutesAgo(56) });
     expect([webhook.status, webhook.body.errors.map((e: { path: string }) => e.path)]).toEqual([400, ['url']]);
@@ -100,9 +116,21 @@ describe.each(SQL_BACKENDS)('alerts and webhooks over HTTP on %s', (_name, open)
 
   it('raises and clears alerts as sessions fill and free the pool, POSTs each transition signed, and lists and explains them', async () => {
     await ok('POST', '/webhooks', { webhookId: 'ops', url: receiver.url, secret: SECRET, at: minutesAgo(55) });
-    expect((await call('POST', '/webhooks', { webhookId: 'ops', url: receiver.url, secret: 'other', at: minutesAgo(55) })).body.code).toBe('ALREADY_EXISTS');
-    await ok('POST', '/alert-rules', { ruleId: 'full', kind: 'usage-threshold', product: 'KRE', scope: 'account', threshold: 100, at: minutesAgo(54) });
-    expect((await call('POST', '/alert-rules', { ruleId: 'full', kind: 'over-allocated', product: 'KRE', scope: 'account', at: minutesAgo(54) })).body.code).toBe('ALREADY_EXISTS');
+    expect((await call('POST', '/webhooks', { webhookId: 'ops', url: receiver.url, secret: 'other', at: minutesAgo(55) })).body.code).toBe(
+      'ALREADY_EXISTS',
+    );
+    await ok('POST', '/alert-rules', {
+      ruleId: 'full',
+      kind: 'usage-threshold',
+      product: 'KRE',
+      scope: 'account',
+      threshold: 100,
+      at: minutesAgo(54),
+    });
+    expect(
+      (await call('POST', '/alert-rules', { ruleId: 'full', kind: 'over-allocated', product: 'KRE', scope: 'account', at: minutesAgo(54) })).body
+        .code,
+    ).toBe('ALREADY_EXISTS');
     const full = minutesAgo(9);
     const freed = minutesAgo(8);
     await ok('POST', '/sessions', { product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1', at: minutesAgo(10) });
@@ -121,12 +149,19 @@ describe.each(SQL_BACKENDS)('alerts and webhooks over HTTP on %s', (_name, open)
     expect(bodies[1]).toMatchObject({ ruleId: 'full', at: freed, reason: 'condition ended' });
 
     const alerts: AlertsBody = await ok('GET', '/alerts');
-    expect(alerts.alerts).toEqual([expect.objectContaining({
-      alertId, ruleId: 'full', kind: 'usage-threshold', status: 'cleared', value: 100, clearedReason: 'condition ended',
-      figures: { kind: 'pool', used: 2, pool: 2, available: 0 },
-    })]);
+    expect(alerts.alerts).toEqual([
+      expect.objectContaining({
+        alertId,
+        ruleId: 'full',
+        kind: 'usage-threshold',
+        status: 'cleared',
+        value: 100,
+        clearedReason: 'condition ended',
+        figures: { kind: 'pool', used: 2, pool: 2, available: 0 },
+      }),
+    ]);
     expect(alerts.alerts[0]!.evidence).toHaveLength(3);
-    expect((await ok('GET', '/alerts?status=open') as AlertsBody).alerts).toEqual([]);
+    expect(((await ok('GET', '/alerts?status=open')) as AlertsBody).alerts).toEqual([]);
     expect((await call('GET', '/alerts?status=closed')).body.errors).toEqual([{ path: 'status', message: 'must be one of open, cleared' }]);
 
     // An auditor reads alerts and their explanation: the events behind the value, from the log.
@@ -138,7 +173,9 @@ describe.each(SQL_BACKENDS)('alerts and webhooks over HTTP on %s', (_name, open)
     expect((await call('GET', '/alerts/al-none/explain')).status).toBe(404);
 
     const rules: AlertRulesBody = await ok('GET', '/alert-rules');
-    expect(rules.rules).toEqual([expect.objectContaining({ ruleId: 'full', kind: 'usage-threshold', threshold: 100, windowSeconds: 0, removedAt: null })]);
+    expect(rules.rules).toEqual([
+      expect.objectContaining({ ruleId: 'full', kind: 'usage-threshold', threshold: 100, windowSeconds: 0, removedAt: null }),
+    ]);
 
     const webhooks: WebhooksBody = (await call('GET', '/webhooks', undefined, auditor)).body;
     expect(webhooks.webhooks).toEqual([expect.objectContaining({ webhookId: 'ops', url: receiver.url, removedAt: null })]);
@@ -149,7 +186,8 @@ describe.each(SQL_BACKENDS)('alerts and webhooks over HTTP on %s', (_name, open)
       return body.deliveries.every((d) => d.status === 'delivered') && body.total === 2 ? body : undefined;
     });
     expect(deliveries.deliveries.map((d) => [d.deliveryId, d.attempts.length, d.attempts[0]!.statusCode])).toEqual([
-      [`${alertId}:AlertCleared`, 1, 204], [`${alertId}:AlertRaised`, 1, 204],
+      [`${alertId}:AlertCleared`, 1, 204],
+      [`${alertId}:AlertRaised`, 1, 204],
     ]);
     expect((await call('GET', '/webhooks/none/deliveries')).status).toBe(404);
   });
@@ -170,7 +208,10 @@ describe.each(SQL_BACKENDS)('alerts and webhooks over HTTP on %s', (_name, open)
 
   it('never answers the secret: not in an event, an export, a list or a command outcome', async () => {
     const outcome = await ok('POST', '/webhooks', { webhookId: 'second', url: `${receiver.url}/2`, secret: SECRET, at: minutesAgo(6) });
-    expect(outcome.events[0]).toMatchObject({ type: 'WebhookRegistered', data: { webhookId: 'second', secretFingerprint: expect.stringMatching(/^hmac-sha256:/) } });
+    expect(outcome.events[0]).toMatchObject({
+      type: 'WebhookRegistered',
+      data: { webhookId: 'second', secretFingerprint: expect.stringMatching(/^hmac-sha256:/) },
+    });
     await ok('GET', '/events?format=ndjson');
     await ok('GET', '/events');
     await ok('DELETE', '/webhooks/second', { at: minutesAgo(5) });

@@ -32,8 +32,7 @@ describe.each(SQL_BACKENDS)('the events log on %s', (_name, open) => {
   let exportAtStamp: string;
   let stamp: string;
 
-  const get = async (path: string, token = admin) =>
-    fetch(`${url}/v1/accounts/${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = async (path: string, token = admin) => fetch(`${url}/v1/accounts/${path}`, { headers: { authorization: `Bearer ${token}` } });
   const page = async (query: string, token = admin): Promise<EventsBody> => {
     const response = await get(`acme/events${query}`, token);
     expect(response.status).toBe(200);
@@ -120,7 +119,10 @@ describe.each(SQL_BACKENDS)('the events log on %s', (_name, open) => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     exportAtStamp = await response.text();
-    const [first, ...lines] = exportAtStamp.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const [first, ...lines] = exportAtStamp
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     stamp = first.untilPosition;
     expect(first).toEqual({ accountId: 'acme', untilPosition: expect.stringMatching(/^\d+\/\d+$/) });
     expect(lines.map((e: { eventId: string }) => e.eventId)).toEqual(stored.map((e) => e.eventId));

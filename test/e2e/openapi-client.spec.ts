@@ -56,7 +56,9 @@ describe('a typed client generated from /docs-json', () => {
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     token = (await app.get(ApiKeyStore).create({ accountId: 'acme', role: 'account-admin' })).token;
     const imported = await fetch(`${url}/v1/import`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body: await readFile(EXAMPLE),
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+      body: await readFile(EXAMPLE),
     });
     expect(imported.status).toBe(200);
   });
@@ -66,12 +68,14 @@ describe('a typed client generated from /docs-json', () => {
   });
 
   test('every /v1 operation: bearer security, a schema for each success body, problem+json errors; open routes need no key', async () => {
-    const document = await (await fetch(`${url}/docs-json`)).json() as {
+    const document = (await (await fetch(`${url}/docs-json`)).json()) as {
       components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
       security?: unknown[];
       paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
     };
-    expect(document.components.securitySchemes['api-key']).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque' }));
+    expect(document.components.securitySchemes['api-key']).toEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque' }),
+    );
     const refs = JSON.stringify(document).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? [];
     for (const name of new Set(refs.map((r) => r.split('/').at(-1)!))) expect(Object.keys(document.components.schemas)).toContain(name);
     for (const [path, item] of Object.entries(document.paths)) {
@@ -79,7 +83,10 @@ describe('a typed client generated from /docs-json', () => {
         const where = `${method.toUpperCase()} ${path}`;
         if (path.startsWith('/v1')) {
           expect([where, operation.security]).toEqual([where, undefined]); // the document's: the bearer key
-          expect([where, operation.responses['401']?.content?.['application/problem+json']?.schema]).toEqual([where, { $ref: '#/components/schemas/ProblemDetails' }]);
+          expect([where, operation.responses['401']?.content?.['application/problem+json']?.schema]).toEqual([
+            where,
+            { $ref: '#/components/schemas/ProblemDetails' },
+          ]);
         } else {
           expect([where, operation.security]).toEqual([where, []]);
         }
@@ -94,12 +101,13 @@ describe('a typed client generated from /docs-json', () => {
   });
 
   test('command bodies are described by the rules that check them', async () => {
-    const document = await (await fetch(`${url}/docs-json`)).json() as {
+    const document = (await (await fetch(`${url}/docs-json`)).json()) as {
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>>;
     };
     const body = (path: string, method: string) => document.paths[path]![method]!.requestBody!.content['application/json']!.schema;
     expect(body('/v1/accounts/{accountId}/purchases', 'post')).toEqual({
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       required: ['purchaseId', 'product', 'quantity', 'startsAt', 'expiresAt'],
       properties: expect.objectContaining({
         purchaseId: expect.objectContaining({ type: 'string', minLength: 1, maxLength: 128 }),
@@ -112,7 +120,11 @@ describe('a typed client generated from /docs-json', () => {
       }),
     });
     // Fields in the path are not asked for in the body.
-    expect(Object.keys(body('/v1/accounts/{accountId}/users/{userId}/move', 'post').properties as object).sort()).toEqual(['at', 'commandId', 'orgId']);
+    expect(Object.keys(body('/v1/accounts/{accountId}/users/{userId}/move', 'post').properties as object).sort()).toEqual([
+      'at',
+      'commandId',
+      'orgId',
+    ]);
   });
 
   test('openapi-typescript generates types; a program using them typechecks against the contracts and reads a report', async () => {
@@ -122,16 +134,28 @@ describe('a typed client generated from /docs-json', () => {
     await writeFile(join(dir, 'package.json'), '{"type":"module"}');
 
     const program = ts.createProgram([join(dir, 'client.ts')], {
-      strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      skipLibCheck: true, typeRoots: [resolve('node_modules/@types')], types: ['node'],
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      skipLibCheck: true,
+      typeRoots: [resolve('node_modules/@types')],
+      types: ['node'],
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
 
     const compiled = ts.transpileModule(CLIENT, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
     await writeFile(join(dir, 'client.mjs'), compiled);
-    const client = await import(pathToFileURL(join(dir, 'client.mjs')).href) as {
-      seriesReport(base: string, token: string, accountId: string, name: string, query: Record<string, string>): Promise<{ buckets: Record<string, number>[] }>;
+    const client = (await import(pathToFileURL(join(dir, 'client.mjs')).href)) as {
+      seriesReport(
+        base: string,
+        token: string,
+        accountId: string,
+        name: string,
+        query: Record<string, string>,
+      ): Promise<{ buckets: Record<string, number>[] }>;
     };
     const query = { product: 'KSE', from: '2026-01-01', to: '2026-02-28', interval: 'month' };
     let body: { buckets: Record<string, number>[] } | undefined;
@@ -139,7 +163,10 @@ describe('a typed client generated from /docs-json', () => {
       body = await client.seriesReport(url, token, 'acme', 'seat-history', query).catch(() => undefined);
       if (body?.buckets[0]?.assigned !== 2) await new Promise((done) => setTimeout(done, 200));
     }
-    expect(body!.buckets.map((b) => [b.purchased, b.assigned, b.activated])).toEqual([[5, 2, 2], [5, 2, 1]]);
+    expect(body!.buckets.map((b) => [b.purchased, b.assigned, b.activated])).toEqual([
+      [5, 2, 2],
+      [5, 2, 1],
+    ]);
     await expect(client.seriesReport(url, token, 'acme', 'nope', query)).rejects.toThrow(/^NOT_FOUND: report 'nope' does not exist/);
   });
 });

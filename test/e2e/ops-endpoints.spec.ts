@@ -62,7 +62,7 @@ describe.each(SQL_BACKENDS)('/health and /metrics on %s', (_name, open) => {
     await backend?.remove();
   });
 
-  it('GET /health: 200 ok, the store\'s head, the database, and every projection running here and caught up', async () => {
+  it("GET /health: 200 ok, the store's head, the database, and every projection running here and caught up", async () => {
     const response = await fetch(`${url}/health`);
     expect(response.status).toBe(200);
     const health = (await response.json()) as Health;

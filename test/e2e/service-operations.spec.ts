@@ -27,9 +27,13 @@ describe('the API as a service', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ledger-service-'));
-    app = await createApp(loadConfig({ LEDGER_DATA_DIR: dataDir, RATE_LIMIT_REQUESTS: '5', RATE_LIMIT_WINDOW_SECONDS: '3600', IMPORT_MAX_LINE_BYTES: '300' }), {
-      logger: false, runProjections: false,
-    });
+    app = await createApp(
+      loadConfig({ LEDGER_DATA_DIR: dataDir, RATE_LIMIT_REQUESTS: '5', RATE_LIMIT_WINDOW_SECONDS: '3600', IMPORT_MAX_LINE_BYTES: '300' }),
+      {
+        logger: false,
+        runProjections: false,
+      },
+    );
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     const keys = app.get(ApiKeyStore);
@@ -44,7 +48,7 @@ describe('the API as a service', () => {
   const get = (path: string, token: string | null, headers: Record<string, string> = {}) =>
     fetch(`${url}${path}`, { headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
 
-  test('every answer carries a request id: the client\'s own if sane, else a new one', async () => {
+  test("every answer carries a request id: the client's own if sane, else a new one", async () => {
     expect((await get('/health', null, { 'x-request-id': 'trace-42.a' })).headers.get('x-request-id')).toBe('trace-42.a');
     const made = (await get('/health', null, { 'x-request-id': 'not sane/at all' })).headers.get('x-request-id');
     expect(made).toMatch(/^[0-9a-f-]{36}$/);
@@ -56,12 +60,15 @@ describe('the API as a service', () => {
       JSON.stringify({ type: 'OpenAccount', accountId: 'acme', name: 'x'.repeat(400), timezone: 'UTC' }),
     ];
     const response = await fetch(`${url}/v1/import`, {
-      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' }, body: lines.join('\n'),
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' },
+      body: lines.join('\n'),
     });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(await response.json()).toMatchObject({
-      code: 'VALIDATION_FAILED', errors: [{ path: 'line 2', message: 'is longer than 300 bytes (IMPORT_MAX_LINE_BYTES); nothing was imported' }],
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'line 2', message: 'is longer than 300 bytes (IMPORT_MAX_LINE_BYTES); nothing was imported' }],
     });
     expect((await get('/v1/accounts/acme/events', admin)).status).toBe(404);
   });
@@ -83,10 +90,17 @@ describe('the API as a service', () => {
     for (let i = 0; i < 8; i++) expect((await get('/health', null)).status).not.toBe(429);
   });
 
-  test('/metrics has the process\'s and the HTTP metrics beside the ledger\'s', async () => {
+  test("/metrics has the process's and the HTTP metrics beside the ledger's", async () => {
     const text = await (await get('/metrics', null)).text();
-    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes',
-      'ledger_appends_total', 'ledger_replays_in_flight', 'ledger_replays_refused_total']) {
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+      'ledger_appends_total',
+      'ledger_replays_in_flight',
+      'ledger_replays_refused_total',
+    ]) {
       expect(text).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
     }
     expect(text).toMatch(/^http_requests_total\{method="GET",route="\/v1\/accounts\/:accountId\/licenses",status_code="429"\} [1-9]/m);
@@ -113,22 +127,33 @@ describe('request logs', () => {
   @Module({ controllers: [BoomController] })
   class BoomModule {}
 
-  test('one JSON line per request with its id; the app\'s own log lines during the request carry the same id', async () => {
+  test("one JSON line per request with its id; the app's own log lines during the request carry the same id", async () => {
     const lines: Record<string, unknown>[] = [];
-    const destination = new Writable({ write: (chunk: Buffer, _encoding, done) => { lines.push(JSON.parse(chunk.toString())); done(); } });
+    const destination = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
     const log = createLogger({ logLevel: 'info', logFormat: 'json' }, { destination });
-    const app = configureApp(await NestFactory.create<NestExpressApplication>(BoomModule, { bodyParser: false, logger: new PinoNestLogger(log) }), { log });
+    const app = configureApp(await NestFactory.create<NestExpressApplication>(BoomModule, { bodyParser: false, logger: new PinoNestLogger(log) }), {
+      log,
+    });
     try {
       await app.listen(0, '127.0.0.1');
-      const response = await fetch(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/boom`, { headers: { 'x-request-id': 'req-7' } });
+      const response = await fetch(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/boom`, {
+        headers: { 'x-request-id': 'req-7' },
+      });
       expect(response.status).toBe(500);
       await new Promise((done) => setTimeout(done, 50));
       const ofRequest = lines.filter((line) => line.reqId === 'req-7');
-      expect(ofRequest).toEqual(expect.arrayContaining([
-        expect.objectContaining({ level: 40, context: 'Boom', msg: 'about to fail' }),
-        expect.objectContaining({ level: 50, context: 'HTTP', msg: 'GET /boom failed' }),
-        expect.objectContaining({ level: 50, req: { method: 'GET', url: '/boom' }, res: { statusCode: 500 }, responseTime: expect.any(Number) }),
-      ]));
+      expect(ofRequest).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ level: 40, context: 'Boom', msg: 'about to fail' }),
+          expect.objectContaining({ level: 50, context: 'HTTP', msg: 'GET /boom failed' }),
+          expect.objectContaining({ level: 50, req: { method: 'GET', url: '/boom' }, res: { statusCode: 500 }, responseTime: expect.any(Number) }),
+        ]),
+      );
       expect(lines.every((line) => typeof line.time === 'number' && typeof line.pid === 'number')).toBe(true);
     } finally {
       await app.close();

@@ -74,8 +74,13 @@ describe('SPEC §7 worked example through ledger import', () => {
   test('every event carries the metadata of SPEC §3', () => {
     for (const e of events) {
       expect(e.metadata).toEqual({
-        commandId: expect.stringMatching(/^ex7-\d{3}$/), correlationId: expect.any(String), causationId: null, actor: 'cli',
-        occurredAt: expect.any(String), recordedAt: expect.any(String), schemaVersion: 1,
+        commandId: expect.stringMatching(/^ex7-\d{3}$/),
+        correlationId: expect.any(String),
+        causationId: null,
+        actor: 'cli',
+        occurredAt: expect.any(String),
+        recordedAt: expect.any(String),
+        schemaVersion: 1,
       });
     }
   });
@@ -95,25 +100,54 @@ describe('SPEC §7 worked example through ledger import', () => {
     expect(account.timezone).toBe('America/New_York');
     expect(account.asOfPosition).toEqual(expect.any(String));
     expect(metrics(account, 'purchased', 'assigned', 'activated')).toEqual([
-      { purchased: 5, assigned: 2, activated: 2 }, { purchased: 5, assigned: 2, activated: 1 },
+      { purchased: 5, assigned: 2, activated: 2 },
+      { purchased: 5, assigned: 2, activated: 1 },
     ]);
     const qa = await cli('report', 'seat-history', '--account', 'acme', '--org', 'qa', ...range);
     expect(metrics(qa, 'purchased', 'assigned', 'activated')).toEqual([
-      { purchased: 3, assigned: 2, activated: 2 }, { purchased: 3, assigned: 2, activated: 1 },
+      { purchased: 3, assigned: 2, activated: 2 },
+      { purchased: 3, assigned: 2, activated: 1 },
     ]);
     const mobile = await cli('report', 'seat-history', '--account', 'acme', '--org', 'mobile', ...range);
     expect(metrics(mobile, 'purchased', 'assigned', 'activated')).toEqual([
-      { purchased: 1, assigned: 1, activated: 1 }, { purchased: 1, assigned: 1, activated: 1 },
+      { purchased: 1, assigned: 1, activated: 1 },
+      { purchased: 1, assigned: 1, activated: 1 },
     ]);
   });
 
   test('seat-usage by day: one active user on 2026-01-06 and one on 2026-01-07', async () => {
-    const body = await cli('report', 'seat-usage', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-06', '--to', '2026-01-07', '--interval', 'day');
+    const body = await cli(
+      'report',
+      'seat-usage',
+      '--account',
+      'acme',
+      '--product',
+      'KSE',
+      '--from',
+      '2026-01-06',
+      '--to',
+      '2026-01-07',
+      '--interval',
+      'day',
+    );
     expect(metrics(body, 'activeUsers')).toEqual([{ activeUsers: 1 }, { activeUsers: 1 }]);
   });
 
   test('session-usage on 2026-03-02: 2 available, peak 2, 1 denied, average peak 0.17', async () => {
-    const body = await cli('report', 'session-usage', '--account', 'acme', '--product', 'KRE', '--from', '2026-03-02', '--to', '2026-03-02', '--interval', 'day');
+    const body = await cli(
+      'report',
+      'session-usage',
+      '--account',
+      'acme',
+      '--product',
+      'KRE',
+      '--from',
+      '2026-03-02',
+      '--to',
+      '2026-03-02',
+      '--interval',
+      'day',
+    );
     expect(metrics(body, 'availableSessions', 'peakUsage', 'averagePeak', 'denied')).toEqual([
       { availableSessions: 2, peakUsage: 2, averagePeak: 0.17, denied: 1 },
     ]);
@@ -148,22 +182,45 @@ describe('SPEC §7 worked example through ledger import', () => {
     });
 
     test('assignments as of 12:01Z on 2026-02-10: u1 unassigned; as of 12:06Z: u1 re-assigned, not activated', async () => {
-      const assignments = (asOf: string) => cli('report', 'assignments', '--account', 'acme', '--product', 'KSE', '--sort', 'userId', '--as-of', asOf);
-      expect(users(await assignments('2026-02-10T11:59:00Z'))).toEqual([['u1', true], ['u2', true]]);
+      const assignments = (asOf: string) =>
+        cli('report', 'assignments', '--account', 'acme', '--product', 'KSE', '--sort', 'userId', '--as-of', asOf);
+      expect(users(await assignments('2026-02-10T11:59:00Z'))).toEqual([
+        ['u1', true],
+        ['u2', true],
+      ]);
       expect(users(await assignments('2026-02-10T12:01:00Z'))).toEqual([['u2', true]]);
-      expect(users(await assignments('2026-02-10T12:06:00Z'))).toEqual([['u1', false], ['u2', true]]);
+      expect(users(await assignments('2026-02-10T12:06:00Z'))).toEqual([
+        ['u1', false],
+        ['u2', true],
+      ]);
     });
 
     test('seat-history as of the end of February: the SPEC §7 months; CSV too', async () => {
-      const range = ['--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--interval', 'month', '--as-of', '2026-03-01T05:00:00Z'];
+      const range = [
+        '--account',
+        'acme',
+        '--product',
+        'KSE',
+        '--from',
+        '2026-01-01',
+        '--to',
+        '2026-02-28',
+        '--interval',
+        'month',
+        '--as-of',
+        '2026-03-01T05:00:00Z',
+      ];
       expect(metrics(await cli('report', 'seat-history', ...range), 'purchased', 'assigned', 'activated')).toEqual([
-        { purchased: 5, assigned: 2, activated: 2 }, { purchased: 5, assigned: 2, activated: 1 },
+        { purchased: 5, assigned: 2, activated: 2 },
+        { purchased: 5, assigned: 2, activated: 1 },
       ]);
       const output = captureOutput();
       expect(await runCli(['report', 'seat-history', ...range, '--format', 'csv'], output, { LEDGER_DATA_DIR: dataDir })).toBe(0);
-      expect(output.out()).toBe('start,end,purchased,assigned,activated\r\n'
-        + '2026-01-01T00:00:00.000-05:00,2026-02-01T00:00:00.000-05:00,5,2,2\r\n'
-        + '2026-02-01T00:00:00.000-05:00,2026-03-01T00:00:00.000-05:00,5,2,1\r\n');
+      expect(output.out()).toBe(
+        'start,end,purchased,assigned,activated\r\n' +
+          '2026-01-01T00:00:00.000-05:00,2026-02-01T00:00:00.000-05:00,5,2,2\r\n' +
+          '2026-02-01T00:00:00.000-05:00,2026-03-01T00:00:00.000-05:00,5,2,1\r\n',
+      );
     });
 
     test('--as-of in the future: exit 2 naming the flag', async () => {
@@ -171,7 +228,11 @@ describe('SPEC §7 worked example through ledger import', () => {
       expect(await runCli(['licenses', '--account', 'acme', '--as-of', '2099-01-01T00:00:00Z'], output, { LEDGER_DATA_DIR: dataDir })).toBe(2);
       expect(output.err()).toContain('asOf: must not be after now');
       const report = captureOutput();
-      expect(await runCli(['report', 'assignments', '--account', 'acme', '--product', 'KSE', '--as-of', '2099-01-01T00:00:00Z'], report, { LEDGER_DATA_DIR: dataDir })).toBe(2);
+      expect(
+        await runCli(['report', 'assignments', '--account', 'acme', '--product', 'KSE', '--as-of', '2099-01-01T00:00:00Z'], report, {
+          LEDGER_DATA_DIR: dataDir,
+        }),
+      ).toBe(2);
       expect(report.err()).toContain('--as-of: must not be after now');
     });
 
@@ -179,7 +240,10 @@ describe('SPEC §7 worked example through ledger import', () => {
       const asOf = ['report', 'assignments', '--account', 'acme', '--product', 'KSE', '--sort', 'userId', '--as-of', '2026-02-10T12:06:00Z'];
       const before = await cli(...asOf);
       const later = join(dataDir, 'later.ndjson');
-      await writeFile(later, `${JSON.stringify({ type: 'UnassignSeat', accountId: 'acme', at: '2026-03-03T09:00:00Z', product: 'KSE', userId: 'u2' })}\n`);
+      await writeFile(
+        later,
+        `${JSON.stringify({ type: 'UnassignSeat', accountId: 'acme', at: '2026-03-03T09:00:00Z', product: 'KSE', userId: 'u2' })}\n`,
+      );
       const output = captureOutput();
       expect(await runCli(['import', later], output, { LEDGER_DATA_DIR: dataDir })).toBe(0);
       expect(await cli(...asOf)).toEqual(before);

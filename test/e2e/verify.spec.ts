@@ -36,7 +36,8 @@ describe('ledger verify on PostgreSQL', () => {
   /** The schema of the active generation of a projection (docs/projections.md). */
   async function activeSchema(projection: string): Promise<string> {
     const { rows } = await sql.query<{ generation: number }>(
-      `SELECT generation FROM "${schema.schema}".ledger_projections WHERE name = $1 AND status = 'active'`, [projection],
+      `SELECT generation FROM "${schema.schema}".ledger_projections WHERE name = $1 AND status = 'active'`,
+      [projection],
     );
     return `${schema.schema}_rm_${projection.replaceAll('-', '_')}_g${rows[0]!.generation}`;
   }
@@ -56,7 +57,9 @@ describe('ledger verify on PostgreSQL', () => {
 
   test('bad flags: exit 2 with the usage', async () => {
     expect((await verify()).code).toBe(2);
-    expect((await verify('--account', 'acme', '--format', 'xml')).err).toContain("option '--format <format>' argument 'xml' is invalid. Allowed choices are text, json.");
+    expect((await verify('--account', 'acme', '--format', 'xml')).err).toContain(
+      "option '--format <format>' argument 'xml' is invalid. Allowed choices are text, json.",
+    );
   });
 
   test('a projected row deleted: exit 1, and the diff names the report, the bucket and both numbers', async () => {
@@ -75,7 +78,9 @@ describe('ledger verify on PostgreSQL', () => {
     const json = await verify('--account', 'acme', '--format', 'json');
     expect(json.code).toBe(1);
     expect(JSON.parse(json.out).differences).toContainEqual({
-      report: 'seat-usage', request: 'seat-usage KSE day', text: '2026-01-06: activeUsers projected 0, from events 1',
+      report: 'seat-usage',
+      request: 'seat-usage KSE day',
+      text: '2026-01-06: activeUsers projected 0, from events 1',
     });
   });
 
@@ -87,9 +92,11 @@ describe('ledger verify on PostgreSQL', () => {
     expect(out).toContain('sessions KRE row s2 is missing from the projection');
   });
 
-  test('a dedication changed in the license overview\'s tables: the diff names the scope and the figure', async () => {
+  test("a dedication changed in the license overview's tables: the diff names the scope and the figure", async () => {
     const licenses = await activeSchema('licenses');
-    const changed = await sql.query(`UPDATE "${licenses}".dedications SET quantity = 2 WHERE account_id = 'acme' AND product = 'KSE' AND org_id = 'mobile'`);
+    const changed = await sql.query(
+      `UPDATE "${licenses}".dedications SET quantity = 2 WHERE account_id = 'acme' AND product = 'KSE' AND org_id = 'mobile'`,
+    );
     expect(changed.rowCount).toBe(1);
     const { code, out } = await verify('--account', 'acme');
     expect(code).toBe(1);

@@ -27,7 +27,14 @@ function withAlerts(commands: Iterable<HistoryCommand>, url: string): HistoryCom
     out.push(command);
     if (command.type !== 'OpenAccount') continue;
     const { accountId, at } = command;
-    const rule = (ruleId: string, fields: Record<string, unknown>): HistoryCommand => ({ type: 'CreateAlertRule', accountId, at, ruleId, scope: 'account', ...fields });
+    const rule = (ruleId: string, fields: Record<string, unknown>): HistoryCommand => ({
+      type: 'CreateAlertRule',
+      accountId,
+      at,
+      ruleId,
+      scope: 'account',
+      ...fields,
+    });
     out.push(
       { type: 'RegisterWebhook', accountId, at, webhookId: 'ops', url, secret: SECRET },
       rule('kre-half', { kind: 'usage-threshold', product: 'KRE', threshold: 50 }),
@@ -68,80 +75,128 @@ describe('kill -9 of the projector while it raises alerts and delivers them', ()
     }
   };
 
-  test('no alert lost or doubled, every delivery arrives under its one id', async () => {
-    receiver = await startWebhookReceiver();
-    const history = createHistory({ commands: 8_000, accounts: 2, seed: 17, end: new Date(Date.now() - 3_600_000).toISOString() });
-    const { database } = fixture();
-    const env = {
-      ...fixture().env, LEDGER_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'), WEBHOOK_ALLOW_HTTP: '1', WEBHOOK_ALLOW_PRIVATE: '1',
-      WEBHOOK_RETRY_INITIAL_SECONDS: '0.2', WEBHOOK_TIMEOUT_SECONDS: '2', REBUILD_BATCH_SIZE: '500',
-    };
-    const file = fixture().file('history.ndjson');
-    await writeNdjson(file, withAlerts(history.commands, receiver.url));
-    const imported = await runLedger(['import', file, '--no-wait'], env);
-    expect([0, 3]).toContain(imported.code);
-    const [{ total }] = await query<{ total: string }>(database, 'SELECT count(*)::text AS total FROM events');
-
-    const first = startLedger(['projections', 'run'], env);
-    running.push(first);
-    await pollUntil('the alert processor part-way through the log, some alerts delivered', async () => {
-      const generation = await alertsGeneration();
-      if (generation && generation.eventsSeen >= Number(total)) throw new Error('the alert processor caught up before it could be killed: import more commands');
-      return generation && generation.eventsSeen > 0 && receiver.received.length > 0 ? true : undefined;
-    }, 120_000, 5);
-    first.kill('SIGKILL');
-    expect((await first.exited).signal).toBe('SIGKILL');
-    const atKill = (await alertsGeneration())!;
-    expect(atKill.eventsSeen).toBeLessThan(Number(total));
-
-    const second = startLedger(['projections', 'run'], env);
-    running.push(second);
-    const events = (await query<{ position: string; stream_id: string; stream_revision: string; type: string; event_id: string; data: Record<string, unknown>; metadata: StoredEvent['metadata'] }>(database, 
-      `SELECT transaction_id::text || '/' || global_position AS position, stream_id, stream_revision::text, type, event_id, data, metadata
-       FROM events ORDER BY transaction_id, global_position`)).map((row): StoredEvent => {
-      const [commit, prepare] = row.position.split('/');
-      return {
-        eventId: row.event_id, type: row.type, data: row.data, metadata: row.metadata, streamId: row.stream_id,
-        streamRevision: BigInt(row.stream_revision), position: { commit: BigInt(commit!), prepare: BigInt(prepare!) },
+  test(
+    'no alert lost or doubled, every delivery arrives under its one id',
+    async () => {
+      receiver = await startWebhookReceiver();
+      const history = createHistory({ commands: 8_000, accounts: 2, seed: 17, end: new Date(Date.now() - 3_600_000).toISOString() });
+      const { database } = fixture();
+      const env = {
+        ...fixture().env,
+        LEDGER_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
+        WEBHOOK_ALLOW_HTTP: '1',
+        WEBHOOK_ALLOW_PRIVATE: '1',
+        WEBHOOK_RETRY_INITIAL_SECONDS: '0.2',
+        WEBHOOK_TIMEOUT_SECONDS: '2',
+        REBUILD_BATCH_SIZE: '500',
       };
-    });
-    const expected = expectedTransitions(events);
-    const raised = expected.filter((t) => t.type === 'AlertRaised');
-    expect(raised.length).toBeGreaterThan(50);
-    const expectedDeliveries = new Set(expected.flatMap((t) => t.webhooks.map(() => `${t.alertId}:${t.type}`)));
-    try {
-      await waitForProjectionsAtLogEnd(database, 180_000);
-      await pollUntil('every delivery to arrive', async () => {
-        const arrived = new Set(receiver.received.filter((r) => r.status === 204).map((r) => String(r.headers['ledger-delivery'])));
-        return [...expectedDeliveries].every((id) => arrived.has(id)) ? true : undefined;
-      }, 120_000, 100);
-    } finally {
-      second.kill('SIGTERM');
-      await second.exited;
-    }
+      const file = fixture().file('history.ndjson');
+      await writeNdjson(file, withAlerts(history.commands, receiver.url));
+      const imported = await runLedger(['import', file, '--no-wait'], env);
+      expect([0, 3]).toContain(imported.code);
+      const [{ total }] = await query<{ total: string }>(database, 'SELECT count(*)::text AS total FROM events');
 
-    // The alerts: exactly those of a fresh fold, each once, raised and cleared at the same instants.
-    const generation = (await alertsGeneration())!;
-    const rows = await query<{ alert_id: string; rule_id: string; raised_at: Date; cleared_at: Date | null; evidence: string[] }>(database, 
-      `SELECT alert_id, rule_id, raised_at, cleared_at, evidence FROM ${generationSchema(fixture().schema.schema, 'alerts', generation.generation)}.alerts ORDER BY alert_id`);
-    const cleared = new Map(expected.filter((t) => t.type === 'AlertCleared').map((t) => [t.alertId, t.at]));
-    expect(rows.map((r) => ({ alertId: r.alert_id, ruleId: r.rule_id, raisedAt: r.raised_at.toISOString(), clearedAt: r.cleared_at?.toISOString() ?? null })))
-      .toEqual(raised.map((t) => ({ alertId: t.alertId, ruleId: t.rule.ruleId, raisedAt: t.at, clearedAt: cleared.get(t.alertId) ?? null }))
-        .sort((a, b) => (a.alertId < b.alertId ? -1 : 1)));
+      const first = startLedger(['projections', 'run'], env);
+      running.push(first);
+      await pollUntil(
+        'the alert processor part-way through the log, some alerts delivered',
+        async () => {
+          const generation = await alertsGeneration();
+          if (generation && generation.eventsSeen >= Number(total))
+            throw new Error('the alert processor caught up before it could be killed: import more commands');
+          return generation && generation.eventsSeen > 0 && receiver.received.length > 0 ? true : undefined;
+        },
+        120_000,
+        5,
+      );
+      first.kill('SIGKILL');
+      expect((await first.exited).signal).toBe('SIGKILL');
+      const atKill = (await alertsGeneration())!;
+      expect(atKill.eventsSeen).toBeLessThan(Number(total));
 
-    // The deliveries: one outbox row each, all delivered; at the receiver no id it should not get, and a repeat only as the same body.
-    const outbox = await query<{ id: string; status: string }>(database, "SELECT alert_id || ':' || event AS id, status FROM webhook_deliveries");
-    expect(outbox.length).toBe(expectedDeliveries.size);
-    expect(new Set(outbox.map((d) => d.id))).toEqual(expectedDeliveries);
-    expect(outbox.filter((d) => d.status !== 'delivered')).toEqual([]);
-    const bodies = new Map<string, string>();
-    for (const request of receiver.received) {
-      const id = String(request.headers['ledger-delivery']);
-      expect(expectedDeliveries.has(id)).toBe(true);
-      expect(request.headers['ledger-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(request.body).digest('hex')}`);
-      expect(JSON.parse(request.body).deliveryId).toBe(id);
-      if (bodies.has(id)) expect(request.body).toBe(bodies.get(id));
-      bodies.set(id, request.body);
-    }
-  }, PROCESS_TEST_TIMEOUT_MS);
+      const second = startLedger(['projections', 'run'], env);
+      running.push(second);
+      const events = (
+        await query<{
+          position: string;
+          stream_id: string;
+          stream_revision: string;
+          type: string;
+          event_id: string;
+          data: Record<string, unknown>;
+          metadata: StoredEvent['metadata'];
+        }>(
+          database,
+          `SELECT transaction_id::text || '/' || global_position AS position, stream_id, stream_revision::text, type, event_id, data, metadata
+       FROM events ORDER BY transaction_id, global_position`,
+        )
+      ).map((row): StoredEvent => {
+        const [commit, prepare] = row.position.split('/');
+        return {
+          eventId: row.event_id,
+          type: row.type,
+          data: row.data,
+          metadata: row.metadata,
+          streamId: row.stream_id,
+          streamRevision: BigInt(row.stream_revision),
+          position: { commit: BigInt(commit!), prepare: BigInt(prepare!) },
+        };
+      });
+      const expected = expectedTransitions(events);
+      const raised = expected.filter((t) => t.type === 'AlertRaised');
+      expect(raised.length).toBeGreaterThan(50);
+      const expectedDeliveries = new Set(expected.flatMap((t) => t.webhooks.map(() => `${t.alertId}:${t.type}`)));
+      try {
+        await waitForProjectionsAtLogEnd(database, 180_000);
+        await pollUntil(
+          'every delivery to arrive',
+          async () => {
+            const arrived = new Set(receiver.received.filter((r) => r.status === 204).map((r) => String(r.headers['ledger-delivery'])));
+            return [...expectedDeliveries].every((id) => arrived.has(id)) ? true : undefined;
+          },
+          120_000,
+          100,
+        );
+      } finally {
+        second.kill('SIGTERM');
+        await second.exited;
+      }
+
+      // The alerts: exactly those of a fresh fold, each once, raised and cleared at the same instants.
+      const generation = (await alertsGeneration())!;
+      const rows = await query<{ alert_id: string; rule_id: string; raised_at: Date; cleared_at: Date | null; evidence: string[] }>(
+        database,
+        `SELECT alert_id, rule_id, raised_at, cleared_at, evidence FROM ${generationSchema(fixture().schema.schema, 'alerts', generation.generation)}.alerts ORDER BY alert_id`,
+      );
+      const cleared = new Map(expected.filter((t) => t.type === 'AlertCleared').map((t) => [t.alertId, t.at]));
+      expect(
+        rows.map((r) => ({
+          alertId: r.alert_id,
+          ruleId: r.rule_id,
+          raisedAt: r.raised_at.toISOString(),
+          clearedAt: r.cleared_at?.toISOString() ?? null,
+        })),
+      ).toEqual(
+        raised
+          .map((t) => ({ alertId: t.alertId, ruleId: t.rule.ruleId, raisedAt: t.at, clearedAt: cleared.get(t.alertId) ?? null }))
+          .sort((a, b) => (a.alertId < b.alertId ? -1 : 1)),
+      );
+
+      // The deliveries: one outbox row each, all delivered; at the receiver no id it should not get, and a repeat only as the same body.
+      const outbox = await query<{ id: string; status: string }>(database, "SELECT alert_id || ':' || event AS id, status FROM webhook_deliveries");
+      expect(outbox.length).toBe(expectedDeliveries.size);
+      expect(new Set(outbox.map((d) => d.id))).toEqual(expectedDeliveries);
+      expect(outbox.filter((d) => d.status !== 'delivered')).toEqual([]);
+      const bodies = new Map<string, string>();
+      for (const request of receiver.received) {
+        const id = String(request.headers['ledger-delivery']);
+        expect(expectedDeliveries.has(id)).toBe(true);
+        expect(request.headers['ledger-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(request.body).digest('hex')}`);
+        expect(JSON.parse(request.body).deliveryId).toBe(id);
+        if (bodies.has(id)) expect(request.body).toBe(bodies.get(id));
+        bodies.set(id, request.body);
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

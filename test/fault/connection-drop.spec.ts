@@ -16,7 +16,8 @@ const context = { actor: 'fault-test' };
 
 /** Events per commandId, and in how many appends (transactions) they were written. */
 async function eventsByCommand(database: LedgerDatabase) {
-  const rows = await query<{ id: string; events: string; appends: string }>(database, 
+  const rows = await query<{ id: string; events: string; appends: string }>(
+    database,
     `SELECT metadata->>'commandId' AS id, count(*)::text AS events, count(DISTINCT transaction_id)::text AS appends
      FROM events WHERE metadata->>'commandId' LIKE 'cut-%' GROUP BY 1`,
   );
@@ -62,10 +63,12 @@ describe('database connections dropped during appends', () => {
       expect(results.every((r) => r.ok)).toBe(true);
     }
     // A seat from a pool as large as the users, and a login (two events once the seat is there: it activates it).
-    const commands: SecretFreeCommand[] = ACCOUNTS.flatMap((accountId) => Array.from({ length: USERS }, (_, i): SecretFreeCommand[] => [
-      { type: 'AssignSeat', accountId, product: 'KSE', userId: `u${i}`, commandId: `cut-${accountId}-seat-${i}` },
-      { type: 'RecordLogin', accountId, product: 'KSE', userId: `u${i}`, commandId: `cut-${accountId}-login-${i}` },
-    ]).flat());
+    const commands: SecretFreeCommand[] = ACCOUNTS.flatMap((accountId) =>
+      Array.from({ length: USERS }, (_, i): SecretFreeCommand[] => [
+        { type: 'AssignSeat', accountId, product: 'KSE', userId: `u${i}`, commandId: `cut-${accountId}-seat-${i}` },
+        { type: 'RecordLogin', accountId, product: 'KSE', userId: `u${i}`, commandId: `cut-${accountId}-login-${i}` },
+      ]).flat(),
+    );
 
     const chaotic = new AccountLedger(proxiedStore, clock, 900_000);
     let settled = false;
@@ -100,8 +103,9 @@ describe('database connections dropped during appends', () => {
     // Every command once, in one append, with every event its outcome names; and all or nothing:
     // a command found after the cuts already had all of them.
     const afterRetry = await eventsByCommand(direct);
-    expect(Object.fromEntries(afterRetry)).toEqual(Object.fromEntries(
-      commands.map((c, i) => [c.commandId!, { events: retried[i].events.length, appends: 1 }])));
+    expect(Object.fromEntries(afterRetry)).toEqual(
+      Object.fromEntries(commands.map((c, i) => [c.commandId!, { events: retried[i].events.length, appends: 1 }])),
+    );
     expect(Object.fromEntries(afterCuts)).toEqual(Object.fromEntries([...afterCuts.keys()].map((id) => [id, afterRetry.get(id)])));
   }, 120_000);
 });

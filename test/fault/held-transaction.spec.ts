@@ -43,12 +43,15 @@ describe('a long-running transaction elsewhere holds the global log back', () =>
     const released = new Promise<void>((resolve) => (release = resolve));
     let began!: () => void;
     const holding = new Promise<void>((resolve) => (began = resolve));
-    const held = peer.db.kysely<EventStoreTables>().transaction().execute(async (trx) => {
-      await sql`SELECT pg_current_xact_id()`.execute(trx);
-      await appendEvents(trx, 'account-held', 'no_stream', [newEvent('B')]);
-      began();
-      await released;
-    });
+    const held = peer.db
+      .kysely<EventStoreTables>()
+      .transaction()
+      .execute(async (trx) => {
+        await sql`SELECT pg_current_xact_id()`.execute(trx);
+        await appendEvents(trx, 'account-held', 'no_stream', [newEvent('B')]);
+        began();
+        await released;
+      });
     try {
       await holding;
       for (const type of ['A', 'C', 'A']) await appendTypes(store, [type]);
@@ -72,9 +75,12 @@ describe('a long-running transaction elsewhere holds the global log back', () =>
     const log = await readLog(store);
     expect(log).toHaveLength(5);
     await pollUntil('the subscriber to receive every event', async () => (received.length >= log.length ? true : undefined), 10_000);
-    await pollUntil('the runner to fold every event', async () => (
-      (await readGenerations(db.kysely(), ['counter'])).find((g) => g.status === 'active')?.eventsFolded === log.length ? true : undefined
-    ), 10_000);
+    await pollUntil(
+      'the runner to fold every event',
+      async () =>
+        (await readGenerations(db.kysely(), ['counter'])).find((g) => g.status === 'active')?.eventsFolded === log.length ? true : undefined,
+      10_000,
+    );
     stop.abort();
     await subscribed;
 

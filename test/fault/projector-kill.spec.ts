@@ -23,57 +23,72 @@ describe('kill -9 of the projector mid-batch', () => {
     }
   };
 
-  test('the restarted projector folds every event exactly once and the reports equal a fresh fold', async () => {
-    const history = createHistory({ commands: 6_000, accounts: 2, seed: 11 });
-    const { env, database } = fixture();
-    const file = fixture().file('history.ndjson');
-    await writeNdjson(file, [...history.commands]);
+  test(
+    'the restarted projector folds every event exactly once and the reports equal a fresh fold',
+    async () => {
+      const history = createHistory({ commands: 6_000, accounts: 2, seed: 11 });
+      const { env, database } = fixture();
+      const file = fixture().file('history.ndjson');
+      await writeNdjson(file, [...history.commands]);
 
-    const imported = await runLedger(['import', file, '--no-wait'], env);
-    expect([0, 3]).toContain(imported.code);
-    const [{ total }] = await query<{ total: string }>(database, 'SELECT count(*)::text AS total FROM events');
-    const eventCount = Number(total);
+      const imported = await runLedger(['import', file, '--no-wait'], env);
+      expect([0, 3]).toContain(imported.code);
+      const [{ total }] = await query<{ total: string }>(database, 'SELECT count(*)::text AS total FROM events');
+      const eventCount = Number(total);
 
-    const first = startLedger(['projections', 'run'], env);
-    const behindHead = (active: GenerationRecord[]) =>
-      active.length < PROJECTIONS.length || active.some((g) => g.eventsSeen < eventCount);
-    await pollUntil('a projection part-way through the log', async () => {
-      const active = await activeGenerations();
-      if (!behindHead(active)) throw new Error('the projector caught up before it could be killed: import more commands');
-      return active.some((g) => g.position !== null) ? true : undefined;
-    }, 90_000, 5);
-    first.kill('SIGKILL');
-    expect((await first.exited).signal).toBe('SIGKILL');
-    // What the killed process committed: it had folded some of the log, not all of it.
-    const atKill = await activeGenerations();
-    expect(atKill.some((g) => g.eventsSeen > 0)).toBe(true);
-    expect(behindHead(atKill)).toBe(true);
+      const first = startLedger(['projections', 'run'], env);
+      const behindHead = (active: GenerationRecord[]) => active.length < PROJECTIONS.length || active.some((g) => g.eventsSeen < eventCount);
+      await pollUntil(
+        'a projection part-way through the log',
+        async () => {
+          const active = await activeGenerations();
+          if (!behindHead(active)) throw new Error('the projector caught up before it could be killed: import more commands');
+          return active.some((g) => g.position !== null) ? true : undefined;
+        },
+        90_000,
+        5,
+      );
+      first.kill('SIGKILL');
+      expect((await first.exited).signal).toBe('SIGKILL');
+      // What the killed process committed: it had folded some of the log, not all of it.
+      const atKill = await activeGenerations();
+      expect(atKill.some((g) => g.eventsSeen > 0)).toBe(true);
+      expect(behindHead(atKill)).toBe(true);
 
-    const second = startLedger(['projections', 'run'], env);
-    try {
-      await waitForProjectionsAtLogEnd(database, 120_000);
-      const caughtUp = await activeGenerations();
+      const second = startLedger(['projections', 'run'], env);
+      try {
+        await waitForProjectionsAtLogEnd(database, 120_000);
+        const caughtUp = await activeGenerations();
 
-      for (const projection of PROJECTIONS) {
-        const generation = caughtUp.find((g) => g.name === projection.name)!;
-        const [{ n }] = await query<{ n: string }>(database, 
-          'SELECT count(*)::text AS n FROM events WHERE type = ANY($1::text[])', [[...projection.eventTypes]],
-        );
-        expect({ name: projection.name, seen: generation.eventsSeen, folded: generation.eventsFolded })
-          .toEqual({ name: projection.name, seen: eventCount, folded: Number(n) });
+        for (const projection of PROJECTIONS) {
+          const generation = caughtUp.find((g) => g.name === projection.name)!;
+          const [{ n }] = await query<{ n: string }>(database, 'SELECT count(*)::text AS n FROM events WHERE type = ANY($1::text[])', [
+            [...projection.eventTypes],
+          ]);
+          expect({ name: projection.name, seen: generation.eventsSeen, folded: generation.eventsFolded }).toEqual({
+            name: projection.name,
+            seen: eventCount,
+            folded: Number(n),
+          });
+        }
+      } finally {
+        second.kill('SIGTERM');
+        await second.exited;
       }
-    } finally {
-      second.kill('SIGTERM');
-      await second.exited;
-    }
 
-    const drift = await compareWithFreshFold(database, { now: Date.now() });
-    expect(drift.compared).toBeGreaterThan(20);
-    expect(drift.differences).toEqual([]);
-    // And the product's own audit agrees, account by account.
-    for (const { accountId } of history.accounts) {
-      const verified = await runLedger(['verify', '--account', accountId], env);
-      expect({ accountId, code: verified.code, differences: verified.code === 0 ? '' : verified.stdout }).toEqual({ accountId, code: 0, differences: '' });
-    }
-  }, PROCESS_TEST_TIMEOUT_MS);
+      const drift = await compareWithFreshFold(database, { now: Date.now() });
+      expect(drift.compared).toBeGreaterThan(20);
+      expect(drift.differences).toEqual([]);
+      // And the product's own audit agrees, account by account.
+      for (const { accountId } of history.accounts) {
+        const verified = await runLedger(['verify', '--account', accountId], env);
+        expect({ accountId, code: verified.code, differences: verified.code === 0 ? '' : verified.stdout }).toEqual({
+          accountId,
+          code: 0,
+          differences: '',
+        });
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

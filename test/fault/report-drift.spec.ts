@@ -21,12 +21,18 @@ describe('comparing the live reports with a fresh fold', () => {
 
   test('finds nothing on projections that folded the log, and names the report of a tampered read model', async () => {
     const ledger = new AccountLedger(backend.store, new FixedClock(Date.parse('2026-01-06T12:00:00Z')), 900_000);
-    const results = await ledger.executeMany([
-      ...accountWithSeatPool('drift', 3, 4),
-      ...['u0', 'u1', 'u2'].map((userId) => ({ type: 'AssignSeat', accountId: 'drift', product: 'KSE', userId } as const)),
-    ], { actor: 'test' });
+    const results = await ledger.executeMany(
+      [
+        ...accountWithSeatPool('drift', 3, 4),
+        ...['u0', 'u1', 'u2'].map((userId) => ({ type: 'AssignSeat', accountId: 'drift', product: 'KSE', userId }) as const),
+      ],
+      { actor: 'test' },
+    );
     expect(results.every((r) => r.ok)).toBe(true);
-    const engine = newEngine(backend, ALL_PROJECTIONS.map((P) => new P()));
+    const engine = newEngine(
+      backend,
+      ALL_PROJECTIONS.map((P) => new P()),
+    );
     await engine.start();
     // The last append, not the head: the head may trail it while a transaction elsewhere on the server is open.
     const last = results.flatMap((r) => (r.ok && r.outcome.position ? [parsePosition(r.outcome.position)] : [])).at(-1)!;

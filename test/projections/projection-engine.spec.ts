@@ -6,8 +6,18 @@ import type { ProjectionEngine } from '../../projections/engine/projection-engin
 import type { RebuildProgress } from '../../projections/engine/rebuild-progress.js';
 import { CountingProjection, type CountTables } from './support/counting-projection.js';
 import {
-  appendTypes, countTypes, cycleOfTypes, newEngine, newEvent, openBackend, readCounts, readLog, recordingLogger, waitUntil,
-  type Backend, type Ledger,
+  appendTypes,
+  countTypes,
+  cycleOfTypes,
+  newEngine,
+  newEvent,
+  openBackend,
+  readCounts,
+  readLog,
+  recordingLogger,
+  waitUntil,
+  type Backend,
+  type Ledger,
 } from './support/projection-fixture.js';
 import { query } from '../../libs/database/src/testing/query.js';
 
@@ -43,10 +53,20 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     await projections.waitForPosition(head, 20_000);
 
     expect(await readCounts(projections)).toEqual({ A: 334, B: 333 });
-    expect(await projections.status()).toEqual([expect.objectContaining({
-      name: 'counter', version: 1, generation: 1, generationVersion: 1, status: 'active',
-      position: formatPosition(head), lagEvents: 0, lagSeconds: 0, eventsFolded: 667, lastError: null,
-    })]);
+    expect(await projections.status()).toEqual([
+      expect.objectContaining({
+        name: 'counter',
+        version: 1,
+        generation: 1,
+        generationVersion: 1,
+        status: 'active',
+        position: formatPosition(head),
+        lagEvents: 0,
+        lagSeconds: 0,
+        eventsFolded: 667,
+        lastError: null,
+      }),
+    ]);
     expect(await schemaExists(backend.db, generationSchema(backend.db.schema, 'counter', 1))).toBe(true);
   });
 
@@ -159,7 +179,10 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     const v2 = engine([new CountingProjection({ version: 2, eventTypes: ['A', 'B', 'C'], beforeApply: () => delay(10) })]);
     await v2.start();
     await waitUntil(async () => (await v2.status()).some((s) => s.status === 'building'));
-    expect((await v2.status()).map((s) => [s.generation, s.generationVersion, s.status])).toEqual([[1, 1, 'active'], [2, 2, 'building']]);
+    expect((await v2.status()).map((s) => [s.generation, s.generationVersion, s.status])).toEqual([
+      [1, 1, 'active'],
+      [2, 2, 'building'],
+    ]);
     expect(await readCounts(v2)).toEqual({ A: 500, B: 500 });
 
     await waitUntil(async () => (await v2.status()).every((s) => s.generation === 2 && s.status === 'active'));
@@ -189,8 +212,10 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     );
     await waitUntil(async () => (await v2.status()).every((s) => s.generation === 2 && s.status === 'active'));
     expect(await readCounts(v2)).toEqual({ A: 200, B: 200 });
-    const recorded = await query<{ name: string }>(backend.db,
-      `SELECT name FROM ${generationSchema(backend.db.schema, 'counter', 2)}.ledger_migrations ORDER BY name`);
+    const recorded = await query<{ name: string }>(
+      backend.db,
+      `SELECT name FROM ${generationSchema(backend.db.schema, 'counter', 2)}.ledger_migrations ORDER BY name`,
+    );
     expect(recorded.map((r) => r.name)).toEqual(['v1-tables', 'v2-notes']);
   });
 
@@ -207,15 +232,23 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
 
     const next = await appendTypes(backend.store, ['A']);
     await later.waitForPosition(next, 20_000);
-    await waitUntil(() => earlierLog.lines.some((line) =>
-      line.includes('generation 2 was set up after this process started, under other rules ({"activityActions":null,"leaseMs":60000}; here {"activityActions":null,"leaseMs":900000})')));
+    await waitUntil(() =>
+      earlierLog.lines.some((line) =>
+        line.includes(
+          'generation 2 was set up after this process started, under other rules ({"activityActions":null,"leaseMs":60000}; here {"activityActions":null,"leaseMs":900000})',
+        ),
+      ),
+    );
     expect((await later.status()).map((s) => [s.generation, s.status])).toEqual([[2, 'active']]);
     expect(await readCounts(later)).toEqual({ A: 101, B: 100 });
   });
 
   test('a projection is rebuilt only for a change to the rules it depends on, and status shows them', async () => {
     const head = await appendTypes(backend.store, cycleOfTypes(60));
-    const onActivity = () => [new CountingProjection({ name: 'on-activity', rules: ['activityActions'] }), new CountingProjection({ name: 'on-nothing', rules: [] })];
+    const onActivity = () => [
+      new CountingProjection({ name: 'on-activity', rules: ['activityActions'] }),
+      new CountingProjection({ name: 'on-nothing', rules: [] }),
+    ];
     const first = engine(onActivity());
     await first.start();
     await first.waitForPosition(head, 20_000);
@@ -245,7 +278,8 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     const head = await appendTypes(backend.store, ['A', 'C']);
     await expect(projections.waitForPosition(null, 0)).resolves.toBeUndefined();
     await expect(projections.waitForPosition(head, 100)).rejects.toThrow(
-      `projections did not reach position ${formatPosition(head)} within 100 ms: counter at the start`);
+      `projections did not reach position ${formatPosition(head)} within 100 ms: counter at the start`,
+    );
 
     await projections.start();
     await expect(projections.waitForPosition(head, 20_000)).resolves.toBeUndefined();
@@ -276,9 +310,11 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     await projections.rebuild('counter');
     // reltuples is -1 until a table is first analyzed (autovacuum leaves so small a table alone).
     const schema = generationSchema(backend.db.schema, 'counter', 1);
-    const [stats] = await query<{ reltuples: number }>(backend.db, 
+    const [stats] = await query<{ reltuples: number }>(
+      backend.db,
       `SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'event_counts'`,
-      [schema]);
+      [schema],
+    );
     const [rows] = await query<{ n: number }>(backend.db, `SELECT count(*)::int AS n FROM ${schema}.event_counts`);
     expect(Number(stats.reltuples)).toBe(rows.n);
   });
@@ -302,7 +338,9 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     expect(await readCounts(projections)).toEqual({ A: 20, B: 20 });
     expect((await projections.status())[0]).toMatchObject({ position: formatPosition(head), lastError: null });
     expect(logger.lines.filter((line) => line.startsWith('warn'))).toEqual([
-      expect.stringMatching(/^warn counter generation 1: passed over 2 event\(s\) outside the ledger's account streams, first .* \(A\) in stream "orders-17"/),
+      expect.stringMatching(
+        /^warn counter generation 1: passed over 2 event\(s\) outside the ledger's account streams, first .* \(A\) in stream "orders-17"/,
+      ),
     ]);
   });
 
@@ -314,7 +352,10 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     await first.waitForPosition(head, 20_000);
     await first.stop();
     // The log as an older backup had it: the last 300 events never happened.
-    await query(backend.db, `DELETE FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`, [String(kept!.commit), String(kept!.prepare)]);
+    await query(backend.db, `DELETE FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`, [
+      String(kept!.commit),
+      String(kept!.prepare),
+    ]);
 
     const projections = engine([new CountingProjection()]);
     await projections.start();
@@ -322,8 +363,12 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     await appendTypes(backend.store, cycleOfTypes(600), 100);
     await delay(200);
     const [status] = await projections.status();
-    expect(status.lastError).toMatch(new RegExp(`^projection "counter" generation 1 has folded the log up to ${formatPosition(head)}, but the log ends at ${formatPosition(kept)}: `
-      + 'the event store was recreated or restored from an older backup\\. Nothing is folded until it is rebuilt: ledger projections rebuild counter$'));
+    expect(status.lastError).toMatch(
+      new RegExp(
+        `^projection "counter" generation 1 has folded the log up to ${formatPosition(head)}, but the log ends at ${formatPosition(kept)}: ` +
+          'the event store was recreated or restored from an older backup\\. Nothing is folded until it is rebuilt: ledger projections rebuild counter$',
+      ),
+    );
     expect(status.position).toBe(formatPosition(head));
 
     await projections.rebuild('counter');
@@ -349,9 +394,11 @@ describe.each(['postgres', 'pglite'] as const)('projection engine on %s', (kind)
     const projections = engine([new CountingProjection()], {}, recreated);
     await projections.start();
     await waitUntil(async () => (await projections.status())[0].lastError !== null);
-    expect((await projections.status())[0].lastError).toBe(`projection "counter" generation 1 was folded from event store ${backend.store.storeId}, `
-      + `but this process reads event store ${recreated.store.storeId} (EVENTSTORE_URL or the database changed, or the log was recreated). `
-      + 'Nothing is folded until it is rebuilt: ledger projections rebuild counter');
+    expect((await projections.status())[0].lastError).toBe(
+      `projection "counter" generation 1 was folded from event store ${backend.store.storeId}, ` +
+        `but this process reads event store ${recreated.store.storeId} (EVENTSTORE_URL or the database changed, or the log was recreated). ` +
+        'Nothing is folded until it is rebuilt: ledger projections rebuild counter',
+    );
     await recreated.store.close();
   });
 });

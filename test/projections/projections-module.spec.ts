@@ -57,15 +57,20 @@ describe('ProjectionsModule', () => {
     await engine.waitForPosition(head, 10_000);
     const { db, position } = await app.get(ProjectionReader).reader<CountTables>('every-type');
     expect(position).toEqual(head);
-    expect(await db.kysely.selectFrom('event_counts').select(['type', 'count']).orderBy('type').execute())
-      .toEqual([{ type: 'A', count: '10' }, { type: 'B', count: '10' }, { type: 'C', count: '10' }]);
+    expect(await db.kysely.selectFrom('event_counts').select(['type', 'count']).orderBy('type').execute()).toEqual([
+      { type: 'A', count: '10' },
+      { type: 'B', count: '10' },
+      { type: 'C', count: '10' },
+    ]);
   });
 
   test('with run: false, registers the projections but leaves running them to another process', async () => {
     const started = await startApp(false);
     app = started.app;
     await appendTypes(app.get<EventStore>(EVENT_STORE), cycleOfTypes(3));
-    const { projections } = await (await fetch(`${started.url}/v1/projections`)).json() as { projections: { name: string; status: string; lagEvents: number }[] };
+    const { projections } = (await (await fetch(`${started.url}/v1/projections`)).json()) as {
+      projections: { name: string; status: string; lagEvents: number }[];
+    };
     expect(projections.map(({ name, status, lagEvents }) => ({ name, status, lagEvents }))).toEqual([
       { name: 'counter', status: 'not-started', lagEvents: 3 },
       { name: 'every-type', status: 'not-started', lagEvents: 3 },
@@ -95,7 +100,8 @@ describe('ProjectionsModule', () => {
     const unknown = await fetch(`${started.url}/v1/projections/nope/rebuild`, { method: 'POST' });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({
-      code: 'NOT_FOUND', detail: 'unknown projection "nope"; the projections are: counter, every-type',
+      code: 'NOT_FOUND',
+      detail: 'unknown projection "nope"; the projections are: counter, every-type',
     });
   });
 });

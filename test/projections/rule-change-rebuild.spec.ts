@@ -42,7 +42,9 @@ describe('a rule change goes through a rebuild while reports keep answering (Pos
   let schema: TestSchema;
   let running: Running | undefined;
 
-  beforeAll(() => { schema = freshTestSchema('rules'); });
+  beforeAll(() => {
+    schema = freshTestSchema('rules');
+  });
   afterAll(async () => {
     await running?.app.close();
     await schema.drop();
@@ -63,7 +65,7 @@ describe('a rule change goes through a rebuild while reports keep answering (Pos
     const accepted = await load(running.app, [...history.commands]);
     // A time zone change late in the history: the rebuild must fold it as the live generation did.
     const timezone = 'Pacific/Auckland';
-    accepted.push(...await load(running.app, [{ type: 'ChangeAccountTimezone', accountId, timezone } as unknown as HistoryCommand]));
+    accepted.push(...(await load(running.app, [{ type: 'ChangeAccountTimezone', accountId, timezone } as unknown as HistoryCommand])));
     await caughtUp(running.app);
 
     const token = (await running.app.get(ApiKeyStore).create({ accountId, role: 'account-admin' })).token;
@@ -92,7 +94,8 @@ describe('a rule change goes through a rebuild while reports keep answering (Pos
     const reader = app.get(ProjectionReader);
     const samples: Sample[] = [];
     let switched = false;
-    const answeredAfterSwitch = (report: Sample['report']) => samples.filter((s) => s.report === report && s.before === generationsBefore[report] + 1).length;
+    const answeredAfterSwitch = (report: Sample['report']) =>
+      samples.filter((s) => s.report === report && s.before === generationsBefore[report] + 1).length;
     const poll = (async () => {
       while (!switched || REBUILT.some((report) => answeredAfterSwitch(report) < 3)) {
         for (const report of REBUILT) {
@@ -104,8 +107,14 @@ describe('a rule change goes through a rebuild while reports keep answering (Pos
       }
     })();
     const engine = app.get(ProjectionEngine);
-    await waitFor(async () => (await engine.status()).every((s) => s.status === 'active' && s.lagEvents === 0
-      && s.generation === generationsBefore[s.name] + (REBUILT.includes(s.name as never) || ALSO_REBUILT.includes(s.name) ? 1 : 0)));
+    await waitFor(async () =>
+      (await engine.status()).every(
+        (s) =>
+          s.status === 'active' &&
+          s.lagEvents === 0 &&
+          s.generation === generationsBefore[s.name] + (REBUILT.includes(s.name as never) || ALSO_REBUILT.includes(s.name) ? 1 : 0),
+      ),
+    );
     switched = true;
     await poll;
 
@@ -127,10 +136,19 @@ describe('a rule change goes through a rebuild while reports keep answering (Pos
     // No report projection folds by the lease (reports apply it when read): the others kept their generation. The
     // alert processor does (an alert ends when a lease lapses, as the log is folded), so it was rebuilt too.
     const status = await engine.status();
-    expect(Object.fromEntries(status.map((s) => [s.name, s.generation]))).toEqual(Object.fromEntries(Object.entries(generationsBefore)
-      .map(([name, generation]) => [name, REBUILT.includes(name as never) || ALSO_REBUILT.includes(name) ? generation + 1 : generation])));
+    expect(Object.fromEntries(status.map((s) => [s.name, s.generation]))).toEqual(
+      Object.fromEntries(
+        Object.entries(generationsBefore).map(([name, generation]) => [
+          name,
+          REBUILT.includes(name as never) || ALSO_REBUILT.includes(name) ? generation + 1 : generation,
+        ]),
+      ),
+    );
     expect(Object.fromEntries(status.map((s) => [s.name, s.rules]))).toMatchObject({
-      'seat-usage': { activityActions: COUNTED }, assignments: { activityActions: COUNTED }, sessions: {}, licenses: {},
+      'seat-usage': { activityActions: COUNTED },
+      assignments: { activityActions: COUNTED },
+      sessions: {},
+      licenses: {},
     });
   }, 900_000);
 });
@@ -151,7 +169,10 @@ async function load(app: NestExpressApplication, commands: readonly HistoryComma
   const accepted: HistoryCommand[] = [];
   for (let i = 0; i < commands.length; i += 1_000) {
     const chunk = commands.slice(i, i + 1_000);
-    const results = await gateway.executeMany(chunk.map((c) => parseCommand(c) as ClientCommand), { actor: 'cli' });
+    const results = await gateway.executeMany(
+      chunk.map((c) => parseCommand(c) as ClientCommand),
+      { actor: 'cli' },
+    );
     results.forEach((result, j) => {
       if (result.ok) accepted.push({ ...chunk[j], at: result.outcome.events[0]?.occurredAt ?? chunk[j].at });
     });
@@ -161,13 +182,23 @@ async function load(app: NestExpressApplication, commands: readonly HistoryComma
 
 /** Uses of the product that count under `actions`, straight from the accepted commands. */
 function uses(accepted: readonly HistoryCommand[], actions: ActivityActions): { userId: string; at: string }[] {
-  return accepted.filter((c) => c.product === PRODUCT && (
-    c.type === 'RecordLogin' || c.type === 'StartSession' || (c.type === 'RecordActivity' && countsAsActivity(String(c.action), actions))
-  )).map((c) => ({ userId: String(c.userId), at: c.at }));
+  return accepted
+    .filter(
+      (c) =>
+        c.product === PRODUCT &&
+        (c.type === 'RecordLogin' || c.type === 'StartSession' || (c.type === 'RecordActivity' && countsAsActivity(String(c.action), actions))),
+    )
+    .map((c) => ({ userId: String(c.userId), at: c.at }));
 }
 
 /** Distinct active users per hour of the window [from, to + 1 day), in the account's zone. */
-function expectedSeatUsage(accepted: readonly HistoryCommand[], zone: string, from: string, to: string, actions: ActivityActions): { start: string; activeUsers: number }[] {
+function expectedSeatUsage(
+  accepted: readonly HistoryCommand[],
+  zone: string,
+  from: string,
+  to: string,
+  actions: ActivityActions,
+): { start: string; activeUsers: number }[] {
   const active = new Map<number, Set<string>>();
   for (const { userId, at } of uses(accepted, actions)) {
     const hour = DateTime.fromISO(at, { zone }).startOf('hour').toMillis();

@@ -16,14 +16,32 @@ import { query } from '../../libs/database/src/testing/query.js';
 
 /** What attackers send: SQL and LIKE metacharacters, traversal, operators, formulas, long and unusual text. */
 const HOSTILE = [
-  "' OR 1=1 --", '"; DROP TABLE events; --', "'); DELETE FROM streams; --", '%', '_', '%_%', '\\', '\\%',
-  'ünïcödé ✓ 漢字 🚀 \u202e', 'x'.repeat(10_000), '../../etc/passwd', '..\\..\\windows', '$where', '{"$gt": ""}',
-  '=HYPERLINK("http://evil.example","x")', '+1+1', '-1+2', '@SUM(A1)', '<script>alert(1)</script>', '${jndi:ldap://x}',
+  "' OR 1=1 --",
+  '"; DROP TABLE events; --',
+  "'); DELETE FROM streams; --",
+  '%',
+  '_',
+  '%_%',
+  '\\',
+  '\\%',
+  'ünïcödé ✓ 漢字 🚀 \u202e',
+  'x'.repeat(10_000),
+  '../../etc/passwd',
+  '..\\..\\windows',
+  '$where',
+  '{"$gt": ""}',
+  '=HYPERLINK("http://evil.example","x")',
+  '+1+1',
+  '-1+2',
+  '@SUM(A1)',
+  '<script>alert(1)</script>',
+  '${jndi:ldap://x}',
 ];
 /** Report filters that take free text (SPEC §6) and the other report parameters. */
 const FILTERS = ['q', 'licenseSource', 'status', 'sort', 'orgId', 'product', 'from', 'to', 'interval', 'groupBy', 'page', 'pageSize', 'format'];
 /** Text in an answer that would betray the implementation: SQL errors, stack frames, source paths. */
-const LEAKS = /syntax error|at or near|relation "|column "|SQLSTATE|violates|duplicate key|node_modules|\n\s+at |\.[jt]s:\d+|QueryFailed|TypeError|ReferenceError/i;
+const LEAKS =
+  /syntax error|at or near|relation "|column "|SQLSTATE|violates|duplicate key|node_modules|\n\s+at |\.[jt]s:\d+|QueryFailed|TypeError|ReferenceError/i;
 /** A spreadsheet formula at the start of a CSV cell (SPEC §6, Security). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -36,12 +54,29 @@ function seed(accountId: string): object[] {
   return [
     ...accountWithSeatPool(accountId, 12, 6),
     { type: 'CreateOrganization', accountId, orgId: '@org', name: '=SUM(1,2)', at: at(5, 10) },
-    { type: 'RegisterUser', accountId, userId: '=1+1', email: 'f1@acme.example', fullName: '=HYPERLINK("http://evil.example","x")', orgId: '@org', at: at(5, 11) },
+    {
+      type: 'RegisterUser',
+      accountId,
+      userId: '=1+1',
+      email: 'f1@acme.example',
+      fullName: '=HYPERLINK("http://evil.example","x")',
+      orgId: '@org',
+      at: at(5, 11),
+    },
     { type: 'RegisterUser', accountId, userId: '+u', email: 'f2@acme.example', fullName: '+SUM(1)', orgId: 'qa', at: at(5, 11) },
     { type: 'RegisterUser', accountId, userId: '-u', email: 'f3@acme.example', fullName: '-2+3', orgId: 'qa', at: at(5, 11) },
     { type: 'RegisterUser', accountId, userId: '@u', email: 'f4@acme.example', fullName: '@cmd', orgId: '@org', at: at(5, 11) },
     ...['=1+1', '+u', '-u', '@u', 'u0', 'u1'].map((userId) => ({ type: 'AssignSeat', accountId, product: 'KSE', userId, at: at(6) })),
-    { type: 'PurchaseLicenses', accountId, purchaseId: 'p2', product: 'KRE', quantity: 3, startsAt: at(1), expiresAt: '2027-01-01T00:00:00.000Z', at: at(6, 1) },
+    {
+      type: 'PurchaseLicenses',
+      accountId,
+      purchaseId: 'p2',
+      product: 'KRE',
+      quantity: 3,
+      startsAt: at(1),
+      expiresAt: '2027-01-01T00:00:00.000Z',
+      at: at(6, 1),
+    },
     { type: 'StartSession', accountId, product: 'KRE', sessionId: '=s1', userId: '=1+1', machineId: '+m1', at: at(7) },
     { type: 'EndSession', accountId, sessionId: '=s1', at: at(7, 10) },
   ];
@@ -56,7 +91,13 @@ const VALID_BODIES: Readonly<Record<string, Record<string, unknown>>> = {
   'POST /v1/accounts/:accountId/users/:userId/move': { orgId: 'qa' },
   'POST /v1/accounts/:accountId/projects': { projectId: 'pr1', name: 'Project', orgId: 'qa' },
   'POST /v1/accounts/:accountId/projects/:projectId/members': { userId: 'u1' },
-  'POST /v1/accounts/:accountId/purchases': { purchaseId: 'p9', product: 'KSE', quantity: 1, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z' },
+  'POST /v1/accounts/:accountId/purchases': {
+    purchaseId: 'p9',
+    product: 'KSE',
+    quantity: 1,
+    startsAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2027-01-01T00:00:00Z',
+  },
   'PATCH /v1/accounts/:accountId/purchases/:purchaseId': { quantity: 12 },
   'PUT /v1/accounts/:accountId/dedications/:product/:orgId': { quantity: 0 },
   'POST /v1/accounts/:accountId/assignments': { product: 'KSE', userId: 'u2' },
@@ -72,15 +113,32 @@ const VALID_BODIES: Readonly<Record<string, Record<string, unknown>>> = {
   'POST /v1/accounts/:accountId/sessions': { product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1' },
   'POST /v1/accounts/:accountId/sessions/:sessionId/heartbeat': {},
   'POST /v1/accounts/:accountId/sessions/:sessionId/end': {},
-  'POST /v1/accounts/:accountId/alert-rules': { ruleId: 'r1', kind: 'usage-threshold', product: 'KRE', scope: 'account', threshold: 80, windowSeconds: 600 },
+  'POST /v1/accounts/:accountId/alert-rules': {
+    ruleId: 'r1',
+    kind: 'usage-threshold',
+    product: 'KRE',
+    scope: 'account',
+    threshold: 80,
+    windowSeconds: 600,
+  },
   'DELETE /v1/accounts/:accountId/alert-rules/:ruleId': {},
   'POST /v1/accounts/:accountId/webhooks': { webhookId: 'w1', url: 'https://93.184.215.14/ledger', secret: 'a-receiver-secret-0042' },
   'DELETE /v1/accounts/:accountId/webhooks/:webhookId': {},
 };
 /** Valid values of path parameters other than the account. */
 const VALID_PARAMS: Readonly<Record<string, string>> = {
-  product: 'KSE', userId: 'u1', orgId: 'qa', projectId: 'pr1', purchaseId: 'p1', machineId: 'm1', applicationId: 'app1', sessionId: 's1', name: 'assignments',
-  ruleId: 'r1', webhookId: 'w1', alertId: 'a1',
+  product: 'KSE',
+  userId: 'u1',
+  orgId: 'qa',
+  projectId: 'pr1',
+  purchaseId: 'p1',
+  machineId: 'm1',
+  applicationId: 'app1',
+  sessionId: 's1',
+  name: 'assignments',
+  ruleId: 'r1',
+  webhookId: 'w1',
+  alertId: 'a1',
 };
 
 function pathOf(route: Route, values: Readonly<Record<string, string>>): string {
@@ -117,7 +175,8 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
 
   async function importLines(token: string, lines: readonly object[]): Promise<HttpAnswer> {
     const response = await fetch(`${url}/v1/import`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
       body: lines.map((line) => JSON.stringify(line)).join('\n'),
     });
     const text = await response.text();
@@ -132,7 +191,9 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
     for (const report of REPORTS) {
       for (const product of report.products) {
         const range = report.shape === 'series' ? '&from=2026-01-01&to=2026-01-31' : '';
-        bodies[`${report.name}/${product}`] = (await call(url, tokens.admin, 'GET', `/v1/accounts/${OWN}/reports/${report.name}?product=${product}${range}`)).body;
+        bodies[`${report.name}/${product}`] = (
+          await call(url, tokens.admin, 'GET', `/v1/accounts/${OWN}/reports/${report.name}?product=${product}${range}`)
+        ).body;
       }
     }
     bodies.licenses = (await call(url, tokens.admin, 'GET', `/v1/accounts/${OWN}/licenses`)).body;
@@ -143,8 +204,15 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
     schema = freshTestSchema('hostile');
     database = await schema.open();
     // The sweep sends thousands of requests with one key: no rate limit here (limits.spec tests it).
-    app = await createApp(loadConfig({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema.schema, RATE_LIMIT_REQUESTS: '0',
-      LEDGER_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }), { logger: false });
+    app = await createApp(
+      loadConfig({
+        DATABASE_URL: TEST_DATABASE_URL,
+        DATABASE_SCHEMA: schema.schema,
+        RATE_LIMIT_REQUESTS: '0',
+        LEDGER_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+      }),
+      { logger: false },
+    );
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     routes = routesOf(app).filter((r) => r.path.startsWith('/v1'));
@@ -152,7 +220,10 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
     tokens.admin = (await keys.create({ role: 'account-admin', accountId: OWN })).token;
     tokens.sandbox = (await keys.create({ role: 'account-admin', accountId: SANDBOX })).token;
     tokens.operator = (await keys.create({ role: 'operator', accountId: null })).token;
-    for (const [accountId, token] of [[OWN, tokens.admin], [SANDBOX, tokens.sandbox]]) {
+    for (const [accountId, token] of [
+      [OWN, tokens.admin],
+      [SANDBOX, tokens.sandbox],
+    ]) {
       const seeded = await importLines(token, seed(accountId));
       expect({ status: seeded.status, errors: seeded.body.errors }).toEqual({ status: 200, errors: [] });
     }
@@ -192,7 +263,12 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
       }
       // Every route with a hostile account: the guard answers as for an unknown account.
       for (const route of routes.filter((r) => r.path.includes(':accountId'))) {
-        const answer = await probe(tokens.admin, route.method, pathOf(route, { ...VALID_PARAMS, accountId: value }), route.method === 'GET' ? undefined : {});
+        const answer = await probe(
+          tokens.admin,
+          route.method,
+          pathOf(route, { ...VALID_PARAMS, accountId: value }),
+          route.method === 'GET' ? undefined : {},
+        );
         expect({ route: route.path, status: answer.status }).toEqual({ route: route.path, status: 404 });
       }
       await probe(tokens.operator, 'POST', `/v1/projections/${encodeURIComponent(value)}/rebuild`);
@@ -231,13 +307,19 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
     for (const report of ['assignments', 'sessions']) {
       expect((await probe(tokens.sandbox, 'GET', `/v1/accounts/${SANDBOX}/reports/${report}?product=KSE&format=csv`)).status).toBe(200);
     }
-    const stored = await query<{ id: string }>(database, `SELECT data->>'userId' AS id FROM events WHERE stream_id = 'account-sandbox' AND type = 'UserRegistered'`);
+    const stored = await query<{ id: string }>(
+      database,
+      `SELECT data->>'userId' AS id FROM events WHERE stream_id = 'account-sandbox' AND type = 'UserRegistered'`,
+    );
     expect(stored.map((r) => r.id)).toEqual(expect.arrayContaining(["' OR 1=1 --", '"; DROP TABLE events; --', '%', '../../etc/passwd']));
     expect(unclean).toEqual([]);
   }, 300_000);
 
   test('LIKE wildcards in q match only themselves', async () => {
-    for (const [report, product] of [['assignments', 'KSE'], ['sessions', 'KRE']]) {
+    for (const [report, product] of [
+      ['assignments', 'KSE'],
+      ['sessions', 'KRE'],
+    ]) {
       const all = await probe(tokens.admin, 'GET', `/v1/accounts/${OWN}/reports/${report}?product=${product}`);
       expect(all.body.total).toBeGreaterThan(0);
       for (const q of ['%', '_', '%%', '\\']) {
@@ -265,8 +347,8 @@ describe('hostile input through the HTTP API (PostgreSQL)', () => {
     }
     const NUMBER = /^-?\d+(\.\d+)?$/;
     expect(cells.filter((cell) => FORMULA_START.test(cell) && !NUMBER.test(cell))).toEqual([]);
-    expect(cells).toEqual(expect.arrayContaining([
-      "'=1+1", "'=HYPERLINK(\"http://evil.example\",\"x\")", "'+SUM(1)", "'-2+3", "'@cmd", "'=s1", "'+m1", "'=SUM(1,2)",
-    ]));
+    expect(cells).toEqual(
+      expect.arrayContaining(["'=1+1", '\'=HYPERLINK("http://evil.example","x")', "'+SUM(1)", "'-2+3", "'@cmd", "'=s1", "'+m1", "'=SUM(1,2)"]),
+    );
   });
 });

@@ -32,10 +32,15 @@ interface Options {
 
 function parseOptions(argv: readonly string[]): Options {
   const { values } = parseArgs({
-    args: [...argv], strict: true,
+    args: [...argv],
+    strict: true,
     options: {
-      minutes: { type: 'string' }, clients: { type: 'string' }, accounts: { type: 'string' }, users: { type: 'string' },
-      'keep-schema': { type: 'boolean' }, help: { type: 'boolean' },
+      minutes: { type: 'string' },
+      clients: { type: 'string' },
+      accounts: { type: 'string' },
+      users: { type: 'string' },
+      'keep-schema': { type: 'boolean' },
+      help: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -45,7 +50,8 @@ function parseOptions(argv: readonly string[]): Options {
   const positive = (name: string, value: string | undefined, fallback: number, whole = true) => {
     if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${whole ? 'whole ' : ''}number, got '${value}'`);
+    if (!Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n)))
+      throw new Error(`--${name} must be a positive ${whole ? 'whole ' : ''}number, got '${value}'`);
     return n;
   };
   return {
@@ -67,7 +73,13 @@ function setupCommands(accountIds: readonly string[], users: number): object[] {
     { type: 'OpenAccount', accountId, name: `Soak ${accountId}`, timezone: 'Europe/Berlin', at: at(0) },
     { type: 'CreateOrganization', accountId, orgId: 'eng', name: 'Engineering', at: at(1) },
     ...Array.from({ length: users }, (_, i) => ({
-      type: 'RegisterUser', accountId, userId: `u${i}`, email: `u${i}@${accountId}.example`, fullName: `User ${i}`, orgId: 'eng', at: at(2),
+      type: 'RegisterUser',
+      accountId,
+      userId: `u${i}`,
+      email: `u${i}@${accountId}.example`,
+      fullName: `User ${i}`,
+      orgId: 'eng',
+      at: at(2),
     })),
     { type: 'PurchaseLicenses', accountId, purchaseId: 'kse', product: 'KSE', quantity: 12, startsAt, expiresAt, at: at(3) },
     { type: 'PurchaseLicenses', accountId, purchaseId: 'kre', product: 'KRE', quantity: 8, startsAt, expiresAt, at: at(3) },
@@ -98,7 +110,8 @@ async function verifyAccounts(env: NodeJS.ProcessEnv, accountIds: readonly strin
   for (const accountId of accountIds) {
     const verified = await runLedger(['verify', '--account', accountId], env, 600_000);
     console.error(`[soak] ledger verify --account ${accountId}: exit ${verified.code}`);
-    if (verified.code !== 0) problems.push(`ledger verify --account ${accountId} exited ${verified.code}: ${(verified.stdout + verified.stderr).slice(0, 2_000)}`);
+    if (verified.code !== 0)
+      problems.push(`ledger verify --account ${accountId} exited ${verified.code}: ${(verified.stdout + verified.stderr).slice(0, 2_000)}`);
   }
   return problems;
 }
@@ -132,7 +145,11 @@ async function main(argv: readonly string[]): Promise<number> {
     if (imported.code !== 0) throw new Error(`setup import failed (${imported.code}): ${imported.stderr}`);
     const accounts: SoakAccount[] = [];
     for (const accountId of accountIds) {
-      accounts.push({ accountId, token: await createKey(env, 'account-admin', accountId), users: Array.from({ length: options.users }, (_, i) => `u${i}`) });
+      accounts.push({
+        accountId,
+        token: await createKey(env, 'account-admin', accountId),
+        users: Array.from({ length: options.users }, (_, i) => `u${i}`),
+      });
     }
     server = await startServer(env);
     log(`server on ${server.url}; starting ${options.clients} clients`);
@@ -145,8 +162,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const progress = setInterval(() => {
       const elapsed = (performance.now() - started) / 1000;
       const totals = sum(clients.map((c) => c.progress));
-      log(`${Math.round(elapsed)}/${seconds} s: ${totals.commands ?? 0} commands (${Math.round((totals.commands ?? 0) / elapsed)}/s), `
-        + `${totals.queries ?? 0} queries, ${totals.rejected ?? 0} rule rejections, ${totals.unexpected ?? 0} unexpected; load ${loadAverage()}`);
+      log(
+        `${Math.round(elapsed)}/${seconds} s: ${totals.commands ?? 0} commands (${Math.round((totals.commands ?? 0) / elapsed)}/s), ` +
+          `${totals.queries ?? 0} queries, ${totals.rejected ?? 0} rule rejections, ${totals.unexpected ?? 0} unexpected; load ${loadAverage()}`,
+      );
     }, PROGRESS_EVERY_MS);
     const exits = await Promise.all(clients.map((c) => c.process.exited));
     clearInterval(progress);
@@ -167,9 +186,24 @@ async function main(argv: readonly string[]): Promise<number> {
     const commands = summarizeLatencies(tallies.flatMap((t) => t.commandMs));
     const queries = summarizeLatencies(tallies.flatMap((t) => t.queryMs));
     const result = {
-      seconds: round(elapsed, 1), clients: options.clients, accounts: options.accounts, load: loadAverage(),
-      commands: { count: commands.count, perSecond: round(commands.count / elapsed, 1), p50Ms: commands.p50Ms, p99Ms: commands.p99Ms, maxMs: commands.maxMs },
-      queries: { count: queries.count, perSecond: round(queries.count / elapsed, 1), p50Ms: queries.p50Ms, p99Ms: queries.p99Ms, maxMs: queries.maxMs },
+      seconds: round(elapsed, 1),
+      clients: options.clients,
+      accounts: options.accounts,
+      load: loadAverage(),
+      commands: {
+        count: commands.count,
+        perSecond: round(commands.count / elapsed, 1),
+        p50Ms: commands.p50Ms,
+        p99Ms: commands.p99Ms,
+        maxMs: commands.maxMs,
+      },
+      queries: {
+        count: queries.count,
+        perSecond: round(queries.count / elapsed, 1),
+        p50Ms: queries.p50Ms,
+        p99Ms: queries.p99Ms,
+        maxMs: queries.maxMs,
+      },
       expectedRejections: { total: count(rejections), byCode: rejections },
       unexpectedErrors: { total: count(unexpected) + crashed.length, byKind: unexpected, clientsCrashed: crashed.length },
       samples: tallies.flatMap((t) => t.samples).slice(0, 10),
@@ -177,7 +211,11 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     const failed = result.unexpectedErrors.total > 0 || drift.length > 0;
-    log(failed ? `FAILED: ${result.unexpectedErrors.total} unexpected errors, ${drift.length} drifted report bodies` : 'OK: no unexpected error, no drift');
+    log(
+      failed
+        ? `FAILED: ${result.unexpectedErrors.total} unexpected errors, ${drift.length} drifted report bodies`
+        : 'OK: no unexpected error, no drift',
+    );
     return failed ? 1 : 0;
   } finally {
     for (const client of clients) client.process.kill();
@@ -191,7 +229,7 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(`[soak] ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(`[soak] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(2);
   },
 );

@@ -32,7 +32,11 @@ export interface ClientTally {
 }
 
 /** The codes SPEC §2–3 answers with 409: rule rejections this traffic provokes on purpose. CONFLICT means retries ran out. */
-const RULE_CODES = new Set(Object.entries(ERROR_STATUS).filter(([code, status]) => status === 409 && code !== 'CONFLICT').map(([code]) => code));
+const RULE_CODES = new Set(
+  Object.entries(ERROR_STATUS)
+    .filter(([code, status]) => status === 409 && code !== 'CONFLICT')
+    .map(([code]) => code),
+);
 const REQUEST_TIMEOUT_MS = 30_000;
 const SESSION_PRODUCT = 'KRE';
 
@@ -95,38 +99,82 @@ export async function runClient(config: ClientConfig, tally: ClientTally): Promi
   };
 
   const actions: [weight: number, act: () => Promise<unknown>][] = [
-    [4, () => { const a = pick(config.accounts); return send('command', a, 'POST', '/assignments', { product: 'KSE', userId: pick(a.users) }); }],
-    [3, () => { const a = pick(config.accounts); return send('command', a, 'DELETE', `/assignments/KSE/${pick(a.users)}`); }],
-    [4, () => { const a = pick(config.accounts); return send('command', a, 'POST', '/logins', { product: 'KSE', userId: pick(a.users) }); }],
-    [4, () => { const a = pick(config.accounts); return send('command', a, 'POST', '/activity', { product: 'KSE', userId: pick(a.users), action: 'run-test' }); }],
-    [3, async () => {
-      const account = pick(config.accounts);
-      const sessionId = `c${config.client}-s${(sequence += 1)}`;
-      const outcome = await send('command', account, 'POST', '/sessions', {
-        product: SESSION_PRODUCT, sessionId, userId: pick(account.users), machineId: `m${random.int(50)}`,
-      });
-      if (outcome === 'ok') sessions.push({ account, sessionId, beats: 0 });
-    }],
-    [6, async () => {
-      if (sessions.length === 0) return;
-      const session = sessions[random.int(sessions.length)];
-      const ending = session.beats >= 3 || sessions.length > 8;
-      if (ending) sessions.splice(sessions.indexOf(session), 1);
-      else session.beats += 1;
-      await send('command', session.account, 'POST', `/sessions/${session.sessionId}/${ending ? 'end' : 'heartbeat'}`);
-    }],
-    [1, () => {
-      const a = pick(config.accounts);
-      const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
-      return send('command', a, 'POST', '/offline-licenses', { product: 'KSE', userId: pick(a.users), machineId: `om${random.int(100)}`, expiresAt });
-    }],
-    [5, () => {
-      const a = pick(config.accounts);
-      const report = pick(REPORTS);
-      const product = pick(report.products);
-      const range = report.shape === 'series' ? `&from=${yesterday}&to=${today}&interval=hour` : '';
-      return send('query', a, 'GET', `/reports/${report.name}?product=${product}${range}`);
-    }],
+    [
+      4,
+      () => {
+        const a = pick(config.accounts);
+        return send('command', a, 'POST', '/assignments', { product: 'KSE', userId: pick(a.users) });
+      },
+    ],
+    [
+      3,
+      () => {
+        const a = pick(config.accounts);
+        return send('command', a, 'DELETE', `/assignments/KSE/${pick(a.users)}`);
+      },
+    ],
+    [
+      4,
+      () => {
+        const a = pick(config.accounts);
+        return send('command', a, 'POST', '/logins', { product: 'KSE', userId: pick(a.users) });
+      },
+    ],
+    [
+      4,
+      () => {
+        const a = pick(config.accounts);
+        return send('command', a, 'POST', '/activity', { product: 'KSE', userId: pick(a.users), action: 'run-test' });
+      },
+    ],
+    [
+      3,
+      async () => {
+        const account = pick(config.accounts);
+        const sessionId = `c${config.client}-s${(sequence += 1)}`;
+        const outcome = await send('command', account, 'POST', '/sessions', {
+          product: SESSION_PRODUCT,
+          sessionId,
+          userId: pick(account.users),
+          machineId: `m${random.int(50)}`,
+        });
+        if (outcome === 'ok') sessions.push({ account, sessionId, beats: 0 });
+      },
+    ],
+    [
+      6,
+      async () => {
+        if (sessions.length === 0) return;
+        const session = sessions[random.int(sessions.length)];
+        const ending = session.beats >= 3 || sessions.length > 8;
+        if (ending) sessions.splice(sessions.indexOf(session), 1);
+        else session.beats += 1;
+        await send('command', session.account, 'POST', `/sessions/${session.sessionId}/${ending ? 'end' : 'heartbeat'}`);
+      },
+    ],
+    [
+      1,
+      () => {
+        const a = pick(config.accounts);
+        const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+        return send('command', a, 'POST', '/offline-licenses', {
+          product: 'KSE',
+          userId: pick(a.users),
+          machineId: `om${random.int(100)}`,
+          expiresAt,
+        });
+      },
+    ],
+    [
+      5,
+      () => {
+        const a = pick(config.accounts);
+        const report = pick(REPORTS);
+        const product = pick(report.products);
+        const range = report.shape === 'series' ? `&from=${yesterday}&to=${today}&interval=hour` : '';
+        return send('query', a, 'GET', `/reports/${report.name}?product=${product}${range}`);
+      },
+    ],
     [1, () => send('query', pick(config.accounts), 'GET', '/licenses')],
   ];
   const total = actions.reduce((sum, [weight]) => sum + weight, 0);

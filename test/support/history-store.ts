@@ -15,7 +15,7 @@ export async function historyStore(events: readonly StoredEvent[], database?: Le
   const store = await createEventStore({ database: db });
   /** Runs of consecutive events of one stream, up to 1,000, go in one append. */
   const append = async (more: readonly StoredEvent[]) => {
-    for (let i = 0; i < more.length; ) {
+    for (let i = 0; i < more.length;) {
       const first = more[i]!;
       let end = i + 1;
       while (end < more.length && end - i < 1000 && more[end]!.streamId === first.streamId) end += 1;

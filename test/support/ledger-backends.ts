@@ -11,12 +11,18 @@ export interface LedgerBackend {
 
 /** The two SQL backends, for `describe.each`: a fresh PostgreSQL schema, or a fresh embedded data folder. */
 export const SQL_BACKENDS: readonly [string, (label: string) => Promise<LedgerBackend>][] = [
-  ['PostgreSQL', async (label) => {
-    const schema = freshTestSchema(label);
-    return { env: { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema.schema }, remove: () => schema.drop() };
-  }],
-  ['PGlite', async (label) => {
-    const dataDir = await mkdtemp(join(tmpdir(), `ledger-${label}-`));
-    return { env: { LEDGER_DATA_DIR: dataDir }, remove: () => rm(dataDir, { recursive: true, force: true }) };
-  }],
+  [
+    'PostgreSQL',
+    async (label) => {
+      const schema = freshTestSchema(label);
+      return { env: { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema.schema }, remove: () => schema.drop() };
+    },
+  ],
+  [
+    'PGlite',
+    async (label) => {
+      const dataDir = await mkdtemp(join(tmpdir(), `ledger-${label}-`));
+      return { env: { LEDGER_DATA_DIR: dataDir }, remove: () => rm(dataDir, { recursive: true, force: true }) };
+    },
+  ],
 ];

@@ -7,11 +7,23 @@ export function accountWithSeatPool(accountId: string, seats: number, users: num
     { type: 'OpenAccount', accountId, name: 'Race', timezone: 'UTC', at: at(0) },
     { type: 'CreateOrganization', accountId, orgId: 'qa', name: 'QA', at: at(1) },
     ...Array.from({ length: users }, (_, i): SecretFreeCommand => ({
-      type: 'RegisterUser', accountId, userId: `u${i}`, email: `u${i}@race.example`, fullName: `User ${i}`, orgId: 'qa', at: at(2),
+      type: 'RegisterUser',
+      accountId,
+      userId: `u${i}`,
+      email: `u${i}@race.example`,
+      fullName: `User ${i}`,
+      orgId: 'qa',
+      at: at(2),
     })),
     {
-      type: 'PurchaseLicenses', accountId, purchaseId: 'p1', product: 'KSE', quantity: seats,
-      startsAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z', at: at(3),
+      type: 'PurchaseLicenses',
+      accountId,
+      purchaseId: 'p1',
+      product: 'KSE',
+      quantity: seats,
+      startsAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2027-01-01T00:00:00.000Z',
+      at: at(3),
     },
   ];
 }

@@ -1,6 +1,10 @@
 import type { DomainError } from '../../libs/domain/src/errors.js';
 import {
-  CommandGateway, type BatchResult, type CommandContext, type CommandOutcome, type ClientCommand,
+  CommandGateway,
+  type BatchResult,
+  type CommandContext,
+  type CommandOutcome,
+  type ClientCommand,
 } from '../../libs/ledger/src/command-gateway.js';
 
 /** What the double answers for one command: an outcome, or a rejection. */

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
-  accountStreamId, decide, EVENT_SCHEMA_VERSION, evolve, initialState, type AccountState, type LedgerCommand,
+  accountStreamId,
+  decide,
+  EVENT_SCHEMA_VERSION,
+  evolve,
+  initialState,
+  type AccountState,
+  type LedgerCommand,
 } from '../../libs/domain/src/index.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
 import { decodeStoredEvent, type StoredLedgerEvent } from '../../libs/event-store/src/stored-ledger-event.js';
@@ -40,8 +46,13 @@ export function storedHistory(commands: readonly LedgerCommand[], options: Histo
         streamRevision: state.revision,
         position: { commit: sequence, prepare: sequence },
         metadata: {
-          commandId: command.commandId ?? null, correlationId: command.commandId ?? 'history', causationId: null, actor: 'test',
-          occurredAt: e.occurredAt, recordedAt: e.occurredAt, schemaVersion: EVENT_SCHEMA_VERSION,
+          commandId: command.commandId ?? null,
+          correlationId: command.commandId ?? 'history',
+          causationId: null,
+          actor: 'test',
+          occurredAt: e.occurredAt,
+          recordedAt: e.occurredAt,
+          schemaVersion: EVENT_SCHEMA_VERSION,
         },
       };
       log.push(decodeStoredEvent(stored));

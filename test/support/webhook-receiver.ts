@@ -35,10 +35,11 @@ export async function startWebhookReceiver(path = '/hooks/ledger'): Promise<Webh
     down: async () => {
       const current = server;
       server = null;
-      if (current) await new Promise<void>((done) => {
-        current.close(() => done());
-        current.closeAllConnections();
-      });
+      if (current)
+        await new Promise<void>((done) => {
+          current.close(() => done());
+          current.closeAllConnections();
+        });
     },
     up: async () => {
       server = createServer((request, response) => {

@@ -37,9 +37,7 @@ export class AccountsController {
 
   @Post('users/:userId/move')
   @CommandRoute('MoveUser', 'orgId')
-  moveUser(
-    @Param('accountId') accountId: string, @Param('userId') userId: string, @Req() request: ApiRequest,
-  ): Promise<CommandOutcome> {
+  moveUser(@Param('accountId') accountId: string, @Param('userId') userId: string, @Req() request: ApiRequest): Promise<CommandOutcome> {
     return this.commands.send('MoveUser', { accountId, userId }, request);
   }
 
@@ -52,7 +50,9 @@ export class AccountsController {
   @Post('projects/:projectId/members')
   @CommandRoute('AddUserToProject', 'userId')
   addUserToProject(
-    @Param('accountId') accountId: string, @Param('projectId') projectId: string, @Req() request: ApiRequest,
+    @Param('accountId') accountId: string,
+    @Param('projectId') projectId: string,
+    @Req() request: ApiRequest,
   ): Promise<CommandOutcome> {
     return this.commands.send('AddUserToProject', { accountId, projectId }, request);
   }

@@ -21,8 +21,15 @@ import { TelemetryController } from './telemetry.controller.js';
 @Module({
   imports: [ReportsModule, ExplainModule, AsOfAnswersModule],
   controllers: [
-    AccountsController, LicensesController, TelemetryController, ImportController, ReportsController, LicensesOverviewController, ExplainController,
-    DirectoryController, MeController,
+    AccountsController,
+    LicensesController,
+    TelemetryController,
+    ImportController,
+    ReportsController,
+    LicensesOverviewController,
+    ExplainController,
+    DirectoryController,
+    MeController,
   ],
   providers: [CommandSender],
 })

@@ -39,7 +39,9 @@ describe('HTTP API, end to end on the embedded store', () => {
   it('records commands through the ledger and answers with their outcome or rule violation', async () => {
     expect((await call('PUT', '', { name: 'Acme', timezone: 'Europe/Berlin', at: at(60) })).status).toBe(201);
     expect((await call('POST', '/organizations', { orgId: 'qa', name: 'QA', at: at(59) })).status).toBe(201);
-    expect((await call('POST', '/users', { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'qa', at: at(58) })).status).toBe(201);
+    expect((await call('POST', '/users', { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'qa', at: at(58) })).status).toBe(
+      201,
+    );
     const purchase = { purchaseId: 'p1', product: 'KSE', quantity: 1, startsAt: at(600), expiresAt: at(-600_000), at: at(57) };
     expect((await call('POST', '/purchases', purchase)).status).toBe(201);
 
@@ -52,7 +54,8 @@ describe('HTTP API, end to end on the embedded store', () => {
     expect(repeated).toMatchObject({ status: 200, body: { duplicate: true, commandId: 'assign-u1' } });
 
     expect(await call('POST', '/assignments', { product: 'KSE', userId: 'u1' })).toMatchObject({
-      status: 409, body: { code: 'ALREADY_ASSIGNED' },
+      status: 409,
+      body: { code: 'ALREADY_ASSIGNED' },
     });
     expect(await call('DELETE', '/offline-licenses/KSE/m1')).toMatchObject({ status: 409, body: { code: 'OFFLINE_LICENSE_IRREVOCABLE' } });
     expect(await call('POST', '/users/nobody/move', { orgId: 'qa' })).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
@@ -62,11 +65,18 @@ describe('HTTP API, end to end on the embedded store', () => {
     const lines = [
       { type: 'RegisterUser', accountId: 'acme', userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'qa' },
       { type: 'AssignSeat', accountId: 'acme', product: 'KSE', userId: 'u2' },
-    ].map((line) => JSON.stringify(line)).join('\n');
-    const response = await fetch(`${url}/v1/import`, { method: 'POST', headers: { authorization, 'content-type': 'application/x-ndjson' }, body: lines });
+    ]
+      .map((line) => JSON.stringify(line))
+      .join('\n');
+    const response = await fetch(`${url}/v1/import`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/x-ndjson' },
+      body: lines,
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      accepted: 1, rejected: 1,
+      accepted: 1,
+      rejected: 1,
       errors: [{ line: 2, code: 'LICENSE_QUOTA_EXCEEDED', message: 'The number of the licenses cannot exceed the license quota' }],
     });
   });

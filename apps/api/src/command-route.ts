@@ -1,5 +1,11 @@
 import {
-  applyDecorators, HttpCode, Injectable, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor,
+  applyDecorators,
+  HttpCode,
+  Injectable,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
 } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, type SchemaObject } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
@@ -13,9 +19,11 @@ import { fieldSchemas } from '../../../libs/ledger/src/validation/field-rules.js
 @Injectable()
 export class DuplicateOutcomeStatus implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler<CommandOutcome>): Observable<CommandOutcome> {
-    return next.handle().pipe(tap((outcome) => {
-      if (outcome.duplicate) context.switchToHttp().getResponse<ServerResponse>().statusCode = 200;
-    }));
+    return next.handle().pipe(
+      tap((outcome) => {
+        if (outcome.duplicate) context.switchToHttp().getResponse<ServerResponse>().statusCode = 200;
+      }),
+    );
   }
 }
 
@@ -25,7 +33,10 @@ export class DuplicateOutcomeStatus implements NestInterceptor {
  */
 export function commandBodySchema(type: ClientCommandType, bodyFields: string): SchemaObject {
   const { properties, required } = fieldSchemas(COMMAND_DTOS[type]);
-  const named = bodyFields.split(',').map((part) => /^\s*([A-Za-z]+)/.exec(part)?.[1]).filter((name): name is string => name !== undefined);
+  const named = bodyFields
+    .split(',')
+    .map((part) => /^\s*([A-Za-z]+)/.exec(part)?.[1])
+    .filter((name): name is string => name !== undefined);
   const inBody = [...named, 'at', 'commandId'];
   return {
     type: 'object',

@@ -9,29 +9,66 @@ const A = '/v1/accounts/acme';
 const ROUTES: [string, string, Record<string, unknown> | undefined, Record<string, unknown>][] = [
   ['PUT', A, { name: 'Acme', timezone: 'America/New_York' }, { type: 'OpenAccount', name: 'Acme', timezone: 'America/New_York' }],
   ['PATCH', A, { timezone: 'Europe/Paris' }, { type: 'ChangeAccountTimezone', timezone: 'Europe/Paris' }],
-  ['POST', `${A}/organizations`, { orgId: 'mobile', name: 'Mobile', parentOrgId: 'qa' },
-    { type: 'CreateOrganization', orgId: 'mobile', name: 'Mobile', parentOrgId: 'qa' }],
-  ['POST', `${A}/users`, { userId: 'u1', email: 'u1@example.com', fullName: 'U One', orgId: 'qa' },
-    { type: 'RegisterUser', userId: 'u1', email: 'u1@example.com', fullName: 'U One', orgId: 'qa' }],
+  [
+    'POST',
+    `${A}/organizations`,
+    { orgId: 'mobile', name: 'Mobile', parentOrgId: 'qa' },
+    { type: 'CreateOrganization', orgId: 'mobile', name: 'Mobile', parentOrgId: 'qa' },
+  ],
+  [
+    'POST',
+    `${A}/users`,
+    { userId: 'u1', email: 'u1@example.com', fullName: 'U One', orgId: 'qa' },
+    { type: 'RegisterUser', userId: 'u1', email: 'u1@example.com', fullName: 'U One', orgId: 'qa' },
+  ],
   ['POST', `${A}/users/u1/move`, { orgId: 'mobile' }, { type: 'MoveUser', userId: 'u1', orgId: 'mobile' }],
   ['POST', `${A}/projects`, { projectId: 'p1', name: 'Web', orgId: 'qa' }, { type: 'CreateProject', projectId: 'p1', name: 'Web', orgId: 'qa' }],
   ['POST', `${A}/projects/p1/members`, { userId: 'u1' }, { type: 'AddUserToProject', projectId: 'p1', userId: 'u1' }],
-  ['POST', `${A}/purchases`, { purchaseId: 'p1', product: 'KSE', quantity: 5, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00+00:00' },
-    { type: 'PurchaseLicenses', purchaseId: 'p1', product: 'KSE', quantity: 5, startsAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z' }],
+  [
+    'POST',
+    `${A}/purchases`,
+    { purchaseId: 'p1', product: 'KSE', quantity: 5, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00+00:00' },
+    {
+      type: 'PurchaseLicenses',
+      purchaseId: 'p1',
+      product: 'KSE',
+      quantity: 5,
+      startsAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2027-01-01T00:00:00.000Z',
+    },
+  ],
   ['PATCH', `${A}/purchases/p1`, { quantity: 7, machineQuota: null }, { type: 'AmendPurchase', purchaseId: 'p1', quantity: 7, machineQuota: null }],
   ['PUT', `${A}/dedications/KSE/qa`, { quantity: 3 }, { type: 'DedicateLicenses', product: 'KSE', orgId: 'qa', quantity: 3 }],
   ['POST', `${A}/assignments`, { product: 'KSE', userId: 'u1' }, { type: 'AssignSeat', product: 'KSE', userId: 'u1' }],
   ['DELETE', `${A}/assignments/KSE/u1`, undefined, { type: 'UnassignSeat', product: 'KSE', userId: 'u1' }],
   ['POST', `${A}/logins`, { product: 'KSE', userId: 'u1', machineId: 'm1' }, { type: 'RecordLogin', product: 'KSE', userId: 'u1', machineId: 'm1' }],
-  ['POST', `${A}/activity`, { product: 'TESTOPS', userId: 'u1', action: 'run' }, { type: 'RecordActivity', product: 'TESTOPS', userId: 'u1', action: 'run' }],
-  ['POST', `${A}/sessions`, { product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1', licenseType: 'online' },
-    { type: 'StartSession', product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1', licenseType: 'online' }],
+  [
+    'POST',
+    `${A}/activity`,
+    { product: 'TESTOPS', userId: 'u1', action: 'run' },
+    { type: 'RecordActivity', product: 'TESTOPS', userId: 'u1', action: 'run' },
+  ],
+  [
+    'POST',
+    `${A}/sessions`,
+    { product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1', licenseType: 'online' },
+    { type: 'StartSession', product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1', licenseType: 'online' },
+  ],
   ['POST', `${A}/sessions/s1/heartbeat`, undefined, { type: 'HeartbeatSession', sessionId: 's1' }],
   ['POST', `${A}/sessions/s1/end`, { at: '2026-03-02T11:00:00-05:00' }, { type: 'EndSession', sessionId: 's1', at: '2026-03-02T16:00:00.000Z' }],
-  ['POST', `${A}/offline-licenses`, { product: 'KRE', userId: 'u1', machineId: 'm1' },
-    { type: 'GenerateOfflineLicense', product: 'KRE', userId: 'u1', machineId: 'm1' }],
+  [
+    'POST',
+    `${A}/offline-licenses`,
+    { product: 'KRE', userId: 'u1', machineId: 'm1' },
+    { type: 'GenerateOfflineLicense', product: 'KRE', userId: 'u1', machineId: 'm1' },
+  ],
   ['DELETE', `${A}/offline-licenses/KSE/m1`, undefined, { type: 'RevokeOfflineLicense', product: 'KSE', machineId: 'm1' }],
-  ['POST', `${A}/machines`, { product: 'KSE', machineId: 'm1', userId: 'u1' }, { type: 'RegisterMachine', product: 'KSE', machineId: 'm1', userId: 'u1' }],
+  [
+    'POST',
+    `${A}/machines`,
+    { product: 'KSE', machineId: 'm1', userId: 'u1' },
+    { type: 'RegisterMachine', product: 'KSE', machineId: 'm1', userId: 'u1' },
+  ],
   ['POST', `${A}/machines/KSE/m1/deactivate`, { userId: 'u1' }, { type: 'DeactivateMachine', product: 'KSE', machineId: 'm1', userId: 'u1' }],
   ['POST', `${A}/applications`, { applicationId: 'app1' }, { type: 'ActivateApplication', applicationId: 'app1' }],
   ['DELETE', `${A}/applications/app1`, undefined, { type: 'ReleaseApplication', applicationId: 'app1' }],
@@ -88,8 +125,12 @@ describe('command routes', () => {
   });
 
   it('rejects a body that contradicts the URL, the header or the route, naming each field', async () => {
-    const response = await send('POST', `${A}/users/u1/move`, { accountId: 'other', userId: 'u2', orgId: 'qa', type: 'AssignSeat', commandId: 'a' },
-      { 'idempotency-key': 'b' });
+    const response = await send(
+      'POST',
+      `${A}/users/u1/move`,
+      { accountId: 'other', userId: 'u2', orgId: 'qa', type: 'AssignSeat', commandId: 'a' },
+      { 'idempotency-key': 'b' },
+    );
     expect(response.status).toBe(400);
     expect(((await response.json()) as { errors: unknown }).errors).toEqual([
       { path: 'type', message: 'is "AssignSeat" in the body but "MoveUser" for this route' },
@@ -108,7 +149,9 @@ describe('command routes', () => {
   it('validates path parameters with the command schema', async () => {
     const response = await send('DELETE', `${A}/assignments/KRE/u1`);
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { errors: unknown }).errors).toEqual([{ path: 'product', message: 'must be one of KSE, TESTOPS, KAM (seat products)' }]);
+    expect(((await response.json()) as { errors: unknown }).errors).toEqual([
+      { path: 'product', message: 'must be one of KSE, TESTOPS, KAM (seat products)' },
+    ]);
   });
 
   it('answers a rule violation with its code and status', async () => {

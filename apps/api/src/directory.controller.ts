@@ -12,14 +12,19 @@ export class DirectoryController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "The account: name, time zone, organization tree (parents first) and the products, each saying whether it was ever purchased" })
+  @ApiOperation({
+    summary: 'The account: name, time zone, organization tree (parents first) and the products, each saying whether it was ever purchased',
+  })
   @ApiOkResponse({ description: 'The account, its zone, organization tree and products', schema: ref('AccountDirectory') })
   account(@Param('accountId') accountId: string): Promise<AccountDirectory> {
     return this.queries.execute(new AccountDirectoryQuery(accountId));
   }
 
   @Get('users')
-  @ApiOperation({ summary: "The account's users by name: q (a case-insensitive part of the name, email or id), orgId (that organization and below), limit (default 20, ≤ 200)" })
+  @ApiOperation({
+    summary:
+      "The account's users by name: q (a case-insensitive part of the name, email or id), orgId (that organization and below), limit (default 20, ≤ 200)",
+  })
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'orgId', required: false })
   @ApiQuery({ name: 'limit', required: false })

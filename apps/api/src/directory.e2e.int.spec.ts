@@ -25,15 +25,21 @@ describe('the key, the account directory and its users (SPEC §7 example, embedd
     tokens.operator = (await keys.create({ role: 'operator' })).token;
     const example = await readFile(resolve('../shared/examples/spec-7-worked-example.ndjson'), 'utf8');
     const imported = await fetch(`${url}/v1/import`, {
-      method: 'POST', headers: { authorization: `Bearer ${tokens['account-admin']}`, 'content-type': 'application/x-ndjson' }, body: example,
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens['account-admin']}`, 'content-type': 'application/x-ndjson' },
+      body: example,
     });
     expect(imported.status).toBe(200);
     // The directory is read from the licenses projection: wait until it has folded the example.
     const deadline = Date.now() + 30_000;
     for (;;) {
       const answer = await get('/v1/accounts/acme');
-      if (answer.status === 200 && (answer.body as AccountDirectory).organizations.length === 2
-        && (answer.body as AccountDirectory).products.some((p) => p.product === 'KRE' && p.purchased)) break;
+      if (
+        answer.status === 200 &&
+        (answer.body as AccountDirectory).organizations.length === 2 &&
+        (answer.body as AccountDirectory).products.some((p) => p.product === 'KRE' && p.purchased)
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`the directory did not show the example: ${JSON.stringify(answer)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -50,10 +56,24 @@ describe('the key, the account directory and its users (SPEC §7 example, embedd
 
   it('GET /v1/me tells each key its role, account and what it may do', async () => {
     const admin = (await get('/v1/me')).body as KeyInfo;
-    expect(admin).toMatchObject({ role: 'account-admin', accountId: 'acme', can: { readReports: true, manageAccount: true, sendTelemetry: true, operate: false } });
+    expect(admin).toMatchObject({
+      role: 'account-admin',
+      accountId: 'acme',
+      can: { readReports: true, manageAccount: true, sendTelemetry: true, operate: false },
+    });
     expect(admin.keyId).toMatch(/^[0-9a-f]+$/);
-    expect(((await get('/v1/me', 'auditor')).body as KeyInfo).can).toEqual({ readReports: true, manageAccount: false, sendTelemetry: false, operate: false });
-    expect(((await get('/v1/me', 'ingest')).body as KeyInfo).can).toEqual({ readReports: false, manageAccount: false, sendTelemetry: true, operate: false });
+    expect(((await get('/v1/me', 'auditor')).body as KeyInfo).can).toEqual({
+      readReports: true,
+      manageAccount: false,
+      sendTelemetry: false,
+      operate: false,
+    });
+    expect(((await get('/v1/me', 'ingest')).body as KeyInfo).can).toEqual({
+      readReports: false,
+      manageAccount: false,
+      sendTelemetry: true,
+      operate: false,
+    });
     expect((await get('/v1/me', 'operator')).body).toMatchObject({ role: 'operator', accountId: null, can: { readReports: false, operate: true } });
     expect((await fetch(`${url}/v1/me`)).status).toBe(401);
   });
@@ -68,8 +88,14 @@ describe('the key, the account directory and its users (SPEC §7 example, embedd
       { orgId: 'mobile', name: 'Mobile', parentOrgId: 'qa', path: 'QA / Mobile' },
     ]);
     expect(directory.products.map((p) => `${p.product}:${p.model}:${p.purchased}`)).toEqual([
-      'KSE:seat:true', 'TESTOPS:seat:false', 'KAM:seat:false', 'KRE:session:true', 'TC_DESKTOP:session:false',
-      'TC_DESKTOP_MOBILE:session:false', 'TC_MOBILE_NATIVE:session:false', 'TRUETEST:aut:false',
+      'KSE:seat:true',
+      'TESTOPS:seat:false',
+      'KAM:seat:false',
+      'KRE:session:true',
+      'TC_DESKTOP:session:false',
+      'TC_DESKTOP_MOBILE:session:false',
+      'TC_MOBILE_NATIVE:session:false',
+      'TRUETEST:aut:false',
     ]);
     expect(directory.products[0]!.name).toBe('Katalon Studio Enterprise');
     expect(directory.asOfPosition).toMatch(/^\d+\/\d+$/);
@@ -90,8 +116,11 @@ describe('the key, the account directory and its users (SPEC §7 example, embedd
     expect(all.users[0]).toEqual({ userId: 'u1', name: 'User One', email: 'u1@acme.example', orgId: 'qa', organization: 'QA' });
     expect(((await get('/v1/accounts/acme/users?q=TWO')).body as UsersPage).users.map((u) => u.userId)).toEqual(['u2']);
     expect(((await get('/v1/accounts/acme/users?q=u3%40')).body as UsersPage).users.map((u) => u.userId)).toEqual(['u3']);
-    expect(((await get('/v1/accounts/acme/users?orgId=mobile&limit=1')).body as UsersPage)).toMatchObject({ total: 2, users: [{ userId: 'u3' }] });
-    expect(await get('/v1/accounts/acme/users?limit=0')).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [{ path: 'limit' }] } });
+    expect((await get('/v1/accounts/acme/users?orgId=mobile&limit=1')).body as UsersPage).toMatchObject({ total: 2, users: [{ userId: 'u3' }] });
+    expect(await get('/v1/accounts/acme/users?limit=0')).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', errors: [{ path: 'limit' }] },
+    });
     expect(await get('/v1/accounts/acme/users?orgId=nowhere')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
   });
 });

@@ -19,10 +19,11 @@ export class EventsController {
   @Get()
   @ApiOperation({
     summary: "The account's events in log order, with their metadata, paged by position",
-    description: 'after (exclusive COMMIT/PREPARE cursor: nextAfter of the previous page), limit (default 100, ≤ 1000), '
-      + 'type (comma-separated event types), stream (the account\'s own, account-<id>), from/to (ISO instants on occurredAt, '
-      + 'to exclusive), until (a position: regenerates an earlier answer exactly). format=ndjson: every matching event, '
-      + 'one per line, after a first line {accountId, untilPosition}.',
+    description:
+      'after (exclusive COMMIT/PREPARE cursor: nextAfter of the previous page), limit (default 100, ≤ 1000), ' +
+      "type (comma-separated event types), stream (the account's own, account-<id>), from/to (ISO instants on occurredAt, " +
+      'to exclusive), until (a position: regenerates an earlier answer exactly). format=ndjson: every matching event, ' +
+      'one per line, after a first line {accountId, untilPosition}.',
   })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'ndjson'] })
   @ApiQuery({ name: 'after', required: false, description: 'Exclusive cursor: nextAfter of the previous page' })
@@ -32,15 +33,14 @@ export class EventsController {
   @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date-time' } })
   @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date-time' } })
   @ApiQuery({ name: 'until', required: false, description: 'A position: regenerates an earlier answer exactly' })
-  @ApiOkResponse({ description: 'A page of events (JSON), or with format=ndjson every matching event a line after a stamp line', content: {
-    'application/json': { schema: ref('EventsLogPage') },
-    'application/x-ndjson': { schema: { type: 'string' } },
-  } })
-  async events(
-    @Param('accountId') accountId: string,
-    @Query() query: Record<string, unknown>,
-    @Res() response: ServerResponse,
-  ): Promise<void> {
+  @ApiOkResponse({
+    description: 'A page of events (JSON), or with format=ndjson every matching event a line after a stamp line',
+    content: {
+      'application/json': { schema: ref('EventsLogPage') },
+      'application/x-ndjson': { schema: { type: 'string' } },
+    },
+  })
+  async events(@Param('accountId') accountId: string, @Query() query: Record<string, unknown>, @Res() response: ServerResponse): Promise<void> {
     const { format, ...parameters } = query;
     if (format !== undefined && format !== 'json' && format !== 'ndjson') {
       throw new DomainError('VALIDATION_FAILED', 'format: must be json or ndjson', [{ path: 'format', message: 'must be json or ndjson' }]);

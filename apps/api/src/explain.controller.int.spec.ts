@@ -58,8 +58,13 @@ describe('GET …/reports/{name}/explain and …/licenses/explain', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { events: { type: string }[] };
     expect(body).toMatchObject({
-      report: 'session-usage', accountId: 'acme', bucket: { start: '2026-03-02T00:00:00.000-05:00' }, metric: 'peakUsage', value: 2,
-      peakAt: '2026-03-02T15:30:00.000Z', sessions: [{ sessionId: 's1' }, { sessionId: 's2' }],
+      report: 'session-usage',
+      accountId: 'acme',
+      bucket: { start: '2026-03-02T00:00:00.000-05:00' },
+      metric: 'peakUsage',
+      value: 2,
+      peakAt: '2026-03-02T15:30:00.000Z',
+      sessions: [{ sessionId: 's1' }, { sessionId: 's2' }],
     });
     expect(body.events.map((e) => e.type)).toEqual(['SessionStarted', 'SessionStarted', 'SessionEnded', 'SessionEnded']);
     expect(body.events[0]).toMatchObject({ streamId: expect.any(String), metadata: { occurredAt: '2026-03-02T15:00:00.000Z' } });
@@ -69,7 +74,12 @@ describe('GET …/reports/{name}/explain and …/licenses/explain', () => {
     const response = await fetch(`${url}/acme/licenses/explain?product=KSE&scope=account&metric=pool`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
-      report: 'licenses', scope: 'account', metric: 'pool', value: 2, purchases: [{ purchaseId: 'p1', quantity: 5 }], dedicatedBelow: [{ orgId: 'qa', quantity: 3 }],
+      report: 'licenses',
+      scope: 'account',
+      metric: 'pool',
+      value: 2,
+      purchases: [{ purchaseId: 'p1', quantity: 5 }],
+      dedicatedBelow: [{ orgId: 'qa', quantity: 3 }],
     });
   });
 
@@ -78,7 +88,8 @@ describe('GET …/reports/{name}/explain and …/licenses/explain', () => {
     expect(badBucket.status).toBe(400);
     expect(badBucket.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await badBucket.json()).toMatchObject({
-      code: 'VALIDATION_FAILED', errors: [{ path: 'bucket', message: expect.stringContaining('2026-03-02T00:00:00.000-05:00') }],
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'bucket', message: expect.stringContaining('2026-03-02T00:00:00.000-05:00') }],
     });
     const badMetric = await fetch(`${url}/acme/reports/session-usage/explain?${KRE_DAY}&bucket=2026-03-02T05:00:00Z&metric=activeUsers`);
     expect(badMetric.status).toBe(400);
@@ -93,9 +104,17 @@ describe('GET …/reports/{name}/explain and …/licenses/explain', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { units: { id: string; event: string }[]; events: { type: string; position: string }[] };
     expect(body).toMatchObject({
-      report: 'what-if', accountId: 'acme', product: 'KRE', orgId: null, interval: 'day', timezone: 'America/New_York',
-      bucket: { start: '2026-03-02T00:00:00.000-05:00', end: '2026-03-03T00:00:00.000-05:00' }, metric: 'peakUsage', value: 3,
-      asOfPosition: expect.stringMatching(/^\d+\/\d+$/), peakAt: '2026-03-02T15:45:00.000Z',
+      report: 'what-if',
+      accountId: 'acme',
+      product: 'KRE',
+      orgId: null,
+      interval: 'day',
+      timezone: 'America/New_York',
+      bucket: { start: '2026-03-02T00:00:00.000-05:00', end: '2026-03-03T00:00:00.000-05:00' },
+      metric: 'peakUsage',
+      value: 3,
+      asOfPosition: expect.stringMatching(/^\d+\/\d+$/),
+      peakAt: '2026-03-02T15:45:00.000Z',
     });
     expect(body.units.map((u) => u.id)).toEqual(['s1', 's2', 's4']);
     const denied = body.events.find((e) => e.position === body.units[2]!.event);
@@ -108,7 +127,10 @@ describe('GET …/reports/{name}/explain and …/licenses/explain', () => {
   it('a capacity explanation with a metric the report has not → 400 naming its metrics', async () => {
     const response = await fetch(`${url}/acme/reports/denials/explain?${KRE_DAY}&bucket=2026-03-02T05:00:00Z&metric=peakUsage`);
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'metric', message: expect.stringContaining('trueDenials') }] });
+    expect(await response.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'metric', message: expect.stringContaining('trueDenials') }],
+    });
   });
 
   it('an unknown account → 404', async () => {

@@ -19,10 +19,11 @@ export class ExplainController {
   @ReplaysHistory()
   @ApiOperation({
     summary: 'The events behind one number of seat-history, seat-usage, session-usage, aut-usage, what-if, reclaim-backtest, denials or forecast',
-    description: 'The report\'s parameters (product, orgId, from, to, interval; no groupBy) plus bucket (the start of a bucket, as the '
-      + 'report prints it, or the same instant in any ISO form) and metric (one of the report\'s). Computed by replaying the account\'s '
-      + 'events up to the position the projected report answered at; `warning` appears if the two disagree. The capacity reports '
-      + '(SPEC §8) take their own parameters too and list the items their computation counted for the figure, with their events.',
+    description:
+      "The report's parameters (product, orgId, from, to, interval; no groupBy) plus bucket (the start of a bucket, as the " +
+      "report prints it, or the same instant in any ISO form) and metric (one of the report's). Computed by replaying the account's " +
+      'events up to the position the projected report answered at; `warning` appears if the two disagree. The capacity reports ' +
+      '(SPEC §8) take their own parameters too and list the items their computation counted for the figure, with their events.',
   })
   @ApiParam({ name: 'name', description: 'seat-history, seat-usage, session-usage, aut-usage, what-if, reclaim-backtest, denials or forecast' })
   @ApiQuery({ name: 'bucket', required: true })
@@ -35,7 +36,9 @@ export class ExplainController {
   @ApiOkResponse({ description: 'The events behind the number, with the details of the metric', schema: ref('SeriesExplanation') })
   report(@Param('accountId') accountId: string, @Param('name') name: string, @Query() query: Record<string, unknown>): Promise<SeriesExplanation> {
     const parameters = { ...withoutAccountId(query), accountId };
-    return this.queries.execute(CAPACITY_EXPLAINED.includes(name) ? new ExplainCapacityQuery(name, parameters) : new ExplainReportQuery(name, parameters));
+    return this.queries.execute(
+      CAPACITY_EXPLAINED.includes(name) ? new ExplainCapacityQuery(name, parameters) : new ExplainReportQuery(name, parameters),
+    );
   }
 
   @Get('licenses/explain')

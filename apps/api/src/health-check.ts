@@ -30,7 +30,7 @@ export async function checkHealth({ store, db, engine }: HealthDeps): Promise<He
     status: up ? 'ok' : 'unavailable',
     eventStore,
     database,
-    projections: projections.status === 'up' ? projections.list as ProjectionHealth[] : null,
+    projections: projections.status === 'up' ? (projections.list as ProjectionHealth[]) : null,
     ...(projections.status === 'down' ? { projectionsError: projections.error } : {}),
   };
 }

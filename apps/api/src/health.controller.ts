@@ -19,7 +19,7 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Event store and database reachable; each projection\'s state, position and lag' })
+  @ApiOperation({ summary: "Event store and database reachable; each projection's state, position and lag" })
   @ApiOkResponse({ description: 'The event store and the database answer', schema: ref('Health') })
   @ApiServiceUnavailableResponse({ description: 'The event store or the database did not answer', schema: ref('Health') })
   async health(@Res({ passthrough: true }) response: ServerResponse): Promise<Health> {

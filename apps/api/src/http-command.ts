@@ -10,9 +10,7 @@ export type PathFields = Readonly<Record<string, string>>;
  * contradicts one of those is rejected, naming the field; everything else is left to
  * `parseCommand`, so HTTP and NDJSON import share one schema.
  */
-export function commandFromRequest(
-  type: ClientCommandType, path: PathFields, body: unknown, idempotencyKey: string | undefined,
-): unknown {
+export function commandFromRequest(type: ClientCommandType, path: PathFields, body: unknown, idempotencyKey: string | undefined): unknown {
   if (body === undefined) body = {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const fields = body as Record<string, unknown>;
@@ -26,8 +24,11 @@ export function commandFromRequest(
   for (const [field, value] of Object.entries(path)) check(field, value, 'in the URL');
   if (idempotencyKey !== undefined) check('commandId', idempotencyKey, 'in the Idempotency-Key header');
   if (conflicts.length > 0) {
-    throw new DomainError('VALIDATION_FAILED',
-      `The body contradicts the request: ${conflicts.map((c) => `${c.path} ${c.message}`).join('; ')}`, conflicts);
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `The body contradicts the request: ${conflicts.map((c) => `${c.path} ${c.message}`).join('; ')}`,
+      conflicts,
+    );
   }
   return { ...fields, type, ...path, ...(idempotencyKey !== undefined ? { commandId: idempotencyKey } : {}) };
 }

@@ -55,16 +55,28 @@ export function requestLog(logger: Logger): Middleware {
  */
 export function httpMetrics(registry: Registry): Middleware {
   const labelNames = ['method', 'route', 'status_code'] as const;
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by method, route and status code', labelNames, registers: [registry] });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by method, route and status code',
+    labelNames,
+    registers: [registry],
+  });
   const seconds = new Histogram({
-    name: 'http_request_duration_seconds', help: 'Time to answer an HTTP request, by method, route and status code',
-    labelNames, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route and status code',
+    labelNames,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
   });
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const path = req.route?.path;
-      const labels = { method: req.method ?? 'GET', route: typeof path === 'string' ? routeLabel(req, path) : 'unmatched', status_code: String(res.statusCode) };
+      const labels = {
+        method: req.method ?? 'GET',
+        route: typeof path === 'string' ? routeLabel(req, path) : 'unmatched',
+        status_code: String(res.statusCode),
+      };
       requests.inc(labels);
       seconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     });

@@ -10,12 +10,15 @@ describe('POST /v1/import', () => {
   let api: TestApi;
 
   beforeAll(async () => {
-    gateway = new RecordingGateway((c) => ('userId' in c && c.userId === 'u3'
-      ? new DomainError('ALREADY_ASSIGNED', "user 'u3' already has a KSE seat") : {}));
+    gateway = new RecordingGateway((c) =>
+      'userId' in c && c.userId === 'u3' ? new DomainError('ALREADY_ASSIGNED', "user 'u3' already has a KSE seat") : {},
+    );
     api = await startTestApi(gateway);
   });
   afterAll(() => api.close());
-  beforeEach(() => { gateway.executed.length = 0; });
+  beforeEach(() => {
+    gateway.executed.length = 0;
+  });
 
   function importBody(body: string, contentType = 'application/x-ndjson'): Promise<Response> {
     return api.fetch('/v1/import', { method: 'POST', headers: { 'content-type': contentType }, body });
@@ -25,7 +28,9 @@ describe('POST /v1/import', () => {
     const response = await importBody([assign('u1'), '', assign('u3'), assign('u2')].join('\n'));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      accepted: 2, rejected: 1, errors: [{ line: 3, code: 'ALREADY_ASSIGNED', message: "user 'u3' already has a KSE seat" }],
+      accepted: 2,
+      rejected: 1,
+      errors: [{ line: 3, code: 'ALREADY_ASSIGNED', message: "user 'u3' already has a KSE seat" }],
     });
     expect(gateway.executed.map((c) => ('userId' in c ? c.userId : null))).toEqual(['u1', 'u3', 'u2']);
   });
@@ -51,7 +56,9 @@ describe('POST /v1/import', () => {
 
 describe('limitBytes', () => {
   it('fails with 413 once the body exceeds the limit', async () => {
-    const read = async () => { for await (const _ of limitBytes([Buffer.alloc(6), Buffer.alloc(6)], 10)); };
+    const read = async () => {
+      for await (const _ of limitBytes([Buffer.alloc(6), Buffer.alloc(6)], 10));
+    };
     await expect(read()).rejects.toMatchObject({ status: 413 });
   });
 });

@@ -4,9 +4,7 @@ import { DomainError } from '../../../libs/domain/src/errors.js';
 import { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
 import { serviceConfig, type LedgerConfig } from '../../../libs/platform/src/config.js';
 import { LEDGER_CONFIG } from '../../../libs/platform/src/tokens.js';
-import {
-  applyInChunks, malformedLineErrors, parseNdjson, splitLines, type ImportSummary,
-} from '../../../libs/ledger/src/import/ndjson-import.js';
+import { applyInChunks, malformedLineErrors, parseNdjson, splitLines, type ImportSummary } from '../../../libs/ledger/src/import/ndjson-import.js';
 import { commandContextOf } from './actor.js';
 import { authenticatedKeyOf } from './auth/authenticated-key.js';
 import { authorizeImportLines } from './auth/import-authorization.js';
@@ -22,7 +20,10 @@ export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
 export class ImportController {
   readonly #maxLineBytes: number;
 
-  constructor(private readonly gateway: CommandGateway, @Optional() @Inject(LEDGER_CONFIG) config?: LedgerConfig) {
+  constructor(
+    private readonly gateway: CommandGateway,
+    @Optional() @Inject(LEDGER_CONFIG) config?: LedgerConfig,
+  ) {
     this.#maxLineBytes = serviceConfig(config ?? {}).importMaxLineBytes;
   }
 
@@ -30,9 +31,10 @@ export class ImportController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Import NDJSON commands',
-    description: 'One command per line, validated as a whole first (any malformed line: 400, nothing applied), '
-      + 'then applied in order; rejections are reported per line in the summary. A line longer than IMPORT_MAX_LINE_BYTES '
-      + '(default 1 MiB): 400 naming the line, nothing applied.',
+    description:
+      'One command per line, validated as a whole first (any malformed line: 400, nothing applied), ' +
+      'then applied in order; rejections are reported per line in the summary. A line longer than IMPORT_MAX_LINE_BYTES ' +
+      '(default 1 MiB): 400 naming the line, nothing applied.',
   })
   @ApiConsumes(NDJSON_CONTENT_TYPE)
   @ApiBody({ schema: { type: 'string', description: 'One command a line (SPEC §3)' } })
@@ -48,8 +50,7 @@ export class ImportController {
     // Every line is authorized before anything is applied (SPEC §6): one the key may not send → 403, nothing applied.
     authorizeImportLines(authenticatedKeyOf(request), commands);
     if (malformed.length > 0) {
-      throw new DomainError('VALIDATION_FAILED',
-        `${malformed.length} malformed line(s); nothing was imported`, malformedLineErrors(malformed));
+      throw new DomainError('VALIDATION_FAILED', `${malformed.length} malformed line(s); nothing was imported`, malformedLineErrors(malformed));
     }
     return applyInChunks(this.gateway, commands, commands.length, commandContextOf(request));
   }

@@ -17,7 +17,11 @@ export class LicensesOverviewController {
   @ApiOperation({ summary: 'License overview: purchased, dedicated, pool, used, available, offline per scope; machines; licensed users' })
   @ApiQuery({ name: 'product', required: false })
   @ApiQuery({ name: 'orgId', required: false })
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant, not after now: the overview as the ledger stood then, replayed from the events' })
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'ISO-8601 instant, not after now: the overview as the ledger stood then, replayed from the events',
+  })
   @ApiOkResponse({ description: 'The licenses body of SPEC §6', schema: ref('LicensesOverview') })
   overview(@Param('accountId') accountId: string, @Query() query: Record<string, unknown>): Promise<LicensesOverview> {
     return this.queries.execute(new LicensesOverviewQuery({ ...query, accountId }));

@@ -19,16 +19,16 @@ export class LicensesController {
 
   @Patch('purchases/:purchaseId')
   @CommandRoute('AmendPurchase', 'quantity?, expiresAt?, machineQuota?')
-  amendPurchase(
-    @Param('accountId') accountId: string, @Param('purchaseId') purchaseId: string, @Req() request: ApiRequest,
-  ): Promise<CommandOutcome> {
+  amendPurchase(@Param('accountId') accountId: string, @Param('purchaseId') purchaseId: string, @Req() request: ApiRequest): Promise<CommandOutcome> {
     return this.commands.send('AmendPurchase', { accountId, purchaseId }, request);
   }
 
   @Put('dedications/:product/:orgId')
   @CommandRoute('DedicateLicenses', 'quantity (absolute, ≥ 0)')
   dedicate(
-    @Param('accountId') accountId: string, @Param('product') product: string, @Param('orgId') orgId: string,
+    @Param('accountId') accountId: string,
+    @Param('product') product: string,
+    @Param('orgId') orgId: string,
     @Req() request: ApiRequest,
   ): Promise<CommandOutcome> {
     return this.commands.send('DedicateLicenses', { accountId, product, orgId }, request);
@@ -43,7 +43,9 @@ export class LicensesController {
   @Delete('assignments/:product/:userId')
   @CommandRoute('UnassignSeat', '')
   unassignSeat(
-    @Param('accountId') accountId: string, @Param('product') product: string, @Param('userId') userId: string,
+    @Param('accountId') accountId: string,
+    @Param('product') product: string,
+    @Param('userId') userId: string,
     @Req() request: ApiRequest,
   ): Promise<CommandOutcome> {
     return this.commands.send('UnassignSeat', { accountId, product, userId }, request);
@@ -59,7 +61,9 @@ export class LicensesController {
   @Delete('offline-licenses/:product/:machineId')
   @CommandRoute('RevokeOfflineLicense', '')
   revokeOfflineLicense(
-    @Param('accountId') accountId: string, @Param('product') product: string, @Param('machineId') machineId: string,
+    @Param('accountId') accountId: string,
+    @Param('product') product: string,
+    @Param('machineId') machineId: string,
     @Req() request: ApiRequest,
   ): Promise<CommandOutcome> {
     return this.commands.send('RevokeOfflineLicense', { accountId, product, machineId }, request);
@@ -74,7 +78,9 @@ export class LicensesController {
   @Post('machines/:product/:machineId/deactivate')
   @CommandRoute('DeactivateMachine', 'userId')
   deactivateMachine(
-    @Param('accountId') accountId: string, @Param('product') product: string, @Param('machineId') machineId: string,
+    @Param('accountId') accountId: string,
+    @Param('product') product: string,
+    @Param('machineId') machineId: string,
     @Req() request: ApiRequest,
   ): Promise<CommandOutcome> {
     return this.commands.send('DeactivateMachine', { accountId, product, machineId }, request);
@@ -89,7 +95,9 @@ export class LicensesController {
   @Delete('applications/:applicationId')
   @CommandRoute('ReleaseApplication', '')
   releaseApplication(
-    @Param('accountId') accountId: string, @Param('applicationId') applicationId: string, @Req() request: ApiRequest,
+    @Param('accountId') accountId: string,
+    @Param('applicationId') applicationId: string,
+    @Req() request: ApiRequest,
   ): Promise<CommandOutcome> {
     return this.commands.send('ReleaseApplication', { accountId, applicationId }, request);
   }

@@ -19,7 +19,9 @@ export class MeController {
     if (!key) throw new Error('GET /v1/me reached without an authenticated key');
     const permissions = ROLE_PERMISSIONS[key.role];
     return {
-      keyId: key.keyId, role: key.role, accountId: key.accountId,
+      keyId: key.keyId,
+      role: key.role,
+      accountId: key.accountId,
       can: {
         readReports: permissions.includes('account:read'),
         manageAccount: permissions.includes('account:manage'),

@@ -12,7 +12,10 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 export class MetricsController {
   readonly #projections: ProjectionGauges;
 
-  constructor(private readonly metrics: LedgerMetrics, private readonly engine: ProjectionEngine) {
+  constructor(
+    private readonly metrics: LedgerMetrics,
+    private readonly engine: ProjectionEngine,
+  ) {
     this.#projections = new ProjectionGauges(metrics.registry);
   }
 
@@ -23,7 +26,10 @@ export class MetricsController {
   @ApiOkResponse({ description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } })
   async scrape(): Promise<string> {
     // The write side's metrics are worth a scrape even when the database does not answer.
-    await this.engine.status().then((statuses) => this.#projections.update(statuses), () => this.#projections.unreadable());
+    await this.engine.status().then(
+      (statuses) => this.#projections.update(statuses),
+      () => this.#projections.unreadable(),
+    );
     return this.metrics.registry.metrics();
   }
 }

@@ -64,7 +64,7 @@ function httpProblem(exception: HttpException): ProblemDetails {
     return problem(status, code, `The request body is larger than the limit of ${cause.limit} bytes`);
   }
   const { errors } = exception.getResponse() as { errors?: unknown };
-  return problem(status, code, exception.message, Array.isArray(errors) ? errors as FieldError[] : []);
+  return problem(status, code, exception.message, Array.isArray(errors) ? (errors as FieldError[]) : []);
 }
 
 function problem(status: number, code: string, detail: string, errors: readonly FieldError[] = []): ProblemDetails {

@@ -17,9 +17,15 @@ describe('error responses (application/problem+json)', () => {
   async function problemOf(response: Response): Promise<Record<string, unknown>> {
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toEqual(expect.objectContaining({
-      type: expect.any(String), title: expect.any(String), status: response.status, detail: expect.any(String), code: expect.any(String),
-    }));
+    expect(body).toEqual(
+      expect.objectContaining({
+        type: expect.any(String),
+        title: expect.any(String),
+        status: response.status,
+        detail: expect.any(String),
+        code: expect.any(String),
+      }),
+    );
     return body;
   }
 
@@ -51,13 +57,17 @@ describe('error responses (application/problem+json)', () => {
       { path: 'quantity', message: 'must be an integer ≥ 1' },
       { path: 'startsAt', message: 'must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z' },
     ]);
-    expect(problem.detail).toBe('Invalid PurchaseLicenses command: purchaseId must be a string; quantity must be an integer ≥ 1; '
-      + 'startsAt must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z');
+    expect(problem.detail).toBe(
+      'Invalid PurchaseLicenses command: purchaseId must be a string; quantity must be an integer ≥ 1; ' +
+        'startsAt must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z',
+    );
   });
 
   it('bad timezone → 400 naming the zone', async () => {
     const response = await api.fetch('/v1/accounts/acme', {
-      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Acme', timezone: 'Moon/Base' }),
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Acme', timezone: 'Moon/Base' }),
     });
     expect(response.status).toBe(400);
     expect((await problemOf(response)).errors).toEqual([
@@ -84,7 +94,10 @@ describe('error responses (application/problem+json)', () => {
     const body = JSON.stringify({ product: 'KSE', userId: 'u1', padding: 'x'.repeat(1024 * 1024) });
     const response = await postJson('/v1/accounts/acme/assignments', body);
     expect(response.status).toBe(413);
-    expect(await problemOf(response)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', detail: 'The request body is larger than the limit of 1048576 bytes' });
+    expect(await problemOf(response)).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      detail: 'The request body is larger than the limit of 1048576 bytes',
+    });
   });
 
   it('unknown route → 404 NOT_FOUND', async () => {
@@ -98,7 +111,10 @@ describe('error responses (application/problem+json)', () => {
     expect(response.status).toBe(500);
     const problem = await problemOf(response);
     expect(problem).toEqual({
-      type: 'urn:license-ledger:problem:internal-error', title: 'Internal error', status: 500, code: 'INTERNAL_ERROR',
+      type: 'urn:license-ledger:problem:internal-error',
+      title: 'Internal error',
+      status: 500,
+      code: 'INTERNAL_ERROR',
       detail: 'An unexpected error occurred. It has been logged; please try again later.',
     });
   });

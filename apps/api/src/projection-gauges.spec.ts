@@ -3,8 +3,19 @@ import type { ProjectionStatus } from '../../../projections/engine/projection-st
 import { ProjectionGauges } from './projection-gauges.js';
 
 const status = (overrides: Partial<ProjectionStatus>): ProjectionStatus => ({
-  name: 'sessions', version: 2, generation: 3, generationVersion: 2, status: 'active', position: '900/4',
-  lagEvents: 0, lagSeconds: 0, eventsFolded: 120, eventsSeen: 900, rules: {}, lastError: null, updatedAt: '2026-01-05T12:00:00.000Z',
+  name: 'sessions',
+  version: 2,
+  generation: 3,
+  generationVersion: 2,
+  status: 'active',
+  position: '900/4',
+  lagEvents: 0,
+  lagSeconds: 0,
+  eventsFolded: 120,
+  eventsSeen: 900,
+  rules: {},
+  lastError: null,
+  updatedAt: '2026-01-05T12:00:00.000Z',
   ...overrides,
 });
 
@@ -14,7 +25,15 @@ describe('ProjectionGauges', () => {
     const gauges = new ProjectionGauges(registry);
     gauges.update([
       status({}),
-      status({ generation: 4, status: 'building', position: '400/1', lagEvents: 600, lagSeconds: 30, eventsSeen: 400, lastError: 'deadlock detected' }),
+      status({
+        generation: 4,
+        status: 'building',
+        position: '400/1',
+        lagEvents: 600,
+        lagSeconds: 30,
+        eventsSeen: 400,
+        lastError: 'deadlock detected',
+      }),
     ]);
     const text = await registry.metrics();
     expect(text).toContain('ledger_projection_position_commit{projection="sessions",generation="3",status="active"} 900');

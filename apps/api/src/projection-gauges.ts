@@ -16,14 +16,24 @@ export class ProjectionGauges {
       new Gauge({ name, help, labelNames, registers: [registry] });
     this.#gauges = {
       position: gauge('ledger_projection_position_commit', 'Commit part of the last log position folded in (0 before the first batch)'),
-      lagEvents: gauge('ledger_projection_lag_events', 'Events in the log after the projection\'s position (EventStoreDB: counted up to 10,000)'),
+      lagEvents: gauge('ledger_projection_lag_events', "Events in the log after the projection's position (EventStoreDB: counted up to 10,000)"),
       lagSeconds: gauge('ledger_projection_lag_seconds', 'Seconds since the oldest event not yet folded in was recorded; 0 when caught up'),
       folded: gauge('ledger_projection_events_folded', 'Events the generation has folded in (of the types it takes)'),
-      failing: gauge('ledger_projection_last_batch_failed', '1 while the generation\'s last batch failed (it is retried), else 0'),
-      rebuildRead: gauge('ledger_projection_rebuild_events_read', 'Events of the log a building generation has read so far', ['projection', 'generation']),
-      rebuildTotal: gauge('ledger_projection_rebuild_events_total', 'Events a building generation has to read: read so far + still behind', ['projection', 'generation']),
+      failing: gauge('ledger_projection_last_batch_failed', "1 while the generation's last batch failed (it is retried), else 0"),
+      rebuildRead: gauge('ledger_projection_rebuild_events_read', 'Events of the log a building generation has read so far', [
+        'projection',
+        'generation',
+      ]),
+      rebuildTotal: gauge('ledger_projection_rebuild_events_total', 'Events a building generation has to read: read so far + still behind', [
+        'projection',
+        'generation',
+      ]),
     };
-    this.#unreadable = gauge('ledger_projection_status_unreadable', '1 when the projections\' status could not be read at this scrape (database down), else 0', []);
+    this.#unreadable = gauge(
+      'ledger_projection_status_unreadable',
+      "1 when the projections' status could not be read at this scrape (database down), else 0",
+      [],
+    );
   }
 
   /** The status could not be read: no projection values rather than stale ones. */

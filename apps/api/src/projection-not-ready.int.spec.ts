@@ -44,8 +44,11 @@ describe('a report whose projection is not ready', () => {
 
   it('ledger report says so and exits 1', async () => {
     const out = captureOutput();
-    expect(await runCli(['report', 'seat-history', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-01-31'], out,
-      { LEDGER_DATA_DIR: dataDir })).toBe(1);
+    expect(
+      await runCli(['report', 'seat-history', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-01-31'], out, {
+        LEDGER_DATA_DIR: dataDir,
+      }),
+    ).toBe(1);
     expect(out.err()).toMatch(/^ledger report: PROJECTION_NOT_READY: projection "seat-history" has no active generation yet/);
   });
 });

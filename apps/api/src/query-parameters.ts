@@ -4,7 +4,9 @@ import { DomainError } from '../../../libs/domain/src/errors.js';
 export function withoutAccountId(query: Record<string, unknown>): Record<string, unknown> {
   const { accountId, ...rest } = query;
   if (accountId !== undefined) {
-    throw new DomainError('VALIDATION_FAILED', 'accountId: is taken from the path', [{ path: 'accountId', message: 'is taken from the path, not the query' }]);
+    throw new DomainError('VALIDATION_FAILED', 'accountId: is taken from the path', [
+      { path: 'accountId', message: 'is taken from the path, not the query' },
+    ]);
   }
   return rest;
 }

@@ -61,8 +61,14 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await response.json()) as { asOfPosition: string };
     expect(body).toMatchObject({
-      report: 'seat-history', accountId: 'acme', product: 'KSE', orgId: 'qa', interval: 'month', timezone: 'America/New_York',
-      from: '2026-01-01', to: '2026-02-28',
+      report: 'seat-history',
+      accountId: 'acme',
+      product: 'KSE',
+      orgId: 'qa',
+      interval: 'month',
+      timezone: 'America/New_York',
+      from: '2026-01-01',
+      to: '2026-02-28',
       buckets: [
         { start: '2026-01-01T00:00:00.000-05:00', end: '2026-02-01T00:00:00.000-05:00', purchased: 3, assigned: 2, activated: 2 },
         { start: '2026-02-01T00:00:00.000-05:00', end: '2026-03-01T00:00:00.000-05:00', purchased: 3, assigned: 2, activated: 1 },
@@ -77,9 +83,9 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="seat-usage.csv"');
     expect(await response.text()).toBe(
-      'start,end,activeUsers,averageDailyActive,peakDailyActive,assigned\r\n'
-      + '2026-01-06T00:00:00.000-05:00,2026-01-07T00:00:00.000-05:00,1,1,1,2\r\n'
-      + '2026-01-07T00:00:00.000-05:00,2026-01-08T00:00:00.000-05:00,1,1,1,2\r\n',
+      'start,end,activeUsers,averageDailyActive,peakDailyActive,assigned\r\n' +
+        '2026-01-06T00:00:00.000-05:00,2026-01-07T00:00:00.000-05:00,1,1,1,2\r\n' +
+        '2026-01-07T00:00:00.000-05:00,2026-01-08T00:00:00.000-05:00,1,1,1,2\r\n',
     );
   });
 
@@ -119,7 +125,9 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
 
     it('seat-history and licenses answer as the ledger stood then', async () => {
       const history = await json('/acme/reports/seat-history?product=KSE&from=2026-01-01&to=2026-02-28&interval=month&asOf=2026-01-06T13:01:00Z');
-      expect(history.buckets).toEqual([{ start: '2026-01-01T00:00:00.000-05:00', end: '2026-02-01T00:00:00.000-05:00', purchased: 5, assigned: 1, activated: 0 }]);
+      expect(history.buckets).toEqual([
+        { start: '2026-01-01T00:00:00.000-05:00', end: '2026-02-01T00:00:00.000-05:00', purchased: 5, assigned: 1, activated: 0 },
+      ]);
       const response = await fetch(`${url}/acme/licenses?product=KSE&asOf=2026-01-06T08:01:30-05:00`);
       expect(response.status).toBe(200);
       const overview: any = await response.json();
@@ -128,17 +136,24 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
     });
 
     it('assignments CSV as of an instant has every row of then', async () => {
-      const csv = await (await fetch(`${url}/acme/reports/assignments?product=KSE&pageSize=1&sort=userId&format=csv&asOf=2026-02-10T12:01:00Z`)).text();
+      const csv = await (
+        await fetch(`${url}/acme/reports/assignments?product=KSE&pageSize=1&sort=userId&format=csv&asOf=2026-02-10T12:01:00Z`)
+      ).text();
       expect(csv.split('\r\n').map((line) => line.split(',')[0])).toEqual(['userId', 'u2', '']);
     });
 
     it('a command appended after T does not change the answer as of T', async () => {
       const asOf = '/acme/reports/assignments?product=KSE&sort=userId&asOf=2026-02-10T12:06:00Z';
       const before = await json(asOf);
-      const more = storedHistory([...WORKED_EXAMPLE, cmd('UnassignSeat', '2026-03-01T09:00:00Z', { product: 'KSE', userId: 'u2' })], { onRejected: 'skip' });
+      const more = storedHistory([...WORKED_EXAMPLE, cmd('UnassignSeat', '2026-03-01T09:00:00Z', { product: 'KSE', userId: 'u2' })], {
+        onRejected: 'skip',
+      });
       await events.append(more.slice(history.length));
       expect(await json(asOf)).toEqual(before);
-      expect(before.rows.map((r: { userId: string; activated: boolean }) => [r.userId, r.activated])).toEqual([['u1', false], ['u2', true]]);
+      expect(before.rows.map((r: { userId: string; activated: boolean }) => [r.userId, r.activated])).toEqual([
+        ['u1', false],
+        ['u2', true],
+      ]);
     });
 
     it('asOf in the future or without a zone → 400 naming asOf; on seat-usage → 400 saying which reports take it', async () => {
@@ -153,7 +168,9 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
         expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'asOf' }] });
       }
       const usage = await json('/acme/reports/seat-usage?product=KSE&from=2026-01-01&to=2026-01-02&asOf=2026-01-02T00:00:00Z');
-      expect(usage.errors).toEqual([{ path: 'asOf', message: expect.stringContaining('only seat-history, assignments and the licenses overview take it') }]);
+      expect(usage.errors).toEqual([
+        { path: 'asOf', message: expect.stringContaining('only seat-history, assignments and the licenses overview take it') },
+      ]);
     });
 
     it('an unknown account as of an instant → 404', async () => {

@@ -35,10 +35,11 @@ export class ReportsController {
   @ReplaysHistory(replaysHistory)
   @ApiOperation({
     summary: 'A report (seat-history, assignments, seat-usage, sessions, session-usage, aut-usage)',
-    description: 'Bucket series: from, to (local dates, to inclusive), interval hour|day|week|month, groupBy=org. '
-      + 'Tables: q, licenseSource, status, sort (-column for descending), page, pageSize (≤ 1000). '
-      + 'format=csv answers text/csv with every page. Unknown parameters are refused (400). '
-      + 'seat-history and assignments take asOf (ISO-8601 instant, not after now): the report as the ledger stood then, replayed from the events.',
+    description:
+      'Bucket series: from, to (local dates, to inclusive), interval hour|day|week|month, groupBy=org. ' +
+      'Tables: q, licenseSource, status, sort (-column for descending), page, pageSize (≤ 1000). ' +
+      'format=csv answers text/csv with every page. Unknown parameters are refused (400). ' +
+      'seat-history and assignments take asOf (ISO-8601 instant, not after now): the report as the ledger stood then, replayed from the events.',
   })
   @ApiParam({ name: 'name', description: 'The report' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
@@ -54,11 +55,19 @@ export class ReportsController {
   @ApiQuery({ name: 'sort', required: false, description: 'Tables: a column, -column for descending' })
   @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1 } })
   @ApiQuery({ name: 'pageSize', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } })
-  @ApiQuery({ name: 'asOf', required: false, schema: { type: 'string', format: 'date-time' }, description: 'seat-history, assignments: as the ledger stood then' })
-  @ApiOkResponse({ description: 'The report body (SPEC §6), or CSV with format=csv', content: {
-    'application/json': { schema: ref('ReportBody') },
-    'text/csv': { schema: { type: 'string' } },
-  } })
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'seat-history, assignments: as the ledger stood then',
+  })
+  @ApiOkResponse({
+    description: 'The report body (SPEC §6), or CSV with format=csv',
+    content: {
+      'application/json': { schema: ref('ReportBody') },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
   async report(
     @Param('accountId') accountId: string,
     @Param('name') name: string,
@@ -68,11 +77,11 @@ export class ReportsController {
     const { format, accountId: queryAccountId, ...parameters } = query;
     const wanted = reportFormat(format);
     if (queryAccountId !== undefined) {
-      throw new DomainError('VALIDATION_FAILED', 'accountId: is taken from the path', [{ path: 'accountId', message: 'is taken from the path, not the query' }]);
+      throw new DomainError('VALIDATION_FAILED', 'accountId: is taken from the path', [
+        { path: 'accountId', message: 'is taken from the path, not the query' },
+      ]);
     }
-    const { definition, body } = await this.queries.execute(
-      new RunReportQuery(name, { ...parameters, accountId }, { allRows: wanted === 'csv' }),
-    );
+    const { definition, body } = await this.queries.execute(new RunReportQuery(name, { ...parameters, accountId }, { allRows: wanted === 'csv' }));
     if (wanted === 'json') return body;
     response.setHeader('Content-Type', CSV_CONTENT_TYPE);
     response.setHeader('Content-Disposition', `attachment; filename="${definition.name}.csv"`);

@@ -31,17 +31,13 @@ export class TelemetryController {
 
   @Post('sessions/:sessionId/heartbeat')
   @CommandRoute('HeartbeatSession', '')
-  heartbeat(
-    @Param('accountId') accountId: string, @Param('sessionId') sessionId: string, @Req() request: ApiRequest,
-  ): Promise<CommandOutcome> {
+  heartbeat(@Param('accountId') accountId: string, @Param('sessionId') sessionId: string, @Req() request: ApiRequest): Promise<CommandOutcome> {
     return this.commands.send('HeartbeatSession', { accountId, sessionId }, request);
   }
 
   @Post('sessions/:sessionId/end')
   @CommandRoute('EndSession', '')
-  endSession(
-    @Param('accountId') accountId: string, @Param('sessionId') sessionId: string, @Req() request: ApiRequest,
-  ): Promise<CommandOutcome> {
+  endSession(@Param('accountId') accountId: string, @Param('sessionId') sessionId: string, @Req() request: ApiRequest): Promise<CommandOutcome> {
     return this.commands.send('EndSession', { accountId, sessionId }, request);
   }
 }

@@ -23,7 +23,16 @@ describe('ledger alerts and ledger webhooks', () => {
       { type: 'OpenAccount', accountId: 'acme', name: 'Acme', at: at(120) },
       { type: 'CreateOrganization', accountId: 'acme', orgId: 'qa', name: 'QA', at: at(119) },
       { type: 'RegisterUser', accountId: 'acme', userId: 'u1', email: 'u1@acme.example', fullName: 'U1', orgId: 'qa', at: at(119) },
-      { type: 'PurchaseLicenses', accountId: 'acme', purchaseId: 'p1', product: 'KRE', quantity: 2, startsAt: at(600), expiresAt: at(-60 * 24 * 30), at: at(118) },
+      {
+        type: 'PurchaseLicenses',
+        accountId: 'acme',
+        purchaseId: 'p1',
+        product: 'KRE',
+        quantity: 2,
+        startsAt: at(600),
+        expiresAt: at(-60 * 24 * 30),
+        at: at(118),
+      },
     ];
     await writeFile(join(dataDir, 'setup.ndjson'), setup.map((c) => JSON.stringify(c)).join('\n'));
     expect((await cli('import', join(dataDir, 'setup.ndjson'))).code).toBe(0);
@@ -31,27 +40,78 @@ describe('ledger alerts and ledger webhooks', () => {
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   it('create-rule sends CreateAlertRule; bad values exit 2 naming the option', async () => {
-    const created = await cli('alerts', 'create-rule', '--account', 'acme', '--rule', 'half', '--kind', 'usage-threshold', '--product', 'KRE', '--threshold', '50', '--at', at(100));
+    const created = await cli(
+      'alerts',
+      'create-rule',
+      '--account',
+      'acme',
+      '--rule',
+      'half',
+      '--kind',
+      'usage-threshold',
+      '--product',
+      'KRE',
+      '--threshold',
+      '50',
+      '--at',
+      at(100),
+    );
     expect(created.code).toBe(0);
-    expect(JSON.parse(created.out)).toMatchObject({ type: 'CreateAlertRule', events: [{ type: 'AlertRuleCreated', data: { ruleId: 'half', threshold: 50, windowSeconds: 0 } }] });
+    expect(JSON.parse(created.out)).toMatchObject({
+      type: 'CreateAlertRule',
+      events: [{ type: 'AlertRuleCreated', data: { ruleId: 'half', threshold: 50, windowSeconds: 0 } }],
+    });
 
-    const tooMuch = await cli('alerts', 'create-rule', '--account', 'acme', '--rule', 'x', '--kind', 'usage-threshold', '--product', 'KRE', '--threshold', '150');
+    const tooMuch = await cli(
+      'alerts',
+      'create-rule',
+      '--account',
+      'acme',
+      '--rule',
+      'x',
+      '--kind',
+      'usage-threshold',
+      '--product',
+      'KRE',
+      '--threshold',
+      '150',
+    );
     expect(tooMuch.code).toBe(2);
     expect(tooMuch.err).toContain('  --threshold: must be a percentage');
     const badKind = await cli('alerts', 'create-rule', '--account', 'acme', '--rule', 'x', '--kind', 'busy', '--product', 'KRE');
     expect(badKind.code).toBe(2);
     expect(badKind.err).toContain("option '--kind <kind>' argument 'busy' is invalid");
     const duplicate = await cli('alerts', 'create-rule', '--account', 'acme', '--rule', 'half', '--kind', 'over-allocated', '--product', 'KRE');
-    expect([duplicate.code, duplicate.err.split('\n')[0]]).toEqual([1, "ledger alerts create-rule: ALREADY_EXISTS: alert rule 'half' already exists"]);
+    expect([duplicate.code, duplicate.err.split('\n')[0]]).toEqual([
+      1,
+      "ledger alerts create-rule: ALREADY_EXISTS: alert rule 'half' already exists",
+    ]);
   });
 
   it('webhooks register reads the secret from a file and never prints it', async () => {
     const secretFile = join(dataDir, 'secret.txt');
     await writeFile(secretFile, 'cli-secret-value\n', { mode: 0o600 });
-    const registered = await cli('webhooks', 'register', '--account', 'acme', '--webhook', 'ops', '--url', 'http://127.0.0.1:9/hook', '--secret-file', secretFile, '--at', at(99));
+    const registered = await cli(
+      'webhooks',
+      'register',
+      '--account',
+      'acme',
+      '--webhook',
+      'ops',
+      '--url',
+      'http://127.0.0.1:9/hook',
+      '--secret-file',
+      secretFile,
+      '--at',
+      at(99),
+    );
     expect(registered.code).toBe(0);
     expect(registered.out).not.toContain('cli-secret-value');
-    expect(JSON.parse(registered.out).events[0].data).toEqual({ webhookId: 'ops', url: 'http://127.0.0.1:9/hook', secretFingerprint: expect.stringMatching(/^hmac-sha256:/) });
+    expect(JSON.parse(registered.out).events[0].data).toEqual({
+      webhookId: 'ops',
+      url: 'http://127.0.0.1:9/hook',
+      secretFingerprint: expect.stringMatching(/^hmac-sha256:/),
+    });
     const missing = await cli('webhooks', 'register', '--account', 'acme', '--webhook', 'ops2', '--url', 'http://127.0.0.1:9/hook');
     expect([missing.code, missing.err]).toEqual([2, "ledger webhooks register: required option '--secret-file <path>' not specified\n"]);
     expect(await readFile(secretFile, 'utf8')).toBe('cli-secret-value\n');
@@ -69,7 +129,9 @@ describe('ledger alerts and ledger webhooks', () => {
     expect(rules.out).toMatch(/^RULE +KIND +PRODUCT +SCOPE +THRESHOLD +WINDOW S +CREATED +REMOVED\nhalf +usage-threshold +KRE +account +50 +0 /);
 
     const listed = JSON.parse((await cli('alerts', 'list', '--account', 'acme')).out);
-    expect(listed.alerts).toEqual([expect.objectContaining({ ruleId: 'half', status: 'cleared', value: 50, raisedAt: sessions[0]!.at, clearedAt: sessions[1]!.at })]);
+    expect(listed.alerts).toEqual([
+      expect.objectContaining({ ruleId: 'half', status: 'cleared', value: 50, raisedAt: sessions[0]!.at, clearedAt: sessions[1]!.at }),
+    ]);
     const table = await cli('alerts', 'list', '--account', 'acme', '--status', 'cleared', '--format', 'table');
     expect(table.out).toContain(`${listed.alerts[0].alertId}  half  usage-threshold  KRE`);
 
@@ -81,9 +143,10 @@ describe('ledger alerts and ledger webhooks', () => {
       expect.objectContaining({ webhookId: 'ops', url: 'http://127.0.0.1:9/hook', removedAt: null }),
     ]);
     const deliveries = JSON.parse((await cli('webhooks', 'deliveries', 'ops', '--account', 'acme')).out);
-    expect(deliveries.deliveries.map((d: { deliveryId: string }) => d.deliveryId).sort()).toEqual(
-      [`${listed.alerts[0].alertId}:AlertCleared`, `${listed.alerts[0].alertId}:AlertRaised`],
-    );
+    expect(deliveries.deliveries.map((d: { deliveryId: string }) => d.deliveryId).sort()).toEqual([
+      `${listed.alerts[0].alertId}:AlertCleared`,
+      `${listed.alerts[0].alertId}:AlertRaised`,
+    ]);
     expect((await cli('webhooks', 'deliveries', 'ops', '--account', 'acme', '--status', 'lost')).code).toBe(2);
   });
 });

@@ -54,12 +54,13 @@ export async function listenBeside(dataDir: string, run: RunInServer): Promise<B
   chmodSync(path, 0o600);
   return {
     path,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }).finally(() => {
-      if (existsSync(path)) unlinkSync(path);
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).finally(() => {
+        if (existsSync(path)) unlinkSync(path);
+      }),
   };
 }
 
@@ -103,15 +104,23 @@ function decodeArgv(header: string | string[] | undefined): string[] | null {
  * server answers there (no socket, or one left by a server that is gone), so the command runs here.
  */
 export async function runBesideServer(
-  dataDir: string, argv: readonly string[], out: Output, body?: () => AsyncIterable<Uint8Array>,
+  dataDir: string,
+  argv: readonly string[],
+  out: Output,
+  body?: () => AsyncIterable<Uint8Array>,
 ): Promise<number | null> {
   const socketPath = join(dataDir, SOCKET_FILE);
   if (!existsSync(socketPath)) return null;
   const response = await new Promise<IncomingMessage | null>((resolve, reject) => {
-    const req = request({
-      socketPath, path: RUN_PATH, method: 'POST',
-      headers: { [ARGV_HEADER]: Buffer.from(JSON.stringify(argv)).toString('base64url'), 'content-type': 'application/octet-stream' },
-    }, resolve);
+    const req = request(
+      {
+        socketPath,
+        path: RUN_PATH,
+        method: 'POST',
+        headers: { [ARGV_HEADER]: Buffer.from(JSON.stringify(argv)).toString('base64url'), 'content-type': 'application/octet-stream' },
+      },
+      resolve,
+    );
     req.once('error', (error: NodeJS.ErrnoException) => {
       if (!req.reusedSocket && (error.code === 'ECONNREFUSED' || error.code === 'ENOENT')) resolve(null);
       else reject(new Error(`the ledger server on ${socketPath} failed to answer: ${error.message}`));

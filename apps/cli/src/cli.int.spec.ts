@@ -26,8 +26,23 @@ describe('ledger CLI usage', () => {
     const viaFlag = capture();
     expect(await runCli(['report', '--help'], viaFlag)).toBe(0);
     expect(viaFlag.out()).toBe(viaHelp.out());
-    for (const option of ['--account <id>', '--product <code>', '--org <id>', '--from <date>', '--to <date>', '--interval <interval>', '--group-by <org>',
-      '--q <text>', '--license-source <source>', '--status <status>', '--sort <column>', '--page <n>', '--page-size <n>', '--as-of <instant>', '--format <format>']) {
+    for (const option of [
+      '--account <id>',
+      '--product <code>',
+      '--org <id>',
+      '--from <date>',
+      '--to <date>',
+      '--interval <interval>',
+      '--group-by <org>',
+      '--q <text>',
+      '--license-source <source>',
+      '--status <status>',
+      '--sort <column>',
+      '--page <n>',
+      '--page-size <n>',
+      '--as-of <instant>',
+      '--format <format>',
+    ]) {
       expect(viaHelp.out()).toMatch(new RegExp(`^  ${option.replace(/[<>]/g, '.')} +\\S`, 'm'));
     }
     const keys = capture();
@@ -58,7 +73,9 @@ describe('ledger CLI usage', () => {
 
 describe('ledger import, end to end on the embedded store', () => {
   let dataDir: string;
-  beforeAll(async () => { dataDir = await mkdtemp(join(tmpdir(), 'ledger-cli-')); });
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ledger-cli-'));
+  });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   const hoursAgo = (hours: number, minute = 0) => new Date(Date.now() - hours * 3_600_000 + minute * 60_000).toISOString();
@@ -69,7 +86,15 @@ describe('ledger import, end to end on the embedded store', () => {
       { type: 'CreateOrganization', orgId: 'qa', name: 'QA', at: hoursAgo(2, 1) },
       { type: 'RegisterUser', userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'qa', at: hoursAgo(2, 2) },
       { type: 'RegisterUser', userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'qa', at: hoursAgo(2, 3) },
-      { type: 'PurchaseLicenses', purchaseId: 'p1', product: 'KSE', quantity: 1, startsAt: hoursAgo(24), expiresAt: hoursAgo(-24 * 365), at: hoursAgo(2, 4) },
+      {
+        type: 'PurchaseLicenses',
+        purchaseId: 'p1',
+        product: 'KSE',
+        quantity: 1,
+        startsAt: hoursAgo(24),
+        expiresAt: hoursAgo(-24 * 365),
+        at: hoursAgo(2, 4),
+      },
       { type: 'AssignSeat', product: 'KSE', userId: 'u1', at: hoursAgo(2, 5) },
       { type: 'AssignSeat', product: 'KSE', userId: 'u2', at: hoursAgo(2, 6) },
     ].map((c) => JSON.stringify({ accountId: 'acme', ...c }));
@@ -87,10 +112,13 @@ describe('ledger import, end to end on the embedded store', () => {
     });
 
     const malformedFile = join(dataDir, 'malformed.ndjson');
-    await writeFile(malformedFile, [
-      JSON.stringify({ type: 'UnassignSeat', accountId: 'acme', product: 'KSE', userId: 'u1' }),
-      JSON.stringify({ type: 'AssignSeat', accountId: 'acme', product: 'KSE' }),
-    ].join('\n'));
+    await writeFile(
+      malformedFile,
+      [
+        JSON.stringify({ type: 'UnassignSeat', accountId: 'acme', product: 'KSE', userId: 'u1' }),
+        JSON.stringify({ type: 'AssignSeat', accountId: 'acme', product: 'KSE' }),
+      ].join('\n'),
+    );
     const malformed = capture();
     expect(await runCli(['import', malformedFile], malformed, env)).toBe(2);
     expect(malformed.err()).toContain('line 2: userId is required');
@@ -107,7 +135,9 @@ describe('ledger import, end to end on the embedded store', () => {
 describe('ledger import on PostgreSQL', () => {
   const schema = freshTestSchema('cli_import_analyze');
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'ledger-cli-pg-')); });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ledger-cli-pg-'));
+  });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
     await schema.drop();
@@ -116,11 +146,23 @@ describe('ledger import on PostgreSQL', () => {
   it('leaves the events and streams tables with fresh planner statistics (ANALYZE), whether autovacuum runs or not', async () => {
     const at = new Date(Date.now() - 3_600_000).toISOString();
     const file = join(dir, 'history.ndjson');
-    await writeFile(file, [
-      { type: 'OpenAccount', name: 'Acme', timezone: 'Europe/Paris', at },
-      { type: 'CreateOrganization', orgId: 'qa', name: 'QA', at },
-      ...Array.from({ length: 50 }, (_, i) => ({ type: 'RegisterUser', userId: `u${i}`, email: `u${i}@acme.example`, fullName: `User ${i}`, orgId: 'qa', at })),
-    ].map((c) => JSON.stringify({ accountId: 'acme', ...c })).join('\n'));
+    await writeFile(
+      file,
+      [
+        { type: 'OpenAccount', name: 'Acme', timezone: 'Europe/Paris', at },
+        { type: 'CreateOrganization', orgId: 'qa', name: 'QA', at },
+        ...Array.from({ length: 50 }, (_, i) => ({
+          type: 'RegisterUser',
+          userId: `u${i}`,
+          email: `u${i}@acme.example`,
+          fullName: `User ${i}`,
+          orgId: 'qa',
+          at,
+        })),
+      ]
+        .map((c) => JSON.stringify({ accountId: 'acme', ...c }))
+        .join('\n'),
+    );
     const env = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema.schema };
 
     const out = capture();
@@ -131,16 +173,24 @@ describe('ledger import on PostgreSQL', () => {
       // The statistics views are written by the analyzing backend when it goes idle: wait for them briefly.
       let analyzed: { relname: string; last_analyze: Date | null; n_live_tup: string }[] = [];
       for (let tries = 0; tries < 50; tries++) {
-        analyzed = await query(db, `SELECT relname, last_analyze, n_live_tup::text FROM pg_stat_user_tables
-          WHERE schemaname = $1 AND relname IN ('events', 'streams') ORDER BY relname`, [schema.schema]);
+        analyzed = await query(
+          db,
+          `SELECT relname, last_analyze, n_live_tup::text FROM pg_stat_user_tables
+          WHERE schemaname = $1 AND relname IN ('events', 'streams') ORDER BY relname`,
+          [schema.schema],
+        );
         if (analyzed.every((row) => row.last_analyze !== null)) break;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(analyzed.map((row) => row.relname)).toEqual(['events', 'streams']);
       for (const row of analyzed) expect(row.last_analyze).not.toBeNull();
       // What the planner now knows (-1, "never analyzed", before): the rows the import appended.
-      const [{ reltuples, events }] = await query<{ reltuples: number; events: number }>(db, `SELECT reltuples,
-        (SELECT count(*)::int FROM events) AS events FROM pg_class WHERE relname = 'events' AND relnamespace = $1::regnamespace`, [schema.schema]);
+      const [{ reltuples, events }] = await query<{ reltuples: number; events: number }>(
+        db,
+        `SELECT reltuples,
+        (SELECT count(*)::int FROM events) AS events FROM pg_class WHERE relname = 'events' AND relnamespace = $1::regnamespace`,
+        [schema.schema],
+      );
       expect(events).toBeGreaterThanOrEqual(52);
       expect(reltuples).toBe(events);
     } finally {

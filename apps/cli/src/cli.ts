@@ -25,7 +25,17 @@ export interface RunCliOptions {
 
 /** Commands that run inside a `ledger serve` holding the data dir (SPEC §6), by their path under `ledger`. */
 const RUN_BESIDE_SERVER = new Set([
-  'report', 'licenses', 'events', 'explain', 'verify', 'keys', 'import', 'projections status', 'projections rebuild', 'alerts', 'webhooks',
+  'report',
+  'licenses',
+  'events',
+  'explain',
+  'verify',
+  'keys',
+  'import',
+  'projections status',
+  'projections rebuild',
+  'alerts',
+  'webhooks',
 ]);
 
 /**
@@ -33,7 +43,10 @@ const RUN_BESIDE_SERVER = new Set([
  * Every log line of the command carries one request id (`reqId`), also the correlation id of what it imports.
  */
 export function runCli(
-  argv: readonly string[], out: Output = processOutput, env: NodeJS.ProcessEnv = process.env, options: RunCliOptions = {},
+  argv: readonly string[],
+  out: Output = processOutput,
+  env: NodeJS.ProcessEnv = process.env,
+  options: RunCliOptions = {},
 ): Promise<number> {
   return withLogScope({ reqId: randomUUID() }, () => run(argv, out, env, options));
 }

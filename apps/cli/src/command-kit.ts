@@ -29,7 +29,8 @@ export function answer(command: Command, run: (self: Command) => Promise<number>
   return command.action(async (...args: unknown[]) => {
     const self = args[args.length - 1] as Command;
     const missing = self.options.find((option) => required.has(option) && self.getOptionValue(option.attributeName()) === undefined);
-    if (missing) self.error(`required option '${missing.flags}' not specified`, { exitCode: EXIT.INVALID_INPUT, code: 'commander.missingMandatoryOptionValue' });
+    if (missing)
+      self.error(`required option '${missing.flags}' not specified`, { exitCode: EXIT.INVALID_INPUT, code: 'commander.missingMandatoryOptionValue' });
     try {
       exitCodes.set(rootOf(self), await run(self));
     } catch (error) {
@@ -77,7 +78,13 @@ export function configureOutput(command: Command, out: Output): Command {
 
 /** `error: unknown option '--x'\n(Did you mean --y?)\n` → `unknown option '--x' (Did you mean --y?)`. */
 function oneLine(text: string): string {
-  return text.replace(/^error: /, '').trim().split('\n').map((line) => line.trim()).filter((line) => line !== '').join(' ');
+  return text
+    .replace(/^error: /, '')
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
 }
 
 /**
@@ -99,11 +106,17 @@ export async function runCommand(command: Command, args: readonly string[], out:
 
 /** The key commander stores an option under: `--page-size <n>` → `pageSize`. */
 export function attributeOf(flag: string): string {
-  return flag.split(' ')[0]!.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  return flag
+    .split(' ')[0]!
+    .replace(/^--/, '')
+    .replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
 /** The values of the given options (`[flag, parameter]` pairs) that were set, by parameter name. */
-export function optionValues(command: Command, options: readonly (readonly [flag: string, parameter: string, ...rest: string[]])[]): Record<string, string> {
+export function optionValues(
+  command: Command,
+  options: readonly (readonly [flag: string, parameter: string, ...rest: string[]])[],
+): Record<string, string> {
   const values = command.opts<Record<string, unknown>>();
   const parameters: Record<string, string> = {};
   for (const [flag, parameter] of options) {

@@ -78,7 +78,9 @@ describe('ledger demo, on an embedded store', () => {
 
     const out = captureOutput();
     expect(await runCli(['licenses', '--account', accountId], out, env)).toBe(0);
-    const { products } = JSON.parse(out.out()) as { products: { product: string; purchased: number; scopes: { used: number }[]; offlineLicenses: unknown[]; machines: unknown[] }[] };
+    const { products } = JSON.parse(out.out()) as {
+      products: { product: string; purchased: number; scopes: { used: number }[]; offlineLicenses: unknown[]; machines: unknown[] }[];
+    };
     const kse = products.find((p) => p.product === 'KSE')!;
     expect(kse.purchased).toBeGreaterThan(0);
     expect(kse.scopes.length).toBeGreaterThan(1);

@@ -31,7 +31,9 @@ export function eventsCommand(out: Output, open: (work: (log: EventsLog) => Prom
     .description("Print the account's raw events in log order, with their metadata, paged by position (the same body as GET /v1/accounts/ID/events).")
     .addOption(requiredOption('--account <id>', 'the account'));
   for (const [flag, , meaning] of OPTIONS) command.option(flag, meaning);
-  command.addOption(formatOption(['json', 'ndjson'], 'json: one page; ndjson: every page, one event a line, after a first line {accountId, untilPosition}'));
+  command.addOption(
+    formatOption(['json', 'ndjson'], 'json: one page; ndjson: every page, one event a line, after a first line {accountId, untilPosition}'),
+  );
   return answer(command, async (self) => {
     const values = self.opts<{ account: string; format: 'json' | 'ndjson' }>();
     const parameters = optionValues(self, OPTIONS);

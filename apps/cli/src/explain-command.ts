@@ -21,10 +21,12 @@ const OPTIONS: readonly (readonly [flag: string, parameter: string, meaning: str
   ['--interval <interval>', 'interval', 'hour, day, week or month (reports)', 'report'],
   ['--bucket <start>', 'bucket', 'the start of the bucket, as the report prints it (reports)', 'report'],
   ['--scope <scope>', 'scope', '"account" or the id of an organization with a dedication (licenses)', 'licenses'],
-  ['--metric <metric>', 'metric', 'the figure to explain, one of the report\'s metrics', 'both'],
+  ['--metric <metric>', 'metric', "the figure to explain, one of the report's metrics", 'both'],
   ['--as-of <instant>', 'asOf', 'ISO-8601 instant: as the ledger stood then (licenses)', 'licenses'],
   // The capacity series' own parameters (--metric is explain's: the bucket figure; idle-seats is a table).
-  ...CAPACITY_OPTIONS.filter(([, parameter]) => parameter !== 'metric' && parameter !== 'minIdleDays').map(([flag, parameter, meaning]) => [flag, parameter, meaning, 'report'] as const),
+  ...CAPACITY_OPTIONS.filter(([, parameter]) => parameter !== 'metric' && parameter !== 'minIdleDays').map(
+    ([flag, parameter, meaning]) => [flag, parameter, meaning, 'report'] as const,
+  ),
 ];
 const FLAG_OF: Record<string, string> = Object.fromEntries(OPTIONS.map(([flag, parameter]) => [parameter, flag.split(' ')[0]!]));
 
@@ -34,7 +36,9 @@ export function explainParameters(name: string, command: Command): Record<string
   const parameters = optionValues(command, OPTIONS);
   for (const [flag, parameter, , of] of OPTIONS) {
     if (parameters[parameter] !== undefined && of !== 'both' && of !== kind) {
-      throw new UsageError(`${flag.split(' ')[0]} is an option of explain ${of === 'licenses' ? 'licenses' : 'NAME (a report)'}, not of explain ${name}`);
+      throw new UsageError(
+        `${flag.split(' ')[0]} is an option of explain ${of === 'licenses' ? 'licenses' : 'NAME (a report)'}, not of explain ${name}`,
+      );
     }
   }
   return parameters;
@@ -47,17 +51,24 @@ export function explainParameters(name: string, command: Command): Record<string
 export function explainCommand(out: Output, explainer: Explainer): Command {
   const command = new Command('explain')
     .summary('print the events behind one number of a report or of the license overview')
-    .description('Print the events behind one number: of a report (GET /v1/accounts/ID/reports/NAME/explain), '
-      + 'or with NAME "licenses", of one pool figure of the license overview (GET /v1/accounts/ID/licenses/explain).')
+    .description(
+      'Print the events behind one number: of a report (GET /v1/accounts/ID/reports/NAME/explain), ' +
+        'or with NAME "licenses", of one pool figure of the license overview (GET /v1/accounts/ID/licenses/explain).',
+    )
     .argument('<NAME>', 'seat-history, seat-usage, session-usage, aut-usage, what-if, reclaim-backtest, denials, forecast, or licenses');
-  for (const [flag, , meaning] of OPTIONS) command.addOption(flag.startsWith('--account') ? requiredOption(flag, meaning) : new Option(flag, meaning));
-  command.addOption(formatOption(['json']))
-    .addHelpText('after', '\nExamples:\n'
-      + '  ledger explain session-usage --account acme --product KRE --from 2026-03-02 --to 2026-03-02 --interval day \\\n'
-      + '    --bucket 2026-03-02T00:00:00.000-05:00 --metric peakUsage\n'
-      + '  ledger explain what-if --account acme --product KRE --from 2026-03-02 --to 2026-03-02 --interval day --quantity 3 \\\n'
-      + '    --bucket 2026-03-02T00:00:00.000-05:00 --metric denied\n'
-      + '  ledger explain licenses --account acme --product KSE --scope qa --metric available\n');
+  for (const [flag, , meaning] of OPTIONS)
+    command.addOption(flag.startsWith('--account') ? requiredOption(flag, meaning) : new Option(flag, meaning));
+  command
+    .addOption(formatOption(['json']))
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  ledger explain session-usage --account acme --product KRE --from 2026-03-02 --to 2026-03-02 --interval day \\\n' +
+        '    --bucket 2026-03-02T00:00:00.000-05:00 --metric peakUsage\n' +
+        '  ledger explain what-if --account acme --product KRE --from 2026-03-02 --to 2026-03-02 --interval day --quantity 3 \\\n' +
+        '    --bucket 2026-03-02T00:00:00.000-05:00 --metric denied\n' +
+        '  ledger explain licenses --account acme --product KSE --scope qa --metric available\n',
+    );
   return answer(command, async (self) => {
     const name = self.processedArgs[0] as string;
     const parameters = explainParameters(name, self);

@@ -12,7 +12,10 @@ describe('ledger import waits for the projections', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ledger-import-wait-'));
     file = join(dir, 'seats.ndjson');
-    await writeFile(file, ['u1', 'u2', 'u3'].map((userId) => JSON.stringify({ type: 'AssignSeat', accountId: 'acme', product: 'KSE', userId })).join('\n'));
+    await writeFile(
+      file,
+      ['u1', 'u2', 'u3'].map((userId) => JSON.stringify({ type: 'AssignSeat', accountId: 'acme', product: 'KSE', userId })).join('\n'),
+    );
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -10,7 +10,9 @@ const assign = (userId: string) => JSON.stringify({ type: 'AssignSeat', accountI
 
 describe('ledger import FILE.ndjson', () => {
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'ledger-import-')); });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ledger-import-'));
+  });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   async function fileWith(lines: string[]): Promise<string> {
@@ -59,9 +61,11 @@ describe('ledger import FILE.ndjson', () => {
 
   it('exits 3 with a summary naming each rejected line, the rest applied', async () => {
     const file = await fileWith([assign('u1'), '', assign('u2'), assign('u3'), '']);
-    const gateway = new RecordingGateway((command) => ('userId' in command && command.userId === 'u2'
-      ? new DomainError('LICENSE_QUOTA_EXCEEDED', 'The number of the licenses cannot exceed the license quota')
-      : {}));
+    const gateway = new RecordingGateway((command) =>
+      'userId' in command && command.userId === 'u2'
+        ? new DomainError('LICENSE_QUOTA_EXCEEDED', 'The number of the licenses cannot exceed the license quota')
+        : {},
+    );
     const out = capture();
 
     expect(await importFile(file, gateway, out)).toBe(3);

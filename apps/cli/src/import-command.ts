@@ -5,7 +5,11 @@ import type { EventStore, LogPosition } from '../../../libs/event-store/src/even
 import { EVENT_STORE } from '../../../libs/platform/src/tokens.js';
 import type { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
 import {
-  describeMalformedLine, importNdjson, type ImportProgress, type ImportResult, type ImportSummary,
+  describeMalformedLine,
+  importNdjson,
+  type ImportProgress,
+  type ImportResult,
+  type ImportSummary,
 } from '../../../libs/ledger/src/import/ndjson-import.js';
 import { Command } from 'commander';
 import { answer } from './command-kit.js';
@@ -51,21 +55,27 @@ export type ImportSource = (file: string) => AsyncIterable<Uint8Array>;
 export function importCommand(out: Output, ledger: () => LedgerAccess, source?: ImportSource): Command {
   const command = new Command('import')
     .summary('validate an NDJSON file of commands, then apply them in order; print a JSON summary')
-    .description('Validate every line of FILE (one command a line, SPEC §3), then apply them in order. A malformed line: exit 2, every bad line '
-      + 'named, nothing applied. Rejected commands are reported per line and the rest applied (exit 3 if any). The last line printed is the '
-      + 'summary {accepted, rejected, errors: [{line, code, message}]}, once the projections have caught up.')
+    .description(
+      'Validate every line of FILE (one command a line, SPEC §3), then apply them in order. A malformed line: exit 2, every bad line ' +
+        'named, nothing applied. Rejected commands are reported per line and the rest applied (exit 3 if any). The last line printed is the ' +
+        'summary {accepted, rejected, errors: [{line, code, message}]}, once the projections have caught up.',
+    )
     .argument('<FILE.ndjson>', 'the commands, one JSON object a line')
     .option('--no-wait', 'print the summary at once, without waiting for the projections to catch up');
   return answer(command, async (self) => {
     const file = self.processedArgs[0] as string;
     const { wait } = self.opts<{ wait: boolean }>();
     const access = ledger();
-    return access.open(({ gateway, context }) => importFile(file, gateway, out, {
-      open: source && (() => source(file)),
-      afterApply: () => refreshStatistics(context.get<EventStore>(EVENT_STORE)),
-      maxLineBytes: serviceConfig(access.config).importMaxLineBytes,
-      waitForProjections: wait ? (appended) => waitForProjections(context, appended, out) : undefined,
-    }), { runProjections: wait });
+    return access.open(
+      ({ gateway, context }) =>
+        importFile(file, gateway, out, {
+          open: source && (() => source(file)),
+          afterApply: () => refreshStatistics(context.get<EventStore>(EVENT_STORE)),
+          maxLineBytes: serviceConfig(access.config).importMaxLineBytes,
+          waitForProjections: wait ? (appended) => waitForProjections(context, appended, out) : undefined,
+        }),
+      { runProjections: wait },
+    );
   });
 }
 
@@ -81,14 +91,20 @@ export async function importFile(file: string, gateway: CommandGateway, out: Out
   const sizeBytes = options.sizeBytes ?? (options.open ? undefined : (await stat(file)).size);
   const now = options.now ?? Date.now;
   let opened = 0;
-  const reopen = () => (++opened === 1 && sizeBytes !== undefined && sizeBytes >= LONG_IMPORT_BYTES ? reportingValidation(open(), sizeBytes, out, now) : open());
+  const reopen = () =>
+    ++opened === 1 && sizeBytes !== undefined && sizeBytes >= LONG_IMPORT_BYTES ? reportingValidation(open(), sizeBytes, out, now) : open();
   let result: ImportResult;
   try {
-    result = await importNdjson(tracking, reopen, { actor: 'cli', correlationId: currentRequestId() ?? randomUUID() }, {
-      chunkSize: options.chunkSize,
-      maxLineBytes: options.maxLineBytes,
-      onProgress: progressReporter(out, now),
-    });
+    result = await importNdjson(
+      tracking,
+      reopen,
+      { actor: 'cli', correlationId: currentRequestId() ?? randomUUID() },
+      {
+        chunkSize: options.chunkSize,
+        maxLineBytes: options.maxLineBytes,
+        onProgress: progressReporter(out, now),
+      },
+    );
   } catch (error) {
     // A line over the length limit: refused before anything was applied.
     if (!(error instanceof DomainError)) throw error;
@@ -158,7 +174,12 @@ export function progressReporter(out: Output, now: () => number): (progress: Imp
  * The bytes of `source`, reporting on stderr, at most once a second, how much of it the validating
  * pass has read: `validated 45% of the file (12.3/27.3 MiB, ETA 3 s)`.
  */
-async function* reportingValidation(source: AsyncIterable<Uint8Array>, sizeBytes: number, out: Output, now: () => number): AsyncGenerator<Uint8Array> {
+async function* reportingValidation(
+  source: AsyncIterable<Uint8Array>,
+  sizeBytes: number,
+  out: Output,
+  now: () => number,
+): AsyncGenerator<Uint8Array> {
   const started = now();
   let reported = started;
   let read = 0;
@@ -168,7 +189,9 @@ async function* reportingValidation(source: AsyncIterable<Uint8Array>, sizeBytes
     if (time - reported >= PROGRESS_INTERVAL_MS || read === sizeBytes) {
       reported = time;
       const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-      out.stderr.write(`validated ${percent(read, sizeBytes)} of the file (${mib(read)}/${mib(sizeBytes)} MiB, ETA ${eta(read, sizeBytes, Math.max((time - started) / 1000, 0.001))})\n`);
+      out.stderr.write(
+        `validated ${percent(read, sizeBytes)} of the file (${mib(read)}/${mib(sizeBytes)} MiB, ETA ${eta(read, sizeBytes, Math.max((time - started) / 1000, 0.001))})\n`,
+      );
     }
     yield chunk;
   }

@@ -33,7 +33,9 @@ describe('ledger keys, end to end on the embedded store', () => {
       await app.listen(0, '127.0.0.1');
       const { port } = app.getHttpServer().address() as AddressInfo;
       const response = await fetch(`http://127.0.0.1:${port}/v1/accounts/acme`, {
-        method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Acme' }),
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Acme' }),
       });
       return response.status;
     } finally {
@@ -71,10 +73,14 @@ describe('ledger keys, end to end on the embedded store', () => {
 
     const noAccount = await cli('create', '--role', 'account-admin');
     expect(noAccount.code).toBe(2);
-    expect(noAccount.err).toContain('an account-admin key belongs to one account: give the account (without one, only an operator key can be created)');
+    expect(noAccount.err).toContain(
+      'an account-admin key belongs to one account: give the account (without one, only an operator key can be created)',
+    );
     expect(noAccount.out).toBe('');
     expect((await cli('create', '--account', 'acme', '--role', 'operator')).err).toContain('global: it takes no account');
-    expect((await cli('create', '--account', 'acme', '--role', 'root')).err).toContain("argument 'root' is invalid. Allowed choices are account-admin, auditor, ingest, operator.");
+    expect((await cli('create', '--account', 'acme', '--role', 'root')).err).toContain(
+      "argument 'root' is invalid. Allowed choices are account-admin, auditor, ingest, operator.",
+    );
   });
 
   it('list shows the keys, never a secret; --account narrows it', async () => {

@@ -20,37 +20,45 @@ export function keysCommand(out: Output, open: KeyStoreOpener): Command {
   const keys = new Command('keys')
     .summary('create, list and revoke API keys')
     .description('API keys of the HTTP API: stored hashed, each for one account (or global, for operators), with a role.');
-  answer(keys.command('create')
-    .description('Create an API key. Prints the token alone on its last line, once.')
-    .option('--account <id>', 'the account the key belongs to (omit for a global operator key)')
-    .addOption(requiredOption('--role <role>', 'what the key may do').choices(API_KEY_ROLES)), async (self) => {
-    const { role, account } = self.opts<{ role: string; account?: string }>();
-    return open(async (store) => {
-      try {
-        const { key, token } = await store.create({ role, accountId: account ?? null });
-        out.stdout.write(`Created ${key.role} key ${key.keyId} ${key.accountId === null ? '(global)' : `for account ${key.accountId}`}.\n`
-          + 'Send it as "Authorization: Bearer <token>". The token is shown only this once; it is stored hashed:\n'
-          + `${token}\n`);
+  answer(
+    keys
+      .command('create')
+      .description('Create an API key. Prints the token alone on its last line, once.')
+      .option('--account <id>', 'the account the key belongs to (omit for a global operator key)')
+      .addOption(requiredOption('--role <role>', 'what the key may do').choices(API_KEY_ROLES)),
+    async (self) => {
+      const { role, account } = self.opts<{ role: string; account?: string }>();
+      return open(async (store) => {
+        try {
+          const { key, token } = await store.create({ role, accountId: account ?? null });
+          out.stdout.write(
+            `Created ${key.role} key ${key.keyId} ${key.accountId === null ? '(global)' : `for account ${key.accountId}`}.\n` +
+              'Send it as "Authorization: Bearer <token>". The token is shown only this once; it is stored hashed:\n' +
+              `${token}\n`,
+          );
+          return EXIT.OK;
+        } catch (error) {
+          if (!(error instanceof ApiKeyRequestError)) throw error;
+          out.stderr.write(`ledger keys create: ${error.message}\n`);
+          return EXIT.INVALID_INPUT;
+        }
+      });
+    },
+  );
+  answer(
+    keys
+      .command('list')
+      .description('The keys: id, account, role, created, revoked (never a secret).')
+      .option('--account <id>', "only this account's keys"),
+    async (self) => {
+      const { account } = self.opts<{ account?: string }>();
+      return open(async (store) => {
+        out.stdout.write(formatKeys(await store.list({ accountId: account })));
         return EXIT.OK;
-      } catch (error) {
-        if (!(error instanceof ApiKeyRequestError)) throw error;
-        out.stderr.write(`ledger keys create: ${error.message}\n`);
-        return EXIT.INVALID_INPUT;
-      }
-    });
-  });
-  answer(keys.command('list')
-    .description('The keys: id, account, role, created, revoked (never a secret).')
-    .option('--account <id>', "only this account's keys"), async (self) => {
-    const { account } = self.opts<{ account?: string }>();
-    return open(async (store) => {
-      out.stdout.write(formatKeys(await store.list({ accountId: account })));
-      return EXIT.OK;
-    });
-  });
-  answer(keys.command('revoke')
-    .description('Revoke a key for good.')
-    .argument('<KEY>', 'the key id, or the token itself'), async (self) => {
+      });
+    },
+  );
+  answer(keys.command('revoke').description('Revoke a key for good.').argument('<KEY>', 'the key id, or the token itself'), async (self) => {
     const keyOrToken = self.processedArgs[0] as string;
     return open(async (store) => {
       const key = await store.revoke(keyOrToken);
@@ -67,8 +75,10 @@ export function keysCommand(out: Output, open: KeyStoreOpener): Command {
 
 /** A table of keys (never a secret): one row per key, oldest first. */
 export function formatKeys(keys: readonly ApiKey[]): string {
-  return textTable(['KEY ID', 'ACCOUNT', 'ROLE', 'CREATED', 'REVOKED'],
-    keys.map((k) => [k.keyId, k.accountId ?? '(global)', k.role, k.createdAt, k.revokedAt ?? '-']));
+  return textTable(
+    ['KEY ID', 'ACCOUNT', 'ROLE', 'CREATED', 'REVOKED'],
+    keys.map((k) => [k.keyId, k.accountId ?? '(global)', k.role, k.createdAt, k.revokedAt ?? '-']),
+  );
 }
 
 /** The key store of the configured SQL database (embedded PGlite or PostgreSQL); no ledger, no server. */

@@ -30,9 +30,10 @@ export interface LedgerAccess {
 export function localLedger(config: LedgerConfig): LedgerAccess {
   return {
     config,
-    open: (work, options = {}) => withLedger(config, (gateway, context) => work({ gateway, context, queries: context.get(QueryBus) }), {
-      runProjections: options.runProjections ?? false,
-    }),
+    open: (work, options = {}) =>
+      withLedger(config, (gateway, context) => work({ gateway, context, queries: context.get(QueryBus) }), {
+        runProjections: options.runProjections ?? false,
+      }),
     keys: keyStoreOf(config),
   };
 }

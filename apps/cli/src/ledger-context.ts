@@ -34,7 +34,11 @@ class LedgerContextModule {
     return {
       module: LedgerContextModule,
       imports: [
-        LedgerModule.forRoot(config), ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: runProjections }), ReportsModule, ExplainModule, AsOfAnswersModule,
+        LedgerModule.forRoot(config),
+        ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run: runProjections }),
+        ReportsModule,
+        ExplainModule,
+        AsOfAnswersModule,
         AlertsModule.forRoot({ deliver: runProjections }),
       ],
     };

@@ -1,6 +1,10 @@
 import { comparePositions, parsePosition, type LogPosition } from '../../../libs/event-store/src/event-store.js';
 import {
-  CommandGateway, type BatchResult, type CommandContext, type CommandOutcome, type ClientCommand,
+  CommandGateway,
+  type BatchResult,
+  type CommandContext,
+  type CommandOutcome,
+  type ClientCommand,
 } from '../../../libs/ledger/src/command-gateway.js';
 
 /** Passes commands on and remembers the furthest log position an accepted one appended to. */

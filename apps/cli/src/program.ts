@@ -14,7 +14,12 @@ import { PROJECTION_READER } from '../../../libs/reports/src/tokens.js';
 import { CAPACITY_EXPLAINED, ExplainCapacityQuery } from '../../../libs/reports/src/capacity/explain-capacity.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import {
-  AlertQuery, AlertRulesQuery, AlertsQuery, DeliveriesQuery, ExplainAlertQuery, WebhooksQuery,
+  AlertQuery,
+  AlertRulesQuery,
+  AlertsQuery,
+  DeliveriesQuery,
+  ExplainAlertQuery,
+  WebhooksQuery,
 } from '../../../libs/alerts/src/alerts.service.js';
 import { parseCommand } from '../../../libs/ledger/src/validation/parse-command.js';
 import { alertsCommand, webhooksCommand, type AlertPorts } from './alerts-command.js';
@@ -50,49 +55,62 @@ export interface CliDependencies {
 const COMMANDS: readonly ((deps: CliDependencies) => Command)[] = [
   ({ ledger, runInServer }) => serveCommand(() => ledger().config, runInServer),
   ({ out, ledger, importSource }) => importCommand(out, ledger, importSource),
-  ({ out, ledger }) => reportCommand(out, (name, parameters, options) =>
-    ledger().open(({ queries }) => queries.execute(new RunReportQuery(name, parameters, options)))),
+  ({ out, ledger }) =>
+    reportCommand(out, (name, parameters, options) => ledger().open(({ queries }) => queries.execute(new RunReportQuery(name, parameters, options)))),
   ({ out, ledger }) => licensesCommand(out, (parameters) => ledger().open(({ queries }) => queries.execute(new LicensesOverviewQuery(parameters)))),
-  ({ out, ledger }) => explainCommand(out, {
-    report: (name, parameters) => ledger().open(({ queries }) => queries.execute(
-      CAPACITY_EXPLAINED.includes(name) ? new ExplainCapacityQuery(name, parameters) : new ExplainReportQuery(name, parameters),
-    )),
-    licenses: (parameters) => ledger().open(({ queries }) => queries.execute(new ExplainLicensesQuery(parameters))),
-  }),
-  ({ out, ledger }) => eventsCommand(out, (work) => ledger().open(({ context }) => {
-    const store = context.get<EventStore>(EVENT_STORE);
-    return work({
-      page: (request) => readEventsPage(store, request),
-      export: async (request, write) => {
-        for await (const line of exportEventLines(store, request)) write(line);
-      },
-    });
-  })),
-  ({ out, ledger }) => verifyCommand(out, (work) => ledger().open(({ context }) => {
-    const now = Date.now();
-    const config = context.get<LedgerConfig>(LEDGER_CONFIG);
-    const store = context.get<EventStore>(EVENT_STORE);
-    // The projected reports at the same fixed now as the recomputation.
-    const reports = new ReportsService(context.get(PROJECTION_READER), { now: () => now }, config, new ReplayedAsOfAnswers(store, config));
-    return work({
-      now,
-      leaseMs: config.sessionLeaseSeconds * 1000,
-      activityActions: config.activityActions ?? null,
-      readEvents: (accountId) => readAccountEvents(store, accountId),
-      headPosition: () => store.headPosition(),
-      projected: {
-        report: async (name, parameters, options) => (await reports.run(name, parameters, options)).body,
-        licenses: (parameters) => reports.licenses(parameters),
-      },
-    });
-  })),
+  ({ out, ledger }) =>
+    explainCommand(out, {
+      report: (name, parameters) =>
+        ledger().open(({ queries }) =>
+          queries.execute(CAPACITY_EXPLAINED.includes(name) ? new ExplainCapacityQuery(name, parameters) : new ExplainReportQuery(name, parameters)),
+        ),
+      licenses: (parameters) => ledger().open(({ queries }) => queries.execute(new ExplainLicensesQuery(parameters))),
+    }),
+  ({ out, ledger }) =>
+    eventsCommand(out, (work) =>
+      ledger().open(({ context }) => {
+        const store = context.get<EventStore>(EVENT_STORE);
+        return work({
+          page: (request) => readEventsPage(store, request),
+          export: async (request, write) => {
+            for await (const line of exportEventLines(store, request)) write(line);
+          },
+        });
+      }),
+    ),
+  ({ out, ledger }) =>
+    verifyCommand(out, (work) =>
+      ledger().open(({ context }) => {
+        const now = Date.now();
+        const config = context.get<LedgerConfig>(LEDGER_CONFIG);
+        const store = context.get<EventStore>(EVENT_STORE);
+        // The projected reports at the same fixed now as the recomputation.
+        const reports = new ReportsService(context.get(PROJECTION_READER), { now: () => now }, config, new ReplayedAsOfAnswers(store, config));
+        return work({
+          now,
+          leaseMs: config.sessionLeaseSeconds * 1000,
+          activityActions: config.activityActions ?? null,
+          readEvents: (accountId) => readAccountEvents(store, accountId),
+          headPosition: () => store.headPosition(),
+          projected: {
+            report: async (name, parameters, options) => (await reports.run(name, parameters, options)).body,
+            licenses: (parameters) => reports.licenses(parameters),
+          },
+        });
+      }),
+    ),
   ({ out, ledger }) => alertsCommand(out, (work) => ledger().open((open) => work(alertPorts(open)))),
-  ({ out, ledger, importSource }) => webhooksCommand(out, (work) => ledger().open((open) => work(alertPorts(open))),
-    importSource && (async (path) => {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of importSource(path)) chunks.push(chunk);
-      return Buffer.concat(chunks).toString('utf8');
-    })),
+  ({ out, ledger, importSource }) =>
+    webhooksCommand(
+      out,
+      (work) => ledger().open((open) => work(alertPorts(open))),
+      importSource &&
+        (async (path) => {
+          const chunks: Uint8Array[] = [];
+          for await (const chunk of importSource(path)) chunks.push(chunk);
+          return Buffer.concat(chunks).toString('utf8');
+        }),
+    ),
   ({ out, ledger }) => projectionsCommand(out, ledger),
   ({ out, ledger }) => keysCommand(out, (work) => ledger().keys(work)),
   ({ out, ledger }) => demoCommand(out, ledger),
@@ -126,7 +144,9 @@ export function ledgerProgram(deps: CliDependencies): Command {
     .description('License Ledger: an event-sourced ledger of software licenses and the reports built from it.')
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpCommand('help [command]', 'show the help of a command')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Environment:
   DATABASE_URL           PostgreSQL for events and read models (unset: embedded PGlite in LEDGER_DATA_DIR)
   LEDGER_DATA_DIR        data folder of the embedded store (default ./.ledger); while \`ledger serve\` holds it,
@@ -139,7 +159,8 @@ Exit codes:
   1  failure: the ledger answered no (unknown account…), a verify found drift, or the store is unreachable
   2  bad usage (unknown command or option, missing or bad value), or an import file with malformed lines (nothing applied)
   3  an import applied, but the ledger rejected some of its commands
-`);
+`,
+    );
   for (const command of COMMANDS) program.addCommand(command(deps));
   return program;
 }

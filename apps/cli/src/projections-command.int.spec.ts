@@ -11,7 +11,9 @@ import { printStatus, rebuildAll, rebuildProjection } from './projections-comman
 
 describe('ledger projections, on the embedded store', () => {
   let dataDir: string;
-  beforeAll(async () => { dataDir = await mkdtemp(join(tmpdir(), 'ledger-projections-')); });
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ledger-projections-'));
+  });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   test('status --format json lists every registered projection', async () => {
@@ -24,7 +26,10 @@ describe('ledger projections, on the embedded store', () => {
   test.each([
     [['projections'], 'Usage: ledger projections [options] [command]'],
     [['projections', 'frob'], "ledger projections: unknown command 'frob'"],
-    [['projections', 'status', '--format', 'xml'], "ledger projections status: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json."],
+    [
+      ['projections', 'status', '--format', 'xml'],
+      "ledger projections status: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json.",
+    ],
     [['projections', 'run', 'now'], "ledger projections run: too many arguments for 'run'. Expected 0 arguments but got 1."],
     [['projections', 'rebuild', 'nope'], 'unknown projection "nope"'],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
@@ -71,7 +76,9 @@ describe('projections commands on an engine', () => {
   test('rebuild with no name rebuilds every projection, one after the other, with the step in the progress', async () => {
     const out = captureOutput();
     expect(await rebuildAll(engine, out)).toBe(0);
-    expect(out.out()).toMatch(/^counter: generation 3 active, generation 2 dropped \(\d+\.\d s\)\nsecond: generation \d+ active.*\nrebuilt 2 projection\(s\)\n$/);
+    expect(out.out()).toMatch(
+      /^counter: generation 3 active, generation 2 dropped \(\d+\.\d s\)\nsecond: generation \d+ active.*\nrebuilt 2 projection\(s\)\n$/,
+    );
     expect(out.err()).toMatch(/^\[1\/2\] rebuilding counter → generation 3 .* 100% .*\(all: 50%/m);
     expect(out.err()).toMatch(/^\[2\/2\] rebuilding second → generation \d+ .* 100% .*\(all: 100%/m);
   });

@@ -23,25 +23,38 @@ export function projectionsCommand(out: Output, ledger: () => LedgerAccess): Com
   const projections = new Command('projections')
     .summary('status, rebuild or run the projections (the read models behind the reports)')
     .description('The projections fold the log into the tables reports read.');
-  answer(projections.command('status')
-    .description('Each projection: version, generation, position, lag, events folded, rules.')
-    .addOption(formatOption(['table', 'json'], 'table: for reading; json: the body of GET /v1/projections')), async (self) => {
-    const { format } = self.opts<{ format: 'table' | 'json' }>();
-    return ledger().open(({ context }) => printStatus(context.get(ProjectionEngine), format, out));
-  });
-  answer(projections.command('rebuild')
-    .description('Replay the whole log into new tables while the old ones serve, then switch. '
-      + 'Without NAME, every projection, one after the other. Progress (percentage, ETA) on stderr.')
-    .argument('[NAME]', 'the projection (ledger projections status lists them); default: all'), async (self) => {
-    const name = self.processedArgs[0] as string | undefined;
-    return ledger().open(({ context }) => {
-      const engine = context.get(ProjectionEngine);
-      return name === undefined ? rebuildAll(engine, out) : rebuildProjection(engine, name, out);
-    });
-  });
-  answer(projections.command('run')
-    .description('Run the projections alone, without the HTTP API, until SIGINT or SIGTERM (PostgreSQL: beside `ledger serve --no-projections`).'),
-  async () => runProjector(ledger().config, out, untilStopSignal()));
+  answer(
+    projections
+      .command('status')
+      .description('Each projection: version, generation, position, lag, events folded, rules.')
+      .addOption(formatOption(['table', 'json'], 'table: for reading; json: the body of GET /v1/projections')),
+    async (self) => {
+      const { format } = self.opts<{ format: 'table' | 'json' }>();
+      return ledger().open(({ context }) => printStatus(context.get(ProjectionEngine), format, out));
+    },
+  );
+  answer(
+    projections
+      .command('rebuild')
+      .description(
+        'Replay the whole log into new tables while the old ones serve, then switch. ' +
+          'Without NAME, every projection, one after the other. Progress (percentage, ETA) on stderr.',
+      )
+      .argument('[NAME]', 'the projection (ledger projections status lists them); default: all'),
+    async (self) => {
+      const name = self.processedArgs[0] as string | undefined;
+      return ledger().open(({ context }) => {
+        const engine = context.get(ProjectionEngine);
+        return name === undefined ? rebuildAll(engine, out) : rebuildProjection(engine, name, out);
+      });
+    },
+  );
+  answer(
+    projections
+      .command('run')
+      .description('Run the projections alone, without the HTTP API, until SIGINT or SIGTERM (PostgreSQL: beside `ledger serve --no-projections`).'),
+    async () => runProjector(ledger().config, out, untilStopSignal()),
+  );
   return projections;
 }
 
@@ -63,12 +76,15 @@ export async function rebuildProjection(engine: ProjectionEngine, name: string, 
     onProgress: (p) => progress.update(p),
     onSwitched: (generation, retired) => {
       progress.finish();
-      if (retired !== null) out.stderr.write(`generation ${generation} is active; dropping generation ${retired} once reports still reading it are done…\n`);
+      if (retired !== null)
+        out.stderr.write(`generation ${generation} is active; dropping generation ${retired} once reports still reading it are done…\n`);
     },
   });
   progress.finish();
   if (result.outcome !== 'switched') {
-    out.stderr.write(`ledger projections rebuild: generation ${result.generation} of ${name} was ${result.outcome === 'stopped' ? 'interrupted (rebuild again to resume it)' : 'switched or discarded by another process meanwhile'}\n`);
+    out.stderr.write(
+      `ledger projections rebuild: generation ${result.generation} of ${name} was ${result.outcome === 'stopped' ? 'interrupted (rebuild again to resume it)' : 'switched or discarded by another process meanwhile'}\n`,
+    );
     return EXIT.FAILURE;
   }
   const dropped = result.retired === null ? '' : `, generation ${result.retired} dropped`;
@@ -89,12 +105,16 @@ export async function rebuildAll(engine: ProjectionEngine, out: Output): Promise
 
 /** `ledger projections run`: the projections without the HTTP API, until `stopped` resolves. */
 export async function runProjector(config: LedgerConfig, out: Output, stopped: Promise<void>): Promise<number> {
-  return withLedger(config, async (_gateway, context) => {
-    const names = context.get(ProjectionEngine).names;
-    out.stderr.write(`running projections ${names.length === 0 ? '(none registered)' : names.join(', ')}; ${describeStore(config)}\n`);
-    await stopped;
-    return EXIT.OK;
-  }, { runProjections: true, logLevels: ['log', 'warn', 'error'] });
+  return withLedger(
+    config,
+    async (_gateway, context) => {
+      const names = context.get(ProjectionEngine).names;
+      out.stderr.write(`running projections ${names.length === 0 ? '(none registered)' : names.join(', ')}; ${describeStore(config)}\n`);
+      await stopped;
+      return EXIT.OK;
+    },
+    { runProjections: true, logLevels: ['log', 'warn', 'error'] },
+  );
 }
 
 /**
@@ -125,11 +145,22 @@ export async function waitForProjections(context: INestApplicationContext, appen
 
 function statusTable(projections: readonly ProjectionStatus[]): string {
   if (projections.length === 0) return 'no projections are registered\n';
-  return textTable(['NAME', 'VERSION', 'GENERATION', 'STATUS', 'POSITION', 'LAG EVENTS', 'LAG S', 'FOLDED', 'UPDATED', 'RULES', 'LAST ERROR'],
+  return textTable(
+    ['NAME', 'VERSION', 'GENERATION', 'STATUS', 'POSITION', 'LAG EVENTS', 'LAG S', 'FOLDED', 'UPDATED', 'RULES', 'LAST ERROR'],
     projections.map((p) => [
-      p.name, String(p.version), p.generation === null ? '-' : `${p.generation} (v${p.generationVersion})`, p.status,
-      p.position ?? '-', String(p.lagEvents), String(p.lagSeconds), String(p.eventsFolded), p.updatedAt ?? '-', rulesCell(p.rules), p.lastError ?? '',
-    ]));
+      p.name,
+      String(p.version),
+      p.generation === null ? '-' : `${p.generation} (v${p.generationVersion})`,
+      p.status,
+      p.position ?? '-',
+      String(p.lagEvents),
+      String(p.lagSeconds),
+      String(p.eventsFolded),
+      p.updatedAt ?? '-',
+      rulesCell(p.rules),
+      p.lastError ?? '',
+    ]),
+  );
 }
 
 function untilStopSignal(): Promise<void> {
@@ -144,10 +175,10 @@ function untilStopSignal(): Promise<void> {
   });
 }
 
-
 /** `activityActions=run-test,edit-script leaseMs=900000`; `all` for a rule left unset; `-` for none. */
 function rulesCell(rules: ProjectionStatus['rules']): string {
-  const cells = Object.entries(rules).map(([name, value]) =>
-    `${name}=${value === null ? 'all' : Array.isArray(value) ? value.join(',') : String(value)}`);
+  const cells = Object.entries(rules).map(
+    ([name, value]) => `${name}=${value === null ? 'all' : Array.isArray(value) ? value.join(',') : String(value)}`,
+  );
   return cells.length === 0 ? '-' : cells.join(' ');
 }

@@ -2,21 +2,29 @@ import type { RebuildProgress } from '../../../projections/engine/rebuild-progre
 import { progressLine, RebuildProgressPrinter } from './rebuild-progress-printer.js';
 
 const progress = (done: number, total = 1_000): RebuildProgress => ({
-  name: 'sessions', generation: 3, done, total, eventsPerSecond: 250, etaSeconds: Math.ceil((total - done) / 250),
+  name: 'sessions',
+  generation: 3,
+  done,
+  total,
+  eventsPerSecond: 250,
+  etaSeconds: Math.ceil((total - done) / 250),
 });
 
 describe('rebuild progress on stderr', () => {
   test('a line with a bar, the counts, the rate and the time left', () => {
     expect(progressLine(progress(380))).toBe(
-      'rebuilding sessions → generation 3 [#########---------------]  38%  380/1000 events  250 events/s  ETA 3 s');
+      'rebuilding sessions → generation 3 [#########---------------]  38%  380/1000 events  250 events/s  ETA 3 s',
+    );
     expect(progressLine({ ...progress(0, 0), etaSeconds: null })).toBe(
-      'rebuilding sessions → generation 3 [########################] 100%  0/0 events  250 events/s');
+      'rebuilding sessions → generation 3 [########################] 100%  0/0 events  250 events/s',
+    );
   });
 
-  test('one step of several: the step, and the whole run\'s percentage and ETA', () => {
+  test("one step of several: the step, and the whole run's percentage and ETA", () => {
     // Third of six: 2.38 of 6 done; this one has 3 s left, the three after it 1000 events at 250/s each.
     expect(progressLine(progress(380), { index: 2, count: 6 })).toBe(
-      '[3/6] rebuilding sessions → generation 3 [#########---------------]  38%  380/1000 events  250 events/s  ETA 3 s  (all: 39%, ETA 15 s)');
+      '[3/6] rebuilding sessions → generation 3 [#########---------------]  38%  380/1000 events  250 events/s  ETA 3 s  (all: 39%, ETA 15 s)',
+    );
     expect(progressLine(progress(380), { index: 0, count: 1 })).toBe(progressLine(progress(380)));
   });
 
@@ -44,10 +52,6 @@ describe('rebuild progress on stderr', () => {
     now += 50;
     printer.update(progress(200));
     printer.finish();
-    expect(written).toEqual([
-      `\r${progressLine(progress(100))}\x1b[K`,
-      `\r${progressLine(progress(200))}\x1b[K`,
-      '\n',
-    ]);
+    expect(written).toEqual([`\r${progressLine(progress(100))}\x1b[K`, `\r${progressLine(progress(200))}\x1b[K`, '\n']);
   });
 });

@@ -21,32 +21,109 @@ describe('report options', () => {
       seen.push({ name, parameters, options });
       throw new DomainError('NOT_FOUND', 'recorded');
     };
-    await report([
-      'assignments', '--account', 'acme', '--product', 'KSE', '--org', 'qa', '--q', 'ann', '--license-source', 'qa',
-      '--sort=-user', '--page', '2', '--page-size', '10', '--format', 'csv',
-    ], captureOutput(), recording);
-    await report(['seat-usage', '--account=acme', '--from', '2026-01-01', '--to', '2026-01-31', '--interval', 'week', '--group-by', 'org', '--as-of', '2026-01-01T00:00:00Z'], captureOutput(), recording);
-    await report([
-      'what-if', '--account', 'acme', '--product', 'KRE', '--quantity', '3', '--dedications', 'qa:2,mobile:1', '--denied-duration', '600',
-    ], captureOutput(), recording);
-    await report([
-      'forecast', '--account', 'acme', '--product', 'KRE', '--metric', 'peakUsage', '--history', '12', '--horizon', '6', '--idle-days', '30',
-      '--min-idle-days', '30', '--retry-window', '600',
-    ], captureOutput(), recording);
-    expect(seen.slice(2)).toEqual([{
-      name: 'what-if', options: { allRows: false },
-      parameters: { accountId: 'acme', product: 'KRE', quantity: '3', dedications: 'qa:2,mobile:1', deniedDuration: '600' },
-    }, {
-      name: 'forecast', options: { allRows: false },
-      parameters: { accountId: 'acme', product: 'KRE', metric: 'peakUsage', history: '12', horizon: '6', idleDays: '30', minIdleDays: '30', retryWindow: '600' },
-    }]);
-    expect(seen.slice(0, 2)).toEqual([{
-      name: 'assignments', options: { allRows: true },
-      parameters: { accountId: 'acme', product: 'KSE', orgId: 'qa', q: 'ann', licenseSource: 'qa', sort: '-user', page: '2', pageSize: '10' },
-    }, {
-      name: 'seat-usage', options: { allRows: false },
-      parameters: { accountId: 'acme', from: '2026-01-01', to: '2026-01-31', interval: 'week', groupBy: 'org', asOf: '2026-01-01T00:00:00Z' },
-    }]);
+    await report(
+      [
+        'assignments',
+        '--account',
+        'acme',
+        '--product',
+        'KSE',
+        '--org',
+        'qa',
+        '--q',
+        'ann',
+        '--license-source',
+        'qa',
+        '--sort=-user',
+        '--page',
+        '2',
+        '--page-size',
+        '10',
+        '--format',
+        'csv',
+      ],
+      captureOutput(),
+      recording,
+    );
+    await report(
+      [
+        'seat-usage',
+        '--account=acme',
+        '--from',
+        '2026-01-01',
+        '--to',
+        '2026-01-31',
+        '--interval',
+        'week',
+        '--group-by',
+        'org',
+        '--as-of',
+        '2026-01-01T00:00:00Z',
+      ],
+      captureOutput(),
+      recording,
+    );
+    await report(
+      ['what-if', '--account', 'acme', '--product', 'KRE', '--quantity', '3', '--dedications', 'qa:2,mobile:1', '--denied-duration', '600'],
+      captureOutput(),
+      recording,
+    );
+    await report(
+      [
+        'forecast',
+        '--account',
+        'acme',
+        '--product',
+        'KRE',
+        '--metric',
+        'peakUsage',
+        '--history',
+        '12',
+        '--horizon',
+        '6',
+        '--idle-days',
+        '30',
+        '--min-idle-days',
+        '30',
+        '--retry-window',
+        '600',
+      ],
+      captureOutput(),
+      recording,
+    );
+    expect(seen.slice(2)).toEqual([
+      {
+        name: 'what-if',
+        options: { allRows: false },
+        parameters: { accountId: 'acme', product: 'KRE', quantity: '3', dedications: 'qa:2,mobile:1', deniedDuration: '600' },
+      },
+      {
+        name: 'forecast',
+        options: { allRows: false },
+        parameters: {
+          accountId: 'acme',
+          product: 'KRE',
+          metric: 'peakUsage',
+          history: '12',
+          horizon: '6',
+          idleDays: '30',
+          minIdleDays: '30',
+          retryWindow: '600',
+        },
+      },
+    ]);
+    expect(seen.slice(0, 2)).toEqual([
+      {
+        name: 'assignments',
+        options: { allRows: true },
+        parameters: { accountId: 'acme', product: 'KSE', orgId: 'qa', q: 'ann', licenseSource: 'qa', sort: '-user', page: '2', pageSize: '10' },
+      },
+      {
+        name: 'seat-usage',
+        options: { allRows: false },
+        parameters: { accountId: 'acme', from: '2026-01-01', to: '2026-01-31', interval: 'week', groupBy: 'org', asOf: '2026-01-01T00:00:00Z' },
+      },
+    ]);
   });
 });
 
@@ -56,7 +133,10 @@ describe('ledger report', () => {
   const NOW = Date.parse('2026-06-01T00:00:00Z');
 
   beforeAll(async () => {
-    harness = await projectionHarness([seatHistoryProjection, assignmentsProjection, capacityProjection], storedHistory(WORKED_EXAMPLE, { onRejected: 'skip' }));
+    harness = await projectionHarness(
+      [seatHistoryProjection, assignmentsProjection, capacityProjection],
+      storedHistory(WORKED_EXAMPLE, { onRejected: 'skip' }),
+    );
     run = async (name, parameters, options) => {
       const definition = findReport(name);
       return { definition, body: await runReport(definition, parameters, harness.context(NOW), options) };
@@ -66,32 +146,90 @@ describe('ledger report', () => {
 
   it('prints the JSON body', async () => {
     const out = captureOutput();
-    const code = await report(['seat-history', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--interval', 'month'], out, run);
+    const code = await report(
+      ['seat-history', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--interval', 'month'],
+      out,
+      run,
+    );
     expect(code).toBe(0);
     const body = JSON.parse(out.out());
-    expect(body.buckets.map((b: Record<string, number>) => [b.purchased, b.assigned, b.activated])).toEqual([[5, 2, 2], [5, 2, 1]]);
+    expect(body.buckets.map((b: Record<string, number>) => [b.purchased, b.assigned, b.activated])).toEqual([
+      [5, 2, 2],
+      [5, 2, 1],
+    ]);
   });
 
   it('runs the capacity reports with their kebab-case flags (SPEC §8)', async () => {
     const out = captureOutput();
-    const code = await report(['reclaim-backtest', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--interval', 'month', '--idle-days', '7'], out, run);
+    const code = await report(
+      [
+        'reclaim-backtest',
+        '--account',
+        'acme',
+        '--product',
+        'KSE',
+        '--from',
+        '2026-01-01',
+        '--to',
+        '2026-02-28',
+        '--interval',
+        'month',
+        '--idle-days',
+        '7',
+      ],
+      out,
+      run,
+    );
     expect({ code, stderr: out.err() }).toEqual({ code: 0, stderr: '' });
     const body = JSON.parse(out.out());
     expect({ idleDays: body.idleDays, buckets: body.buckets.length }).toEqual({ idleDays: 7, buckets: 2 });
     const refused = captureOutput();
-    expect(await report(['reclaim-backtest', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--idle-days', '0'], refused, run)).toBe(2);
+    expect(
+      await report(
+        ['reclaim-backtest', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--idle-days', '0'],
+        refused,
+        run,
+      ),
+    ).toBe(2);
     expect(refused.err()).toMatch(/--idle-days/);
   });
 
   it('prints CSV with every row', async () => {
     const out = captureOutput();
-    expect(await report(['assignments', '--account', 'acme', '--product', 'KSE', '--page-size', '1', '--sort', 'userId', '--format', 'csv'], out, run)).toBe(0);
-    expect(out.out().split('\r\n').map((line) => line.split(',')[0])).toEqual(['userId', 'u1', 'u2', '']);
+    expect(
+      await report(['assignments', '--account', 'acme', '--product', 'KSE', '--page-size', '1', '--sort', 'userId', '--format', 'csv'], out, run),
+    ).toBe(0);
+    expect(
+      out
+        .out()
+        .split('\r\n')
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['userId', 'u1', 'u2', '']);
   });
 
   it('prints a table to read on a terminal', async () => {
     const series = captureOutput();
-    expect(await report(['seat-history', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-02-28', '--interval', 'month', '--format', 'table'], series, run)).toBe(0);
+    expect(
+      await report(
+        [
+          'seat-history',
+          '--account',
+          'acme',
+          '--product',
+          'KSE',
+          '--from',
+          '2026-01-01',
+          '--to',
+          '2026-02-28',
+          '--interval',
+          'month',
+          '--format',
+          'table',
+        ],
+        series,
+        run,
+      ),
+    ).toBe(0);
     const [title, blank, header, january, february] = series.out().trimEnd().split('\n');
     expect(title).toMatch(/^seat-history · acme · KSE · month buckets 2026-01-01 – 2026-02-28 \(America\/New_York\) · as of position \S+$/);
     expect(blank).toBe('');
@@ -120,9 +258,18 @@ describe('ledger report', () => {
     const cases: [string[], string][] = [
       [['--account', 'acme'], "missing required argument 'NAME'"],
       [['seat-history'], "required option '--account <id>' not specified"],
-      [['seat-history', '--account', 'acme', '--format', 'xml'], "option '--format <format>' argument 'xml' is invalid. Allowed choices are json, csv, table."],
-      [['seat-history', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-01-02', '--interval', 'year'], '  --interval: must be one of hour, day, week, month'],
-      [['seat-history', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-01-02', '--q', 'x'], '  --q: is not a parameter of seat-history'],
+      [
+        ['seat-history', '--account', 'acme', '--format', 'xml'],
+        "option '--format <format>' argument 'xml' is invalid. Allowed choices are json, csv, table.",
+      ],
+      [
+        ['seat-history', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-01-02', '--interval', 'year'],
+        '  --interval: must be one of hour, day, week, month',
+      ],
+      [
+        ['seat-history', '--account', 'acme', '--product', 'KSE', '--from', '2026-01-01', '--to', '2026-01-02', '--q', 'x'],
+        '  --q: is not a parameter of seat-history',
+      ],
       [['nope', '--account', 'acme'], "NOT_FOUND: report 'nope' does not exist; the reports are: seat-history, assignments, seat-usage"],
     ];
     for (const [args, message] of cases) {
@@ -140,9 +287,13 @@ describe('ledger report', () => {
   });
 
   it('unexpected failures propagate (the CLI prints them, exit 1)', async () => {
-    const failing: ReportRunner = async () => { throw new Error('database down'); };
+    const failing: ReportRunner = async () => {
+      throw new Error('database down');
+    };
     await expect(report(['seat-history', '--account', 'acme'], captureOutput(), failing)).rejects.toThrow('database down');
-    const refused: ReportRunner = async () => { throw new DomainError('NOT_FOUND', 'gone'); };
+    const refused: ReportRunner = async () => {
+      throw new DomainError('NOT_FOUND', 'gone');
+    };
     expect(await report(['seat-history', '--account', 'acme'], captureOutput(), refused)).toBe(1);
   });
 });

@@ -15,7 +15,11 @@ export type ReportRunner = (name: string, parameters: Record<string, unknown>, o
 export const CAPACITY_OPTIONS: readonly (readonly [flag: string, parameter: string, meaning: string])[] = [
   ['--quantity <n>', 'quantity', "what-if: the account's purchased quantity under the hypothesis"],
   ['--dedications <list>', 'dedications', 'what-if: orgId:quantity,… dedicated under the hypothesis (absolute)'],
-  ['--denied-duration <seconds>', 'deniedDuration', "what-if: seconds a denied attempt demands (default: the median of the window's accepted sessions)"],
+  [
+    '--denied-duration <seconds>',
+    'deniedDuration',
+    "what-if: seconds a denied attempt demands (default: the median of the window's accepted sessions)",
+  ],
   ['--idle-days <n>', 'idleDays', 'reclaim-backtest: days without activity after which a seat is reclaimed'],
   ['--min-idle-days <n>', 'minIdleDays', 'idle-seats: only seats idle at least this many days'],
   ['--retry-window <seconds>', 'retryWindow', "denials: an attempt this soon after the user's counted denial is folded into it (default 600)"],
@@ -39,7 +43,11 @@ const OPTIONS: readonly (readonly [flag: string, parameter: string, meaning: str
   ['--sort <column>', 'sort', 'sort column, -column for descending (tables)'],
   ['--page <n>', 'page', 'page number, from 1 (tables)'],
   ['--page-size <n>', 'pageSize', 'rows a page, at most 1000 (tables; default 50)'],
-  ['--as-of <instant>', 'asOf', 'ISO-8601 instant: the report as the ledger stood then, replayed from the events (seat-history, assignments, idle-seats)'],
+  [
+    '--as-of <instant>',
+    'asOf',
+    'ISO-8601 instant: the report as the ledger stood then, replayed from the events (seat-history, assignments, idle-seats)',
+  ],
   ...CAPACITY_OPTIONS,
 ];
 
@@ -50,7 +58,8 @@ export type ReportFormat = 'json' | 'csv' | 'table';
 
 /** Adds the report options to `command`; `parametersOf` reads them back as report parameters. */
 export function withReportOptions(command: Command): Command {
-  for (const [flag, , meaning] of OPTIONS) command.addOption(flag.startsWith('--account') ? requiredOption(flag, meaning) : new Option(flag, meaning));
+  for (const [flag, , meaning] of OPTIONS)
+    command.addOption(flag.startsWith('--account') ? requiredOption(flag, meaning) : new Option(flag, meaning));
   return command;
 }
 
@@ -65,20 +74,27 @@ export function parametersOf(command: Command): Record<string, string> {
  * organization → exit 1.
  */
 export function reportCommand(out: Output, run: ReportRunner): Command {
-  const command = withReportOptions(new Command('report')
-    .summary('print a report (SPEC §4): the body of GET /v1/accounts/ID/reports/NAME')
-    .description('Print a report: the same body as GET /v1/accounts/ID/reports/NAME, as JSON (default), CSV (every page) or a table.')
-    .argument('<NAME>', `the report: ${REPORTS.map((r) => r.name).join(', ')}`))
+  const command = withReportOptions(
+    new Command('report')
+      .summary('print a report (SPEC §4): the body of GET /v1/accounts/ID/reports/NAME')
+      .description('Print a report: the same body as GET /v1/accounts/ID/reports/NAME, as JSON (default), CSV (every page) or a table.')
+      .argument('<NAME>', `the report: ${REPORTS.map((r) => r.name).join(', ')}`),
+  )
     .addOption(formatOption(['json', 'csv', 'table'], 'json: the HTTP body; csv: every row, RFC 4180; table: for reading on a terminal'))
-    .addHelpText('after', '\nExamples:\n'
-      + '  ledger report seat-history --account acme --product KSE --from 2026-01-01 --to 2026-02-28 --interval month\n'
-      + '  ledger report assignments --account acme --product KSE --sort=-lastAssignment --format table\n');
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  ledger report seat-history --account acme --product KSE --from 2026-01-01 --to 2026-02-28 --interval month\n' +
+        '  ledger report assignments --account acme --product KSE --sort=-lastAssignment --format table\n',
+    );
   return answer(command, async (self) => {
     const format = self.opts<{ format: ReportFormat }>().format;
     const name = self.processedArgs[0] as string;
     try {
       const { definition, body } = await run(name, parametersOf(self), { allRows: format === 'csv' });
-      out.stdout.write(format === 'csv' ? toCsv(body, definition) : format === 'table' ? reportTable(body, definition) : `${JSON.stringify(body, null, 2)}\n`);
+      out.stdout.write(
+        format === 'csv' ? toCsv(body, definition) : format === 'table' ? reportTable(body, definition) : `${JSON.stringify(body, null, 2)}\n`,
+      );
       return EXIT.OK;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

@@ -19,8 +19,10 @@ export interface ServeOptions {
 export function serveCommand(config: () => LedgerConfig, runInServer: (config: LedgerConfig, app: INestApplicationContext) => RunInServer): Command {
   const command = new Command('serve')
     .summary('run the HTTP API (and the projections) until SIGINT or SIGTERM')
-    .description('Run the HTTP API on PORT (default 3000; OpenAPI at /docs) and the projections, until SIGINT or SIGTERM. '
-      + 'On the embedded store, other ledger commands on the same data dir go through this server meanwhile.')
+    .description(
+      'Run the HTTP API on PORT (default 3000; OpenAPI at /docs) and the projections, until SIGINT or SIGTERM. ' +
+        'On the embedded store, other ledger commands on the same data dir go through this server meanwhile.',
+    )
     .option('--no-projections', 'do not fold the log here: another process runs `ledger projections run` (PostgreSQL)');
   return answer(command, (self) => serve(config(), { runProjections: self.opts<{ projections: boolean }>().projections, runInServer }));
 }
@@ -34,7 +36,8 @@ export async function serve(config: LedgerConfig, options: ServeOptions = {}): P
   } catch (error) {
     // Nothing serves: give the data dir and the database back at once, then say why.
     await app.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${config.port} is in use by another program; set PORT to a free one`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new Error(`port ${config.port} is in use by another program; set PORT to a free one`, { cause: error });
     throw error;
   }
   if (!config.databaseUrl && options.runInServer) {

@@ -26,10 +26,12 @@ describe('SpooledSource', () => {
   });
 
   it('refuses to read again when the first read stopped before the end, rather than give a part of the file', async () => {
-    const bytes = new SpooledSource((async function* () {
-      yield Buffer.from('a\n');
-      yield Buffer.from('b\n');
-    })());
+    const bytes = new SpooledSource(
+      (async function* () {
+        yield Buffer.from('a\n');
+        yield Buffer.from('b\n');
+      })(),
+    );
     for await (const chunk of bytes.read()) {
       expect(Buffer.from(chunk).toString()).toBe('a\n');
       break;

@@ -8,9 +8,11 @@ import type { ReportDefinition, SeriesBody, TableBody } from '../../../libs/repo
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((row) => /^-?\d+(\.\d+)?$/.test(row[i] ?? '')));
-  const line = (cells: readonly string[], isHeader: boolean) => cells
-    .map((cell, i) => (numeric[i] && !isHeader ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-    .join('  ').trimEnd();
+  const line = (cells: readonly string[], isHeader: boolean) =>
+    cells
+      .map((cell, i) => (numeric[i] && !isHeader ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return `${[line(header, true), ...rows.map((row) => line(row, false))].join('\n')}\n`;
 }
 
@@ -18,11 +20,12 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
 export function reportTable(body: SeriesBody | TableBody, definition: Pick<ReportDefinition, 'shape' | 'columns'>): string {
   const [header = [], ...rows] = reportGrid(body, definition, plainCell);
   const position = `as of position ${body.asOfPosition ?? '(empty log)'}`;
-  const title = 'rows' in body
-    ? `${body.report} · ${body.accountId}${body.product ? ` · ${body.product}` : ''} · ${body.rows.length} of ${body.total} rows `
-      + `(page ${body.page}, ${body.pageSize} a page) · ${position}`
-    : `${body.report} · ${body.accountId} · ${body.product}${body.orgId ? ` · org ${body.orgId}` : ''} · ${body.interval} buckets `
-      + `${body.from} – ${body.to} (${body.timezone}) · ${position}`;
+  const title =
+    'rows' in body
+      ? `${body.report} · ${body.accountId}${body.product ? ` · ${body.product}` : ''} · ${body.rows.length} of ${body.total} rows ` +
+        `(page ${body.page}, ${body.pageSize} a page) · ${position}`
+      : `${body.report} · ${body.accountId} · ${body.product}${body.orgId ? ` · org ${body.orgId}` : ''} · ${body.interval} buckets ` +
+        `${body.from} – ${body.to} (${body.timezone}) · ${position}`;
   return `${title}\n\n${rows.length === 0 ? '(no rows)\n' : textTable(header, rows)}`;
 }
 

@@ -29,8 +29,10 @@ export interface VerifyPorts {
 export function verifyCommand(out: Output, open: (work: (ports: VerifyPorts) => Promise<number>) => Promise<number>): Command {
   const command = new Command('verify')
     .summary('recompute every report of an account from its raw events and compare; exit 1 on drift')
-    .description('Recompute every report of the account from its raw events in memory and compare with the projected tables; '
-      + 'print the differences; exit 1 on any drift.')
+    .description(
+      'Recompute every report of the account from its raw events in memory and compare with the projected tables; ' +
+        'print the differences; exit 1 on any drift.',
+    )
     .addOption(requiredOption('--account <id>', 'the account'))
     .addOption(formatOption(['text', 'json'], 'text: the differences for reading; json: the whole result'));
   return answer(command, async (self) => {
@@ -41,7 +43,10 @@ export function verifyCommand(out: Output, open: (work: (ports: VerifyPorts) => 
 }
 
 function verify(
-  accountId: string, format: 'text' | 'json', out: Output, open: (work: (ports: VerifyPorts) => Promise<number>) => Promise<number>,
+  accountId: string,
+  format: 'text' | 'json',
+  out: Output,
+  open: (work: (ports: VerifyPorts) => Promise<number>) => Promise<number>,
 ): Promise<number> {
   return open(async (ports) => {
     try {

@@ -11,14 +11,22 @@ export function describeAlert(alert: AlertView): string {
       if (alert.kind === 'over-allocated') {
         return `${figures.used} ${product} units drawn from ${scopeName(scope)} of ${figures.pool}: available ${figures.available} < 0${held(windowSeconds)}, at ${raisedAt}`;
       }
-      return `${figures.used} of the ${figures.pool} ${product} licenses of ${scopeName(scope)} in use`
-        + `${alert.value === null ? ' (no pool to speak of)' : ` (${alert.value} %)`}, at least ${threshold} %${held(windowSeconds)}, at ${raisedAt}`;
+      return (
+        `${figures.used} of the ${figures.pool} ${product} licenses of ${scopeName(scope)} in use` +
+        `${alert.value === null ? ' (no pool to speak of)' : ` (${alert.value} %)`}, at least ${threshold} %${held(windowSeconds)}, at ${raisedAt}`
+      );
     case 'denials':
-      return `${figures.attempts} ${product} attempts denied for capacity ${scope === 'account' ? 'in the account' : `to users of '${scope}'`}`
-        + ` from ${figures.windowStart} to ${raisedAt} (${windowSeconds} s), at least ${threshold}`;
+      return (
+        `${figures.attempts} ${product} attempts denied for capacity ${scope === 'account' ? 'in the account' : `to users of '${scope}'`}` +
+        ` from ${figures.windowStart} to ${raisedAt} (${windowSeconds} s), at least ${threshold}`
+      );
     case 'expiry': {
-      const what = alert.subject?.kind === 'purchase' ? `purchase '${alert.subject.purchaseId}'`
-        : alert.subject?.kind === 'offline-license' ? `the offline license of '${alert.subject.userId}' on '${alert.subject.machineId}'` : 'a license';
+      const what =
+        alert.subject?.kind === 'purchase'
+          ? `purchase '${alert.subject.purchaseId}'`
+          : alert.subject?.kind === 'offline-license'
+            ? `the offline license of '${alert.subject.userId}' on '${alert.subject.machineId}'`
+            : 'a license';
       return `${product} ${what} expires at ${figures.expiresAt}: ${figures.daysLeft} days after ${raisedAt}, within ${threshold} days`;
     }
   }

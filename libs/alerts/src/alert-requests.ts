@@ -25,9 +25,14 @@ const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'cancelled'] as con
 class Parameters {
   readonly errors: FieldError[] = [];
 
-  constructor(private readonly raw: Readonly<Record<string, unknown>>, known: readonly string[], private readonly what: string) {
+  constructor(
+    private readonly raw: Readonly<Record<string, unknown>>,
+    known: readonly string[],
+    private readonly what: string,
+  ) {
     for (const name of Object.keys(raw)) {
-      if (raw[name] !== undefined && !known.includes(name)) this.errors.push({ path: name, message: `is not a parameter of ${what} (${known.join(', ')})` });
+      if (raw[name] !== undefined && !known.includes(name))
+        this.errors.push({ path: name, message: `is not a parameter of ${what} (${known.join(', ')})` });
     }
   }
 
@@ -61,7 +66,11 @@ class Parameters {
 
   done(): void {
     if (this.errors.length > 0) {
-      throw new DomainError('VALIDATION_FAILED', `Invalid ${this.what} request: ${this.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, this.errors);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Invalid ${this.what} request: ${this.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+        this.errors,
+      );
     }
   }
 }

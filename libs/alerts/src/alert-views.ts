@@ -1,4 +1,12 @@
-import type { AlertFigures, AlertRuleView, AlertSubject, AlertView, DeliveryAttemptView, DeliveryView, WebhookView } from '../../contracts/src/index.js';
+import type {
+  AlertFigures,
+  AlertRuleView,
+  AlertSubject,
+  AlertView,
+  DeliveryAttemptView,
+  DeliveryView,
+  WebhookView,
+} from '../../contracts/src/index.js';
 import { alertLinks, deliveryIdOf } from '../../webhooks/src/delivery-payload.js';
 import type { DeliveryEvent, DeliveryStatus, WebhookTables } from '../../webhooks/src/webhook-tables.js';
 import type { AlertTables } from '../../../projections/alerts/alert-tables.js';
@@ -10,26 +18,47 @@ const isoOrNull = (value: Date | string | null): string | null => (value === nul
 
 export function ruleView(row: AlertTables['alert_rules']): AlertRuleView {
   return {
-    ruleId: row.rule_id, kind: row.kind, product: row.product, scope: row.scope, threshold: row.threshold,
-    windowSeconds: row.window_seconds, createdAt: iso(row.created_at), removedAt: isoOrNull(row.removed_at),
+    ruleId: row.rule_id,
+    kind: row.kind,
+    product: row.product,
+    scope: row.scope,
+    threshold: row.threshold,
+    windowSeconds: row.window_seconds,
+    createdAt: iso(row.created_at),
+    removedAt: isoOrNull(row.removed_at),
   };
 }
 
 export function webhookView(row: AlertTables['webhooks']): WebhookView {
   return {
-    webhookId: row.webhook_id, url: row.url, secretFingerprint: row.secret_fingerprint,
-    registeredAt: iso(row.registered_at), removedAt: isoOrNull(row.removed_at),
+    webhookId: row.webhook_id,
+    url: row.url,
+    secretFingerprint: row.secret_fingerprint,
+    registeredAt: iso(row.registered_at),
+    removedAt: isoOrNull(row.removed_at),
   };
 }
 
 export function alertView(row: AlertTables['alerts']): AlertView {
   const links = alertLinks(row.account_id, row.alert_id);
   return {
-    alertId: row.alert_id, ruleId: row.rule_id, kind: row.kind, product: row.product, scope: row.scope, threshold: row.threshold,
-    windowSeconds: row.window_seconds, status: row.cleared_at === null ? 'open' : 'cleared', raisedAt: iso(row.raised_at),
-    value: row.value, evidence: row.evidence, subject: row.subject === null ? null : decodeSubject(row.subject),
-    figures: decodeFigures(row.figures), clearedAt: isoOrNull(row.cleared_at), clearedReason: row.cleared_reason,
-    raisedPosition: row.raised_position, clearedPosition: row.cleared_position,
+    alertId: row.alert_id,
+    ruleId: row.rule_id,
+    kind: row.kind,
+    product: row.product,
+    scope: row.scope,
+    threshold: row.threshold,
+    windowSeconds: row.window_seconds,
+    status: row.cleared_at === null ? 'open' : 'cleared',
+    raisedAt: iso(row.raised_at),
+    value: row.value,
+    evidence: row.evidence,
+    subject: row.subject === null ? null : decodeSubject(row.subject),
+    figures: decodeFigures(row.figures),
+    clearedAt: isoOrNull(row.cleared_at),
+    clearedReason: row.cleared_reason,
+    raisedPosition: row.raised_position,
+    clearedPosition: row.cleared_position,
     links: { self: links.alert, explain: links.explain },
   };
 }
@@ -46,9 +75,14 @@ interface DeliveryRow {
 export function deliveryView(row: DeliveryRow, attempts: readonly WebhookTables['webhook_attempts'][]): DeliveryView {
   const status = row.status;
   return {
-    deliveryId: deliveryIdOf(row.alert_id, row.event), alertId: row.alert_id, event: row.event, status,
-    createdAt: iso(row.created_at), nextAttemptAt: status === 'pending' ? iso(row.next_attempt_at) : null,
-    deliveredAt: isoOrNull(row.delivered_at), attempts: attempts.map(attemptView),
+    deliveryId: deliveryIdOf(row.alert_id, row.event),
+    alertId: row.alert_id,
+    event: row.event,
+    status,
+    createdAt: iso(row.created_at),
+    nextAttemptAt: status === 'pending' ? iso(row.next_attempt_at) : null,
+    deliveredAt: isoOrNull(row.delivered_at),
+    attempts: attempts.map(attemptView),
   };
 }
 
@@ -71,10 +105,14 @@ function decodeFigures(text: string): AlertFigures {
     return s;
   };
   switch (field('kind')) {
-    case 'pool': return { kind: 'pool', used: numberOf('used'), pool: numberOf('pool'), available: numberOf('available') };
-    case 'denials': return { kind: 'denials', attempts: numberOf('attempts'), windowStart: textOf('windowStart') };
-    case 'expiry': return { kind: 'expiry', expiresAt: textOf('expiresAt'), daysLeft: numberOf('daysLeft') };
-    default: throw new Error(`alert figures of an unknown kind: ${text}`);
+    case 'pool':
+      return { kind: 'pool', used: numberOf('used'), pool: numberOf('pool'), available: numberOf('available') };
+    case 'denials':
+      return { kind: 'denials', attempts: numberOf('attempts'), windowStart: textOf('windowStart') };
+    case 'expiry':
+      return { kind: 'expiry', expiresAt: textOf('expiresAt'), daysLeft: numberOf('daysLeft') };
+    default:
+      throw new Error(`alert figures of an unknown kind: ${text}`);
   }
 }
 

@@ -7,7 +7,13 @@ import { WebhookDeliverer } from '../../webhooks/src/webhook-deliverer.js';
 import { WebhookSecretVault } from '../../webhooks/src/webhook-secret-vault.js';
 import type { WebhookTables } from '../../webhooks/src/webhook-tables.js';
 import {
-  AlertHandler, AlertRulesHandler, AlertsHandler, AlertsService, DeliveriesHandler, ExplainAlertHandler, WebhooksHandler,
+  AlertHandler,
+  AlertRulesHandler,
+  AlertsHandler,
+  AlertsService,
+  DeliveriesHandler,
+  ExplainAlertHandler,
+  WebhooksHandler,
 } from './alerts.service.js';
 
 export interface AlertsModuleOptions {
@@ -20,7 +26,10 @@ const ALERTS_OPTIONS = 'ALERTS_OPTIONS';
 /** Starts the deliverer with the application (if this process delivers) and stops it before the database closes. */
 @Injectable()
 class DeliveryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
-  constructor(private readonly deliverer: WebhookDeliverer, @Inject(ALERTS_OPTIONS) private readonly options: AlertsModuleOptions) {}
+  constructor(
+    private readonly deliverer: WebhookDeliverer,
+    @Inject(ALERTS_OPTIONS) private readonly options: AlertsModuleOptions,
+  ) {}
 
   onApplicationBootstrap(): void {
     if (this.options.deliver) this.deliverer.start();
@@ -43,16 +52,30 @@ export class AlertsModule {
       imports: [CqrsModule.forRoot()],
       providers: [
         { provide: ALERTS_OPTIONS, useValue: options },
-        AlertsService, AlertRulesHandler, AlertsHandler, AlertHandler, ExplainAlertHandler, WebhooksHandler, DeliveriesHandler,
+        AlertsService,
+        AlertRulesHandler,
+        AlertsHandler,
+        AlertHandler,
+        ExplainAlertHandler,
+        WebhooksHandler,
+        DeliveriesHandler,
         {
           provide: WebhookDeliverer,
           inject: [LEDGER_DATABASE, WebhookSecretVault, LEDGER_CONFIG],
           useFactory: (database: LedgerDatabase, vault: WebhookSecretVault, config: LedgerConfig) => {
             const webhooks = config.webhooks ?? DEFAULT_WEBHOOK_CONFIG;
-            return new WebhookDeliverer(database.kysely<WebhookTables>(), vault, {
-              allowHttp: webhooks.allowHttp, allowPrivate: webhooks.allowPrivate,
-              retryInitialMs: webhooks.retryInitialSeconds * 1000, timeoutMs: webhooks.timeoutSeconds * 1000,
-            }, new Logger('Webhooks'), (channel, onNotification) => database.listen(channel, onNotification));
+            return new WebhookDeliverer(
+              database.kysely<WebhookTables>(),
+              vault,
+              {
+                allowHttp: webhooks.allowHttp,
+                allowPrivate: webhooks.allowPrivate,
+                retryInitialMs: webhooks.retryInitialSeconds * 1000,
+                timeoutMs: webhooks.timeoutSeconds * 1000,
+              },
+              new Logger('Webhooks'),
+              (channel, onNotification) => database.listen(channel, onNotification),
+            );
           },
         },
         DeliveryLifecycle,

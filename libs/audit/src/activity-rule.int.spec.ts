@@ -19,7 +19,9 @@ import { REPLAYED_REPORTS } from './catalog.js';
  * The SPEC §7 history, then on 2026-03-10 u1 'run's a suite, u2 and u3 only 'browse'.
  */
 const commands: LedgerCommand[] = [
-  ...readFileSync(resolve('../shared/examples/spec-7-worked-example.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '')
+  ...readFileSync(resolve('../shared/examples/spec-7-worked-example.ndjson'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as LedgerCommand),
   cmd('RecordActivity', '2026-03-10T15:00:00Z', { product: 'KSE', userId: 'u1', action: 'run' }),
   cmd('RecordActivity', '2026-03-10T16:00:00Z', { product: 'KSE', userId: 'u2', action: 'browse' }),
@@ -35,7 +37,11 @@ async function projectedAndReplayed(activityActions: ActivityActions, name: stri
   try {
     const definition = REPORTS.find((r) => r.name === name)!;
     const projected = await runReport(definition, parameters, harness.context(now));
-    const replayed = REPLAYED_REPORTS.find((r) => r.name === name)!.run(events, parseReportRequest(parameters, definition), { now, leaseMs: 900_000, activityActions });
+    const replayed = REPLAYED_REPORTS.find((r) => r.name === name)!.run(events, parseReportRequest(parameters, definition), {
+      now,
+      leaseMs: 900_000,
+      activityActions,
+    });
     return { projected, replayed };
   } finally {
     await harness.close();

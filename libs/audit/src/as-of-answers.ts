@@ -41,7 +41,10 @@ export class ReplayedAsOfAnswers implements AsOfAnswers {
   }
 
   private replay<T>(
-    accountId: string, asOf: string | undefined, now: number, answer: (events: readonly StoredLedgerEvent[], now: number) => T,
+    accountId: string,
+    asOf: string | undefined,
+    now: number,
+    answer: (events: readonly StoredLedgerEvent[], now: number) => T,
   ): Promise<T> {
     if (asOf === undefined) throw new Error('an as-of answer needs the instant asked for (asOf)');
     if (!this.store) throw new Error('asOf needs the event store: no EVENT_STORE is provided in this application');

@@ -48,31 +48,42 @@ const END = '2026-10-01T00:00:00Z';
     await schema.drop();
   });
 
-  it.each([['end of the history', 0], ['half way', 60]])('as of the %s', async (_label, daysBefore) => {
-    const asOf = Date.parse(END) - daysBefore * 86_400_000;
-    const timed = async <T>(work: () => T | Promise<T>): Promise<[T, string]> => {
-      const samples: number[] = [];
-      let result: T | undefined;
-      for (let i = 0; i < RUNS; i += 1) {
-        const t = performance.now();
-        result = await work();
-        samples.push(performance.now() - t);
-      }
-      samples.sort((a, b) => a - b);
-      return [result!, `median ${samples[Math.floor(RUNS / 2)]!.toFixed(0)} ms`];
-    };
-    const [stream, read] = await timed(() => readAccountEvents(events.store, accountId, { asOf }));
-    const context = { now: asOf, leaseMs: 900_000 };
-    const to = new Date(asOf - 86_400_000).toISOString().slice(0, 10);
-    const from = new Date(asOf - 120 * 86_400_000).toISOString().slice(0, 10);
-    const history = parseReportRequest({ accountId, product: 'KSE', from, to, interval: 'day' }, findReport('seat-history'));
-    const [, seatHistory] = await timed(() => seatHistoryReplay.run(stream, history, context));
-    const [, assignments] = await timed(() => assignmentsReplay.run(stream, parseReportRequest({ accountId, product: 'KSE' }, findReport('assignments')), context));
-    const [, licenses] = await timed(() => replayLicensesOverview(stream, { accountId }, context));
-    report(`as of the ${_label}: ${stream.length} of ${(await events.store.readStream(accountStreamId(accountId))).length} events; `
-      + `read ${read}; replay seat-history day ×120 ${seatHistory}, assignments ${assignments}, licenses ${licenses}`);
-    expect(stream.length).toBeGreaterThan(0);
-  }, 600_000);
+  it.each([
+    ['end of the history', 0],
+    ['half way', 60],
+  ])(
+    'as of the %s',
+    async (_label, daysBefore) => {
+      const asOf = Date.parse(END) - daysBefore * 86_400_000;
+      const timed = async <T>(work: () => T | Promise<T>): Promise<[T, string]> => {
+        const samples: number[] = [];
+        let result: T | undefined;
+        for (let i = 0; i < RUNS; i += 1) {
+          const t = performance.now();
+          result = await work();
+          samples.push(performance.now() - t);
+        }
+        samples.sort((a, b) => a - b);
+        return [result!, `median ${samples[Math.floor(RUNS / 2)]!.toFixed(0)} ms`];
+      };
+      const [stream, read] = await timed(() => readAccountEvents(events.store, accountId, { asOf }));
+      const context = { now: asOf, leaseMs: 900_000 };
+      const to = new Date(asOf - 86_400_000).toISOString().slice(0, 10);
+      const from = new Date(asOf - 120 * 86_400_000).toISOString().slice(0, 10);
+      const history = parseReportRequest({ accountId, product: 'KSE', from, to, interval: 'day' }, findReport('seat-history'));
+      const [, seatHistory] = await timed(() => seatHistoryReplay.run(stream, history, context));
+      const [, assignments] = await timed(() =>
+        assignmentsReplay.run(stream, parseReportRequest({ accountId, product: 'KSE' }, findReport('assignments')), context),
+      );
+      const [, licenses] = await timed(() => replayLicensesOverview(stream, { accountId }, context));
+      report(
+        `as of the ${_label}: ${stream.length} of ${(await events.store.readStream(accountStreamId(accountId))).length} events; ` +
+          `read ${read}; replay seat-history day ×120 ${seatHistory}, assignments ${assignments}, licenses ${licenses}`,
+      );
+      expect(stream.length).toBeGreaterThan(0);
+    },
+    600_000,
+  );
 });
 
 function report(message: string): void {

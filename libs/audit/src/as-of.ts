@@ -9,7 +9,10 @@ import { readAccountEvents } from '../../event-store/src/account-events.js';
  * VALIDATION_FAILED when asOf is after `wallNow`: the future has no ledger yet.
  */
 export async function replayAsOf<T>(
-  store: EventStore, accountId: string, asOf: string, wallNow: number,
+  store: EventStore,
+  accountId: string,
+  asOf: string,
+  wallNow: number,
   answer: (events: readonly StoredLedgerEvent[], now: number) => T,
 ): Promise<T> {
   const instant = Date.parse(asOf);

@@ -54,10 +54,15 @@ export const assignmentsReplay: ReplayedReport = {
       if (sources !== null && !sources.includes(source)) continue;
       if (q !== undefined && !user.fullName.toLowerCase().includes(q) && !user.email.toLowerCase().includes(q)) continue;
       rows.push({
-        userId, user: user.fullName, email: user.email,
+        userId,
+        user: user.fullName,
+        email: user.email,
         licenseSource: source === ACCOUNT_SCOPE ? ACCOUNT_SOURCE_NAME : tree.name(source),
-        organization: tree.path(user.orgId), projects: projects.get(userId) ?? [],
-        lastAssignment: seat.assignedAt, lastActiveUse: lastUse.get(userId) ?? null, activated: seat.activated,
+        organization: tree.path(user.orgId),
+        projects: projects.get(userId) ?? [],
+        lastAssignment: seat.assignedAt,
+        lastActiveUse: lastUse.get(userId) ?? null,
+        activated: seat.activated,
       });
     }
     const column = sort.column as keyof Row;
@@ -74,10 +79,18 @@ export const assignmentsReplay: ReplayedReport = {
     });
     const { page, pageSize, slice } = pageOf(rows, request);
     return {
-      report: 'assignments', accountId: request.accountId, product, total: rows.length, page, pageSize,
-      asOfPosition: lastPosition(events), timezone: state.timezone,
+      report: 'assignments',
+      accountId: request.accountId,
+      product,
+      total: rows.length,
+      page,
+      pageSize,
+      asOfPosition: lastPosition(events),
+      timezone: state.timezone,
       rows: slice.map((r) => ({
-        ...r, lastAssignment: iso(r.lastAssignment), lastActiveUse: r.lastActiveUse === null ? null : iso(r.lastActiveUse),
+        ...r,
+        lastAssignment: iso(r.lastAssignment),
+        lastActiveUse: r.lastActiveUse === null ? null : iso(r.lastActiveUse),
       })),
     };
   },

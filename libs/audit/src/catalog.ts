@@ -8,5 +8,10 @@ import { seatHistoryReplay } from './seat-history.replay.js';
 
 /** Every report of SPEC §4 recomputed from raw events (as-of answers, `ledger verify`). */
 export const REPLAYED_REPORTS: readonly ReplayedReport[] = [
-  seatHistoryReplay, assignmentsReplay, replayedSeatUsage, replayedSessions, replayedSessionUsage, replayedAutUsage,
+  seatHistoryReplay,
+  assignmentsReplay,
+  replayedSeatUsage,
+  replayedSessions,
+  replayedSessionUsage,
+  replayedAutUsage,
 ];

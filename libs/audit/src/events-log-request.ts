@@ -34,9 +34,7 @@ const WHOLE_NUMBER = /^\d{1,9}$/;
  * is named in one VALIDATION_FAILED; `paged: false` (an export) refuses `limit`, which it ignores.
  * A `stream` other than the account's own is NOT_FOUND, as for any other account's data.
  */
-export function parseEventsLogRequest(
-  accountId: string, raw: Readonly<Record<string, unknown>>, { paged }: { paged: boolean },
-): EventsLogRequest {
+export function parseEventsLogRequest(accountId: string, raw: Readonly<Record<string, unknown>>, { paged }: { paged: boolean }): EventsLogRequest {
   const errors: FieldError[] = [];
   const fail = (path: string, message: string): null => {
     errors.push({ path, message });
@@ -89,10 +87,14 @@ export function parseEventsLogRequest(
   let types: Set<string> | null = null;
   const typeText = values.get('type');
   if (typeText !== undefined) {
-    const names = typeText.split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const names = typeText
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
     const unknown = names.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
     if (names.length === 0) fail('type', `must name one or more event types: ${EVENT_TYPES.join(', ')}`);
-    else if (unknown.length > 0) fail('type', `unknown event type ${unknown.map((t) => `'${truncate(t)}'`).join(', ')}; the types are: ${EVENT_TYPES.join(', ')}`);
+    else if (unknown.length > 0)
+      fail('type', `unknown event type ${unknown.map((t) => `'${truncate(t)}'`).join(', ')}; the types are: ${EVENT_TYPES.join(', ')}`);
     else types = new Set(names);
   }
 

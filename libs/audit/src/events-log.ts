@@ -1,8 +1,6 @@
 import { DomainError } from '../../domain/src/errors.js';
 import { accountStreamId } from '../../domain/src/streams.js';
-import {
-  comparePositions, formatPosition, type EventStore, type LogPosition, type StoredEvent,
-} from '../../event-store/src/event-store.js';
+import { comparePositions, formatPosition, type EventStore, type LogPosition, type StoredEvent } from '../../event-store/src/event-store.js';
 import type { EventsExportStamp, EventsLogPage } from '../../contracts/src/index.js';
 import { toEventView } from './event-view.js';
 import type { EventsLogRequest } from './events-log-request.js';

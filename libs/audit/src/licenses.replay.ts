@@ -1,6 +1,12 @@
 import { ACCOUNT_SCOPE, type Scope } from '../../domain/src/events.js';
 import {
-  activePurchases, isSessionOpenAt, licenseSourceOfUser, machineQuota, poolFigures, purchasedQuantity, sourceOfOrg,
+  activePurchases,
+  isSessionOpenAt,
+  licenseSourceOfUser,
+  machineQuota,
+  poolFigures,
+  purchasedQuantity,
+  sourceOfOrg,
 } from '../../domain/src/pools.js';
 import { modelOf, PRODUCT_CODES, type Product } from '../../domain/src/products.js';
 import { productView, type AccountState } from '../../domain/src/state.js';
@@ -26,14 +32,23 @@ export function replayLicensesOverview(events: readonly StoredLedgerEvent[], req
   const registeredAt = registrationTimes(events);
   const overview = (product: Product) => productOverview(state, tree, product, subtree, request.orgId ?? null, registeredAt, context);
   return {
-    accountId: request.accountId, asOf: iso(context.now), asOfPosition: lastPosition(events), timezone: state.timezone,
-    orgId: request.orgId ?? null, products: products.map(overview),
+    accountId: request.accountId,
+    asOf: iso(context.now),
+    asOfPosition: lastPosition(events),
+    timezone: state.timezone,
+    orgId: request.orgId ?? null,
+    products: products.map(overview),
   };
 }
 
 function productOverview(
-  state: AccountState, tree: OrgTree, product: Product, subtree: ReadonlySet<string> | null, orgId: string | null,
-  registeredAt: ReadonlyMap<string, number>, { now, leaseMs }: ReplayContext,
+  state: AccountState,
+  tree: OrgTree,
+  product: Product,
+  subtree: ReadonlySet<string> | null,
+  orgId: string | null,
+  registeredAt: ReadonlyMap<string, number>,
+  { now, leaseMs }: ReplayContext,
 ): ProductOverview {
   const ps = productView(state, product);
   const active = activePurchases(state, product, now);
@@ -55,13 +70,17 @@ function productOverview(
   const sessions = [...state.sessions.values()]
     .filter((s) => s.product === product && s.licenseType === 'online' && isSessionOpenAt(state, s.sessionId, now, leaseMs))
     .sort((a, b) => compareText(a.machineId, b.machineId) || compareText(a.sessionId, b.sessionId));
-  const offline = ps.offlineLicenses.map((license, generated) => ({ license, generated }))
+  const offline = ps.offlineLicenses
+    .map((license, generated) => ({ license, generated }))
     .sort((a, b) => compareText(a.license.machineId, b.license.machineId) || a.generated - b.generated)
     .map(({ license }) => license);
   const machines = [...ps.machines].sort(([a], [b]) => compareText(a, b));
 
   return {
-    product, model: modelOf(product), purchased: purchasedQuantity(state, product, now), machineQuota: machineQuota(state, product, now),
+    product,
+    model: modelOf(product),
+    purchased: purchasedQuantity(state, product, now),
+    machineQuota: machineQuota(state, product, now),
     registeredMachines: ps.machines.size,
     expiresAt: active.length > 0 ? iso(Math.max(...active.map((p) => p.expiresAt))) : null,
     scopes: scopes.map((scope) => {
@@ -73,15 +92,31 @@ function productOverview(
       const source = sourceOf(userId);
       return { userId, name: user.fullName, email: user.email, licenseSource: source, licenseSourceName: scopeName(source) };
     }),
-    onlineLicenses: sessions.filter((s) => inSubtree(s.userId)).map((s) => ({
-      machineId: s.machineId, userId: s.userId, sessionId: s.sessionId, startedAt: iso(s.startedAt), lastSeenAt: iso(s.lastSeen),
-    })),
-    offlineLicenses: offline.filter((o) => inSubtree(o.userId)).map((o) => ({
-      userId: o.userId, machineId: o.machineId, expiresAt: iso(o.expiresAt), unexpired: o.expiresAt > now, licenseSource: sourceOf(o.userId),
-    })),
-    machines: machines.filter(([, userId]) => inSubtree(userId)).map(([machineId, userId]) => ({
-      machineId, userId, registeredAt: iso(registeredAt.get(`${product}\u0000${machineId}`)!),
-    })),
+    onlineLicenses: sessions
+      .filter((s) => inSubtree(s.userId))
+      .map((s) => ({
+        machineId: s.machineId,
+        userId: s.userId,
+        sessionId: s.sessionId,
+        startedAt: iso(s.startedAt),
+        lastSeenAt: iso(s.lastSeen),
+      })),
+    offlineLicenses: offline
+      .filter((o) => inSubtree(o.userId))
+      .map((o) => ({
+        userId: o.userId,
+        machineId: o.machineId,
+        expiresAt: iso(o.expiresAt),
+        unexpired: o.expiresAt > now,
+        licenseSource: sourceOf(o.userId),
+      })),
+    machines: machines
+      .filter(([, userId]) => inSubtree(userId))
+      .map(([machineId, userId]) => ({
+        machineId,
+        userId,
+        registeredAt: iso(registeredAt.get(`${product}\u0000${machineId}`)!),
+      })),
   };
 }
 

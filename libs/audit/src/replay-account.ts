@@ -63,7 +63,9 @@ export function replayAccount(events: readonly StoredLedgerEvent[], accountId: s
  * with the state it happened in).
  */
 export function statesAt<T>(
-  events: readonly StoredLedgerEvent[], instants: readonly number[], read: (state: AccountState, index: number) => T,
+  events: readonly StoredLedgerEvent[],
+  instants: readonly number[],
+  read: (state: AccountState, index: number) => T,
   visit?: (event: StoredLedgerEvent, state: AccountState) => void,
 ): T[] {
   const state = initialState();
@@ -109,4 +111,3 @@ export function pathOf(state: AccountState, orgId: string): string {
   for (let id: string | null = orgId; id !== null; id = state.orgs.get(id)?.parentOrgId ?? null) names.unshift(state.orgs.get(id)!.name);
   return names.join(' / ');
 }
-

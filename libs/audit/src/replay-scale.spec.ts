@@ -27,7 +27,9 @@ const COMMANDS = Number(process.env.LEDGER_SCALE_COMMANDS ?? 100_000);
     }
   }
   const total = Date.now() - start;
-  process.stdout.write(`${events.length} events, ${timings.length} replays, ${total} ms in all\n${timings.map(([l, ms]) => `  ${l}: ${ms} ms`).join('\n')}\n`);
+  process.stdout.write(
+    `${events.length} events, ${timings.length} replays, ${total} ms in all\n${timings.map(([l, ms]) => `  ${l}: ${ms} ms`).join('\n')}\n`,
+  );
   expect(timings.length).toBeGreaterThanOrEqual(30);
   expect(Math.max(...timings.map(([, ms]) => ms))).toBeLessThan(10_000);
 });

@@ -32,38 +32,57 @@ export interface ReplaySeriesPlan {
 
 export function planReplaySeries(events: readonly StoredLedgerEvent[], request: ReportRequest, now: number): ReplaySeriesPlan {
   const state = replayAccount(events, request.accountId);
-  if (request.product === undefined) throw new DomainError('VALIDATION_FAILED', 'product: is required', [{ path: 'product', message: 'is required' }]);
+  if (request.product === undefined)
+    throw new DomainError('VALIDATION_FAILED', 'product: is required', [{ path: 'product', message: 'is required' }]);
   const zone = state.timezone;
   const interval = request.interval ?? 'day';
   const window = reportWindow(request.from!, request.to!, zone);
   const list = buckets({ from: request.from!, to: request.to!, interval, zone, now });
   const scope = request.orgId ?? null;
   const scopeOrgs = scope === null ? null : subtreeOf(state, scope);
-  const groupOf = (orgId: string | null): ReplayGroup => (orgId === null
-    ? { orgId: null, name: 'Account', orgs: null }
-    : { orgId, name: state.orgs.get(orgId)!.name, orgs: orgId === scope ? scopeOrgs : subtreeOf(state, orgId) });
+  const groupOf = (orgId: string | null): ReplayGroup =>
+    orgId === null
+      ? { orgId: null, name: 'Account', orgs: null }
+      : { orgId, name: state.orgs.get(orgId)!.name, orgs: orgId === scope ? scopeOrgs : subtreeOf(state, orgId) };
   let groups: ReplayGroup[];
   if (request.groupBy === 'org') {
-    groups = childrenOf(state, scope).sort(byName((orgId) => state.orgs.get(orgId)!.name)).map(groupOf);
+    groups = childrenOf(state, scope)
+      .sort(byName((orgId) => state.orgs.get(orgId)!.name))
+      .map(groupOf);
   } else {
     groups = [groupOf(scope)];
   }
   return {
-    state, product: request.product, zone, interval, window, buckets: list,
-    recordAt: list.map((b) => Math.min(b.end - 1, now)), groups,
+    state,
+    product: request.product,
+    zone,
+    interval,
+    window,
+    buckets: list,
+    recordAt: list.map((b) => Math.min(b.end - 1, now)),
+    groups,
   };
 }
 
 /** The series body of SPEC §6 (`buckets`, or `series` with groupBy=org). */
 export function replaySeriesBody(
-  report: string, request: ReportRequest, plan: ReplaySeriesPlan, events: readonly StoredLedgerEvent[],
+  report: string,
+  request: ReportRequest,
+  plan: ReplaySeriesPlan,
+  events: readonly StoredLedgerEvent[],
   metricsOf: (group: ReplayGroup, index: number) => Record<string, number>,
 ): SeriesBody {
-  const bucketsOf = (group: ReplayGroup): BodyBucket[] =>
-    plan.buckets.map((b, i) => ({ start: b.startIso, end: b.endIso, ...metricsOf(group, i) }));
+  const bucketsOf = (group: ReplayGroup): BodyBucket[] => plan.buckets.map((b, i) => ({ start: b.startIso, end: b.endIso, ...metricsOf(group, i) }));
   const head = {
-    report, accountId: request.accountId, product: plan.product, orgId: request.orgId ?? null, interval: plan.interval,
-    timezone: plan.zone, from: request.from!, to: request.to!, asOfPosition: lastPosition(events),
+    report,
+    accountId: request.accountId,
+    product: plan.product,
+    orgId: request.orgId ?? null,
+    interval: plan.interval,
+    timezone: plan.zone,
+    from: request.from!,
+    to: request.to!,
+    asOfPosition: lastPosition(events),
   };
   return request.groupBy === 'org'
     ? { ...head, series: plan.groups.map((g) => ({ orgId: g.orgId!, name: g.name, buckets: bucketsOf(g) })) }

@@ -49,41 +49,54 @@ export function sessionsOf(events: readonly StoredLedgerEvent[], product: Produc
 function collectSessions(events: readonly StoredLedgerEvent[], product: Product): ProductSessions {
   const sessions = new Map<string, ReplayedSession>();
   const denials: SessionDenial[] = [];
-  statesAt(events, [], () => null, (event, state) => {
-    const at = occurredAt(event);
-    switch (event.type) {
-      case 'SessionStarted': {
-        const d = event.data;
-        if (d.product !== product) break;
-        sessions.set(d.sessionId, {
-          sessionId: d.sessionId, userId: d.userId, orgId: state.users.get(d.userId)!.orgId, machineId: d.machineId,
-          licenseType: d.licenseType, licenseSource: d.licenseSource, drawsUnit: sessionDrawsUnit(d.product, d.licenseType),
-          startedAt: at, lastSeen: at, endedAt: null, endKind: null,
-        });
-        break;
-      }
-      case 'SessionHeartbeatRecorded': {
-        const session = sessions.get(event.data.sessionId);
-        if (session) session.lastSeen = Math.max(session.lastSeen, at);
-        break;
-      }
-      case 'SessionEnded':
-      case 'SessionExpired': {
-        const d = event.data;
-        const session = sessions.get(d.sessionId);
-        if (session && session.endedAt === null) {
-          session.endedAt = Date.parse(d.endedAt);
-          session.endKind = event.type === 'SessionEnded' ? 'ended' : 'expired';
+  statesAt(
+    events,
+    [],
+    () => null,
+    (event, state) => {
+      const at = occurredAt(event);
+      switch (event.type) {
+        case 'SessionStarted': {
+          const d = event.data;
+          if (d.product !== product) break;
+          sessions.set(d.sessionId, {
+            sessionId: d.sessionId,
+            userId: d.userId,
+            orgId: state.users.get(d.userId)!.orgId,
+            machineId: d.machineId,
+            licenseType: d.licenseType,
+            licenseSource: d.licenseSource,
+            drawsUnit: sessionDrawsUnit(d.product, d.licenseType),
+            startedAt: at,
+            lastSeen: at,
+            endedAt: null,
+            endKind: null,
+          });
+          break;
         }
-        break;
+        case 'SessionHeartbeatRecorded': {
+          const session = sessions.get(event.data.sessionId);
+          if (session) session.lastSeen = Math.max(session.lastSeen, at);
+          break;
+        }
+        case 'SessionEnded':
+        case 'SessionExpired': {
+          const d = event.data;
+          const session = sessions.get(d.sessionId);
+          if (session && session.endedAt === null) {
+            session.endedAt = Date.parse(d.endedAt);
+            session.endKind = event.type === 'SessionEnded' ? 'ended' : 'expired';
+          }
+          break;
+        }
+        case 'SessionDenied': {
+          const d = event.data;
+          if (d.product === product) denials.push({ at, orgId: state.users.get(d.userId)!.orgId });
+          break;
+        }
       }
-      case 'SessionDenied': {
-        const d = event.data;
-        if (d.product === product) denials.push({ at, orgId: state.users.get(d.userId)!.orgId });
-        break;
-      }
-    }
-  });
+    },
+  );
   return { sessions: [...sessions.values()], denials };
 }
 

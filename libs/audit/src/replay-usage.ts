@@ -23,9 +23,12 @@ const planned = new WeakMap<ReplaySeriesPlan, Interval[][]>();
 
 function splitBuckets(plan: ReplaySeriesPlan, now: number): Interval[][] {
   return plan.buckets.map((bucket) => {
-    const spans = plan.interval === 'hour' ? [bucket]
-      : plan.interval === 'day' ? hoursIn(bucket, plan.zone, now)
-        : localDaysIn(bucket, plan.zone, plan.window, now);
+    const spans =
+      plan.interval === 'hour'
+        ? [bucket]
+        : plan.interval === 'day'
+          ? hoursIn(bucket, plan.zone, now)
+          : localDaysIn(bucket, plan.zone, plan.window, now);
     return spans.map((s) => ({ start: s.start, end: Math.max(s.start, Math.min(s.end, now)) }));
   });
 }
@@ -47,7 +50,9 @@ export function peakFigures(plan: ReplaySeriesPlan, now: number, intervals: read
  * for the account, the org's own dedication for an org.
  */
 export function dedicatedPerBucket(events: readonly StoredLedgerEvent[], plan: ReplaySeriesPlan): number[][] {
-  return statesAt(events, plan.recordAt, (state, i) => plan.groups.map((g: ReplayGroup) => (g.orgId === null
-    ? purchasedQuantity(state, plan.product, plan.recordAt[i]!)
-    : productView(state, plan.product).dedications.get(g.orgId) ?? 0)));
+  return statesAt(events, plan.recordAt, (state, i) =>
+    plan.groups.map((g: ReplayGroup) =>
+      g.orgId === null ? purchasedQuantity(state, plan.product, plan.recordAt[i]!) : (productView(state, plan.product).dedications.get(g.orgId) ?? 0),
+    ),
+  );
 }

@@ -26,7 +26,14 @@ import { REPLAYED_REPORTS } from './catalog.js';
 const LEASE = 900_000;
 const PROJECTIONS = [seatUsageProjection, sessionsProjection, applicationsProjection];
 
-function both(harness: ProjectionHarness, events: readonly StoredLedgerEvent[], name: string, parameters: Record<string, string>, now: number, allRows = false) {
+function both(
+  harness: ProjectionHarness,
+  events: readonly StoredLedgerEvent[],
+  name: string,
+  parameters: Record<string, string>,
+  now: number,
+  allRows = false,
+) {
   const definition = REPORTS.find((r) => r.name === name)!;
   const replayed = REPLAYED_REPORTS.find((r) => r.name === name)!;
   const request = parseReportRequest(parameters, definition);
@@ -36,7 +43,14 @@ function both(harness: ProjectionHarness, events: readonly StoredLedgerEvent[], 
   ]);
 }
 
-async function expectSame(harness: ProjectionHarness, events: readonly StoredLedgerEvent[], name: string, parameters: Record<string, string>, now: number, allRows = false) {
+async function expectSame(
+  harness: ProjectionHarness,
+  events: readonly StoredLedgerEvent[],
+  name: string,
+  parameters: Record<string, string>,
+  now: number,
+  allRows = false,
+) {
   const [projected, replayed] = await both(harness, events, name, parameters, now, allRows);
   const label = { name, now: new Date(now).toISOString(), ...parameters, allRows };
   // Several accounts share a harness: the projected position is the log's, the replayed one the account's last event.
@@ -54,7 +68,9 @@ const ofAccount = (events: readonly StoredLedgerEvent[], accountId: string) => e
 
 describe('SPEC §7 worked example', () => {
   const commands = readFileSync(resolve('../shared/examples/spec-7-worked-example.ndjson'), 'utf8')
-    .split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as LedgerCommand);
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as LedgerCommand);
   const events = storedHistory(commands, { onRejected: 'skip', leaseMs: LEASE });
   const now = Date.parse('2026-04-01T00:00:00Z');
   let harness: ProjectionHarness;
@@ -64,16 +80,40 @@ describe('SPEC §7 worked example', () => {
   afterAll(() => harness.close());
 
   test('seat-usage KSE: one active user on 2026-01-06 and one on 2026-01-07, as projected', async () => {
-    const body = (await expectSame(harness, events, 'seat-usage', { accountId: 'acme', product: 'KSE', from: '2026-01-06', to: '2026-01-07', interval: 'day' }, now)) as SeriesBody;
+    const body = (await expectSame(
+      harness,
+      events,
+      'seat-usage',
+      { accountId: 'acme', product: 'KSE', from: '2026-01-06', to: '2026-01-07', interval: 'day' },
+      now,
+    )) as SeriesBody;
     expect(body.buckets!.map((b) => b.activeUsers)).toEqual([1, 1]);
-    await expectSame(harness, events, 'seat-usage', { accountId: 'acme', product: 'KSE', from: '2026-01-01', to: '2026-02-28', interval: 'month', groupBy: 'org' }, now);
+    await expectSame(
+      harness,
+      events,
+      'seat-usage',
+      { accountId: 'acme', product: 'KSE', from: '2026-01-01', to: '2026-02-28', interval: 'month', groupBy: 'org' },
+      now,
+    );
   });
 
   test('session-usage KRE on 2026-03-02: 2 available, peak 2, average peak 0.17, 1 denied, as projected', async () => {
-    const body = (await expectSame(harness, events, 'session-usage', { accountId: 'acme', product: 'KRE', from: '2026-03-02', to: '2026-03-02', interval: 'day' }, now)) as SeriesBody;
+    const body = (await expectSame(
+      harness,
+      events,
+      'session-usage',
+      { accountId: 'acme', product: 'KRE', from: '2026-03-02', to: '2026-03-02', interval: 'day' },
+      now,
+    )) as SeriesBody;
     expect(body.buckets![0]).toMatchObject({ availableSessions: 2, peakUsage: 2, averagePeak: 0.17, denied: 1 });
     for (const interval of ['hour', 'week', 'month']) {
-      await expectSame(harness, events, 'session-usage', { accountId: 'acme', product: 'KRE', from: '2026-03-01', to: '2026-03-03', interval, groupBy: 'org' }, now);
+      await expectSame(
+        harness,
+        events,
+        'session-usage',
+        { accountId: 'acme', product: 'KRE', from: '2026-03-01', to: '2026-03-03', interval, groupBy: 'org' },
+        now,
+      );
     }
   });
 
@@ -104,7 +144,13 @@ describe('groupBy=org', () => {
 
   test.each(['session-usage', 'seat-usage'])('%s lists the child orgs by name, then id, not in creation order', async (name) => {
     const product = name === 'session-usage' ? 'KRE' : 'KSE';
-    const body = (await expectSame(harness, events, name, { accountId: 'acme', product, from: '2026-03-02', to: '2026-03-02', groupBy: 'org' }, now)) as SeriesBody;
+    const body = (await expectSame(
+      harness,
+      events,
+      name,
+      { accountId: 'acme', product, from: '2026-03-02', to: '2026-03-02', groupBy: 'org' },
+      now,
+    )) as SeriesBody;
     expect(body.series!.map((s) => s.orgId)).toEqual(['a', 'm', 'z']);
   });
 });
@@ -114,24 +160,44 @@ describe('seat histories (random, seeded)', () => {
   const logs = new Map<string, StoredLedgerEvent[]>();
   let harness: ProjectionHarness;
   beforeAll(async () => {
-    const log = oneLog(histories.map((h) => storedHistory(h.commands, { onRejected: 'skip', leaseMs: LEASE }).filter((e) => Date.parse(e.metadata.occurredAt) <= h.now)));
+    const log = oneLog(
+      histories.map((h) =>
+        storedHistory(h.commands, { onRejected: 'skip', leaseMs: LEASE }).filter((e) => Date.parse(e.metadata.occurredAt) <= h.now),
+      ),
+    );
     for (const h of histories) logs.set(h.accountId, ofAccount(log, h.accountId));
     harness = await projectionHarness(PROJECTIONS, log, { batchSize: 41, leaseMs: LEASE });
   });
   afterAll(() => harness.close());
 
-  test.each(histories.map((h, i) => [h.accountId, h.zone, i]))('%s (%s): seat-usage and sessions for random windows, scopes and filters', async (accountId, _zone, i) => {
-    const h = histories[i as number]!;
-    const events = logs.get(accountId as string)!;
-    const orgIds = ['o0', 'o1', 'o2', 'o3', 'o4'];
-    for (const q of randomSeriesQueries(SEEDS[i as number]!, orgIds, h.now)) {
-      await expectSame(harness, events, 'seat-usage', {
-        accountId: h.accountId, product: 'KSE', from: q.from, to: q.to, interval: q.interval, ...(q.orgId ? { orgId: q.orgId } : {}), ...(q.groupBy ? { groupBy: 'org' } : {}),
-      }, h.now);
-    }
-    const rnd = seededRandom(SEEDS[i as number]!);
-    for (const parameters of tableRequests(rnd, orgIds)) await expectSame(harness, events, 'sessions', { accountId: h.accountId, product: 'KSE', ...parameters }, h.now);
-  });
+  test.each(histories.map((h, i) => [h.accountId, h.zone, i]))(
+    '%s (%s): seat-usage and sessions for random windows, scopes and filters',
+    async (accountId, _zone, i) => {
+      const h = histories[i as number]!;
+      const events = logs.get(accountId as string)!;
+      const orgIds = ['o0', 'o1', 'o2', 'o3', 'o4'];
+      for (const q of randomSeriesQueries(SEEDS[i as number]!, orgIds, h.now)) {
+        await expectSame(
+          harness,
+          events,
+          'seat-usage',
+          {
+            accountId: h.accountId,
+            product: 'KSE',
+            from: q.from,
+            to: q.to,
+            interval: q.interval,
+            ...(q.orgId ? { orgId: q.orgId } : {}),
+            ...(q.groupBy ? { groupBy: 'org' } : {}),
+          },
+          h.now,
+        );
+      }
+      const rnd = seededRandom(SEEDS[i as number]!);
+      for (const parameters of tableRequests(rnd, orgIds))
+        await expectSame(harness, events, 'sessions', { accountId: h.accountId, product: 'KSE', ...parameters }, h.now);
+    },
+  );
 });
 
 describe('session histories (random, seeded) in New York and Kolkata', () => {
@@ -160,14 +226,27 @@ describe('session histories (random, seeded) in New York and Kolkata', () => {
       for (const q of randomSeriesQueries(seeds[i as number]!, h.orgIds, now, Date.parse('2026-02-27T00:00:00Z')).slice(0, 6)) {
         const scope = { from: q.from, to: q.to, interval: q.interval, ...(q.orgId ? { orgId: q.orgId } : {}) };
         for (const product of ['KRE', 'TC_DESKTOP']) {
-          await expectSame(harness, events, 'session-usage', { accountId: h.accountId, product, ...scope, ...(q.groupBy ? { groupBy: 'org' } : {}) }, now);
+          await expectSame(
+            harness,
+            events,
+            'session-usage',
+            { accountId: h.accountId, product, ...scope, ...(q.groupBy ? { groupBy: 'org' } : {}) },
+            now,
+          );
         }
         await expectSame(harness, events, 'aut-usage', { accountId: h.accountId, ...scope }, now);
-        await expectSame(harness, events, 'seat-usage', { accountId: h.accountId, product: 'KSE', ...scope, ...(q.groupBy ? { groupBy: 'org' } : {}) }, now);
+        await expectSame(
+          harness,
+          events,
+          'seat-usage',
+          { accountId: h.accountId, product: 'KSE', ...scope, ...(q.groupBy ? { groupBy: 'org' } : {}) },
+          now,
+        );
       }
       for (const product of ['KRE', 'KSE']) {
         await expectSame(harness, events, 'sessions', { accountId: h.accountId, product }, now, true);
-        for (const parameters of tableRequests(rnd, h.orgIds)) await expectSame(harness, events, 'sessions', { accountId: h.accountId, product, ...parameters }, now);
+        for (const parameters of tableRequests(rnd, h.orgIds))
+          await expectSame(harness, events, 'sessions', { accountId: h.accountId, product, ...parameters }, now);
       }
     }
   });
@@ -176,7 +255,20 @@ describe('session histories (random, seeded) in New York and Kolkata', () => {
 /** Random filters, sorts and pages of the sessions table. */
 function tableRequests(rnd: () => number, orgIds: readonly string[]): Record<string, string>[] {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
-  const columns = ['sessionId', 'userId', 'user', 'email', 'machineId', 'licenseSource', 'organization', 'licenseType', 'started', 'ended', 'durationSeconds', 'status'];
+  const columns = [
+    'sessionId',
+    'userId',
+    'user',
+    'email',
+    'machineId',
+    'licenseSource',
+    'organization',
+    'licenseType',
+    'started',
+    'ended',
+    'durationSeconds',
+    'status',
+  ];
   return Array.from({ length: 8 }, () => ({
     sort: `${rnd() < 0.5 ? '-' : ''}${pick(columns)}`,
     page: String(1 + Math.floor(rnd() * 3)),

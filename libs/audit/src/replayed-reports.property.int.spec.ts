@@ -89,16 +89,24 @@ function assignmentRequests(seed: number, orgIds: readonly string[], orgNames: r
 function licensesRequests(seed: number, orgIds: readonly string[], products: readonly Product[]): LicensesRequest[] {
   const rnd = seededRandom(seed * 7_727);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
-  return [{ accountId: '' }, ...Array.from({ length: 5 }, () => ({
-    accountId: '',
-    ...(rnd() < 0.5 ? { product: pick(products) } : {}),
-    ...(rnd() < 0.5 ? { orgId: pick(orgIds) } : {}),
-  }))];
+  return [
+    { accountId: '' },
+    ...Array.from({ length: 5 }, () => ({
+      accountId: '',
+      ...(rnd() < 0.5 ? { product: pick(products) } : {}),
+      ...(rnd() < 0.5 ? { orgId: pick(orgIds) } : {}),
+    })),
+  ];
 }
 
 async function expectSameReport(
-  projected: ReportDefinition, replayed: ReplayedReport, parameters: Record<string, unknown>, events: readonly StoredLedgerEvent[],
-  harness: ProjectionHarness, now: number, allRows = false,
+  projected: ReportDefinition,
+  replayed: ReplayedReport,
+  parameters: Record<string, unknown>,
+  events: readonly StoredLedgerEvent[],
+  harness: ProjectionHarness,
+  now: number,
+  allRows = false,
 ) {
   const label = { report: projected.name, now: new Date(now).toISOString(), parameters, allRows };
   const expected = await outcome(() => runReport(projected, parameters, harness.context(now), { allRows }));
@@ -119,12 +127,21 @@ async function compareAt(c: Case, events: readonly StoredLedgerEvent[], harness:
   };
   for (const q of randomSeriesQueries(c.seed + Math.floor(now / 3_600_000), orgIds, now)) {
     const parameters = {
-      accountId: c.accountId, product: q.interval === 'week' ? 'TESTOPS' : 'KSE', from: q.from, to: q.to, interval: q.interval,
-      ...(q.orgId ? { orgId: q.orgId } : {}), ...(q.groupBy ? { groupBy: 'org' } : {}),
+      accountId: c.accountId,
+      product: q.interval === 'week' ? 'TESTOPS' : 'KSE',
+      from: q.from,
+      to: q.to,
+      interval: q.interval,
+      ...(q.orgId ? { orgId: q.orgId } : {}),
+      ...(q.groupBy ? { groupBy: 'org' } : {}),
     };
     count(await expectSameReport(seatHistoryReport, seatHistoryReplay, parameters, events, harness, now));
   }
-  for (const [i, parameters] of assignmentRequests(c.seed + now, orgIds, orgs.map((o) => o.name)).entries()) {
+  for (const [i, parameters] of assignmentRequests(
+    c.seed + now,
+    orgIds,
+    orgs.map((o) => o.name),
+  ).entries()) {
     count(await expectSameReport(assignmentsReport, assignmentsReplay, { accountId: c.accountId, ...parameters }, events, harness, now, i % 4 === 0));
   }
   const products = [...new Set(events.filter((e) => e.type === 'LicensesPurchased').map((e) => e.data.product as Product))];
@@ -143,15 +160,14 @@ describe('replayed reports equal the projected reports', () => {
   let database: LedgerDatabase;
   beforeAll(async () => {
     // REPLAY_TEST_POSTGRES=1: the projections on the PostgreSQL server (their own schemas, dropped after) instead of PGlite.
-    database = process.env.REPLAY_TEST_POSTGRES === '1'
-      ? await openDatabase({ databaseUrl: TEST_DATABASE_URL })
-      : await openDatabase({ dataDir: IN_MEMORY });
+    database =
+      process.env.REPLAY_TEST_POSTGRES === '1' ? await openDatabase({ databaseUrl: TEST_DATABASE_URL }) : await openDatabase({ dataDir: IN_MEMORY });
   });
   afterAll(() => database.close());
 
   async function check(c: Case): Promise<void> {
     const log = storedHistory(c.commands, { onRejected: 'skip', leaseMs: LEASE });
-    const harness = await projectionHarness(PROJECTIONS, [], { database, batchSize: 1 + (c.seed * 37) % 90, leaseMs: LEASE });
+    const harness = await projectionHarness(PROJECTIONS, [], { database, batchSize: 1 + ((c.seed * 37) % 90), leaseMs: LEASE });
     try {
       let folded = 0;
       let bodies = 0;
@@ -169,7 +185,14 @@ describe('replayed reports equal the projected reports', () => {
   }
 
   it('on the SPEC §7 worked example, at several instants', async () => {
-    const instants = ['2026-01-05T15:02:00Z', '2026-01-06T13:01:30Z', '2026-01-07T05:00:00Z', '2026-02-10T12:01:00Z', '2026-02-10T12:06:00Z', '2026-03-01T00:00:00Z'];
+    const instants = [
+      '2026-01-05T15:02:00Z',
+      '2026-01-06T13:01:30Z',
+      '2026-01-07T05:00:00Z',
+      '2026-02-10T12:01:00Z',
+      '2026-02-10T12:06:00Z',
+      '2026-03-01T00:00:00Z',
+    ];
     await check({ accountId: 'acme', commands: WORKED_EXAMPLE, instants: instants.map(Date.parse), seed: 7 });
   });
 

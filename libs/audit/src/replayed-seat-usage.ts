@@ -28,16 +28,22 @@ export const replayedSeatUsage: ReplayedReport = {
     const plan = planReplaySeries(events, request, now);
     const { product, zone, groups } = plan;
     const activity: Activity[] = [];
-    const assigned = statesAt(events, plan.recordAt, (state) => groups.map((g) => {
-      let held = 0;
-      for (const userId of productView(state, product).seats.keys()) if (inGroup(g, state.users.get(userId)!.orgId)) held += 1;
-      return held;
-    }), (event, state) => {
-      if (isActiveUseEvent(event, activityActions) && event.data.product === product) {
-        const { userId } = event.data;
-        activity.push({ at: occurredAt(event), userId, orgId: state.users.get(userId)!.orgId });
-      }
-    });
+    const assigned = statesAt(
+      events,
+      plan.recordAt,
+      (state) =>
+        groups.map((g) => {
+          let held = 0;
+          for (const userId of productView(state, product).seats.keys()) if (inGroup(g, state.users.get(userId)!.orgId)) held += 1;
+          return held;
+        }),
+      (event, state) => {
+        if (isActiveUseEvent(event, activityActions) && event.data.product === product) {
+          const { userId } = event.data;
+          activity.push({ at: occurredAt(event), userId, orgId: state.users.get(userId)!.orgId });
+        }
+      },
+    );
 
     const byDate = new Map<string, Activity[]>();
     // Every local midnight of every zone falls on a quarter hour: one luxon call per 15 minutes of activity.
@@ -58,7 +64,10 @@ export const replayedSeatUsage: ReplayedReport = {
       let active: Set<string>;
       let daily: number[];
       if (plan.interval === 'hour') {
-        active = distinct(activity.filter((a) => a.at >= bucket.start && a.at < bucket.end), group);
+        active = distinct(
+          activity.filter((a) => a.at >= bucket.start && a.at < bucket.end),
+          group,
+        );
         daily = [active.size];
       } else {
         const days = daysOf[i]!.map((d) => byDate.get(d.date) ?? []);

@@ -8,7 +8,20 @@ import { replayAccount, lastPosition, pathOf, subtreeOf } from './replay-account
 import { sessionEnd, sessionsOf, type ReplayedSession } from './replay-sessions.js';
 import type { ReplayedReport } from './replayed-report.js';
 
-const COLUMNS = ['sessionId', 'userId', 'user', 'email', 'machineId', 'licenseSource', 'organization', 'licenseType', 'started', 'ended', 'durationSeconds', 'status'] as const;
+const COLUMNS = [
+  'sessionId',
+  'userId',
+  'user',
+  'email',
+  'machineId',
+  'licenseSource',
+  'organization',
+  'licenseType',
+  'started',
+  'ended',
+  'durationSeconds',
+  'status',
+] as const;
 type Column = (typeof COLUMNS)[number];
 const STATUSES = ['active', 'ended', 'expired'];
 
@@ -34,23 +47,27 @@ export const replayedSessions: ReplayedReport = {
     const state = replayAccount(events, request.accountId);
     const { column, descending } = sortOrder(request.sort);
     const orgs = request.orgId !== undefined ? subtreeOf(state, request.orgId) : null;
-    const started = request.from !== undefined || request.to !== undefined
-      ? {
-        from: request.from !== undefined ? reportWindow(request.from, request.from, state.timezone).start : -Infinity,
-        to: request.to !== undefined ? reportWindow(request.to, request.to, state.timezone).end : Infinity,
-      }
-      : null;
+    const started =
+      request.from !== undefined || request.to !== undefined
+        ? {
+            from: request.from !== undefined ? reportWindow(request.from, request.from, state.timezone).start : -Infinity,
+            to: request.to !== undefined ? reportWindow(request.to, request.to, state.timezone).end : Infinity,
+          }
+        : null;
     const dedications = productView(state, product).dedications;
     const sources = request.licenseSource !== undefined ? sourcesNamed(state, request.licenseSource) : null;
     const q = request.q !== undefined && request.q.trim() !== '' ? request.q.toLowerCase() : null;
 
-    const rows = sessionsOf(events, product).sessions
-      .map((session) => rowOf(state, session, dedications, now, leaseMs))
-      .filter(({ session, cells, source }) => (orgs === null || orgs.has(session.orgId))
-        && (started === null || (session.startedAt >= started.from && session.startedAt < started.to))
-        && (request.status === undefined || cells.status === request.status)
-        && (q === null || [cells.user, cells.email, cells.sessionId, cells.machineId].some((v) => String(v).toLowerCase().includes(q)))
-        && (sources === null || sources.includes(source)));
+    const rows = sessionsOf(events, product)
+      .sessions.map((session) => rowOf(state, session, dedications, now, leaseMs))
+      .filter(
+        ({ session, cells, source }) =>
+          (orgs === null || orgs.has(session.orgId)) &&
+          (started === null || (session.startedAt >= started.from && session.startedAt < started.to)) &&
+          (request.status === undefined || cells.status === request.status) &&
+          (q === null || [cells.user, cells.email, cells.sessionId, cells.machineId].some((v) => String(v).toLowerCase().includes(q))) &&
+          (sources === null || sources.includes(source)),
+      );
     rows.sort((a, b) => {
       const order = compare(a.cells[column], b.cells[column]) || compare(a.cells.sessionId, b.cells.sessionId);
       return descending ? -order : order;
@@ -58,8 +75,14 @@ export const replayedSessions: ReplayedReport = {
     const all = request.allRows === true;
     const page = all ? rows : rows.slice((request.page - 1) * request.pageSize, request.page * request.pageSize);
     return {
-      report: 'sessions', accountId: request.accountId, product, total: rows.length, page: all ? 1 : request.page,
-      pageSize: all ? rows.length : request.pageSize, asOfPosition: lastPosition(events), timezone: state.timezone,
+      report: 'sessions',
+      accountId: request.accountId,
+      product,
+      total: rows.length,
+      page: all ? 1 : request.page,
+      pageSize: all ? rows.length : request.pageSize,
+      asOfPosition: lastPosition(events),
+      timezone: state.timezone,
       rows: page.map((r) => ({
         ...r.cells,
         started: new Date(r.cells.started as number).toISOString(),
@@ -69,9 +92,7 @@ export const replayedSessions: ReplayedReport = {
   },
 };
 
-function rowOf(
-  state: AccountState, session: ReplayedSession, dedications: ReadonlyMap<string, number>, now: number, leaseMs: number,
-): Row {
+function rowOf(state: AccountState, session: ReplayedSession, dedications: ReadonlyMap<string, number>, now: number, leaseMs: number): Row {
   const ended = sessionEnd(session, now, leaseMs);
   const status = session.endKind ?? (ended === null ? 'active' : 'expired');
   const user = state.users.get(session.userId)!;
@@ -80,10 +101,18 @@ function rowOf(
     session,
     source,
     cells: {
-      sessionId: session.sessionId, userId: session.userId, user: user.fullName, email: user.email, machineId: session.machineId,
-      licenseSource: source === ACCOUNT_SCOPE ? 'Account' : state.orgs.get(source)?.name ?? 'Account',
-      organization: pathOf(state, session.orgId), licenseType: session.licenseType, started: session.startedAt, ended,
-      durationSeconds: Math.floor(Math.max(0, (ended ?? now) - session.startedAt) / 1000), status,
+      sessionId: session.sessionId,
+      userId: session.userId,
+      user: user.fullName,
+      email: user.email,
+      machineId: session.machineId,
+      licenseSource: source === ACCOUNT_SCOPE ? 'Account' : (state.orgs.get(source)?.name ?? 'Account'),
+      organization: pathOf(state, session.orgId),
+      licenseType: session.licenseType,
+      started: session.startedAt,
+      ended,
+      durationSeconds: Math.floor(Math.max(0, (ended ?? now) - session.startedAt) / 1000),
+      status,
     },
   };
 }
@@ -92,7 +121,8 @@ function sortOrder(sort: string | undefined): { column: Column; descending: bool
   const text = sort ?? '-started';
   const descending = text.startsWith('-');
   const column = text.replace(/^[-+]/, '');
-  if (!(COLUMNS as readonly string[]).includes(column)) throw validationError('sort', `must be one of ${COLUMNS.join(', ')}, optionally prefixed with -`);
+  if (!(COLUMNS as readonly string[]).includes(column))
+    throw validationError('sort', `must be one of ${COLUMNS.join(', ')}, optionally prefixed with -`);
   return { column: column as Column, descending };
 }
 

@@ -32,11 +32,14 @@ export const seatHistoryReplay: ReplayedReport = {
 };
 
 function seatFigures(
-  state: AccountState, product: Product, group: SeriesGroup, orgs: ReadonlySet<string> | null, instant: number,
+  state: AccountState,
+  product: Product,
+  group: SeriesGroup,
+  orgs: ReadonlySet<string> | null,
+  instant: number,
 ): { purchased: number; assigned: number; activated: number } {
-  const purchased = group.rootOrgId === null
-    ? purchasedQuantity(state, product, instant)
-    : productView(state, product).dedications.get(group.rootOrgId) ?? 0;
+  const purchased =
+    group.rootOrgId === null ? purchasedQuantity(state, product, instant) : (productView(state, product).dedications.get(group.rootOrgId) ?? 0);
   let assigned = 0;
   let activated = 0;
   for (const [userId, seat] of productView(state, product).seats) {

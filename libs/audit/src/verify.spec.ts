@@ -15,21 +15,33 @@ const HISTORY = storedHistory([
   cmd('CreateOrganization', '2026-01-05T13:01:00Z', { orgId: 'qa', name: 'QA' }),
   cmd('RegisterUser', '2026-01-05T13:03:00Z', { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'qa' }),
   cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-    purchaseId: 'p1', product: 'KSE', quantity: 5, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+    purchaseId: 'p1',
+    product: 'KSE',
+    quantity: 5,
+    startsAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2027-01-01T00:00:00Z',
   }),
   cmd('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u1' }),
   cmd('RecordLogin', '2026-01-07T04:30:00Z', { product: 'KSE', userId: 'u1' }),
 ]);
 const VERIFY_CHECKS = verifyChecks(REPORTS);
 const definitionOf = (name: string) => REPORTS.find((r) => r.name === name)!;
-const seatUsage = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === 'seat-usage')!, definitionOf('seat-usage'));
+const seatUsage = catalogCheck(
+  REPLAYED_REPORTS.find((r) => r.name === 'seat-usage')!,
+  definitionOf('seat-usage'),
+);
 
 /** Projected reports that answer what the replay answers, at a given position, with optional tampering. */
 function projectedAt(events: readonly StoredLedgerEvent[], tamper: (body: any) => void = () => {}): ProjectedReports {
   return {
     async report(name, parameters, options) {
-      const check = catalogCheck(REPLAYED_REPORTS.find((r) => r.name === name)!, definitionOf(name));
-      const body = structuredClone(check.replayed(events, { label: name, parameters, allRows: options.allRows }, { now: NOW, leaseMs: 900_000 })) as any;
+      const check = catalogCheck(
+        REPLAYED_REPORTS.find((r) => r.name === name)!,
+        definitionOf(name),
+      );
+      const body = structuredClone(
+        check.replayed(events, { label: name, parameters, allRows: options.allRows }, { now: NOW, leaseMs: 900_000 }),
+      ) as any;
       tamper(body);
       return body;
     },
@@ -42,7 +54,10 @@ describe('verifyAccount', () => {
     const account = accountHistory('acme', HISTORY, NOW);
     expect(account).toMatchObject({ from: '2026-01-05', to: '2026-01-08', products: new Set(['KSE']) });
     expect(seatUsage.requests(account).map((r) => r.label)).toEqual([
-      'seat-usage KSE day', 'seat-usage KSE day groupBy=org', 'seat-usage KSE month', 'seat-usage KSE month groupBy=org',
+      'seat-usage KSE day',
+      'seat-usage KSE day groupBy=org',
+      'seat-usage KSE month',
+      'seat-usage KSE month groupBy=org',
     ]);
   });
 
@@ -61,7 +76,11 @@ describe('verifyAccount', () => {
       return { events: HISTORY, covered: HISTORY.at(-1)!.position };
     };
     const result = await verifyAccount('acme', firstRead, projectedAt(HISTORY), {
-      now: NOW, leaseMs: 900_000, checks: [seatUsage], covered: firstRead.at(-1)!.position, reread,
+      now: NOW,
+      leaseMs: 900_000,
+      checks: [seatUsage],
+      covered: firstRead.at(-1)!.position,
+      reread,
     });
     expect(result.differences).toEqual([]);
     expect(rereads).toBe(1);
@@ -87,18 +106,28 @@ describe('verifyAccount', () => {
     };
     const result = await verifyAccount('acme', HISTORY, failing, { now: NOW, leaseMs: 900_000, checks: [seatUsage] });
     expect(result.differences[0]).toEqual({
-      report: 'seat-usage', request: 'seat-usage KSE day', text: "projected report fails: NOT_FOUND: account 'acme' does not exist",
+      report: 'seat-usage',
+      request: 'seat-usage KSE day',
+      text: "projected report fails: NOT_FOUND: account 'acme' does not exist",
     });
     expect(result.differences).toHaveLength(4);
   });
 
   test('an account with no events is NOT_FOUND', async () => {
-    await expect(verifyAccount('nobody', [], projectedAt([]), { now: NOW, leaseMs: 900_000, checks: VERIFY_CHECKS })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(verifyAccount('nobody', [], projectedAt([]), { now: NOW, leaseMs: 900_000, checks: VERIFY_CHECKS })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   test('the projected position decides which events are replayed', async () => {
     const seen: number[] = [];
-    const check = { ...seatUsage, replayed: (events: readonly StoredLedgerEvent[]) => { seen.push(events.length); return { asOfPosition: formatPosition(events.at(-1)!.position) }; } };
+    const check = {
+      ...seatUsage,
+      replayed: (events: readonly StoredLedgerEvent[]) => {
+        seen.push(events.length);
+        return { asOfPosition: formatPosition(events.at(-1)!.position) };
+      },
+    };
     const projected: ProjectedReports = {
       report: async () => ({ asOfPosition: formatPosition(HISTORY[2]!.position) }),
       licenses: () => Promise.reject(new Error('not checked here')),
@@ -110,8 +139,20 @@ describe('verifyAccount', () => {
 
 describe('bodyDifferences', () => {
   test('rows pair by their id: missing, extra and different rows, and a total', () => {
-    const projected = { total: 2, rows: [{ sessionId: 's1', status: 'active' }, { sessionId: 's2', status: 'ended' }] };
-    const replayed = { total: 2, rows: [{ sessionId: 's1', status: 'expired' }, { sessionId: 's3', status: 'ended' }] };
+    const projected = {
+      total: 2,
+      rows: [
+        { sessionId: 's1', status: 'active' },
+        { sessionId: 's2', status: 'ended' },
+      ],
+    };
+    const replayed = {
+      total: 2,
+      rows: [
+        { sessionId: 's1', status: 'expired' },
+        { sessionId: 's3', status: 'ended' },
+      ],
+    };
     expect(bodyDifferences(projected, replayed)).toEqual([
       'row s1: status projected "active", from events "expired"',
       'row s2 is projected but not in the events',

@@ -164,7 +164,10 @@ export interface AccountEvents {
 }
 
 export async function verifyAccount(
-  accountId: string, events: readonly StoredLedgerEvent[], projected: ProjectedReports, options: VerifyOptions,
+  accountId: string,
+  events: readonly StoredLedgerEvent[],
+  projected: ProjectedReports,
+  options: VerifyOptions,
 ): Promise<VerifyResult> {
   let covered = options.covered ?? null;
   const account = accountHistory(accountId, events, options.now);
@@ -189,7 +192,7 @@ export async function verifyAccount(
       ({ events, covered } = await options.reread());
       cuts.clear();
     }
-    const key = position === undefined ? 'all' : position ?? 'none';
+    const key = position === undefined ? 'all' : (position ?? 'none');
     let seen = cuts.get(key);
     if (!seen) {
       seen = position === undefined ? events : position === null ? [] : cutHistory(events, { upTo: parsePosition(position) });
@@ -207,8 +210,10 @@ export async function verifyAccount(
 export function formatVerifyResult(result: VerifyResult): string {
   const lines = result.differences.map((d) => `${d.request} ${d.text}`);
   const drift = result.differences.length;
-  lines.push(drift === 0
-    ? `verify ${result.accountId}: ${result.compared} report bodies compared, no drift`
-    : `verify ${result.accountId}: ${result.compared} report bodies compared, ${drift} difference${drift === 1 ? '' : 's'}`);
+  lines.push(
+    drift === 0
+      ? `verify ${result.accountId}: ${result.compared} report bodies compared, no drift`
+      : `verify ${result.accountId}: ${result.compared} report bodies compared, ${drift} difference${drift === 1 ? '' : 's'}`,
+  );
   return `${lines.join('\n')}\n`;
 }

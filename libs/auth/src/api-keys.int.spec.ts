@@ -18,9 +18,11 @@ describe('API key tokens', () => {
   });
 
   it.each(['', 'llk_', 'Bearer x', 'llk_0123456789abcdef_short', `llk_0123456789ABCDEF_${'a'.repeat(43)}`])(
-    'rejects the malformed token %j', (token) => {
+    'rejects the malformed token %j',
+    (token) => {
       expect(parseToken(token)).toBeNull();
-    });
+    },
+  );
 });
 
 describe.each(['pglite', 'postgres'] as const)('SqlApiKeyStore on %s', (kind) => {
@@ -46,7 +48,13 @@ describe.each(['pglite', 'postgres'] as const)('SqlApiKeyStore on %s', (kind) =>
   it('creates account keys and global operator keys, and authenticates their tokens', async () => {
     const admin = await keys.create({ accountId: 'acme', role: 'account-admin' });
     const operator = await keys.create({ role: 'operator' });
-    expect(admin.key).toEqual({ keyId: expect.stringMatching(/^[0-9a-f]{16}$/), accountId: 'acme', role: 'account-admin', createdAt: expect.any(String), revokedAt: null });
+    expect(admin.key).toEqual({
+      keyId: expect.stringMatching(/^[0-9a-f]{16}$/),
+      accountId: 'acme',
+      role: 'account-admin',
+      createdAt: expect.any(String),
+      revokedAt: null,
+    });
     expect(await keys.authenticate(admin.token)).toEqual(admin.key);
     expect(await keys.authenticate(operator.token)).toEqual({ ...operator.key, accountId: null });
   });
@@ -116,9 +124,11 @@ describe.each(['pglite', 'postgres'] as const)('SqlApiKeyStore on %s', (kind) =>
   });
 
   it('the table itself refuses an operator key with an account, or an unknown role', async () => {
-    await expect(query(db, `INSERT INTO ${API_KEYS_TABLE} (key_id, secret_hash, account_id, role, created_at) VALUES ('x', 'h', 'acme', 'operator', now())`))
-      .rejects.toThrow();
-    await expect(query(db, `INSERT INTO ${API_KEYS_TABLE} (key_id, secret_hash, account_id, role, created_at) VALUES ('y', 'h', 'acme', 'root', now())`))
-      .rejects.toThrow();
+    await expect(
+      query(db, `INSERT INTO ${API_KEYS_TABLE} (key_id, secret_hash, account_id, role, created_at) VALUES ('x', 'h', 'acme', 'operator', now())`),
+    ).rejects.toThrow();
+    await expect(
+      query(db, `INSERT INTO ${API_KEYS_TABLE} (key_id, secret_hash, account_id, role, created_at) VALUES ('y', 'h', 'acme', 'root', now())`),
+    ).rejects.toThrow();
   });
 });

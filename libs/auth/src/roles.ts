@@ -23,9 +23,12 @@ export function isGlobalRole(role: ApiKeyRole): boolean {
 /** Whether a key of `role` may send a command of `type` (for its own account). */
 export function roleMaySend(role: ApiKeyRole, type: string): boolean {
   switch (role) {
-    case 'account-admin': return true;
-    case 'ingest': return (TELEMETRY_COMMANDS as readonly string[]).includes(type); // product telemetry only
+    case 'account-admin':
+      return true;
+    case 'ingest':
+      return (TELEMETRY_COMMANDS as readonly string[]).includes(type); // product telemetry only
     case 'auditor':
-    case 'operator': return false;
+    case 'operator':
+      return false;
   }
 }

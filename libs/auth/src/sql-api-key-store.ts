@@ -31,9 +31,17 @@ export class SqlApiKeyStore extends ApiKeyStore {
   }
 
   protected async insert(key: StoredApiKey): Promise<void> {
-    await this.db.insertInto(API_KEYS_TABLE).values({
-      key_id: key.keyId, secret_hash: key.secretHash, account_id: key.accountId, role: key.role, created_at: key.createdAt, revoked_at: null,
-    }).execute();
+    await this.db
+      .insertInto(API_KEYS_TABLE)
+      .values({
+        key_id: key.keyId,
+        secret_hash: key.secretHash,
+        account_id: key.accountId,
+        role: key.role,
+        created_at: key.createdAt,
+        revoked_at: null,
+      })
+      .execute();
   }
 
   protected async find(keyId: string): Promise<StoredApiKey | null> {
@@ -47,20 +55,34 @@ export class SqlApiKeyStore extends ApiKeyStore {
   }
 
   async list(filter: { readonly accountId?: string } = {}): Promise<ApiKey[]> {
-    const rows = await this.db.selectFrom(API_KEYS_TABLE).select(COLUMNS)
+    const rows = await this.db
+      .selectFrom(API_KEYS_TABLE)
+      .select(COLUMNS)
       .$if(filter.accountId !== undefined, (qb) => qb.where('account_id', '=', filter.accountId!))
-      .orderBy('created_at').orderBy('key_id')
+      .orderBy('created_at')
+      .orderBy('key_id')
       .execute();
     return rows.map((row) => publicView(fromRow(row)));
   }
 
   async countActive(): Promise<number> {
-    const row = await this.db.selectFrom(API_KEYS_TABLE).select((eb) => eb.fn.countAll<string>().as('n')).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom(API_KEYS_TABLE)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 }
 
-function fromRow(row: { key_id: string; secret_hash: string; account_id: string | null; role: ApiKeyRole; created_at: Date; revoked_at: Date | null }): StoredApiKey {
+function fromRow(row: {
+  key_id: string;
+  secret_hash: string;
+  account_id: string | null;
+  role: ApiKeyRole;
+  created_at: Date;
+  revoked_at: Date | null;
+}): StoredApiKey {
   return {
     keyId: row.key_id,
     secretHash: row.secret_hash,

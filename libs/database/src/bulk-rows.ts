@@ -36,7 +36,11 @@ export interface InsertRowsOptions {
 
 /** Inserts rows set-wise into `table` (a qualified table from `ReadModelDb.table`, or a plain one), in chunks. */
 export async function insertRows<Types extends ColumnTypeMap>(
-  db: QueryExecutorProvider, table: RawBuilder<unknown>, types: Types, rows: readonly RowOf<Types>[], options: InsertRowsOptions = {},
+  db: QueryExecutorProvider,
+  table: RawBuilder<unknown>,
+  types: Types,
+  rows: readonly RowOf<Types>[],
+  options: InsertRowsOptions = {},
 ): Promise<void> {
   const columns = sql.join(Object.keys(types).map((c) => sql.id(c)));
   const target = options.as === undefined ? table : sql`${table} AS ${sql.id(options.as)}`;
@@ -57,9 +61,15 @@ export function updateOnConflict<Types extends ColumnTypeMap>(types: Types, keys
 
 /** Deletes the rows of `table` whose `keys` columns equal those of one of `rows`, in chunks. */
 export async function deleteRows<Types extends ColumnTypeMap>(
-  db: QueryExecutorProvider, table: RawBuilder<unknown>, types: Types, rows: readonly RowOf<Types>[],
+  db: QueryExecutorProvider,
+  table: RawBuilder<unknown>,
+  types: Types,
+  rows: readonly RowOf<Types>[],
 ): Promise<void> {
-  const match = sql.join(Object.keys(types).map((c) => sql`t.${sql.id(c)} = k.${sql.id(c)}`), sql` AND `);
+  const match = sql.join(
+    Object.keys(types).map((c) => sql`t.${sql.id(c)} = k.${sql.id(c)}`),
+    sql` AND `,
+  );
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     await sql`DELETE FROM ${table} AS t USING ${unnestRows(types, rows.slice(i, i + ROWS_PER_STATEMENT))} WHERE ${match}`.execute(db);
   }

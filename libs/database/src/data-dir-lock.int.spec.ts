@@ -48,7 +48,9 @@ describe('lockDataDir', () => {
 
   test('refuses a lock held on another host, which it cannot check', () => {
     writeFileSync(lockPath, JSON.stringify({ pid: 1, hostname: 'elsewhere', since: '2020-01-01T00:00:00Z' }));
-    expect(() => lockDataDir(dataDir)).toThrow(`is in use by process 1 on host elsewhere (since 2020-01-01T00:00:00Z); stop it or set LEDGER_DATA_DIR (if it is gone, delete ${lockPath})`);
+    expect(() => lockDataDir(dataDir)).toThrow(
+      `is in use by process 1 on host elsewhere (since 2020-01-01T00:00:00Z); stop it or set LEDGER_DATA_DIR (if it is gone, delete ${lockPath})`,
+    );
     expect(existsSync(lockPath)).toBe(true);
   });
 

@@ -20,7 +20,9 @@ export class DataDirInUseError extends Error {
     readonly lockPath: string,
     readonly holder: LockHolder | null,
   ) {
-    const who = holder ? `process ${holder.pid} on host ${holder.hostname}${holder.since ? ` (since ${holder.since})` : ''}` : 'another process (unreadable lock file)';
+    const who = holder
+      ? `process ${holder.pid} on host ${holder.hostname}${holder.since ? ` (since ${holder.since})` : ''}`
+      : 'another process (unreadable lock file)';
     super(`${dataDir} is in use by ${who}; stop it or set LEDGER_DATA_DIR (if it is gone, delete ${lockPath})`);
     this.name = 'DataDirInUseError';
   }

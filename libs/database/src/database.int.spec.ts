@@ -39,19 +39,25 @@ describe.each(['postgres', 'pglite'] as const)('LedgerDatabase on %s', (kind) =>
   });
 
   test('commits a transaction and returns its result', async () => {
-    const result = await db.kysely().transaction().execute(async (trx) => {
-      await query(trx, 'INSERT INTO notes VALUES (1, $1)', ['kept']);
-      return (await query<{ count: string }>(trx, 'SELECT count(*) FROM notes'))[0].count;
-    });
+    const result = await db
+      .kysely()
+      .transaction()
+      .execute(async (trx) => {
+        await query(trx, 'INSERT INTO notes VALUES (1, $1)', ['kept']);
+        return (await query<{ count: string }>(trx, 'SELECT count(*) FROM notes'))[0].count;
+      });
     expect(result).toBe('1');
     expect(await query(db, 'SELECT body FROM notes')).toEqual([{ body: 'kept' }]);
   });
 
   test('rolls a transaction back when its work throws, and rethrows', async () => {
-    const failure = db.kysely().transaction().execute(async (trx) => {
-      await query(trx, 'INSERT INTO notes VALUES (1, $1)', ['lost']);
-      throw new Error('changed my mind');
-    });
+    const failure = db
+      .kysely()
+      .transaction()
+      .execute(async (trx) => {
+        await query(trx, 'INSERT INTO notes VALUES (1, $1)', ['lost']);
+        throw new Error('changed my mind');
+      });
     await expect(failure).rejects.toThrow('changed my mind');
     expect(await query(db, 'SELECT * FROM notes')).toEqual([]);
   });

@@ -18,7 +18,13 @@ export class LedgerIntrospector implements DatabaseIntrospector {
 
   async getTables(): Promise<TableMetadata[]> {
     const { rows } = await sql<{
-      schema: string; table: string; kind: string; column: string | null; type: string | null; not_null: boolean | null; has_default: boolean | null;
+      schema: string;
+      table: string;
+      kind: string;
+      column: string | null;
+      type: string | null;
+      not_null: boolean | null;
+      has_default: boolean | null;
     }>`SELECT n.nspname AS schema, c.relname AS table, c.relkind AS kind, a.attname AS column, t.typname AS type,
         a.attnotnull AS not_null, a.atthasdef AS has_default
       FROM pg_catalog.pg_class c
@@ -37,7 +43,10 @@ export class LedgerIntrospector implements DatabaseIntrospector {
       }
       if (row.column !== null) {
         table.columns.push({
-          name: row.column, dataType: row.type ?? 'unknown', isNullable: row.not_null !== true, hasDefaultValue: row.has_default === true,
+          name: row.column,
+          dataType: row.type ?? 'unknown',
+          isNullable: row.not_null !== true,
+          hasDefaultValue: row.has_default === true,
           isAutoIncrementing: false,
         });
       }

@@ -34,9 +34,14 @@ export async function runMigrations(db: Kysely<unknown>, set: MigrationSet): Pro
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     const message = error instanceof Error ? error.message : String(error);
     if (/previously executed migration .* is missing/.test(message)) {
-      throw new Error(`${set.what} in schema ${set.schema} were migrated by a newer release of License Ledger (${message}): upgrade this installation`, { cause: error });
+      throw new Error(
+        `${set.what} in schema ${set.schema} were migrated by a newer release of License Ledger (${message}): upgrade this installation`,
+        { cause: error },
+      );
     }
-    throw new Error(`cannot migrate ${set.what} in schema ${set.schema}${failed ? `: migration ${failed} failed` : ''}: ${message}`, { cause: error });
+    throw new Error(`cannot migrate ${set.what} in schema ${set.schema}${failed ? `: migration ${failed} failed` : ''}: ${message}`, {
+      cause: error,
+    });
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
@@ -44,6 +49,9 @@ export async function runMigrations(db: Kysely<unknown>, set: MigrationSet): Pro
 /** Brings the ledger's own tables (events, streams, projection registry, keys, rejected commands) up to date. */
 export function migrateToLatest(database: LedgerDatabase): Promise<string[]> {
   return runMigrations(database.kysely<unknown>(), {
-    migrations: LEDGER_MIGRATIONS, schema: database.schema, table: LEDGER_MIGRATION_TABLE, what: "the ledger's tables",
+    migrations: LEDGER_MIGRATIONS,
+    schema: database.schema,
+    table: LEDGER_MIGRATION_TABLE,
+    what: "the ledger's tables",
   });
 }

@@ -15,14 +15,30 @@ const ALL = Object.keys(LEDGER_MIGRATIONS);
 async function describeSchema(db: LedgerDatabase): Promise<unknown> {
   const s = db.schema;
   const strip = (text: string | null) => text?.replaceAll(`${s}.`, '') ?? null;
-  const columns = await query<Record<string, string | null>>(db, `SELECT table_name, column_name, data_type, is_nullable, column_default
-    FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, column_name`, [s]);
-  const constraints = await query<{ name: string; def: string }>(db, `SELECT conname AS name, pg_get_constraintdef(c.oid) AS def
-    FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 ORDER BY 1, 2`, [s]);
-  const indexes = await query<{ name: string; def: string }>(db, `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = $1 ORDER BY 1`, [s]);
-  const triggers = await query<{ name: string; def: string }>(db, `SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def
+  const columns = await query<Record<string, string | null>>(
+    db,
+    `SELECT table_name, column_name, data_type, is_nullable, column_default
+    FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, column_name`,
+    [s],
+  );
+  const constraints = await query<{ name: string; def: string }>(
+    db,
+    `SELECT conname AS name, pg_get_constraintdef(c.oid) AS def
+    FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 ORDER BY 1, 2`,
+    [s],
+  );
+  const indexes = await query<{ name: string; def: string }>(
+    db,
+    `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = $1 ORDER BY 1`,
+    [s],
+  );
+  const triggers = await query<{ name: string; def: string }>(
+    db,
+    `SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY 1`, [s]);
+    WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY 1`,
+    [s],
+  );
   return {
     columns: columns.map((c) => ({ ...c, column_default: strip(c.column_default) })),
     constraints,
@@ -70,7 +86,9 @@ describe.each(['postgres', 'pglite'] as const)('the ledger migrations on %s', (k
     const db = await open();
     expect(await recorded(db)).toEqual(ALL);
     const tables = await query<{ name: string }>(db, `SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [db.schema]);
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['events', 'streams', 'ledger_projections', 'ledger_api_keys', 'ledger_rejected_commands']));
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['events', 'streams', 'ledger_projections', 'ledger_api_keys', 'ledger_rejected_commands']),
+    );
     const again = await open();
     expect(await recorded(again)).toEqual(ALL);
   });
@@ -89,7 +107,9 @@ describe.each(['postgres', 'pglite'] as const)('the ledger migrations on %s', (k
     ]);
     expect(await query(upgraded, `SELECT key_id, role FROM ledger_api_keys`)).toEqual([{ key_id: 'k1', role: 'auditor' }]);
     expect(await query(upgraded, `SELECT command_id, code FROM ledger_rejected_commands`)).toEqual([{ command_id: 'cmd-1', code: 'NOT_FOUND' }]);
-    expect(await query(upgraded, `SELECT name, generation, status FROM ledger_projections`)).toEqual([{ name: 'sessions', generation: 1, status: 'active' }]);
+    expect(await query(upgraded, `SELECT name, generation, status FROM ledger_projections`)).toEqual([
+      { name: 'sessions', generation: 1, status: 'active' },
+    ]);
   });
 
   test('refuse a database migrated by a newer release, naming the migration', async () => {

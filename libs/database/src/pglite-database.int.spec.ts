@@ -16,7 +16,9 @@ describe('PGlite in a data directory', () => {
   test('is held by one process: a second open fails with the holder, and close releases it', async () => {
     const first = await openDatabase({ dataDir });
     await expect(openDatabase({ dataDir })).rejects.toThrow(
-      new RegExp(`^${dataDir} is in use by process ${process.pid} on host .+ \\(since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\); stop it or set LEDGER_DATA_DIR`),
+      new RegExp(
+        `^${dataDir} is in use by process ${process.pid} on host .+ \\(since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\); stop it or set LEDGER_DATA_DIR`,
+      ),
     );
     await first.close();
     const second = await openDatabase({ dataDir });
@@ -30,9 +32,7 @@ describe('PGlite in a data directory', () => {
     await first.close();
 
     const second = await openDatabase({ dataDir, schema: 'ledger' });
-    expect(await query(second, 'SELECT current_schema() AS schema, value FROM kept')).toEqual([
-      { schema: 'ledger', value: 'still here' },
-    ]);
+    expect(await query(second, 'SELECT current_schema() AS schema, value FROM kept')).toEqual([{ schema: 'ledger', value: 'still here' }]);
     await second.close();
   });
 });

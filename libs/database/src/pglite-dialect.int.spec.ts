@@ -13,7 +13,11 @@ describe('PgliteDialect', () => {
   beforeAll(async () => {
     pglite = await PGlite.create();
     db = new Kysely<Tables>({ dialect: new PgliteDialect(pglite) });
-    await db.schema.createTable('items').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('name', 'text').execute();
+    await db.schema
+      .createTable('items')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text')
+      .execute();
   });
 
   afterAll(async () => {
@@ -32,7 +36,13 @@ describe('PgliteDialect', () => {
   });
 
   test('reports affected rows', async () => {
-    await db.insertInto('items').values([{ id: 1, name: 'a' }, { id: 2, name: 'b' }]).execute();
+    await db
+      .insertInto('items')
+      .values([
+        { id: 1, name: 'a' },
+        { id: 2, name: 'b' },
+      ])
+      .execute();
     const result = await db.deleteFrom('items').where('id', '>', 0).executeTakeFirst();
     expect(result.numDeletedRows).toBe(2n);
   });
@@ -61,9 +71,9 @@ describe('PgliteDialect', () => {
 
   test('rolls back a transaction whose statement failed, and stays usable', async () => {
     await db.insertInto('items').values({ id: 1, name: 'one' }).execute();
-    await expect(
-      db.transaction().execute((trx) => trx.insertInto('items').values({ id: 1, name: 'duplicate' }).execute()),
-    ).rejects.toThrow(/duplicate key/);
+    await expect(db.transaction().execute((trx) => trx.insertInto('items').values({ id: 1, name: 'duplicate' }).execute())).rejects.toThrow(
+      /duplicate key/,
+    );
     expect(await db.selectFrom('items').select('name').execute()).toEqual([{ name: 'one' }]);
   });
 
@@ -75,7 +85,11 @@ describe('PgliteDialect', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 20));
     let outsideSaw: unknown[] | null = null;
-    const outside = db.selectFrom('items').select('name').execute().then((rows) => (outsideSaw = rows));
+    const outside = db
+      .selectFrom('items')
+      .select('name')
+      .execute()
+      .then((rows) => (outsideSaw = rows));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(outsideSaw).toBeNull();
     releaseTransaction();

@@ -24,7 +24,8 @@ export function countsAsActivity(action: string, actions: ActivityActions): bool
  * whose payloads name the product and the user.
  */
 export function isActiveUseEvent<E extends LedgerEventBody>(
-  event: E, actions: ActivityActions,
+  event: E,
+  actions: ActivityActions,
 ): event is Extract<E, { readonly type: ActiveUseEventType }> {
   return qualifiesAsActiveUse(event, actions);
 }

@@ -7,7 +7,11 @@ const directory = [
   cmd('CreateOrganization', '2026-01-05T13:01:00Z', { orgId: 'qa', name: 'QA' }),
 ];
 const truetest2 = cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-  purchaseId: 'p1', product: 'TRUETEST', quantity: 2, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+  purchaseId: 'p1',
+  product: 'TRUETEST',
+  quantity: 2,
+  startsAt: '2026-01-01T00:00:00Z',
+  expiresAt: '2027-01-01T00:00:00Z',
 });
 const licensed = [...directory, truetest2];
 
@@ -16,7 +20,8 @@ const release = (applicationId: string, at: string) => cmd('ReleaseApplication',
 
 describe('ActivateApplication / ReleaseApplication', () => {
   it('activates an application, drawing a unit from the account', () => {
-    const state = given(licensed).when(activate('shop', '2026-01-06T00:00:00Z'))
+    const state = given(licensed)
+      .when(activate('shop', '2026-01-06T00:00:00Z'))
       .then([{ type: 'ApplicationActivated', data: { product: 'TRUETEST', applicationId: 'shop' } }]);
     expect(pools(state, 'TRUETEST', '2026-01-06T00:00:00Z').account).toMatchObject({ pool: 2, used: 1, available: 1 });
   });
@@ -30,13 +35,18 @@ describe('ActivateApplication / ReleaseApplication', () => {
 
   it('a release frees the unit', () => {
     const two = [...licensed, activate('shop', '2026-01-06T00:00:00Z'), activate('bank', '2026-01-06T00:01:00Z')];
-    given(two).when(release('shop', '2026-01-06T00:02:00Z')).then([{ type: 'ApplicationReleased', data: { product: 'TRUETEST', applicationId: 'shop' } }]);
+    given(two)
+      .when(release('shop', '2026-01-06T00:02:00Z'))
+      .then([{ type: 'ApplicationReleased', data: { product: 'TRUETEST', applicationId: 'shop' } }]);
     given(two, release('shop', '2026-01-06T00:02:00Z')).when(activate('blog', '2026-01-06T00:03:00Z')).thenAccepted();
   });
 
   it('draws from the account pool: a TRUETEST dedication to qa leaves the account 1 of 2', () => {
-    const history = [...licensed, cmd('DedicateLicenses', '2026-01-05T15:00:00Z', { product: 'TRUETEST', orgId: 'qa', quantity: 1 }),
-      activate('shop', '2026-01-06T00:00:00Z')];
+    const history = [
+      ...licensed,
+      cmd('DedicateLicenses', '2026-01-05T15:00:00Z', { product: 'TRUETEST', orgId: 'qa', quantity: 1 }),
+      activate('shop', '2026-01-06T00:00:00Z'),
+    ];
     given(history).when(activate('bank', '2026-01-06T00:01:00Z')).thenDenied('CONCURRENCY_LIMIT_REACHED', 'ApplicationDenied');
   });
 
@@ -49,6 +59,7 @@ describe('ActivateApplication / ReleaseApplication', () => {
   it('releasing an application that is not active is NOT_FOUND', () => {
     given(licensed).when(release('shop', '2026-01-06T00:00:00Z')).thenRejects('NOT_FOUND');
     given(licensed, activate('shop', '2026-01-06T00:00:00Z'), release('shop', '2026-01-06T00:01:00Z'))
-      .when(release('shop', '2026-01-06T00:02:00Z')).thenRejects('NOT_FOUND');
+      .when(release('shop', '2026-01-06T00:02:00Z'))
+      .thenRejects('NOT_FOUND');
   });
 });

@@ -3,9 +3,7 @@ import { normaliseAlertRule, requireAlertScope, requireWebhookUrl } from './aler
 import type * as C from './commands.js';
 import { DomainError, QUOTA_EXCEEDED_MESSAGE, validationError } from './errors.js';
 import { ACCOUNT_SCOPE, event, type LedgerEvent, type Scope } from './events.js';
-import {
-  activePurchases, isSessionOpenAt, licenseSourceOfUser, machineQuota, poolFigures, purchasedQuantity, sourceOfOrg,
-} from './pools.js';
+import { activePurchases, isSessionOpenAt, licenseSourceOfUser, machineQuota, poolFigures, purchasedQuantity, sourceOfOrg } from './pools.js';
 import { leaseLapsesAt, isLeaseLive } from './rules/lease.js';
 import { canDrawFrom, scopesPushedNegative } from './rules/pool-math.js';
 import { latestExpiryOf, machinesWithinQuota } from './rules/purchases.js';
@@ -71,7 +69,9 @@ function expireLapsedSessions(state: AccountState, at: number, leaseMs: number, 
   for (const sessionId of state.openSessions) {
     const s = state.sessions.get(sessionId)!;
     if (isLeaseLive(s.lastSeen, at, leaseMs)) continue;
-    events.push(event('SessionExpired', { sessionId, product: s.product, endedAt: new Date(leaseLapsesAt(s.lastSeen, leaseMs)).toISOString() }, occurredAt));
+    events.push(
+      event('SessionExpired', { sessionId, product: s.product, endedAt: new Date(leaseLapsesAt(s.lastSeen, leaseMs)).toISOString() }, occurredAt),
+    );
   }
   return events;
 }
@@ -90,34 +90,62 @@ class Rules {
 
   apply(c: C.LedgerCommand): Result {
     switch (c.type) {
-      case 'OpenAccount': return this.openAccount(c);
-      case 'ChangeAccountTimezone': return this.changeTimezone(c);
-      case 'CreateOrganization': return this.createOrganization(c);
-      case 'RegisterUser': return this.registerUser(c);
-      case 'MoveUser': return this.moveUser(c);
-      case 'CreateProject': return this.createProject(c);
-      case 'AddUserToProject': return this.addUserToProject(c);
-      case 'PurchaseLicenses': return this.purchase(c);
-      case 'AmendPurchase': return this.amendPurchase(c);
-      case 'DedicateLicenses': return this.dedicate(c);
-      case 'AssignSeat': return this.assignSeat(c);
-      case 'UnassignSeat': return this.unassignSeat(c);
-      case 'RecordLogin': return this.recordLogin(c);
-      case 'RecordActivity': return this.recordActivity(c);
-      case 'StartSession': return this.startSession(c);
-      case 'HeartbeatSession': return this.heartbeat(c);
-      case 'EndSession': return this.endSession(c);
-      case 'ExpireSessions': return ok();
-      case 'GenerateOfflineLicense': return this.generateOfflineLicense(c);
-      case 'RevokeOfflineLicense': return this.revokeOfflineLicense(c);
-      case 'RegisterMachine': return this.registerMachine(c);
-      case 'DeactivateMachine': return this.deactivateMachine(c);
-      case 'ActivateApplication': return this.activateApplication(c);
-      case 'ReleaseApplication': return this.releaseApplication(c);
-      case 'CreateAlertRule': return this.createAlertRule(c);
-      case 'RemoveAlertRule': return this.removeAlertRule(c);
-      case 'RegisterWebhook': return this.registerWebhook(c);
-      case 'RemoveWebhook': return this.removeWebhook(c);
+      case 'OpenAccount':
+        return this.openAccount(c);
+      case 'ChangeAccountTimezone':
+        return this.changeTimezone(c);
+      case 'CreateOrganization':
+        return this.createOrganization(c);
+      case 'RegisterUser':
+        return this.registerUser(c);
+      case 'MoveUser':
+        return this.moveUser(c);
+      case 'CreateProject':
+        return this.createProject(c);
+      case 'AddUserToProject':
+        return this.addUserToProject(c);
+      case 'PurchaseLicenses':
+        return this.purchase(c);
+      case 'AmendPurchase':
+        return this.amendPurchase(c);
+      case 'DedicateLicenses':
+        return this.dedicate(c);
+      case 'AssignSeat':
+        return this.assignSeat(c);
+      case 'UnassignSeat':
+        return this.unassignSeat(c);
+      case 'RecordLogin':
+        return this.recordLogin(c);
+      case 'RecordActivity':
+        return this.recordActivity(c);
+      case 'StartSession':
+        return this.startSession(c);
+      case 'HeartbeatSession':
+        return this.heartbeat(c);
+      case 'EndSession':
+        return this.endSession(c);
+      case 'ExpireSessions':
+        return ok();
+      case 'GenerateOfflineLicense':
+        return this.generateOfflineLicense(c);
+      case 'RevokeOfflineLicense':
+        return this.revokeOfflineLicense(c);
+      case 'RegisterMachine':
+        return this.registerMachine(c);
+      case 'DeactivateMachine':
+        return this.deactivateMachine(c);
+      case 'ActivateApplication':
+        return this.activateApplication(c);
+      case 'ReleaseApplication':
+        return this.releaseApplication(c);
+      case 'CreateAlertRule':
+        return this.createAlertRule(c);
+      case 'RemoveAlertRule':
+        return this.removeAlertRule(c);
+      case 'RegisterWebhook':
+        return this.registerWebhook(c);
+      case 'RemoveWebhook':
+        return this.removeWebhook(c);
       default: {
         const unknown: never = c;
         throw validationError('type', `unknown command type '${(unknown as { type: string }).type}'`);
@@ -128,7 +156,8 @@ class Rules {
   // ── Account and directory ────────────────────────────────────────────────
 
   private openAccount(c: C.OpenAccount): Result {
-    if (this.state.opened) throw new DomainError('ALREADY_EXISTS', `account '${c.accountId}' already exists`, [{ path: 'accountId', message: 'already exists' }]);
+    if (this.state.opened)
+      throw new DomainError('ALREADY_EXISTS', `account '${c.accountId}' already exists`, [{ path: 'accountId', message: 'already exists' }]);
     requireZone(c.timezone);
     return ok(event('AccountOpened', { accountId: c.accountId, name: c.name, timezone: c.timezone }, this.atIso));
   }
@@ -190,10 +219,20 @@ class Rules {
   private purchase(c: C.PurchaseLicenses): Result {
     if (this.state.purchases.has(c.purchaseId)) throw exists('purchaseId', `purchase '${c.purchaseId}'`);
     if (Date.parse(c.expiresAt) <= Date.parse(c.startsAt)) throw validationError('expiresAt', 'must be after startsAt');
-    return ok(event('LicensesPurchased', {
-      purchaseId: c.purchaseId, product: c.product, quantity: c.quantity, startsAt: c.startsAt, expiresAt: c.expiresAt,
-      machineQuota: c.machineQuota ?? null,
-    }, this.atIso));
+    return ok(
+      event(
+        'LicensesPurchased',
+        {
+          purchaseId: c.purchaseId,
+          product: c.product,
+          quantity: c.quantity,
+          startsAt: c.startsAt,
+          expiresAt: c.expiresAt,
+          machineQuota: c.machineQuota ?? null,
+        },
+        this.atIso,
+      ),
+    );
   }
 
   private amendPurchase(c: C.AmendPurchase): Result {
@@ -216,9 +255,11 @@ class Rules {
     });
     const pushed = scopesPushedNegative(before, after);
     if (pushed.length > 0) {
-      throw new DomainError('QUOTA_BELOW_USAGE', `the amendment would leave ${pushed.map(scopeName).join(', ')} with fewer ${current.product} licenses than in use`, [
-        { path: 'quantity', message: 'below what is dedicated or in use' },
-      ]);
+      throw new DomainError(
+        'QUOTA_BELOW_USAGE',
+        `the amendment would leave ${pushed.map(scopeName).join(', ')} with fewer ${current.product} licenses than in use`,
+        [{ path: 'quantity', message: 'below what is dedicated or in use' }],
+      );
     }
     const quota = machineQuota(this.state, current.product, this.at, purchases);
     const machines = productView(this.state, current.product).machines.size;
@@ -227,10 +268,19 @@ class Rules {
         { path: 'machineQuota', message: 'below the registered machines' },
       ]);
     }
-    return ok(event('PurchaseAmended', {
-      purchaseId: c.purchaseId, product: current.product, quantity: amended.quantity,
-      expiresAt: new Date(amended.expiresAt).toISOString(), machineQuota: amended.machineQuota,
-    }, this.atIso));
+    return ok(
+      event(
+        'PurchaseAmended',
+        {
+          purchaseId: c.purchaseId,
+          product: current.product,
+          quantity: amended.quantity,
+          expiresAt: new Date(amended.expiresAt).toISOString(),
+          machineQuota: amended.machineQuota,
+        },
+        this.atIso,
+      ),
+    );
   }
 
   private dedicate(c: C.DedicateLicenses): Result {
@@ -262,7 +312,9 @@ class Rules {
     requireModel(c.product, 'seat');
     this.requireUser(c.userId);
     if (productView(this.state, c.product).seats.has(c.userId)) {
-      throw new DomainError('ALREADY_ASSIGNED', `user '${c.userId}' already has a ${c.product} seat`, [{ path: 'userId', message: 'already assigned' }]);
+      throw new DomainError('ALREADY_ASSIGNED', `user '${c.userId}' already has a ${c.product} seat`, [
+        { path: 'userId', message: 'already assigned' },
+      ]);
     }
     const source = this.drawUnit(c.product, c.userId);
     return ok(event('SeatAssigned', { product: c.product, userId: c.userId, licenseSource: source }, this.atIso));
@@ -310,16 +362,38 @@ class Rules {
     const machineEvents = this.registerIfNew(c.product, c.machineId, c.userId);
     if (sessionDrawsUnit(c.product, licenseType) && !canDrawFrom(this.figures(c.product), source)) {
       return {
-        events: [event('SessionDenied', {
-          product: c.product, sessionId: c.sessionId, userId: c.userId, machineId: c.machineId,
-          reason: 'CONCURRENCY_LIMIT_REACHED', licenseSource: source,
-        }, this.atIso)],
+        events: [
+          event(
+            'SessionDenied',
+            {
+              product: c.product,
+              sessionId: c.sessionId,
+              userId: c.userId,
+              machineId: c.machineId,
+              reason: 'CONCURRENCY_LIMIT_REACHED',
+              licenseSource: source,
+            },
+            this.atIso,
+          ),
+        ],
         error: capacityDenied(c.product, source),
       };
     }
-    return ok(...machineEvents, event('SessionStarted', {
-      product: c.product, sessionId: c.sessionId, userId: c.userId, machineId: c.machineId, licenseType, licenseSource: source,
-    }, this.atIso));
+    return ok(
+      ...machineEvents,
+      event(
+        'SessionStarted',
+        {
+          product: c.product,
+          sessionId: c.sessionId,
+          userId: c.userId,
+          machineId: c.machineId,
+          licenseType,
+          licenseSource: source,
+        },
+        this.atIso,
+      ),
+    );
   }
 
   private heartbeat(c: C.HeartbeatSession): Result {
@@ -344,18 +418,34 @@ class Rules {
       throw validationError('expiresAt', `must not be after the subscription ends (${new Date(latestEnd).toISOString()})`);
     }
     if (expiresAt <= this.at) throw validationError('expiresAt', 'must be after the command time');
-    if (productView(this.state, c.product).offlineLicenses.some((l) => l.machineId === c.machineId && offlineLicenseHoldsUnit(l.expiresAt, this.at))) {
+    if (
+      productView(this.state, c.product).offlineLicenses.some((l) => l.machineId === c.machineId && offlineLicenseHoldsUnit(l.expiresAt, this.at))
+    ) {
       throw exists('machineId', `an unexpired ${c.product} offline license on machine '${c.machineId}'`);
     }
     const machineEvents = this.registerIfNew(c.product, c.machineId, c.userId);
     const source = this.drawUnit(c.product, c.userId);
-    return ok(...machineEvents, event('OfflineLicenseGenerated', {
-      product: c.product, userId: c.userId, machineId: c.machineId, expiresAt: new Date(expiresAt).toISOString(), licenseSource: source,
-    }, this.atIso));
+    return ok(
+      ...machineEvents,
+      event(
+        'OfflineLicenseGenerated',
+        {
+          product: c.product,
+          userId: c.userId,
+          machineId: c.machineId,
+          expiresAt: new Date(expiresAt).toISOString(),
+          licenseSource: source,
+        },
+        this.atIso,
+      ),
+    );
   }
 
   private revokeOfflineLicense(c: C.RevokeOfflineLicense): Result {
-    throw new DomainError('OFFLINE_LICENSE_IRREVOCABLE', `offline licenses cannot be revoked or transferred; the ${c.product} license on machine '${c.machineId}' runs until it expires`);
+    throw new DomainError(
+      'OFFLINE_LICENSE_IRREVOCABLE',
+      `offline licenses cannot be revoked or transferred; the ${c.product} license on machine '${c.machineId}' runs until it expires`,
+    );
   }
 
   private registerMachine(c: C.RegisterMachine): Result {
@@ -384,7 +474,9 @@ class Rules {
     this.requireActivePurchase('TRUETEST');
     if (!canDrawFrom(this.figures('TRUETEST'), APPLICATION_SOURCE)) {
       return {
-        events: [event('ApplicationDenied', { product: 'TRUETEST', applicationId: c.applicationId, reason: 'CONCURRENCY_LIMIT_REACHED' }, this.atIso)],
+        events: [
+          event('ApplicationDenied', { product: 'TRUETEST', applicationId: c.applicationId, reason: 'CONCURRENCY_LIMIT_REACHED' }, this.atIso),
+        ],
         error: capacityDenied('TRUETEST', ACCOUNT_SCOPE),
       };
     }

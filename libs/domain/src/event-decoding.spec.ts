@@ -2,7 +2,12 @@ import { decodeEvent, EVENT_SHAPES, EventDecodingError, type EventSchema } from 
 import { EVENT_SCHEMA_VERSION, EVENT_TYPES } from './events.js';
 
 const purchase = {
-  purchaseId: 'p1', product: 'KSE', quantity: 5, startsAt: '2026-01-05T00:00:00.000Z', expiresAt: '2027-01-05T00:00:00.000Z', machineQuota: null,
+  purchaseId: 'p1',
+  product: 'KSE',
+  quantity: 5,
+  startsAt: '2026-01-05T00:00:00.000Z',
+  expiresAt: '2027-01-05T00:00:00.000Z',
+  machineQuota: null,
 };
 
 describe('decodeEvent: a stored payload becomes a typed event once, where it enters', () => {
@@ -22,8 +27,13 @@ describe('decodeEvent: a stored payload becomes a typed event once, where it ent
     const { expiresAt: _, ...withoutExpiry } = purchase;
     expect(() => decodeEvent('LicensesPurchased', withoutExpiry, 1)).toThrow(/field "expiresAt"/);
     expect(() => decodeEvent('LicensesPurchased', { ...purchase, product: 'NOT_A_PRODUCT' }, 1)).toThrow(/field "product"/);
-    expect(() => decodeEvent('SessionStarted', { product: 'KRE', sessionId: 's', userId: 'u', machineId: 'm', licenseType: 'borrowed', licenseSource: 'account' }, 1))
-      .toThrow(/field "licenseType"/);
+    expect(() =>
+      decodeEvent(
+        'SessionStarted',
+        { product: 'KRE', sessionId: 's', userId: 'u', machineId: 'm', licenseType: 'borrowed', licenseSource: 'account' },
+        1,
+      ),
+    ).toThrow(/field "licenseType"/);
   });
 
   test('an unknown type, a payload that is not an object, or a version newer than this release is refused', () => {
@@ -51,7 +61,9 @@ describe('decodeEvent: a stored payload becomes a typed event once, where it ent
     });
 
     test('a version with no upcaster is refused rather than read in the wrong shape', () => {
-      expect(() => decodeEvent('SessionEnded', { sessionId: 's1', product: 'KRE' }, 1, { version: 2, upcasters: {} })).toThrow(/no upcaster from schema version 1/);
+      expect(() => decodeEvent('SessionEnded', { sessionId: 's1', product: 'KRE' }, 1, { version: 2, upcasters: {} })).toThrow(
+        /no upcaster from schema version 1/,
+      );
     });
   });
 });

@@ -15,7 +15,11 @@ export type LedgerEventBody = { [K in EventType]: { readonly type: K; readonly d
 
 /** A stored payload that is not an event of the ledger, or not of its type's shape. */
 export class EventDecodingError extends Error {
-  constructor(readonly type: string, readonly schemaVersion: number, readonly reason: string) {
+  constructor(
+    readonly type: string,
+    readonly schemaVersion: number,
+    readonly reason: string,
+  ) {
     super(`cannot decode a ${type} event (schema version ${schemaVersion}): ${reason}`);
     this.name = 'EventDecodingError';
   }
@@ -58,7 +62,12 @@ export const EVENT_SHAPES: EventShapes = {
   ProjectCreated: { projectId: text, name: text, orgId: text },
   UserAddedToProject: { projectId: text, userId: text },
   LicensesPurchased: {
-    purchaseId: text, product, quantity: count, startsAt: text, expiresAt: text, machineQuota: countOrNull,
+    purchaseId: text,
+    product,
+    quantity: count,
+    startsAt: text,
+    expiresAt: text,
+    machineQuota: countOrNull,
   },
   PurchaseAmended: { purchaseId: text, product, quantity: count, expiresAt: text, machineQuota: countOrNull },
   LicensesDedicated: { product, orgId: text, quantity: count, previousQuantity: count },

@@ -18,7 +18,12 @@ export interface EventMap {
   ProjectCreated: { projectId: string; name: string; orgId: string };
   UserAddedToProject: { projectId: string; userId: string };
   LicensesPurchased: {
-    purchaseId: string; product: Product; quantity: number; startsAt: string; expiresAt: string; machineQuota: number | null;
+    purchaseId: string;
+    product: Product;
+    quantity: number;
+    startsAt: string;
+    expiresAt: string;
+    machineQuota: number | null;
   };
   PurchaseAmended: { purchaseId: string; product: Product; quantity: number; expiresAt: string; machineQuota: number | null };
   LicensesDedicated: { product: Product; orgId: string; quantity: number; previousQuantity: number };
@@ -28,7 +33,12 @@ export interface EventMap {
   SeatActivated: { product: Product; userId: string };
   UserActivityRecorded: { product: Product; userId: string; action: string };
   SessionStarted: {
-    product: Product; sessionId: string; userId: string; machineId: string; licenseType: LicenseType; licenseSource: Scope;
+    product: Product;
+    sessionId: string;
+    userId: string;
+    machineId: string;
+    licenseType: LicenseType;
+    licenseSource: Scope;
   };
   SessionDenied: { product: Product; sessionId: string; userId: string; machineId: string; reason: string; licenseSource: Scope };
   SessionHeartbeatRecorded: { sessionId: string; product: Product };
@@ -55,12 +65,36 @@ export type LedgerEvent = { [K in EventType]: { type: K; data: EventMap[K]; occu
 export type EventOf<K extends EventType> = Extract<LedgerEvent, { type: K }>;
 
 export const EVENT_TYPES: readonly EventType[] = [
-  'AccountOpened', 'AccountTimezoneChanged', 'OrganizationCreated', 'UserRegistered', 'UserMoved', 'ProjectCreated',
-  'UserAddedToProject', 'LicensesPurchased', 'PurchaseAmended', 'LicensesDedicated', 'SeatAssigned', 'SeatUnassigned',
-  'UserLoggedIn', 'SeatActivated', 'UserActivityRecorded', 'SessionStarted', 'SessionDenied', 'SessionHeartbeatRecorded',
-  'SessionEnded', 'SessionExpired', 'OfflineLicenseGenerated', 'MachineRegistered', 'MachineDeactivated',
-  'ApplicationActivated', 'ApplicationDenied', 'ApplicationReleased',
-  'AlertRuleCreated', 'AlertRuleRemoved', 'WebhookRegistered', 'WebhookRemoved',
+  'AccountOpened',
+  'AccountTimezoneChanged',
+  'OrganizationCreated',
+  'UserRegistered',
+  'UserMoved',
+  'ProjectCreated',
+  'UserAddedToProject',
+  'LicensesPurchased',
+  'PurchaseAmended',
+  'LicensesDedicated',
+  'SeatAssigned',
+  'SeatUnassigned',
+  'UserLoggedIn',
+  'SeatActivated',
+  'UserActivityRecorded',
+  'SessionStarted',
+  'SessionDenied',
+  'SessionHeartbeatRecorded',
+  'SessionEnded',
+  'SessionExpired',
+  'OfflineLicenseGenerated',
+  'MachineRegistered',
+  'MachineDeactivated',
+  'ApplicationActivated',
+  'ApplicationDenied',
+  'ApplicationReleased',
+  'AlertRuleCreated',
+  'AlertRuleRemoved',
+  'WebhookRegistered',
+  'WebhookRemoved',
 ];
 
 /** Version of the payload shapes above; bump with an upcaster when one changes. */

@@ -29,12 +29,24 @@ const setup: LedgerCommand[] = [
   cmd('CreateOrganization', '2026-01-01T00:00:00Z', { orgId: 'b', name: 'B', parentOrgId: 'a' }),
   cmd('CreateOrganization', '2026-01-01T00:00:00Z', { orgId: 'c', name: 'C', parentOrgId: 'b' }),
   cmd('CreateOrganization', '2026-01-01T00:00:00Z', { orgId: 'd', name: 'D' }),
-  ...USERS.map((userId, i) => cmd('RegisterUser', '2026-01-01T00:00:00Z', {
-    userId, email: `${userId}@acme.example`, fullName: userId, orgId: ORGS[i % ORGS.length]!,
-  })),
-  ...PRODUCTS.map((product, i) => cmd('PurchaseLicenses', '2026-01-01T00:00:00Z', {
-    purchaseId: `p${i}`, product, quantity: 4, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2030-01-01T00:00:00Z', machineQuota: 6,
-  })),
+  ...USERS.map((userId, i) =>
+    cmd('RegisterUser', '2026-01-01T00:00:00Z', {
+      userId,
+      email: `${userId}@acme.example`,
+      fullName: userId,
+      orgId: ORGS[i % ORGS.length]!,
+    }),
+  ),
+  ...PRODUCTS.map((product, i) =>
+    cmd('PurchaseLicenses', '2026-01-01T00:00:00Z', {
+      purchaseId: `p${i}`,
+      product,
+      quantity: 4,
+      startsAt: '2026-01-01T00:00:00Z',
+      expiresAt: '2030-01-01T00:00:00Z',
+      machineQuota: 6,
+    }),
+  ),
 ];
 
 function randomCommand(rand: () => number, at: string, n: number, started: readonly string[]): LedgerCommand {
@@ -43,21 +55,37 @@ function randomCommand(rand: () => number, at: string, n: number, started: reado
   const recent = started.length > 0 ? started[started.length - 1 - Math.floor(rand() * Math.min(4, started.length))]! : 's-none';
   const machineId = `m${Math.floor(rand() * 8)}`;
   switch (Math.floor(rand() * 13)) {
-    case 0: return cmd('DedicateLicenses', at, { product: pick(PRODUCTS), orgId: pick(ORGS), quantity: Math.floor(rand() * 4) });
-    case 1: return cmd('AssignSeat', at, { product: 'KSE', userId });
-    case 2: return cmd('UnassignSeat', at, { product: 'KSE', userId });
-    case 3: return cmd('StartSession', at, { product: pick(['KRE', 'KSE'] as const), sessionId: `s${n}`, userId, machineId });
-    case 4: return cmd('HeartbeatSession', at, { sessionId: recent });
-    case 5: return cmd('EndSession', at, { sessionId: recent });
-    case 6: return cmd('MoveUser', at, { userId, orgId: pick(ORGS) });
-    case 7: return cmd('GenerateOfflineLicense', at, {
-      product: pick(['KSE', 'KRE'] as const), userId, machineId, expiresAt: new Date(Date.parse(at) + rand() * 3 * 3_600_000 + 1).toISOString(),
-    });
-    case 8: return cmd('ActivateApplication', at, { applicationId: `app${Math.floor(rand() * 6)}` });
-    case 9: return cmd('ReleaseApplication', at, { applicationId: `app${Math.floor(rand() * 6)}` });
-    case 10: return cmd('AmendPurchase', at, { purchaseId: `p${Math.floor(rand() * 3)}`, quantity: 1 + Math.floor(rand() * 6) });
-    case 11: return cmd('DeactivateMachine', at, { product: pick(['KSE', 'KRE'] as const), machineId, userId });
-    default: return cmd('ExpireSessions', at);
+    case 0:
+      return cmd('DedicateLicenses', at, { product: pick(PRODUCTS), orgId: pick(ORGS), quantity: Math.floor(rand() * 4) });
+    case 1:
+      return cmd('AssignSeat', at, { product: 'KSE', userId });
+    case 2:
+      return cmd('UnassignSeat', at, { product: 'KSE', userId });
+    case 3:
+      return cmd('StartSession', at, { product: pick(['KRE', 'KSE'] as const), sessionId: `s${n}`, userId, machineId });
+    case 4:
+      return cmd('HeartbeatSession', at, { sessionId: recent });
+    case 5:
+      return cmd('EndSession', at, { sessionId: recent });
+    case 6:
+      return cmd('MoveUser', at, { userId, orgId: pick(ORGS) });
+    case 7:
+      return cmd('GenerateOfflineLicense', at, {
+        product: pick(['KSE', 'KRE'] as const),
+        userId,
+        machineId,
+        expiresAt: new Date(Date.parse(at) + rand() * 3 * 3_600_000 + 1).toISOString(),
+      });
+    case 8:
+      return cmd('ActivateApplication', at, { applicationId: `app${Math.floor(rand() * 6)}` });
+    case 9:
+      return cmd('ReleaseApplication', at, { applicationId: `app${Math.floor(rand() * 6)}` });
+    case 10:
+      return cmd('AmendPurchase', at, { purchaseId: `p${Math.floor(rand() * 3)}`, quantity: 1 + Math.floor(rand() * 6) });
+    case 11:
+      return cmd('DeactivateMachine', at, { product: pick(['KSE', 'KRE'] as const), machineId, userId });
+    default:
+      return cmd('ExpireSessions', at);
   }
 }
 
@@ -109,7 +137,10 @@ describe('invariants under random command sequences', () => {
       if (decision.error) {
         const denial = decision.error.code === 'CONCURRENCY_LIMIT_REACHED';
         const recorded = decision.events.filter((e) => e.type !== 'SessionExpired').map((e) => e.type);
-        expect({ context, recorded }).toEqual({ context, recorded: denial ? [command.type === 'StartSession' ? 'SessionDenied' : 'ApplicationDenied'] : [] });
+        expect({ context, recorded }).toEqual({
+          context,
+          recorded: denial ? [command.type === 'StartSession' ? 'SessionDenied' : 'ApplicationDenied'] : [],
+        });
         if (!denial) expect({ context, events: decision.events }).toEqual({ context, events: [] });
       } else {
         accepted++;
@@ -121,9 +152,10 @@ describe('invariants under random command sequences', () => {
         for (const product of PRODUCTS) {
           const ps = state.products.get(product);
           if (!ps) continue;
-          const holds = ps.seats.has(command.userId)
-            || ps.offlineLicenses.some((l) => l.userId === command.userId && l.expiresAt > t)
-            || [...ps.unitSessions].some((id) => state.sessions.get(id)!.userId === command.userId && isSessionOpenAt(state, id, t, DEFAULT_LEASE_MS));
+          const holds =
+            ps.seats.has(command.userId) ||
+            ps.offlineLicenses.some((l) => l.userId === command.userId && l.expiresAt > t) ||
+            [...ps.unitSessions].some((id) => state.sessions.get(id)!.userId === command.userId && isSessionOpenAt(state, id, t, DEFAULT_LEASE_MS));
           if (holds) {
             const move = decision.events.find((e) => e.type === 'UserMoved')!;
             if (move.type !== 'UserMoved') throw new Error('unreachable');

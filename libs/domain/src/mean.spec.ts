@@ -6,7 +6,9 @@ describe('mean2: averages as reports print them (2 decimals, half up)', () => {
   });
   test('halves round up', () => {
     expect(mean2([1, 0, 0, 0, 0, 0, 0, 0])).toBe(0.13); // 0.125
-    expect(mean2([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toBe(0.03); // 0.025
+    expect(mean2([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toBe(
+      0.03,
+    ); // 0.025
     expect(mean2([1, 2])).toBe(1.5);
   });
   test('no values: 0', () => {

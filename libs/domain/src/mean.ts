@@ -4,7 +4,10 @@
  */
 export function mean2(values: readonly number[]): number {
   if (values.length === 0) return 0;
-  return ratio2(values.reduce((a, b) => a + b, 0), values.length);
+  return ratio2(
+    values.reduce((a, b) => a + b, 0),
+    values.length,
+  );
 }
 
 /**

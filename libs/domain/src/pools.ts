@@ -1,9 +1,7 @@
 import type { Scope } from './events.js';
 import type { Product } from './products.js';
 import { isLeaseLive, leaseLapsesAt } from './rules/lease.js';
-import {
-  HeldUnits, scopeFigures, withOverrides, type PoolOverrides, type PoolTerms, type ScopeFigures,
-} from './rules/pool-math.js';
+import { HeldUnits, scopeFigures, withOverrides, type PoolOverrides, type PoolTerms, type ScopeFigures } from './rules/pool-math.js';
 import { machineQuotaOf, purchaseCountsFrom, purchasesActiveAt, quantityActiveAt } from './rules/purchases.js';
 import { licenseSourceOf, parentScopeOf, type ParentOf } from './rules/scopes.js';
 import { APPLICATION_SOURCE, offlineLicenseHoldsUnit } from './rules/units.js';
@@ -66,7 +64,11 @@ export function poolTerms(state: AccountState, product: Product, at: number): Po
 
 /** Figures for the account and every dedicated org of `product`, at `at` (under hypothetical values, if given). */
 export function poolFigures(
-  state: AccountState, product: Product, at: number, leaseMs: number, overrides: PoolOverrides = {},
+  state: AccountState,
+  product: Product,
+  at: number,
+  leaseMs: number,
+  overrides: PoolOverrides = {},
 ): Map<Scope, ScopeFigures> {
   const ps = productView(state, product);
   const terms = withOverrides(poolTerms(state, product, at), overrides);
@@ -109,7 +111,8 @@ export function heldUnits(state: AccountState, product: Product, at: number, lea
     units.push({ kind: 'session', sessionId, userId, scope: sourceOfUser(userId) });
   }
   ps.offlineLicenses.forEach((license, index) => {
-    if (offlineLicenseHoldsUnit(license.expiresAt, at)) units.push({ kind: 'offline', index, userId: license.userId, scope: sourceOfUser(license.userId) });
+    if (offlineLicenseHoldsUnit(license.expiresAt, at))
+      units.push({ kind: 'offline', index, userId: license.userId, scope: sourceOfUser(license.userId) });
   });
   for (const applicationId of ps.applications) units.push({ kind: 'application', applicationId, scope: APPLICATION_SOURCE });
   return units;

@@ -11,9 +11,23 @@ import { sessionDrawsUnit } from './rules/units.js';
  * `evolve` updates the state in place: an account can hold millions of entries and copying
  * it per event would dominate the cost. `decide` only reads it.
  */
-export interface Organization { readonly orgId: string; readonly name: string; readonly parentOrgId: string | null }
-export interface User { readonly userId: string; email: string; fullName: string; orgId: string }
-export interface Project { readonly projectId: string; readonly name: string; readonly orgId: string; readonly members: Set<string> }
+export interface Organization {
+  readonly orgId: string;
+  readonly name: string;
+  readonly parentOrgId: string | null;
+}
+export interface User {
+  readonly userId: string;
+  email: string;
+  fullName: string;
+  orgId: string;
+}
+export interface Project {
+  readonly projectId: string;
+  readonly name: string;
+  readonly orgId: string;
+  readonly members: Set<string>;
+}
 
 export interface Purchase {
   readonly purchaseId: string;
@@ -26,7 +40,10 @@ export interface Purchase {
   machineQuota: number | null;
 }
 
-export interface Seat { readonly assignedAt: number; activated: boolean }
+export interface Seat {
+  readonly assignedAt: number;
+  activated: boolean;
+}
 
 export type SessionStatus = 'open' | 'ended' | 'expired';
 export interface Session {
@@ -43,9 +60,17 @@ export interface Session {
 }
 
 /** A webhook of the account: where alerts are POSTed, and the fingerprint of the secret they are signed with. */
-export interface Webhook { readonly webhookId: string; readonly url: string; readonly secretFingerprint: string }
+export interface Webhook {
+  readonly webhookId: string;
+  readonly url: string;
+  readonly secretFingerprint: string;
+}
 
-export interface OfflineLicense { readonly userId: string; readonly machineId: string; readonly expiresAt: number }
+export interface OfflineLicense {
+  readonly userId: string;
+  readonly machineId: string;
+  readonly expiresAt: number;
+}
 
 export interface ProductState {
   /** orgId → dedicated quantity (> 0 only; 0 removes the dedication). */
@@ -91,15 +116,35 @@ export interface AccountState {
 
 export function initialState(): AccountState {
   return {
-    opened: false, accountId: '', name: '', timezone: 'UTC', lastAt: Number.NEGATIVE_INFINITY, revision: -1n,
-    orgs: new Map(), users: new Map(), emails: new Map(), projects: new Map(), purchases: new Map(),
-    products: new Map(), sessions: new Map(), openSessions: new Set(), commands: new Map(), alertRules: new Map(), webhooks: new Map(),
+    opened: false,
+    accountId: '',
+    name: '',
+    timezone: 'UTC',
+    lastAt: Number.NEGATIVE_INFINITY,
+    revision: -1n,
+    orgs: new Map(),
+    users: new Map(),
+    emails: new Map(),
+    projects: new Map(),
+    purchases: new Map(),
+    products: new Map(),
+    sessions: new Map(),
+    openSessions: new Set(),
+    commands: new Map(),
+    alertRules: new Map(),
+    webhooks: new Map(),
   };
 }
 
 const NO_PRODUCT_STATE: ProductState = Object.freeze({
-  dedications: new Map(), seats: new Map(), unitSessions: new Set<string>(), offlineLicenses: [],
-  machines: new Map(), applications: new Set<string>(), seatsByOrg: new Map(), sessionUnitsByOrg: new Map(),
+  dedications: new Map(),
+  seats: new Map(),
+  unitSessions: new Set<string>(),
+  offlineLicenses: [],
+  machines: new Map(),
+  applications: new Set<string>(),
+  seatsByOrg: new Map(),
+  sessionUnitsByOrg: new Map(),
 }) as ProductState;
 
 /** The product's state for reading: an empty one for a product the account never used (nothing is added). */
@@ -112,8 +157,14 @@ export function productState(state: AccountState, product: Product): ProductStat
   let ps = state.products.get(product);
   if (!ps) {
     ps = {
-      dedications: new Map(), seats: new Map(), unitSessions: new Set(), offlineLicenses: [],
-      machines: new Map(), applications: new Set(), seatsByOrg: new Map(), sessionUnitsByOrg: new Map(),
+      dedications: new Map(),
+      seats: new Map(),
+      unitSessions: new Set(),
+      offlineLicenses: [],
+      machines: new Map(),
+      applications: new Set(),
+      seatsByOrg: new Map(),
+      sessionUnitsByOrg: new Map(),
     };
     state.products.set(product, ps);
   }
@@ -156,8 +207,13 @@ export function evolve(state: AccountState, e: LedgerEvent): AccountState {
       break;
     case 'LicensesPurchased':
       state.purchases.set(e.data.purchaseId, {
-        purchaseId: e.data.purchaseId, product: e.data.product, quantity: e.data.quantity,
-        startsAt: ms(e.data.startsAt), expiresAt: ms(e.data.expiresAt), recordedAt: at, machineQuota: e.data.machineQuota,
+        purchaseId: e.data.purchaseId,
+        product: e.data.product,
+        quantity: e.data.quantity,
+        startsAt: ms(e.data.startsAt),
+        expiresAt: ms(e.data.expiresAt),
+        recordedAt: at,
+        machineQuota: e.data.machineQuota,
       });
       productState(state, e.data.product);
       break;
@@ -200,8 +256,15 @@ export function evolve(state: AccountState, e: LedgerEvent): AccountState {
     case 'SessionStarted': {
       const drawsUnit = sessionDrawsUnit(e.data.product, e.data.licenseType);
       state.sessions.set(e.data.sessionId, {
-        sessionId: e.data.sessionId, product: e.data.product, userId: e.data.userId, machineId: e.data.machineId,
-        licenseType: e.data.licenseType, startedAt: at, lastSeen: at, status: 'open', drawsUnit,
+        sessionId: e.data.sessionId,
+        product: e.data.product,
+        userId: e.data.userId,
+        machineId: e.data.machineId,
+        licenseType: e.data.licenseType,
+        startedAt: at,
+        lastSeen: at,
+        status: 'open',
+        drawsUnit,
       });
       state.openSessions.add(e.data.sessionId);
       if (drawsUnit) {
@@ -229,7 +292,9 @@ export function evolve(state: AccountState, e: LedgerEvent): AccountState {
     }
     case 'OfflineLicenseGenerated':
       productState(state, e.data.product).offlineLicenses.push({
-        userId: e.data.userId, machineId: e.data.machineId, expiresAt: ms(e.data.expiresAt),
+        userId: e.data.userId,
+        machineId: e.data.machineId,
+        expiresAt: ms(e.data.expiresAt),
       });
       break;
     case 'MachineRegistered':

@@ -21,13 +21,24 @@ describe('OUT_OF_ORDER', () => {
   });
 
   it('applies to every command, whatever the entity: an organization created before the latest user is refused', () => {
-    given(directory).when(cmd('CreateOrganization', '2026-01-05T13:01:30Z', { orgId: 'dev', name: 'Dev' })).thenRejects('OUT_OF_ORDER');
+    given(directory)
+      .when(cmd('CreateOrganization', '2026-01-05T13:01:30Z', { orgId: 'dev', name: 'Dev' }))
+      .thenRejects('OUT_OF_ORDER');
   });
 
   it('recorded denials move the stream’s time too', () => {
-    const denied = event('SessionDenied', {
-      product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1', reason: 'CONCURRENCY_LIMIT_REACHED', licenseSource: 'account',
-    }, '2026-01-06T10:00:00Z');
+    const denied = event(
+      'SessionDenied',
+      {
+        product: 'KRE',
+        sessionId: 's1',
+        userId: 'u1',
+        machineId: 'm1',
+        reason: 'CONCURRENCY_LIMIT_REACHED',
+        licenseSource: 'account',
+      },
+      '2026-01-06T10:00:00Z',
+    );
     given(directory, denied).when(activity('2026-01-06T09:59:59Z')).thenRejects('OUT_OF_ORDER');
   });
 });
@@ -35,13 +46,16 @@ describe('OUT_OF_ORDER', () => {
 describe('the future limit: at most 5 minutes after now', () => {
   it('accepts at = now + 5 min exactly and refuses 1 ms more (VALIDATION_FAILED)', () => {
     given(directory).when(activity('2026-01-06T10:05:00Z'), { now: '2026-01-06T10:00:00Z' }).thenAccepted();
-    const error = given(directory).when(activity('2026-01-06T10:05:00.001Z'), { now: '2026-01-06T10:00:00Z' }).thenRejects('VALIDATION_FAILED', '5 minutes');
+    const error = given(directory)
+      .when(activity('2026-01-06T10:05:00.001Z'), { now: '2026-01-06T10:00:00Z' })
+      .thenRejects('VALIDATION_FAILED', '5 minutes');
     expect(error.errors).toEqual([expect.objectContaining({ path: 'at' })]);
     expect(error.status).toBe(400);
   });
 
   it('applies before any other rule, even on an unknown account', () => {
-    given().when(cmd('CreateOrganization', '2026-01-06T11:00:00Z', { orgId: 'qa', name: 'QA' }), { now: '2026-01-06T10:00:00Z' })
+    given()
+      .when(cmd('CreateOrganization', '2026-01-06T11:00:00Z', { orgId: 'qa', name: 'QA' }), { now: '2026-01-06T10:00:00Z' })
       .thenRejects('VALIDATION_FAILED');
   });
 

@@ -21,7 +21,11 @@ const setup = [
 /** The numbered rows of the §7 table (index = row number). */
 const row: Record<number, LedgerCommand> = {
   1: cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-    purchaseId: 'p1', product: 'KSE', quantity: 5, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+    purchaseId: 'p1',
+    product: 'KSE',
+    quantity: 5,
+    startsAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2027-01-01T00:00:00Z',
   }),
   2: cmd('DedicateLicenses', '2026-01-05T15:00:00Z', { product: 'KSE', orgId: 'qa', quantity: 3 }),
   3: cmd('DedicateLicenses', '2026-01-05T15:05:00Z', { product: 'KSE', orgId: 'mobile', quantity: 1 }),
@@ -34,7 +38,13 @@ const row: Record<number, LedgerCommand> = {
   10: cmd('AssignSeat', '2026-02-10T12:05:00Z', { product: 'KSE', userId: 'u1' }),
 };
 /** The history before row n: setup and the earlier rows (row 5 was rejected and appended nothing). */
-const before = (n: number): LedgerCommand[] => [...setup, ...Object.keys(row).map(Number).filter((i) => i < n && i !== 5).map((i) => row[i]!)];
+const before = (n: number): LedgerCommand[] => [
+  ...setup,
+  ...Object.keys(row)
+    .map(Number)
+    .filter((i) => i < n && i !== 5)
+    .map((i) => row[i]!),
+];
 const zone = 'America/New_York';
 const localDay = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toISODate();
 
@@ -55,7 +65,9 @@ describe('SPEC §7 worked example — seats', () => {
   });
 
   it('#4 AssignSeat KSE u2 → ok, source mobile', () => {
-    given(before(4)).when(row[4]!).then([{ type: 'SeatAssigned', data: { product: 'KSE', userId: 'u2', licenseSource: 'mobile' } }]);
+    given(before(4))
+      .when(row[4]!)
+      .then([{ type: 'SeatAssigned', data: { product: 'KSE', userId: 'u2', licenseSource: 'mobile' } }]);
   });
 
   it('#5 AssignSeat KSE u3 → 409 LICENSE_QUOTA_EXCEEDED (mobile is full; no borrowing)', () => {
@@ -65,44 +77,61 @@ describe('SPEC §7 worked example — seats', () => {
   });
 
   it('#6 AssignSeat KSE u1 → ok, source qa', () => {
-    given(before(6)).when(row[6]!).then([{ type: 'SeatAssigned', data: { product: 'KSE', userId: 'u1', licenseSource: 'qa' } }]);
+    given(before(6))
+      .when(row[6]!)
+      .then([{ type: 'SeatAssigned', data: { product: 'KSE', userId: 'u1', licenseSource: 'qa' } }]);
   });
 
   it('#7 RecordLogin KSE u2 → ok, u2 activated (local day 2026-01-06)', () => {
-    given(before(7)).when(row[7]!).then([
-      { type: 'UserLoggedIn', data: { product: 'KSE', userId: 'u2', machineId: null } },
-      { type: 'SeatActivated', data: { product: 'KSE', userId: 'u2' } },
-    ]);
+    given(before(7))
+      .when(row[7]!)
+      .then([
+        { type: 'UserLoggedIn', data: { product: 'KSE', userId: 'u2', machineId: null } },
+        { type: 'SeatActivated', data: { product: 'KSE', userId: 'u2' } },
+      ]);
     expect(localDay(row[7]!.at)).toBe('2026-01-06');
   });
 
   it('#8 RecordLogin KSE u1 → ok, u1 activated (local day 2026-01-07)', () => {
-    given(before(8)).when(row[8]!).then([
-      { type: 'UserLoggedIn', data: { product: 'KSE', userId: 'u1', machineId: null } },
-      { type: 'SeatActivated', data: { product: 'KSE', userId: 'u1' } },
-    ]);
+    given(before(8))
+      .when(row[8]!)
+      .then([
+        { type: 'UserLoggedIn', data: { product: 'KSE', userId: 'u1', machineId: null } },
+        { type: 'SeatActivated', data: { product: 'KSE', userId: 'u1' } },
+      ]);
     expect(localDay(row[8]!.at)).toBe('2026-01-07');
   });
 
   it('#9 UnassignSeat KSE u1 → ok', () => {
-    given(before(9)).when(row[9]!).then([{ type: 'SeatUnassigned', data: { product: 'KSE', userId: 'u1' } }]);
+    given(before(9))
+      .when(row[9]!)
+      .then([{ type: 'SeatUnassigned', data: { product: 'KSE', userId: 'u1' } }]);
   });
 
   it('#10 AssignSeat KSE u1 → ok, not activated; u2 stays activated', () => {
-    const state = given(before(10)).when(row[10]!).then([{ type: 'SeatAssigned', data: { product: 'KSE', userId: 'u1', licenseSource: 'qa' } }]);
+    const state = given(before(10))
+      .when(row[10]!)
+      .then([{ type: 'SeatAssigned', data: { product: 'KSE', userId: 'u1', licenseSource: 'qa' } }]);
     const seats = state.products.get('KSE')!.seats;
     expect(seats.get('u1')!.activated).toBe(false);
     expect(seats.get('u2')!.activated).toBe(true);
     // Feb (latest record): account 5 purchased, 2 assigned; qa pool 2 holds u1, mobile holds u2.
     expect(pools(state, 'KSE', '2026-02-28T23:59:59Z')).toMatchObject({
-      account: { dedicated: 5, pool: 2, used: 0 }, qa: { dedicated: 3, pool: 2, used: 1 }, mobile: { dedicated: 1, pool: 1, used: 1 },
+      account: { dedicated: 5, pool: 2, used: 0 },
+      qa: { dedicated: 3, pool: 2, used: 1 },
+      mobile: { dedicated: 1, pool: 1, used: 1 },
     });
   });
 });
 
 describe('SPEC §7 worked example — KRE sessions on 2026-03-02 (America/New_York)', () => {
   const kre = cmd('PurchaseLicenses', '2026-02-20T15:00:00Z', {
-    purchaseId: 'p2', product: 'KRE', quantity: 2, startsAt: '2026-03-01T05:00:00Z', expiresAt: '2026-04-01T04:00:00Z', machineQuota: 10,
+    purchaseId: 'p2',
+    product: 'KRE',
+    quantity: 2,
+    startsAt: '2026-03-01T05:00:00Z',
+    expiresAt: '2026-04-01T04:00:00Z',
+    machineQuota: 10,
   });
   const start = (sessionId: string, userId: string, machineId: string, at: string) =>
     cmd('StartSession', at, { product: 'KRE', sessionId, userId, machineId });
@@ -111,17 +140,26 @@ describe('SPEC §7 worked example — KRE sessions on 2026-03-02 (America/New_Yo
   const s4 = start('s4', 'u3', 'm4', '2026-03-02T15:45:00Z');
   const sessionCommands: LedgerCommand[] = [
     start('s1', 'u1', 'm1', '2026-03-02T15:00:00Z'),
-    beat('s1', '2026-03-02T15:10:00Z'), beat('s1', '2026-03-02T15:20:00Z'), beat('s1', '2026-03-02T15:30:00Z'),
+    beat('s1', '2026-03-02T15:10:00Z'),
+    beat('s1', '2026-03-02T15:20:00Z'),
+    beat('s1', '2026-03-02T15:30:00Z'),
     start('s2', 'u2', 'm2', '2026-03-02T15:30:00Z'),
-    beat('s1', '2026-03-02T15:40:00Z'), beat('s2', '2026-03-02T15:40:00Z'),
+    beat('s1', '2026-03-02T15:40:00Z'),
+    beat('s2', '2026-03-02T15:40:00Z'),
     s4,
-    beat('s1', '2026-03-02T15:50:00Z'), beat('s2', '2026-03-02T15:50:00Z'),
-    end('s1', '2026-03-02T16:00:00Z'), beat('s2', '2026-03-02T16:00:00Z'),
+    beat('s1', '2026-03-02T15:50:00Z'),
+    beat('s2', '2026-03-02T15:50:00Z'),
+    end('s1', '2026-03-02T16:00:00Z'),
+    beat('s2', '2026-03-02T16:00:00Z'),
     start('s3', 'u3', 'm3', '2026-03-02T16:00:00Z'),
-    beat('s2', '2026-03-02T16:10:00Z'), beat('s3', '2026-03-02T16:10:00Z'),
-    beat('s2', '2026-03-02T16:20:00Z'), beat('s3', '2026-03-02T16:20:00Z'),
-    end('s3', '2026-03-02T16:30:00Z'), beat('s2', '2026-03-02T16:30:00Z'),
-    beat('s2', '2026-03-02T16:40:00Z'), beat('s2', '2026-03-02T16:50:00Z'),
+    beat('s2', '2026-03-02T16:10:00Z'),
+    beat('s3', '2026-03-02T16:10:00Z'),
+    beat('s2', '2026-03-02T16:20:00Z'),
+    beat('s3', '2026-03-02T16:20:00Z'),
+    end('s3', '2026-03-02T16:30:00Z'),
+    beat('s2', '2026-03-02T16:30:00Z'),
+    beat('s2', '2026-03-02T16:40:00Z'),
+    beat('s2', '2026-03-02T16:50:00Z'),
     end('s2', '2026-03-02T17:00:00Z'),
   ];
   const local = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toFormat('HH:mm');
@@ -152,13 +190,19 @@ describe('SPEC §7 worked example — KRE sessions on 2026-03-02 (America/New_Yo
     const started = new Map(appended.filter((e) => e.type === 'SessionStarted').map((e) => [e.data.sessionId, local(e.occurredAt)]));
     const ended = new Map(appended.filter((e) => e.type === 'SessionEnded').map((e) => [e.data.sessionId, local(e.data.endedAt)]));
     expect(Object.fromEntries([...started].map(([id, from]) => [id, [from, ended.get(id)]]))).toEqual({
-      s1: ['10:00', '11:00'], s2: ['10:30', '12:00'], s3: ['11:00', '11:30'],
+      s1: ['10:00', '11:00'],
+      s2: ['10:30', '12:00'],
+      s3: ['11:00', '11:30'],
     });
 
     // s3 starts at 11:00 when s1 ends (back to back): never more than 2 open.
     const state = given(history).state();
     expect(pools(state, 'KRE', '2026-03-02T16:00:00Z').account).toMatchObject({ used: 0 });
-    expect([...state.sessions.values()].map((s) => [s.sessionId, s.status])).toEqual([['s1', 'ended'], ['s2', 'ended'], ['s3', 'ended']]);
+    expect([...state.sessions.values()].map((s) => [s.sessionId, s.status])).toEqual([
+      ['s1', 'ended'],
+      ['s2', 'ended'],
+      ['s3', 'ended'],
+    ]);
   });
 
   it('the KRE purchase counts over March local time only', () => {

@@ -36,8 +36,9 @@ export function cutHistory<E extends StoredEvent | StoredLedgerEvent>(events: re
   let end = events.length;
   for (let i = 0; i < events.length; i += 1) {
     const event = events[i]!;
-    const late = (cut.asOf !== undefined && Date.parse(event.metadata.occurredAt) > cut.asOf)
-      || (cut.upTo !== undefined && comparePositions(event.position, cut.upTo ?? null) > 0);
+    const late =
+      (cut.asOf !== undefined && Date.parse(event.metadata.occurredAt) > cut.asOf) ||
+      (cut.upTo !== undefined && comparePositions(event.position, cut.upTo ?? null) > 0);
     if (late) {
       end = i;
       break;

@@ -24,7 +24,7 @@ describe('createEventStore', () => {
     await expect(failure).rejects.not.toThrow(/changeit/);
   });
 
-  test('refuses an EventStoreDB stream prefix that could overlap another ledger\'s', async () => {
+  test("refuses an EventStoreDB stream prefix that could overlap another ledger's", async () => {
     const failure = createEventStore({ eventStoreUrl: 'esdb://127.0.0.1:1?tls=false', streamPrefix: 'a.b', database });
     await expect(failure).rejects.toThrow('the EventStoreDB stream prefix must be 1–64 letters, digits or _ (got "a.b")');
   });

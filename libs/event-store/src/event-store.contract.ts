@@ -1,7 +1,13 @@
 /// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
 import {
-  AppendTooLargeError, appendSize, comparePositions, WrongExpectedRevisionError, type EventStore, type NewEvent, type StoredEvent,
+  AppendTooLargeError,
+  appendSize,
+  comparePositions,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
 } from './event-store.js';
 import { isInLogOrder, logEventsOf, probeSubscription, sleep, testEvent } from './testing/event-store-probes.js';
 
@@ -81,7 +87,7 @@ export function describeEventStoreContract(name: string, target: ContractTarget)
       await store.appendToStream(stream, 'no_stream', events);
 
       const pages: StoredEvent[][] = [];
-      for (let from = 0n; ; ) {
+      for (let from = 0n; ;) {
         const page = await store.readStream(stream, from, 3);
         if (page.length === 0) break;
         expect(page.length).toBeLessThanOrEqual(3);
@@ -197,7 +203,7 @@ export function describeEventStoreContract(name: string, target: ContractTarget)
       await append(b, 0n, 2);
 
       const pages: StoredEvent[][] = [];
-      for (let after = start; ; ) {
+      for (let after = start; ;) {
         const page = await store.readAll({ after, limit: 2 });
         if (page.length === 0) break;
         expect(page.length).toBeLessThanOrEqual(2);
@@ -292,7 +298,7 @@ export function describeEventStoreContract(name: string, target: ContractTarget)
       }
     });
 
-    test('ignores what is not the ledger\'s (system events, other applications, other ledgers) in head, reads and subscriptions', async () => {
+    test("ignores what is not the ledger's (system events, other applications, other ledgers) in head, reads and subscriptions", async () => {
       const stream = newStream('before-others');
       const appended = await store.appendToStream(stream, 'no_stream', [testEvent('Last')]);
       await target.appendOthers(`others_${run}`);

@@ -74,8 +74,12 @@ export function appendSize(events: readonly NewEvent[]): number {
 
 /** One event's share of `appendSize`. */
 export function eventSize(event: NewEvent): number {
-  return Buffer.byteLength(event.type) + Buffer.byteLength(JSON.stringify(event.data))
-    + Buffer.byteLength(JSON.stringify(event.metadata)) + PER_EVENT_BYTES;
+  return (
+    Buffer.byteLength(event.type) +
+    Buffer.byteLength(JSON.stringify(event.data)) +
+    Buffer.byteLength(JSON.stringify(event.metadata)) +
+    PER_EVENT_BYTES
+  );
 }
 
 /** `,"recordedAt":"2026-01-06T13:00:00.000Z"` (40 bytes), the event id and content type, and their framing. */
@@ -95,7 +99,11 @@ export class WrongExpectedRevisionError extends Error {
 
 /** An append larger than the store takes (`maxAppendBytes`): refused whole, nothing was stored. */
 export class AppendTooLargeError extends Error {
-  constructor(readonly streamId: string, readonly bytes: number, readonly maxBytes: number) {
+  constructor(
+    readonly streamId: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
     super(`stream ${streamId}: an append of ${bytes} bytes is larger than the ${maxBytes} bytes the event store takes at once; nothing was appended`);
     this.name = 'AppendTooLargeError';
   }
@@ -107,7 +115,10 @@ export class AppendTooLargeError extends Error {
  * would break the SPEC's invariants, so the store refuses to answer with a partial history.
  */
 export class StreamHistoryLostError extends Error {
-  constructor(readonly streamId: string, message: string) {
+  constructor(
+    readonly streamId: string,
+    message: string,
+  ) {
     super(`stream ${streamId}: ${message}`);
     this.name = 'StreamHistoryLostError';
   }
@@ -150,11 +161,7 @@ export interface EventStore {
    * step; otherwise throws `WrongExpectedRevisionError` and appends nothing. `events` must not be
    * empty (RangeError). The result's position is that of the last event appended.
    */
-  appendToStream(
-    streamId: string,
-    expected: ExpectedRevision,
-    events: readonly NewEvent[],
-  ): Promise<AppendResult>;
+  appendToStream(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult>;
 
   /**
    * Events of one stream with revision ≥ `fromRevision` (default 0), in order; at most `maxCount`

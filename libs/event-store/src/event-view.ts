@@ -14,8 +14,13 @@ export function storedEventView(event: StoredEvent) {
     eventId: event.eventId,
     data: event.data,
     metadata: {
-      commandId: m.commandId, correlationId: m.correlationId, causationId: m.causationId, actor: m.actor,
-      occurredAt: m.occurredAt, recordedAt: m.recordedAt, schemaVersion: m.schemaVersion,
+      commandId: m.commandId,
+      correlationId: m.correlationId,
+      causationId: m.causationId,
+      actor: m.actor,
+      occurredAt: m.occurredAt,
+      recordedAt: m.recordedAt,
+      schemaVersion: m.schemaVersion,
     },
   };
 }

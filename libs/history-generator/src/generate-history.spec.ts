@@ -47,9 +47,25 @@ describe('generate-history', () => {
     }
     expect(rejected).toEqual(history.stats.expectedRejections);
     const types = Object.keys(history.stats.byType);
-    for (const type of ['OpenAccount', 'CreateOrganization', 'RegisterUser', 'PurchaseLicenses', 'DedicateLicenses', 'AssignSeat',
-      'UnassignSeat', 'RecordLogin', 'RecordActivity', 'StartSession', 'HeartbeatSession', 'EndSession', 'GenerateOfflineLicense',
-      'RegisterMachine', 'DeactivateMachine', 'ActivateApplication', 'MoveUser']) {
+    for (const type of [
+      'OpenAccount',
+      'CreateOrganization',
+      'RegisterUser',
+      'PurchaseLicenses',
+      'DedicateLicenses',
+      'AssignSeat',
+      'UnassignSeat',
+      'RecordLogin',
+      'RecordActivity',
+      'StartSession',
+      'HeartbeatSession',
+      'EndSession',
+      'GenerateOfflineLicense',
+      'RegisterMachine',
+      'DeactivateMachine',
+      'ActivateApplication',
+      'MoveUser',
+    ]) {
       expect(types).toContain(type);
     }
   });

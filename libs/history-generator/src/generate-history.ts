@@ -83,8 +83,14 @@ export function resolveHistoryOptions(options: HistoryOptions): ResolvedHistoryO
   if (Number.isNaN(endMs)) throw new Error(`end must be an ISO instant, got "${options.end}"`);
   if (endMs > Date.now()) throw new Error(`end ${new Date(endMs).toISOString()} is in the future: every command must lie in the past`);
   return {
-    commands, accounts, users, days, seed: wholeNumber(options.seed ?? 1, 'seed', 0),
-    end: new Date(endMs).toISOString(), commandIds: options.commandIds ?? true, accountPrefix: accountPrefix(options.accountPrefix),
+    commands,
+    accounts,
+    users,
+    days,
+    seed: wholeNumber(options.seed ?? 1, 'seed', 0),
+    end: new Date(endMs).toISOString(),
+    commandIds: options.commandIds ?? true,
+    accountPrefix: accountPrefix(options.accountPrefix),
   };
 }
 
@@ -100,14 +106,24 @@ export const DEMO_COMMANDS_PER_ACCOUNT = 20_000;
  * A history to try the ledger on (`ledger demo`): `accounts` accounts (ids `demo-001`, …) over the
  * 90 days before `now`, one user per ~66 commands (300 for the default size).
  */
-export function demoHistoryOptions(options: {
-  readonly accounts?: number; readonly seed?: number; readonly now?: number; readonly commandsPerAccount?: number;
-} = {}): HistoryOptions {
+export function demoHistoryOptions(
+  options: {
+    readonly accounts?: number;
+    readonly seed?: number;
+    readonly now?: number;
+    readonly commandsPerAccount?: number;
+  } = {},
+): HistoryOptions {
   const accounts = options.accounts ?? 1;
   const perAccount = options.commandsPerAccount ?? DEMO_COMMANDS_PER_ACCOUNT;
   return {
-    commands: accounts * perAccount, users: accounts * Math.max(40, Math.round(perAccount / 66)), accounts, days: 90,
-    seed: options.seed ?? 1, end: new Date(options.now ?? Date.now()).toISOString(), accountPrefix: 'demo',
+    commands: accounts * perAccount,
+    users: accounts * Math.max(40, Math.round(perAccount / 66)),
+    accounts,
+    days: 90,
+    seed: options.seed ?? 1,
+    end: new Date(options.now ?? Date.now()).toISOString(),
+    accountPrefix: 'demo',
   };
 }
 
@@ -162,14 +178,18 @@ export interface WrittenHistory {
 
 /** Writes the history as NDJSON (one command per line), streaming; `onProgress` about once a second. */
 export async function writeHistoryNdjson(
-  options: HistoryOptions, file: string, onProgress?: (done: number, total: number, elapsedMs: number) => void,
+  options: HistoryOptions,
+  file: string,
+  onProgress?: (done: number, total: number, elapsedMs: number) => void,
 ): Promise<WrittenHistory> {
   const started = performance.now();
   const history = createHistory(options);
   const path = resolve(file);
   await mkdir(dirname(path), { recursive: true });
   const out = createWriteStream(path);
-  const failed = once(out, 'error').then(([error]) => { throw error; });
+  const failed = once(out, 'error').then(([error]) => {
+    throw error;
+  });
   let bytes = 0;
   let batch: string[] = [];
   let lastReport = started;
@@ -194,8 +214,12 @@ export async function writeHistoryNdjson(
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
   return {
-    file: path, bytes, seconds: (performance.now() - started) / 1000,
-    options: history.options, accounts: history.accounts, stats: history.stats,
+    file: path,
+    bytes,
+    seconds: (performance.now() - started) / 1000,
+    options: history.options,
+    accounts: history.accounts,
+    stats: history.stats,
   };
 }
 
@@ -212,10 +236,56 @@ const TIMEZONES = ['America/New_York', 'Europe/Berlin', 'UTC', 'Asia/Ho_Chi_Minh
 const TOP_ORG_NAMES = ['Quality', 'Mobile', 'Platform', 'Payments', 'Data'];
 const CHILD_ORG_NAMES = ['Automation', 'Manual Testing', 'Performance'];
 const LEAF_ORG_NAMES = ['Squad A', 'Squad B'];
-const FIRST_NAMES = ['Ana', 'Bao', 'Chen', 'Dmitri', 'Elif', 'Femi', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kavya', 'Liam', 'Mai', 'Nora',
-  'Omar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Thao', 'Uma', 'Viktor', 'Wen', 'Ximena', 'Yusuf', 'Zoe'];
-const LAST_NAMES = ['Nguyen', 'Smith', 'Garcia', 'Müller', 'Tanaka', 'Okafor', 'Rossi', 'Kowalski', 'Silva', 'Johansson', 'Patel',
-  'Kim', 'Dubois', 'Haddad', 'Novak', 'Tran', 'Lopez', 'Andersen', 'Ivanova', 'Mensah'];
+const FIRST_NAMES = [
+  'Ana',
+  'Bao',
+  'Chen',
+  'Dmitri',
+  'Elif',
+  'Femi',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kavya',
+  'Liam',
+  'Mai',
+  'Nora',
+  'Omar',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Sven',
+  'Thao',
+  'Uma',
+  'Viktor',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
+];
+const LAST_NAMES = [
+  'Nguyen',
+  'Smith',
+  'Garcia',
+  'Müller',
+  'Tanaka',
+  'Okafor',
+  'Rossi',
+  'Kowalski',
+  'Silva',
+  'Johansson',
+  'Patel',
+  'Kim',
+  'Dubois',
+  'Haddad',
+  'Novak',
+  'Tran',
+  'Lopez',
+  'Andersen',
+  'Ivanova',
+  'Mensah',
+];
 const KSE_ACTIONS = ['open-project', 'record-test', 'run-test-case', 'run-test-suite', 'spy-object', 'edit-script'];
 const TESTOPS_ACTIONS = ['view-report', 'plan-release', 'triage-failure', 'schedule-run'];
 
@@ -380,8 +450,8 @@ class AccountSim {
       this.registeredMachines.set(p, new Set());
     }
     const sessions = this.estimateSessionsPerWeekday();
-    this.kreQuantity = capacityFor(sessions.kre * (65 / 60) / 12);
-    this.tcQuantity = capacityFor(sessions.tc * (32 / 60) / 12);
+    this.kreQuantity = capacityFor((sessions.kre * (65 / 60)) / 12);
+    this.tcQuantity = capacityFor((sessions.tc * (32 / 60)) / 12);
   }
 
   // ── Plan ────────────────────────────────────────────────────────────────
@@ -458,9 +528,10 @@ class AccountSim {
   private setupEstimate(): number {
     const u = this.users.length;
     const count = (profile: Profile) => this.users.filter((x) => x.profile === profile).length;
-    const seats = Math.min(count('tester'), 0.85 * Math.round(0.6 * u))
-      + Math.min(count('manager') + 0.3 * count('tester'), 0.85 * Math.round(0.3 * u))
-      + Math.min(count('manager'), 0.85 * Math.max(2, Math.round(0.03 * u)));
+    const seats =
+      Math.min(count('tester'), 0.85 * Math.round(0.6 * u)) +
+      Math.min(count('manager') + 0.3 * count('tester'), 0.85 * Math.round(0.3 * u)) +
+      Math.min(count('manager'), 0.85 * Math.max(2, Math.round(0.03 * u)));
     return 1 + this.orgs.length + this.projects.length + 7 + 5 + u + 0.75 * u + count('runner') + seats;
   }
 
@@ -541,7 +612,11 @@ class AccountSim {
       this.admin('CreateOrganization', { orgId: org.id, name: org.name, parentOrgId: org.parent < 0 ? null : this.orgs[org.parent].id });
     }
     for (const project of this.projects) {
-      this.admin('CreateProject', { projectId: project.id, name: `${this.orgs[project.org].name} project ${project.id}`, orgId: this.orgs[project.org].id });
+      this.admin('CreateProject', {
+        projectId: project.id,
+        name: `${this.orgs[project.org].name} project ${project.id}`,
+        orgId: this.orgs[project.org].id,
+      });
     }
     const u = this.users.length;
     const startsAt = new Date(this.startMs - 30 * DAY_MS).toISOString();
@@ -592,8 +667,10 @@ class AccountSim {
       const first = FIRST_NAMES[i % FIRST_NAMES.length];
       const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length];
       this.admin('RegisterUser', {
-        userId: user.id, email: `${first.toLowerCase()}.${user.id}@${this.accountId}.example.com`,
-        fullName: `${first} ${last}`, orgId: this.orgs[user.org].id,
+        userId: user.id,
+        email: `${first.toLowerCase()}.${user.id}@${this.accountId}.example.com`,
+        fullName: `${first} ${last}`,
+        orgId: this.orgs[user.org].id,
       });
       const top = this.orgs[user.org].path.at(-1)!;
       const projects = this.projects.filter((p) => p.org === top);
@@ -822,7 +899,8 @@ class AccountSim {
         }
         const offline = this.offline.get('KSE')!.find((l) => l.user === user.idx && l.expiresAt > t + 4 * HOUR_MS);
         if (offline && this.rng.chance(0.5)) plan('KSE', offline.machineId, 'offline', t + MINUTE_MS, [20, 180], 0.02);
-        else if (this.seatHolders.get('KSE')!.has(user.idx) && this.rng.chance(0.35)) plan('KSE', machineOf(user), 'online', t + MINUTE_MS, [20, 180], 0.02);
+        else if (this.seatHolders.get('KSE')!.has(user.idx) && this.rng.chance(0.35))
+          plan('KSE', machineOf(user), 'online', t + MINUTE_MS, [20, 180], 0.02);
         if (this.seatHolders.get('TESTOPS')!.has(user.idx) && this.rng.chance(0.3)) {
           this.push(at + 5 * MINUTE_MS, 'RecordLogin', { product: 'TESTOPS', userId: id });
           this.push(at + 7 * MINUTE_MS, 'RecordActivity', { product: 'TESTOPS', userId: id, action: this.rng.pick(TESTOPS_ACTIONS) });
@@ -863,7 +941,13 @@ class AccountSim {
   }
 
   private planSession(
-    product: string, user: SimUser, machineId: string, licenseType: 'online' | 'offline', start: number, duration: number, crash: number,
+    product: string,
+    user: SimUser,
+    machineId: string,
+    licenseType: 'online' | 'offline',
+    start: number,
+    duration: number,
+    crash: number,
   ): PlannedSession {
     const heartbeats: number[] = [];
     const crashed = this.rng.chance(crash);
@@ -876,7 +960,13 @@ class AccountSim {
     }
     const lastSeen = heartbeats.at(-1) ?? start;
     return {
-      product, sessionId: `s-${++this.sessionCounter}`, user: user.idx, machineId, licenseType, start, heartbeats,
+      product,
+      sessionId: `s-${++this.sessionCounter}`,
+      user: user.idx,
+      machineId,
+      licenseType,
+      start,
+      heartbeats,
       end: crashed ? null : start + duration,
       lateHeartbeat: crashed && this.rng.chance(0.2) ? lastSeen + LEASE_MS + this.rng.between(1, 20) * MINUTE_MS : null,
     };
@@ -891,7 +981,13 @@ class AccountSim {
     const open = new Map<string, number[]>();
     for (const s of sessions) {
       const userId = this.users[s.user].id;
-      const start = { product: s.product, sessionId: s.sessionId, userId, machineId: s.machineId, ...(s.licenseType === 'offline' ? { licenseType: 'offline' } : {}) };
+      const start = {
+        product: s.product,
+        sessionId: s.sessionId,
+        userId,
+        machineId: s.machineId,
+        ...(s.licenseType === 'offline' ? { licenseType: 'offline' } : {}),
+      };
       const drawsUnit = s.licenseType === 'online' && (SESSION_PRODUCTS as readonly string[]).includes(s.product);
       if (drawsUnit) {
         const source = this.sourceOf(s.product, s.user);

@@ -42,10 +42,18 @@ describe('AccountLedger (embedded store)', () => {
   });
 
   test('every event carries the metadata of SPEC §3', async () => {
-    await ledger.execute({ type: 'AssignSeat', accountId: acme(), product: 'KSE', userId: 'u0', commandId: 'c-1', at: '2026-01-06T11:00:00.000Z' }, ctx);
+    await ledger.execute(
+      { type: 'AssignSeat', accountId: acme(), product: 'KSE', userId: 'u0', commandId: 'c-1', at: '2026-01-06T11:00:00.000Z' },
+      ctx,
+    );
     const [assigned] = (await stream('acme')).filter((e) => e.type === 'SeatAssigned');
     expect(assigned.metadata).toMatchObject({
-      commandId: 'c-1', correlationId: 'corr-1', causationId: null, actor: 'key-1', occurredAt: '2026-01-06T11:00:00.000Z', schemaVersion: 1,
+      commandId: 'c-1',
+      correlationId: 'corr-1',
+      causationId: null,
+      actor: 'key-1',
+      occurredAt: '2026-01-06T11:00:00.000Z',
+      schemaVersion: 1,
     });
     expect(Date.parse(assigned.metadata.recordedAt)).not.toBeNaN();
     expect(assigned.data).toEqual({ product: 'KSE', userId: 'u0', licenseSource: 'account' });
@@ -84,11 +92,27 @@ describe('AccountLedger (embedded store)', () => {
 
   test('a start denied for capacity records SessionDenied, fails, and fails again when repeated', async () => {
     await ledger.execute(
-      { type: 'PurchaseLicenses', accountId: acme(), purchaseId: 'kre', product: 'KRE', quantity: 1, startsAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z' },
+      {
+        type: 'PurchaseLicenses',
+        accountId: acme(),
+        purchaseId: 'kre',
+        product: 'KRE',
+        quantity: 1,
+        startsAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: '2027-01-01T00:00:00.000Z',
+      },
       ctx,
     );
     await ledger.execute({ type: 'StartSession', accountId: acme(), product: 'KRE', sessionId: 's1', userId: 'u0', machineId: 'm1' }, ctx);
-    const denied = { type: 'StartSession', accountId: acme(), product: 'KRE', sessionId: 's2', userId: 'u1', machineId: 'm2', commandId: 'start-s2' } as const;
+    const denied = {
+      type: 'StartSession',
+      accountId: acme(),
+      product: 'KRE',
+      sessionId: 's2',
+      userId: 'u1',
+      machineId: 'm2',
+      commandId: 'start-s2',
+    } as const;
     await expect(ledger.execute(denied, ctx)).rejects.toMatchObject({ code: 'CONCURRENCY_LIMIT_REACHED' });
     await expect(ledger.execute(denied, ctx)).rejects.toMatchObject({ code: 'CONCURRENCY_LIMIT_REACHED' });
     expect((await stream('acme')).filter((e) => e.type === 'SessionDenied')).toHaveLength(1);
@@ -108,7 +132,8 @@ describe('AccountLedger (embedded store)', () => {
     await other.execute({ type: 'AssignSeat', accountId: acme(), product: 'KSE', userId: 'u1' }, ctx);
     // `ledger` still believes both seats are free; the append conflicts, it reloads and sees the pool is full.
     await expect(ledger.execute({ type: 'AssignSeat', accountId: acme(), product: 'KSE', userId: 'u2' }, ctx)).rejects.toMatchObject({
-      code: 'LICENSE_QUOTA_EXCEEDED', message: 'The number of the licenses cannot exceed the license quota',
+      code: 'LICENSE_QUOTA_EXCEEDED',
+      message: 'The number of the licenses cannot exceed the license quota',
     });
     await expect(ledger.execute({ type: 'AssignSeat', accountId: acme(), product: 'KSE', userId: 'u0' }, ctx)).rejects.toBeInstanceOf(DomainError);
   });
@@ -150,11 +175,17 @@ describe('AccountLedger (embedded store)', () => {
     return { limited, sizes };
   }
 
-  const registrations = (from: number, count: number): IncomingCommand[] => Array.from({ length: count }, (_, i) => ({
-    type: 'RegisterUser', accountId: acme(), userId: `r${from + i}`, email: `r${from + i}@race.example`, fullName: `R ${'x'.repeat(2_000)}`, orgId: 'qa',
-  }));
+  const registrations = (from: number, count: number): IncomingCommand[] =>
+    Array.from({ length: count }, (_, i) => ({
+      type: 'RegisterUser',
+      accountId: acme(),
+      userId: `r${from + i}`,
+      email: `r${from + i}@race.example`,
+      fullName: `R ${'x'.repeat(2_000)}`,
+      orgId: 'qa',
+    }));
 
-  test('a batch bound for one account is split between commands under the store\'s append budget', async () => {
+  test("a batch bound for one account is split between commands under the store's append budget", async () => {
     const { limited, sizes } = budgeted(20_000);
     const batch = new AccountLedger(limited, clock, LEASE_MS, rejections);
     const before = (await stream('acme')).length;
@@ -172,7 +203,11 @@ describe('AccountLedger (embedded store)', () => {
   test('when another writer gets in between two appends of a batch, only the commands not appended yet are decided again', async () => {
     const other = new AccountLedger(store, clock, LEASE_MS);
     const { limited, sizes } = budgeted(20_000, async (n) => {
-      if (n === 2) await other.execute({ type: 'RegisterUser', accountId: acme(), userId: 'r30', email: 'r30@race.example', fullName: 'Other', orgId: 'qa' }, ctx);
+      if (n === 2)
+        await other.execute(
+          { type: 'RegisterUser', accountId: acme(), userId: 'r30', email: 'r30@race.example', fullName: 'Other', orgId: 'qa' },
+          ctx,
+        );
     });
     const batch = new AccountLedger(limited, clock, LEASE_MS, rejections);
     const results = await batch.executeMany(registrations(0, 40), ctx);
@@ -186,11 +221,26 @@ describe('AccountLedger (embedded store)', () => {
 
   test('a lapsed session is recorded as expired at lastSeen + lease before the next command', async () => {
     await ledger.execute(
-      { type: 'PurchaseLicenses', accountId: acme(), purchaseId: 'kre', product: 'KRE', quantity: 1, startsAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z', at: '2026-01-06T10:00:00.000Z' },
+      {
+        type: 'PurchaseLicenses',
+        accountId: acme(),
+        purchaseId: 'kre',
+        product: 'KRE',
+        quantity: 1,
+        startsAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: '2027-01-01T00:00:00.000Z',
+        at: '2026-01-06T10:00:00.000Z',
+      },
       ctx,
     );
-    await ledger.execute({ type: 'StartSession', accountId: acme(), product: 'KRE', sessionId: 's1', userId: 'u0', machineId: 'm1', at: '2026-01-06T10:00:00.000Z' }, ctx);
-    const next = await ledger.execute({ type: 'StartSession', accountId: acme(), product: 'KRE', sessionId: 's2', userId: 'u1', machineId: 'm2', at: '2026-01-06T11:00:00.000Z' }, ctx);
+    await ledger.execute(
+      { type: 'StartSession', accountId: acme(), product: 'KRE', sessionId: 's1', userId: 'u0', machineId: 'm1', at: '2026-01-06T10:00:00.000Z' },
+      ctx,
+    );
+    const next = await ledger.execute(
+      { type: 'StartSession', accountId: acme(), product: 'KRE', sessionId: 's2', userId: 'u1', machineId: 'm2', at: '2026-01-06T11:00:00.000Z' },
+      ctx,
+    );
     expect(next.events.map((e) => e.type)).toEqual(['SessionExpired', 'MachineRegistered', 'SessionStarted']);
     expect(next.events[0].data).toMatchObject({ sessionId: 's1', endedAt: '2026-01-06T10:15:00.000Z' });
   });

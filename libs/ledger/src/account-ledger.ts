@@ -1,8 +1,22 @@
 import {
-  ACCOUNT_SCOPE, capacityDenied, decide, DomainError, evolve, initialState, rememberCommand, type AccountState, type LedgerCommand, type LedgerEvent,
+  ACCOUNT_SCOPE,
+  capacityDenied,
+  decide,
+  DomainError,
+  evolve,
+  initialState,
+  rememberCommand,
+  type AccountState,
+  type LedgerCommand,
+  type LedgerEvent,
 } from '../../domain/src/index.js';
 import {
-  formatPosition, WrongExpectedRevisionError, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent,
+  formatPosition,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
 } from '../../event-store/src/event-store.js';
 import { decodeStoredEvents } from '../../event-store/src/stored-ledger-event.js';
 import { appendChunks, type DecidedCommand } from './append-chunks.js';
@@ -46,7 +60,10 @@ export class AccountLedger {
    * are decided again one by one on the fresh state.
    */
   executeMany(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]> {
-    return this.mutex.runAll(commands.map((c) => c.accountId), () => this.executeManyHoldingLocks(commands, context));
+    return this.mutex.runAll(
+      commands.map((c) => c.accountId),
+      () => this.executeManyHoldingLocks(commands, context),
+    );
   }
 
   /** Accounts in memory with sessions still open by event (candidates for the lease reaper). */
@@ -138,7 +155,11 @@ export class AccountLedger {
       let expected = batch.expected;
       for (const chunk of appendChunks(batch.commands, this.store.maxAppendBytes)) {
         try {
-          const appended = await this.store.appendToStream(accountStreamId(accountId), expected, chunk.flatMap((c) => c.events));
+          const appended = await this.store.appendToStream(
+            accountStreamId(accountId),
+            expected,
+            chunk.flatMap((c) => c.events),
+          );
           expected = appended.nextExpectedRevision;
           const position = formatPosition(appended.position);
           for (const { index } of chunk) {
@@ -164,8 +185,12 @@ export class AccountLedger {
     }
     for (const [accountId, rejections] of newlyRejected) {
       const from = redecidedFrom.get(accountId);
-      const kept = from === undefined ? rejections : new Map([...rejections].filter(([commandId]) =>
-        commands.findIndex((c) => c.accountId === accountId && c.commandId === commandId) < from));
+      const kept =
+        from === undefined
+          ? rejections
+          : new Map(
+              [...rejections].filter(([commandId]) => commands.findIndex((c) => c.accountId === accountId && c.commandId === commandId) < from),
+            );
       if (kept.size > 0) await this.rejections?.record(accountId, kept);
     }
     return results;
@@ -212,7 +237,10 @@ export class AccountLedger {
     const denied = decodeStoredEvents(stored).find((e) => e.type === 'SessionDenied' || e.type === 'ApplicationDenied');
     if (denied) throw capacityDenied(denied.data.product, denied.type === 'SessionDenied' ? denied.data.licenseSource : ACCOUNT_SCOPE);
     const events: RecordedEvent[] = stored.map((e) => ({
-      type: e.type, streamRevision: e.streamRevision.toString(), data: e.data, occurredAt: e.metadata.occurredAt,
+      type: e.type,
+      streamRevision: e.streamRevision.toString(),
+      data: e.data,
+      occurredAt: e.metadata.occurredAt,
     }));
     return outcomeOf(command, true, events, formatPosition(stored.at(-1)?.position ?? null));
   }
@@ -239,13 +267,14 @@ function expectedOf(state: AccountState): ExpectedRevision {
 
 function recorded(events: readonly LedgerEvent[], newEvents: readonly NewEvent[], firstRevision: bigint): RecordedEvent[] {
   return events.map((e, i) => ({
-    type: e.type, streamRevision: (firstRevision + BigInt(i)).toString(), data: newEvents[i].data, occurredAt: e.occurredAt,
+    type: e.type,
+    streamRevision: (firstRevision + BigInt(i)).toString(),
+    data: newEvents[i].data,
+    occurredAt: e.occurredAt,
   }));
 }
 
-function outcomeOf(
-  command: IncomingCommand, duplicate: boolean, events: readonly RecordedEvent[], position: string | null,
-): CommandOutcome {
+function outcomeOf(command: IncomingCommand, duplicate: boolean, events: readonly RecordedEvent[], position: string | null): CommandOutcome {
   return { type: command.type, accountId: command.accountId, commandId: command.commandId ?? null, duplicate, events, position };
 }
 

@@ -3,7 +3,8 @@ import { testEvent } from '../../event-store/src/testing/event-store-probes.js';
 import { appendChunks, type DecidedCommand } from './append-chunks.js';
 
 const command = (index: number, events: number, text = 'x'.repeat(100)): DecidedCommand => ({
-  index, events: Array.from({ length: events }, () => testEvent('Decided', { text })),
+  index,
+  events: Array.from({ length: events }, () => testEvent('Decided', { text })),
 });
 const bytesOf = (chunk: readonly DecidedCommand[]) => chunk.flatMap((c) => c.events).reduce((sum, e) => sum + eventSize(e), 0);
 

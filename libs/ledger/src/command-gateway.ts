@@ -2,9 +2,7 @@ import type { LedgerCommand, RegisterWebhook } from '../../domain/src/commands.j
 import type { CommandOutcome } from '../../contracts/src/index.js';
 
 /** A validated command before the ledger fills in `at` (default: now). */
-export type IncomingCommand = LedgerCommand extends infer C
-  ? C extends LedgerCommand ? Omit<C, 'at'> & { readonly at?: string } : never
-  : never;
+export type IncomingCommand = LedgerCommand extends infer C ? (C extends LedgerCommand ? Omit<C, 'at'> & { readonly at?: string } : never) : never;
 
 /**
  * RegisterWebhook as a client sends it: with the secret. The ledger stores the secret apart
@@ -31,8 +29,7 @@ export type { CommandOutcome, RecordedEvent } from '../../contracts/src/index.js
 
 /** Per command of a batch: its outcome, or the rule it broke (a `DomainError`). */
 export type BatchResult =
-  | { readonly ok: true; readonly outcome: CommandOutcome }
-  | { readonly ok: false; readonly error: import('../../domain/src/errors.js').DomainError };
+  { readonly ok: true; readonly outcome: CommandOutcome } | { readonly ok: false; readonly error: import('../../domain/src/errors.js').DomainError };
 
 /**
  * The write side as the interfaces (HTTP, CLI, import) see it. Rejections are thrown as

@@ -3,21 +3,25 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../domain/src/errors.js';
 import { AccountLedger } from './account-ledger.js';
 import { failureOutcome, LedgerMetrics } from './ledger-metrics.js';
-import {
-  CommandGateway, type BatchResult, type ClientCommand, type CommandContext, type CommandOutcome,
-} from './command-gateway.js';
+import { CommandGateway, type BatchResult, type ClientCommand, type CommandContext, type CommandOutcome } from './command-gateway.js';
 import { WebhookRegistration, type PreparedCommand } from './webhook-registration.js';
 
 /** One ledger command on the CommandBus; its handler decides it against the account's stream. */
 export class ExecuteLedgerCommand extends Command<CommandOutcome> {
-  constructor(readonly command: ClientCommand, readonly context: CommandContext) {
+  constructor(
+    readonly command: ClientCommand,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 /** An ordered batch of commands (bulk import), appended in batches. */
 export class ExecuteLedgerBatch extends Command<BatchResult[]> {
-  constructor(readonly commands: readonly ClientCommand[], readonly context: CommandContext) {
+  constructor(
+    readonly commands: readonly ClientCommand[],
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -25,7 +29,9 @@ export class ExecuteLedgerBatch extends Command<BatchResult[]> {
 @CommandHandler(ExecuteLedgerCommand)
 export class ExecuteLedgerCommandHandler implements ICommandHandler<ExecuteLedgerCommand> {
   constructor(
-    private readonly ledger: AccountLedger, private readonly metrics: LedgerMetrics, private readonly registration: WebhookRegistration,
+    private readonly ledger: AccountLedger,
+    private readonly metrics: LedgerMetrics,
+    private readonly registration: WebhookRegistration,
   ) {}
 
   async execute({ command, context }: ExecuteLedgerCommand): Promise<CommandOutcome> {
@@ -46,7 +52,9 @@ export class ExecuteLedgerCommandHandler implements ICommandHandler<ExecuteLedge
 @CommandHandler(ExecuteLedgerBatch)
 export class ExecuteLedgerBatchHandler implements ICommandHandler<ExecuteLedgerBatch> {
   constructor(
-    private readonly ledger: AccountLedger, private readonly metrics: LedgerMetrics, private readonly registration: WebhookRegistration,
+    private readonly ledger: AccountLedger,
+    private readonly metrics: LedgerMetrics,
+    private readonly registration: WebhookRegistration,
   ) {}
 
   async execute({ commands, context }: ExecuteLedgerBatch): Promise<BatchResult[]> {
@@ -76,7 +84,10 @@ export class ExecuteLedgerBatchHandler implements ICommandHandler<ExecuteLedgerB
       }
     }
     const prepared = results.filter((r): r is PreparedCommand => 'command' in r);
-    const executed = await this.ledger.executeMany(prepared.map((p) => p.command), context);
+    const executed = await this.ledger.executeMany(
+      prepared.map((p) => p.command),
+      context,
+    );
     for (const [i, result] of executed.entries()) if (!result.ok) await prepared[i].discard();
     let next = 0;
     return results.map((r) => ('command' in r ? executed[next++] : r));

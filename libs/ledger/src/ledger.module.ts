@@ -31,9 +31,8 @@ export class LedgerModule {
         {
           provide: AccountLedger,
           inject: [EVENT_STORE, Clock, LEDGER_DATABASE, LedgerMetrics],
-          useFactory: async (store: EventStore, clock: Clock, database: LedgerDatabase, metrics: LedgerMetrics) => new AccountLedger(
-            new MeteredEventStore(store, metrics), clock, config.sessionLeaseSeconds * 1000, createRejectedCommands(database),
-          ),
+          useFactory: async (store: EventStore, clock: Clock, database: LedgerDatabase, metrics: LedgerMetrics) =>
+            new AccountLedger(new MeteredEventStore(store, metrics), clock, config.sessionLeaseSeconds * 1000, createRejectedCommands(database)),
         },
         {
           provide: WebhookSecretVault,

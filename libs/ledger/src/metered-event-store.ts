@@ -1,13 +1,22 @@
 import {
   WrongExpectedRevisionError,
-  type AppendResult, type EventStore, type ExpectedRevision, type LogPosition, type NewEvent, type ReadAllOptions,
-  type StoredEvent, type SubscribeOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type LogPosition,
+  type NewEvent,
+  type ReadAllOptions,
+  type StoredEvent,
+  type SubscribeOptions,
 } from '../../event-store/src/event-store.js';
 import type { AppendOutcome, LedgerMetrics } from './ledger-metrics.js';
 
 /** The event store as the write side uses it: every append counted and timed by outcome; everything else passed through. */
 export class MeteredEventStore implements EventStore {
-  constructor(private readonly store: EventStore, private readonly metrics: LedgerMetrics) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly metrics: LedgerMetrics,
+  ) {}
 
   get kind(): string {
     return this.store.kind;

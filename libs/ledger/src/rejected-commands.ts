@@ -30,8 +30,11 @@ export function createRejectedCommands(database: LedgerDatabase): RejectedComman
     async find(accountId, commandIds) {
       const found = new Map<string, DomainError>();
       if (commandIds.length === 0) return found;
-      const rows = await db.selectFrom('ledger_rejected_commands').select(['command_id', 'code', 'message', 'errors'])
-        .where('account_id', '=', accountId).where(sql<boolean>`command_id = ANY(${[...commandIds]}::text[])`)
+      const rows = await db
+        .selectFrom('ledger_rejected_commands')
+        .select(['command_id', 'code', 'message', 'errors'])
+        .where('account_id', '=', accountId)
+        .where(sql<boolean>`command_id = ANY(${[...commandIds]}::text[])`)
         .execute();
       for (const row of rows) found.set(row.command_id, new DomainError(row.code as ErrorCode, row.message, row.errors));
       return found;

@@ -22,7 +22,11 @@ describe('WebhookRegistration (the secret is sealed apart; the decider sees its 
     const registration = new WebhookRegistration(vault, { allowHttp: false, allowPrivate: false }, publicHost);
     const prepared = await registration.prepare(register);
     expect(prepared.command).toEqual({
-      type: 'RegisterWebhook', accountId: 'acme', webhookId: 'w1', url: 'https://hooks.example.com/x', secretFingerprint: vault.fingerprint('topsecret'),
+      type: 'RegisterWebhook',
+      accountId: 'acme',
+      webhookId: 'w1',
+      url: 'https://hooks.example.com/x',
+      secretFingerprint: vault.fingerprint('topsecret'),
     });
     expect(JSON.stringify(prepared.command)).not.toContain('topsecret');
     const rows = await query<{ sealed: string }>(database, 'SELECT sealed FROM webhook_secrets');

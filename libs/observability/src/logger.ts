@@ -29,7 +29,8 @@ export function currentRequestId(): string | undefined {
  * stderr, synchronously, so that a command's stdout carries only its output and nothing is lost at exit.
  */
 export function createLogger(
-  service: Pick<ServiceConfig, 'logLevel' | 'logFormat'>, options: { name?: string; destination?: DestinationStream } = {},
+  service: Pick<ServiceConfig, 'logLevel' | 'logFormat'>,
+  options: { name?: string; destination?: DestinationStream } = {},
 ): Logger {
   const pretty = service.logFormat === 'pretty' || (service.logFormat === undefined && process.stderr.isTTY === true);
   const settings = {
@@ -40,6 +41,9 @@ export function createLogger(
   };
   if (options.destination) return pino(settings, options.destination);
   return pretty
-    ? pino(settings, PinoPretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }))
+    ? pino(
+        settings,
+        PinoPretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }),
+      )
     : pino(settings, pino.destination({ dest: 2, sync: true }));
 }

@@ -34,17 +34,35 @@ describe('loadConfig: REBUILD_BATCH_SIZE', () => {
 describe('loadConfig: the service settings', () => {
   test('defaults', () => {
     expect(loadConfig({}).service).toEqual({
-      logLevel: 'info', logFormat: undefined, rateLimitRequests: 1200, rateLimitWindowSeconds: 60, replayConcurrency: 2,
-      importMaxLineBytes: 1024 * 1024, compression: true,
+      logLevel: 'info',
+      logFormat: undefined,
+      rateLimitRequests: 1200,
+      rateLimitWindowSeconds: 60,
+      replayConcurrency: 2,
+      importMaxLineBytes: 1024 * 1024,
+      compression: true,
     });
   });
 
   test('from the environment', () => {
-    expect(loadConfig({
-      LOG_LEVEL: 'WARN', LOG_FORMAT: 'json', RATE_LIMIT_REQUESTS: '0', RATE_LIMIT_WINDOW_SECONDS: '10', REPLAY_CONCURRENCY: '4',
-      IMPORT_MAX_LINE_BYTES: '4096', HTTP_COMPRESSION: 'off',
-    }).service).toEqual({
-      logLevel: 'warn', logFormat: 'json', rateLimitRequests: 0, rateLimitWindowSeconds: 10, replayConcurrency: 4, importMaxLineBytes: 4096, compression: false,
+    expect(
+      loadConfig({
+        LOG_LEVEL: 'WARN',
+        LOG_FORMAT: 'json',
+        RATE_LIMIT_REQUESTS: '0',
+        RATE_LIMIT_WINDOW_SECONDS: '10',
+        REPLAY_CONCURRENCY: '4',
+        IMPORT_MAX_LINE_BYTES: '4096',
+        HTTP_COMPRESSION: 'off',
+      }).service,
+    ).toEqual({
+      logLevel: 'warn',
+      logFormat: 'json',
+      rateLimitRequests: 0,
+      rateLimitWindowSeconds: 10,
+      replayConcurrency: 4,
+      importMaxLineBytes: 4096,
+      compression: false,
     });
   });
 

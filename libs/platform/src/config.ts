@@ -95,7 +95,12 @@ export function serviceConfig(config: Pick<LedgerConfig, 'service'>): ServiceCon
   return config.service ?? loadConfig({}).service!;
 }
 
-function oneOf<T extends string, Fallback extends T | undefined>(value: string | undefined, name: string, allowed: readonly T[], fallback: Fallback): T | Fallback {
+function oneOf<T extends string, Fallback extends T | undefined>(
+  value: string | undefined,
+  name: string,
+  allowed: readonly T[],
+  fallback: Fallback,
+): T | Fallback {
   const given = nonEmpty(value)?.toLowerCase();
   if (given === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(given)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
@@ -130,10 +135,11 @@ const KEY_BYTES = 32;
 function secretKey(value: string | undefined, name: string): Uint8Array | undefined {
   const text = nonEmpty(value);
   if (text === undefined) return undefined;
-  const bytes = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex')
-    : /^[A-Za-z0-9+/]{43}=?$/.test(text) ? Buffer.from(text, 'base64') : null;
+  const bytes = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : /^[A-Za-z0-9+/]{43}=?$/.test(text) ? Buffer.from(text, 'base64') : null;
   if (bytes === null || bytes.length !== KEY_BYTES) {
-    throw new Error(`${name} must be ${KEY_BYTES} random bytes written as base64 (44 characters, e.g. \`openssl rand -base64 32\`) or as 64 hex digits`);
+    throw new Error(
+      `${name} must be ${KEY_BYTES} random bytes written as base64 (44 characters, e.g. \`openssl rand -base64 32\`) or as 64 hex digits`,
+    );
   }
   return new Uint8Array(bytes);
 }

@@ -42,9 +42,12 @@ export class PlatformModule {
         {
           provide: EVENT_STORE,
           inject: [LEDGER_DATABASE],
-          useFactory: (database: LedgerDatabase) => createEventStore({
-            eventStoreUrl: config.eventStoreUrl, streamPrefix: config.eventStoreStreamPrefix, database,
-          }),
+          useFactory: (database: LedgerDatabase) =>
+            createEventStore({
+              eventStoreUrl: config.eventStoreUrl,
+              streamPrefix: config.eventStoreStreamPrefix,
+              database,
+            }),
         },
         PlatformResources,
       ],

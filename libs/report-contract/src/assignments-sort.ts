@@ -2,7 +2,14 @@ import { DomainError } from '../../domain/src/errors.js';
 
 /** The columns `assignments` sorts by (ties: userId), projected or replayed. */
 export const ASSIGNMENT_SORT_COLUMNS = [
-  'userId', 'user', 'email', 'licenseSource', 'organization', 'lastAssignment', 'lastActiveUse', 'activated',
+  'userId',
+  'user',
+  'email',
+  'licenseSource',
+  'organization',
+  'lastAssignment',
+  'lastActiveUse',
+  'activated',
 ] as const;
 export type AssignmentSortColumn = (typeof ASSIGNMENT_SORT_COLUMNS)[number];
 export const DEFAULT_ASSIGNMENTS_SORT: AssignmentSortColumn = 'user';

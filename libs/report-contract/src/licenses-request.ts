@@ -18,11 +18,13 @@ export function parseLicensesRequest(parameters: Readonly<Record<string, unknown
   const text = (name: string): string | undefined => {
     const value = parameters[name];
     if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value.length === 0 || value.length > 128) errors.push({ path: name, message: 'must be a text of 1 to 128 characters' });
+    if (typeof value !== 'string' || value.length === 0 || value.length > 128)
+      errors.push({ path: name, message: 'must be a text of 1 to 128 characters' });
     return typeof value === 'string' ? value : undefined;
   };
   for (const name of Object.keys(parameters)) {
-    if (!LICENSES_PARAMETERS.has(name)) errors.push({ path: name, message: 'is not a parameter of the licenses overview (accountId, product, orgId, asOf)' });
+    if (!LICENSES_PARAMETERS.has(name))
+      errors.push({ path: name, message: 'is not a parameter of the licenses overview (accountId, product, orgId, asOf)' });
   }
   const accountId = text('accountId');
   if (accountId === undefined) errors.push({ path: 'accountId', message: 'is required' });
@@ -31,7 +33,7 @@ export function parseLicensesRequest(parameters: Readonly<Record<string, unknown
   if (productText !== undefined && product === undefined) errors.push({ path: 'product', message: `must be one of ${PRODUCT_CODES.join(', ')}` });
   const orgId = text('orgId');
   const asOfText = text('asOf');
-  const asOf = asOfText === undefined ? undefined : utcInstant(asOfText) ?? undefined;
+  const asOf = asOfText === undefined ? undefined : (utcInstant(asOfText) ?? undefined);
   if (asOfText !== undefined && asOf === undefined) errors.push({ path: 'asOf', message: INSTANT_RULE });
   if (errors.length > 0 || accountId === undefined) {
     throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);

@@ -3,7 +3,10 @@ import type { ReportSpec } from './report-spec.js';
 import { parseReportRequest } from './report-request.js';
 
 const series: Pick<ReportSpec, 'name' | 'shape' | 'products' | 'parameters'> = {
-  name: 'seat-history', shape: 'series', products: ['KSE', 'TESTOPS', 'KAM'], parameters: ['orgId', 'from', 'to', 'interval', 'groupBy', 'asOf'],
+  name: 'seat-history',
+  shape: 'series',
+  products: ['KSE', 'TESTOPS', 'KAM'],
+  parameters: ['orgId', 'from', 'to', 'interval', 'groupBy', 'asOf'],
 };
 const table: Pick<ReportSpec, 'name' | 'shape' | 'products'> = { name: 'sessions', shape: 'table', products: ['KSE', 'KRE'] };
 
@@ -25,8 +28,11 @@ describe('parseReportRequest', () => {
 
   it('accepts a series request, interval defaulting to day, page 1 and pageSize 50', () => {
     expect(parseReportRequest(ok, series)).toEqual({ ...ok, interval: 'day', page: 1, pageSize: 50 });
-    expect(parseReportRequest({ ...ok, interval: 'month', orgId: 'qa', groupBy: 'org' }, series))
-      .toMatchObject({ interval: 'month', orgId: 'qa', groupBy: 'org' });
+    expect(parseReportRequest({ ...ok, interval: 'month', orgId: 'qa', groupBy: 'org' }, series)).toMatchObject({
+      interval: 'month',
+      orgId: 'qa',
+      groupBy: 'org',
+    });
   });
 
   it('normalises asOf to UTC', () => {
@@ -34,17 +40,24 @@ describe('parseReportRequest', () => {
   });
 
   it('accepts table parameters, numbers as strings or numbers', () => {
-    expect(parseReportRequest({ accountId: 'acme', q: 'ann', sort: '-user', page: '3', pageSize: 1000, status: 'active' }, table))
-      .toEqual({ accountId: 'acme', q: 'ann', sort: '-user', page: 3, pageSize: 1000, status: 'active' });
+    expect(parseReportRequest({ accountId: 'acme', q: 'ann', sort: '-user', page: '3', pageSize: 1000, status: 'active' }, table)).toEqual({
+      accountId: 'acme',
+      q: 'ann',
+      sort: '-user',
+      page: 3,
+      pageSize: 1000,
+      status: 'active',
+    });
   });
 
   it('names every bad field at once', () => {
-    expect(paths({ accountId: 'acme', product: 'KRE', from: '2026-13-01', to: 'yesterday', interval: 'year', groupBy: 'user', asOf: 'soon' }))
-      .toEqual(['product', 'from', 'to', 'interval', 'groupBy', 'asOf']);
+    expect(
+      paths({ accountId: 'acme', product: 'KRE', from: '2026-13-01', to: 'yesterday', interval: 'year', groupBy: 'user', asOf: 'soon' }),
+    ).toEqual(['product', 'from', 'to', 'interval', 'groupBy', 'asOf']);
   });
 
-  it('product must be one of the report\'s products, and is required for series', () => {
-    expect(errorsOf({ ...ok, product: 'KRE' })[0]!.message).toBe('must be one of KSE, TESTOPS, KAM for seat-history, got \'KRE\'');
+  it("product must be one of the report's products, and is required for series", () => {
+    expect(errorsOf({ ...ok, product: 'KRE' })[0]!.message).toBe("must be one of KSE, TESTOPS, KAM for seat-history, got 'KRE'");
     expect(errorsOf({ ...ok, product: 'nope' })[0]!.path).toBe('product');
     const { product: _product, ...without } = ok;
     expect(errorsOf(without)).toEqual([{ path: 'product', message: 'is required; one of KSE, TESTOPS, KAM' }]);
@@ -61,7 +74,8 @@ describe('parseReportRequest', () => {
   it('interval=hour allows at most 31 days', () => {
     expect(parseReportRequest({ ...ok, from: '2026-01-01', to: '2026-01-31', interval: 'hour' }, series).interval).toBe('hour');
     expect(errorsOf({ ...ok, from: '2026-01-01', to: '2026-02-01', interval: 'hour' })[0]).toEqual({
-      path: 'interval', message: 'hour allows at most 31 days between from and to; this range has 32',
+      path: 'interval',
+      message: 'hour allows at most 31 days between from and to; this range has 32',
     });
   });
 
@@ -74,7 +88,8 @@ describe('parseReportRequest', () => {
 
   it('refuses unknown parameters, and parameters the report does not take', () => {
     expect(errorsOf({ ...ok, colour: 'red' })[0]).toEqual({
-      path: 'colour', message: 'unknown parameter; seat-history takes accountId, product, orgId, from, to, interval, groupBy, asOf',
+      path: 'colour',
+      message: 'unknown parameter; seat-history takes accountId, product, orgId, from, to, interval, groupBy, asOf',
     });
     expect(errorsOf({ ...ok, q: 'ann' })).toEqual([{ path: 'q', message: 'is not a parameter of seat-history' }]);
     expect(paths({ accountId: 'acme', interval: 'day', groupBy: 'org' }, table)).toEqual(['interval', 'groupBy']);
@@ -82,8 +97,12 @@ describe('parseReportRequest', () => {
 
   it('refuses repeated parameters, empty and over-long text, control characters', () => {
     expect(errorsOf({ ...ok, orgId: ['a', 'b'] })).toEqual([{ path: 'orgId', message: 'must be given once' }]);
-    expect(paths({ accountId: 'acme', q: '', sort: 'x'.repeat(129), licenseSource: 'a\u0000b', status: { a: 1 } }, table))
-      .toEqual(['status', 'q', 'licenseSource', 'sort']);
+    expect(paths({ accountId: 'acme', q: '', sort: 'x'.repeat(129), licenseSource: 'a\u0000b', status: { a: 1 } }, table)).toEqual([
+      'status',
+      'q',
+      'licenseSource',
+      'sort',
+    ]);
     expect(errorsOf({ accountId: 'acme', q: 'x'.repeat(201) }, table)).toEqual([{ path: 'q', message: 'must be at most 200 characters' }]);
     expect(parseReportRequest({ accountId: 'acme', q: 'x'.repeat(200) }, table).q).toHaveLength(200);
   });
@@ -96,7 +115,9 @@ describe('parseReportRequest', () => {
     try {
       parseReportRequest({ ...ok, interval: 'year', page: '0' }, series);
     } catch (error) {
-      expect((error as Error).message).toBe("Invalid seat-history report request: page is not a parameter of seat-history; interval must be one of hour, day, week, month, got 'year'");
+      expect((error as Error).message).toBe(
+        "Invalid seat-history report request: page is not a parameter of seat-history; interval must be one of hour, day, week, month, got 'year'",
+      );
     }
   });
 });

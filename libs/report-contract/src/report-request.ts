@@ -19,8 +19,29 @@ export const SERIES_PARAMETERS = ['orgId', 'from', 'to', 'interval', 'groupBy'] 
 export const TABLE_PARAMETERS = ['orgId', 'q', 'licenseSource', 'status', 'sort', 'page', 'pageSize', 'from', 'to'] as const;
 /** Every parameter any report may take (besides `format`, which is the transport's). */
 export const REPORT_PARAMETERS = [
-  'accountId', 'product', 'orgId', 'from', 'to', 'interval', 'groupBy', 'q', 'licenseSource', 'status', 'sort', 'page', 'pageSize', 'asOf',
-  'quantity', 'dedications', 'deniedDuration', 'idleDays', 'minIdleDays', 'retryWindow', 'metric', 'history', 'horizon',
+  'accountId',
+  'product',
+  'orgId',
+  'from',
+  'to',
+  'interval',
+  'groupBy',
+  'q',
+  'licenseSource',
+  'status',
+  'sort',
+  'page',
+  'pageSize',
+  'asOf',
+  'quantity',
+  'dedications',
+  'deniedDuration',
+  'idleDays',
+  'minIdleDays',
+  'retryWindow',
+  'metric',
+  'history',
+  'horizon',
 ] as const;
 export type ReportParameter = (typeof REPORT_PARAMETERS)[number];
 
@@ -64,11 +85,14 @@ export function parseReportRequest(
     if (value === undefined) continue;
     given.add(key);
     if (!accepted.has(key)) {
-      fail(key, key === 'asOf'
-        ? `is not a parameter of ${definition.name}; ${AS_OF_REPORTS} take it`
-        : (REPORT_PARAMETERS as readonly string[]).includes(key)
-        ? `is not a parameter of ${definition.name}`
-        : `unknown parameter; ${definition.name} takes ${[...accepted].join(', ')}`);
+      fail(
+        key,
+        key === 'asOf'
+          ? `is not a parameter of ${definition.name}; ${AS_OF_REPORTS} take it`
+          : (REPORT_PARAMETERS as readonly string[]).includes(key)
+            ? `is not a parameter of ${definition.name}`
+            : `unknown parameter; ${definition.name} takes ${[...accepted].join(', ')}`,
+      );
       continue;
     }
     if (Array.isArray(value)) {
@@ -127,7 +151,8 @@ export function parseReportRequest(
   }
   if (interval === 'hour' && from && to) {
     const days = Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days) + 1;
-    if (days > MAX_HOURLY_WINDOW_DAYS) fail('interval', `hour allows at most ${MAX_HOURLY_WINDOW_DAYS} days between from and to; this range has ${days}`);
+    if (days > MAX_HOURLY_WINDOW_DAYS)
+      fail('interval', `hour allows at most ${MAX_HOURLY_WINDOW_DAYS} days between from and to; this range has ${days}`);
   }
 
   let groupBy: 'org' | undefined;
@@ -160,7 +185,11 @@ export function parseReportRequest(
   }
 
   if (errors.length > 0) {
-    throw new DomainError('VALIDATION_FAILED', `Invalid ${definition.name} report request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `Invalid ${definition.name} report request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+      errors,
+    );
   }
   return {
     accountId: accountId!,
@@ -224,7 +253,11 @@ function localDateParam(path: string, value: string | undefined, fail: (path: st
 }
 
 function wholeNumber(
-  path: string, value: string | undefined, min: number, max: number, fail: (path: string, message: string) => undefined,
+  path: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+  fail: (path: string, message: string) => undefined,
 ): number | undefined {
   if (value === undefined) return undefined;
   const n = WHOLE_NUMBER.test(value) ? Number(value) : NaN;

@@ -45,9 +45,12 @@ export function seriesScopeOf(request: ReportRequest, zone: string, tree: OrgTre
   const window = reportWindow(request.from!, request.to!, zone);
   const list = buckets({ from: request.from!, to: request.to!, interval, zone, now });
   const recordAt = list.map((b) => (b.end <= now ? b.end : now + 1));
-  const groups: SeriesGroup[] = request.groupBy === 'org'
-    ? [...tree.children(request.orgId ?? null)].sort(byName((orgId) => tree.name(orgId))).map((orgId) => ({ key: orgId, rootOrgId: orgId, name: tree.name(orgId), orgs: [...tree.subtree(orgId)] }))
-    : [{ key: '', rootOrgId: request.orgId ?? null, name: request.orgId !== undefined ? tree.name(request.orgId) : 'Account', orgs: scopeOrgs }];
+  const groups: SeriesGroup[] =
+    request.groupBy === 'org'
+      ? [...tree.children(request.orgId ?? null)]
+          .sort(byName((orgId) => tree.name(orgId)))
+          .map((orgId) => ({ key: orgId, rootOrgId: orgId, name: tree.name(orgId), orgs: [...tree.subtree(orgId)] }))
+      : [{ key: '', rootOrgId: request.orgId ?? null, name: request.orgId !== undefined ? tree.name(request.orgId) : 'Account', orgs: scopeOrgs }];
   return { accountId: request.accountId, product, zone, tree, window, interval, buckets: list, recordAt, groups };
 }
 
@@ -65,14 +68,24 @@ export function requireProduct(request: ReportRequest): Product {
 
 /** The series body of SPEC §6, `buckets` or (groupBy) `series`, from per-group bucket metrics. */
 export function seriesBody<M extends Record<string, number>>(
-  report: string, request: ReportRequest, scope: SeriesScope, position: LogPosition | null,
+  report: string,
+  request: ReportRequest,
+  scope: SeriesScope,
+  position: LogPosition | null,
   metricsOf: (group: SeriesGroup, index: number) => M,
 ): SeriesBody<M> {
   const bucketsOf = (group: SeriesGroup): SeriesBucket<M>[] =>
     scope.buckets.map((b, i) => ({ start: b.startIso, end: b.endIso, ...metricsOf(group, i) }));
   const head = {
-    report, accountId: request.accountId, product: scope.product, orgId: request.orgId ?? null, interval: scope.interval,
-    timezone: scope.zone, from: request.from!, to: request.to!, asOfPosition: formatPosition(position),
+    report,
+    accountId: request.accountId,
+    product: scope.product,
+    orgId: request.orgId ?? null,
+    interval: scope.interval,
+    timezone: scope.zone,
+    from: request.from!,
+    to: request.to!,
+    asOfPosition: formatPosition(position),
   };
   return request.groupBy === 'org'
     ? { ...head, series: scope.groups.map((g) => ({ orgId: g.key, name: g.name, buckets: bucketsOf(g) })) }
@@ -83,9 +96,10 @@ export function seriesBody<M extends Record<string, number>>(
 export function orgGroups(groups: readonly SeriesGroup[]): { orgIds: string[]; keys: string[] } {
   const orgIds: string[] = [];
   const keys: string[] = [];
-  for (const g of groups) for (const org of g.orgs ?? []) {
-    orgIds.push(org);
-    keys.push(g.key);
-  }
+  for (const g of groups)
+    for (const org of g.orgs ?? []) {
+      orgIds.push(org);
+      keys.push(g.key);
+    }
   return { orgIds, keys };
 }

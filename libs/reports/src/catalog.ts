@@ -13,6 +13,15 @@ import { sessionsReport } from './sessions/sessions-table.js';
 
 /** Every report of SPEC §4 and §8 served under /v1/accounts/{accountId}/reports/{name} and `ledger report NAME`. */
 export const REPORTS: readonly ReportDefinition[] = [
-  seatHistoryReport, assignmentsReport, seatUsageReport, sessionsReport, sessionUsageReport, autUsageReport,
-  whatIfReport, idleSeatsReport, reclaimBacktestReport, denialsReport, forecastReport,
+  seatHistoryReport,
+  assignmentsReport,
+  seatUsageReport,
+  sessionsReport,
+  sessionUsageReport,
+  autUsageReport,
+  whatIfReport,
+  idleSeatsReport,
+  reclaimBacktestReport,
+  denialsReport,
+  forecastReport,
 ];

@@ -13,12 +13,18 @@ import type { Bucket, ReportDefinition, SeriesBody, TableBody } from './report-d
  * quote (SPEC §6, Security); numbers are written as numbers.
  */
 export function toCsv(body: SeriesBody | TableBody, definition: Pick<ReportDefinition, 'shape' | 'columns'>): string {
-  return reportGrid(body, definition, cell).map((fields) => fields.map(quote).join(',')).join('\r\n') + '\r\n';
+  return (
+    reportGrid(body, definition, cell)
+      .map((fields) => fields.map(quote).join(','))
+      .join('\r\n') + '\r\n'
+  );
 }
 
 /** A report body as a header row and one row per bucket or table row, each value written by `cell`: what CSV and text tables print. */
 export function reportGrid(
-  body: SeriesBody | TableBody, definition: Pick<ReportDefinition, 'shape' | 'columns'>, cell: (value: unknown) => string,
+  body: SeriesBody | TableBody,
+  definition: Pick<ReportDefinition, 'shape' | 'columns'>,
+  cell: (value: unknown) => string,
 ): string[][] {
   const lines: string[][] = [];
   if (isSeries(body, definition)) {
@@ -62,7 +68,8 @@ export function cell(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   let text: string;
-  if (Array.isArray(value)) text = value.map((v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))).join('; ');
+  if (Array.isArray(value))
+    text = value.map((v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))).join('; ');
   else if (value instanceof Date) text = value.toISOString();
   else if (typeof value === 'object') text = JSON.stringify(value);
   else text = String(value);

@@ -2,9 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { PROJECTED_ANSWERS } from '../../report-contract/src/answer-ports.js';
 import { ProjectedReportAnswers } from './projected-answers.js';
-import {
-  AccountDirectoryHandler, LicensesOverviewHandler, ReportsService, RunReportHandler, UsersHandler,
-} from './reports.service.js';
+import { AccountDirectoryHandler, LicensesOverviewHandler, ReportsService, RunReportHandler, UsersHandler } from './reports.service.js';
 import { CapacityExplainService, ExplainCapacityHandler } from './capacity/explain-capacity.js';
 
 /**
@@ -18,8 +16,15 @@ import { CapacityExplainService, ExplainCapacityHandler } from './capacity/expla
 @Module({
   imports: [CqrsModule.forRoot()],
   providers: [
-    ReportsService, RunReportHandler, LicensesOverviewHandler, AccountDirectoryHandler, UsersHandler, CapacityExplainService, ExplainCapacityHandler,
-    ProjectedReportAnswers, { provide: PROJECTED_ANSWERS, useExisting: ProjectedReportAnswers },
+    ReportsService,
+    RunReportHandler,
+    LicensesOverviewHandler,
+    AccountDirectoryHandler,
+    UsersHandler,
+    CapacityExplainService,
+    ExplainCapacityHandler,
+    ProjectedReportAnswers,
+    { provide: PROJECTED_ANSWERS, useExisting: ProjectedReportAnswers },
   ],
   exports: [ReportsService, PROJECTED_ANSWERS],
 })

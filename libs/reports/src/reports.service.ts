@@ -109,7 +109,10 @@ export class ReportsService {
 
 /** Validates `parameters` for `definition` and runs it (no Nest: for tests and tools). */
 export function runReport(
-  definition: ReportDefinition, parameters: Readonly<Record<string, unknown>>, context: ReportContext, options: RunReportOptions = {},
+  definition: ReportDefinition,
+  parameters: Readonly<Record<string, unknown>>,
+  context: ReportContext,
+  options: RunReportOptions = {},
 ): Promise<SeriesBody | TableBody> {
   const request = parseReportRequest(parameters, definition);
   return definition.run(options.allRows ? { ...request, allRows: true } : request, context);

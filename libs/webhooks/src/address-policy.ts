@@ -28,18 +28,46 @@ const NON_PUBLIC: readonly [string, { family: Family; list: BlockList }][] = [
   ['loopback', ranges('ipv6', [['::1', 128]])],
   ['unspecified', ranges('ipv4', [['0.0.0.0', 8]])],
   ['unspecified', ranges('ipv6', [['::', 128]])],
-  ['private', ranges('ipv4', [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]])],
+  [
+    'private',
+    ranges('ipv4', [
+      ['10.0.0.0', 8],
+      ['172.16.0.0', 12],
+      ['192.168.0.0', 16],
+    ]),
+  ],
   ['private (unique local)', ranges('ipv6', [['fc00::', 7]])],
   ['link-local', ranges('ipv4', [['169.254.0.0', 16]])],
   ['link-local', ranges('ipv6', [['fe80::', 10]])],
   ['shared (carrier-grade NAT)', ranges('ipv4', [['100.64.0.0', 10]])],
-  ['reserved', ranges('ipv4', [['192.0.0.0', 24], ['198.18.0.0', 15], ['240.0.0.0', 4]])],
-  ['documentation', ranges('ipv4', [['192.0.2.0', 24], ['198.51.100.0', 24], ['203.0.113.0', 24]])],
+  [
+    'reserved',
+    ranges('ipv4', [
+      ['192.0.0.0', 24],
+      ['198.18.0.0', 15],
+      ['240.0.0.0', 4],
+    ]),
+  ],
+  [
+    'documentation',
+    ranges('ipv4', [
+      ['192.0.2.0', 24],
+      ['198.51.100.0', 24],
+      ['203.0.113.0', 24],
+    ]),
+  ],
   ['documentation', ranges('ipv6', [['2001:db8::', 32]])],
   ['multicast', ranges('ipv4', [['224.0.0.0', 4]])],
   ['multicast', ranges('ipv6', [['ff00::', 8]])],
   // IPv6 forms that carry an IPv4 address (it could be any of the above): refused as a whole.
-  ['IPv4-mapped', ranges('ipv6', [['::ffff:0:0', 96], ['::', 96], ['64:ff9b::', 96]])],
+  [
+    'IPv4-mapped',
+    ranges('ipv6', [
+      ['::ffff:0:0', 96],
+      ['::', 96],
+      ['64:ff9b::', 96],
+    ]),
+  ],
   ['discard-only', ranges('ipv6', [['100::', 64]])],
 ];
 
@@ -92,7 +120,9 @@ export async function checkWebhookUrl(text: string, rules: WebhookUrlRules, reso
   for (const { address } of addresses) {
     const range = nonPublicRange(address);
     if (range !== null) {
-      throw invalidUrl(`the host '${host}' resolves to ${address}, a ${range} address; webhooks go to public addresses only (WEBHOOK_ALLOW_PRIVATE=1 allows others)`);
+      throw invalidUrl(
+        `the host '${host}' resolves to ${address}, a ${range} address; webhooks go to public addresses only (WEBHOOK_ALLOW_PRIVATE=1 allows others)`,
+      );
     }
   }
 }
@@ -109,7 +139,9 @@ export function guardedLookup(rules: WebhookUrlRules) {
       if (error) return callback(error, []);
       const refused = rules.allowPrivate ? undefined : addresses.find(({ address }) => nonPublicRange(address) !== null);
       if (refused) {
-        const denied: NodeJS.ErrnoException = new Error(`${hostname} resolves to ${refused.address}, a ${nonPublicRange(refused.address)} address: not delivered (WEBHOOK_ALLOW_PRIVATE=1 allows it)`);
+        const denied: NodeJS.ErrnoException = new Error(
+          `${hostname} resolves to ${refused.address}, a ${nonPublicRange(refused.address)} address: not delivered (WEBHOOK_ALLOW_PRIVATE=1 allows it)`,
+        );
         denied.code = 'EADDRNOTPUBLIC';
         return callback(denied, []);
       }

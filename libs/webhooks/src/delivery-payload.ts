@@ -44,12 +44,18 @@ export function alertLinks(accountId: string, alertId: string): { alert: string;
 /** The body for one webhook; `evidence` in log order. */
 export function deliveryPayload(accountId: string, webhook: Webhook, transition: AlertTransition, evidence: readonly string[]): string {
   const common: PayloadBase = {
-    deliveryId: deliveryIdOf(transition.alertId, transition.type), accountId, webhookId: webhook.webhookId,
-    alertId: transition.alertId, ruleId: transition.rule.ruleId, at: transition.at, rule: transition.rule,
+    deliveryId: deliveryIdOf(transition.alertId, transition.type),
+    accountId,
+    webhookId: webhook.webhookId,
+    alertId: transition.alertId,
+    ruleId: transition.rule.ruleId,
+    at: transition.at,
+    rule: transition.rule,
     links: alertLinks(accountId, transition.alertId),
   };
-  const body: RaisedPayload | ClearedPayload = transition.type === 'AlertRaised'
-    ? { event: 'AlertRaised', ...common, value: transition.value, evidence, subject: transition.subject, figures: transition.figures }
-    : { event: 'AlertCleared', ...common, reason: transition.reason };
+  const body: RaisedPayload | ClearedPayload =
+    transition.type === 'AlertRaised'
+      ? { event: 'AlertRaised', ...common, value: transition.value, evidence, subject: transition.subject, figures: transition.figures }
+      : { event: 'AlertCleared', ...common, reason: transition.reason };
   return JSON.stringify(body);
 }

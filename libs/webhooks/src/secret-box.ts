@@ -35,7 +35,9 @@ export function openSecret(key: SecretKey, sealed: string, binding: string): str
   const [version, sealedKeyId, nonce, tag, ciphertext] = sealed.split('.');
   if (version !== VERSION || ciphertext === undefined) throw new SecretUnreadableError('the sealed secret is not in a format this version reads');
   if (sealedKeyId !== keyId(key)) {
-    throw new SecretUnreadableError(`the secret was encrypted with key ${sealedKeyId}, but ${key.origin} is key ${keyId(key)}: restore the key it was sealed with, or register the webhook again`);
+    throw new SecretUnreadableError(
+      `the secret was encrypted with key ${sealedKeyId}, but ${key.origin} is key ${keyId(key)}: restore the key it was sealed with, or register the webhook again`,
+    );
   }
   try {
     const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(nonce, 'base64'));

@@ -23,8 +23,10 @@ export interface SecretKeySource {
 /** Raised when webhooks are used on PostgreSQL without LEDGER_SECRET_KEY. */
 export class SecretKeyMissingError extends Error {
   constructor() {
-    super('LEDGER_SECRET_KEY is not set: webhook secrets are encrypted with it. Set it to 32 random bytes in base64 '
-      + '(`openssl rand -base64 32`), the same in every process of this ledger');
+    super(
+      'LEDGER_SECRET_KEY is not set: webhook secrets are encrypted with it. Set it to 32 random bytes in base64 ' +
+        '(`openssl rand -base64 32`), the same in every process of this ledger',
+    );
     this.name = 'SecretKeyMissingError';
   }
 }

@@ -97,7 +97,7 @@ export class WebhookDeliverer {
     const signal = this.#stopping.signal;
     let unlisten: (() => Promise<void>) | null = null;
     try {
-      unlisten = await this.listen?.(DELIVERIES_ADDED_CHANNEL, () => this.#wake.notify()).catch(() => null) ?? null;
+      unlisten = (await this.listen?.(DELIVERIES_ADDED_CHANNEL, () => this.#wake.notify()).catch(() => null)) ?? null;
       for (let failures = 0; !signal.aborted;) {
         const seen = this.#wake.version;
         try {
@@ -136,16 +136,21 @@ export class WebhookDeliverer {
             WHERE r.account_id = d.account_id AND r.webhook_id = d.webhook_id AND r.alert_id = d.alert_id
               AND r.event = 'AlertRaised' AND r.status = 'pending'))
         ORDER BY next_attempt_at, delivery_id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      RETURNING delivery_id::text AS delivery_id, account_id, webhook_id, secret_fingerprint, url, alert_id, event, payload, attempts`
-      .execute(this.db);
+      RETURNING delivery_id::text AS delivery_id, account_id, webhook_id, secret_fingerprint, url, alert_id, event, payload, attempts`.execute(
+      this.db,
+    );
     return rows;
   }
 
   async #attempt(delivery: Claimed): Promise<AttemptResult> {
     const startedAt = new Date();
     const began = performance.now();
-    const ended = (statusCode: number | null, error: string | null): AttemptResult =>
-      ({ startedAt, durationMs: Math.round(performance.now() - began), statusCode, error });
+    const ended = (statusCode: number | null, error: string | null): AttemptResult => ({
+      startedAt,
+      durationMs: Math.round(performance.now() - began),
+      statusCode,
+      error,
+    });
     try {
       const secret = await this.vault.reveal(delivery.account_id, delivery.webhook_id, delivery.secret_fingerprint);
       if (secret === null) return ended(null, 'no secret is stored for this webhook: register it again');
@@ -162,23 +167,27 @@ export class WebhookDeliverer {
     const body = Buffer.from(delivery.payload, 'utf8');
     const client = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const request = client.request(url, {
-        method: 'POST',
-        agent: url.protocol === 'https:' ? this.#agents.https : this.#agents.http,
-        lookup: guardedLookup(this.options),
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': body.length,
-          'User-Agent': USER_AGENT,
-          'Ledger-Delivery': `${delivery.alert_id}:${delivery.event}`,
-          'Ledger-Signature': signatureOf(body, secret),
-          'Ledger-Attempt': String(attempt),
+      const request = client.request(
+        url,
+        {
+          method: 'POST',
+          agent: url.protocol === 'https:' ? this.#agents.https : this.#agents.http,
+          lookup: guardedLookup(this.options),
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': body.length,
+            'User-Agent': USER_AGENT,
+            'Ledger-Delivery': `${delivery.alert_id}:${delivery.event}`,
+            'Ledger-Signature': signatureOf(body, secret),
+            'Ledger-Attempt': String(attempt),
+          },
         },
-      }, (response) => {
-        response.resume(); // the answer's body is not kept
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      });
+        (response) => {
+          response.resume(); // the answer's body is not kept
+          response.on('end', () => resolve(response.statusCode ?? 0));
+          response.on('error', reject);
+        },
+      );
       request.setTimeout(this.options.timeoutMs, () => request.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`)));
       request.on('error', reject);
       request.end(body);
@@ -191,10 +200,17 @@ export class WebhookDeliverer {
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const waitMs = retryDelayMs(attempt, this.options.retryInitialMs);
     await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('webhook_attempts').values({
-        delivery_id: delivery.delivery_id, attempt, started_at: result.startedAt, duration_ms: result.durationMs,
-        status_code: result.statusCode, error: result.error,
-      }).execute();
+      await trx
+        .insertInto('webhook_attempts')
+        .values({
+          delivery_id: delivery.delivery_id,
+          attempt,
+          started_at: result.startedAt,
+          duration_ms: result.durationMs,
+          status_code: result.statusCode,
+          error: result.error,
+        })
+        .execute();
       await sql`UPDATE webhook_deliveries SET attempts = ${attempt}, last_status = ${result.statusCode}, last_error = ${result.error},
           status = CASE WHEN ${delivered} THEN 'delivered'
             WHEN now() + ${waitMs}::double precision * interval '1 millisecond' > created_at + ${RETRY_FOR_MS}::double precision * interval '1 millisecond' THEN 'failed'
@@ -203,6 +219,9 @@ export class WebhookDeliverer {
           next_attempt_at = now() + ${waitMs}::double precision * interval '1 millisecond'
         WHERE delivery_id = ${delivery.delivery_id}::bigint AND status = 'pending'`.execute(trx);
     });
-    if (!delivered && result.error !== null) this.logger.warn(`webhook ${delivery.webhook_id} of ${delivery.account_id}, ${delivery.alert_id}:${delivery.event}, attempt ${attempt}: ${result.error}`);
+    if (!delivered && result.error !== null)
+      this.logger.warn(
+        `webhook ${delivery.webhook_id} of ${delivery.account_id}, ${delivery.alert_id}:${delivery.event}, attempt ${attempt}: ${result.error}`,
+      );
   }
 }

@@ -11,7 +11,6 @@ const bindingOf = (accountId: string, webhookId: string, fingerprint: string): s
  * deliverer that signs with them; no route, export or answer returns one.
  */
 export class WebhookSecretVault {
-
   constructor(
     private readonly db: Kysely<WebhookTables>,
     /** The key, resolved on first use (so that nothing needs it until webhooks are used). */
@@ -26,8 +25,14 @@ export class WebhookSecretVault {
   async store(accountId: string, webhookId: string, secret: string): Promise<{ fingerprint: string; created: boolean }> {
     const key = this.key();
     const fingerprint = secretFingerprint(key, secret);
-    const inserted = await this.db.insertInto('webhook_secrets')
-      .values({ account_id: accountId, webhook_id: webhookId, fingerprint, sealed: sealSecret(key, secret, bindingOf(accountId, webhookId, fingerprint)) })
+    const inserted = await this.db
+      .insertInto('webhook_secrets')
+      .values({
+        account_id: accountId,
+        webhook_id: webhookId,
+        fingerprint,
+        sealed: sealSecret(key, secret, bindingOf(accountId, webhookId, fingerprint)),
+      })
       .onConflict((conflict) => conflict.columns(['account_id', 'webhook_id', 'fingerprint']).doNothing())
       .returning('fingerprint')
       .executeTakeFirst();
@@ -36,17 +41,23 @@ export class WebhookSecretVault {
 
   /** Forgets a secret stored for a registration that was then refused. */
   async discard(accountId: string, webhookId: string, fingerprint: string): Promise<void> {
-    await this.db.deleteFrom('webhook_secrets')
-      .where('account_id', '=', accountId).where('webhook_id', '=', webhookId).where('fingerprint', '=', fingerprint)
+    await this.db
+      .deleteFrom('webhook_secrets')
+      .where('account_id', '=', accountId)
+      .where('webhook_id', '=', webhookId)
+      .where('fingerprint', '=', fingerprint)
       .execute();
   }
 
   /** The secret a delivery is signed with; null when none is stored for that registration. */
   async reveal(accountId: string, webhookId: string, fingerprint: string): Promise<string | null> {
-    const row = await this.db.selectFrom('webhook_secrets').select('sealed')
-      .where('account_id', '=', accountId).where('webhook_id', '=', webhookId).where('fingerprint', '=', fingerprint)
+    const row = await this.db
+      .selectFrom('webhook_secrets')
+      .select('sealed')
+      .where('account_id', '=', accountId)
+      .where('webhook_id', '=', webhookId)
+      .where('fingerprint', '=', fingerprint)
       .executeTakeFirst();
     return row === undefined ? null : openSecret(this.key(), row.sealed, bindingOf(accountId, webhookId, fingerprint));
   }
-
 }

@@ -13,7 +13,7 @@ export interface ConsoleBrowser {
 /** Headless Chromium with a fresh profile, 1280×900, US English, downloads accepted. */
 export async function openBrowser(): Promise<ConsoleBrowser> {
   const { context, close } = await launchChromium({ acceptDownloads: true });
-  const page = context.pages()[0] ?? await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20_000);
   return { context, page, close };
 }

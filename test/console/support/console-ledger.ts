@@ -36,7 +36,8 @@ export async function startConsoleLedger(backend: LedgerBackend): Promise<Consol
     throw error;
   }
   return {
-    url: server.url, tokens,
+    url: server.url,
+    tokens,
     api: async (path, token = tokens.admin) => {
       const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
       return { status: response.status, text: await response.text() };

@@ -5,7 +5,10 @@ export async function tableRow(table: Locator, rowName: string): Promise<Record<
   return table.evaluate((element, name) => {
     const headers = [...element.querySelectorAll('thead th')].map((th) => th.firstChild?.textContent?.trim() ?? '');
     const row = [...element.querySelectorAll('tbody tr')].find((tr) => tr.children[0]?.textContent?.trim() === name);
-    if (!row) throw new Error(`no row ${name} in the table; rows: ${[...element.querySelectorAll('tbody tr')].map((tr) => tr.children[0]?.textContent).join(', ')}`);
+    if (!row)
+      throw new Error(
+        `no row ${name} in the table; rows: ${[...element.querySelectorAll('tbody tr')].map((tr) => tr.children[0]?.textContent).join(', ')}`,
+      );
     return Object.fromEntries([...row.children].map((cell, i) => [headers[i], cell.textContent?.trim() ?? '']));
   }, rowName);
 }

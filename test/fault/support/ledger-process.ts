@@ -44,7 +44,10 @@ export function startNode(script: string, args: readonly string[], env: NodeJS.P
     child.on('close', (code, signal) => done({ code, signal }));
   });
   return {
-    child, exited, stdout: () => out, stderr: () => err,
+    child,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
     kill: (signal = 'SIGKILL') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },

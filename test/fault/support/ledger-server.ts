@@ -33,16 +33,22 @@ export async function startServer(env: NodeJS.ProcessEnv, options: { projections
   const url = `http://127.0.0.1:${port}`;
   let ended = false;
   void server.exited.then(() => (ended = true));
-  await pollUntil(`the server on port ${port} to answer /health`, async () => {
-    if (ended) throw new Error(`ledger serve ended before it answered: ${server.stderr()}`);
-    try {
-      return (await fetch(`${url}/health`)).ok ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 60_000, 100);
+  await pollUntil(
+    `the server on port ${port} to answer /health`,
+    async () => {
+      if (ended) throw new Error(`ledger serve ended before it answered: ${server.stderr()}`);
+      try {
+        return (await fetch(`${url}/health`)).ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    60_000,
+    100,
+  );
   return {
-    url, process: server,
+    url,
+    process: server,
     stop: async () => {
       server.kill('SIGTERM');
       const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
@@ -66,7 +72,10 @@ export async function call(url: string, token: string | null, method: string, pa
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${url}${path}`, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs),
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';

@@ -9,21 +9,29 @@ import { query } from '../../../libs/database/src/testing/query.js';
  * server (another test, another client) hides those committed after it began.
  */
 export async function projectionsAtLogEnd(database: LedgerDatabase): Promise<boolean> {
-  const [row] = await query<{ at_end: string }>(database, `
+  const [row] = await query<{ at_end: string }>(
+    database,
+    `
     SELECT count(*)::text AS at_end FROM ledger_projections p, (
       SELECT transaction_id::text::numeric AS c, global_position AS g FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1
     ) newest
-    WHERE p.status = 'active' AND p.position_commit = newest.c AND p.position_prepare = newest.g`);
+    WHERE p.status = 'active' AND p.position_commit = newest.c AND p.position_prepare = newest.g`,
+  );
   return Number(row.at_end) === ALL_PROJECTIONS.length;
 }
 
 /** Polls until every projection has folded the whole log; throws after `timeoutMs`. */
 export async function waitForProjectionsAtLogEnd(database: LedgerDatabase, timeoutMs: number): Promise<void> {
-  await pollUntil('every projection to fold the whole log', async () => {
-    try {
-      return (await projectionsAtLogEnd(database)) ? true : undefined;
-    } catch {
-      return undefined; // the registry does not exist before the first projector starts
-    }
-  }, timeoutMs, 50);
+  await pollUntil(
+    'every projection to fold the whole log',
+    async () => {
+      try {
+        return (await projectionsAtLogEnd(database)) ? true : undefined;
+      } catch {
+        return undefined; // the registry does not exist before the first projector starts
+      }
+    },
+    timeoutMs,
+    50,
+  );
 }

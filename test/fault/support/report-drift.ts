@@ -41,7 +41,8 @@ export async function compareWithFreshFold(database: LedgerDatabase, options: Dr
   const harness = await projectionHarness(projections, events, { database, leaseMs, batchSize: 2_000 });
   try {
     const live: ReportContext = {
-      now: options.now, leaseMs,
+      now: options.now,
+      leaseMs,
       projections: new ProjectionReader({ db: database.kysely(), baseSchema: database.schema }, (name) => projections.find((p) => p.name === name)!),
     };
     const fresh = harness.context(options.now);
@@ -77,13 +78,22 @@ export async function compareWithFreshFold(database: LedgerDatabase, options: Dr
  */
 async function readWholeLog(database: LedgerDatabase): Promise<StoredEvent[]> {
   const [{ n }] = await query<{ n: string }>(database, 'SELECT count(*)::text AS n FROM events');
-  return pollUntil('every event of the log to be readable', async () => {
-    const events: StoredEvent[] = [];
-    for (let page = await readLogPage(database.kysely(), null, 5_000); page.length > 0; page = await readLogPage(database.kysely(), page.at(-1)!.position, 5_000)) {
-      events.push(...page);
-    }
-    return events.length >= Number(n) ? events : undefined;
-  }, 60_000, 200);
+  return pollUntil(
+    'every event of the log to be readable',
+    async () => {
+      const events: StoredEvent[] = [];
+      for (
+        let page = await readLogPage(database.kysely(), null, 5_000);
+        page.length > 0;
+        page = await readLogPage(database.kysely(), page.at(-1)!.position, 5_000)
+      ) {
+        events.push(...page);
+      }
+      return events.length >= Number(n) ? events : undefined;
+    },
+    60_000,
+    200,
+  );
 }
 
 /** The body as JSON without its position, or the error it fails with: both sides must fail alike. */

@@ -42,15 +42,18 @@ export class CountingProjection implements Projection<CountTables> {
     this.migrations = {
       'v1-tables': {
         async up(db: Kysely<unknown>): Promise<void> {
-          await db.schema.createTable('event_counts')
+          await db.schema
+            .createTable('event_counts')
             .addColumn('type', 'text', (c) => c.primaryKey())
             .addColumn('count', 'bigint', (c) => c.notNull())
             .execute();
         },
       },
-      ...(changed === undefined ? {} : {
-        [`v${changed}-notes`]: { up: (db: Kysely<unknown>) => db.schema.createTable('notes').addColumn('note', 'text').execute() },
-      }),
+      ...(changed === undefined
+        ? {}
+        : {
+            [`v${changed}-notes`]: { up: (db: Kysely<unknown>) => db.schema.createTable('notes').addColumn('note', 'text').execute() },
+          }),
     };
   }
 
@@ -60,11 +63,14 @@ export class CountingProjection implements Projection<CountTables> {
     await this.options.beforeApply?.();
     const counts = new Map<string, number>();
     for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
-    await trx.insertInto('event_counts')
+    await trx
+      .insertInto('event_counts')
       .values([...counts].map(([type, count]) => ({ type, count })))
-      .onConflict((conflict) => conflict.column('type').doUpdateSet((eb) => ({
-        count: eb(eb.ref('event_counts.count'), '+', eb.ref('excluded.count')),
-      })))
+      .onConflict((conflict) =>
+        conflict.column('type').doUpdateSet((eb) => ({
+          count: eb(eb.ref('event_counts.count'), '+', eb.ref('excluded.count')),
+        })),
+      )
       .execute();
     this.applied++;
     if (this.options.failAfterBatches !== undefined && this.applied > this.options.failAfterBatches) {

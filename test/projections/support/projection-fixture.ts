@@ -28,7 +28,8 @@ export async function openBackend(kind: BackendKind, label: string): Promise<Bac
     const db = await openDatabase({ dataDir: IN_MEMORY });
     const store = await createSqlEventStore(db);
     return {
-      db, store,
+      db,
+      store,
       openPeer: async () => ({ db, store: await createSqlEventStore(db) }),
       close: async () => {
         await store.close();
@@ -46,7 +47,8 @@ export async function openBackend(kind: BackendKind, label: string): Promise<Bac
   };
   const { db, store } = await open();
   return {
-    db, store,
+    db,
+    store,
     openPeer: open,
     close: async () => {
       for (const peer of peers) {
@@ -55,8 +57,11 @@ export async function openBackend(kind: BackendKind, label: string): Promise<Bac
       }
       // Generation schemas sit beside the test schema, named after it.
       const cleanup = await testSchema.open();
-      const schemas = await query<{ name: string }>(cleanup, 
-        `SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE $1`, [`${testSchema.schema}\\_rm\\_%`]);
+      const schemas = await query<{ name: string }>(
+        cleanup,
+        `SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE $1`,
+        [`${testSchema.schema}\\_rm\\_%`],
+      );
       for (const { name } of schemas) await query(cleanup, `DROP SCHEMA ${name} CASCADE`);
       await cleanup.close();
       await testSchema.drop();
@@ -75,12 +80,16 @@ export function recordingLogger(): ProjectionLogger & { readonly lines: string[]
   };
 }
 
-export function newEngine(
-  ledger: Ledger, projections: readonly Projection[], options: Partial<ProjectionEngineOptions> = {},
-): ProjectionEngine {
+export function newEngine(ledger: Ledger, projections: readonly Projection[], options: Partial<ProjectionEngineOptions> = {}): ProjectionEngine {
   const engine = new ProjectionEngine({
-    db: ledger.db, store: ledger.store, context: { leaseMs: 900_000, activityActions: null },
-    logger: recordingLogger(), batchSize: 100, retryDelayMs: 20, retiredGraceMs: 200, ...options,
+    db: ledger.db,
+    store: ledger.store,
+    context: { leaseMs: 900_000, activityActions: null },
+    logger: recordingLogger(),
+    batchSize: 100,
+    retryDelayMs: 20,
+    retiredGraceMs: 200,
+    ...options,
   });
   for (const projection of projections) engine.register(projection);
   return engine;
@@ -104,8 +113,11 @@ export function cycleOfTypes(n: number): string[] {
 /** The whole log, read page by page. */
 export async function readLog(store: EventStore): Promise<StoredEvent[]> {
   const log: StoredEvent[] = [];
-  for (let page = await store.readAll({ after: null, limit: 5_000 }); page.length > 0;
-    page = await store.readAll({ after: page[page.length - 1].position, limit: 5_000 })) {
+  for (
+    let page = await store.readAll({ after: null, limit: 5_000 });
+    page.length > 0;
+    page = await store.readAll({ after: page[page.length - 1].position, limit: 5_000 })
+  ) {
     log.push(...page);
   }
   return log;
@@ -138,6 +150,13 @@ export function newEvent(type: string): NewEvent {
     eventId: randomUUID(),
     type,
     data: {},
-    metadata: { commandId: null, correlationId: 'projection-test', causationId: null, actor: 'test', occurredAt: new Date().toISOString(), schemaVersion: 1 },
+    metadata: {
+      commandId: null,
+      correlationId: 'projection-test',
+      causationId: null,
+      actor: 'test',
+      occurredAt: new Date().toISOString(),
+      schemaVersion: 1,
+    },
   };
 }

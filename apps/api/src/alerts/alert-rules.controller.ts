@@ -14,10 +14,16 @@ import { withoutAccountId } from '../query-parameters.js';
 @ApiTags('alerts')
 @Controller('v1/accounts/:accountId/alert-rules')
 export class AlertRulesController {
-  constructor(private readonly commands: CommandSender, private readonly queries: QueryBus) {}
+  constructor(
+    private readonly commands: CommandSender,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post()
-  @CommandRoute('CreateAlertRule', 'ruleId, kind (usage-threshold|denials|over-allocated|expiring), product, scope (account or an orgId), threshold, windowSeconds?')
+  @CommandRoute(
+    'CreateAlertRule',
+    'ruleId, kind (usage-threshold|denials|over-allocated|expiring), product, scope (account or an orgId), threshold, windowSeconds?',
+  )
   create(@Param('accountId') accountId: string, @Req() request: ApiRequest): Promise<CommandOutcome> {
     return this.commands.send('CreateAlertRule', { accountId }, request);
   }

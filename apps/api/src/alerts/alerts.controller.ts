@@ -35,7 +35,11 @@ export class AlertsController {
   @Get(':alertId/explain')
   @ApiOperation({ summary: 'The alert like a report figure: its value, how it reads, and the events behind it, linking to the events log' })
   @ApiOkResponse({ description: 'The alert explained', schema: ref('AlertExplanation') })
-  explain(@Param('accountId') accountId: string, @Param('alertId') alertId: string, @Query() query: Record<string, unknown>): Promise<AlertExplanation> {
+  explain(
+    @Param('accountId') accountId: string,
+    @Param('alertId') alertId: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<AlertExplanation> {
     return this.queries.execute(new ExplainAlertQuery(accountId, alertId, withoutAccountId(query)));
   }
 }

@@ -14,7 +14,10 @@ import { withoutAccountId } from '../query-parameters.js';
 @ApiTags('alerts')
 @Controller('v1/accounts/:accountId/webhooks')
 export class WebhooksController {
-  constructor(private readonly commands: CommandSender, private readonly queries: QueryBus) {}
+  constructor(
+    private readonly commands: CommandSender,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post()
   @CommandRoute('RegisterWebhook', 'webhookId, url (https://; http:// with WEBHOOK_ALLOW_HTTP=1), secret (stored encrypted, never shown again)')
@@ -42,7 +45,9 @@ export class WebhooksController {
   @ApiQuery({ name: 'pageSize', required: false, description: 'default 50, at most 1000' })
   @ApiOkResponse({ description: "The webhook's deliveries and their attempts", schema: ref('DeliveriesBody') })
   deliveries(
-    @Param('accountId') accountId: string, @Param('webhookId') webhookId: string, @Query() query: Record<string, unknown>,
+    @Param('accountId') accountId: string,
+    @Param('webhookId') webhookId: string,
+    @Query() query: Record<string, unknown>,
   ): Promise<DeliveriesBody> {
     return this.queries.execute(new DeliveriesQuery(accountId, webhookId, withoutAccountId(query)));
   }

@@ -4,15 +4,20 @@ import { DomainError, type FieldError } from '../../../../libs/domain/src/errors
 /** 401 UNAUTHENTICATED: no key, or one that is malformed, unknown or revoked (the answer does not say which). */
 export class Unauthenticated extends UnauthorizedException {
   constructor(readonly reason: 'missing' | 'invalid') {
-    super(reason === 'missing'
-      ? 'This route needs an API key: send the header Authorization: Bearer <key>'
-      : 'The API key is not valid (unknown, malformed or revoked)');
+    super(
+      reason === 'missing'
+        ? 'This route needs an API key: send the header Authorization: Bearer <key>'
+        : 'The API key is not valid (unknown, malformed or revoked)',
+    );
   }
 }
 
 /** 403 FORBIDDEN: the key is valid but its role may not do this; `errors` name import lines. */
 export class Forbidden extends ForbiddenException {
-  constructor(detail: string, readonly errors: readonly FieldError[] = []) {
+  constructor(
+    detail: string,
+    readonly errors: readonly FieldError[] = [],
+  ) {
     super({ message: detail, errors });
   }
 }

@@ -30,9 +30,10 @@ export class ApiKeyGuard implements CanActivate {
     const key = token === undefined ? null : await this.keys.authenticate(token);
     if (key === null) {
       const response = context.switchToHttp().getResponse<ServerResponse>();
-      response.setHeader('WWW-Authenticate', token === undefined
-        ? 'Bearer realm="license-ledger"'
-        : 'Bearer realm="license-ledger", error="invalid_token"');
+      response.setHeader(
+        'WWW-Authenticate',
+        token === undefined ? 'Bearer realm="license-ledger"' : 'Bearer realm="license-ledger", error="invalid_token"',
+      );
       throw new Unauthenticated(token === undefined ? 'missing' : 'invalid');
     }
     setAuthenticatedKey(request, key);
@@ -59,11 +60,12 @@ export function routePathOf(context: ExecutionContext, request: GuardedRequest):
 }
 
 export function routePathFromMetadata(controller: object, handler: object): string {
-  const join = (...parts: unknown[]) => `/${parts
-    .flatMap((part) => (Array.isArray(part) ? part.slice(0, 1) : [part]))
-    .filter((part): part is string => typeof part === 'string')
-    .map((part) => part.replace(/^\/+|\/+$/g, ''))
-    .filter((part) => part !== '')
-    .join('/')}`;
+  const join = (...parts: unknown[]) =>
+    `/${parts
+      .flatMap((part) => (Array.isArray(part) ? part.slice(0, 1) : [part]))
+      .filter((part): part is string => typeof part === 'string')
+      .map((part) => part.replace(/^\/+|\/+$/g, ''))
+      .filter((part) => part !== '')
+      .join('/')}`;
   return join(Reflect.getMetadata(PATH_METADATA, controller), Reflect.getMetadata(PATH_METADATA, handler));
 }

@@ -5,7 +5,13 @@ import { authorizeRoute } from './authorize.js';
 import { firstKeyHint } from './first-key-hint.js';
 import { ruleFor } from './route-permissions.js';
 
-const key = (role: ApiKey['role'], accountId: string | null): ApiKey => ({ keyId: '0123456789abcdef', role, accountId, createdAt: '', revokedAt: null });
+const key = (role: ApiKey['role'], accountId: string | null): ApiKey => ({
+  keyId: '0123456789abcdef',
+  role,
+  accountId,
+  createdAt: '',
+  revokedAt: null,
+});
 const admin = key('account-admin', 'acme');
 const operator = key('operator', null);
 
@@ -29,8 +35,9 @@ describe('the central route table', () => {
 
 describe('authorizeRoute', () => {
   it('answers another account as an unknown one (404), before looking at the role', () => {
-    expect(() => authorizeRoute(key('auditor', 'acme'), 'POST', '/v1/accounts/:accountId/purchases', { accountId: 'globex' }))
-      .toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: "account 'globex' does not exist" }));
+    expect(() => authorizeRoute(key('auditor', 'acme'), 'POST', '/v1/accounts/:accountId/purchases', { accountId: 'globex' })).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: "account 'globex' does not exist" }),
+    );
   });
 
   it('compares account ids exactly', () => {
@@ -39,8 +46,9 @@ describe('authorizeRoute', () => {
   });
 
   it('keeps operators off account data (403), and account keys off operations (403)', () => {
-    expect(() => authorizeRoute(operator, 'GET', '/v1/accounts/:accountId/events', { accountId: 'acme' }))
-      .toThrow(expect.objectContaining({ status: 403, message: 'an operator key is global and may not read or change account data' }));
+    expect(() => authorizeRoute(operator, 'GET', '/v1/accounts/:accountId/events', { accountId: 'acme' })).toThrow(
+      expect.objectContaining({ status: 403, message: 'an operator key is global and may not read or change account data' }),
+    );
     expect(() => authorizeRoute(admin, 'GET', '/v1/projections', {})).toThrow(expect.objectContaining({ status: 403 }));
     expect(authorizeRoute(operator, 'POST', '/v1/projections/:name/rebuild', { name: 'sessions' })).toBe('ops:manage');
   });

@@ -27,7 +27,9 @@ describe('POST /v1/import: every line is authorized before anything is applied',
 
   function importAs(lines: string[], token = api.token): Promise<Response> {
     return api.fetch('/v1/import', {
-      method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` }, body: lines.join('\n'),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
+      body: lines.join('\n'),
     });
   }
 
@@ -41,7 +43,9 @@ describe('POST /v1/import: every line is authorized before anything is applied',
     const response = await importAs([assign('u1'), '', login('u2', 'globex'), login('u3', 'acme')]);
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({
-      code: 'FORBIDDEN', status: 403, detail: '1 line(s) may not be sent with this key; nothing was imported',
+      code: 'FORBIDDEN',
+      status: 403,
+      detail: '1 line(s) may not be sent with this key; nothing was imported',
       errors: [{ path: 'line 3', message: 'is for an account this key may not send commands to' }],
     });
     expect(gateway.executed).toEqual([]);

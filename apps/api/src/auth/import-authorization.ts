@@ -23,8 +23,5 @@ export function authorizeImportLines(key: ApiKey | undefined, commands: readonly
     }
   }
   if (denied.length === 0) return;
-  throw new Forbidden(
-    `${denied.length} line(s) may not be sent with this key; nothing was imported`,
-    denied.slice(0, MAX_NAMED_LINES),
-  );
+  throw new Forbidden(`${denied.length} line(s) may not be sent with this key; nothing was imported`, denied.slice(0, MAX_NAMED_LINES));
 }

@@ -1,6 +1,4 @@
-import {
-  Injectable, type CallHandler, type ExecutionContext, type NestInterceptor,
-} from '@nestjs/common';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -45,9 +43,12 @@ function expectedAccess(route: Route, role: ApiKeyRole, scope: 'own' | 'other'):
     if (role === 'operator') return 403;
     if (scope === 'other') return 404;
     switch (role) {
-      case 'account-admin': return 'allowed';
-      case 'auditor': return route.method === 'GET' ? 'allowed' : 403;
-      case 'ingest': return route.method === 'POST' && TELEMETRY_ROUTE.test(route.path) ? 'allowed' : 403;
+      case 'account-admin':
+        return 'allowed';
+      case 'auditor':
+        return route.method === 'GET' ? 'allowed' : 403;
+      case 'ingest':
+        return route.method === 'POST' && TELEMETRY_ROUTE.test(route.path) ? 'allowed' : 403;
     }
   }
   if (route.method === 'POST' && route.path === '/v1/import') {
@@ -113,9 +114,15 @@ describe('API keys on every /v1 route (the real app on the embedded store)', () 
   const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
   async function openAccount(accountId: string): Promise<void> {
     const admin = await keys.create({ role: 'account-admin', accountId });
-    const response = await call(`/v1/accounts/${accountId}`, {
-      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: accountId, at: at(60) }),
-    }, admin.token);
+    const response = await call(
+      `/v1/accounts/${accountId}`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: accountId, at: at(60) }),
+      },
+      admin.token,
+    );
     expect(response.status).toBe(201);
   }
 
@@ -137,8 +144,12 @@ describe('API keys on every /v1 route (the real app on the embedded store)', () 
         reached.reached.length = 0;
         const response = await call(path, init, token);
         const body = (await response.json()) as Record<string, unknown>;
-        expect({ route: `${route.method} ${route.path}`, token, status: response.status, code: body.code })
-          .toEqual({ route: `${route.method} ${route.path}`, token, status: 401, code: 'UNAUTHENTICATED' });
+        expect({ route: `${route.method} ${route.path}`, token, status: response.status, code: body.code }).toEqual({
+          route: `${route.method} ${route.path}`,
+          token,
+          status: 401,
+          code: 'UNAUTHENTICATED',
+        });
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="license-ledger"/);
         expect(reached.reached).toEqual([]);
@@ -158,10 +169,13 @@ describe('API keys on every /v1 route (the real app on the embedded store)', () 
           const response = await call(path, init, tokens[role]);
           const body = await response.text();
           const problem = body.startsWith('{') ? (JSON.parse(body) as { code?: string }) : {};
-          const got = reached.reached.length > 0
-            // The handler ran: the import route still checks its lines (another account → 403).
-            ? (response.status === 403 ? 403 : 'allowed')
-            : response.status;
+          const got =
+            reached.reached.length > 0
+              ? // The handler ran: the import route still checks its lines (another account → 403).
+                response.status === 403
+                ? 403
+                : 'allowed'
+              : response.status;
           const label = `${route.method} ${route.path} as ${role} (${scope})`;
           outcomes.push(`${label}: ${got}`);
           if (got !== expected) mismatches.push(`${label}: expected ${expected}, got ${response.status} ${body.slice(0, 200)}`);
@@ -177,16 +191,26 @@ describe('API keys on every /v1 route (the real app on the embedded store)', () 
 
   it("another account's data answers exactly what an unknown account does", async () => {
     const ghostAdmin = (await keys.create({ role: 'account-admin', accountId: 'ghost' })).token;
-    const login = (accountId: string): [string, RequestInit] => [`/v1/accounts/${accountId}/logins`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ product: 'KSE', userId: 'u1' }),
-    }];
-    const report = (accountId: string): [string, RequestInit] =>
-      [`/v1/accounts/${accountId}/reports/seat-history?product=KSE&from=2026-01-01&to=2026-01-31&interval=day`, { method: 'GET' }];
+    const login = (accountId: string): [string, RequestInit] => [
+      `/v1/accounts/${accountId}/logins`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ product: 'KSE', userId: 'u1' }),
+      },
+    ];
+    const report = (accountId: string): [string, RequestInit] => [
+      `/v1/accounts/${accountId}/reports/seat-history?product=KSE&from=2026-01-01&to=2026-01-31&interval=day`,
+      { method: 'GET' },
+    ];
 
-    for (const [what, request] of [['command', login], ['report', report]] as const) {
+    for (const [what, request] of [
+      ['command', login],
+      ['report', report],
+    ] as const) {
       const answer = async (accountId: string, token: string) => {
         const response = await call(...request(accountId), token);
-        return { status: response.status, body: ((await response.text()).replaceAll(accountId, '<account>')) };
+        return { status: response.status, body: (await response.text()).replaceAll(accountId, '<account>') };
       };
       const existing = await answer(OTHER, tokens['account-admin']);
       const unknown = await answer('ghost', tokens['account-admin']);
@@ -201,9 +225,15 @@ describe('API keys on every /v1 route (the real app on the embedded store)', () 
   });
 
   it('records the key id as the actor of the events', async () => {
-    const response = await call(`/v1/accounts/${OWN}`, {
-      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Acme', at: at(50) }),
-    }, tokens['account-admin']);
+    const response = await call(
+      `/v1/accounts/${OWN}`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Acme', at: at(50) }),
+      },
+      tokens['account-admin'],
+    );
     expect(response.status).toBe(201);
     const events = await app.get<string, EventStore>(EVENT_STORE).readStream(accountStreamId(OWN));
     expect(events.map((e) => e.metadata.actor)).toEqual([adminKeyId]);

@@ -16,8 +16,7 @@ import type { ApiKeyRole } from '../../../../libs/auth/src/roles.js';
  * `account:*` routes carry the account in their path (`/v1/accounts/:accountId/…`): a key of
  * another account gets the same 404 as an unknown account, an operator key 403.
  */
-export type Permission =
-  | 'account:manage' | 'account:read' | 'account:telemetry' | 'import' | 'ops:read' | 'ops:manage' | 'key:self' | 'deny';
+export type Permission = 'account:manage' | 'account:read' | 'account:telemetry' | 'import' | 'ops:read' | 'ops:manage' | 'key:self' | 'deny';
 
 export const ROLE_PERMISSIONS: Readonly<Record<ApiKeyRole, readonly Permission[]>> = {
   'account-admin': ['account:manage', 'account:read', 'account:telemetry', 'import', 'key:self'],
@@ -109,10 +108,12 @@ function tableKey(method: string, path: string): string {
   return `${verb} ${normalizeRoutePath(path)}`;
 }
 
-const TABLE = new Map(Object.entries(ROUTE_PERMISSIONS).map(([key, permission]) => {
-  const [method, path] = key.split(' ');
-  return [tableKey(method, path), permission];
-}));
+const TABLE = new Map(
+  Object.entries(ROUTE_PERMISSIONS).map(([key, permission]) => {
+    const [method, path] = key.split(' ');
+    return [tableKey(method, path), permission];
+  }),
+);
 
 /**
  * The rule of a route, by method and route path. A route the table does not list gets a safe
@@ -124,9 +125,8 @@ export function ruleFor(method: string, routePath: string): RouteRule {
   const listed = TABLE.get(tableKey(method, routePath));
   if (listed) return { permission: listed, accountParam, listed: true };
   const normalized = normalizeRoutePath(routePath);
-  const permission: Permission = accountParam !== null ? 'account:manage'
-    : normalized === '/v1/projections' || normalized.startsWith('/v1/projections/') ? 'ops:manage'
-      : 'deny';
+  const permission: Permission =
+    accountParam !== null ? 'account:manage' : normalized === '/v1/projections' || normalized.startsWith('/v1/projections/') ? 'ops:manage' : 'deny';
   return { permission, accountParam, listed: false };
 }
 

@@ -33,10 +33,12 @@ describe('the console assets served by ledger serve', () => {
     await writeFile(join(root, 'console', 'assets', 'index-abc123.js'), script);
     await writeFile(join(root, 'secret.txt'), 'outside the console');
     const serve = consoleAssets(join(root, 'console'));
-    server = createServer((req, res) => serve(req, res, () => {
-      res.statusCode = 404;
-      res.end('passed on');
-    }));
+    server = createServer((req, res) =>
+      serve(req, res, () => {
+        res.statusCode = 404;
+        res.end('passed on');
+      }),
+    );
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -48,8 +50,12 @@ describe('the console assets served by ledger serve', () => {
   it('answers index.html, not cached, for / and any view path', async () => {
     for (const path of ['/', '/seat-history?product=KSE&from=2026-01-01', '/licenses/deep/link']) {
       const answer = await get(url, path);
-      expect({ path, status: answer.status, type: answer.headers['content-type'], cache: answer.headers['cache-control'] })
-        .toEqual({ path, status: 200, type: 'text/html; charset=utf-8', cache: 'no-cache' });
+      expect({ path, status: answer.status, type: answer.headers['content-type'], cache: answer.headers['cache-control'] }).toEqual({
+        path,
+        status: 200,
+        type: 'text/html; charset=utf-8',
+        cache: 'no-cache',
+      });
       expect(answer.body.toString()).toContain('<title>console</title>');
     }
   });
@@ -70,8 +76,14 @@ describe('the console assets served by ledger serve', () => {
   });
 
   it('passes the API, unknown assets, other methods and paths outside the folder on', async () => {
-    for (const [method, path] of [['GET', '/v1/accounts/acme'], ['GET', '/health'], ['GET', '/docs-json'], ['GET', '/metrics'],
-      ['GET', '/assets/missing.js'], ['POST', '/seat-history']] as const) {
+    for (const [method, path] of [
+      ['GET', '/v1/accounts/acme'],
+      ['GET', '/health'],
+      ['GET', '/docs-json'],
+      ['GET', '/metrics'],
+      ['GET', '/assets/missing.js'],
+      ['POST', '/seat-history'],
+    ] as const) {
       const answer = await get(url, path, {}, method);
       expect({ method, path, status: answer.status, body: answer.body.toString() }).toEqual({ method, path, status: 404, body: 'passed on' });
     }
@@ -79,7 +91,7 @@ describe('the console assets served by ledger serve', () => {
     expect(escaped.body.toString()).not.toContain('outside the console');
   });
 
-  it('tells API paths from the console\'s', () => {
+  it("tells API paths from the console's", () => {
     expect(['/v1', '/v1/me', '/docs', '/docs-json', '/health', '/metrics'].every(isApiPath)).toBe(true);
     expect(['/', '/seat-history', '/v1x', '/healthy', '/assets/a.js'].some(isApiPath)).toBe(false);
   });

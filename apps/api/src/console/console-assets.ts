@@ -67,7 +67,9 @@ export function consoleAssets(root: string): (request: IncomingMessage, response
     const extension = extname(file);
     const body = await readFile(file);
     const asset = {
-      mtimeMs: info.mtimeMs, body, type: TYPES[extension] ?? 'application/octet-stream',
+      mtimeMs: info.mtimeMs,
+      body,
+      type: TYPES[extension] ?? 'application/octet-stream',
       gzipped: COMPRESSIBLE.has(extension) && body.length > 1024 ? gzipSync(body, { level: 9 }) : null,
     };
     kept.set(file, asset);

@@ -98,14 +98,21 @@ describe('@ReplaysHistory: BUSY admission', () => {
       reflector.get('ledger:replays-history', (controller as Record<string, () => unknown>)[method]!);
     const withAsOf = { query: { asOf: '2026-01-01T00:00:00Z' } } as unknown as Parameters<ReplayPredicate>[0];
     const plain = { query: {} } as unknown as Parameters<ReplayPredicate>[0];
-    for (const [controller, method] of [[ReportsController.prototype, 'report'], [LicensesOverviewController.prototype, 'overview']] as const) {
+    for (const [controller, method] of [
+      [ReportsController.prototype, 'report'],
+      [LicensesOverviewController.prototype, 'overview'],
+    ] as const) {
       expect(predicate(controller, method)?.(withAsOf)).toBe(true);
       expect(predicate(controller, method)?.(plain)).toBe(false);
     }
     const whatIf = { query: {}, params: { name: 'what-if' } } as unknown as Parameters<ReplayPredicate>[0];
     const backtest = { query: {}, params: { name: 'reclaim-backtest' } } as unknown as Parameters<ReplayPredicate>[0];
     const sessionUsage = { query: {}, params: { name: 'session-usage' } } as unknown as Parameters<ReplayPredicate>[0];
-    expect([whatIf, backtest, sessionUsage].map((request) => predicate(ReportsController.prototype, 'report')?.(request))).toEqual([true, true, false]);
+    expect([whatIf, backtest, sessionUsage].map((request) => predicate(ReportsController.prototype, 'report')?.(request))).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(predicate(ExplainController.prototype, 'report')?.(plain)).toBe(true);
     expect(predicate(ExplainController.prototype, 'licenses')?.(plain)).toBe(true);
   });

@@ -12,7 +12,11 @@ import { LimitExceeded } from './limit-errors.js';
 export class TokenBuckets {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly capacity: number, private readonly windowMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Takes a token for `key`: 0 if it had one, else the whole seconds until it will. */
   take(key: string): number {

@@ -1,6 +1,4 @@
-import {
-  Inject, Injectable, Optional, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor,
-} from '@nestjs/common';
+import { Inject, Injectable, Optional, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Gauge, Counter } from 'prom-client';
 import { defer, finalize, type Observable } from 'rxjs';
@@ -39,8 +37,16 @@ export class ReplayAdmission {
   constructor(@Optional() @Inject(LEDGER_CONFIG) config?: LedgerConfig, @Optional() metrics?: LedgerMetrics) {
     this.limit = serviceConfig(config ?? {}).replayConcurrency;
     if (metrics) {
-      this.#inFlight = new Gauge({ name: 'ledger_replays_in_flight', help: 'Requests replaying history being served now', registers: [metrics.registry] });
-      this.#refused = new Counter({ name: 'ledger_replays_refused_total', help: 'Requests replaying history refused 503 BUSY (REPLAY_CONCURRENCY reached)', registers: [metrics.registry] });
+      this.#inFlight = new Gauge({
+        name: 'ledger_replays_in_flight',
+        help: 'Requests replaying history being served now',
+        registers: [metrics.registry],
+      });
+      this.#refused = new Counter({
+        name: 'ledger_replays_refused_total',
+        help: 'Requests replaying history refused 503 BUSY (REPLAY_CONCURRENCY reached)',
+        registers: [metrics.registry],
+      });
     }
   }
 
@@ -52,7 +58,12 @@ export class ReplayAdmission {
   admit(): () => void {
     if (this.#running >= this.limit) {
       this.#refused?.inc();
-      throw new LimitExceeded(503, 'BUSY', `${this.limit} requests replaying history are being served (REPLAY_CONCURRENCY); retry in ${BUSY_RETRY_AFTER_SECONDS} s`, BUSY_RETRY_AFTER_SECONDS);
+      throw new LimitExceeded(
+        503,
+        'BUSY',
+        `${this.limit} requests replaying history are being served (REPLAY_CONCURRENCY); retry in ${BUSY_RETRY_AFTER_SECONDS} s`,
+        BUSY_RETRY_AFTER_SECONDS,
+      );
     }
     this.#running++;
     this.#inFlight?.set(this.#running);
@@ -69,7 +80,10 @@ export class ReplayAdmission {
 /** Admits the requests of routes marked `@ReplaysHistory` (global interceptor, after the guards). */
 @Injectable()
 export class ReplayAdmissionInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector, private readonly admission: ReplayAdmission) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly admission: ReplayAdmission,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const when = this.reflector.get<ReplayPredicate | undefined>(REPLAYS_HISTORY, context.getHandler());

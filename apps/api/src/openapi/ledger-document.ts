@@ -11,8 +11,8 @@ const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before tryi
 const V1_ERRORS: Readonly<Record<string, ResponseObject>> = {
   400: { description: 'VALIDATION_FAILED: every bad field named in errors', content: PROBLEM },
   401: { description: 'UNAUTHENTICATED: no API key, or not a valid one', content: PROBLEM },
-  403: { description: 'FORBIDDEN: the key\'s role may not do this', content: PROBLEM },
-  404: { description: 'NOT_FOUND (also for another account\'s data)', content: PROBLEM },
+  403: { description: "FORBIDDEN: the key's role may not do this", content: PROBLEM },
+  404: { description: "NOT_FOUND (also for another account's data)", content: PROBLEM },
   429: { description: 'RATE_LIMITED: the key sent more than its limit', headers: RETRY_AFTER, content: PROBLEM },
   500: { description: 'INTERNAL_ERROR', content: PROBLEM },
   503: { description: 'BUSY (too many history replays at once) or PROJECTION_NOT_READY', headers: RETRY_AFTER, content: PROBLEM },
@@ -30,7 +30,9 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
     securitySchemes: {
       ...document.components?.securitySchemes,
       [API_KEY_SCHEME]: {
-        type: 'http', scheme: 'bearer', bearerFormat: 'opaque',
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque',
         description: 'An API key (`ledger keys create`), sent as `Authorization: Bearer <token>`; opaque to clients',
       },
     },

@@ -9,7 +9,11 @@ export interface Route {
 /** Every route the app serves, as the Express router holds them (what Nest registered). */
 export function routesOf(app: NestExpressApplication): Route[] {
   const express = app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
-  return express.router.stack.flatMap((layer) => (layer.route
-    ? Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => ({ method: m.toUpperCase(), path: layer.route!.path }))
-    : []));
+  return express.router.stack.flatMap((layer) =>
+    layer.route
+      ? Object.keys(layer.route.methods)
+          .filter((m) => m !== '_all')
+          .map((m) => ({ method: m.toUpperCase(), path: layer.route!.path }))
+      : [],
+  );
 }

@@ -4,7 +4,13 @@ import { getJson } from './client';
 
 /** The key of this tab: who it is, which account, what its role may do. */
 export function useKeyInfo(enabled: boolean) {
-  return useQuery({ queryKey: ['me'], queryFn: ({ signal }) => getJson<KeyInfo>('/v1/me', undefined, signal), enabled, staleTime: Infinity, retry: false });
+  return useQuery({
+    queryKey: ['me'],
+    queryFn: ({ signal }) => getJson<KeyInfo>('/v1/me', undefined, signal),
+    enabled,
+    staleTime: Infinity,
+    retry: false,
+  });
 }
 
 /** The account's name, zone, organizations and products. */

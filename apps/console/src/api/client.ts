@@ -3,7 +3,11 @@ import { storedKey } from '../app/session';
 
 /** A failed request: the problem the API answered (its `detail` is what a person reads), or a network failure. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly problem: ProblemDetails | null, message: string) {
+  constructor(
+    readonly status: number,
+    readonly problem: ProblemDetails | null,
+    message: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }

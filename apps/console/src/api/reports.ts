@@ -28,8 +28,13 @@ export function seriesQuery<B extends SeriesBody<object>>(accountId: string, rep
  */
 export function prefetchSeries(client: QueryClient, accountId: string, report: string, params: URLSearchParams): void {
   const request: SeriesRequest = {
-    product: params.get('product') ?? '', orgId: params.get('orgId') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '',
-    interval: params.get('interval') ?? '', groupBy: params.get('groupBy') === 'org' ? 'org' : '', asOf: params.get('asOf') ?? '',
+    product: params.get('product') ?? '',
+    orgId: params.get('orgId') ?? '',
+    from: params.get('from') ?? '',
+    to: params.get('to') ?? '',
+    interval: params.get('interval') ?? '',
+    groupBy: params.get('groupBy') === 'org' ? 'org' : '',
+    asOf: params.get('asOf') ?? '',
   };
   if (request.product === '' || request.from === '' || request.to === '' || request.interval === '') return;
   void client.prefetchQuery(seriesQuery(accountId, report, request));

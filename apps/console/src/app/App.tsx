@@ -30,7 +30,16 @@ export function App() {
 
   if (!hasKey) return <ConnectForm onConnected={() => setHasKey(true)} />;
   if (me.isPending) return <Loading what="your key" />;
-  if (me.isError) return <ConnectForm onConnected={() => { void me.refetch(); setHasKey(true); }} error={me.error} />;
+  if (me.isError)
+    return (
+      <ConnectForm
+        onConnected={() => {
+          void me.refetch();
+          setHasKey(true);
+        }}
+        error={me.error}
+      />
+    );
   return <Shell keyInfo={me.data} onSignOut={signOut} />;
 }
 
@@ -50,12 +59,23 @@ function Shell({ keyInfo, onSignOut }: { keyInfo: KeyInfo; onSignOut: () => void
 
   return (
     <ConsoleContextValue.Provider value={context}>
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <span className="brand">License Ledger</span>
-        {account.data && <span className="account" data-testid="account">{account.data.name} <small>({account.data.accountId})</small> · times in <strong data-testid="zone">{account.data.timezone}</strong></span>}
-        <span className="key" data-testid="role">{keyInfo.role}{keyInfo.accountId === null ? ' (global)' : ''}</span>
-        <button type="button" className="link" onClick={onSignOut}>Forget key</button>
+        {account.data && (
+          <span className="account" data-testid="account">
+            {account.data.name} <small>({account.data.accountId})</small> · times in <strong data-testid="zone">{account.data.timezone}</strong>
+          </span>
+        )}
+        <span className="key" data-testid="role">
+          {keyInfo.role}
+          {keyInfo.accountId === null ? ' (global)' : ''}
+        </span>
+        <button type="button" className="link" onClick={onSignOut}>
+          Forget key
+        </button>
       </header>
       <div className="layout">
         <nav className="sidebar" aria-label="Views">
@@ -64,27 +84,38 @@ function Shell({ keyInfo, onSignOut }: { keyInfo: KeyInfo; onSignOut: () => void
               <h2>{section}</h2>
               <ul>
                 {list.map((v) => (
-                  <li key={v.path}><Link href={v.path} aria-current={location === v.path ? 'page' : undefined}>{v.title}</Link></li>
+                  <li key={v.path}>
+                    <Link href={v.path} aria-current={location === v.path ? 'page' : undefined}>
+                      {v.title}
+                    </Link>
+                  </li>
                 ))}
               </ul>
             </div>
           ))}
         </nav>
         <main id="main" tabIndex={-1}>
-          {!keyInfo.can.readReports && !keyInfo.can.operate ? <NoReports keyInfo={keyInfo} />
-            : readsAccount && account.isPending ? <Loading what="the account" />
-              : readsAccount && account.isError ? <ProblemMessage error={account.error} />
-                : (
-                  <Suspense fallback={<Loading what="the view" />}>
-                    <Switch>
-                      {views.map((v) => {
-                        const View = LAZY.get(v.path)!;
-                        return <Route key={v.path} path={v.path}><View /></Route>;
-                      })}
-                      <Route>{views.length > 0 ? <Redirect to={views[0]!.path} replace /> : <NoReports keyInfo={keyInfo} />}</Route>
-                    </Switch>
-                  </Suspense>
-                )}
+          {!keyInfo.can.readReports && !keyInfo.can.operate ? (
+            <NoReports keyInfo={keyInfo} />
+          ) : readsAccount && account.isPending ? (
+            <Loading what="the account" />
+          ) : readsAccount && account.isError ? (
+            <ProblemMessage error={account.error} />
+          ) : (
+            <Suspense fallback={<Loading what="the view" />}>
+              <Switch>
+                {views.map((v) => {
+                  const View = LAZY.get(v.path)!;
+                  return (
+                    <Route key={v.path} path={v.path}>
+                      <View />
+                    </Route>
+                  );
+                })}
+                <Route>{views.length > 0 ? <Redirect to={views[0]!.path} replace /> : <NoReports keyInfo={keyInfo} />}</Route>
+              </Switch>
+            </Suspense>
+          )}
         </main>
       </div>
     </ConsoleContextValue.Provider>
@@ -97,9 +128,9 @@ function NoReports({ keyInfo }: { keyInfo: KeyInfo }) {
     <section className="notice" role="status" data-testid="no-reports">
       <h1>This key cannot read reports</h1>
       <p>
-        It is {keyInfo.role === 'ingest' ? 'an ingest' : `a ${keyInfo.role}`} key{keyInfo.accountId ? ` of account ${keyInfo.accountId}` : ''}:
-        it may send product telemetry (logins, activity, sessions) and import them, but not read reports, licenses or events.
-        Ask an account admin for an auditor or account-admin key to use the console.
+        It is {keyInfo.role === 'ingest' ? 'an ingest' : `a ${keyInfo.role}`} key{keyInfo.accountId ? ` of account ${keyInfo.accountId}` : ''}: it may
+        send product telemetry (logins, activity, sessions) and import them, but not read reports, licenses or events. Ask an account admin for an
+        auditor or account-admin key to use the console.
       </p>
     </section>
   );

@@ -11,16 +11,22 @@ export type ParamChanges = Readonly<Record<string, string | number | null | unde
  */
 export function useViewParams(): [URLSearchParams, (changes: ParamChanges, options?: { replace?: boolean }) => void] {
   const [params, setParams] = useSearchParams();
-  const update = useCallback((changes: ParamChanges, options: { replace?: boolean } = {}) => {
-    setParams((previous) => {
-      const next = new URLSearchParams(previous);
-      for (const [name, value] of Object.entries(changes)) {
-        if (value === null || value === undefined || value === '') next.delete(name);
-        else next.set(name, String(value));
-      }
-      return next;
-    }, { replace: options.replace ?? false });
-  }, [setParams]);
+  const update = useCallback(
+    (changes: ParamChanges, options: { replace?: boolean } = {}) => {
+      setParams(
+        (previous) => {
+          const next = new URLSearchParams(previous);
+          for (const [name, value] of Object.entries(changes)) {
+            if (value === null || value === undefined || value === '') next.delete(name);
+            else next.set(name, String(value));
+          }
+          return next;
+        },
+        { replace: options.replace ?? false },
+      );
+    },
+    [setParams],
+  );
   return [params, update];
 }
 

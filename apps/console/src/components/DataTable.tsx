@@ -1,4 +1,13 @@
-import { rowPaginationFeature, rowSortingFeature, tableFeatures, useTable, type ColumnDef, type PaginationState, type RowData, type SortingState } from '@tanstack/react-table';
+import {
+  rowPaginationFeature,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type PaginationState,
+  type RowData,
+  type SortingState,
+} from '@tanstack/react-table';
 import { useMemo, type ReactNode } from 'react';
 import { formatNumber } from '../format/format';
 
@@ -29,7 +38,19 @@ export function sortOf(sorting: SortingState): string | null {
  * (sort and page live in the URL through `onSort` / `onPage`). Headers are sort buttons announcing
  * their order (aria-sort); the pager says which rows of how many are shown.
  */
-export function DataTable<Row extends RowData>({ rows, columns, sort, onSort, page, pageSize, total, onPage, caption, rowKey, testId }: {
+export function DataTable<Row extends RowData>({
+  rows,
+  columns,
+  sort,
+  onSort,
+  page,
+  pageSize,
+  total,
+  onPage,
+  caption,
+  rowKey,
+  testId,
+}: {
   rows: readonly Row[];
   columns: readonly TableColumn<Row>[];
   sort: string;
@@ -42,20 +63,29 @@ export function DataTable<Row extends RowData>({ rows, columns, sort, onSort, pa
   rowKey: (row: Row) => string;
   testId?: string;
 }) {
-  const columnDefs = useMemo<ColumnDef<typeof features, Row>[]>(() => columns.map((c) => ({
-    id: c.key,
-    accessorFn: (row: Row) => row[c.key],
-    header: c.header,
-    enableSorting: c.sortable ?? false,
-    cell: (info) => (c.cell ? c.cell(info.row.original) : display(info.getValue())),
-  })), [columns]);
+  const columnDefs = useMemo<ColumnDef<typeof features, Row>[]>(
+    () =>
+      columns.map((c) => ({
+        id: c.key,
+        accessorFn: (row: Row) => row[c.key],
+        header: c.header,
+        enableSorting: c.sortable ?? false,
+        cell: (info) => (c.cell ? c.cell(info.row.original) : display(info.getValue())),
+      })),
+    [columns],
+  );
   const sorting = useMemo(() => sortingOf(sort), [sort]);
   const pagination: PaginationState = { pageIndex: page - 1, pageSize };
   const data = useMemo(() => [...rows], [rows]);
   const table = useTable({
-    features, columns: columnDefs, data,
+    features,
+    columns: columnDefs,
+    data,
     state: { sorting, pagination },
-    manualSorting: true, manualPagination: true, rowCount: total, enableSortingRemoval: false,
+    manualSorting: true,
+    manualPagination: true,
+    rowCount: total,
+    enableSortingRemoval: false,
     onSortingChange: (updater) => onSort(sortOf(typeof updater === 'function' ? updater(sorting) : updater)),
     onPaginationChange: (updater) => onPage((typeof updater === 'function' ? updater(pagination) : updater).pageIndex + 1),
     getRowId: (row) => rowKey(row),
@@ -76,11 +106,20 @@ export function DataTable<Row extends RowData>({ rows, columns, sort, onSort, pa
                   const sorted = header.column.getIsSorted();
                   const label = <table.FlexRender header={header} />;
                   return (
-                    <th key={header.id} scope="col" className={numeric.has(header.id as keyof Row & string) ? 'num' : undefined}
-                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}>
-                      {header.column.getCanSort()
-                        ? <button type="button" className="sort" onClick={header.column.getToggleSortingHandler()}>{label}{sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}</button>
-                        : label}
+                    <th
+                      key={header.id}
+                      scope="col"
+                      className={numeric.has(header.id as keyof Row & string) ? 'num' : undefined}
+                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                    >
+                      {header.column.getCanSort() ? (
+                        <button type="button" className="sort" onClick={header.column.getToggleSortingHandler()}>
+                          {label}
+                          {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
+                        </button>
+                      ) : (
+                        label
+                      )}
                     </th>
                   );
                 })}
@@ -91,7 +130,9 @@ export function DataTable<Row extends RowData>({ rows, columns, sort, onSort, pa
             {table.getRowModel().rows.map((row) => (
               <tr key={row.id}>
                 {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className={numeric.has(cell.column.id as keyof Row & string) ? 'num' : undefined}><table.FlexRender cell={cell} /></td>
+                  <td key={cell.id} className={numeric.has(cell.column.id as keyof Row & string) ? 'num' : undefined}>
+                    <table.FlexRender cell={cell} />
+                  </td>
                 ))}
               </tr>
             ))}
@@ -99,11 +140,21 @@ export function DataTable<Row extends RowData>({ rows, columns, sort, onSort, pa
         </table>
       </div>
       <nav className="pager" aria-label="Pages">
-        <button type="button" onClick={() => table.firstPage()} disabled={!table.getCanPreviousPage()}>First</button>
-        <button type="button" onClick={() => table.previousPage()} disabled={!table.getCanPreviousPage()}>Previous</button>
-        <span role="status" data-testid="pager">Rows {formatNumber(first)}–{formatNumber(last)} of {formatNumber(total)} · page {page} of {Math.max(1, table.getPageCount())}</span>
-        <button type="button" onClick={() => table.nextPage()} disabled={!table.getCanNextPage()}>Next</button>
-        <button type="button" onClick={() => table.lastPage()} disabled={!table.getCanNextPage()}>Last</button>
+        <button type="button" onClick={() => table.firstPage()} disabled={!table.getCanPreviousPage()}>
+          First
+        </button>
+        <button type="button" onClick={() => table.previousPage()} disabled={!table.getCanPreviousPage()}>
+          Previous
+        </button>
+        <span role="status" data-testid="pager">
+          Rows {formatNumber(first)}–{formatNumber(last)} of {formatNumber(total)} · page {page} of {Math.max(1, table.getPageCount())}
+        </span>
+        <button type="button" onClick={() => table.nextPage()} disabled={!table.getCanNextPage()}>
+          Next
+        </button>
+        <button type="button" onClick={() => table.lastPage()} disabled={!table.getCanNextPage()}>
+          Last
+        </button>
       </nav>
     </>
   );

@@ -6,8 +6,18 @@ import { ProblemMessage } from './feedback';
  * Export: downloads what the API answers for the same parameters with `format=csv` — every page,
  * the same filters, byte for byte.
  */
-export function ExportButton({ path, params, filename, format = 'csv', label = 'Export CSV' }: {
-  path: string; params: Params; filename: string; format?: string; label?: string;
+export function ExportButton({
+  path,
+  params,
+  filename,
+  format = 'csv',
+  label = 'Export CSV',
+}: {
+  path: string;
+  params: Params;
+  filename: string;
+  format?: string;
+  label?: string;
 }) {
   const [state, setState] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
   const run = async () => {
@@ -22,7 +32,9 @@ export function ExportButton({ path, params, filename, format = 'csv', label = '
   };
   return (
     <span className="export">
-      <button type="button" onClick={() => void run()} disabled={state.busy}>{state.busy ? 'Exporting…' : label}</button>
+      <button type="button" onClick={() => void run()} disabled={state.busy}>
+        {state.busy ? 'Exporting…' : label}
+      </button>
       {state.error !== null && <ProblemMessage error={state.error} />}
     </span>
   );

@@ -7,7 +7,14 @@ import type { ChartMetric, ChartSeries } from './SeriesChart';
  * local start, one column per metric headed by the metric's name exactly as the SPEC (and the CSV
  * export) writes it. With `onExplain`, every figure is a button that opens its explanation.
  */
-export function MetricTable({ series, metrics, interval, timezone, caption, onExplain }: {
+export function MetricTable({
+  series,
+  metrics,
+  interval,
+  timezone,
+  caption,
+  onExplain,
+}: {
   series: readonly ChartSeries[];
   metrics: readonly ChartMetric[];
   interval: string;
@@ -19,11 +26,20 @@ export function MetricTable({ series, metrics, interval, timezone, caption, onEx
     <div className="metric-tables">
       {series.map((s) => (
         <table key={s.name ?? ''} className="data metric-table" data-testid="metric-table">
-          <caption>{caption}{s.name ? ` — ${s.name}` : ''}</caption>
+          <caption>
+            {caption}
+            {s.name ? ` — ${s.name}` : ''}
+          </caption>
           <thead>
             <tr>
-              <th scope="col">start <small>({timezone})</small></th>
-              {metrics.map((m) => <th scope="col" key={m.key} title={m.label}>{m.key}</th>)}
+              <th scope="col">
+                start <small>({timezone})</small>
+              </th>
+              {metrics.map((m) => (
+                <th scope="col" key={m.key} title={m.label}>
+                  {m.key}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -34,9 +50,18 @@ export function MetricTable({ series, metrics, interval, timezone, caption, onEx
                   const value = formatNumber(Number((bucket as Record<string, unknown>)[m.key]));
                   return (
                     <td key={m.key} className="num">
-                      {onExplain && s.name === null
-                        ? <button type="button" className="figure" onClick={() => onExplain(index, m.key, bucket)} aria-label={`${value}: explain ${m.key} of ${bucketLabel(bucket.start, interval)}`}>{value}</button>
-                        : value}
+                      {onExplain && s.name === null ? (
+                        <button
+                          type="button"
+                          className="figure"
+                          onClick={() => onExplain(index, m.key, bucket)}
+                          aria-label={`${value}: explain ${m.key} of ${bucketLabel(bucket.start, interval)}`}
+                        >
+                          {value}
+                        </button>
+                      ) : (
+                        value
+                      )}
                     </td>
                   );
                 })}

@@ -93,45 +93,57 @@ export function SeriesChart({ series, metrics, interval, timezone, onSelect, lab
     instance.on('finished', done);
     const labels = buckets.map((b) => bucketLabel(b.start, interval));
     const zoom = buckets.length > 40;
-    instance.setOption({
-      animation: false,
-      color: COLORS,
-      grid: { left: 56, right: 24, top: 48, bottom: zoom ? 72 : 40 },
-      legend: { top: 8, type: 'scroll' },
-      tooltip: {
-        trigger: 'axis',
-        confine: true,
-        axisPointer: { type: 'shadow' },
-        className: 'chart-tooltip',
-        formatter: (raw: unknown) => {
-          const items = (Array.isArray(raw) ? raw : [raw]) as { dataIndex: number; seriesName: string; value: number; marker: string }[];
-          const index = items[0]?.dataIndex ?? 0;
-          const bucket = buckets[index];
-          if (!bucket) return '';
-          const rows = items.map((item) => `<tr><td>${item.marker}${escapeHtml(item.seriesName)}</td><td class="num" data-metric="${escapeHtml(item.seriesName)}">${formatNumber(item.value)}</td></tr>`).join('');
-          return `<div data-testid="chart-tooltip"><div class="tip-range">${localWallTime(bucket.start)} → ${localWallTime(bucket.end)} <small>${escapeHtml(timezone)}</small></div>`
-            + `<table>${rows}</table><div class="tip-hint">Click to explain</div></div>`;
+    instance.setOption(
+      {
+        animation: false,
+        color: COLORS,
+        grid: { left: 56, right: 24, top: 48, bottom: zoom ? 72 : 40 },
+        legend: { top: 8, type: 'scroll' },
+        tooltip: {
+          trigger: 'axis',
+          confine: true,
+          axisPointer: { type: 'shadow' },
+          className: 'chart-tooltip',
+          formatter: (raw: unknown) => {
+            const items = (Array.isArray(raw) ? raw : [raw]) as { dataIndex: number; seriesName: string; value: number; marker: string }[];
+            const index = items[0]?.dataIndex ?? 0;
+            const bucket = buckets[index];
+            if (!bucket) return '';
+            const rows = items
+              .map(
+                (item) =>
+                  `<tr><td>${item.marker}${escapeHtml(item.seriesName)}</td><td class="num" data-metric="${escapeHtml(item.seriesName)}">${formatNumber(item.value)}</td></tr>`,
+              )
+              .join('');
+            return (
+              `<div data-testid="chart-tooltip"><div class="tip-range">${localWallTime(bucket.start)} → ${localWallTime(bucket.end)} <small>${escapeHtml(timezone)}</small></div>` +
+              `<table>${rows}</table><div class="tip-hint">Click to explain</div></div>`
+            );
+          },
         },
+        xAxis: { type: 'category', data: labels, axisLabel: { hideOverlap: true } },
+        yAxis: { type: 'value', minInterval: 1 },
+        dataZoom: zoom ? [{ type: 'inside' }, { type: 'slider', height: 22, bottom: 12 }] : [{ type: 'inside' }],
+        series: series.flatMap((s) =>
+          metrics.map((m) => ({
+            id: `${m.key}\u0000${s.name ?? ''}`,
+            name: s.name === null ? m.label : `${s.name} · ${m.label}`,
+            type: m.style === 'bar' ? 'bar' : 'line',
+            step: m.style === 'step' ? 'end' : undefined,
+            showSymbol: buckets.length <= 62,
+            symbolSize: 7,
+            barMaxWidth: 28,
+            emphasis: { focus: 'series' },
+            // A bucket without the metric (a forecast's past bucket has no projection) is a gap, not a zero.
+            data: s.buckets.map((b) => {
+              const value = (b as Record<string, unknown>)[m.key];
+              return value === undefined || value === null ? null : Number(value);
+            }),
+          })),
+        ),
       },
-      xAxis: { type: 'category', data: labels, axisLabel: { hideOverlap: true } },
-      yAxis: { type: 'value', minInterval: 1 },
-      dataZoom: zoom ? [{ type: 'inside' }, { type: 'slider', height: 22, bottom: 12 }] : [{ type: 'inside' }],
-      series: series.flatMap((s) => metrics.map((m) => ({
-        id: `${m.key}\u0000${s.name ?? ''}`,
-        name: s.name === null ? m.label : `${s.name} · ${m.label}`,
-        type: m.style === 'bar' ? 'bar' : 'line',
-        step: m.style === 'step' ? 'end' : undefined,
-        showSymbol: buckets.length <= 62,
-        symbolSize: 7,
-        barMaxWidth: 28,
-        emphasis: { focus: 'series' },
-        // A bucket without the metric (a forecast's past bucket has no projection) is a gap, not a zero.
-        data: s.buckets.map((b) => {
-          const value = (b as Record<string, unknown>)[m.key];
-          return value === undefined || value === null ? null : Number(value);
-        }),
-      }))),
-    }, { notMerge: true });
+      { notMerge: true },
+    );
     focused.current = -1;
     return () => {
       if (!instance.isDisposed()) instance.off('finished', done);
@@ -162,8 +174,15 @@ export function SeriesChart({ series, metrics, interval, timezone, onSelect, lab
 
   return (
     <div className="chart-frame">
-      <div ref={host} className="chart" data-testid="chart" tabIndex={0} role="img" onKeyDown={onKeyDown}
-        aria-label={`${label}: ${buckets.length} buckets${multi ? `, ${series.length} series` : ''}. Use the arrow keys to read each bucket, Enter to explain it, or show the table.`} />
+      <div
+        ref={host}
+        className="chart"
+        data-testid="chart"
+        tabIndex={0}
+        role="img"
+        onKeyDown={onKeyDown}
+        aria-label={`${label}: ${buckets.length} buckets${multi ? `, ${series.length} series` : ''}. Use the arrow keys to read each bucket, Enter to explain it, or show the table.`}
+      />
     </div>
   );
 }

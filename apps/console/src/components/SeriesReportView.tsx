@@ -54,7 +54,15 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
   const explainMetric = params.get('explain');
   const explainBucket = params.get('bucket');
   const explainOrg = params.get('explainOrg');
-  const request: SeriesRequest = { product: filters.product, orgId: filters.orgId, from: filters.from, to: filters.to, interval: filters.interval, groupBy, asOf };
+  const request: SeriesRequest = {
+    product: filters.product,
+    orgId: filters.orgId,
+    from: filters.from,
+    to: filters.to,
+    interval: filters.interval,
+    groupBy,
+    asOf,
+  };
   const path = accountPath(account.accountId, `/reports/${config.report}`);
   const report = useQuery({
     ...seriesQuery<SeriesBodyOf<N>>(account.accountId, config.report, request),
@@ -75,11 +83,11 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
   const openExplain = (index: number, metric: string | null, seriesName: string | null) => {
     const bucket = series[0]?.buckets[index];
     if (!bucket || !explainable) return;
-    const orgOfSeries = seriesName === null ? null : body?.series?.find((s) => s.name === seriesName)?.orgId ?? null;
+    const orgOfSeries = seriesName === null ? null : (body?.series?.find((s) => s.name === seriesName)?.orgId ?? null);
     update({ explain: metric ?? explainMetric ?? metrics[0]!.key, bucket: bucket.start, explainOrg: orgOfSeries });
   };
   const productName = account.products.find((p) => p.product === filters.product)?.name ?? filters.product;
-  const scopeName = filters.orgId === '' ? 'Account' : account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId;
+  const scopeName = filters.orgId === '' ? 'Account' : (account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId);
   const caption = `${config.title}: ${productName}, ${scopeName}, ${filters.from} to ${filters.to} by ${filters.interval}`;
 
   return (
@@ -91,20 +99,39 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
         <DateRange from={filters.from} to={filters.to} onChange={(changes) => update({ ...changes, explain: null, bucket: null })} />
         <IntervalPicker value={filters.interval} onChange={(interval) => update({ interval, explain: null, bucket: null })} />
         {config.groupBy && (
-          <label className="check"><input type="checkbox" checked={groupBy === 'org'} onChange={(e) => update({ groupBy: e.target.checked ? 'org' : null, explain: null, bucket: null })} /> One series per child organization</label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={groupBy === 'org'}
+              onChange={(e) => update({ groupBy: e.target.checked ? 'org' : null, explain: null, bucket: null })}
+            />{' '}
+            One series per child organization
+          </label>
         )}
         {config.asOf && <AsOfPicker value={asOf} onChange={(value) => update({ asOf: value, explain: null, bucket: null })} />}
       </form>
       <SeriesFigures
-        report={report} ready={filters.ready} series={series} metrics={metrics} caption={caption}
+        report={report}
+        ready={filters.ready}
+        series={series}
+        metrics={metrics}
+        caption={caption}
         exportLink={{ path, params: request, filename: `${config.report}-${filters.product}-${filters.from}-${filters.to}.csv` }}
-        stampPrefix={asOf !== '' ? <>Replayed as of <strong>{formatInstant(asOf, account.timezone)}</strong> ({account.timezone}) · </> : null}
+        stampPrefix={
+          asOf !== '' ? (
+            <>
+              Replayed as of <strong>{formatInstant(asOf, account.timezone)}</strong> ({account.timezone}) ·{' '}
+            </>
+          ) : null
+        }
         onSelect={openExplain}
         onExplain={explainable ? (index, metric) => openExplain(index, metric, null) : undefined}
         hint={explainable ? null : 'Figures replayed as of an instant are not explained: clear “as of” to explain a figure.'}
       >
         {config.related && (
-          <Link href={`${config.related.path}?${new URLSearchParams(pick(params, ['product', 'orgId', 'from', 'to', 'interval']))}`}>{config.related.label}</Link>
+          <Link href={`${config.related.path}?${new URLSearchParams(pick(params, ['product', 'orgId', 'from', 'to', 'interval']))}`}>
+            {config.related.label}
+          </Link>
         )}
       </SeriesFigures>
       {explainMetric && explainBucket && body && (
@@ -112,9 +139,21 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
           timezone={account.timezone}
           target={{
             path: accountPath(account.accountId, `/reports/${config.report}/explain`),
-            params: { product: filters.product, orgId: explainOrg ?? filters.orgId, from: filters.from, to: filters.to, interval: filters.interval, bucket: explainBucket, metric: explainMetric },
+            params: {
+              product: filters.product,
+              orgId: explainOrg ?? filters.orgId,
+              from: filters.from,
+              to: filters.to,
+              interval: filters.interval,
+              bucket: explainBucket,
+              metric: explainMetric,
+            },
             metric: explainMetric,
-            metrics: (Object.entries(config.metrics) as [string, MetricDefinition][]).map(([key, m]) => ({ key, label: m.label, description: m.description })),
+            metrics: (Object.entries(config.metrics) as [string, MetricDefinition][]).map(([key, m]) => ({
+              key,
+              label: m.label,
+              description: m.description,
+            })),
             title: `${productName}, ${explainOrg ?? scopeName}, bucket starting ${localWallTime(explainBucket)} (${account.timezone})`,
           }}
           onMetric={(metric) => update({ explain: metric })}
@@ -130,7 +169,20 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
  * the same request), the position stamp, and the loading, error and empty states. `children` go in
  * the toolbar (e.g. a link to a related view).
  */
-export function SeriesFigures({ report, ready, series, metrics, chartMetrics = metrics, caption, exportLink, stampPrefix, onSelect, onExplain, hint, children }: {
+export function SeriesFigures({
+  report,
+  ready,
+  series,
+  metrics,
+  chartMetrics = metrics,
+  caption,
+  exportLink,
+  stampPrefix,
+  onSelect,
+  onExplain,
+  hint,
+  children,
+}: {
   report: UseQueryResult<SeriesBody<object>>;
   /** The view's parameters are complete (the query may run). */
   ready: boolean;
@@ -153,13 +205,19 @@ export function SeriesFigures({ report, ready, series, metrics, chartMetrics = m
     <>
       <div className="toolbar">
         <div role="group" aria-label="Show as">
-          <button type="button" aria-pressed={!showTable} onClick={() => update({ show: null })}>Chart</button>
-          <button type="button" aria-pressed={showTable} onClick={() => update({ show: 'table' })}>Table</button>
+          <button type="button" aria-pressed={!showTable} onClick={() => update({ show: null })}>
+            Chart
+          </button>
+          <button type="button" aria-pressed={showTable} onClick={() => update({ show: 'table' })}>
+            Table
+          </button>
         </div>
         <ExportButton path={exportLink.path} params={exportLink.params} filename={exportLink.filename} />
         {children}
         {body && !report.isPlaceholderData && (
-          <span className="stamp" data-testid="stamp">{stampPrefix}position {body.asOfPosition ?? '—'}</span>
+          <span className="stamp" data-testid="stamp">
+            {stampPrefix}position {body.asOfPosition ?? '—'}
+          </span>
         )}
       </div>
       {report.isPending && ready && <Loading what="the report" />}
@@ -167,13 +225,27 @@ export function SeriesFigures({ report, ready, series, metrics, chartMetrics = m
       {body && series.every((s) => s.buckets.length === 0) && <Empty>No bucket in this range: it starts after now.</Empty>}
       {body && series.some((s) => s.buckets.length > 0) && (
         <div className={report.isFetching ? 'report refreshing' : 'report'} aria-busy={report.isFetching}>
-          {showTable
-            ? <MetricTable series={series} metrics={metrics} interval={body.interval} timezone={body.timezone} caption={caption} onExplain={onExplain} />
-            : (
-              <Suspense fallback={<Loading what="the chart" />}>
-                <SeriesChart series={series} metrics={chartMetrics} interval={body.interval} timezone={body.timezone} label={caption} onSelect={onSelect} />
-              </Suspense>
-            )}
+          {showTable ? (
+            <MetricTable
+              series={series}
+              metrics={metrics}
+              interval={body.interval}
+              timezone={body.timezone}
+              caption={caption}
+              onExplain={onExplain}
+            />
+          ) : (
+            <Suspense fallback={<Loading what="the chart" />}>
+              <SeriesChart
+                series={series}
+                metrics={chartMetrics}
+                interval={body.interval}
+                timezone={body.timezone}
+                label={caption}
+                onSelect={onSelect}
+              />
+            </Suspense>
+          )}
           {hint && <p className="hint">{hint}</p>}
         </div>
       )}

@@ -45,13 +45,14 @@ export function TableReportView<N extends TableReportName>({ config, children }:
     orgId: filters.orgId,
     licenseSource: params.get('licenseSource') ?? '',
     q: params.get('q') ?? '',
-    status: has('status') ? params.get('status') ?? '' : '',
-    from: has('started') ? params.get('from') ?? '' : '',
-    to: has('started') ? params.get('to') ?? '' : '',
-    minIdleDays: has('minIdleDays') ? params.get('minIdleDays') ?? '' : '',
+    status: has('status') ? (params.get('status') ?? '') : '',
+    from: has('started') ? (params.get('from') ?? '') : '',
+    to: has('started') ? (params.get('to') ?? '') : '',
+    minIdleDays: has('minIdleDays') ? (params.get('minIdleDays') ?? '') : '',
     sort: params.get('sort') ?? '',
     asOf: config.asOf ? filters.asOf : '',
-    page, pageSize,
+    page,
+    pageSize,
   };
   const path = accountPath(account.accountId, `/reports/${config.report}`);
   const report = useQuery({
@@ -70,20 +71,34 @@ export function TableReportView<N extends TableReportName>({ config, children }:
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
         <ProductPicker models={config.models} value={filters.product} onChange={(product) => set({ product })} />
         {has('q') && <SearchBox value={request.q} hint={config.searchHint} onChange={(q) => set({ q })} />}
-        {has('minIdleDays') && <SearchBox label="Idle at least (days)" type="number" value={request.minIdleDays} hint="0" onChange={(minIdleDays) => set({ minIdleDays })} />}
+        {has('minIdleDays') && (
+          <SearchBox
+            label="Idle at least (days)"
+            type="number"
+            value={request.minIdleDays}
+            hint="0"
+            onChange={(minIdleDays) => set({ minIdleDays })}
+          />
+        )}
         {has('organization') && <ScopePicker label="Organization" value={filters.orgId} onChange={(orgId) => set({ orgId })} />}
         {has('licenseSource') && <LicenseSourcePicker value={request.licenseSource} onChange={(licenseSource) => set({ licenseSource })} />}
         {has('status') && <StatusPicker value={request.status} onChange={(status) => set({ status })} />}
         {has('started') && <DateRange optional from={request.from} to={request.to} onChange={(changes) => set(changes as Record<string, string>)} />}
         {config.asOf && <AsOfPicker value={request.asOf} onChange={(asOf) => set({ asOf })} />}
-        <button type="button" onClick={() => update(Object.fromEntries(FILTER_PARAMS.map((name) => [name, null])))} disabled={!filtered}>Reset Filters</button>
+        <button type="button" onClick={() => update(Object.fromEntries(FILTER_PARAMS.map((name) => [name, null])))} disabled={!filtered}>
+          Reset Filters
+        </button>
       </form>
       <div className="toolbar">
         <ExportButton path={path} params={request} filename={`${config.report}-${filters.product}.csv`} />
         <PageSizePicker value={pageSize} onChange={(size) => update({ pageSize: size === 50 ? null : String(size), page: null })} />
         {body && !report.isPlaceholderData && (
           <span className="stamp" data-testid="stamp">
-            {request.asOf !== '' ? <>Replayed as of <strong>{formatInstant(request.asOf, account.timezone)}</strong> ({account.timezone}) · </> : null}
+            {request.asOf !== '' ? (
+              <>
+                Replayed as of <strong>{formatInstant(request.asOf, account.timezone)}</strong> ({account.timezone}) ·{' '}
+              </>
+            ) : null}
             {formatNumber(body.total)} rows · position {body.asOfPosition ?? '—'} · times in {account.timezone}
           </span>
         )}
@@ -93,9 +108,19 @@ export function TableReportView<N extends TableReportName>({ config, children }:
       {body && body.total === 0 && <Empty>{filtered ? 'No row matches these filters.' : 'No rows yet.'}</Empty>}
       {body && body.total > 0 && (
         <div className={report.isFetching ? 'report refreshing' : 'report'} aria-busy={report.isFetching}>
-          <DataTable rows={body.rows} columns={config.columns} sort={request.sort} onSort={(sort) => update({ sort, page: null })}
-            page={body.page} pageSize={body.pageSize} total={body.total} onPage={(p) => update({ page: p === 1 ? null : String(p) })}
-            caption={`${config.title}, ${filters.product}`} rowKey={config.rowKey} testId="report-table" />
+          <DataTable
+            rows={body.rows}
+            columns={config.columns}
+            sort={request.sort}
+            onSort={(sort) => update({ sort, page: null })}
+            page={body.page}
+            pageSize={body.pageSize}
+            total={body.total}
+            onPage={(p) => update({ page: p === 1 ? null : String(p) })}
+            caption={`${config.title}, ${filters.product}`}
+            rowKey={config.rowKey}
+            testId="report-table"
+          />
         </div>
       )}
       {children}
@@ -104,8 +129,18 @@ export function TableReportView<N extends TableReportName>({ config, children }:
 }
 
 /** Search (or another typed filter) as you type: applied after a pause, without a history step per key. */
-function SearchBox({ value, hint, onChange, label = 'Search', type = 'search' }: {
-  value: string; hint: string; onChange: (q: string | null) => void; label?: string; type?: 'search' | 'number';
+function SearchBox({
+  value,
+  hint,
+  onChange,
+  label = 'Search',
+  type = 'search',
+}: {
+  value: string;
+  hint: string;
+  onChange: (q: string | null) => void;
+  label?: string;
+  type?: 'search' | 'number';
 }) {
   const id = useId();
   const [text, setText] = useState(value);
@@ -118,8 +153,17 @@ function SearchBox({ value, hint, onChange, label = 'Search', type = 'search' }:
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type={type} min={type === 'number' ? 0 : undefined} value={text} placeholder={hint} onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => { if (e.key === 'Enter') onChange(text === '' ? null : text); }} />
+      <input
+        id={id}
+        type={type}
+        min={type === 'number' ? 0 : undefined}
+        value={text}
+        placeholder={hint}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') onChange(text === '' ? null : text);
+        }}
+      />
     </div>
   );
 }
@@ -133,7 +177,11 @@ function LicenseSourcePicker({ value, onChange }: { value: string; onChange: (so
       <select id={id} value={value} onChange={(e) => onChange(e.target.value || null)}>
         <option value="">Any</option>
         <option value="account">Account</option>
-        {account.organizations.map((org) => <option key={org.orgId} value={org.orgId}>{org.path}</option>)}
+        {account.organizations.map((org) => (
+          <option key={org.orgId} value={org.orgId}>
+            {org.path}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -160,7 +208,11 @@ function PageSizePicker({ value, onChange }: { value: number; onChange: (size: n
     <span className="inline">
       <label htmlFor={id}>Rows per page</label>
       <select id={id} value={value} onChange={(e) => onChange(Number(e.target.value))}>
-        {PAGE_SIZES.map((size) => <option key={size} value={size}>{size}</option>)}
+        {PAGE_SIZES.map((size) => (
+          <option key={size} value={size}>
+            {size}
+          </option>
+        ))}
       </select>
     </span>
   );

@@ -5,7 +5,14 @@ import { DataTable, type TableColumn } from './DataTable';
  * A list the API answers whole (no paging: rules, webhooks) as one page of a DataTable, dimmed while
  * it does not show the last command yet.
  */
-export function WholeListTable<Row extends RowData>({ rows, columns, caption, rowKey, testId, refreshing }: {
+export function WholeListTable<Row extends RowData>({
+  rows,
+  columns,
+  caption,
+  rowKey,
+  testId,
+  refreshing,
+}: {
   rows: readonly Row[];
   columns: readonly TableColumn<Row>[];
   caption: string;
@@ -15,8 +22,19 @@ export function WholeListTable<Row extends RowData>({ rows, columns, caption, ro
 }) {
   return (
     <div className={refreshing ? 'report refreshing' : 'report'} aria-busy={refreshing}>
-      <DataTable rows={rows} columns={columns} sort="" onSort={() => undefined} page={1} pageSize={Math.max(1, rows.length)} total={rows.length}
-        onPage={() => undefined} caption={caption} rowKey={rowKey} testId={testId} />
+      <DataTable
+        rows={rows}
+        columns={columns}
+        sort=""
+        onSort={() => undefined}
+        page={1}
+        pageSize={Math.max(1, rows.length)}
+        total={rows.length}
+        onPage={() => undefined}
+        caption={caption}
+        rowKey={rowKey}
+        testId={testId}
+      />
     </div>
   );
 }

@@ -2,16 +2,21 @@ import type { AccountDirectory, AlertKind, AlertRuleFields } from '@contracts';
 import { formatNumber } from '../format/format';
 
 /** The kinds of alert rule (SPEC §9, docs/webhooks.md): what each watches, and what its threshold and window mean. */
-export const ALERT_KINDS: Readonly<Record<AlertKind, {
-  readonly label: string;
-  readonly watches: string;
-  /** What the threshold is (null: the kind has none). */
-  readonly threshold: string | null;
-  /** What windowSeconds is (null: not used); `required` when the kind needs one. */
-  readonly window: { readonly meaning: string; readonly required: boolean } | null;
-  /** What an alert's value is. */
-  readonly value: string;
-}>> = {
+export const ALERT_KINDS: Readonly<
+  Record<
+    AlertKind,
+    {
+      readonly label: string;
+      readonly watches: string;
+      /** What the threshold is (null: the kind has none). */
+      readonly threshold: string | null;
+      /** What windowSeconds is (null: not used); `required` when the kind needs one. */
+      readonly window: { readonly meaning: string; readonly required: boolean } | null;
+      /** What an alert's value is. */
+      readonly value: string;
+    }
+  >
+> = {
   'usage-threshold': {
     label: 'Usage threshold',
     watches: 'the units drawn from the scope’s pool are at least the threshold % of the pool',
@@ -44,15 +49,19 @@ export const ALERT_KINDS: Readonly<Record<AlertKind, {
 
 /** `account`, or the organization's path in the tree. */
 export function scopeName(scope: string, account: AccountDirectory): string {
-  return scope === 'account' ? `Account (${account.name})` : account.organizations.find((o) => o.orgId === scope)?.path ?? scope;
+  return scope === 'account' ? `Account (${account.name})` : (account.organizations.find((o) => o.orgId === scope)?.path ?? scope);
 }
 
 /** What a rule watches, in one line: `KRE, Account: ≥ 80 % for 600 s`. */
 export function ruleSummary(rule: AlertRuleFields, account: AccountDirectory): string {
-  const condition = rule.kind === 'usage-threshold' ? `≥ ${formatNumber(rule.threshold)} % of the pool`
-    : rule.kind === 'denials' ? `≥ ${formatNumber(rule.threshold)} denied within ${formatNumber(rule.windowSeconds)} s`
-      : rule.kind === 'over-allocated' ? 'available < 0'
-        : `expires within ${formatNumber(rule.threshold)} days`;
+  const condition =
+    rule.kind === 'usage-threshold'
+      ? `≥ ${formatNumber(rule.threshold)} % of the pool`
+      : rule.kind === 'denials'
+        ? `≥ ${formatNumber(rule.threshold)} denied within ${formatNumber(rule.windowSeconds)} s`
+        : rule.kind === 'over-allocated'
+          ? 'available < 0'
+          : `expires within ${formatNumber(rule.threshold)} days`;
   const hold = rule.kind !== 'denials' && rule.kind !== 'expiring' && rule.windowSeconds > 0 ? ` for ${formatNumber(rule.windowSeconds)} s` : '';
   return `${rule.product}, ${scopeName(rule.scope, account)}: ${condition}${hold}`;
 }
@@ -61,9 +70,13 @@ export function ruleSummary(rule: AlertRuleFields, account: AccountDirectory): s
 export function alertValue(kind: AlertKind, value: number | null): string {
   if (value === null) return '—';
   switch (kind) {
-    case 'usage-threshold': return `${formatNumber(value)} %`;
-    case 'denials': return `${formatNumber(value)} denied`;
-    case 'over-allocated': return `${formatNumber(value)} available`;
-    case 'expiring': return `${formatNumber(value)} days left`;
+    case 'usage-threshold':
+      return `${formatNumber(value)} %`;
+    case 'denials':
+      return `${formatNumber(value)} denied`;
+    case 'over-allocated':
+      return `${formatNumber(value)} available`;
+    case 'expiring':
+      return `${formatNumber(value)} days left`;
   }
 }

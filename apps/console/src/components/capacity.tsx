@@ -17,7 +17,10 @@ export function useCapacitySeries<B extends SeriesBody<object>>(report: string, 
 }
 
 /** Figures about the whole window, as a list of label and value (`data-figure` names the body's field). */
-export function WindowFigures({ label, figures }: {
+export function WindowFigures({
+  label,
+  figures,
+}: {
   label: string;
   figures: readonly { readonly field: string; readonly label: ReactNode; readonly value: ReactNode }[];
 }) {
@@ -34,15 +37,36 @@ export function WindowFigures({ label, figures }: {
 }
 
 /** A whole-number input (empty allowed: the report's default). */
-export function NumberField({ label, value, onChange, min = 0, placeholder, hint }: {
-  label: string; value: string; onChange: (value: string) => void; min?: number; placeholder?: string; hint?: string;
+export function NumberField({
+  label,
+  value,
+  onChange,
+  min = 0,
+  placeholder,
+  hint,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  min?: number;
+  placeholder?: string;
+  hint?: string;
 }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="number" inputMode="numeric" min={min} step={1} value={value} placeholder={placeholder}
-        onChange={(e) => onChange(e.target.value)} title={hint} />
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={min}
+        step={1}
+        value={value}
+        placeholder={placeholder}
+        onChange={(e) => onChange(e.target.value)}
+        title={hint}
+      />
     </div>
   );
 }

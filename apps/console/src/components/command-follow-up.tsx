@@ -33,6 +33,10 @@ export function useCommandFollowUp() {
     behind,
     /** For the list's `refetchInterval`. */
     pollWhileBehind: (position: string | null | undefined) => (behind(position) ? 300 : false) as number | false,
-    toast: toast && <div className="toast" role="status">{toast}</div>,
+    toast: toast && (
+      <div className="toast" role="status">
+        {toast}
+      </div>
+    ),
   };
 }

@@ -36,7 +36,11 @@ export function useReportFilters(models: readonly LicenseModel[], options: { ran
     // Only when the URL lacks a value: the defaults follow from it.
   }, [missing, params.toString()]);
   return {
-    account, params, update, products, ready: !missing,
+    account,
+    params,
+    update,
+    products,
+    ready: !missing,
     product: params.get('product') ?? defaults.product ?? '',
     orgId: params.get('orgId') ?? '',
     from: params.get('from') ?? defaults.from ?? '',
@@ -54,7 +58,9 @@ export function ProductPicker({ models, value, onChange }: { models: readonly Li
       <label htmlFor={id}>Product</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
         {productsOf(account, models).map((p) => (
-          <option key={p.product} value={p.product}>{p.name} ({p.product}){p.purchased ? '' : ' — never purchased'}</option>
+          <option key={p.product} value={p.product}>
+            {p.name} ({p.product}){p.purchased ? '' : ' — never purchased'}
+          </option>
         ))}
       </select>
     </div>
@@ -73,7 +79,10 @@ export function ScopePicker({ value, onChange, label = 'Scope' }: { value: strin
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">Account ({account.name})</option>
         {account.organizations.map((org) => (
-          <option key={org.orgId} value={org.orgId}>{'\u00a0\u00a0'.repeat(depth.get(org.orgId) ?? 1)}{org.name}</option>
+          <option key={org.orgId} value={org.orgId}>
+            {'\u00a0\u00a0'.repeat(depth.get(org.orgId) ?? 1)}
+            {org.name}
+          </option>
         ))}
       </select>
     </div>
@@ -81,15 +90,25 @@ export function ScopePicker({ value, onChange, label = 'Scope' }: { value: strin
 }
 
 /** From / to as local calendar dates of the account's zone (to inclusive), the zone named. */
-export function DateRange({ from, to, onChange, optional = false }: {
-  from: string; to: string; onChange: (changes: ParamChanges) => void; optional?: boolean;
+export function DateRange({
+  from,
+  to,
+  onChange,
+  optional = false,
+}: {
+  from: string;
+  to: string;
+  onChange: (changes: ParamChanges) => void;
+  optional?: boolean;
 }) {
   const account = useAccountDirectory();
   const fromId = useId();
   const toId = useId();
   return (
     <fieldset className="range">
-      <legend>{optional ? 'Started between' : 'Dates'} <small>({account.timezone})</small></legend>
+      <legend>
+        {optional ? 'Started between' : 'Dates'} <small>({account.timezone})</small>
+      </legend>
       <label htmlFor={fromId}>From</label>
       <input id={fromId} type="date" value={from} required={!optional} onChange={(e) => onChange({ from: e.target.value })} />
       <label htmlFor={toId}>To</label>
@@ -104,7 +123,11 @@ export function IntervalPicker({ value, onChange }: { value: string; onChange: (
     <div className="field">
       <label htmlFor={id}>Interval</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-        {INTERVALS.map((i) => <option key={i} value={i}>{i}</option>)}
+        {INTERVALS.map((i) => (
+          <option key={i} value={i}>
+            {i}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -122,12 +145,28 @@ export function AsOfPicker({ value, onChange }: { value: string; onChange: (asOf
   const apply = () => onChange(local === '' ? null : instantFromLocal(local, account.timezone));
   return (
     <div className="field as-of">
-      <label htmlFor={id}>As of <small>({account.timezone})</small></label>
+      <label htmlFor={id}>
+        As of <small>({account.timezone})</small>
+      </label>
       <span className="inline">
-        <input id={id} type="datetime-local" step={1} value={local} onChange={(e) => setLocal(e.target.value)}
-          onKeyDown={(e) => { if (e.key === 'Enter') apply(); }} />
-        <button type="button" onClick={apply}>Replay</button>
-        {value !== '' && <button type="button" className="link" onClick={() => onChange(null)}>Now</button>}
+        <input
+          id={id}
+          type="datetime-local"
+          step={1}
+          value={local}
+          onChange={(e) => setLocal(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') apply();
+          }}
+        />
+        <button type="button" onClick={apply}>
+          Replay
+        </button>
+        {value !== '' && (
+          <button type="button" className="link" onClick={() => onChange(null)}>
+            Now
+          </button>
+        )}
       </span>
     </div>
   );

@@ -2,7 +2,11 @@ import { ApiError } from '../api/client';
 
 /** Loading state: says what is loading (announced to screen readers). */
 export function Loading({ what }: { what: string }) {
-  return <p className="loading" role="status" aria-live="polite">Loading {what}…</p>;
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
 }
 
 /** An error as a person reads it: the problem's `detail`, with its code. */
@@ -14,12 +18,22 @@ export function ProblemMessage({ error }: { error: unknown }) {
       <strong>{detail}</strong>
       {code && <span className="code"> ({code})</span>}
       {error instanceof ApiError && error.problem?.errors && error.problem.errors.length > 0 && (
-        <ul>{error.problem.errors.map((e) => <li key={`${e.path}:${e.message}`}><code>{e.path}</code>: {e.message}</li>)}</ul>
+        <ul>
+          {error.problem.errors.map((e) => (
+            <li key={`${e.path}:${e.message}`}>
+              <code>{e.path}</code>: {e.message}
+            </li>
+          ))}
+        </ul>
       )}
     </div>
   );
 }
 
 export function Empty({ children }: { children: React.ReactNode }) {
-  return <p className="empty" role="status">{children}</p>;
+  return (
+    <p className="empty" role="status">
+      {children}
+    </p>
+  );
 }

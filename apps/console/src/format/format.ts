@@ -30,7 +30,14 @@ export function formatInstant(iso: string | null | undefined, zone: string): str
   let format = instantFormats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
     });
     instantFormats.set(zone, format);
   }
@@ -67,7 +74,7 @@ export function instantFromLocal(local: string, zone: string): string | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
   if (!match) return null;
   const [, y, mo, d, h, mi, s] = match.map(Number);
-  const wall = Date.UTC(y!, mo! - 1, d!, h!, mi!, Number.isNaN(s) ? 0 : s ?? 0);
+  const wall = Date.UTC(y!, mo! - 1, d!, h!, mi!, Number.isNaN(s) ? 0 : (s ?? 0));
   // The zone's offset at the guess, applied twice to settle on DST boundaries.
   let guess = wall - offsetAt(wall, zone);
   guess = wall - offsetAt(guess, zone);

@@ -10,7 +10,11 @@ import { ExplainPanel } from '../components/ExplainPanel';
 import { Empty, Loading, ProblemMessage } from '../components/feedback';
 import { formatInstant, formatNumber } from '../format/format';
 
-const STATUSES = [['', 'All'], ['open', 'Open'], ['cleared', 'Past']] as const;
+const STATUSES = [
+  ['', 'All'],
+  ['open', 'Open'],
+  ['cleared', 'Past'],
+] as const;
 const PAGE_SIZE = 50;
 
 /**
@@ -40,11 +44,26 @@ export default function AlertsView() {
     { key: 'kind', header: 'Kind', cell: (a) => ALERT_KINDS[a.kind].label },
     { key: 'product', header: 'Product' },
     { key: 'value', header: 'Value', numeric: true, cell: (a) => alertValue(a.kind, a.value) },
-    { key: 'clearedAt', header: `Cleared (${zone})`, cell: (a) => (a.clearedAt === null ? <span className="muted">—</span> : <><time dateTime={a.clearedAt}>{formatInstant(a.clearedAt, zone)}</time> <small className="muted">{a.clearedReason}</small></>) },
+    {
+      key: 'clearedAt',
+      header: `Cleared (${zone})`,
+      cell: (a) =>
+        a.clearedAt === null ? (
+          <span className="muted">—</span>
+        ) : (
+          <>
+            <time dateTime={a.clearedAt}>{formatInstant(a.clearedAt, zone)}</time> <small className="muted">{a.clearedReason}</small>
+          </>
+        ),
+    },
     { key: 'evidence', header: 'Evidence (positions)', cell: (a) => <span className="position">{a.evidence.join(', ')}</span> },
     {
-      key: 'alertId', header: '', cell: (a) => (
-        <button type="button" className="link" onClick={() => update({ explain: a.alertId })} aria-label={`Explain alert ${a.alertId} (${a.ruleId})`}>Explain</button>
+      key: 'alertId',
+      header: '',
+      cell: (a) => (
+        <button type="button" className="link" onClick={() => update({ explain: a.alertId })} aria-label={`Explain alert ${a.alertId} (${a.ruleId})`}>
+          Explain
+        </button>
       ),
     },
   ];
@@ -55,17 +74,36 @@ export default function AlertsView() {
       <div className="toolbar">
         <div role="group" aria-label="Status">
           {STATUSES.map(([value, label]) => (
-            <button key={value} type="button" aria-pressed={status === value} onClick={() => update({ status: value, page: null })}>{label}</button>
+            <button key={value} type="button" aria-pressed={status === value} onClick={() => update({ status: value, page: null })}>
+              {label}
+            </button>
           ))}
         </div>
-        {alerts.data && <p className="stamp" data-testid="stamp">Up to position {alerts.data.asOfPosition ?? '—'} · times in {zone}</p>}
+        {alerts.data && (
+          <p className="stamp" data-testid="stamp">
+            Up to position {alerts.data.asOfPosition ?? '—'} · times in {zone}
+          </p>
+        )}
       </div>
       {alerts.isPending && <Loading what="the alerts" />}
       {alerts.isError && <ProblemMessage error={alerts.error} />}
-      {alerts.data && alerts.data.total === 0 && <Empty>{status === 'open' ? 'No open alert.' : status === 'cleared' ? 'No past alert.' : 'No alert yet: none of the rules has fired.'}</Empty>}
+      {alerts.data && alerts.data.total === 0 && (
+        <Empty>{status === 'open' ? 'No open alert.' : status === 'cleared' ? 'No past alert.' : 'No alert yet: none of the rules has fired.'}</Empty>
+      )}
       {alerts.data && alerts.data.total > 0 && (
-        <DataTable rows={alerts.data.alerts} columns={columns} sort="" onSort={() => undefined} page={alerts.data.page} pageSize={alerts.data.pageSize}
-          total={alerts.data.total} onPage={(p) => update({ page: p === 1 ? null : p })} caption="Alerts" rowKey={(a) => a.alertId} testId="alerts" />
+        <DataTable
+          rows={alerts.data.alerts}
+          columns={columns}
+          sort=""
+          onSort={() => undefined}
+          page={alerts.data.page}
+          pageSize={alerts.data.pageSize}
+          total={alerts.data.total}
+          onPage={(p) => update({ page: p === 1 ? null : p })}
+          caption="Alerts"
+          rowKey={(a) => a.alertId}
+          testId="alerts"
+        />
       )}
       {explained && (
         <ExplainPanel
@@ -74,8 +112,16 @@ export default function AlertsView() {
             path: accountPath(account.accountId, `/alerts/${encodeURIComponent(explained)}/explain`),
             params: {},
             metric: 'value',
-            metrics: [{ key: 'value', label: 'Alert value', description: explainedAlert ? `${ALERT_KINDS[explainedAlert.kind].value}.` : 'What the rule watched when the alert was raised.' }],
-            title: explainedAlert ? `${explained}: ${ruleSummary(explainedAlert, account)}, raised ${formatInstant(explainedAlert.raisedAt, zone)} (${formatNumber(explainedAlert.evidence.length)} evidence events)` : explained,
+            metrics: [
+              {
+                key: 'value',
+                label: 'Alert value',
+                description: explainedAlert ? `${ALERT_KINDS[explainedAlert.kind].value}.` : 'What the rule watched when the alert was raised.',
+              },
+            ],
+            title: explainedAlert
+              ? `${explained}: ${ruleSummary(explainedAlert, account)}, raised ${formatInstant(explainedAlert.raisedAt, zone)} (${formatNumber(explainedAlert.evidence.length)} evidence events)`
+              : explained,
           }}
           onMetric={() => undefined}
           onClose={() => update({ explain: null })}

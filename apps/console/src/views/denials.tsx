@@ -29,26 +29,50 @@ export default function DenialsView() {
   const body = report.data;
   const series: ChartSeries[] = useMemo(() => (body ? [{ name: null, buckets: body.buckets ?? [] }] : []), [body]);
   const productName = account.products.find((p) => p.product === filters.product)?.name ?? filters.product;
-  const scopeName = filters.orgId === '' ? 'Account' : account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId;
+  const scopeName = filters.orgId === '' ? 'Account' : (account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId);
 
   return (
     <section className="view" aria-labelledby="view-title">
       <h1 id="view-title">Denials</h1>
-      <form className="filters" aria-label="Report filters" onSubmit={(e) => { e.preventDefault(); update({ retryWindow: draft.retryWindow.trim() }); }}>
+      <form
+        className="filters"
+        aria-label="Report filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          update({ retryWindow: draft.retryWindow.trim() });
+        }}
+      >
         <ProductPicker models={MODELS} value={filters.product} onChange={(product) => update({ product })} />
         <ScopePicker value={filters.orgId} onChange={(orgId) => update({ orgId })} />
         <DateRange from={filters.from} to={filters.to} onChange={update} />
         <IntervalPicker value={filters.interval} onChange={(interval) => update({ interval })} />
-        <NumberField label="Retry window (s)" value={draft.retryWindow} placeholder="600" onChange={(retryWindow) => setDraft({ retryWindow })}
-          hint="An attempt this many seconds or less after the same user's counted denial is a retry of it" />
+        <NumberField
+          label="Retry window (s)"
+          value={draft.retryWindow}
+          placeholder="600"
+          onChange={(retryWindow) => setDraft({ retryWindow })}
+          hint="An attempt this many seconds or less after the same user's counted denial is a retry of it"
+        />
         <button type="submit">Apply</button>
       </form>
       {body && !report.isPlaceholderData && (
-        <p className="hint">Retries within <strong>{body.retryWindow} s</strong> of a counted denial are folded into it; a user is unmet when no session of theirs starts within that time after their last denial in the bucket.</p>
+        <p className="hint">
+          Retries within <strong>{body.retryWindow} s</strong> of a counted denial are folded into it; a user is unmet when no session of theirs
+          starts within that time after their last denial in the bucket.
+        </p>
       )}
-      <SeriesFigures report={report} ready={filters.ready} series={series} metrics={METRICS}
+      <SeriesFigures
+        report={report}
+        ready={filters.ready}
+        series={series}
+        metrics={METRICS}
         caption={`Denials: ${productName}, ${scopeName}, ${filters.from} to ${filters.to} by ${filters.interval}`}
-        exportLink={{ path: accountPath(account.accountId, '/reports/denials'), params: request, filename: `denials-${filters.product}-${filters.from}-${filters.to}.csv` }} />
+        exportLink={{
+          path: accountPath(account.accountId, '/reports/denials'),
+          params: request,
+          filename: `denials-${filters.product}-${filters.from}-${filters.to}.csv`,
+        }}
+      />
     </section>
   );
 }

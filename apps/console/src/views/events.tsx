@@ -47,30 +47,59 @@ export default function EventsView() {
         <TextFilter label="Stream" value={filters.stream ?? ''} list={[`account-${account.accountId}`]} onApply={(stream) => set({ stream })} />
         <InstantFilter label="Occurred from" value={filters.from ?? ''} zone={account.timezone} onApply={(from) => set({ from })} />
         <InstantFilter label="Occurred before" value={filters.to ?? ''} zone={account.timezone} onApply={(to) => set({ to })} />
-        <button type="button" onClick={() => set({ type: null, stream: null, from: null, to: null })} disabled={Object.keys(filters).length === 0}>Reset Filters</button>
+        <button type="button" onClick={() => set({ type: null, stream: null, from: null, to: null })} disabled={Object.keys(filters).length === 0}>
+          Reset Filters
+        </button>
       </form>
       <div className="toolbar">
-        <ExportButton path={path} params={{ ...filters, until: data?.untilPosition ?? request.until }} format="ndjson" label="Export NDJSON"
-          filename={`events-${account.accountId}-until-${(data?.untilPosition ?? 'head').replace('/', '-')}.ndjson`} />
+        <ExportButton
+          path={path}
+          params={{ ...filters, until: data?.untilPosition ?? request.until }}
+          format="ndjson"
+          label="Export NDJSON"
+          filename={`events-${account.accountId}-until-${(data?.untilPosition ?? 'head').replace('/', '-')}.ndjson`}
+        />
         <span className="inline">
           <label htmlFor="events-limit">Events per page</label>
           <select id="events-limit" value={limit} onChange={(e) => update({ limit: e.target.value === '100' ? null : e.target.value, after: null })}>
-            {LIMITS.map((n) => <option key={n} value={n}>{n}</option>)}
+            {LIMITS.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
           </select>
         </span>
-        {data && <span className="stamp" data-testid="stamp">Up to position <strong>{data.untilPosition ?? '—'}</strong> · times in {account.timezone}</span>}
+        {data && (
+          <span className="stamp" data-testid="stamp">
+            Up to position <strong>{data.untilPosition ?? '—'}</strong> · times in {account.timezone}
+          </span>
+        )}
       </div>
       {page.isPending && <Loading what="the events" />}
       {page.isError && <ProblemMessage error={page.error} />}
       {data && data.events.length === 0 && <Empty>No event matches these filters.</Empty>}
       {data && data.events.length > 0 && (
         <div className={page.isFetching ? 'report refreshing' : 'report'}>
-          <div className="table-scroll"><EventList events={data.events} timezone={account.timezone} highlight={highlight} /></div>
+          <div className="table-scroll">
+            <EventList events={data.events} timezone={account.timezone} highlight={highlight} />
+          </div>
           <nav className="pager" aria-label="Pages">
-            <button type="button" onClick={() => update({ after: null, until: null })} disabled={!params.get('after')}>First page</button>
-            <button type="button" onClick={() => window.history.back()} disabled={!params.get('after')}>Previous page</button>
-            <span role="status">{formatNumber(data.events.length)} events{params.get('after') ? ` after ${params.get('after')}` : ''}</span>
-            <button type="button" onClick={() => update({ after: data.nextAfter, until: data.untilPosition, position: null })} disabled={data.nextAfter === null}>Next page</button>
+            <button type="button" onClick={() => update({ after: null, until: null })} disabled={!params.get('after')}>
+              First page
+            </button>
+            <button type="button" onClick={() => window.history.back()} disabled={!params.get('after')}>
+              Previous page
+            </button>
+            <span role="status">
+              {formatNumber(data.events.length)} events{params.get('after') ? ` after ${params.get('after')}` : ''}
+            </span>
+            <button
+              type="button"
+              onClick={() => update({ after: data.nextAfter, until: data.untilPosition, position: null })}
+              disabled={data.nextAfter === null}
+            >
+              Next page
+            </button>
           </nav>
         </div>
       )}
@@ -78,7 +107,17 @@ export default function EventsView() {
   );
 }
 
-function TextFilter({ label, value, list, onApply }: { label: string; value: string; list: readonly string[]; onApply: (value: string | null) => void }) {
+function TextFilter({
+  label,
+  value,
+  list,
+  onApply,
+}: {
+  label: string;
+  value: string;
+  list: readonly string[];
+  onApply: (value: string | null) => void;
+}) {
   const id = useId();
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
@@ -86,8 +125,21 @@ function TextFilter({ label, value, list, onApply }: { label: string; value: str
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} list={`${id}-list`} value={text} onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => { if (e.key === 'Enter') apply(); }} />
-      <datalist id={`${id}-list`}>{list.map((item) => <option key={item} value={item} />)}</datalist>
+      <input
+        id={id}
+        list={`${id}-list`}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply();
+        }}
+      />
+      <datalist id={`${id}-list`}>
+        {list.map((item) => (
+          <option key={item} value={item} />
+        ))}
+      </datalist>
     </div>
   );
 }
@@ -100,8 +152,20 @@ function InstantFilter({ label, value, zone, onApply }: { label: string; value: 
   const apply = () => onApply(text === '' ? null : instantFromLocal(text, zone));
   return (
     <div className="field">
-      <label htmlFor={id}>{label} <small>({zone})</small></label>
-      <input id={id} type="datetime-local" step={1} value={text} onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => { if (e.key === 'Enter') apply(); }} />
+      <label htmlFor={id}>
+        {label} <small>({zone})</small>
+      </label>
+      <input
+        id={id}
+        type="datetime-local"
+        step={1}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply();
+        }}
+      />
     </div>
   );
 }

@@ -33,19 +33,32 @@ export default function ForecastView() {
   const request = { product: filters.product, orgId: filters.orgId, metric: metric.key, interval, to: params.get('to') ?? '', ...applied };
   const report = useCapacitySeries<ForecastBody>('forecast', request, filters.ready && filters.product !== '');
   const body = report.data;
-  const metrics: ChartMetric[] = useMemo(() => [
-    { key: 'value', label: metric.label, style: 'bar' },
-    { key: 'projected', label: `${metric.label} (projected)`, style: 'line' },
-  ], [metric.label]);
+  const metrics: ChartMetric[] = useMemo(
+    () => [
+      { key: 'value', label: metric.label, style: 'bar' },
+      { key: 'projected', label: `${metric.label} (projected)`, style: 'line' },
+    ],
+    [metric.label],
+  );
   const chartMetrics: ChartMetric[] = useMemo(() => [...metrics, { key: 'dedicated', label: 'Dedicated', style: 'step' }], [metrics]);
-  const series: ChartSeries[] = useMemo(() => (body ? [{ name: null, buckets: (body.buckets ?? []).map((b) => ({ ...b, dedicated: body.dedicated })) }] : []), [body]);
+  const series: ChartSeries[] = useMemo(
+    () => (body ? [{ name: null, buckets: (body.buckets ?? []).map((b) => ({ ...b, dedicated: body.dedicated })) }] : []),
+    [body],
+  );
   const productName = account.products.find((p) => p.product === filters.product)?.name ?? filters.product;
-  const scopeName = filters.orgId === '' ? 'Account' : account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId;
+  const scopeName = filters.orgId === '' ? 'Account' : (account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId);
 
   return (
     <section className="view" aria-labelledby="view-title">
       <h1 id="view-title">Forecast</h1>
-      <form className="filters" aria-label="Report filters" onSubmit={(e) => { e.preventDefault(); update({ history: draft.history.trim(), horizon: draft.horizon.trim() }); }}>
+      <form
+        className="filters"
+        aria-label="Report filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          update({ history: draft.history.trim(), horizon: draft.horizon.trim() });
+        }}
+      >
         <ProductPicker models={MODELS} value={filters.product} onChange={(product) => update({ product })} />
         <ScopePicker value={filters.orgId} onChange={(orgId) => update({ orgId })} />
         <div className="field">
@@ -60,7 +73,9 @@ export default function ForecastView() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor={toId}>Up to <small>({account.timezone})</small></label>
+          <label htmlFor={toId}>
+            Up to <small>({account.timezone})</small>
+          </label>
           <input id={toId} type="date" value={params.get('to') ?? ''} onChange={(e) => update({ to: e.target.value })} />
         </div>
         <NumberField label="History (buckets)" value={draft.history} min={1} placeholder="12" onChange={(history) => setDraft({ history })} />
@@ -68,20 +83,40 @@ export default function ForecastView() {
         <button type="submit">Apply</button>
       </form>
       {body && !report.isPlaceholderData && (
-        <WindowFigures label="The trend" figures={[
-          { field: 'slope', label: `Slope per ${body.interval}`, value: formatNumber(body.slope) },
-          { field: 'dedicated', label: 'Dedicated now', value: formatNumber(body.dedicated) },
-          {
-            field: 'exhaustedAt', label: 'Runs out',
-            value: body.exhaustedAt === null
-              ? <span className="muted">not within {body.horizon} {body.interval}s</span>
-              : <>{localWallTime(body.exhaustedAt).slice(0, 10)} <small>({body.interval} starting, {body.timezone})</small></>,
-          },
-        ]} />
+        <WindowFigures
+          label="The trend"
+          figures={[
+            { field: 'slope', label: `Slope per ${body.interval}`, value: formatNumber(body.slope) },
+            { field: 'dedicated', label: 'Dedicated now', value: formatNumber(body.dedicated) },
+            {
+              field: 'exhaustedAt',
+              label: 'Runs out',
+              value:
+                body.exhaustedAt === null ? (
+                  <span className="muted">
+                    not within {body.horizon} {body.interval}s
+                  </span>
+                ) : (
+                  <>
+                    {localWallTime(body.exhaustedAt).slice(0, 10)}{' '}
+                    <small>
+                      ({body.interval} starting, {body.timezone})
+                    </small>
+                  </>
+                ),
+            },
+          ]}
+        />
       )}
-      <SeriesFigures report={report} ready={filters.ready} series={series} metrics={metrics} chartMetrics={chartMetrics}
+      <SeriesFigures
+        report={report}
+        ready={filters.ready}
+        series={series}
+        metrics={metrics}
+        chartMetrics={chartMetrics}
         caption={`Forecast of ${metric.key}: ${productName}, ${scopeName}, by ${interval}`}
-        exportLink={{ path: accountPath(account.accountId, '/reports/forecast'), params: request, filename: `forecast-${filters.product}.csv` }} />
+        exportLink={{ path: accountPath(account.accountId, '/reports/forecast'), params: request, filename: `forecast-${filters.product}.csv` }}
+      />
     </section>
   );
 }

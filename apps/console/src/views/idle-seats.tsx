@@ -83,34 +83,70 @@ function ReclaimBacktest() {
   return (
     <section className="view" aria-labelledby={headingId}>
       <h2 id={headingId}>What would {idleDays} days save?</h2>
-      <p className="hint">Replays the seats' history as if every seat idle for N days (no activity for the product) had been taken back, and counts who came back.</p>
+      <p className="hint">
+        Replays the seats' history as if every seat idle for N days (no activity for the product) had been taken back, and counts who came back.
+      </p>
       <form className="filters" aria-label="Back-test" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor={sliderId}>Reclaim after N idle days</label>
           <span className="inline">
             <input id={sliderId} type="range" min={1} max={180} value={days} onChange={(e) => setDays(Number(e.target.value))} />
-            <input id={numberId} type="number" min={1} step={1} value={days} aria-label="Idle days" style={{ width: '6em' }}
-              onChange={(e) => setDays(Number(e.target.value))} />
+            <input
+              id={numberId}
+              type="number"
+              min={1}
+              step={1}
+              value={days}
+              aria-label="Idle days"
+              style={{ width: '6em' }}
+              onChange={(e) => setDays(Number(e.target.value))}
+            />
           </span>
         </div>
-        <DateRange from={from} to={to} onChange={(changes) => update({
-          ...(changes.from !== undefined ? { windowFrom: changes.from } : {}),
-          ...(changes.to !== undefined ? { windowTo: changes.to } : {}),
-        })} />
+        <DateRange
+          from={from}
+          to={to}
+          onChange={(changes) =>
+            update({
+              ...(changes.from !== undefined ? { windowFrom: changes.from } : {}),
+              ...(changes.to !== undefined ? { windowTo: changes.to } : {}),
+            })
+          }
+        />
         <IntervalPicker value={interval} onChange={(windowInterval) => update({ windowInterval })} />
       </form>
       {body && !report.isPlaceholderData && (
-        <WindowFigures label={`Reclaiming after ${body.idleDays} idle days`} figures={[
-          { field: 'reclaimed', label: 'Reclaimed', value: formatNumber(body.reclaimed) },
-          { field: 'returnedWithin7Days', label: 'Back within 7 days', value: formatNumber(body.returnedWithin7Days) },
-          { field: 'returnedWithin30Days', label: 'Back within 30 days', value: formatNumber(body.returnedWithin30Days) },
-          { field: 'neverReturned', label: 'Never back', value: formatNumber(body.neverReturned) },
-          { field: 'peakAssigned', label: 'Peak assigned', value: <>{formatNumber(body.peakAssigned)} <small>vs {formatNumber(body.peakAssignedActual)} in reality</small></> },
-        ]} />
+        <WindowFigures
+          label={`Reclaiming after ${body.idleDays} idle days`}
+          figures={[
+            { field: 'reclaimed', label: 'Reclaimed', value: formatNumber(body.reclaimed) },
+            { field: 'returnedWithin7Days', label: 'Back within 7 days', value: formatNumber(body.returnedWithin7Days) },
+            { field: 'returnedWithin30Days', label: 'Back within 30 days', value: formatNumber(body.returnedWithin30Days) },
+            { field: 'neverReturned', label: 'Never back', value: formatNumber(body.neverReturned) },
+            {
+              field: 'peakAssigned',
+              label: 'Peak assigned',
+              value: (
+                <>
+                  {formatNumber(body.peakAssigned)} <small>vs {formatNumber(body.peakAssignedActual)} in reality</small>
+                </>
+              ),
+            },
+          ]}
+        />
       )}
-      <SeriesFigures report={report} ready={product !== ''} series={series} metrics={METRICS}
+      <SeriesFigures
+        report={report}
+        ready={product !== ''}
+        series={series}
+        metrics={METRICS}
         caption={`Reclaim back-test after ${idleDays} idle days: ${product}, ${from} to ${to} by ${interval}`}
-        exportLink={{ path: accountPath(account.accountId, '/reports/reclaim-backtest'), params: request, filename: `reclaim-backtest-${product}-${idleDays}d-${from}-${to}.csv` }} />
+        exportLink={{
+          path: accountPath(account.accountId, '/reports/reclaim-backtest'),
+          params: request,
+          filename: `reclaim-backtest-${product}-${idleDays}d-${from}-${to}.csv`,
+        }}
+      />
     </section>
   );
 }

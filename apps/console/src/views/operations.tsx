@@ -40,7 +40,8 @@ export default function OperationsView() {
     refetchInterval: 5000,
   });
   const rebuild = useMutation({
-    mutationFn: async (name: string) => (await apiFetch(`/v1/projections/${encodeURIComponent(name)}/rebuild`, { method: 'POST' })).json() as Promise<ProjectionStatus>,
+    mutationFn: async (name: string) =>
+      (await apiFetch(`/v1/projections/${encodeURIComponent(name)}/rebuild`, { method: 'POST' })).json() as Promise<ProjectionStatus>,
     onSuccess: () => void client.invalidateQueries({ queryKey: ['projections'] }),
   });
   const progress = useProgress();
@@ -57,9 +58,23 @@ export default function OperationsView() {
           <table className="data" data-testid="projections">
             <thead>
               <tr>
-                <th scope="col">projection</th><th scope="col">version</th><th scope="col">generation</th><th scope="col">state</th>
-                <th scope="col">position</th><th scope="col" className="num">lag (events)</th><th scope="col" className="num">lag (s)</th>
-                <th scope="col" className="num">events folded</th><th scope="col">rules</th><th scope="col">updated (UTC)</th><th scope="col" />
+                <th scope="col">projection</th>
+                <th scope="col">version</th>
+                <th scope="col">generation</th>
+                <th scope="col">state</th>
+                <th scope="col">position</th>
+                <th scope="col" className="num">
+                  lag (events)
+                </th>
+                <th scope="col" className="num">
+                  lag (s)
+                </th>
+                <th scope="col" className="num">
+                  events folded
+                </th>
+                <th scope="col">rules</th>
+                <th scope="col">updated (UTC)</th>
+                <th scope="col" />
               </tr>
             </thead>
             <tbody>
@@ -69,22 +84,39 @@ export default function OperationsView() {
                 return (
                   <tr key={`${p.name}:${p.generation}`} data-projection={p.name} data-status={p.status}>
                     <th scope="row">{p.name}</th>
-                    <td>{p.version}{p.generationVersion !== null && p.generationVersion !== p.version ? <small> (built by {p.generationVersion})</small> : null}</td>
+                    <td>
+                      {p.version}
+                      {p.generationVersion !== null && p.generationVersion !== p.version ? <small> (built by {p.generationVersion})</small> : null}
+                    </td>
                     <td>{p.generation ?? '—'}</td>
                     <td>
                       <span className={`badge ${p.status}`}>{p.status}</span>
-                      {shown && <div role="status" aria-live="polite"><progress max={100} value={shown.percent} aria-label={`rebuild of ${p.name}`} /> {shown.percent}% {shown.eta}</div>}
+                      {shown && (
+                        <div role="status" aria-live="polite">
+                          <progress max={100} value={shown.percent} aria-label={`rebuild of ${p.name}`} /> {shown.percent}% {shown.eta}
+                        </div>
+                      )}
                       {p.lastError && <div className="problem">{p.lastError}</div>}
                     </td>
                     <td className="position">{p.position ?? '—'}</td>
                     <td className="num">{formatNumber(p.lagEvents)}</td>
                     <td className="num">{formatNumber(p.lagSeconds)}</td>
                     <td className="num">{formatNumber(p.eventsFolded)}</td>
-                    <td><code>{JSON.stringify(p.rules)}</code></td>
+                    <td>
+                      <code>{JSON.stringify(p.rules)}</code>
+                    </td>
                     <td>{p.updatedAt ? formatInstant(p.updatedAt, 'UTC') : '—'}</td>
-                    <td>{p.status === 'active' && (
-                      <button type="button" onClick={() => rebuild.mutate(p.name)} disabled={rebuild.isPending || projections.data.projections.some((q) => q.name === p.name && q.status === 'building')}>Rebuild</button>
-                    )}</td>
+                    <td>
+                      {p.status === 'active' && (
+                        <button
+                          type="button"
+                          onClick={() => rebuild.mutate(p.name)}
+                          disabled={rebuild.isPending || projections.data.projections.some((q) => q.name === p.name && q.status === 'building')}
+                        >
+                          Rebuild
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 );
               })}
@@ -92,13 +124,18 @@ export default function OperationsView() {
           </table>
         </div>
       )}
-      <p className="hint">A rebuild replays the whole log into a new generation; the current one keeps answering reports until the new one has caught up and takes over.</p>
+      <p className="hint">
+        A rebuild replays the whole log into a new generation; the current one keeps answering reports until the new one has caught up and takes over.
+      </p>
       <h2>Health</h2>
       {health.isPending && <Loading what="the health check" />}
       {health.isError && <ProblemMessage error={health.error} />}
       {health.data && (
         <div className="cards" data-testid="health">
-          <div className="product-card"><h3>Overall</h3><span className={`badge ${health.data.status === 'ok' ? 'up' : 'down'}`}>{health.data.status}</span></div>
+          <div className="product-card">
+            <h3>Overall</h3>
+            <span className={`badge ${health.data.status === 'ok' ? 'up' : 'down'}`}>{health.data.status}</span>
+          </div>
           {(['eventStore', 'database'] as const).map((name) => {
             const check = health.data[name];
             return (
@@ -106,7 +143,13 @@ export default function OperationsView() {
                 <h3>{name === 'eventStore' ? 'Event store' : 'Database'}</h3>
                 <span className={`badge ${check.status}`}>{check.status}</span>
                 <dl className="record">
-                  {Object.entries(check).filter(([k]) => k !== 'status').map(([k, v]) => <div key={k}><dt>{k}</dt> <dd>{String(v)}</dd></div>)}
+                  {Object.entries(check)
+                    .filter(([k]) => k !== 'status')
+                    .map(([k, v]) => (
+                      <div key={k}>
+                        <dt>{k}</dt> <dd>{String(v)}</dd>
+                      </div>
+                    ))}
                 </dl>
               </div>
             );

@@ -7,7 +7,12 @@ const CONFIG: SeriesViewConfig<'seat-history'> = {
   models: ['seat'],
   asOf: true,
   metrics: {
-    purchased: { label: 'Purchased', style: 'step', description: 'At the bucket’s latest record: for the account, the quantity of the purchases active then (after amendments); for an organization, its dedicated quantity.' },
+    purchased: {
+      label: 'Purchased',
+      style: 'step',
+      description:
+        'At the bucket’s latest record: for the account, the quantity of the purchases active then (after amendments); for an organization, its dedicated quantity.',
+    },
     assigned: { label: 'Assigned', style: 'line', description: 'Seats assigned to users in scope at the bucket’s latest record.' },
     activated: { label: 'Activated', style: 'line', description: 'Of those seats, the ones whose current assignment has a login at or after it.' },
   },

@@ -11,11 +11,17 @@ const MODELS: readonly LicenseModel[] = ['session', 'aut'];
 
 /** `dedications=qa:2,mobile:1` ⇄ { qa: '2', mobile: '1' }. */
 function parseDedications(text: string): Record<string, string> {
-  const entries = text.split(',').map((pair) => pair.split(':')).filter((pair) => pair.length === 2 && pair[0] !== '');
+  const entries = text
+    .split(',')
+    .map((pair) => pair.split(':'))
+    .filter((pair) => pair.length === 2 && pair[0] !== '');
   return Object.fromEntries(entries.map(([orgId, quantity]) => [orgId!, quantity!]));
 }
 function formatDedications(values: Readonly<Record<string, string>>): string {
-  return Object.entries(values).filter(([, q]) => q.trim() !== '').map(([orgId, q]) => `${orgId}:${q.trim()}`).join(',');
+  return Object.entries(values)
+    .filter(([, q]) => q.trim() !== '')
+    .map(([orgId, q]) => `${orgId}:${q.trim()}`)
+    .join(',');
 }
 
 /**
@@ -25,7 +31,11 @@ function formatDedications(values: Readonly<Record<string, string>>): string {
 export default function WhatIfView() {
   const filters = useReportFilters(MODELS);
   const { account, params, update } = filters;
-  const applied = { quantity: params.get('quantity') ?? '', dedications: params.get('dedications') ?? '', deniedDuration: params.get('deniedDuration') ?? '' };
+  const applied = {
+    quantity: params.get('quantity') ?? '',
+    dedications: params.get('dedications') ?? '',
+    deniedDuration: params.get('deniedDuration') ?? '',
+  };
   const [draft, setDraft] = useDraft(applied);
   const dedications = parseDedications(draft.dedications);
   const request = { product: filters.product, orgId: filters.orgId, from: filters.from, to: filters.to, interval: filters.interval, ...applied };
@@ -36,24 +46,48 @@ export default function WhatIfView() {
   const capacity = aut ? { key: 'purchased', label: 'Purchased' } : { key: 'availableSessions', label: 'Available Sessions' };
   const peak = aut ? { key: 'peakActiveApplications', label: 'Peak Active Applications' } : { key: 'peakUsage', label: 'Peak Usage' };
   const metrics: ChartMetric[] = useMemo(() => {
-    const pairs: [string, string, ChartMetric['style']][] = [[capacity.key, capacity.label, 'step'], [peak.key, peak.label, 'bar'], ['averagePeak', 'Average Peak', 'line'], ['denied', 'Denied', 'bar']];
+    const pairs: [string, string, ChartMetric['style']][] = [
+      [capacity.key, capacity.label, 'step'],
+      [peak.key, peak.label, 'bar'],
+      ['averagePeak', 'Average Peak', 'line'],
+      ['denied', 'Denied', 'bar'],
+    ];
     return [
-      ...pairs.flatMap(([key, label, style]) => [{ key, label: `${label} (what-if)`, style }, { key: `actual.${key}`, label: `${label} (actual)`, style }]),
+      ...pairs.flatMap(([key, label, style]) => [
+        { key, label: `${label} (what-if)`, style },
+        { key: `actual.${key}`, label: `${label} (actual)`, style },
+      ]),
       { key: 'unmetSeconds', label: 'Unmet seconds (what-if)', style: 'bar' },
     ];
   }, [capacity.key, capacity.label, peak.key, peak.label]);
   // Seconds are on another scale than counts: the table shows them, the chart does not.
   const chartMetrics = useMemo(() => metrics.filter((m) => m.key !== 'unmetSeconds'), [metrics]);
-  const series: ChartSeries[] = useMemo(() => (body ? [{
-    name: null,
-    buckets: body.buckets.map((b) => ({ ...b, ...Object.fromEntries(Object.entries(b.actual).map(([k, v]) => [`actual.${k}`, v])) })),
-  }] : []), [body]);
+  const series: ChartSeries[] = useMemo(
+    () =>
+      body
+        ? [
+            {
+              name: null,
+              buckets: body.buckets.map((b) => ({ ...b, ...Object.fromEntries(Object.entries(b.actual).map(([k, v]) => [`actual.${k}`, v])) })),
+            },
+          ]
+        : [],
+    [body],
+  );
 
   const productName = account.products.find((p) => p.product === filters.product)?.name ?? filters.product;
-  const scopeName = filters.orgId === '' ? 'Account' : account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId;
+  const scopeName = filters.orgId === '' ? 'Account' : (account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId);
   const caption = `What-if: ${productName}, ${scopeName}, ${filters.from} to ${filters.to} by ${filters.interval}`;
-  const recommended = (q: number | null) => (q === null ? <span className="muted">none <small>(no account quantity achieves it)</small></span> : formatNumber(q));
-  const apply = () => update({ quantity: draft.quantity.trim(), dedications: formatDedications(dedications), deniedDuration: draft.deniedDuration.trim() });
+  const recommended = (q: number | null) =>
+    q === null ? (
+      <span className="muted">
+        none <small>(no account quantity achieves it)</small>
+      </span>
+    ) : (
+      formatNumber(q)
+    );
+  const apply = () =>
+    update({ quantity: draft.quantity.trim(), dedications: formatDedications(dedications), deniedDuration: draft.deniedDuration.trim() });
 
   return (
     <section className="view" aria-labelledby="view-title">
@@ -64,30 +98,99 @@ export default function WhatIfView() {
         <DateRange from={filters.from} to={filters.to} onChange={update} />
         <IntervalPicker value={filters.interval} onChange={(interval) => update({ interval })} />
       </form>
-      <form className="filters" aria-label="Hypothesis" onSubmit={(e) => { e.preventDefault(); apply(); }}>
-        <NumberField label="Account quantity" value={draft.quantity} placeholder="real" onChange={(quantity) => setDraft({ quantity })}
-          hint="The account's purchased quantity over the whole window (empty: the real history)" />
+      <form
+        className="filters"
+        aria-label="Hypothesis"
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply();
+        }}
+      >
+        <NumberField
+          label="Account quantity"
+          value={draft.quantity}
+          placeholder="real"
+          onChange={(quantity) => setDraft({ quantity })}
+          hint="The account's purchased quantity over the whole window (empty: the real history)"
+        />
         {account.organizations.map((org) => (
-          <NumberField key={org.orgId} label={`Dedicated to ${org.path}`} value={dedications[org.orgId] ?? ''} placeholder="real"
-            onChange={(quantity) => setDraft({ dedications: formatDedications({ ...dedications, [org.orgId]: quantity }) })} />
+          <NumberField
+            key={org.orgId}
+            label={`Dedicated to ${org.path}`}
+            value={dedications[org.orgId] ?? ''}
+            placeholder="real"
+            onChange={(quantity) => setDraft({ dedications: formatDedications({ ...dedications, [org.orgId]: quantity }) })}
+          />
         ))}
-        <NumberField label="Denied attempt lasts (s)" value={draft.deniedDuration} placeholder="median" onChange={(deniedDuration) => setDraft({ deniedDuration })}
-          hint="Seconds each denied attempt would have used (empty: the median accepted session of the window)" />
+        <NumberField
+          label="Denied attempt lasts (s)"
+          value={draft.deniedDuration}
+          placeholder="median"
+          onChange={(deniedDuration) => setDraft({ deniedDuration })}
+          hint="Seconds each denied attempt would have used (empty: the median accepted session of the window)"
+        />
         <button type="submit">Replay</button>
-        <button type="button" className="link" disabled={Object.values(applied).every((v) => v === '')}
-          onClick={() => update({ quantity: null, dedications: null, deniedDuration: null })}>Real values</button>
+        <button
+          type="button"
+          className="link"
+          disabled={Object.values(applied).every((v) => v === '')}
+          onClick={() => update({ quantity: null, dedications: null, deniedDuration: null })}
+        >
+          Real values
+        </button>
       </form>
       {body && !report.isPlaceholderData && (
-        <WindowFigures label="The window under the hypothesis" figures={[
-          { field: 'demand', label: 'Demand', value: <>{formatNumber(body.demand)} <small>starts (accepted and denied)</small></> },
-          { field: 'refused', label: 'Refused under the hypothesis', value: formatNumber(body.refused) },
-          { field: 'deniedDuration', label: 'A denied attempt counts', value: <>{formatDuration(body.deniedDuration)} <small>({formatNumber(body.deniedDuration)} s{applied.deniedDuration === '' ? ', the median accepted' : ''})</small></> },
-          { field: 'recommendation.noDenials', label: 'Smallest account quantity with no denial', value: recommended(body.recommendation.noDenials) },
-          { field: 'recommendation.atMostOnePercent', label: 'With at most 1 % of demand denied', value: recommended(body.recommendation.atMostOnePercent) },
-        ]} />
+        <WindowFigures
+          label="The window under the hypothesis"
+          figures={[
+            {
+              field: 'demand',
+              label: 'Demand',
+              value: (
+                <>
+                  {formatNumber(body.demand)} <small>starts (accepted and denied)</small>
+                </>
+              ),
+            },
+            { field: 'refused', label: 'Refused under the hypothesis', value: formatNumber(body.refused) },
+            {
+              field: 'deniedDuration',
+              label: 'A denied attempt counts',
+              value: (
+                <>
+                  {formatDuration(body.deniedDuration)}{' '}
+                  <small>
+                    ({formatNumber(body.deniedDuration)} s{applied.deniedDuration === '' ? ', the median accepted' : ''})
+                  </small>
+                </>
+              ),
+            },
+            {
+              field: 'recommendation.noDenials',
+              label: 'Smallest account quantity with no denial',
+              value: recommended(body.recommendation.noDenials),
+            },
+            {
+              field: 'recommendation.atMostOnePercent',
+              label: 'With at most 1 % of demand denied',
+              value: recommended(body.recommendation.atMostOnePercent),
+            },
+          ]}
+        />
       )}
-      <SeriesFigures report={report} ready={filters.ready} series={series} metrics={metrics} chartMetrics={chartMetrics} caption={caption}
-        exportLink={{ path: accountPath(account.accountId, '/reports/what-if'), params: request, filename: `what-if-${filters.product}-${filters.from}-${filters.to}.csv` }} />
+      <SeriesFigures
+        report={report}
+        ready={filters.ready}
+        series={series}
+        metrics={metrics}
+        chartMetrics={chartMetrics}
+        caption={caption}
+        exportLink={{
+          path: accountPath(account.accountId, '/reports/what-if'),
+          params: request,
+          filename: `what-if-${filters.product}-${filters.from}-${filters.to}.csv`,
+        }}
+      />
     </section>
   );
 }

@@ -39,7 +39,7 @@ export class ExplainService {
   async explainReport(name: string, parameters: Readonly<Record<string, unknown>>): Promise<SeriesExplanation> {
     const request = parseSeriesExplainRequest(name, parameters);
     const now = this.clock.now();
-    const projected = await this.projectedAnswers().report(name, request.reportParameters, now) as SeriesBody;
+    const projected = (await this.projectedAnswers().report(name, request.reportParameters, now)) as SeriesBody;
     const events = await readAccountEvents(this.eventStore(), projected.accountId, { upTo: positionOf(projected.asOfPosition) });
     return explainSeries({ request, projected, events, now, leaseMs: this.leaseMs, activityActions: this.activityActions });
   }
@@ -76,7 +76,10 @@ function positionOf(text: string | null) {
 }
 
 export class ExplainReportQuery extends Query<SeriesExplanation> {
-  constructor(readonly name: string, readonly parameters: Readonly<Record<string, unknown>>) {
+  constructor(
+    readonly name: string,
+    readonly parameters: Readonly<Record<string, unknown>>,
+  ) {
     super();
   }
 }

@@ -37,7 +37,8 @@ export function parseLicensesExplainRequest(raw: Readonly<Record<string, unknown
     return value;
   };
   for (const name of Object.keys(raw)) {
-    if (raw[name] !== undefined && !PARAMETERS.includes(name)) errors.push({ path: name, message: `is not a parameter of licenses explain (${PARAMETERS.join(', ')})` });
+    if (raw[name] !== undefined && !PARAMETERS.includes(name))
+      errors.push({ path: name, message: `is not a parameter of licenses explain (${PARAMETERS.join(', ')})` });
   }
   const accountId = text('accountId');
   if (accountId === undefined) errors.push({ path: 'accountId', message: 'is required' });
@@ -56,7 +57,13 @@ export function parseLicensesExplainRequest(raw: Readonly<Record<string, unknown
   if (errors.length > 0) {
     throw new DomainError('VALIDATION_FAILED', `Invalid licenses explain request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
   }
-  return { accountId: accountId!, product: product as Product, scope: scope!, metric: metric as LicensesMetric, ...(asOf !== undefined ? { asOf } : {}) };
+  return {
+    accountId: accountId!,
+    product: product as Product,
+    scope: scope!,
+    metric: metric as LicensesMetric,
+    ...(asOf !== undefined ? { asOf } : {}),
+  };
 }
 
 export type { LicensesExplanation } from '../../../contracts/src/index.js';
@@ -82,23 +89,35 @@ export function explainLicenses({ request, events, at, leaseMs, asOfPosition, pr
   const figures = poolFigures(state, product, at, leaseMs);
   const line = figures.get(scope);
   if (!line) {
-    throw new DomainError('VALIDATION_FAILED', `scope: '${scope}' is not a scope of ${product} at ${iso(at)}`, [{
-      path: 'scope', message: `must be a scope of ${product}: one of ${[...figures.keys()].join(', ')}`,
-    }]);
+    throw new DomainError('VALIDATION_FAILED', `scope: '${scope}' is not a scope of ${product} at ${iso(at)}`, [
+      {
+        path: 'scope',
+        message: `must be a scope of ${product}: one of ${[...figures.keys()].join(', ')}`,
+      },
+    ]);
   }
   const refs = new EventReferences();
   const ps = productView(state, product);
-  const purchases = () => activePurchases(state, product, at).map((p) => ({
-    purchaseId: p.purchaseId, quantity: p.quantity, startsAt: iso(p.startsAt), expiresAt: iso(p.expiresAt),
-    events: (replayed.purchases.get(p.purchaseId) ?? []).map((e) => refs.ref(e)),
-  }));
+  const purchases = () =>
+    activePurchases(state, product, at).map((p) => ({
+      purchaseId: p.purchaseId,
+      quantity: p.quantity,
+      startsAt: iso(p.startsAt),
+      expiresAt: iso(p.expiresAt),
+      events: (replayed.purchases.get(p.purchaseId) ?? []).map((e) => refs.ref(e)),
+    }));
   const dedication = (orgId: string) => ({
-    orgId, quantity: ps.dedications.get(orgId) ?? 0, event: refs.refOrNull(replayed.dedications.get(sourceKey(product, orgId)) ?? null),
+    orgId,
+    quantity: ps.dedications.get(orgId) ?? 0,
+    event: refs.refOrNull(replayed.dedications.get(sourceKey(product, orgId)) ?? null),
   });
   const dedicatedDetails = () => (scope === ACCOUNT_SCOPE ? { purchases: purchases() } : { purchases: purchases(), dedication: dedication(scope) });
   const poolDetails = () => ({
     ...dedicatedDetails(),
-    dedicatedBelow: [...ps.dedications.keys()].filter((orgId) => parentScopeOfOrg(state, ps.dedications, orgId) === scope).sort().map(dedication),
+    dedicatedBelow: [...ps.dedications.keys()]
+      .filter((orgId) => parentScopeOfOrg(state, ps.dedications, orgId) === scope)
+      .sort()
+      .map(dedication),
   });
   const units = () => unitsDrawnFrom(replayed, product, scope, at, leaseMs, refs);
 
@@ -138,11 +157,22 @@ export function explainLicenses({ request, events, at, leaseMs, asOfPosition, pr
     }
   }
   const projectedValue = projected === undefined ? undefined : projectedFigure(projected, product, scope, metric);
-  const warning = projected === undefined || projectedValue === value ? undefined
-    : `the replayed events give ${value}, the projected overview shows ${String(projectedValue ?? 'nothing')}: the projection may need a rebuild (ledger verify)`;
+  const warning =
+    projected === undefined || projectedValue === value
+      ? undefined
+      : `the replayed events give ${value}, the projected overview shows ${String(projectedValue ?? 'nothing')}: the projection may need a rebuild (ledger verify)`;
   return {
-    report: 'licenses', accountId: request.accountId, product, scope, metric, asOf: iso(at), value, asOfPosition,
-    ...(warning ? { warning } : {}), ...details, events: refs.views(),
+    report: 'licenses',
+    accountId: request.accountId,
+    product,
+    scope,
+    metric,
+    asOf: iso(at),
+    value,
+    asOfPosition,
+    ...(warning ? { warning } : {}),
+    ...details,
+    events: refs.views(),
   };
 }
 
@@ -151,17 +181,32 @@ function unitsDrawnFrom(replayed: StateWithSources, product: Product, scope: str
   const { state } = replayed;
   const ps = productView(state, product);
   const units = heldUnits(state, product, at, leaseMs).filter((unit) => unit.scope === scope);
-  const seats = units.flatMap((unit) => (unit.kind === 'seat' ? [unit.userId] : [])).sort().map((userId) => ({
-    userId, assignedBy: refs.ref(replayed.seats.get(sourceKey(product, userId))!.assigned),
-  }));
-  const sessions = units.flatMap((unit) => (unit.kind === 'session' ? [state.sessions.get(unit.sessionId)!] : []))
-    .map((s) => ({ sessionId: s.sessionId, userId: s.userId, startedAt: iso(s.startedAt), lastSeenAt: iso(s.lastSeen), started: refs.ref(replayed.sessionStarts.get(s.sessionId)!) }));
+  const seats = units
+    .flatMap((unit) => (unit.kind === 'seat' ? [unit.userId] : []))
+    .sort()
+    .map((userId) => ({
+      userId,
+      assignedBy: refs.ref(replayed.seats.get(sourceKey(product, userId))!.assigned),
+    }));
+  const sessions = units
+    .flatMap((unit) => (unit.kind === 'session' ? [state.sessions.get(unit.sessionId)!] : []))
+    .map((s) => ({
+      sessionId: s.sessionId,
+      userId: s.userId,
+      startedAt: iso(s.startedAt),
+      lastSeenAt: iso(s.lastSeen),
+      started: refs.ref(replayed.sessionStarts.get(s.sessionId)!),
+    }));
   const generated = replayed.offlineLicenses.get(product) ?? [];
-  const offlineLicenses = units.flatMap((unit) => (unit.kind === 'offline' ? [unit.index] : [])).map((index) => {
-    const license = ps.offlineLicenses[index]!;
-    return { userId: license.userId, machineId: license.machineId, expiresAt: iso(license.expiresAt), generated: refs.ref(generated[index]!) };
-  });
-  const applications = units.flatMap((unit) => (unit.kind === 'application' ? [unit.applicationId] : [])).sort()
+  const offlineLicenses = units
+    .flatMap((unit) => (unit.kind === 'offline' ? [unit.index] : []))
+    .map((index) => {
+      const license = ps.offlineLicenses[index]!;
+      return { userId: license.userId, machineId: license.machineId, expiresAt: iso(license.expiresAt), generated: refs.ref(generated[index]!) };
+    });
+  const applications = units
+    .flatMap((unit) => (unit.kind === 'application' ? [unit.applicationId] : []))
+    .sort()
     .map((applicationId) => ({ applicationId, activated: refs.ref(replayed.applications.get(applicationId)!) }));
   return { seats, sessions, offlineLicenses, applications };
 }

@@ -7,7 +7,14 @@ import type { SeriesExplanation } from '../../../contracts/src/index.js';
 import type { SeriesBody } from '../../../contracts/src/index.js';
 import { EventReferences } from './event-references.js';
 import {
-  explainActivity, explainAveragePeak, explainCapacity, explainDenied, explainPeak, explainSeats, type MetricExplanation, type SeriesFrame,
+  explainActivity,
+  explainAveragePeak,
+  explainCapacity,
+  explainDenied,
+  explainPeak,
+  explainSeats,
+  type MetricExplanation,
+  type SeriesFrame,
 } from './series-metrics.js';
 import { stateWithSources, subtreeOf } from './state-with-sources.js';
 import { usageTimeline, type UsageTimeline } from './usage-timeline.js';
@@ -71,11 +78,15 @@ export function parseSeriesExplainRequest(report: string, raw: Readonly<Record<s
   }
   const metric = raw.metric;
   const metrics = explainers ? Object.keys(explainers) : [];
-  if (typeof metric !== 'string' || metric === '') errors.push({ path: 'metric', message: `is required; ${metrics.length > 0 ? `one of ${metrics.join(', ')}` : 'a metric of the report'}` });
-  else if (explainers && !Object.hasOwn(explainers, metric)) errors.push({ path: 'metric', message: `must be one of ${metrics.join(', ')} for ${report}, got '${metric.slice(0, 40)}'` });
+  if (typeof metric !== 'string' || metric === '')
+    errors.push({ path: 'metric', message: `is required; ${metrics.length > 0 ? `one of ${metrics.join(', ')}` : 'a metric of the report'}` });
+  else if (explainers && !Object.hasOwn(explainers, metric))
+    errors.push({ path: 'metric', message: `must be one of ${metrics.join(', ')} for ${report}, got '${metric.slice(0, 40)}'` });
   const bucket = raw.bucket;
-  if (typeof bucket !== 'string' || bucket === '') errors.push({ path: 'bucket', message: 'is required: the start of a bucket, as the report prints it' });
-  else if (parseInstant(bucket) === null) errors.push({ path: 'bucket', message: `${INSTANT_RULE} (a bucket's start), got '${bucket.slice(0, 40)}'` });
+  if (typeof bucket !== 'string' || bucket === '')
+    errors.push({ path: 'bucket', message: 'is required: the start of a bucket, as the report prints it' });
+  else if (parseInstant(bucket) === null)
+    errors.push({ path: 'bucket', message: `${INSTANT_RULE} (a bucket's start), got '${bucket.slice(0, 40)}'` });
   if (errors.length > 0) {
     throw new DomainError('VALIDATION_FAILED', `Invalid explain request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
   }
@@ -90,10 +101,15 @@ export function bucketIndexOf(body: SeriesBody, bucket: string): number {
   if (index >= 0) return index;
   const starts = list.map((b) => b.start);
   const shown = starts.length > 12 ? [...starts.slice(0, 6), '…', ...starts.slice(-6)] : starts;
-  throw new DomainError('VALIDATION_FAILED', `bucket: '${bucket}' is not the start of a bucket of this report`, [{
-    path: 'bucket',
-    message: starts.length === 0 ? 'the report has no bucket in this window (up to now)' : `must be the start of a bucket of the window; one of ${shown.join(', ')}`,
-  }]);
+  throw new DomainError('VALIDATION_FAILED', `bucket: '${bucket}' is not the start of a bucket of this report`, [
+    {
+      path: 'bucket',
+      message:
+        starts.length === 0
+          ? 'the report has no bucket in this window (up to now)'
+          : `must be the start of a bucket of the window; one of ${shown.join(', ')}`,
+    },
+  ]);
 }
 
 export type { SeriesExplanation } from '../../../contracts/src/index.js';
@@ -119,17 +135,37 @@ export function explainSeries({ request, projected, events, now, leaseMs, activi
   const refs = new EventReferences();
   let timeline: UsageTimeline | undefined;
   const frame: SeriesFrame = {
-    events, timeline: () => (timeline ??= usageTimeline(events, now, leaseMs, activityActions)), product: projected.product as Product, orgId: projected.orgId,
-    orgs: projected.orgId === null ? null : subtreeOf(stateWithSources(events, Number.POSITIVE_INFINITY).state, projected.orgId), zone, interval: projected.interval,
-    window: reportWindow(projected.from, projected.to, zone), bucket, now, refs,
+    events,
+    timeline: () => (timeline ??= usageTimeline(events, now, leaseMs, activityActions)),
+    product: projected.product as Product,
+    orgId: projected.orgId,
+    orgs: projected.orgId === null ? null : subtreeOf(stateWithSources(events, Number.POSITIVE_INFINITY).state, projected.orgId),
+    zone,
+    interval: projected.interval,
+    window: reportWindow(projected.from, projected.to, zone),
+    bucket,
+    now,
+    refs,
   };
   const { value, details } = EXPLAINERS[request.report]![request.metric]!(frame, request.report);
   const projectedValue = shown[request.metric];
-  const warning = projectedValue === value ? undefined
-    : `the replayed events give ${value}, the projected report shows ${String(projectedValue)}: the projection may need a rebuild (ledger verify)`;
+  const warning =
+    projectedValue === value
+      ? undefined
+      : `the replayed events give ${value}, the projected report shows ${String(projectedValue)}: the projection may need a rebuild (ledger verify)`;
   return {
-    report: projected.report, accountId: projected.accountId, product: projected.product, orgId: projected.orgId,
-    interval: projected.interval, timezone: zone, bucket: { start: shown.start, end: shown.end }, metric: request.metric, value,
-    asOfPosition: projected.asOfPosition, ...(warning ? { warning } : {}), ...details, events: refs.views(),
+    report: projected.report,
+    accountId: projected.accountId,
+    product: projected.product,
+    orgId: projected.orgId,
+    interval: projected.interval,
+    timezone: zone,
+    bucket: { start: shown.start, end: shown.end },
+    metric: request.metric,
+    value,
+    asOfPosition: projected.asOfPosition,
+    ...(warning ? { warning } : {}),
+    ...details,
+    events: refs.views(),
   };
 }

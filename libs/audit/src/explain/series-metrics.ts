@@ -1,7 +1,15 @@
 import { activePurchases } from '../../../domain/src/pools.js';
 import type { Product } from '../../../domain/src/products.js';
 import { productView } from '../../../domain/src/state.js';
-import { hoursIn, localDate, localDaysIn, type Bucket, type BucketInterval, type ReportWindow, type TimeSpan } from '../../../domain/src/time/index.js';
+import {
+  hoursIn,
+  localDate,
+  localDaysIn,
+  type Bucket,
+  type BucketInterval,
+  type ReportWindow,
+  type TimeSpan,
+} from '../../../domain/src/time/index.js';
 import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
 import { mean2 } from '../../../domain/src/mean.js';
 import type { EventReferences } from './event-references.js';
@@ -47,14 +55,17 @@ export function explainCapacity(frame: SeriesFrame): MetricExplanation {
   const replayed = stateWithSources(frame.events, at);
   if (frame.orgId !== null) {
     const quantity = productView(replayed.state, frame.product).dedications.get(frame.orgId) ?? 0;
-    const event = quantity > 0 ? replayed.dedications.get(sourceKey(frame.product, frame.orgId)) ?? null : null;
+    const event = quantity > 0 ? (replayed.dedications.get(sourceKey(frame.product, frame.orgId)) ?? null) : null;
     return {
       value: quantity,
       details: { recordAt: iso(at), dedication: event === null ? null : { orgId: frame.orgId, quantity, event: frame.refs.ref(event) } },
     };
   }
   const purchases = activePurchases(replayed.state, frame.product, at).map((p) => ({
-    purchaseId: p.purchaseId, quantity: p.quantity, startsAt: iso(p.startsAt), expiresAt: iso(p.expiresAt),
+    purchaseId: p.purchaseId,
+    quantity: p.quantity,
+    startsAt: iso(p.startsAt),
+    expiresAt: iso(p.expiresAt),
     events: (replayed.purchases.get(p.purchaseId) ?? []).map((e) => frame.refs.ref(e)),
   }));
   return { value: purchases.reduce((sum, p) => sum + p.quantity, 0), details: { recordAt: iso(at), purchases } };
@@ -72,7 +83,10 @@ export function explainSeats(frame: SeriesFrame, activatedOnly: boolean): Metric
     if (activatedOnly && !seat.activated) continue;
     const sources = replayed.seats.get(sourceKey(frame.product, userId));
     seats.push({
-      userId, orgId, assignedAt: iso(seat.assignedAt), activated: seat.activated,
+      userId,
+      orgId,
+      assignedAt: iso(seat.assignedAt),
+      activated: seat.activated,
       assignedBy: sources ? frame.refs.ref(sources.assigned) : null,
       activatedBy: sources ? frame.refs.refOrNull(sources.activated) : null,
     });
@@ -84,8 +98,9 @@ export function explainSeats(frame: SeriesFrame, activatedOnly: boolean): Metric
 /** `denied`: the SessionDenied events of users in scope (their organization at the attempt) in the bucket, up to now. */
 export function explainDenied(frame: SeriesFrame): MetricExplanation {
   const orgs = frame.orgs;
-  const denials = frame.timeline().denials
-    .filter((d) => d.product === frame.product && d.at >= frame.bucket.start && d.at < frame.bucket.end && d.at <= frame.now)
+  const denials = frame
+    .timeline()
+    .denials.filter((d) => d.product === frame.product && d.at >= frame.bucket.start && d.at < frame.bucket.end && d.at <= frame.now)
     .filter((d) => orgs === null || orgs.has(d.orgId))
     .map((d) => ({ sessionId: d.event.data.sessionId, userId: d.userId, orgId: d.orgId, at: iso(d.at), event: frame.refs.ref(d.event) }));
   return { value: denials.length, details: { denials } };
@@ -100,16 +115,22 @@ function concurrencyIntervals(frame: SeriesFrame, report: string): UsageInterval
 
 /** The sub-buckets a peak is the max of and averagePeak the mean of (SPEC §4.5), ends clipped to now. */
 function peakSubBuckets(frame: SeriesFrame): TimeSpan[] {
-  const spans = frame.interval === 'hour' ? [frame.bucket]
-    : frame.interval === 'day' ? hoursIn(frame.bucket, frame.zone, frame.now)
-      : localDaysIn(frame.bucket, frame.zone, frame.window, frame.now);
+  const spans =
+    frame.interval === 'hour'
+      ? [frame.bucket]
+      : frame.interval === 'day'
+        ? hoursIn(frame.bucket, frame.zone, frame.now)
+        : localDaysIn(frame.bucket, frame.zone, frame.window, frame.now);
   return spans.map((s) => ({ ...s, end: Math.max(s.start, Math.min(s.end, frame.now)) }));
 }
 
 function intervalView(frame: SeriesFrame, i: UsageInterval) {
   const common = {
-    startedAt: iso(i.start), endedAt: Number.isFinite(i.end) ? iso(i.end) : null, ending: i.ending,
-    started: frame.refs.ref(i.started), endedBy: frame.refs.refOrNull(i.endedBy),
+    startedAt: iso(i.start),
+    endedAt: Number.isFinite(i.end) ? iso(i.end) : null,
+    ending: i.ending,
+    started: frame.refs.ref(i.started),
+    endedBy: frame.refs.refOrNull(i.endedBy),
   };
   return i.userId === null ? { applicationId: i.id, ...common } : { sessionId: i.id, userId: i.userId, orgId: i.orgId, ...common };
 }
@@ -153,8 +174,10 @@ interface ActiveDay {
 function activeDays(frame: SeriesFrame): ActiveDay[] {
   const orgs = frame.orgs;
   const moments = frame.timeline().activity.filter((m) => m.product === frame.product && (orgs === null || orgs.has(m.orgId)));
-  const spans = frame.interval === 'hour' ? [{ ...frame.bucket, date: localDate(frame.bucket.start, frame.zone) }]
-    : localDaysIn(frame.bucket, frame.zone, frame.window, frame.now);
+  const spans =
+    frame.interval === 'hour'
+      ? [{ ...frame.bucket, date: localDate(frame.bucket.start, frame.zone) }]
+      : localDaysIn(frame.bucket, frame.zone, frame.window, frame.now);
   const firsts = new Map<string, Map<string, UserMoment>>(spans.map((s) => [s.date, new Map()]));
   for (const m of moments) {
     if (m.at < spans[0]!.start || m.at >= spans.at(-1)!.end) continue;
@@ -162,7 +185,9 @@ function activeDays(frame: SeriesFrame): ActiveDay[] {
     if (users && !users.has(m.userId)) users.set(m.userId, m);
   }
   return spans.map((s) => ({
-    date: s.date, start: s.startIso, end: s.endIso,
+    date: s.date,
+    start: s.startIso,
+    end: s.endIso,
     users: [...firsts.get(s.date)!.values()].map((m) => ({ userId: m.userId, orgId: m.orgId, at: iso(m.at), event: frame.refs.ref(m.event) })),
   }));
 }
@@ -173,11 +198,12 @@ export function explainActivity(frame: SeriesFrame, metric: string): MetricExpla
   const counts = days.map((d) => d.users.length);
   if (metric === 'activeUsers') {
     const users = new Map<string, { userId: string; firstEvent: string; days: string[] }>();
-    for (const day of days) for (const u of day.users) {
-      const seen = users.get(u.userId) ?? { userId: u.userId, firstEvent: u.event, days: [] };
-      seen.days.push(day.date);
-      users.set(u.userId, seen);
-    }
+    for (const day of days)
+      for (const u of day.users) {
+        const seen = users.get(u.userId) ?? { userId: u.userId, firstEvent: u.event, days: [] };
+        seen.days.push(day.date);
+        users.set(u.userId, seen);
+      }
     return { value: users.size, details: { users: [...users.values()], days } };
   }
   if (metric === 'peakDailyActive') {

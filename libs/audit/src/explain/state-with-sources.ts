@@ -35,8 +35,13 @@ export function stateWithSources(events: readonly StoredLedgerEvent[], at: numbe
     sources.fold(folded, event);
   }
   return {
-    state, seats: sources.seats, purchases: sources.purchases, dedications: sources.dedications,
-    offlineLicenses: sources.offlineLicenses, sessionStarts: sources.sessionStarts, applications: sources.applications,
+    state,
+    seats: sources.seats,
+    purchases: sources.purchases,
+    dedications: sources.dedications,
+    offlineLicenses: sources.offlineLicenses,
+    sessionStarts: sources.sessionStarts,
+    applications: sources.applications,
   };
 }
 

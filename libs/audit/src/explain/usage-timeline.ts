@@ -44,9 +44,17 @@ export interface UsageTimeline {
  * The usage history of an account's events, in one pass. A session with no SessionEnded or
  * SessionExpired ended at `lastSeen + lease` if that is at or before `now`, else it is still open.
  */
-export function usageTimeline(events: readonly StoredLedgerEvent[], now: number, leaseMs: number, activityActions: ActivityActions = null): UsageTimeline {
+export function usageTimeline(
+  events: readonly StoredLedgerEvent[],
+  now: number,
+  leaseMs: number,
+  activityActions: ActivityActions = null,
+): UsageTimeline {
   const orgOfUser = new Map<string, string>();
-  const open = new Map<string, { started: StoredLedgerEvent; start: number; lastSeen: number; product: Product; userId: string; orgId: string; counted: boolean }>();
+  const open = new Map<
+    string,
+    { started: StoredLedgerEvent; start: number; lastSeen: number; product: Product; userId: string; orgId: string; counted: boolean }
+  >();
   const sessions: UsageInterval[] = [];
   const openApplications = new Map<string, { started: StoredLedgerEvent; start: number }>();
   const applications: UsageInterval[] = [];
@@ -57,7 +65,17 @@ export function usageTimeline(events: readonly StoredLedgerEvent[], now: number,
     if (!s) return;
     open.delete(sessionId);
     if (s.counted) {
-      sessions.push({ id: sessionId, product: s.product, userId: s.userId, orgId: s.orgId, start: s.start, end, started: s.started, endedBy, ending });
+      sessions.push({
+        id: sessionId,
+        product: s.product,
+        userId: s.userId,
+        orgId: s.orgId,
+        start: s.start,
+        end,
+        started: s.started,
+        endedBy,
+        ending,
+      });
     }
   };
 
@@ -75,7 +93,12 @@ export function usageTimeline(events: readonly StoredLedgerEvent[], now: number,
       case 'SessionStarted': {
         const { product, userId, sessionId, licenseType } = event.data;
         open.set(sessionId, {
-          started: event, start: at, lastSeen: at, product, userId, orgId: orgOfUser.get(userId) ?? '',
+          started: event,
+          start: at,
+          lastSeen: at,
+          product,
+          userId,
+          orgId: orgOfUser.get(userId) ?? '',
           counted: sessionDrawsUnit(product, licenseType),
         });
         break;
@@ -102,7 +125,17 @@ export function usageTimeline(events: readonly StoredLedgerEvent[], now: number,
         const a = openApplications.get(applicationId);
         if (!a) break;
         openApplications.delete(applicationId);
-        applications.push({ id: applicationId, product: 'TRUETEST', userId: null, orgId: null, start: a.start, end: at, started: a.started, endedBy: event, ending: 'ApplicationReleased' });
+        applications.push({
+          id: applicationId,
+          product: 'TRUETEST',
+          userId: null,
+          orgId: null,
+          start: a.start,
+          end: at,
+          started: a.started,
+          endedBy: event,
+          ending: 'ApplicationReleased',
+        });
         break;
       }
       default:
@@ -115,7 +148,17 @@ export function usageTimeline(events: readonly StoredLedgerEvent[], now: number,
     else closeSession(sessionId, Number.POSITIVE_INFINITY, null, 'open');
   }
   for (const [applicationId, a] of openApplications) {
-    applications.push({ id: applicationId, product: 'TRUETEST', userId: null, orgId: null, start: a.start, end: Number.POSITIVE_INFINITY, started: a.started, endedBy: null, ending: 'open' });
+    applications.push({
+      id: applicationId,
+      product: 'TRUETEST',
+      userId: null,
+      orgId: null,
+      start: a.start,
+      end: Number.POSITIVE_INFINITY,
+      started: a.started,
+      endedBy: null,
+      ending: 'open',
+    });
   }
   const byStart = (x: UsageInterval, y: UsageInterval) => x.start - y.start;
   return { sessions: sessions.sort(byStart), applications: applications.sort(byStart), denials, activity };

@@ -20,9 +20,7 @@ export class InMemoryApiKeyStore extends ApiKeyStore {
   }
 
   async list(filter: { readonly accountId?: string } = {}): Promise<ApiKey[]> {
-    return [...this.keys.values()]
-      .filter((key) => filter.accountId === undefined || key.accountId === filter.accountId)
-      .map(publicView);
+    return [...this.keys.values()].filter((key) => filter.accountId === undefined || key.accountId === filter.accountId).map(publicView);
   }
 
   async countActive(): Promise<number> {

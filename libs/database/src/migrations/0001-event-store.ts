@@ -13,11 +13,15 @@ import type { Migration } from 'kysely/migration';
  */
 export const eventStoreMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.createTable('streams').ifNotExists()
+    await db.schema
+      .createTable('streams')
+      .ifNotExists()
       .addColumn('stream_id', 'text', (c) => c.primaryKey())
       .addColumn('revision', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createTable('events').ifNotExists()
+    await db.schema
+      .createTable('events')
+      .ifNotExists()
       .addColumn('global_position', 'bigserial', (c) => c.primaryKey())
       .addColumn('transaction_id', sql`xid8`, (c) => c.notNull().defaultTo(sql`pg_current_xact_id()`))
       .addColumn('stream_id', 'text', (c) => c.notNull())

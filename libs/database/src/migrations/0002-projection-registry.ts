@@ -9,7 +9,9 @@ import type { Migration } from 'kysely/migration';
  */
 export const projectionRegistryMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.createTable('ledger_projections').ifNotExists()
+    await db.schema
+      .createTable('ledger_projections')
+      .ifNotExists()
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('generation', 'integer', (c) => c.notNull())
       .addColumn('version', 'integer', (c) => c.notNull())
@@ -26,8 +28,14 @@ export const projectionRegistryMigration: Migration = {
       .addCheckConstraint('ledger_projections_check', sql`(position_commit IS NULL) = (position_prepare IS NULL)`)
       .execute();
     for (const status of ['active', 'building'] as const) {
-      await db.schema.createIndex(`ledger_projections_one_${status}`).ifNotExists().unique().on('ledger_projections').column('name')
-        .where(sql.ref('status'), '=', sql.lit(status)).execute();
+      await db.schema
+        .createIndex(`ledger_projections_one_${status}`)
+        .ifNotExists()
+        .unique()
+        .on('ledger_projections')
+        .column('name')
+        .where(sql.ref('status'), '=', sql.lit(status))
+        .execute();
     }
   },
 };

@@ -4,7 +4,9 @@ import type { Migration } from 'kysely/migration';
 /** `ledger_api_keys` (libs/auth/src/sql-api-key-store.ts): keys stored hashed; operator keys alone have no account. */
 export const apiKeysMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.createTable('ledger_api_keys').ifNotExists()
+    await db.schema
+      .createTable('ledger_api_keys')
+      .ifNotExists()
       .addColumn('key_id', 'text', (c) => c.primaryKey())
       .addColumn('secret_hash', 'text', (c) => c.notNull())
       .addColumn('account_id', 'text')

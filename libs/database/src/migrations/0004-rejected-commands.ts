@@ -4,7 +4,9 @@ import type { Migration } from 'kysely/migration';
 /** `ledger_rejected_commands` (libs/ledger/src/rejected-commands.ts): the first answer to a rejected command with a commandId. */
 export const rejectedCommandsMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.createTable('ledger_rejected_commands').ifNotExists()
+    await db.schema
+      .createTable('ledger_rejected_commands')
+      .ifNotExists()
       .addColumn('account_id', 'text', (c) => c.notNull())
       .addColumn('command_id', 'text', (c) => c.notNull())
       .addColumn('code', 'text', (c) => c.notNull())

@@ -8,8 +8,15 @@ import type { Migration } from 'kysely/migration';
  */
 export const eventStoreIdentityMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.createTable('event_store').ifNotExists()
-      .addColumn('only_row', 'boolean', (c) => c.primaryKey().defaultTo(true).check(sql`only_row`))
+    await db.schema
+      .createTable('event_store')
+      .ifNotExists()
+      .addColumn('only_row', 'boolean', (c) =>
+        c
+          .primaryKey()
+          .defaultTo(true)
+          .check(sql`only_row`),
+      )
       .addColumn('store_id', 'uuid', (c) => c.notNull().defaultTo(sql`gen_random_uuid()`))
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .execute();

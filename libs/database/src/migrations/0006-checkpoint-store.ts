@@ -7,7 +7,13 @@ import type { Migration } from 'kysely/migration';
  */
 export const checkpointStoreMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.alterTable('ledger_projections').addColumn('store_id', 'text', (c) => c.ifNotExists()).execute();
-    await db.schema.alterTable('ledger_projections').addColumn('halted', 'text', (c) => c.ifNotExists()).execute();
+    await db.schema
+      .alterTable('ledger_projections')
+      .addColumn('store_id', 'text', (c) => c.ifNotExists())
+      .execute();
+    await db.schema
+      .alterTable('ledger_projections')
+      .addColumn('halted', 'text', (c) => c.ifNotExists())
+      .execute();
   },
 };

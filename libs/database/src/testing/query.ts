@@ -6,7 +6,9 @@ import type { LedgerDatabase } from '../ledger-database.js';
  * directly; product code uses Kysely's builders or the `sql` tag.
  */
 export async function query<Row = Record<string, unknown>>(
-  on: LedgerDatabase | Kysely<unknown>, text: string, params: readonly unknown[] = [],
+  on: LedgerDatabase | Kysely<unknown>,
+  text: string,
+  params: readonly unknown[] = [],
 ): Promise<Row[]> {
   const db = 'listen' in on ? on.kysely<unknown>() : on;
   return (await db.executeQuery<Row>(CompiledQuery.raw(text, [...params]))).rows;

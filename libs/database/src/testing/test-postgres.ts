@@ -27,9 +27,10 @@ export async function dropSchemaWithGenerations(databaseUrl: string, schema: str
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ name: string }>(
-      `SELECT nspname AS name FROM pg_namespace WHERE nspname = $1 OR nspname LIKE $2`, [schema, `${schema}\\_rm\\_%`],
-    );
+    const { rows } = await client.query<{ name: string }>(`SELECT nspname AS name FROM pg_namespace WHERE nspname = $1 OR nspname LIKE $2`, [
+      schema,
+      `${schema}\\_rm\\_%`,
+    ]);
     for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
   } finally {
     await client.end();

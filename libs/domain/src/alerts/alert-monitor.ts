@@ -178,10 +178,14 @@ function alertIds(ref: string): () => string {
 
 function watchFor(rule: AlertRuleSpec, since: number): RuleWatch {
   switch (rule.kind) {
-    case 'usage-threshold': return new PoolConditionWatch(rule, usageCondition(rule.threshold));
-    case 'over-allocated': return new PoolConditionWatch(rule, overAllocated);
-    case 'denials': return new DenialsWatch(rule, since);
-    case 'expiring': return new ExpiringWatch(rule);
+    case 'usage-threshold':
+      return new PoolConditionWatch(rule, usageCondition(rule.threshold));
+    case 'over-allocated':
+      return new PoolConditionWatch(rule, overAllocated);
+    case 'denials':
+      return new DenialsWatch(rule, since);
+    case 'expiring':
+      return new ExpiringWatch(rule);
     default: {
       const unknown: never = rule.kind;
       throw new Error(`no watch for alert kind ${String(unknown)}`);
@@ -212,7 +216,10 @@ class PoolConditionWatch implements RuleWatch {
   #open: OpenAlert | null = null;
 
   /** A rule is evaluated from the event that creates it, so a hold window never starts before it existed. */
-  constructor(readonly rule: AlertRuleSpec, private readonly condition: PoolCondition) {}
+  constructor(
+    readonly rule: AlertRuleSpec,
+    private readonly condition: PoolCondition,
+  ) {}
 
   nextInstant(monitor: AlertMonitor, after: number): number | null {
     const change = nextTimedPoolChange(monitor.state, this.rule.product, after, monitor.leaseMs);
@@ -274,10 +281,18 @@ function poolEvidence(monitor: AlertMonitor, product: Product, scope: Scope, at:
   for (const unit of heldUnits(state, product, at, monitor.leaseMs)) {
     if (unit.scope !== scope) continue;
     switch (unit.kind) {
-      case 'seat': refs.push(sources.seats.get(holdingKey(product, unit.userId))?.assigned); break;
-      case 'session': refs.push(sources.sessionStarts.get(unit.sessionId)); break;
-      case 'offline': refs.push(sources.offlineLicenses.get(product)?.[unit.index]); break;
-      case 'application': refs.push(sources.applications.get(unit.applicationId)); break;
+      case 'seat':
+        refs.push(sources.seats.get(holdingKey(product, unit.userId))?.assigned);
+        break;
+      case 'session':
+        refs.push(sources.sessionStarts.get(unit.sessionId));
+        break;
+      case 'offline':
+        refs.push(sources.offlineLicenses.get(product)?.[unit.index]);
+        break;
+      case 'application':
+        refs.push(sources.applications.get(unit.applicationId));
+        break;
     }
   }
   for (const purchase of activePurchases(state, product, at)) refs.push(...(sources.purchases.get(purchase.purchaseId) ?? []));
@@ -293,7 +308,10 @@ class DenialsWatch implements RuleWatch {
   readonly #attempts: { readonly at: number; readonly ref: string }[] = [];
   #open: OpenAlert | null = null;
 
-  constructor(readonly rule: AlertRuleSpec, private readonly since: number) {}
+  constructor(
+    readonly rule: AlertRuleSpec,
+    private readonly since: number,
+  ) {}
 
   nextInstant(_monitor: AlertMonitor, after: number): number | null {
     const leaving = this.#attempts.find((a) => a.at + this.#windowMs > after);
@@ -364,7 +382,8 @@ class ExpiringWatch implements RuleWatch {
     for (const p of state.purchases.values()) {
       if (p.product !== product) continue;
       items.push({
-        key: `purchase/${p.purchaseId}`, expiresAt: p.expiresAt,
+        key: `purchase/${p.purchaseId}`,
+        expiresAt: p.expiresAt,
         subject: { kind: 'purchase', purchaseId: p.purchaseId, expiresAt: iso(p.expiresAt) },
         evidence: [...(sources.purchases.get(p.purchaseId) ?? [])],
       });
@@ -374,7 +393,8 @@ class ExpiringWatch implements RuleWatch {
       if (scope !== ACCOUNT_SCOPE && (orgId === undefined || !isWithinOrg(state, orgId, scope))) return;
       const generated = sources.offlineLicenses.get(product)?.[index];
       items.push({
-        key: `offline/${index}`, expiresAt: license.expiresAt,
+        key: `offline/${index}`,
+        expiresAt: license.expiresAt,
         subject: { kind: 'offline-license', userId: license.userId, machineId: license.machineId, expiresAt: iso(license.expiresAt) },
         evidence: generated === undefined ? [] : [generated],
       });
@@ -405,10 +425,15 @@ class ExpiringWatch implements RuleWatch {
     for (const [key, item] of due) {
       if (this.#open.has(key)) continue;
       const daysLeft = ratio2(item.expiresAt - moment.at, DAY_MS);
-      this.#open.set(key, moment.raise(this, moment.at, {
-        value: daysLeft, evidence: item.evidence, subject: item.subject,
-        figures: { kind: 'expiry', expiresAt: iso(item.expiresAt), daysLeft },
-      }));
+      this.#open.set(
+        key,
+        moment.raise(this, moment.at, {
+          value: daysLeft,
+          evidence: item.evidence,
+          subject: item.subject,
+          figures: { kind: 'expiry', expiresAt: iso(item.expiresAt), daysLeft },
+        }),
+      );
     }
   }
 

@@ -57,7 +57,10 @@ export function normaliseAlertRule(request: AlertRuleRequest): AlertRuleSpec {
       return 0;
     }
     if (!Number.isInteger(windowSeconds) || windowSeconds < min || windowSeconds > MAX_ALERT_WINDOW_SECONDS) {
-      throw validationError('windowSeconds', `must be a whole number of seconds from ${min} to ${MAX_ALERT_WINDOW_SECONDS} (31 days) for ${kind} rules`);
+      throw validationError(
+        'windowSeconds',
+        `must be a whole number of seconds from ${min} to ${MAX_ALERT_WINDOW_SECONDS} (31 days) for ${kind} rules`,
+      );
     }
     return windowSeconds;
   };
@@ -86,7 +89,8 @@ export function normaliseAlertRule(request: AlertRuleRequest): AlertRuleSpec {
     case 'over-allocated': {
       // The condition is the SPEC's `available < 0`; a threshold, if sent, is kept but changes nothing.
       const kept = threshold ?? 0;
-      if (!Number.isFinite(kept) || kept < 0) throw validationError('threshold', 'over-allocated rules take no threshold (available < 0); if given it must be ≥ 0');
+      if (!Number.isFinite(kept) || kept < 0)
+        throw validationError('threshold', 'over-allocated rules take no threshold (available < 0); if given it must be ≥ 0');
       return { ruleId, kind, product, scope, threshold: kept, windowSeconds: window(false, 0) };
     }
     case 'expiring': {
@@ -127,6 +131,7 @@ export function requireWebhookUrl(url: string): void {
     throw validationError('url', 'must be an absolute URL, e.g. https://hooks.example.com/ledger');
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw validationError('url', 'must be an https:// URL');
-  if (parsed.username !== '' || parsed.password !== '') throw validationError('url', 'must not carry credentials (user:password@): sign with the secret instead');
+  if (parsed.username !== '' || parsed.password !== '')
+    throw validationError('url', 'must not carry credentials (user:password@): sign with the secret instead');
   if (parsed.hash !== '') throw validationError('url', 'must not have a #fragment');
 }

@@ -77,7 +77,11 @@ describe('§8.2b reclaim policy (idle 2 days)', () => {
       { at: day(8), idleSince: day(6), returnedAt: day(20) },
       { at: day(22), idleSince: day(20), returnedAt: null },
     ]);
-    expect(result.spans).toEqual([{ start: day(0), end: day(3) }, { start: day(5, 6), end: day(8) }, { start: day(20), end: day(22) }]);
+    expect(result.spans).toEqual([
+      { start: day(0), end: day(3) },
+      { start: day(5, 6), end: day(8) },
+      { start: day(20), end: day(22) },
+    ]);
   });
 
   it('has no return after the real unassignment (a later assignment is a new seat) nor at or after the horizon', () => {

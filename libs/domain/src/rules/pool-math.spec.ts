@@ -1,9 +1,22 @@
 import { canDraw, canDrawFrom, HeldUnits, poolByScope, scopeFigures, scopesPushedNegative, withOverrides, type PoolTerms } from './pool-math.js';
 import { parentsFrom } from './scopes.js';
 
-const parentOf = parentsFrom(new Map<string, string | null>([['qa', null], ['mobile', 'qa'], ['dev', null]]));
+const parentOf = parentsFrom(
+  new Map<string, string | null>([
+    ['qa', null],
+    ['mobile', 'qa'],
+    ['dev', null],
+  ]),
+);
 /** SPEC §7 after rows 1–3: KSE ×5, qa 3, mobile 1. */
-const terms: PoolTerms = { purchased: 5, dedications: new Map([['qa', 3], ['mobile', 1]]), parentOf };
+const terms: PoolTerms = {
+  purchased: 5,
+  dedications: new Map([
+    ['qa', 3],
+    ['mobile', 1],
+  ]),
+  parentOf,
+};
 
 describe('pool arithmetic (SPEC §1)', () => {
   it('gives the §7 pools: account 2, qa 2, mobile 1', () => {
@@ -24,7 +37,13 @@ describe('pool arithmetic (SPEC §1)', () => {
   });
 
   it('takes hypothetical values scope by scope, 0 removing a dedication (what-if)', () => {
-    const hypothesis = withOverrides(terms, { purchased: 8, dedications: new Map([['mobile', 0], ['dev', 2]]) });
+    const hypothesis = withOverrides(terms, {
+      purchased: 8,
+      dedications: new Map([
+        ['mobile', 0],
+        ['dev', 2],
+      ]),
+    });
     expect(Object.fromEntries(poolByScope(hypothesis))).toEqual({ account: 3, qa: 3, dev: 2 });
     expect(terms.dedications.get('mobile')).toBe(1);
   });

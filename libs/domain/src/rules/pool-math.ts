@@ -113,7 +113,8 @@ export class HeldUnits {
 
 /** The figures of the account and of every dedicated org, from the terms and the units held. */
 export function scopeFigures(
-  terms: PoolTerms, units: { readonly used: ReadonlyMap<Scope, number>; readonly offline: ReadonlyMap<Scope, number> },
+  terms: PoolTerms,
+  units: { readonly used: ReadonlyMap<Scope, number>; readonly offline: ReadonlyMap<Scope, number> },
 ): Map<Scope, ScopeFigures> {
   const dedicated = dedicatedByScope(terms);
   const pool = poolByScope(terms);
@@ -145,9 +146,7 @@ export function canDraw(available: number): boolean {
  * Scopes a change pushes below zero: available < 0 afterwards and lower than before. A scope
  * already over-allocated by an expired purchase does not block changes that don't worsen it.
  */
-export function scopesPushedNegative(
-  before: ReadonlyMap<Scope, ScopeFigures>, after: ReadonlyMap<Scope, ScopeFigures>,
-): Scope[] {
+export function scopesPushedNegative(before: ReadonlyMap<Scope, ScopeFigures>, after: ReadonlyMap<Scope, ScopeFigures>): Scope[] {
   const pushed: Scope[] = [];
   for (const [scope, figures] of after) {
     const previous = before.get(scope)?.available ?? 0;

@@ -1,8 +1,20 @@
 import { isPurchaseActive, latestExpiryOf, machineQuotaOf, machinesWithinQuota, purchasesActiveAt, quantityActiveAt } from './purchases.js';
 
 const t = (iso: string) => Date.parse(iso);
-const p1 = { quantity: 5, startsAt: t('2026-01-01T00:00:00Z'), expiresAt: t('2027-01-01T00:00:00Z'), recordedAt: t('2026-01-05T14:00:00Z'), machineQuota: 3 };
-const p2 = { quantity: 2, startsAt: t('2026-03-01T00:00:00Z'), expiresAt: t('2026-04-01T00:00:00Z'), recordedAt: t('2026-01-10T00:00:00Z'), machineQuota: null };
+const p1 = {
+  quantity: 5,
+  startsAt: t('2026-01-01T00:00:00Z'),
+  expiresAt: t('2027-01-01T00:00:00Z'),
+  recordedAt: t('2026-01-05T14:00:00Z'),
+  machineQuota: 3,
+};
+const p2 = {
+  quantity: 2,
+  startsAt: t('2026-03-01T00:00:00Z'),
+  expiresAt: t('2026-04-01T00:00:00Z'),
+  recordedAt: t('2026-01-10T00:00:00Z'),
+  machineQuota: null,
+};
 
 describe('a purchase counts on [max(at, startsAt), expiresAt) (SPEC §2)', () => {
   it('never before it was recorded, even when it starts earlier', () => {

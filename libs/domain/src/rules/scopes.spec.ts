@@ -1,10 +1,19 @@
 import { licenseSourceOf, licenseSources, parentScopeOf, parentsFrom } from './scopes.js';
 
 /** The SPEC §7 tree: qa (top level) > mobile; and dev (top level). */
-const parentOf = parentsFrom(new Map<string, string | null>([['qa', null], ['mobile', 'qa'], ['dev', null]]));
+const parentOf = parentsFrom(
+  new Map<string, string | null>([
+    ['qa', null],
+    ['mobile', 'qa'],
+    ['dev', null],
+  ]),
+);
 
 describe('license source and parent scope (SPEC §1)', () => {
-  const dedications = new Map([['qa', 3], ['mobile', 1]]);
+  const dedications = new Map([
+    ['qa', 3],
+    ['mobile', 1],
+  ]);
 
   it('draws a unit from the nearest dedicated org-or-ancestor, else the account', () => {
     expect(licenseSourceOf('mobile', dedications, parentOf)).toBe('mobile');
@@ -14,7 +23,16 @@ describe('license source and parent scope (SPEC §1)', () => {
   });
 
   it('takes a quantity ≤ 0 as no dedication', () => {
-    expect(licenseSourceOf('mobile', new Map([['qa', 3], ['mobile', 0]]), parentOf)).toBe('qa');
+    expect(
+      licenseSourceOf(
+        'mobile',
+        new Map([
+          ['qa', 3],
+          ['mobile', 0],
+        ]),
+        parentOf,
+      ),
+    ).toBe('qa');
   });
 
   it('takes a dedicated org from its nearest dedicated proper ancestor, else the account', () => {

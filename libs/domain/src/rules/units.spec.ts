@@ -2,7 +2,12 @@ import { offlineLicenseHoldsUnit, sessionDrawsUnit } from './units.js';
 
 describe('which holdings draw a unit (SPEC §1)', () => {
   it('an online session of a session product draws a unit', () => {
-    expect(['KRE', 'TC_DESKTOP', 'TC_DESKTOP_MOBILE', 'TC_MOBILE_NATIVE'].map((p) => sessionDrawsUnit(p as 'KRE', 'online'))).toEqual([true, true, true, true]);
+    expect(['KRE', 'TC_DESKTOP', 'TC_DESKTOP_MOBILE', 'TC_MOBILE_NATIVE'].map((p) => sessionDrawsUnit(p as 'KRE', 'online'))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('a KSE session draws nothing (the seat is the unit), nor does an offline session (its license is)', () => {

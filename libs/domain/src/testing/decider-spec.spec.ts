@@ -7,20 +7,31 @@ describe('decider-spec helper', () => {
 
   it('fails loudly when a given command is rejected', () => {
     const duplicate = cmd('CreateOrganization', '2026-01-05T13:02:00Z', { orgId: 'qa', name: 'QA again' });
-    expect(() => given(open, qa, duplicate).when(cmd('RecordActivity', '2026-01-05T14:00:00Z', { product: 'KSE', userId: 'u1', action: 'x' })))
-      .toThrow(/history entry #3 \(CreateOrganization.*ALREADY_EXISTS/);
+    expect(() =>
+      given(open, qa, duplicate).when(cmd('RecordActivity', '2026-01-05T14:00:00Z', { product: 'KSE', userId: 'u1', action: 'x' })),
+    ).toThrow(/history entry #3 \(CreateOrganization.*ALREADY_EXISTS/);
   });
 
   it('then() fails on a rejected command and on different events', () => {
     const create = cmd('CreateOrganization', '2026-01-05T13:02:00Z', { orgId: 'dev', name: 'Dev' });
-    expect(() => given(open, qa).when(cmd('CreateOrganization', '2026-01-05T13:02:00Z', { orgId: 'qa', name: 'QA' })).then([]))
-      .toThrow(/to be accepted, but: ALREADY_EXISTS/);
-    expect(() => given(open, qa).when(create).then([{ type: 'OrganizationCreated', data: { orgId: 'dev', name: 'Dev', parentOrgId: 'qa' } }]))
-      .toThrow();
-    expect(() => given(open, qa).when(create)
-      .then([{ type: 'OrganizationCreated', data: { orgId: 'dev', name: 'Dev', parentOrgId: null }, occurredAt: '2026-01-05T13:03:00Z' }]))
-      .toThrow();
-    const state = given(open, qa).when(create).then([{ type: 'OrganizationCreated', data: { orgId: 'dev', name: 'Dev', parentOrgId: null } }]);
+    expect(() =>
+      given(open, qa)
+        .when(cmd('CreateOrganization', '2026-01-05T13:02:00Z', { orgId: 'qa', name: 'QA' }))
+        .then([]),
+    ).toThrow(/to be accepted, but: ALREADY_EXISTS/);
+    expect(() =>
+      given(open, qa)
+        .when(create)
+        .then([{ type: 'OrganizationCreated', data: { orgId: 'dev', name: 'Dev', parentOrgId: 'qa' } }]),
+    ).toThrow();
+    expect(() =>
+      given(open, qa)
+        .when(create)
+        .then([{ type: 'OrganizationCreated', data: { orgId: 'dev', name: 'Dev', parentOrgId: null }, occurredAt: '2026-01-05T13:03:00Z' }]),
+    ).toThrow();
+    const state = given(open, qa)
+      .when(create)
+      .then([{ type: 'OrganizationCreated', data: { orgId: 'dev', name: 'Dev', parentOrgId: null } }]);
     expect(state.orgs.get('dev')).toEqual({ orgId: 'dev', name: 'Dev', parentOrgId: null });
   });
 

@@ -50,9 +50,7 @@ type FieldsOf<T extends CommandType> = Omit<CommandOf<T>, 'type' | 'accountId' |
 export const ACCOUNT_ID = 'acme';
 
 /** Builds a command of account `acme`: `cmd('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u1' })`. */
-export function cmd<T extends CommandType>(
-  type: T, at: string, ...fields: {} extends FieldsOf<T> ? [FieldsOf<T>?] : [FieldsOf<T>]
-): CommandOf<T> {
+export function cmd<T extends CommandType>(type: T, at: string, ...fields: {} extends FieldsOf<T> ? [FieldsOf<T>?] : [FieldsOf<T>]): CommandOf<T> {
   return { type, accountId: ACCOUNT_ID, at, ...(fields[0] ?? {}) } as unknown as CommandOf<T>;
 }
 
@@ -167,7 +165,11 @@ export class Outcome {
     assert.ok(error, `expected ${this.command.type} to be denied with ${code}, but it was accepted with ${describeDecision(this.decision)}`);
     assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.message}`);
     const recorded = events.filter((e) => e.type !== 'SessionExpired');
-    assert.deepStrictEqual(recorded.map((e) => e.type), [deniedType], `a denied ${this.command.type} records exactly one ${deniedType}`);
+    assert.deepStrictEqual(
+      recorded.map((e) => e.type),
+      [deniedType],
+      `a denied ${this.command.type} records exactly one ${deniedType}`,
+    );
     const denial = recorded[0]!;
     assert.equal(denial.occurredAt, this.command.at, `${deniedType} happens at the attempt's at`);
     assert.equal(events[events.length - 1], denial, `${deniedType} comes after any SessionExpired`);
@@ -186,7 +188,10 @@ export class Outcome {
 
 /** Pool figures of one product at an instant, keyed by scope ('account' or orgId), for readable asserts. */
 export function pools(
-  state: AccountState, product: Product, at: string, leaseMs = DEFAULT_LEASE_MS,
+  state: AccountState,
+  product: Product,
+  at: string,
+  leaseMs = DEFAULT_LEASE_MS,
 ): Record<string, { dedicated: number; pool: number; used: number; offline: number; available: number }> {
   const out: Record<string, { dedicated: number; pool: number; used: number; offline: number; available: number }> = {};
   for (const [scope, f] of poolFigures(state, product, Date.parse(at), leaseMs)) {

@@ -12,7 +12,11 @@ const HOUR_MS = 3_600_000;
  */
 export function nextBoundary(instantMs: number, interval: BucketInterval, zone: string): number {
   if (interval === 'hour') return nextHourBoundary(instantMs, zone);
-  return inZone(instantMs, zone).startOf(interval).plus({ [interval]: 1 }).startOf(interval).toMillis();
+  return inZone(instantMs, zone)
+    .startOf(interval)
+    .plus({ [interval]: 1 })
+    .startOf(interval)
+    .toMillis();
 }
 
 /**

@@ -48,11 +48,7 @@ describe('buckets: hour', () => {
     const list = buckets({ from: '2026-11-01', to: '2026-11-01', interval: 'hour', zone: NY, now: FAR_FUTURE });
     expect(list).toHaveLength(25);
     expect(new Set(lengthsInHours(list))).toEqual(new Set([1]));
-    expect(startIsos(list).slice(1, 4)).toEqual([
-      '2026-11-01T01:00:00.000-04:00',
-      '2026-11-01T01:00:00.000-05:00',
-      '2026-11-01T02:00:00.000-05:00',
-    ]);
+    expect(startIsos(list).slice(1, 4)).toEqual(['2026-11-01T01:00:00.000-04:00', '2026-11-01T01:00:00.000-05:00', '2026-11-01T02:00:00.000-05:00']);
     expectExactPartition(list, '2026-11-01', '2026-11-01', NY);
   });
 
@@ -184,11 +180,7 @@ describe('buckets and now', () => {
 
   it('keeps the current month, clipped to the window', () => {
     const list = buckets({ from: '2026-01-15', to: '2026-12-31', interval: 'month', zone: NY, now: at('2026-03-02T12:00:00Z') });
-    expect(startIsos(list)).toEqual([
-      '2026-01-15T00:00:00.000-05:00',
-      '2026-02-01T00:00:00.000-05:00',
-      '2026-03-01T00:00:00.000-05:00',
-    ]);
+    expect(startIsos(list)).toEqual(['2026-01-15T00:00:00.000-05:00', '2026-02-01T00:00:00.000-05:00', '2026-03-01T00:00:00.000-05:00']);
   });
 });
 
@@ -201,7 +193,11 @@ describe('buckets: validation', () => {
   });
 
   it('rejects an unknown interval', () => {
-    const query = { from: '2026-01-01', to: '2026-01-02', interval: 'fortnight', zone: NY, now: FAR_FUTURE } as unknown as Parameters<typeof buckets>[0];
-    expect(thrownBy(() => buckets(query))).toMatchObject({ errors: [{ path: 'interval', message: expect.stringContaining('hour, day, week, month') }] });
+    const query = { from: '2026-01-01', to: '2026-01-02', interval: 'fortnight', zone: NY, now: FAR_FUTURE } as unknown as Parameters<
+      typeof buckets
+    >[0];
+    expect(thrownBy(() => buckets(query))).toMatchObject({
+      errors: [{ path: 'interval', message: expect.stringContaining('hour, day, week, month') }],
+    });
   });
 });

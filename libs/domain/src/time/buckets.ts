@@ -37,7 +37,7 @@ export function buckets(query: BucketQuery): Bucket[] {
 /** The `interval` buckets of [span.start, span.end) that start at or before `now`. */
 export function splitSpan(span: Pick<ReportWindow, 'start' | 'end'>, interval: BucketInterval, zone: string, now = Infinity): Bucket[] {
   const result: Bucket[] = [];
-  for (let start = span.start; start < span.end && start <= now; ) {
+  for (let start = span.start; start < span.end && start <= now;) {
     const end = Math.min(nextBoundary(start, interval, zone), span.end);
     result.push(timeSpan(start, end, zone));
     start = end;

@@ -24,8 +24,10 @@ async function findEventStoreDb(): Promise<Target> {
   const testUrl = process.env.EVENTSTORE_TEST_URL?.trim();
   if (testUrl) {
     if (process.env.EVENTSTORE_URL && sameServer(testUrl, process.env.EVENTSTORE_URL)) {
-      throw new Error('EVENTSTORE_TEST_URL is the ledger\'s own EVENTSTORE_URL: the contract suite writes test streams '
-        + 'that can never be removed, so it runs only against a throwaway server');
+      throw new Error(
+        "EVENTSTORE_TEST_URL is the ledger's own EVENTSTORE_URL: the contract suite writes test streams " +
+          'that can never be removed, so it runs only against a throwaway server',
+      );
     }
     return { url: testUrl };
   }
@@ -75,7 +77,9 @@ if ('skipped' in target) {
         const client = connectEsdbClient(url);
         try {
           await client.appendToStream(`orders_${label}-1`, [jsonEvent({ type: 'OrderPlaced', data: { label } })], { expectedRevision: NO_STREAM });
-          await client.appendToStream(`$$${run}.${label}`, [jsonEvent({ type: '$metadata', data: { $maxCount: 10 } })], { expectedRevision: NO_STREAM });
+          await client.appendToStream(`$$${run}.${label}`, [jsonEvent({ type: '$metadata', data: { $maxCount: 10 } })], {
+            expectedRevision: NO_STREAM,
+          });
         } finally {
           await client.close();
         }

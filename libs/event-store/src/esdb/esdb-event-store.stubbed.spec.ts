@@ -1,7 +1,5 @@
 import { MaxAppendSizeExceededError, NotLeaderError } from '@eventstore/db-client';
-import {
-  AppendTooLargeError, StreamHistoryLostError, WrongExpectedRevisionError, type EventStore, type StoredEvent,
-} from '../event-store.js';
+import { AppendTooLargeError, StreamHistoryLostError, WrongExpectedRevisionError, type EventStore, type StoredEvent } from '../event-store.js';
 import { testEvent } from '../testing/event-store-probes.js';
 import { openEsdbEventStore } from './esdb-event-store.js';
 import { caughtUp, NO_POSITION, notLeaderError, readResp, StubEsdbClient } from './testing/stub-esdb-client.js';
@@ -21,7 +19,11 @@ describe('EventStoreDB adapter against a stubbed client', () => {
 
   afterEach(() => store.close());
 
-  const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => new Error('expected a rejection'), (error: unknown) => error);
+  const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => new Error('expected a rejection'),
+      (error: unknown) => error,
+    );
 
   async function collect(iterable: AsyncIterable<StoredEvent[]>, until: (batches: StoredEvent[][]) => boolean, stop: AbortController) {
     const batches: StoredEvent[][] = [];
@@ -32,7 +34,7 @@ describe('EventStoreDB adapter against a stubbed client', () => {
     return batches;
   }
 
-  test('writes under the ledger\'s prefix, reads without it, and never hands over other streams', async () => {
+  test("writes under the ledger's prefix, reads without it, and never hands over other streams", async () => {
     await store.appendToStream('account-acme', 'no_stream', [testEvent('AccountOpened')]);
     client.record('orders-1', 'OrderPlaced');
     client.record('ledger2.account-acme', 'AccountOpened');
@@ -44,13 +46,14 @@ describe('EventStoreDB adapter against a stubbed client', () => {
     expect(await store.headPosition()).toEqual((await store.readStream('account-acme'))[0].position);
   });
 
-  test('keeps the log\'s identity in $$<prefix>.ledger: created once, found again', async () => {
+  test("keeps the log's identity in $$<prefix>.ledger: created once, found again", async () => {
     const again = await openEsdbEventStore(client, { streamPrefix: 'ledger' });
     const other = await openEsdbEventStore(client, { streamPrefix: 'other' });
     expect(again.storeId).toBe(store.storeId);
     expect(other.storeId).not.toBe(store.storeId);
     expect(client.log.filter((e) => e.stream.endsWith('.ledger')).map((e) => [e.stream, e.type])).toEqual([
-      ['$$ledger.ledger', '$metadata'], ['$$other.ledger', '$metadata'],
+      ['$$ledger.ledger', '$metadata'],
+      ['$$other.ledger', '$metadata'],
     ]);
   });
 
@@ -124,8 +127,11 @@ describe('EventStoreDB adapter against a stubbed client', () => {
   test('fills batches up to batchSize for a reader behind the log (the client buffers only 16)', async () => {
     for (let i = 0; i < 1_200; i++) client.record('ledger.account-acme', 'Backlog', { i });
     const stop = new AbortController();
-    const batches = await collect(store.subscribeToAll({ after: null, batchSize: 500, signal: stop.signal }),
-      (got) => got.flat().length >= 1_200, stop);
+    const batches = await collect(
+      store.subscribeToAll({ after: null, batchSize: 500, signal: stop.signal }),
+      (got) => got.flat().length >= 1_200,
+      stop,
+    );
     expect(batches.map((batch) => batch.length)).toEqual([500, 500, 200]);
     expect(batches.flat().map((e) => e.data.i)).toEqual(Array.from({ length: 1_200 }, (_, i) => i));
   });
@@ -167,7 +173,11 @@ describe('EventStoreDB adapter against a stubbed client', () => {
     }
     const calls = client.calls.readAll;
     const read: StoredEvent[] = [];
-    for (let page = await store.readAll({ after: null, limit: 50 }); page.length > 0; page = await store.readAll({ after: page[49]?.position ?? page.at(-1)!.position, limit: 50 })) {
+    for (
+      let page = await store.readAll({ after: null, limit: 50 });
+      page.length > 0;
+      page = await store.readAll({ after: page[49]?.position ?? page.at(-1)!.position, limit: 50 })
+    ) {
       read.push(...page);
     }
     expect(read.map((e) => e.data.i)).toEqual(Array.from({ length: 200 }, (_, i) => i));

@@ -99,9 +99,12 @@ async function storeIdentity(client: EsdbClient, prefix: string): Promise<string
   if (existing) return existing;
   try {
     const created = randomUUID();
-    await onLeader(() => client.appendToStream(stream, [jsonEvent({ type: '$metadata', data: { ledgerStoreId: created } })], {
-      expectedRevision: NO_STREAM, requiresLeader: true,
-    }));
+    await onLeader(() =>
+      client.appendToStream(stream, [jsonEvent({ type: '$metadata', data: { ledgerStoreId: created } })], {
+        expectedRevision: NO_STREAM,
+        requiresLeader: true,
+      }),
+    );
     return created;
   } catch (error) {
     if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -132,7 +135,11 @@ class EsdbEventStore implements EventStore {
   readonly #appending = new Set<Promise<unknown>>();
   #closed: Promise<void> | null = null;
 
-  constructor(client: EsdbClient, prefix: string, readonly storeId: string) {
+  constructor(
+    client: EsdbClient,
+    prefix: string,
+    readonly storeId: string,
+  ) {
     this.#client = client;
     this.#prefix = prefix;
   }
@@ -143,7 +150,10 @@ class EsdbEventStore implements EventStore {
     const bytes = appendSize(events);
     if (bytes > this.maxAppendBytes) return Promise.reject(new AppendTooLargeError(streamId, bytes, this.maxAppendBytes));
     const append = this.#append(streamId, expected, events, bytes);
-    const settled = append.then(() => undefined, () => undefined);
+    const settled = append.then(
+      () => undefined,
+      () => undefined,
+    );
     this.#appending.add(settled);
     void settled.then(() => this.#appending.delete(settled));
     return append;
@@ -156,8 +166,11 @@ class EsdbEventStore implements EventStore {
     events.forEach((event, i) => {
       const wanted = fromRevision + BigInt(i);
       if (event.streamRevision !== wanted) {
-        throw new StreamHistoryLostError(streamId, `revision ${wanted} is missing (the read found ${event.streamRevision}): its events were `
-          + `deleted or truncated on the server (a soft delete, $tb, $maxCount or $maxAge); the ledger will not decide on a partial history`);
+        throw new StreamHistoryLostError(
+          streamId,
+          `revision ${wanted} is missing (the read found ${event.streamRevision}): its events were ` +
+            `deleted or truncated on the server (a soft delete, $tb, $maxCount or $maxAge); the ledger will not decide on a partial history`,
+        );
       }
     });
     return events;
@@ -170,7 +183,8 @@ class EsdbEventStore implements EventStore {
     for (let from = after, size = limit + 1; ; size = Math.min(size * 2, READ_PAGE_MAX)) {
       const read = await this.#readAllPage(from ?? START, size, FORWARDS);
       for (const event of read) {
-        if (page.length < limit && comparePositions(event.position ?? null, from) > 0 && this.#isLedgers(event)) page.push(this.#toStoredEvent(event));
+        if (page.length < limit && comparePositions(event.position ?? null, from) > 0 && this.#isLedgers(event))
+          page.push(this.#toStoredEvent(event));
       }
       // Short of a page because other events were passed over, and the log goes on: read on, in bigger pages.
       if (page.length >= limit || read.length < size) return page;
@@ -236,12 +250,17 @@ class EsdbEventStore implements EventStore {
   async #append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[], bytes: number): Promise<AppendResult> {
     const name = this.#prefix + streamId;
     const recordedAt = new Date().toISOString();
-    const data = events.map((event) => jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: { ...event.metadata, recordedAt } }));
+    const data = events.map((event) =>
+      jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: { ...event.metadata, recordedAt } }),
+    );
     let result;
     try {
-      result = await onLeader(() => this.#client.appendToStream(name, data, {
-        expectedRevision: expected === 'no_stream' ? NO_STREAM : expected, requiresLeader: true,
-      }));
+      result = await onLeader(() =>
+        this.#client.appendToStream(name, data, {
+          expectedRevision: expected === 'no_stream' ? NO_STREAM : expected,
+          requiresLeader: true,
+        }),
+      );
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new WrongExpectedRevisionError(streamId, expected, error.actualVersion);
       if (error instanceof MaxAppendSizeExceededError) throw new AppendTooLargeError(streamId, bytes, error.maxAppendSize);
@@ -253,8 +272,11 @@ class EsdbEventStore implements EventStore {
     if (!result.success) throw new WrongExpectedRevisionError(streamId, expected, 'unknown');
     const last = (expected === 'no_stream' ? 0n : expected + 1n) + BigInt(events.length - 1);
     if (result.nextExpectedRevision !== last) {
-      throw new StreamHistoryLostError(streamId, `the append landed at revision ${result.nextExpectedRevision} instead of ${last}: `
-        + `the stream had been soft-deleted on the server, and its earlier events are gone from reads`);
+      throw new StreamHistoryLostError(
+        streamId,
+        `the append landed at revision ${result.nextExpectedRevision} instead of ${last}: ` +
+          `the stream had been soft-deleted on the server, and its earlier events are gone from reads`,
+      );
     }
     const position = result.position && result.position.commit !== NO_POSITION ? result.position : await this.#positionOfRevision(streamId, last);
     return { nextExpectedRevision: last, position: { commit: position.commit, prepare: position.prepare } };
@@ -288,8 +310,10 @@ class EsdbEventStore implements EventStore {
 
   #positionOf(event: EsdbRecordedEvent): LogPosition {
     if (!event.position || event.position.commit === NO_POSITION || event.position.prepare === NO_POSITION) {
-      throw new Error(`event ${event.id} (stream ${event.streamId}, revision ${event.revision}) came without its log position: `
-        + 'the server is older than EventStoreDB 24.2, which the ledger needs');
+      throw new Error(
+        `event ${event.id} (stream ${event.streamId}, revision ${event.revision}) came without its log position: ` +
+          'the server is older than EventStoreDB 24.2, which the ledger needs',
+      );
     }
     return { commit: event.position.commit, prepare: event.position.prepare };
   }
@@ -324,7 +348,9 @@ async function onLeader<T>(operation: () => Promise<T>): Promise<T> {
 
 /** The events of one stream read on the leader; none when the stream does not exist. */
 async function readStreamEvents(
-  client: EsdbClient, stream: string, options: { fromRevision: bigint | typeof END; maxCount?: number; direction: typeof FORWARDS | typeof BACKWARDS },
+  client: EsdbClient,
+  stream: string,
+  options: { fromRevision: bigint | typeof END; maxCount?: number; direction: typeof FORWARDS | typeof BACKWARDS },
 ): Promise<EsdbRecordedEvent[]> {
   try {
     return await allOf(client.readStream(stream, { ...options, requiresLeader: true }));

@@ -14,7 +14,9 @@ export function assertSupportedServer(version: string): void {
   }
   const [major, minor] = [Number(match[1]), Number(match[2])];
   if (major < MINIMUM_SERVER.major || (major === MINIMUM_SERVER.major && minor < MINIMUM_SERVER.minor)) {
-    throw new Error(`EventStoreDB ${version} is too old: the ledger needs ${wanted} or later `
-      + '(older servers send no log positions on stream reads, or drop a subscription whose reader is slow)');
+    throw new Error(
+      `EventStoreDB ${version} is too old: the ledger needs ${wanted} or later ` +
+        '(older servers send no log positions on stream reads, or drop a subscription whose reader is slow)',
+    );
   }
 }

@@ -20,7 +20,10 @@ export class SubscriptionBatches {
   #ended = false;
   #wake: (() => void) | null = null;
 
-  constructor(private readonly subscription: AllStreamSubscription, private readonly batchSize: number) {
+  constructor(
+    private readonly subscription: AllStreamSubscription,
+    private readonly batchSize: number,
+  ) {
     const wake = (): void => {
       this.#wake?.();
     };

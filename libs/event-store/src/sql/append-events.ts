@@ -1,10 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import {
-  WrongExpectedRevisionError,
-  type AppendResult,
-  type ExpectedRevision,
-  type NewEvent,
-} from '../event-store.js';
+import { WrongExpectedRevisionError, type AppendResult, type ExpectedRevision, type NewEvent } from '../event-store.js';
 import type { EventStoreTables } from './event-tables.js';
 
 /**
@@ -25,10 +20,13 @@ export async function appendEvents(
   const firstRevision = expected === 'no_stream' ? 0n : expected + 1n;
   const lastRevision = firstRevision + BigInt(events.length - 1);
   const recordedAt = new Date().toISOString();
-  const claim = expected === 'no_stream'
-    ? sql`INSERT INTO streams (stream_id, revision) VALUES (${streamId}, ${String(lastRevision)}::bigint) ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`
-    : sql`UPDATE streams SET revision = ${String(lastRevision)}::bigint WHERE stream_id = ${streamId} AND revision = ${String(expected)}::bigint RETURNING stream_id`;
-  const { rows: [appended] } = await sql<{ commit: string; prepare: string }>`
+  const claim =
+    expected === 'no_stream'
+      ? sql`INSERT INTO streams (stream_id, revision) VALUES (${streamId}, ${String(lastRevision)}::bigint) ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`
+      : sql`UPDATE streams SET revision = ${String(lastRevision)}::bigint WHERE stream_id = ${streamId} AND revision = ${String(expected)}::bigint RETURNING stream_id`;
+  const {
+    rows: [appended],
+  } = await sql<{ commit: string; prepare: string }>`
     WITH claimed AS (${claim}),
     inserted AS (
       INSERT INTO events (stream_id, stream_revision, event_id, type, data, metadata, recorded_at)

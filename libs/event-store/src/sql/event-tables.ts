@@ -10,7 +10,11 @@ export const EVENTS_APPENDED_CHANNEL = 'ledger_events_appended';
  */
 export interface EventStoreTables {
   /** One row: the log's identity, checkpoints keep it beside their position (migration 0005). */
-  event_store: { only_row: ColumnType<boolean, never, never>; store_id: ColumnType<string, never, never>; created_at: ColumnType<Date, never, never> };
+  event_store: {
+    only_row: ColumnType<boolean, never, never>;
+    store_id: ColumnType<string, never, never>;
+    created_at: ColumnType<Date, never, never>;
+  };
   streams: { stream_id: string; revision: ColumnType<string, string, string> };
   events: {
     global_position: Generated<string>;

@@ -19,7 +19,7 @@ describe('SQL event store on PGlite', () => {
   });
 
   async function storeOf(namespace: string): Promise<EventStore> {
-    const other = others.get(namespace) ?? await openDatabase({ dataDir: IN_MEMORY });
+    const other = others.get(namespace) ?? (await openDatabase({ dataDir: IN_MEMORY }));
     others.set(namespace, other);
     return createSqlEventStore(other);
   }

@@ -73,10 +73,13 @@ describe('SQL event store on PostgreSQL', () => {
       let appended!: (result: AppendResult) => void;
       const earlyAppended = new Promise<AppendResult>((resolve) => (appended = resolve));
       const early = testEvent('BeganFirst');
-      const slowTx = slow.kysely<EventStoreTables>().transaction().execute(async (trx) => {
-        appended(await appendEvents(trx, earlyStream, 'no_stream', [early]));
-        await committing;
-      });
+      const slowTx = slow
+        .kysely<EventStoreTables>()
+        .transaction()
+        .execute(async (trx) => {
+          appended(await appendEvents(trx, earlyStream, 'no_stream', [early]));
+          await committing;
+        });
       try {
         const earlyAppend = await earlyAppended;
         const late = testEvent('CommittedFirst');
@@ -128,15 +131,21 @@ describe('SQL event store on PostgreSQL', () => {
     test('appends inside a transaction the caller holds, and nothing when it rolls back', async () => {
       const stream = newStream('in-tx');
       await expect(
-        db.kysely<EventStoreTables>().transaction().execute(async (trx) => {
-          await appendEvents(trx, stream, 'no_stream', [testEvent('RolledBack')]);
-          throw new Error('abandon');
-        }),
+        db
+          .kysely<EventStoreTables>()
+          .transaction()
+          .execute(async (trx) => {
+            await appendEvents(trx, stream, 'no_stream', [testEvent('RolledBack')]);
+            throw new Error('abandon');
+          }),
       ).rejects.toThrow('abandon');
       expect(await store.readStream(stream)).toEqual([]);
 
       const kept = testEvent('Committed');
-      await db.kysely<EventStoreTables>().transaction().execute((trx) => appendEvents(trx, stream, 'no_stream', [kept]));
+      await db
+        .kysely<EventStoreTables>()
+        .transaction()
+        .execute((trx) => appendEvents(trx, stream, 'no_stream', [kept]));
       expect((await store.readStream(stream)).map((event) => event.eventId)).toEqual([kept.eventId]);
     });
 
@@ -175,8 +184,11 @@ describe('SQL event store on PostgreSQL', () => {
     });
 
     test('the database itself notifies nothing on append: the events table has no trigger (migration 0008)', async () => {
-      const triggers = await query<{ name: string }>(db, `SELECT tgname AS name FROM pg_trigger
-        WHERE tgrelid = 'events'::regclass AND NOT tgisinternal`);
+      const triggers = await query<{ name: string }>(
+        db,
+        `SELECT tgname AS name FROM pg_trigger
+        WHERE tgrelid = 'events'::regclass AND NOT tgisinternal`,
+      );
       expect(triggers).toEqual([]);
     });
 

@@ -34,7 +34,10 @@ export async function readLogPage(db: Kysely<EventStoreTables>, after: LogPositi
 
 /** `maxCount` undefined: the rest of the stream (LIMIT NULL is no limit). */
 export async function readStreamEvents(
-  db: Kysely<EventStoreTables>, streamId: string, fromRevision: bigint, maxCount?: number,
+  db: Kysely<EventStoreTables>,
+  streamId: string,
+  fromRevision: bigint,
+  maxCount?: number,
 ): Promise<StoredEvent[]> {
   if (maxCount !== undefined) assertPageSize('readStream maxCount', maxCount);
   const { rows } = await sql<EventRow>`SELECT ${EVENT_COLUMNS} FROM events
@@ -45,7 +48,9 @@ export async function readStreamEvents(
 }
 
 export async function readHeadPosition(db: Kysely<EventStoreTables>): Promise<LogPosition | null> {
-  const { rows: [head] } = await sql<{ commit: string; prepare: string }>`
+  const {
+    rows: [head],
+  } = await sql<{ commit: string; prepare: string }>`
     SELECT transaction_id::text AS commit, global_position::text AS prepare FROM events
     WHERE ${COMPLETE}
     ORDER BY transaction_id DESC, global_position DESC
@@ -56,14 +61,18 @@ export async function readHeadPosition(db: Kysely<EventStoreTables>): Promise<Lo
 /** Events a reader can receive after `position` (exclusive): an index-only count. */
 export async function countEventsAfter(db: Kysely<EventStoreTables>, position: LogPosition | null): Promise<number> {
   const from = position ?? { commit: 0n, prepare: 0n };
-  const { rows: [counted] } = await sql<{ n: string }>`SELECT count(*) AS n FROM events
+  const {
+    rows: [counted],
+  } = await sql<{ n: string }>`SELECT count(*) AS n FROM events
     WHERE ${COMPLETE} AND (transaction_id, global_position) > (${String(from.commit)}::xid8, ${String(from.prepare)}::bigint)`.execute(db);
   return Number(counted.n);
 }
 
 /** The log's identity (`EventStore.storeId`): created with the log by its migration, so a recreated log gets a new one. */
 export async function readStoreId(db: Kysely<EventStoreTables>): Promise<string> {
-  const { rows: [identity] } = await sql<{ store_id: string }>`SELECT store_id::text AS store_id FROM event_store`.execute(db);
+  const {
+    rows: [identity],
+  } = await sql<{ store_id: string }>`SELECT store_id::text AS store_id FROM event_store`.execute(db);
   if (!identity) throw new Error('the event store has no identity row: its migration (0005-event-store-identity) did not run');
   return identity.store_id;
 }

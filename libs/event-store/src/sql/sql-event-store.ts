@@ -42,12 +42,18 @@ class SqlEventStore implements EventStore {
   readonly #closing = new AbortController();
   #unlisten: Promise<(() => Promise<void>) | null> | null = null;
 
-  constructor(database: LedgerDatabase, readonly storeId: string) {
+  constructor(
+    database: LedgerDatabase,
+    readonly storeId: string,
+  ) {
     this.#database = database;
     this.#db = database.kysely<EventStoreTables>();
     this.kind = database.kind;
     // The payload names the log: channels are shared by every schema of the database.
-    this.#announcer = new AppendAnnouncer(() => sql`SELECT pg_notify(${EVENTS_APPENDED_CHANNEL}, ${storeId})`.execute(this.#db), ANNOUNCE_INTERVAL_MS);
+    this.#announcer = new AppendAnnouncer(
+      () => sql`SELECT pg_notify(${EVENTS_APPENDED_CHANNEL}, ${storeId})`.execute(this.#db),
+      ANNOUNCE_INTERVAL_MS,
+    );
   }
 
   /**

@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  comparePositions,
-  type EventStore,
-  type LogPosition,
-  type NewEvent,
-  type StoredEvent,
-  type SubscribeOptions,
-} from '../event-store.js';
+import { comparePositions, type EventStore, type LogPosition, type NewEvent, type StoredEvent, type SubscribeOptions } from '../event-store.js';
 
 /** A new event with complete metadata, as the ledger writes them. */
 export function testEvent(type: string, data: Record<string, unknown> = {}): NewEvent {
@@ -36,11 +29,7 @@ export interface SubscriptionProbe {
 }
 
 /** Consumes `subscribeToAll` in the background, keeping the events of `streams`. */
-export function probeSubscription(
-  store: EventStore,
-  options: Omit<SubscribeOptions, 'signal'>,
-  streams: readonly string[],
-): SubscriptionProbe {
+export function probeSubscription(store: EventStore, options: Omit<SubscribeOptions, 'signal'>, streams: readonly string[]): SubscriptionProbe {
   const controller = new AbortController();
   const batches: StoredEvent[][] = [];
   const received: StoredEvent[] = [];
@@ -58,10 +47,13 @@ export function probeSubscription(
     batches,
     received,
     async waitFor(count) {
-      await waitUntil(() => {
-        if (failure) throw failure;
-        return received.length >= count;
-      }, `${count} events of ${streams.join(', ')} (got ${received.length})`);
+      await waitUntil(
+        () => {
+          if (failure) throw failure;
+          return received.length >= count;
+        },
+        `${count} events of ${streams.join(', ')} (got ${received.length})`,
+      );
     },
     async stop() {
       controller.abort();
@@ -72,13 +64,9 @@ export function probeSubscription(
 }
 
 /** Events of `streams` in the global log after `after`, read page by page to the end. */
-export async function logEventsOf(
-  store: EventStore,
-  after: LogPosition | null,
-  streams: readonly string[],
-): Promise<StoredEvent[]> {
+export async function logEventsOf(store: EventStore, after: LogPosition | null, streams: readonly string[]): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
-  for (let cursor = after; ; ) {
+  for (let cursor = after; ;) {
     const page = await store.readAll({ after: cursor, limit: 100 });
     if (page.length === 0) return events;
     if (comparePositions(page[0].position, cursor) <= 0) throw new Error('readAll returned an event at or before `after`');

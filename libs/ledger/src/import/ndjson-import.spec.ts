@@ -28,9 +28,11 @@ describe('splitLines', () => {
 });
 
 describe('splitLines: the line length limit', () => {
-  const tooLong = (line: number) => expect.objectContaining({
-    code: 'VALIDATION_FAILED', errors: [{ path: `line ${line}`, message: 'is longer than 10 bytes (IMPORT_MAX_LINE_BYTES); nothing was imported' }],
-  });
+  const tooLong = (line: number) =>
+    expect.objectContaining({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: `line ${line}`, message: 'is longer than 10 bytes (IMPORT_MAX_LINE_BYTES); nothing was imported' }],
+    });
 
   test('a whole line over the limit, in bytes (ë is two), is named', async () => {
     expect(await collect(splitLines(['0123456789\n', 'ok'], 10))).toEqual(['0123456789', 'ok']);
@@ -76,7 +78,8 @@ describe('importNdjson', () => {
 
   it('passes an empty source as an empty summary', async () => {
     expect(await importNdjson(new RecordingGateway(), () => [''], context)).toEqual({
-      status: 'applied', summary: { accepted: 0, rejected: 0, errors: [] },
+      status: 'applied',
+      summary: { accepted: 0, rejected: 0, errors: [] },
     });
   });
 });
@@ -104,7 +107,7 @@ describe('importNdjson: streaming', () => {
     const executeMany = gateway.executeMany.bind(gateway);
     gateway.executeMany = (commands, ctx) => {
       // Lines read by the applying pass and not yet applied: this chunk, and at most the next one, read meanwhile.
-      heldAtEachChunk.push(source.produced[1] - (gateway.executed.length));
+      heldAtEachChunk.push(source.produced[1] - gateway.executed.length);
       expect(source.produced[0]).toBe(10_000);
       return executeMany(commands, ctx);
     };
@@ -116,7 +119,10 @@ describe('importNdjson: streaming', () => {
     expect(source.produced).toEqual([10_000, 10_000]);
     expect(heldAtEachChunk).toHaveLength(20);
     expect(Math.max(...heldAtEachChunk)).toBeLessThanOrEqual(2 * 500);
-    expect(progress.slice(0, 2)).toEqual([{ done: 0, total: 10_000 }, { done: 500, total: 10_000 }]);
+    expect(progress.slice(0, 2)).toEqual([
+      { done: 0, total: 10_000 },
+      { done: 500, total: 10_000 },
+    ]);
     expect(progress.at(-1)).toEqual({ done: 10_000, total: 10_000 });
   });
 

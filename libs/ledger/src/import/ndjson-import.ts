@@ -38,8 +38,7 @@ export interface ImportSummary {
 }
 
 export type ImportResult =
-  | { readonly status: 'malformed'; readonly malformed: readonly MalformedLine[] }
-  | { readonly status: 'applied'; readonly summary: ImportSummary };
+  { readonly status: 'malformed'; readonly malformed: readonly MalformedLine[] } | { readonly status: 'applied'; readonly summary: ImportSummary };
 
 /** Reported once with `done` 0 as the commands start to be applied, then after every chunk. */
 export interface ImportProgress {
@@ -70,7 +69,10 @@ export type ReopenableSource = () => TextSource;
  * commands the validation kept when they were few enough (`keepUpTo`), else by reading it again.
  */
 export async function importNdjson(
-  gateway: CommandGateway, open: ReopenableSource, context: CommandContext, options: ImportOptions = {},
+  gateway: CommandGateway,
+  open: ReopenableSource,
+  context: CommandContext,
+  options: ImportOptions = {},
 ): Promise<ImportResult> {
   const { count, kept, malformed } = await validateNdjson(splitLines(open(), options.maxLineBytes), options.keepUpTo ?? DEFAULT_KEEP_UP_TO);
   if (malformed.length > 0) return { status: 'malformed', malformed };
@@ -80,7 +82,8 @@ export async function importNdjson(
 
 /** Every malformed line, how many commands the others hold, and the commands themselves while there are no more than `keepUpTo`. */
 async function validateNdjson(
-  lines: AsyncIterable<string>, keepUpTo: number,
+  lines: AsyncIterable<string>,
+  keepUpTo: number,
 ): Promise<{ count: number; kept: NumberedCommand[] | null; malformed: MalformedLine[] }> {
   let count = 0;
   let kept: NumberedCommand[] | null = [];
@@ -100,7 +103,8 @@ async function validateNdjson(
 /** The commands of lines already validated; a line that no longer parses means the source changed between the two passes. */
 async function* parsedCommands(lines: AsyncIterable<string>): AsyncGenerator<NumberedCommand> {
   for await (const parsed of parseLines(lines)) {
-    if ('errors' in parsed) throw new Error(`line ${parsed.line} changed while the file was imported: it was valid when checked and is malformed now`);
+    if ('errors' in parsed)
+      throw new Error(`line ${parsed.line} changed while the file was imported: it was valid when checked and is malformed now`);
     yield parsed;
   }
 }
@@ -185,7 +189,10 @@ function parseJson(text: string): unknown {
  * (the gateway mostly waits on the database meanwhile), so at most two chunks are held.
  */
 export async function applyInChunks(
-  gateway: CommandGateway, commands: AsyncIterable<NumberedCommand> | Iterable<NumberedCommand>, total: number, context: CommandContext,
+  gateway: CommandGateway,
+  commands: AsyncIterable<NumberedCommand> | Iterable<NumberedCommand>,
+  total: number,
+  context: CommandContext,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const chunks = inChunks(commands, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
@@ -200,7 +207,10 @@ export async function applyInChunks(
     next = chunks.next();
     // A failure to read the next chunk is reported once the current one is applied, by the await above.
     next.catch(() => undefined);
-    const results = await gateway.executeMany(chunk.map((c) => c.command), context);
+    const results = await gateway.executeMany(
+      chunk.map((c) => c.command),
+      context,
+    );
     results.forEach((result, i) => {
       if (!result.ok) errors.push({ line: chunk[i].line, code: result.error.code, message: result.error.message });
     });
@@ -230,5 +240,6 @@ export function describeMalformedLine({ line, errors }: MalformedLine): string[]
 /** The field errors of malformed lines as one list, paths prefixed by the line (`line 3.quantity`). */
 export function malformedLineErrors(malformed: readonly MalformedLine[]): FieldError[] {
   return malformed.flatMap(({ line, errors }) =>
-    errors.map((e) => ({ path: e.path === '' ? `line ${line}` : `line ${line}.${e.path}`, message: e.message })));
+    errors.map((e) => ({ path: e.path === '' ? `line ${line}` : `line ${line}.${e.path}`, message: e.message })),
+  );
 }

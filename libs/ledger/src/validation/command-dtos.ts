@@ -2,9 +2,7 @@ import { Allow } from 'class-validator';
 import type { CommandType } from '../../../domain/src/commands.js';
 import { ALERT_KINDS } from '../../../domain/src/alerts/alert-rules.js';
 import { OFFLINE_PRODUCTS, SEAT_PRODUCTS, SESSION_PRODUCTS } from '../../../domain/src/products.js';
-import {
-  Field, InstantField, action, email, finiteNumber, id, integer, name, oneOf, productOf, secret, timezone, url,
-} from './field-rules.js';
+import { Field, InstantField, action, email, finiteNumber, id, integer, name, oneOf, productOf, secret, timezone, url } from './field-rules.js';
 
 /**
  * The command schema of SPEC §3, one DTO per command a client may send. HTTP and NDJSON import

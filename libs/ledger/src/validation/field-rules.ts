@@ -37,13 +37,16 @@ const MAX_QUANTITY = 1_000_000_000;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 function text(maxLength: number): Rule {
-  return described((value) => {
-    if (typeof value !== 'string') return 'must be a string';
-    if (value.trim() === '') return 'must not be empty';
-    if (value.length > maxLength) return `must be at most ${maxLength} characters`;
-    if (CONTROL_CHARACTERS.test(value)) return 'must not contain control characters';
-    return undefined;
-  }, { type: 'string', minLength: 1, maxLength, description: 'no control characters' });
+  return described(
+    (value) => {
+      if (typeof value !== 'string') return 'must be a string';
+      if (value.trim() === '') return 'must not be empty';
+      if (value.length > maxLength) return `must be at most ${maxLength} characters`;
+      if (CONTROL_CHARACTERS.test(value)) return 'must not contain control characters';
+      return undefined;
+    },
+    { type: 'string', minLength: 1, maxLength, description: 'no control characters' },
+  );
 }
 
 export const id = text(128);
@@ -56,33 +59,48 @@ export const secret = text(256);
 export const finiteNumber: Rule = (value) => (typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number');
 
 const emailText = text(254);
-export const email: Rule = described((value) =>
-  emailText(value) ?? (isEmail(value as string) ? undefined : 'must be a valid email address'), { type: 'string', format: 'email', maxLength: 254 });
+export const email: Rule = described((value) => emailText(value) ?? (isEmail(value as string) ? undefined : 'must be a valid email address'), {
+  type: 'string',
+  format: 'email',
+  maxLength: 254,
+});
 
 export function integer(min: number): Rule {
-  return described((value) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return `must be an integer ≥ ${min}`;
-    if (value > MAX_QUANTITY) return `must be at most ${MAX_QUANTITY.toLocaleString('en-US')}`;
-    return undefined;
-  }, { type: 'integer', minimum: min, maximum: MAX_QUANTITY });
+  return described(
+    (value) => {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return `must be an integer ≥ ${min}`;
+      if (value > MAX_QUANTITY) return `must be at most ${MAX_QUANTITY.toLocaleString('en-US')}`;
+      return undefined;
+    },
+    { type: 'integer', minimum: min, maximum: MAX_QUANTITY },
+  );
 }
 
 export function oneOf(allowed: readonly string[], what?: string): Rule {
   const expected = `must be one of ${allowed.join(', ')}${what ? ` (${what})` : ''}`;
-  return described((value) => (typeof value === 'string' && allowed.includes(value) ? undefined : expected), { type: 'string', enum: allowed, description: what });
+  return described((value) => (typeof value === 'string' && allowed.includes(value) ? undefined : expected), {
+    type: 'string',
+    enum: allowed,
+    description: what,
+  });
 }
 
 export function productOf(products: readonly Product[] = PRODUCT_CODES, what?: string): Rule {
   return oneOf(products, what);
 }
 
-export const timezone: Rule = described((value) => {
-  if (typeof value !== 'string') return 'must be an IANA time zone name, e.g. America/New_York';
-  return IANAZone.isValidZone(value) ? undefined : `'${value}' is not a valid IANA time zone (e.g. America/New_York)`;
-}, { type: 'string', description: 'an IANA time zone, e.g. America/New_York' });
+export const timezone: Rule = described(
+  (value) => {
+    if (typeof value !== 'string') return 'must be an IANA time zone name, e.g. America/New_York';
+    return IANAZone.isValidZone(value) ? undefined : `'${value}' is not a valid IANA time zone (e.g. America/New_York)`;
+  },
+  { type: 'string', description: 'an IANA time zone, e.g. America/New_York' },
+);
 
 export const instant: Rule = described((value) => (parseInstant(value) === null ? INSTANT_RULE : undefined), {
-  type: 'string', format: 'date-time', description: INSTANT_RULE,
+  type: 'string',
+  format: 'date-time',
+  description: INSTANT_RULE,
 });
 
 function withPresence(rule: Rule, presence: Presence): Rule {

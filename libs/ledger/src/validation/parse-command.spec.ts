@@ -78,8 +78,11 @@ describe('parseCommand', () => {
     });
 
     it('must be a known command type, listing the expected ones', () => {
-      expectFieldError(command('AssignSeat', { type: 'AssignSeats' }), 'type',
-        /^unknown command type "AssignSeats"; expected one of OpenAccount, .*RemoveWebhook$/);
+      expectFieldError(
+        command('AssignSeat', { type: 'AssignSeats' }),
+        'type',
+        /^unknown command type "AssignSeats"; expected one of OpenAccount, .*RemoveWebhook$/,
+      );
     });
 
     it('rejects ExpireSessions, which only the reaper sends', () => {
@@ -97,15 +100,30 @@ describe('parseCommand', () => {
     });
 
     it.each(['__proto__', 'constructor'])('reject %s instead of dropping it', (key) => {
-      expectFieldError(JSON.parse(`{"type":"AssignSeat","accountId":"a","product":"KSE","userId":"u","${key}":{}}`),
-        key, 'is not a field of AssignSeat');
+      expectFieldError(
+        JSON.parse(`{"type":"AssignSeat","accountId":"a","product":"KSE","userId":"u","${key}":{}}`),
+        key,
+        'is not a field of AssignSeat',
+      );
     });
   });
 
   it('names every bad field with its rule, in one error', () => {
-    const raw = { type: 'PurchaseLicenses', accountId: '', product: 'KSX', quantity: 0, startsAt: 'soon', expiresAt: '2027-01-01T00:00:00Z', colour: 'red' };
+    const raw = {
+      type: 'PurchaseLicenses',
+      accountId: '',
+      product: 'KSX',
+      quantity: 0,
+      startsAt: 'soon',
+      expiresAt: '2027-01-01T00:00:00Z',
+      colour: 'red',
+    };
     let thrown: unknown;
-    try { parseCommand(raw); } catch (error) { thrown = error; }
+    try {
+      parseCommand(raw);
+    } catch (error) {
+      thrown = error;
+    }
     expect(thrown).toBeInstanceOf(DomainError);
     const error = thrown as DomainError;
     expect(error.status).toBe(400);
@@ -209,8 +227,11 @@ describe('parseCommand', () => {
 
   describe('products and license types', () => {
     it('product must be a product code', () => {
-      expectFieldError(command('PurchaseLicenses', { product: 'kse' }), 'product',
-        'must be one of KSE, TESTOPS, KAM, KRE, TC_DESKTOP, TC_DESKTOP_MOBILE, TC_MOBILE_NATIVE, TRUETEST');
+      expectFieldError(
+        command('PurchaseLicenses', { product: 'kse' }),
+        'product',
+        'must be one of KSE, TESTOPS, KAM, KRE, TC_DESKTOP, TC_DESKTOP_MOBILE, TC_MOBILE_NATIVE, TRUETEST',
+      );
     });
 
     it('seats are only for seat products', () => {
@@ -218,7 +239,11 @@ describe('parseCommand', () => {
     });
 
     it('offline licenses are only for KSE and KRE', () => {
-      expectFieldError(command('GenerateOfflineLicense', { product: 'TESTOPS' }), 'product', 'must be one of KSE, KRE (products with offline licenses)');
+      expectFieldError(
+        command('GenerateOfflineLicense', { product: 'TESTOPS' }),
+        'product',
+        'must be one of KSE, KRE (products with offline licenses)',
+      );
     });
 
     it('sessions are for seat and session products, not TrueTest', () => {
@@ -234,8 +259,11 @@ describe('parseCommand', () => {
 
   describe('timezone', () => {
     it('must be a valid IANA zone, named in the message', () => {
-      expectFieldError(command('OpenAccount', { timezone: 'Mars/Olympus_Mons' }), 'timezone',
-        "'Mars/Olympus_Mons' is not a valid IANA time zone (e.g. America/New_York)");
+      expectFieldError(
+        command('OpenAccount', { timezone: 'Mars/Olympus_Mons' }),
+        'timezone',
+        "'Mars/Olympus_Mons' is not a valid IANA time zone (e.g. America/New_York)",
+      );
       expectFieldError(command('ChangeAccountTimezone', { timezone: 5 }), 'timezone', /^must be an IANA time zone name/);
     });
 
@@ -247,11 +275,17 @@ describe('parseCommand', () => {
 
   describe('instants', () => {
     it('normalises at, startsAt and expiresAt to UTC', () => {
-      const parsed = parseCommand(command('PurchaseLicenses', {
-        at: '2026-01-05T09:00-05:00', startsAt: '2026-01-01T01:00:00+01:00', expiresAt: '2027-01-01T00:00:00.5Z',
-      }));
+      const parsed = parseCommand(
+        command('PurchaseLicenses', {
+          at: '2026-01-05T09:00-05:00',
+          startsAt: '2026-01-01T01:00:00+01:00',
+          expiresAt: '2027-01-01T00:00:00.5Z',
+        }),
+      );
       expect(parsed).toMatchObject({
-        at: '2026-01-05T14:00:00.000Z', startsAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.500Z',
+        at: '2026-01-05T14:00:00.000Z',
+        startsAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: '2027-01-01T00:00:00.500Z',
       });
     });
 
@@ -260,14 +294,17 @@ describe('parseCommand', () => {
     });
 
     it.each([
-      '2026-01-05', '2026-01-05T14:00:00', 'yesterday', '2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '+275760-09-13T00:00:00Z',
+      '2026-01-05',
+      '2026-01-05T14:00:00',
+      'yesterday',
+      '2026-13-01T00:00:00Z',
+      '2026-02-30T00:00:00Z',
+      '+275760-09-13T00:00:00Z',
       1767621600000,
-    ])(
-      'rejects %j', (value) => {
-        expectFieldError(command('EndSession', { at: value }), 'at', 'must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z');
-        expectFieldError(command('GenerateOfflineLicense', { expiresAt: value }), 'expiresAt', /^must be an ISO-8601 instant/);
-      },
-    );
+    ])('rejects %j', (value) => {
+      expectFieldError(command('EndSession', { at: value }), 'at', 'must be an ISO-8601 instant with a time zone offset, e.g. 2026-01-05T14:00:00Z');
+      expectFieldError(command('GenerateOfflineLicense', { expiresAt: value }), 'expiresAt', /^must be an ISO-8601 instant/);
+    });
 
     it('does not judge business rules such as an instant in the future', () => {
       expect(parseCommand(command('EndSession', { at: '2999-01-01T00:00:00Z' }))).toMatchObject({ at: '2999-01-01T00:00:00.000Z' });

@@ -15,9 +15,10 @@ export function parseCommand(raw: unknown): ClientCommand {
   }
   const type = (raw as Record<string, unknown>).type;
   if (!isClientCommandType(type)) {
-    const message = type === undefined
-      ? `is required; expected one of ${CLIENT_COMMAND_TYPES.join(', ')}`
-      : `unknown command type ${JSON.stringify(type)}; expected one of ${CLIENT_COMMAND_TYPES.join(', ')}`;
+    const message =
+      type === undefined
+        ? `is required; expected one of ${CLIENT_COMMAND_TYPES.join(', ')}`
+        : `unknown command type ${JSON.stringify(type)}; expected one of ${CLIENT_COMMAND_TYPES.join(', ')}`;
     throw invalid(`Invalid command: type ${message}`, [{ path: 'type', message }]);
   }
 
@@ -58,9 +59,7 @@ function rank(error: ValidationError): number {
 
 function fieldErrorOf(error: ValidationError, type: string): FieldError {
   const constraints = error.constraints ?? {};
-  const message = 'whitelistValidation' in constraints
-    ? `is not a field of ${type}`
-    : Object.values(constraints).join('; ');
+  const message = 'whitelistValidation' in constraints ? `is not a field of ${type}` : Object.values(constraints).join('; ');
   return { path: error.property, message };
 }
 

@@ -1,7 +1,19 @@
 import type { Kysely } from 'kysely';
 import {
-  ACCOUNT_SCOPE, dedicatedByScope, lapsedLeaseEnd, licenseSourceOf, parentsFrom, quantityActiveAt, withOverrides,
-  type ParentOf, type PoolChange, type PoolOverrides, type Product, type PurchaseVersion, type Scope, type UserMove,
+  ACCOUNT_SCOPE,
+  dedicatedByScope,
+  lapsedLeaseEnd,
+  licenseSourceOf,
+  parentsFrom,
+  quantityActiveAt,
+  withOverrides,
+  type ParentOf,
+  type PoolChange,
+  type PoolOverrides,
+  type Product,
+  type PurchaseVersion,
+  type Scope,
+  type UserMove,
 } from '../../../domain/src/index.js';
 import type { LogPosition } from '../../../event-store/src/event-store.js';
 import type { CapacityTables, UnitKind } from '../../../../projections/capacity.projection.js';
@@ -30,7 +42,12 @@ export async function openCapacityAccount(context: ReportContext, accountId: str
   const timezone = await accountTimezone(readModel.part<OrgDirectoryTables>(), accountId);
   const orgs = await db.selectFrom('orgs').select(['org_id', 'name', 'parent_org_id']).where('account_id', '=', accountId).execute();
   return {
-    db, position, accountId, timezone, tree: orgTreeOf(orgs), parentOf: parentsFrom(new Map(orgs.map((o) => [o.org_id, o.parent_org_id]))),
+    db,
+    position,
+    accountId,
+    timezone,
+    tree: orgTreeOf(orgs),
+    parentOf: parentsFrom(new Map(orgs.map((o) => [o.org_id, o.parent_org_id]))),
   };
 }
 
@@ -45,11 +62,19 @@ export const inScope = (orgs: ReadonlySet<string> | null, orgId: string | null):
 
 /** A product's purchases, amendments and dedications, in log order. */
 export class PoolHistory {
-  private constructor(readonly changes: readonly PoolChange[], private readonly parentOf: ParentOf) {}
+  private constructor(
+    readonly changes: readonly PoolChange[],
+    private readonly parentOf: ParentOf,
+  ) {}
 
   static async load(account: CapacityAccount, product: Product): Promise<PoolHistory> {
-    const rows = await account.db.selectFrom('capacity_pool_changes').selectAll()
-      .where('account_id', '=', account.accountId).where('product', '=', product).orderBy('seq').execute();
+    const rows = await account.db
+      .selectFrom('capacity_pool_changes')
+      .selectAll()
+      .where('account_id', '=', account.accountId)
+      .where('product', '=', product)
+      .orderBy('seq')
+      .execute();
     const originals = new Map<string, { startsAt: number; recordedAt: number }>();
     const changes: PoolChange[] = [];
     for (const row of rows) {
@@ -62,8 +87,12 @@ export class PoolHistory {
       const original = originals.get(row.purchase_id!);
       if (!original) continue;
       const purchase: PurchaseVersion = {
-        purchaseId: row.purchase_id!, quantity: row.quantity, startsAt: original.startsAt, expiresAt: ms(row.expires_at!),
-        recordedAt: original.recordedAt, machineQuota: null,
+        purchaseId: row.purchase_id!,
+        quantity: row.quantity,
+        startsAt: original.startsAt,
+        expiresAt: ms(row.expires_at!),
+        recordedAt: original.recordedAt,
+        machineQuota: null,
       };
       changes.push({ kind: 'purchase', ...place, purchase });
     }
@@ -156,17 +185,26 @@ export interface StoredUnit {
 
 /** Units of `product` overlapping [from, to) at now: started before `to` and not over by `from`. */
 export async function unitsOverlapping(
-  account: CapacityAccount, product: Product, from: number, to: number, now: number, leaseMs: number,
+  account: CapacityAccount,
+  product: Product,
+  from: number,
+  to: number,
+  now: number,
+  leaseMs: number,
   options: { readonly kinds?: readonly UnitKind[]; readonly userIds?: readonly string[]; readonly unitIds?: readonly string[] } = {},
 ): Promise<StoredUnit[]> {
-  const rows = await account.db.selectFrom('capacity_units').selectAll()
-    .where('account_id', '=', account.accountId).where('product', '=', product)
+  const rows = await account.db
+    .selectFrom('capacity_units')
+    .selectAll()
+    .where('account_id', '=', account.accountId)
+    .where('product', '=', product)
     .where('started_at', '<', to)
     .where((w) => w.or([w('ended_at', 'is', null), w('ended_at', '>', from)]))
     .$if(options.kinds !== undefined, (q) => q.where('kind', 'in', [...options.kinds!]))
     .$if(options.userIds !== undefined, (q) => q.where('user_id', 'in', options.userIds!.length > 0 ? [...options.userIds!] : ['\u0000']))
     .$if(options.unitIds !== undefined, (q) => q.where('unit_id', 'in', options.unitIds!.length > 0 ? [...options.unitIds!] : ['\u0000']))
-    .orderBy('started_at').orderBy('start_seq')
+    .orderBy('started_at')
+    .orderBy('start_seq')
     .execute();
   const units: StoredUnit[] = [];
   for (const row of rows) {
@@ -174,8 +212,15 @@ export async function unitsOverlapping(
     const end = recorded ?? (row.kind === 'session' ? lapsedLeaseEnd(ms(row.last_seen), now, leaseMs) : null) ?? Number.POSITIVE_INFINITY;
     if (!(end > from)) continue;
     units.push({
-      kind: row.kind, unitId: row.unit_id, userId: row.user_id, orgId: row.org_id, drawsUnit: row.draws_unit,
-      start: ms(row.started_at), startSeq: ms(row.start_seq), end, endSeq: row.end_seq === null ? null : ms(row.end_seq),
+      kind: row.kind,
+      unitId: row.unit_id,
+      userId: row.user_id,
+      orgId: row.org_id,
+      drawsUnit: row.draws_unit,
+      start: ms(row.started_at),
+      startSeq: ms(row.start_seq),
+      end,
+      endSeq: row.end_seq === null ? null : ms(row.end_seq),
     });
   }
   return units;
@@ -193,17 +238,26 @@ export interface StoredDenial {
 
 /** userId (TrueTest: application id) → the instants its sessions (activations) of `product` started in (from, to], ascending. */
 export async function startsWithin(
-  account: CapacityAccount, product: Product, holders: readonly string[], from: number, to: number,
+  account: CapacityAccount,
+  product: Product,
+  holders: readonly string[],
+  from: number,
+  to: number,
 ): Promise<Map<string, number[]>> {
   const starts = new Map<string, number[]>();
   if (holders.length === 0) return starts;
   const byApplication = product === 'TRUETEST';
-  const rows = await account.db.selectFrom('capacity_units').select(['user_id', 'unit_id', 'started_at'])
-    .where('account_id', '=', account.accountId).where('product', '=', product)
+  const rows = await account.db
+    .selectFrom('capacity_units')
+    .select(['user_id', 'unit_id', 'started_at'])
+    .where('account_id', '=', account.accountId)
+    .where('product', '=', product)
     .where('kind', '=', byApplication ? 'application' : 'session')
     .where(byApplication ? 'unit_id' : 'user_id', 'in', [...holders])
-    .where('started_at', '>', from).where('started_at', '<=', to)
-    .orderBy('started_at').execute();
+    .where('started_at', '>', from)
+    .where('started_at', '<=', to)
+    .orderBy('started_at')
+    .execute();
   for (const row of rows) {
     const holder = byApplication ? row.unit_id : row.user_id!;
     starts.set(holder, [...(starts.get(holder) ?? []), ms(row.started_at)]);
@@ -213,9 +267,15 @@ export async function startsWithin(
 
 /** Attempts of `product` denied for capacity with `at` in [from, to), in log order. */
 export async function denialsWithin(account: CapacityAccount, product: Product, from: number, to: number): Promise<StoredDenial[]> {
-  const rows = await account.db.selectFrom('capacity_denials').selectAll()
-    .where('account_id', '=', account.accountId).where('product', '=', product).where('at', '>=', from).where('at', '<', to)
-    .orderBy('seq').execute();
+  const rows = await account.db
+    .selectFrom('capacity_denials')
+    .selectAll()
+    .where('account_id', '=', account.accountId)
+    .where('product', '=', product)
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .orderBy('seq')
+    .execute();
   return rows.map((r) => ({ at: ms(r.at), seq: ms(r.seq), attemptId: r.attempt_id, userId: r.user_id, orgId: r.org_id }));
 }
 
@@ -233,21 +293,37 @@ export interface StoredTenure {
 
 /** The seat tenures of `product` that began before `before`. */
 export async function tenuresBefore(account: CapacityAccount, product: Product, before: number): Promise<StoredTenure[]> {
-  const rows = await account.db.selectFrom('capacity_seats').selectAll()
-    .where('account_id', '=', account.accountId).where('product', '=', product).where('assigned_at', '<', before)
-    .orderBy('assigned_at').orderBy('assign_seq').execute();
+  const rows = await account.db
+    .selectFrom('capacity_seats')
+    .selectAll()
+    .where('account_id', '=', account.accountId)
+    .where('product', '=', product)
+    .where('assigned_at', '<', before)
+    .orderBy('assigned_at')
+    .orderBy('assign_seq')
+    .execute();
   return rows.map((r) => ({
-    userId: r.user_id, assignedAt: ms(r.assigned_at), assignSeq: ms(r.assign_seq),
-    unassignedAt: r.unassigned_at === null ? null : ms(r.unassigned_at), unassignSeq: r.unassign_seq === null ? null : ms(r.unassign_seq),
-    activatedAt: r.activated_at === null ? null : ms(r.activated_at), activateSeq: r.activate_seq === null ? null : ms(r.activate_seq),
+    userId: r.user_id,
+    assignedAt: ms(r.assigned_at),
+    assignSeq: ms(r.assign_seq),
+    unassignedAt: r.unassigned_at === null ? null : ms(r.unassigned_at),
+    unassignSeq: r.unassign_seq === null ? null : ms(r.unassign_seq),
+    activatedAt: r.activated_at === null ? null : ms(r.activated_at),
+    activateSeq: r.activate_seq === null ? null : ms(r.activate_seq),
   }));
 }
 
 /** userId → the instants of qualifying activity on `product` before `before`, ascending. */
 export async function activityBefore(account: CapacityAccount, product: Product, before: number): Promise<Map<string, number[]>> {
-  const rows = await account.db.selectFrom('capacity_activity').select(['user_id', 'at'])
-    .where('account_id', '=', account.accountId).where('product', '=', product).where('at', '<', before)
-    .orderBy('user_id').orderBy('at').execute();
+  const rows = await account.db
+    .selectFrom('capacity_activity')
+    .select(['user_id', 'at'])
+    .where('account_id', '=', account.accountId)
+    .where('product', '=', product)
+    .where('at', '<', before)
+    .orderBy('user_id')
+    .orderBy('at')
+    .execute();
   const byUser = new Map<string, number[]>();
   let user: string | null = null;
   let list: number[] = [];

@@ -34,13 +34,18 @@ describe('denials: retries folded into true denials, unmet users (Asia/Kolkata)'
 
   it('reports attempts equal to session-usage denied', async () => {
     const body = await denials({ from: '2026-03-02', to: '2026-03-03' });
-    const usage = (await runReport(sessionUsageReport, { accountId: 'acme', product: 'KRE', interval: 'day', from: '2026-03-02', to: '2026-03-03' },
-      harness.context(LATER))) as SeriesBody;
+    const usage = (await runReport(
+      sessionUsageReport,
+      { accountId: 'acme', product: 'KRE', interval: 'day', from: '2026-03-02', to: '2026-03-03' },
+      harness.context(LATER),
+    )) as SeriesBody;
     expect(body.buckets!.map((b) => b.attempts)).toEqual(usage.buckets!.map((b) => b.denied));
   });
 
   it('folds from before `from`', async () => {
-    expect(figures(await denials({ from: '2026-03-03', to: '2026-03-03' }))).toEqual([{ attempts: 1, uniqueUsers: 1, trueDenials: 0, unmetUsers: 1 }]);
+    expect(figures(await denials({ from: '2026-03-03', to: '2026-03-03' }))).toEqual([
+      { attempts: 1, uniqueUsers: 1, trueDenials: 0, unmetUsers: 1 },
+    ]);
   });
 
   it('with retryWindow=300: d2 folds (300 s inclusive), d3 counts, d4 folds, d7 counts; u3 waited 8 minutes: unmet', async () => {

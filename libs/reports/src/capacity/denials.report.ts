@@ -2,9 +2,7 @@ import { countedDenials, unmetAfter, type Product } from '../../../domain/src/in
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { planSeries, seriesQuery, type SeriesPlan } from '../sessions/series.js';
-import {
-  denialsWithin, inScope, openCapacityAccount, scopeOrgs, startsWithin, type CapacityAccount, type StoredDenial,
-} from './capacity-data.js';
+import { denialsWithin, inScope, openCapacityAccount, scopeOrgs, startsWithin, type CapacityAccount, type StoredDenial } from './capacity-data.js';
 import { refuseGroupBy, type DenialsBody } from './bodies.js';
 import { WHAT_IF_PRODUCTS } from './what-if.report.js';
 
@@ -63,7 +61,10 @@ export async function computeDenials(request: ReportRequest, context: ReportCont
 
   const all = await denialsWithin(account, query.product, SINCE_EVER, end);
   const holderOf = (d: StoredDenial) => d.userId ?? d.attemptId;
-  const counted = countedDenials(all.map((d) => ({ key: holderOf(d), at: d.at })), retryWindowMs);
+  const counted = countedDenials(
+    all.map((d) => ({ key: holderOf(d), at: d.at })),
+    retryWindowMs,
+  );
   const lastCounted = new Map<string, StoredDenial>();
   const attempts: AttemptEntry[] = [];
   all.forEach((denial, i) => {
@@ -98,8 +99,15 @@ export function holdersOf(attempts: readonly AttemptEntry[]): Map<string, Attemp
 
 export function denialsBody(c: DenialsComputation): DenialsBody {
   return {
-    report: 'denials', accountId: c.account.accountId, product: c.product, orgId: c.orgId, interval: c.request.interval ?? 'day',
-    timezone: c.account.timezone, from: c.request.from!, to: c.request.to!, asOfPosition: formatPosition(c.account.position),
+    report: 'denials',
+    accountId: c.account.accountId,
+    product: c.product,
+    orgId: c.orgId,
+    interval: c.request.interval ?? 'day',
+    timezone: c.account.timezone,
+    from: c.request.from!,
+    to: c.request.to!,
+    asOfPosition: formatPosition(c.account.position),
     retryWindow: c.retryWindowMs / 1000,
     buckets: c.plan.buckets.map((bucket, i) => {
       const attempts = attemptsIn(c, i);

@@ -38,8 +38,11 @@ interface CapacityExplainer {
 
 /** A report's computation, its body and its figures' explanations, all from one run. */
 function explainer<C>(
-  definition: ReportDefinition, metrics: (product: Product) => readonly string[], compute: (request: ReportRequest, context: ReportContext) => Promise<C>,
-  body: (c: C) => SeriesBody, figure: (c: C, bucketIndex: number, metric: string) => Figure,
+  definition: ReportDefinition,
+  metrics: (product: Product) => readonly string[],
+  compute: (request: ReportRequest, context: ReportContext) => Promise<C>,
+  body: (c: C) => SeriesBody,
+  figure: (c: C, bucketIndex: number, metric: string) => Figure,
 ): CapacityExplainer {
   return {
     definition,
@@ -69,10 +72,16 @@ export const CAPACITY_EXPLAINED: readonly string[] = Object.keys(EXPLAINERS);
  * account's stream by revision. Answers in the shape of the other series explanations.
  */
 export async function explainCapacityFigure(
-  name: string, parameters: Readonly<Record<string, unknown>>, context: ReportContext, store: EventStore,
+  name: string,
+  parameters: Readonly<Record<string, unknown>>,
+  context: ReportContext,
+  store: EventStore,
 ): Promise<SeriesExplanation> {
   const explainer = EXPLAINERS[name];
-  if (!explainer) throw new DomainError('NOT_FOUND', `report '${name}' has no capacity explanation`, [{ path: 'name', message: `one of ${CAPACITY_EXPLAINED.join(', ')}` }]);
+  if (!explainer)
+    throw new DomainError('NOT_FOUND', `report '${name}' has no capacity explanation`, [
+      { path: 'name', message: `one of ${CAPACITY_EXPLAINED.join(', ')}` },
+    ]);
   const { bucket, metric, reportParameters } = ownParameters(parameters);
   const request = parseReportRequest(reportParameters, explainer.definition);
   // Without a product the report refuses the request when it runs.
@@ -90,8 +99,16 @@ export async function explainCapacityFigure(
   const cite: Cite = (revision) => (revision === null ? null : formatPosition(events.get(revision)!.position));
   const shown = body.buckets![index]!;
   return {
-    report: body.report, accountId: body.accountId, product: body.product, orgId: body.orgId, interval: body.interval, timezone: body.timezone,
-    bucket: { start: shown.start, end: shown.end }, metric, value: explained.value, asOfPosition: body.asOfPosition,
+    report: body.report,
+    accountId: body.accountId,
+    product: body.product,
+    orgId: body.orgId,
+    interval: body.interval,
+    timezone: body.timezone,
+    bucket: { start: shown.start, end: shown.end },
+    metric,
+    value: explained.value,
+    asOfPosition: body.asOfPosition,
     ...explained.details(cite),
     events: [...events.values()].sort((a, b) => comparePositions(a.position, b.position)).map(storedEventView),
   };
@@ -106,8 +123,10 @@ function ownParameters(raw: Readonly<Record<string, unknown>>): { bucket: string
   const { bucket, metric, ...reportParameters } = raw;
   const errors: FieldError[] = [];
   if (typeof metric !== 'string' || metric === '') errors.push({ path: 'metric', message: 'is required: the bucket figure to explain' });
-  if (typeof bucket !== 'string' || parseInstant(bucket) === null) errors.push({ path: 'bucket', message: `is required: the start of a bucket, as the report prints it; ${INSTANT_RULE}` });
-  if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', `Invalid explain request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  if (typeof bucket !== 'string' || parseInstant(bucket) === null)
+    errors.push({ path: 'bucket', message: `is required: the start of a bucket, as the report prints it; ${INSTANT_RULE}` });
+  if (errors.length > 0)
+    throw new DomainError('VALIDATION_FAILED', `Invalid explain request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
   return { bucket: bucket as string, metric: metric as string, reportParameters };
 }
 
@@ -115,13 +134,21 @@ function bucketIndex(body: SeriesBody, bucket: string): number {
   const starts = (body.buckets ?? []).map((b) => b.start);
   const index = starts.findIndex((start) => Date.parse(start) === parseInstant(bucket));
   if (index >= 0) return index;
-  throw invalid('bucket', starts.length === 0 ? 'the report has no bucket in this window' : `'${bucket.slice(0, 40)}' must be the start of a bucket of the report; one of ${starts.join(', ')}`);
+  throw invalid(
+    'bucket',
+    starts.length === 0
+      ? 'the report has no bucket in this window'
+      : `'${bucket.slice(0, 40)}' must be the start of a bucket of the report; one of ${starts.join(', ')}`,
+  );
 }
 
 /** A forecast bucket has a `value` (past) or a `projected` one (next): the other is refused. */
 function metricFor(body: SeriesBody, index: number, metric: string): string {
   if (body.report === 'forecast' && !(metric in body.buckets![index]!)) {
-    throw invalid('metric', `the bucket starting ${body.buckets![index]!.start} has no ${metric}: ${metric === 'value' ? 'it is projected (metric=projected)' : 'it is past (metric=value)'}`);
+    throw invalid(
+      'metric',
+      `the bucket starting ${body.buckets![index]!.start} has no ${metric}: ${metric === 'value' ? 'it is projected (metric=projected)' : 'it is past (metric=value)'}`,
+    );
   }
   return metric;
 }
@@ -144,13 +171,17 @@ async function eventsAt(store: EventStore, accountId: string, revisions: Readonl
     }
   }
   const missing = wanted.filter((r) => !events.has(r));
-  if (missing.length > 0) throw new Error(`explain: the account's stream has no event at revision ${missing.slice(0, 5).join(', ')} that the capacity projection names`);
+  if (missing.length > 0)
+    throw new Error(`explain: the account's stream has no event at revision ${missing.slice(0, 5).join(', ')} that the capacity projection names`);
   return events;
 }
 
 /** Runs a capacity explanation with raw parameters (`accountId` included). */
 export class ExplainCapacityQuery extends Query<SeriesExplanation> {
-  constructor(readonly name: string, readonly parameters: Readonly<Record<string, unknown>>) {
+  constructor(
+    readonly name: string,
+    readonly parameters: Readonly<Record<string, unknown>>,
+  ) {
     super();
   }
 }
@@ -165,8 +196,13 @@ export class CapacityExplainService {
   ) {}
 
   explain(name: string, parameters: Readonly<Record<string, unknown>>): Promise<SeriesExplanation> {
-    if (!this.projections || !this.store) throw new Error('capacity explain needs the projections and the event store: one is not provided in this application');
-    const context = { now: this.clock?.now() ?? Date.now(), leaseMs: (this.config?.sessionLeaseSeconds ?? 900) * 1000, projections: this.projections };
+    if (!this.projections || !this.store)
+      throw new Error('capacity explain needs the projections and the event store: one is not provided in this application');
+    const context = {
+      now: this.clock?.now() ?? Date.now(),
+      leaseMs: (this.config?.sessionLeaseSeconds ?? 900) * 1000,
+      projections: this.projections,
+    };
     return explainCapacityFigure(name, parameters, context, this.store);
   }
 }

@@ -19,23 +19,34 @@ export function denialsFigure(c: DenialsComputation, index: number, metric: stri
       const counted = attempts.filter((a) => a.counted);
       return {
         value: counted.length,
-        details: (cite) => ({ retryWindow, counted: counted.map((a) => attemptView(a, cite)), folded: attempts.filter((a) => !a.counted).map((a) => attemptView(a, cite)) }),
+        details: (cite) => ({
+          retryWindow,
+          counted: counted.map((a) => attemptView(a, cite)),
+          folded: attempts.filter((a) => !a.counted).map((a) => attemptView(a, cite)),
+        }),
       };
     }
     case 'uniqueUsers': {
       const holders = [...holdersOf(attempts)];
       return {
         value: holders.length,
-        details: (cite) => ({ users: holders.map(([holder, list]) => ({ holder, attempts: list.length, events: list.map((a) => cite(a.denial.seq)) })) }),
+        details: (cite) => ({
+          users: holders.map(([holder, list]) => ({ holder, attempts: list.length, events: list.map((a) => cite(a.denial.seq)) })),
+        }),
       };
     }
     case 'unmetUsers': {
       const unmet = unmetIn(c, index);
       const met = [...holdersOf(attempts)].map(([, list]) => list.at(-1)!).filter((a) => !unmet.includes(a));
       const view = (a: AttemptEntry, cite: Cite) => ({
-        holder: a.holder, lastDenial: attemptView(a, cite), startedWithin: (c.starts.get(a.holder) ?? []).filter((t) => !unmetAfter(a.denial.at, [t], c.retryWindowMs)).map(iso),
+        holder: a.holder,
+        lastDenial: attemptView(a, cite),
+        startedWithin: (c.starts.get(a.holder) ?? []).filter((t) => !unmetAfter(a.denial.at, [t], c.retryWindowMs)).map(iso),
       });
-      return { value: unmet.length, details: (cite) => ({ retryWindow, unmet: unmet.map((a) => view(a, cite)), met: met.map((a) => view(a, cite)) }) };
+      return {
+        value: unmet.length,
+        details: (cite) => ({ retryWindow, unmet: unmet.map((a) => view(a, cite)), met: met.map((a) => view(a, cite)) }),
+      };
     }
     default:
       throw new Error(`denials explains no metric '${metric}'`);
@@ -44,7 +55,14 @@ export function denialsFigure(c: DenialsComputation, index: number, metric: stri
 
 function attemptView(a: AttemptEntry, cite: Cite) {
   return {
-    attemptId: a.denial.attemptId, holder: a.holder, userId: a.denial.userId, orgId: a.denial.orgId, at: iso(a.denial.at), event: cite(a.denial.seq),
-    counted: a.counted, foldedInto: a.counted ? null : cite(a.countedInto.seq), foldedIntoAt: a.counted ? null : iso(a.countedInto.at),
+    attemptId: a.denial.attemptId,
+    holder: a.holder,
+    userId: a.denial.userId,
+    orgId: a.denial.orgId,
+    at: iso(a.denial.at),
+    event: cite(a.denial.seq),
+    counted: a.counted,
+    foldedInto: a.counted ? null : cite(a.countedInto.seq),
+    foldedIntoAt: a.counted ? null : iso(a.countedInto.at),
   };
 }

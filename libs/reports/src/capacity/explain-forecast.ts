@@ -36,7 +36,13 @@ export function forecastFigure(c: ForecastComputation, index: number, metric: st
     details: (cite) => ({
       peakAt: counted.at === null ? null : iso(counted.at),
       [key]: counted.units.map((u) => ({
-        id: u.unitId, userId: u.userId, orgId: u.orgId, start: iso(u.start), end: isoOrOpen(u.end), startedBy: cite(u.startSeq), endedBy: cite(u.endSeq),
+        id: u.unitId,
+        userId: u.userId,
+        orgId: u.orgId,
+        start: iso(u.start),
+        end: isoOrOpen(u.end),
+        startedBy: cite(u.startSeq),
+        endedBy: cite(u.endSeq),
       })),
     }),
   };

@@ -22,13 +22,18 @@ export function reclaimFigure(c: ReclaimComputation, index: number, metric: stri
   return {
     value: held.length,
     details: (cite) => ({
-      recordAt, idleDays: c.idleDays,
+      recordAt,
+      idleDays: c.idleDays,
       seats: held.map((p) => ({
         ...seatView(p, cite),
         heldUnderPolicySince: iso(p.start),
-        reclaims: (c.underPolicy.get(p.tenure)?.reclaims ?? []).filter((r) => r.at <= at).map((r) => ({
-          idleSince: iso(r.idleSince), reclaimedAt: iso(r.at), returnedAt: r.returnedAt === null || r.returnedAt > at ? null : iso(r.returnedAt),
-        })),
+        reclaims: (c.underPolicy.get(p.tenure)?.reclaims ?? [])
+          .filter((r) => r.at <= at)
+          .map((r) => ({
+            idleSince: iso(r.idleSince),
+            reclaimedAt: iso(r.at),
+            returnedAt: r.returnedAt === null || r.returnedAt > at ? null : iso(r.returnedAt),
+          })),
       })),
     }),
   };
@@ -37,7 +42,11 @@ export function reclaimFigure(c: ReclaimComputation, index: number, metric: stri
 function seatView(piece: HeldPiece, cite: Cite) {
   const { tenure } = piece;
   return {
-    userId: piece.userId, orgId: piece.orgId, assignedAt: iso(tenure.assignedAt), assignedBy: cite(tenure.assignSeq),
-    unassignedAt: tenure.unassignedAt === null ? null : iso(tenure.unassignedAt), unassignedBy: cite(tenure.unassignSeq),
+    userId: piece.userId,
+    orgId: piece.orgId,
+    assignedAt: iso(tenure.assignedAt),
+    assignedBy: cite(tenure.assignSeq),
+    unassignedAt: tenure.unassignedAt === null ? null : iso(tenure.unassignedAt),
+    unassignedBy: cite(tenure.unassignSeq),
   };
 }

@@ -2,8 +2,18 @@ import { latestRecordInstant, purchasesActiveAt, type Product } from '../../../d
 import type { StoredUnit } from './capacity-data.js';
 import { iso, isoOrOpen, type Cite, type Figure } from './explain-figure.js';
 import {
-  acceptedInReality, admittedUnderHypothesis, capacityAt, deniedStarting, peakIntervals, refusedOverlapping, refusedStarting, usageNames,
-  whatIfPeaks, type DemandEntry, type PeakUnit, type WhatIfComputation,
+  acceptedInReality,
+  admittedUnderHypothesis,
+  capacityAt,
+  deniedStarting,
+  peakIntervals,
+  refusedOverlapping,
+  refusedStarting,
+  usageNames,
+  whatIfPeaks,
+  type DemandEntry,
+  type PeakUnit,
+  type WhatIfComputation,
 } from './what-if.report.js';
 
 /**
@@ -65,7 +75,10 @@ function averagePeakFigure(c: WhatIfComputation, index: number, units: readonly 
     value: peaks.averagePeak,
     details: (cite) => ({
       subBuckets: peaks.subBuckets.map((s) => ({
-        start: iso(s.start), end: iso(s.end), peak: s.peak, peakAt: s.at === null ? null : iso(s.at),
+        start: iso(s.start),
+        end: iso(s.end),
+        peak: s.peak,
+        peakAt: s.at === null ? null : iso(s.at),
         units: s.at === null ? [] : units.filter((u) => u.start <= s.at! && s.at! < u.end).map((u) => startOf(u, cite)),
       })),
       mean: peaks.averagePeak,
@@ -92,7 +105,10 @@ function capacityFigure(c: WhatIfComputation, index: number, hypothetical: boole
       return {
         recordAt: iso(at),
         purchases: purchasesActiveAt(standing.purchases, at).map((p) => ({
-          purchaseId: p.purchaseId, quantity: p.quantity, startsAt: iso(p.startsAt), expiresAt: iso(p.expiresAt),
+          purchaseId: p.purchaseId,
+          quantity: p.quantity,
+          startsAt: iso(p.startsAt),
+          expiresAt: iso(p.expiresAt),
           events: changes.filter((ch) => ch.kind === 'purchase' && ch.purchase.purchaseId === p.purchaseId).map((ch) => cite(ch.seq)),
         })),
       };
@@ -112,17 +128,29 @@ function demandView(c: WhatIfComputation, entry: DemandEntry, cite: Cite) {
   const { unit, source, decision } = entry;
   return {
     demand: unit.kind === 'denied' ? 'denied attempt' : c.product === 'TRUETEST' ? 'activation' : 'session',
-    id: unit.id, userId: unit.userId, orgId: unit.orgId, start: iso(unit.start), end: isoOrOpen(unit.end),
+    id: unit.id,
+    userId: unit.userId,
+    orgId: unit.orgId,
+    start: iso(unit.start),
+    end: isoOrOpen(unit.end),
     event: cite(source.kind === 'denial' ? source.denial.seq : source.unit.startSeq),
     endedBy: source.kind === 'unit' ? cite(source.unit.endSeq) : null,
-    admitted: decision.admitted, source: decision.source, availableAtStart: decision.available,
+    admitted: decision.admitted,
+    source: decision.source,
+    availableAtStart: decision.available,
   };
 }
 
 function heldView(unit: StoredUnit, cite: Cite) {
   return {
-    demand: 'held (open at the window\'s start)', id: unit.unitId, userId: unit.userId, orgId: unit.orgId, start: iso(unit.start), end: isoOrOpen(unit.end),
-    event: cite(unit.startSeq), endedBy: cite(unit.endSeq),
+    demand: "held (open at the window's start)",
+    id: unit.unitId,
+    userId: unit.userId,
+    orgId: unit.orgId,
+    start: iso(unit.start),
+    end: isoOrOpen(unit.end),
+    event: cite(unit.startSeq),
+    endedBy: cite(unit.endSeq),
   };
 }
 

@@ -78,7 +78,11 @@ function figuresOf(bucket: Details): [string, number][] {
 const APPLICATIONS: LedgerCommand[] = [
   cmd('OpenAccount', '2026-02-20T00:00:00Z', { name: 'Aut', timezone: 'UTC' }),
   cmd('PurchaseLicenses', '2026-02-20T01:00:00Z', {
-    purchaseId: 't1', product: 'TRUETEST', quantity: 2, startsAt: '2026-02-20T00:00:00Z', expiresAt: '2027-02-20T00:00:00Z',
+    purchaseId: 't1',
+    product: 'TRUETEST',
+    quantity: 2,
+    startsAt: '2026-02-20T00:00:00Z',
+    expiresAt: '2027-02-20T00:00:00Z',
   }),
   cmd('ActivateApplication', '2026-03-01T09:00:00Z', { applicationId: 'long' }),
   cmd('ActivateApplication', '2026-03-02T10:00:00Z', { applicationId: 'a' }),
@@ -96,9 +100,9 @@ describe('explain on the capacity answers', () => {
   beforeAll(async () => {
     const as = (accountId: string, commands: readonly LedgerCommand[]) => commands.map((c) => ({ ...c, accountId }));
     // Four accounts in one log: the SPEC §7 one, denials in Asia/Kolkata, the reclaim history and TrueTest applications.
-    events = storedHistory([
-      ...spec7Commands(), ...as('kolkata', DENIALS_HISTORY), ...as('reclaim', RECLAIM_HISTORY), ...as('aut', APPLICATIONS),
-    ], { onRejected: 'skip' });
+    events = storedHistory([...spec7Commands(), ...as('kolkata', DENIALS_HISTORY), ...as('reclaim', RECLAIM_HISTORY), ...as('aut', APPLICATIONS)], {
+      onRejected: 'skip',
+    });
     harness = await projectionHarness([capacityProjection], events, { batchSize: 9 });
   });
   afterAll(() => harness.close());
@@ -114,7 +118,8 @@ describe('explain on the capacity answers', () => {
       for (const [metric, figure] of figuresOf(bucket)) {
         const e = await explain(report, { ...params, bucket: bucket.start, metric });
         expect({ metric, bucket: e.bucket, value: e.value }).toEqual({ metric, bucket: { start: bucket.start, end: bucket.end }, value: figure });
-        if (metric !== 'projected') expect({ metric, start: bucket.start, listed: listedFigure(report, metric, e) }).toEqual({ metric, start: bucket.start, listed: figure });
+        if (metric !== 'projected')
+          expect({ metric, start: bucket.start, listed: listedFigure(report, metric, e) }).toEqual({ metric, start: bucket.start, listed: figure });
         expect(e.asOfPosition).toBe(body.asOfPosition);
         expect([...citedPositions({ ...e, events: [], asOfPosition: null })].sort()).toEqual(e.events.map((v) => v.position).sort());
         all.set(`${bucket.start} ${metric}`, e);
@@ -129,30 +134,46 @@ describe('explain on the capacity answers', () => {
     const day = await explainEveryFigure('what-if', { ...KRE_DAY, interval: 'day' });
     const start = '2026-03-02T00:00:00.000-05:00';
     const denied = day.get(`${start} denied`)! as Details;
-    expect(denied).toMatchObject({ value: 1, deniedDuration: 3600, refused: [{ demand: 'denied attempt', id: 's4', userId: 'u3', start: '2026-03-02T15:45:00.000Z', end: '2026-03-02T16:45:00.000Z', admitted: false }] });
+    expect(denied).toMatchObject({
+      value: 1,
+      deniedDuration: 3600,
+      refused: [
+        { demand: 'denied attempt', id: 's4', userId: 'u3', start: '2026-03-02T15:45:00.000Z', end: '2026-03-02T16:45:00.000Z', admitted: false },
+      ],
+    });
     expect(denied.events.map((e: Details) => [e.type, e.position])).toEqual([['SessionDenied', denied.refused[0].event]]);
     expect(day.get(`${start} unmetSeconds`)).toMatchObject({ value: 3600, totalSeconds: 3600, refused: [{ id: 's4', secondsInBucket: 3600 }] });
     const peak = day.get(`${start} peakUsage`)! as Details;
     expect(peak).toMatchObject({ value: 2, peakAt: '2026-03-02T15:30:00.000Z' });
-    expect(peak.units.map((u: Details) => [u.id, u.admitted])).toEqual([['s1', true], ['s2', true]]);
+    expect(peak.units.map((u: Details) => [u.id, u.admitted])).toEqual([
+      ['s1', true],
+      ['s2', true],
+    ]);
     expect(peak.events.map((e: Details) => e.type)).toEqual(['SessionStarted', 'SessionStarted', 'SessionEnded', 'SessionEnded']);
     expect(day.get(`${start} availableSessions`)).toMatchObject({ value: 2, purchases: [{ purchaseId: 'p2', quantity: 2 }] });
     expect(day.get(`${start} actual.denied`)).toMatchObject({ value: 1, denied: [{ id: 's4' }] });
     await explainEveryFigure('what-if', { ...KRE_DAY, interval: 'hour' });
   });
 
-  it('what-if under a hypothesis: quantity 3 admits s4 (3 open at 10:45 local); mobile:1 refuses s4 and s3 from mobile\'s own unit', async () => {
+  it("what-if under a hypothesis: quantity 3 admits s4 (3 open at 10:45 local); mobile:1 refuses s4 and s3 from mobile's own unit", async () => {
     const three = await explainEveryFigure('what-if', { ...KRE_DAY, interval: 'day', quantity: '3' });
     const start = '2026-03-02T00:00:00.000-05:00';
     const peak = three.get(`${start} peakUsage`)! as Details;
     expect(peak).toMatchObject({ value: 3, peakAt: '2026-03-02T15:45:00.000Z' });
-    expect(peak.units.map((u: Details) => [u.id, u.demand, u.admitted])).toEqual([['s1', 'session', true], ['s2', 'session', true], ['s4', 'denied attempt', true]]);
+    expect(peak.units.map((u: Details) => [u.id, u.demand, u.admitted])).toEqual([
+      ['s1', 'session', true],
+      ['s2', 'session', true],
+      ['s4', 'denied attempt', true],
+    ]);
     expect(three.get(`${start} availableSessions`)).toMatchObject({ value: 3, hypothesis: { scope: 'account', quantity: 3 } });
     expect(three.get(`${start} actual.availableSessions`)).toMatchObject({ value: 2, purchases: [{ quantity: 2 }] });
     expect(three.get(`${start} denied`)).toMatchObject({ value: 0, refused: [] });
 
     const mobile = await explainEveryFigure('what-if', { ...KRE_DAY, interval: 'day', orgId: 'mobile', dedications: 'mobile:1' });
-    expect((mobile.get(`${start} denied`)! as Details).refused.map((r: Details) => [r.id, r.source, r.availableAtStart])).toEqual([['s4', 'mobile', 0], ['s3', 'mobile', 0]]);
+    expect((mobile.get(`${start} denied`)! as Details).refused.map((r: Details) => [r.id, r.source, r.availableAtStart])).toEqual([
+      ['s4', 'mobile', 0],
+      ['s3', 'mobile', 0],
+    ]);
     expect(mobile.get(`${start} unmetSeconds`)).toMatchObject({ value: 5400 });
     expect(mobile.get(`${start} actual.availableSessions`)).toMatchObject({ value: 0, dedication: null });
     await explainEveryFigure('what-if', { ...KRE_DAY, interval: 'hour', orgId: 'mobile', dedications: 'mobile:1', deniedDuration: '5400' });
@@ -163,13 +184,27 @@ describe('explain on the capacity answers', () => {
     const real = await explainEveryFigure('what-if', { ...params, interval: 'day' });
     const start = '2026-03-02T00:00:00.000Z';
     // b demands the median of a (3600 s) and b (1500 s): 2550 s.
-    expect(real.get(`${start} denied`)).toMatchObject({ value: 1, deniedDuration: 2550, refused: [{ id: 'b', demand: 'denied attempt', source: 'account', availableAtStart: 0 }] });
+    expect(real.get(`${start} denied`)).toMatchObject({
+      value: 1,
+      deniedDuration: 2550,
+      refused: [{ id: 'b', demand: 'denied attempt', source: 'account', availableAtStart: 0 }],
+    });
     expect(real.get(`${start} purchased`)).toMatchObject({ value: 2, purchases: [{ purchaseId: 't1' }] });
     const three = await explainEveryFigure('what-if', { ...params, interval: 'hour', quantity: '3' });
     const peak = three.get('2026-03-02T10:00:00.000Z peakActiveApplications')! as Details;
     expect(peak).toMatchObject({ value: 3, peakAt: '2026-03-02T10:30:00.000Z' });
-    expect(peak.units.map((u: Details) => [u.id, u.demand])).toEqual([['long', 'held (open at the window\'s start)'], ['a', 'activation'], ['b', 'denied attempt']]);
-    expect(peak.events.map((e: Details) => e.type)).toEqual(['ApplicationActivated', 'ApplicationActivated', 'ApplicationDenied', 'ApplicationReleased', 'ApplicationReleased']);
+    expect(peak.units.map((u: Details) => [u.id, u.demand])).toEqual([
+      ['long', "held (open at the window's start)"],
+      ['a', 'activation'],
+      ['b', 'denied attempt'],
+    ]);
+    expect(peak.events.map((e: Details) => e.type)).toEqual([
+      'ApplicationActivated',
+      'ApplicationActivated',
+      'ApplicationDenied',
+      'ApplicationReleased',
+      'ApplicationReleased',
+    ]);
   });
 
   it('denials in Asia/Kolkata: which attempts were counted, which were folded and into which, across the local midnight', async () => {
@@ -178,15 +213,26 @@ describe('explain on the capacity answers', () => {
     const second = days.get('2026-03-02T00:00:00.000+05:30 trueDenials')! as Details;
     expect(second.counted.map((a: Details) => a.attemptId)).toEqual(['d1', 'd4', 'd5', 'd6']);
     const d1 = second.counted[0].event;
-    expect(second.folded.map((a: Details) => [a.attemptId, a.foldedInto])).toEqual([['d2', d1], ['d3', d1]]);
+    expect(second.folded.map((a: Details) => [a.attemptId, a.foldedInto])).toEqual([
+      ['d2', d1],
+      ['d3', d1],
+    ]);
     const third = days.get('2026-03-03T00:00:00.000+05:30 attempts')! as Details;
     // d7 (00:02 local) folds into d6 of the day before, which the explanation cites.
-    expect(third.attempts).toMatchObject([{ attemptId: 'd7', counted: false, foldedInto: second.counted[3].event, foldedIntoAt: '2026-03-02T18:25:00.000Z' }]);
+    expect(third.attempts).toMatchObject([
+      { attemptId: 'd7', counted: false, foldedInto: second.counted[3].event, foldedIntoAt: '2026-03-02T18:25:00.000Z' },
+    ]);
     expect(third.events.map((e: Details) => e.type)).toEqual(['SessionDenied', 'SessionDenied']);
     const unmet = days.get('2026-03-02T00:00:00.000+05:30 unmetUsers')! as Details;
     expect(unmet.unmet.map((u: Details) => [u.holder, u.lastDenial.attemptId])).toEqual([['u2', 'd6']]);
     expect(unmet.met).toMatchObject([{ holder: 'u3', lastDenial: { attemptId: 'd5' }, startedWithin: ['2026-03-02T04:38:00.000Z'] }]);
-    expect(days.get('2026-03-02T00:00:00.000+05:30 uniqueUsers')).toMatchObject({ value: 2, users: [{ holder: 'u2', attempts: 5 }, { holder: 'u3', attempts: 1 }] });
+    expect(days.get('2026-03-02T00:00:00.000+05:30 uniqueUsers')).toMatchObject({
+      value: 2,
+      users: [
+        { holder: 'u2', attempts: 5 },
+        { holder: 'u3', attempts: 1 },
+      ],
+    });
     await explainEveryFigure('denials', { ...params, interval: 'hour', retryWindow: '300' });
     await explainEveryFigure('denials', { ...params, interval: 'day', orgId: 'qa' });
   });
@@ -198,30 +244,66 @@ describe('explain on the capacity answers', () => {
     // At the end of 8 Mar: u1 back since 6 Mar 12:00 (reclaimed 4 Mar), u4 active daily; u3 reclaimed on 4 Mar, u2 unassigned.
     expect(policy).toMatchObject({ value: 2, recordAt: '2026-03-08T23:59:59.999Z', idleDays: 2 });
     expect(policy.seats.map((s: Details) => [s.userId, s.heldUnderPolicySince, s.reclaims])).toEqual([
-      ['u1', '2026-03-06T12:00:00.000Z', [{ idleSince: '2026-03-02T00:00:00.000Z', reclaimedAt: '2026-03-04T00:00:00.000Z', returnedAt: '2026-03-06T12:00:00.000Z' }]],
+      [
+        'u1',
+        '2026-03-06T12:00:00.000Z',
+        [{ idleSince: '2026-03-02T00:00:00.000Z', reclaimedAt: '2026-03-04T00:00:00.000Z', returnedAt: '2026-03-06T12:00:00.000Z' }],
+      ],
       ['u4', '2026-03-01T00:00:00.000Z', []],
     ]);
-    expect(policy.events.map((e: Details) => [e.type, e.data.userId])).toEqual([['SeatAssigned', 'u1'], ['SeatAssigned', 'u4']]);
+    expect(policy.events.map((e: Details) => [e.type, e.data.userId])).toEqual([
+      ['SeatAssigned', 'u1'],
+      ['SeatAssigned', 'u4'],
+    ]);
     expect((weeks.get('2026-03-02T00:00:00.000Z assignedActual')! as Details).seats.map((s: Details) => s.userId)).toEqual(['u1', 'u4', 'u3']);
     await explainEveryFigure('reclaim-backtest', { ...params, to: '2026-03-20', interval: 'day', orgId: 'qa' });
   });
 
   it('forecast: a past value lists what it counts, a projected one the line through the past values', async () => {
-    const seats = await explainEveryFigure('forecast', { accountId: 'reclaim', product: 'KSE', interval: 'week', to: '2026-03-22', history: '3', horizon: '2' });
+    const seats = await explainEveryFigure('forecast', {
+      accountId: 'reclaim',
+      product: 'KSE',
+      interval: 'week',
+      to: '2026-03-22',
+      history: '3',
+      horizon: '2',
+    });
     expect(seats.get('2026-03-09T00:00:00.000Z value')).toMatchObject({ value: 3, recordAt: '2026-03-15T23:59:59.999Z' });
     expect(seats.get('2026-03-23T00:00:00.000Z projected')).toMatchObject({ x: 3, past: [{ x: 0 }, { x: 1 }, { x: 2 }] });
-    const sessions = await explainEveryFigure('forecast', { accountId: 'kolkata', product: 'KRE', interval: 'week', to: '2026-03-08', history: '2', horizon: '1' });
+    const sessions = await explainEveryFigure('forecast', {
+      accountId: 'kolkata',
+      product: 'KRE',
+      interval: 'week',
+      to: '2026-03-08',
+      history: '2',
+      horizon: '1',
+    });
     expect(sessions.get('2026-03-02T00:00:00.000+05:30 value')).toMatchObject({ value: 1, sessions: [{ id: 's1' }] });
   });
 
   it('refuses a metric the report has not, a bucket that is not one of its starts, and the other kind of forecast figure', async () => {
-    await expect(explain('what-if', { ...KRE_DAY, interval: 'day', bucket: '2026-03-02T05:00:00Z', metric: 'attempts' }))
-      .rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'metric', message: expect.stringContaining('unmetSeconds') }] });
-    await expect(explain('what-if', { ...KRE_DAY, interval: 'day', bucket: '2026-03-02T06:00:00Z', metric: 'denied' }))
-      .rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'bucket', message: expect.stringContaining('2026-03-02T00:00:00.000-05:00') }] });
+    await expect(explain('what-if', { ...KRE_DAY, interval: 'day', bucket: '2026-03-02T05:00:00Z', metric: 'attempts' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'metric', message: expect.stringContaining('unmetSeconds') }],
+    });
+    await expect(explain('what-if', { ...KRE_DAY, interval: 'day', bucket: '2026-03-02T06:00:00Z', metric: 'denied' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'bucket', message: expect.stringContaining('2026-03-02T00:00:00.000-05:00') }],
+    });
     await expect(explain('what-if', { ...KRE_DAY, interval: 'day', metric: 'denied' })).rejects.toMatchObject({ errors: [{ path: 'bucket' }] });
-    await expect(explain('forecast', { accountId: 'reclaim', product: 'KSE', to: '2026-03-22', history: '3', horizon: '2', bucket: '2026-03-23T00:00:00Z', metric: 'value' }))
-      .rejects.toMatchObject({ errors: [{ path: 'metric', message: expect.stringContaining('metric=projected') }] });
-    await expect(explain('what-if', { ...KRE_DAY, accountId: 'nobody', interval: 'day', bucket: '2026-03-02T05:00:00Z', metric: 'denied' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      explain('forecast', {
+        accountId: 'reclaim',
+        product: 'KSE',
+        to: '2026-03-22',
+        history: '3',
+        horizon: '2',
+        bucket: '2026-03-23T00:00:00Z',
+        metric: 'value',
+      }),
+    ).rejects.toMatchObject({ errors: [{ path: 'metric', message: expect.stringContaining('metric=projected') }] });
+    await expect(
+      explain('what-if', { ...KRE_DAY, accountId: 'nobody', interval: 'day', bucket: '2026-03-02T05:00:00Z', metric: 'denied' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -1,12 +1,36 @@
 import {
-  exhaustionIndex, inZone, latestRecordInstant, leastSquares, localDate, modelOf, openAt, peaksAndInstants, PRODUCT_CODES, reportWindow, slope2,
-  splitSpan, trendAt2, validationError, type Bucket, type Product, type TimeSpan, type Trend,
+  exhaustionIndex,
+  inZone,
+  latestRecordInstant,
+  leastSquares,
+  localDate,
+  modelOf,
+  openAt,
+  peaksAndInstants,
+  PRODUCT_CODES,
+  reportWindow,
+  slope2,
+  splitSpan,
+  trendAt2,
+  validationError,
+  type Bucket,
+  type Product,
+  type TimeSpan,
+  type Trend,
 } from '../../../domain/src/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { requireProduct } from '../../../report-contract/src/series-scope.js';
 import {
-  inScope, openCapacityAccount, PoolHistory, scopeOrgs, tenuresBefore, unitsOverlapping, UserOrgs, type CapacityAccount, type StoredTenure,
+  inScope,
+  openCapacityAccount,
+  PoolHistory,
+  scopeOrgs,
+  tenuresBefore,
+  unitsOverlapping,
+  UserOrgs,
+  type CapacityAccount,
+  type StoredTenure,
   type StoredUnit,
 } from './capacity-data.js';
 import { refuseGroupBy, type ForecastBody } from './bodies.js';
@@ -64,7 +88,10 @@ export async function computeForecast(request: ReportRequest, context: ReportCon
   const product = requireProduct(request);
   const metric = forecastMetricOf(product);
   if (request.metric !== undefined && request.metric !== metric) {
-    throw validationError('metric', `${product} forecasts '${metric}' (assigned for seat products, peakUsage for session products, peakActiveApplications for TRUETEST), got '${request.metric}'`);
+    throw validationError(
+      'metric',
+      `${product} forecasts '${metric}' (assigned for seat products, peakUsage for session products, peakActiveApplications for TRUETEST), got '${request.metric}'`,
+    );
   }
   const interval = request.interval === 'month' ? 'month' : 'week';
   const account = await openCapacityAccount(context, request.accountId);
@@ -83,22 +110,40 @@ export async function computeForecast(request: ReportRequest, context: ReportCon
   let counted: ForecastCounted[];
   if (metric === 'assigned') {
     const [tenures, userOrgs] = await Promise.all([tenuresBefore(account, product, until), UserOrgs.load(account)]);
-    const held = records.map((at) => tenures.filter((t) => t.assignedAt <= at && (t.unassignedAt === null || t.unassignedAt > at)
-      && inScope(orgs, userOrgs.orgAt(t.userId, at))));
+    const held = records.map((at) =>
+      tenures.filter((t) => t.assignedAt <= at && (t.unassignedAt === null || t.unassignedAt > at) && inScope(orgs, userOrgs.orgAt(t.userId, at))),
+    );
     values = held.map((list) => list.length);
     counted = held.map((list, i) => ({ kind: 'seats', at: records[i]!, tenures: list }));
   } else {
-    const units = await unitsOverlapping(account, product, from, until, now, context.leaseMs, { kinds: metric === 'peakUsage' ? ['session'] : ['application'] });
+    const units = await unitsOverlapping(account, product, from, until, now, context.leaseMs, {
+      kinds: metric === 'peakUsage' ? ['session'] : ['application'],
+    });
     const drawing = units.filter((u) => u.drawsUnit && inScope(orgs, u.orgId));
     // As §4.5 and §4.6 sweep: a bucket's peak up to now.
-    const peaks = peaksAndInstants(drawing, past.map((b) => ({ start: b.start, end: Math.max(b.start, Math.min(b.end, now)) })));
+    const peaks = peaksAndInstants(
+      drawing,
+      past.map((b) => ({ start: b.start, end: Math.max(b.start, Math.min(b.end, now)) })),
+    );
     values = peaks.map((p) => p.peak);
     counted = peaks.map((p) => ({ kind: 'peak', at: p.at, units: p.at === null ? [] : openAt(drawing, p.at) }));
   }
   const history = await PoolHistory.load(account, product);
   return {
-    request, account, product, orgId, metric, interval, to, past, next, values, counted, trend: leastSquares(values),
-    dedicated: history.dedicatedAt(orgId, records.at(-1)!), now,
+    request,
+    account,
+    product,
+    orgId,
+    metric,
+    interval,
+    to,
+    past,
+    next,
+    values,
+    counted,
+    trend: leastSquares(values),
+    dedicated: history.dedicatedAt(orgId, records.at(-1)!),
+    now,
   };
 }
 
@@ -106,11 +151,23 @@ export async function computeForecast(request: ReportRequest, context: ReportCon
  * The `history` whole weeks (months) ending by `to` + 1 day 00:00 local and the `horizon` after them:
  * weeks from Monday 00:00 (ISO), months from the 1st, in the zone, DST included.
  */
-export function forecastBuckets(to: string, interval: 'week' | 'month', history: number, horizon: number, zone: string): { past: Bucket[]; next: Bucket[] } {
+export function forecastBuckets(
+  to: string,
+  interval: 'week' | 'month',
+  history: number,
+  horizon: number,
+  zone: string,
+): { past: Bucket[]; next: Bucket[] } {
   const endOfTo = reportWindow(to, to, zone).end;
   const lastEnd = inZone(endOfTo, zone).startOf(interval).toMillis();
-  const firstStart = inZone(lastEnd, zone).minus({ [interval]: history }).startOf(interval).toMillis();
-  const lastProjected = inZone(lastEnd, zone).plus({ [interval]: horizon }).startOf(interval).toMillis();
+  const firstStart = inZone(lastEnd, zone)
+    .minus({ [interval]: history })
+    .startOf(interval)
+    .toMillis();
+  const lastProjected = inZone(lastEnd, zone)
+    .plus({ [interval]: horizon })
+    .startOf(interval)
+    .toMillis();
   const all: TimeSpan[] = splitSpan({ start: firstStart, end: lastProjected }, interval, zone);
   return { past: all.slice(0, history), next: all.slice(history) };
 }
@@ -119,9 +176,18 @@ export function forecastBody(c: ForecastComputation): ForecastBody {
   const index = exhaustionIndex(c.trend, c.next.length, c.dedicated);
   const n = c.past.length;
   return {
-    report: 'forecast', accountId: c.account.accountId, product: c.product, orgId: c.orgId, interval: c.interval, timezone: c.account.timezone,
-    from: localDate(c.past[0]!.start, c.account.timezone), to: c.to, asOfPosition: formatPosition(c.account.position),
-    metric: c.metric, history: n, horizon: c.next.length,
+    report: 'forecast',
+    accountId: c.account.accountId,
+    product: c.product,
+    orgId: c.orgId,
+    interval: c.interval,
+    timezone: c.account.timezone,
+    from: localDate(c.past[0]!.start, c.account.timezone),
+    to: c.to,
+    asOfPosition: formatPosition(c.account.position),
+    metric: c.metric,
+    history: n,
+    horizon: c.next.length,
     slope: slope2(c.trend),
     dedicated: c.dedicated,
     exhaustedAt: index === null ? null : c.next[index]!.startIso,

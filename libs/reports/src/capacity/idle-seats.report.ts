@@ -1,5 +1,12 @@
 import {
-  ACCOUNT_SCOPE, DomainError, idleDays, localDate, parseInstant, SEAT_PRODUCTS, validationError, type Product,
+  ACCOUNT_SCOPE,
+  DomainError,
+  idleDays,
+  localDate,
+  parseInstant,
+  SEAT_PRODUCTS,
+  validationError,
+  type Product,
 } from '../../../domain/src/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
@@ -11,7 +18,15 @@ import { ms } from '../../../../projections/engine/read-model-db.js';
 import { sql } from 'kysely';
 
 export const IDLE_SEAT_COLUMNS = [
-  'userId', 'user', 'email', 'organization', 'licenseSource', 'assignedAt', 'activated', 'lastActiveUse', 'idleDays',
+  'userId',
+  'user',
+  'email',
+  'organization',
+  'licenseSource',
+  'assignedAt',
+  'activated',
+  'lastActiveUse',
+  'idleDays',
 ] as const;
 
 /** Default order: the longest idle first (SPEC §8.2); ties, and every other order's ties, by userId. */
@@ -43,13 +58,23 @@ export interface IdleSeat extends IdleSeatRow {
 /** The seats current at `at` with their idle days, unfiltered and unsorted. */
 export async function idleSeatsAt(account: CapacityAccount, product: Product, at: number): Promise<IdleSeat[]> {
   const [seats, lastUses, userOrgs, history, users] = await Promise.all([
-    account.db.selectFrom('capacity_seats').selectAll()
-      .where('account_id', '=', account.accountId).where('product', '=', product).where('assigned_at', '<=', at)
-      .where((w) => w.or([w('unassigned_at', 'is', null), w('unassigned_at', '>', at)])).execute(),
+    account.db
+      .selectFrom('capacity_seats')
+      .selectAll()
+      .where('account_id', '=', account.accountId)
+      .where('product', '=', product)
+      .where('assigned_at', '<=', at)
+      .where((w) => w.or([w('unassigned_at', 'is', null), w('unassigned_at', '>', at)]))
+      .execute(),
     // The latest use of each user up to the instant, with the revision of its first event then.
-    account.db.selectFrom('capacity_activity').select(['user_id', (eb) => eb.fn.max('at').as('at')])
-      .where('account_id', '=', account.accountId).where('product', '=', product).where('at', '<=', at)
-      .groupBy('user_id').execute(),
+    account.db
+      .selectFrom('capacity_activity')
+      .select(['user_id', (eb) => eb.fn.max('at').as('at')])
+      .where('account_id', '=', account.accountId)
+      .where('product', '=', product)
+      .where('at', '<=', at)
+      .groupBy('user_id')
+      .execute(),
     UserOrgs.load(account),
     PoolHistory.load(account, product),
     account.db.selectFrom('users').select(['user_id', 'full_name', 'email']).where('account_id', '=', account.accountId).execute(),
@@ -73,7 +98,9 @@ export async function idleSeatsAt(account: CapacityAccount, product: Product, at
       activated: seat.activated_at !== null && ms(seat.activated_at) <= at,
       lastActiveUse: last === null ? null : new Date(last).toISOString(),
       idleDays: idleDays(assignedAt, last, at, account.timezone),
-      orgId, sourceId, assignSeq: ms(seat.assign_seq),
+      orgId,
+      sourceId,
+      assignSeq: ms(seat.assign_seq),
       activity: last === null ? null : { at: last, seq: seqs.get(seat.user_id) ?? 0 },
     };
   });
@@ -85,12 +112,16 @@ async function activitySeqs(account: CapacityAccount, product: Product, lastUse:
   const users = [...lastUse.keys()];
   for (let i = 0; i < users.length; i += 5000) {
     const chunk = users.slice(i, i + 5000);
-    const k = sql<{ user_id: string; at: string }>`unnest(${chunk}::text[], ${chunk.map((u) => String(lastUse.get(u)))}::bigint[])`
-      .as<'k'>(sql`k(user_id, at)`);
-    const rows = await account.db.selectFrom('capacity_activity as a')
+    const k = sql<{ user_id: string; at: string }>`unnest(${chunk}::text[], ${chunk.map((u) => String(lastUse.get(u)))}::bigint[])`.as<'k'>(
+      sql`k(user_id, at)`,
+    );
+    const rows = await account.db
+      .selectFrom('capacity_activity as a')
       .innerJoin(k, (j) => j.onRef('k.user_id', '=', 'a.user_id').onRef('k.at', '=', 'a.at'))
       .select(['a.user_id', 'a.seq'])
-      .where('a.account_id', '=', account.accountId).where('a.product', '=', product).execute();
+      .where('a.account_id', '=', account.accountId)
+      .where('a.product', '=', product)
+      .execute();
     for (const row of rows) seqs.set(row.user_id, ms(row.seq));
   }
   return seqs;
@@ -104,22 +135,39 @@ async function idleSeats(request: ReportRequest, context: ReportContext): Promis
   const orgs = scopeOrgs(account, request.orgId ?? null);
   const sources = request.licenseSource !== undefined ? new Set(licenseSources(request.licenseSource, account.tree)) : null;
   const q = request.q?.toLowerCase();
-  const rows = (await idleSeatsAt(account, product, at)).filter((row) => inScope(orgs, row.orgId)
-    && (sources === null || sources.has(row.sourceId))
-    && (q === undefined || row.user.toLowerCase().includes(q) || row.email.toLowerCase().includes(q))
-    && (request.minIdleDays === undefined || row.idleDays >= request.minIdleDays));
+  const rows = (await idleSeatsAt(account, product, at)).filter(
+    (row) =>
+      inScope(orgs, row.orgId) &&
+      (sources === null || sources.has(row.sourceId)) &&
+      (q === undefined || row.user.toLowerCase().includes(q) || row.email.toLowerCase().includes(q)) &&
+      (request.minIdleDays === undefined || row.idleDays >= request.minIdleDays),
+  );
   rows.sort(compareRows(sort));
   const all = request.allRows === true;
   const pageSize = all ? Math.max(rows.length, 1) : request.pageSize;
   const page = all ? 1 : request.page;
   const slice = all ? rows : rows.slice((page - 1) * pageSize, page * pageSize);
   return {
-    report: 'idle-seats', accountId: request.accountId, product, total: rows.length, page, pageSize,
-    asOfPosition: formatPosition(account.position), timezone: account.timezone,
-    asOf: new Date(at).toISOString(), today: localDate(at, account.timezone),
+    report: 'idle-seats',
+    accountId: request.accountId,
+    product,
+    total: rows.length,
+    page,
+    pageSize,
+    asOfPosition: formatPosition(account.position),
+    timezone: account.timezone,
+    asOf: new Date(at).toISOString(),
+    today: localDate(at, account.timezone),
     rows: slice.map((r) => ({
-      userId: r.userId, user: r.user, email: r.email, organization: r.organization, licenseSource: r.licenseSource,
-      assignedAt: r.assignedAt, activated: r.activated, lastActiveUse: r.lastActiveUse, idleDays: r.idleDays,
+      userId: r.userId,
+      user: r.user,
+      email: r.email,
+      organization: r.organization,
+      licenseSource: r.licenseSource,
+      assignedAt: r.assignedAt,
+      activated: r.activated,
+      lastActiveUse: r.lastActiveUse,
+      idleDays: r.idleDays,
     })),
   };
 }

@@ -1,12 +1,29 @@
 import {
-  DAY_MS, latestRecordBound, latestRecordInstant, peakWithin, returnedWithin, SEAT_PRODUCTS, tenureUnderPolicy, validationError,
-  type Interval, type Product, type Reclaim, type TenureUnderPolicy,
+  DAY_MS,
+  latestRecordBound,
+  latestRecordInstant,
+  peakWithin,
+  returnedWithin,
+  SEAT_PRODUCTS,
+  tenureUnderPolicy,
+  validationError,
+  type Interval,
+  type Product,
+  type Reclaim,
+  type TenureUnderPolicy,
 } from '../../../domain/src/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { planSeries, seriesQuery, type SeriesPlan } from '../sessions/series.js';
 import {
-  activityBefore, inScope, openCapacityAccount, scopeOrgs, tenuresBefore, UserOrgs, type CapacityAccount, type StoredTenure,
+  activityBefore,
+  inScope,
+  openCapacityAccount,
+  scopeOrgs,
+  tenuresBefore,
+  UserOrgs,
+  type CapacityAccount,
+  type StoredTenure,
 } from './capacity-data.js';
 import { refuseGroupBy, type ReclaimBacktestBody } from './bodies.js';
 
@@ -105,8 +122,15 @@ export function reclaimBody(c: ReclaimComputation): ReclaimBacktestBody {
   const { plan, now } = c;
   const windowEnd = plan.buckets.length === 0 ? plan.window.start : latestRecordBound(plan.buckets.at(-1)!, now);
   return {
-    report: 'reclaim-backtest', accountId: c.account.accountId, product: c.product, orgId: c.orgId, interval: c.request.interval ?? 'day',
-    timezone: c.account.timezone, from: c.request.from!, to: c.request.to!, asOfPosition: formatPosition(c.account.position),
+    report: 'reclaim-backtest',
+    accountId: c.account.accountId,
+    product: c.product,
+    orgId: c.orgId,
+    interval: c.request.interval ?? 'day',
+    timezone: c.account.timezone,
+    from: c.request.from!,
+    to: c.request.to!,
+    asOfPosition: formatPosition(c.account.position),
     idleDays: c.idleDays,
     reclaimed: c.reclaims.length,
     returnedWithin7Days: c.reclaims.filter((r) => returnedWithin(r, 7)).length,

@@ -16,7 +16,9 @@ const day = { from: '2026-03-02', to: '2026-03-02' };
 describe('what-if on the SPEC §7 KRE day (s4, denied at 10:45, demands the median 3600 s)', () => {
   let harness: ProjectionHarness;
   beforeAll(async () => {
-    harness = await projectionHarness([capacityProjection, sessionsProjection], storedHistory(spec7Commands(), { onRejected: 'skip' }), { batchSize: 7 });
+    harness = await projectionHarness([capacityProjection, sessionsProjection], storedHistory(spec7Commands(), { onRejected: 'skip' }), {
+      batchSize: 7,
+    });
   });
   afterAll(() => harness.close());
   const whatIf = async (params: Record<string, string>) =>
@@ -24,17 +26,39 @@ describe('what-if on the SPEC §7 KRE day (s4, denied at 10:45, demands the medi
 
   it('with no hypothesis reproduces session-usage, and says what 1 more session would have changed', async () => {
     const body = await whatIf({ ...day, interval: 'day' });
-    const real = (await runReport(sessionUsageReport, { accountId: 'acme', product: 'KRE', ...day, interval: 'day' }, harness.context(LATER))) as SeriesBody;
+    const real = (await runReport(
+      sessionUsageReport,
+      { accountId: 'acme', product: 'KRE', ...day, interval: 'day' },
+      harness.context(LATER),
+    )) as SeriesBody;
     expect(body).toMatchObject({
-      report: 'what-if', accountId: 'acme', product: 'KRE', orgId: null, interval: 'day', timezone: 'America/New_York', ...day,
-      hypothesis: { quantity: null, dedications: null }, deniedDuration: 3600, demand: 4, refused: 1,
+      report: 'what-if',
+      accountId: 'acme',
+      product: 'KRE',
+      orgId: null,
+      interval: 'day',
+      timezone: 'America/New_York',
+      ...day,
+      hypothesis: { quantity: null, dedications: null },
+      deniedDuration: 3600,
+      demand: 4,
+      refused: 1,
       recommendation: { noDenials: 3, atMostOnePercent: 3 },
     });
     expect(body.asOfPosition).toMatch(/^\d+\/\d+$/);
     const { start, end, ...figures } = real.buckets![0]!;
-    expect(body.buckets).toEqual([{
-      start, end, availableSessions: 2, peakUsage: 2, averagePeak: 0.17, denied: 1, unmetSeconds: 3600, actual: figures,
-    }]);
+    expect(body.buckets).toEqual([
+      {
+        start,
+        end,
+        availableSessions: 2,
+        peakUsage: 2,
+        averagePeak: 0.17,
+        denied: 1,
+        unmetSeconds: 3600,
+        actual: figures,
+      },
+    ]);
     expect(figures).toEqual({ availableSessions: 2, peakUsage: 2, averagePeak: 0.17, denied: 1 });
   });
 
@@ -56,7 +80,13 @@ describe('what-if on the SPEC §7 KRE day (s4, denied at 10:45, demands the medi
     const body = await whatIf({ ...day, interval: 'day', orgId: 'mobile', dedications: 'mobile:1' });
     // mobile's demand: s2 (u2), s4 and s3 (u3). With mobile's own single unit, s2 holds it until 12:00.
     expect(body).toMatchObject({ orgId: 'mobile', demand: 3, refused: 2, recommendation: { noDenials: null, atMostOnePercent: null } });
-    expect(body.buckets[0]).toMatchObject({ availableSessions: 1, peakUsage: 1, denied: 2, unmetSeconds: 3600 + 1800, actual: { availableSessions: 0, peakUsage: 2, denied: 1 } });
+    expect(body.buckets[0]).toMatchObject({
+      availableSessions: 1,
+      peakUsage: 1,
+      denied: 2,
+      unmetSeconds: 3600 + 1800,
+      actual: { availableSessions: 0, peakUsage: 2, denied: 1 },
+    });
   });
 
   it('takes deniedDuration when given', async () => {
@@ -72,16 +102,21 @@ describe('what-if on the SPEC §7 KRE day (s4, denied at 10:45, demands the medi
   });
 });
 
-
 describe('what-if on the spring-forward day in America/New_York (23 hourly buckets)', () => {
   // KRE ×1: s1 from 01:30 EST to 03:30 EDT (one real hour, 06:30Z–07:30Z); u2 denied at 01:40 EST; s2 at 09:00 EDT for 30 minutes.
-  const user = (userId: string) => cmd('RegisterUser', '2026-03-01T00:01:00Z', { userId, email: `${userId}@acme.example`, fullName: userId, orgId: 'qa' });
+  const user = (userId: string) =>
+    cmd('RegisterUser', '2026-03-01T00:01:00Z', { userId, email: `${userId}@acme.example`, fullName: userId, orgId: 'qa' });
   const HISTORY = [
     cmd('OpenAccount', '2026-03-01T00:00:00Z', { name: 'Acme', timezone: 'America/New_York' }),
     cmd('CreateOrganization', '2026-03-01T00:00:30Z', { orgId: 'qa', name: 'QA' }),
-    user('u1'), user('u2'),
+    user('u1'),
+    user('u2'),
     cmd('PurchaseLicenses', '2026-03-01T00:02:00Z', {
-      purchaseId: 'p1', product: 'KRE', quantity: 1, startsAt: '2026-03-01T00:00:00Z', expiresAt: '2027-03-01T00:00:00Z',
+      purchaseId: 'p1',
+      product: 'KRE',
+      quantity: 1,
+      startsAt: '2026-03-01T00:00:00Z',
+      expiresAt: '2027-03-01T00:00:00Z',
     }),
     cmd('StartSession', '2026-03-08T06:30:00Z', { product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1' }),
     cmd('StartSession', '2026-03-08T06:40:00Z', { product: 'KRE', sessionId: 'd1', userId: 'u2', machineId: 'm2' }),
@@ -96,9 +131,18 @@ describe('what-if on the spring-forward day in America/New_York (23 hourly bucke
     harness = await projectionHarness([capacityProjection], storedHistory(HISTORY, { onRejected: 'skip' }));
   });
   afterAll(() => harness.close());
-  const whatIf = async (params: Record<string, string>) => (await runReport(whatIfReport, {
-    accountId: 'acme', product: 'KRE', from: '2026-03-08', to: '2026-03-08', ...params,
-  }, harness.context(LATER))) as WhatIfBody;
+  const whatIf = async (params: Record<string, string>) =>
+    (await runReport(
+      whatIfReport,
+      {
+        accountId: 'acme',
+        product: 'KRE',
+        from: '2026-03-08',
+        to: '2026-03-08',
+        ...params,
+      },
+      harness.context(LATER),
+    )) as WhatIfBody;
 
   it('gives the denial the median 2700 s (of 3600 and 1800) and averages the day over its 23 hours', async () => {
     const day = await whatIf({ interval: 'day' });
@@ -109,6 +153,9 @@ describe('what-if on the spring-forward day in America/New_York (23 hourly bucke
     expect((await whatIf({ interval: 'day', quantity: '2' })).buckets[0]).toMatchObject({ peakUsage: 2, averagePeak: 0.22, denied: 0 });
     const hours = await whatIf({ interval: 'hour', quantity: '2' });
     expect(hours.buckets).toHaveLength(23);
-    expect(hours.buckets.filter((b) => b.peakUsage === 2).map((b) => b.start)).toEqual(['2026-03-08T01:00:00.000-05:00', '2026-03-08T03:00:00.000-04:00']);
+    expect(hours.buckets.filter((b) => b.peakUsage === 2).map((b) => b.start)).toEqual([
+      '2026-03-08T01:00:00.000-05:00',
+      '2026-03-08T03:00:00.000-04:00',
+    ]);
   });
 });

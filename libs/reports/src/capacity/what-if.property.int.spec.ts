@@ -34,7 +34,9 @@ describe('what-if with no hypothesis reproduces the usage reports', () => {
     const history = randomHistory(seed, { steps: 300, timezone });
     const events = storedHistory(history.commands, { onRejected: 'skip', leaseMs: LEASE });
     const harness = await projectionHarness([capacityProjection, sessionsProjection, applicationsProjection], events, {
-      database, batchSize: 1 + (seed * 37) % 70, leaseMs: LEASE,
+      database,
+      batchSize: 1 + ((seed * 37) % 70),
+      leaseMs: LEASE,
     });
     try {
       let compared = 0;
@@ -43,7 +45,12 @@ describe('what-if with no hypothesis reproduces the usage reports', () => {
           const usageReport = product === 'TRUETEST' ? autUsageReport : sessionUsageReport;
           const names = usageNames(product);
           for (const orgId of [null, ...history.orgIds]) {
-            for (const [from, interval] of [['2026-02-28', 'hour'], ['2026-03-01', 'day'], ['2026-03-02', 'hour'], ['2026-02-23', 'week']] as const) {
+            for (const [from, interval] of [
+              ['2026-02-28', 'hour'],
+              ['2026-03-01', 'day'],
+              ['2026-03-02', 'hour'],
+              ['2026-02-23', 'week'],
+            ] as const) {
               const params = { accountId: 'acme', product, from, to: '2026-03-05', interval, ...(orgId ? { orgId } : {}) };
               const whatIf = (await runReport(whatIfReport, params, harness.context(now))) as WhatIfBody;
               const real = (await runReport(usageReport, params, harness.context(now))) as SeriesBody;
@@ -52,7 +59,9 @@ describe('what-if with no hypothesis reproduces the usage reports', () => {
               // aut-usage has no `denied`: TrueTest's real denials are checked by the refusals below.
               const realDenied = (i: number) => (product === 'TRUETEST' ? whatIf.buckets[i]!.actual.denied : real.buckets![i]!.denied);
               const expected = real.buckets!.map((b, i) => ({
-                peak: b[names.peak], averagePeak: b.averagePeak, denied: realDenied(i),
+                peak: b[names.peak],
+                averagePeak: b.averagePeak,
+                denied: realDenied(i),
                 actual: { [names.capacity]: b[names.capacity], [names.peak]: b[names.peak], averagePeak: b.averagePeak, denied: realDenied(i) },
               }));
               expect({ ...context, buckets: replayed }).toEqual({ ...context, buckets: expected });

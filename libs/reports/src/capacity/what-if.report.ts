@@ -1,13 +1,36 @@
 import {
-  deniedDemandSeconds, DomainError, latestRecordInstant, modelOf, peaksAndInstants, PRODUCT_CODES, recommendQuantity, WhatIfReplay,
-  type Bucket, type DemandUnit, type Hypothesis, type Interval, type Peak, type Product, type Recommendation, type ReplayDecision, type ReplayUnit,
+  deniedDemandSeconds,
+  DomainError,
+  latestRecordInstant,
+  modelOf,
+  peaksAndInstants,
+  PRODUCT_CODES,
+  recommendQuantity,
+  WhatIfReplay,
+  type Bucket,
+  type DemandUnit,
+  type Hypothesis,
+  type Interval,
+  type Peak,
+  type Product,
+  type Recommendation,
+  type ReplayDecision,
+  type ReplayUnit,
 } from '../../../domain/src/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { bucketPeaks, planSeries, seriesQuery, type BucketPeak, type SeriesPlan } from '../sessions/series.js';
 import {
-  denialsWithin, inScope, openCapacityAccount, PoolHistory, scopeOrgs, unitsOverlapping, UserOrgs,
-  type CapacityAccount, type StoredDenial, type StoredUnit,
+  denialsWithin,
+  inScope,
+  openCapacityAccount,
+  PoolHistory,
+  scopeOrgs,
+  unitsOverlapping,
+  UserOrgs,
+  type CapacityAccount,
+  type StoredDenial,
+  type StoredUnit,
 } from './capacity-data.js';
 import { overlapMs, refuseGroupBy, type WhatIfBody, type WhatIfBucket } from './bodies.js';
 
@@ -30,8 +53,19 @@ export const whatIfReport: ReportDefinition = {
   shape: 'series',
   products: WHAT_IF_PRODUCTS,
   columns: [
-    'availableSessions', 'purchased', 'peakUsage', 'peakActiveApplications', 'averagePeak', 'denied', 'unmetSeconds',
-    'actual.availableSessions', 'actual.purchased', 'actual.peakUsage', 'actual.peakActiveApplications', 'actual.averagePeak', 'actual.denied',
+    'availableSessions',
+    'purchased',
+    'peakUsage',
+    'peakActiveApplications',
+    'averagePeak',
+    'denied',
+    'unmetSeconds',
+    'actual.availableSessions',
+    'actual.purchased',
+    'actual.peakUsage',
+    'actual.peakActiveApplications',
+    'actual.averagePeak',
+    'actual.denied',
   ],
   parameters: ['orgId', 'from', 'to', 'interval', 'quantity', 'dedications', 'deniedDuration'],
   run: async (request, context) => whatIfBody(await computeWhatIf(request, context)),
@@ -81,25 +115,41 @@ export async function computeWhatIf(request: ReportRequest, context: ReportConte
 
   const heldUnits = units.filter((u) => u.drawsUnit && (u.start < start || u.kind === 'offline'));
   const accepted = units.filter((u) => u.drawsUnit && u.kind !== 'offline' && u.start >= start);
-  const deniedSeconds = deniedDemandSeconds(request.deniedDuration, accepted.map((u) => Math.min(u.end, now) - u.start));
+  const deniedSeconds = deniedDemandSeconds(
+    request.deniedDuration,
+    accepted.map((u) => Math.min(u.end, now) - u.start),
+  );
   const entries: Omit<DemandEntry, 'decision'>[] = [
     ...accepted.map((u) => ({ unit: demandOf(u), source: { kind: 'unit' as const, unit: u }, inScope: inScope(orgs, u.orgId) })),
     ...denials.map((d) => ({
       unit: { id: d.attemptId, userId: d.userId, orgId: d.orgId, start: d.at, seq: d.seq, end: d.at + deniedSeconds * 1000, kind: 'denied' as const },
-      source: { kind: 'denial' as const, denial: d }, inScope: inScope(orgs, d.orgId),
+      source: { kind: 'denial' as const, denial: d },
+      inScope: inScope(orgs, d.orgId),
     })),
   ].sort((a, b) => a.unit.start - b.unit.start || a.unit.seq - b.unit.seq);
 
   const replay = new WhatIfReplay({
-    parentOf: account.parentOf, poolChanges: history.changes, moves: userOrgs.moves,
-    held: heldUnits.map(replayUnitOf), demand: entries.map((e) => e.unit),
+    parentOf: account.parentOf,
+    poolChanges: history.changes,
+    moves: userOrgs.moves,
+    held: heldUnits.map(replayUnitOf),
+    demand: entries.map((e) => e.unit),
   });
   const { decisions } = replay.replay(hypothesis);
   const recommendation = recommendQuantity(replay, hypothesis, (i) => entries[i]!.inScope);
   return {
-    request, account, product: query.product, orgId, plan, now, hypothesis, deniedSeconds, history,
+    request,
+    account,
+    product: query.product,
+    orgId,
+    plan,
+    now,
+    hypothesis,
+    deniedSeconds,
+    history,
     held: heldUnits.map((unit) => ({ unit, inScope: inScope(orgs, unit.orgId) })),
-    demand: entries.map((e, i) => ({ ...e, decision: decisions[i]! })), recommendation,
+    demand: entries.map((e, i) => ({ ...e, decision: decisions[i]! })),
+    recommendation,
   };
 }
 
@@ -115,7 +165,9 @@ function demandOf(u: StoredUnit): DemandUnit {
 function hypothesisOf(request: ReportRequest, account: CapacityAccount): Hypothesis {
   for (const orgId of request.dedications?.keys() ?? []) {
     if (account.parentOf(orgId) === undefined) {
-      throw new DomainError('NOT_FOUND', `organization '${orgId}' does not exist`, [{ path: 'dedications', message: `names organization '${orgId}', which does not exist` }]);
+      throw new DomainError('NOT_FOUND', `organization '${orgId}' does not exist`, [
+        { path: 'dedications', message: `names organization '${orgId}', which does not exist` },
+      ]);
     }
   }
   return {
@@ -125,16 +177,15 @@ function hypothesisOf(request: ReportRequest, account: CapacityAccount): Hypothe
 }
 
 /** A unit that holds one in a peak of the scope: a held session, or demand that held its unit. */
-export type PeakUnit = Interval & (
-  | { readonly kind: 'held'; readonly unit: StoredUnit }
-  | { readonly kind: 'demand'; readonly entry: DemandEntry }
-);
+export type PeakUnit = Interval & ({ readonly kind: 'held'; readonly unit: StoredUnit } | { readonly kind: 'demand'; readonly entry: DemandEntry });
 
 /** The intervals that make the peaks of the scope: held sessions (not offline licenses) and the demand `holds` says held its unit. */
 export function peakIntervals(c: WhatIfComputation, holds: (entry: DemandEntry) => boolean): PeakUnit[] {
   const intervals: PeakUnit[] = [];
-  for (const { unit, inScope: scoped } of c.held) if (scoped && unit.kind !== 'offline') intervals.push({ start: unit.start, end: unit.end, kind: 'held', unit });
-  for (const entry of c.demand) if (entry.inScope && holds(entry)) intervals.push({ start: entry.unit.start, end: entry.unit.end, kind: 'demand', entry });
+  for (const { unit, inScope: scoped } of c.held)
+    if (scoped && unit.kind !== 'offline') intervals.push({ start: unit.start, end: unit.end, kind: 'held', unit });
+  for (const entry of c.demand)
+    if (entry.inScope && holds(entry)) intervals.push({ start: entry.unit.start, end: entry.unit.end, kind: 'demand', entry });
   return intervals;
 }
 
@@ -148,8 +199,13 @@ export interface WhatIfPeaks extends BucketPeak {
 
 export function whatIfPeaks(c: WhatIfComputation, units: readonly PeakUnit[]): WhatIfPeaks[] {
   const peaks = peaksAndInstants(units, c.plan.subBuckets);
-  return bucketPeaks(c.plan, c.request.interval ?? 'day', peaks.map((p) => p.peak)).map((bucket, i) => ({
-    ...bucket, subBuckets: c.plan.subsOf[i]!.map((j) => ({ ...c.plan.subBuckets[j]!, ...peaks[j]! })),
+  return bucketPeaks(
+    c.plan,
+    c.request.interval ?? 'day',
+    peaks.map((p) => p.peak),
+  ).map((bucket, i) => ({
+    ...bucket,
+    subBuckets: c.plan.subsOf[i]!.map((j) => ({ ...c.plan.subBuckets[j]!, ...peaks[j]! })),
   }));
 }
 
@@ -167,8 +223,10 @@ export function deniedStarting(c: WhatIfComputation, bucket: Bucket): DemandEntr
 
 /** `unmetSeconds`: the scope's refused demand overlapping the bucket, with its milliseconds inside it (up to now). */
 export function refusedOverlapping(c: WhatIfComputation, bucket: Bucket): { readonly entry: DemandEntry; readonly ms: number }[] {
-  return c.demand.filter((e) => e.inScope && !e.decision.admitted)
-    .map((entry) => ({ entry, ms: overlapMs(entry.unit, bucket, c.now) })).filter((o) => o.ms > 0);
+  return c.demand
+    .filter((e) => e.inScope && !e.decision.admitted)
+    .map((entry) => ({ entry, ms: overlapMs(entry.unit, bucket, c.now) }))
+    .filter((o) => o.ms > 0);
 }
 
 /** `availableSessions` (`purchased`): the scope's dedicated quantity at the bucket's latest record, under the hypothesis or in reality. */
@@ -200,8 +258,15 @@ export function whatIfBody(c: WhatIfComputation): WhatIfBody {
     },
   }));
   return {
-    report: 'what-if', accountId: c.account.accountId, product, orgId: c.orgId, interval, timezone: c.account.timezone,
-    from: c.request.from!, to: c.request.to!, asOfPosition: formatPosition(c.account.position),
+    report: 'what-if',
+    accountId: c.account.accountId,
+    product,
+    orgId: c.orgId,
+    interval,
+    timezone: c.account.timezone,
+    from: c.request.from!,
+    to: c.request.to!,
+    asOfPosition: formatPosition(c.account.position),
     hypothesis: {
       quantity: c.hypothesis.quantity ?? null,
       dedications: c.hypothesis.dedications ? Object.fromEntries(c.hypothesis.dedications) : null,

@@ -25,8 +25,16 @@ export async function accountDirectory(accountId: string, context: ReportContext
   ]);
   const bought = new Set(purchased.map((p) => p.product));
   return {
-    accountId, name: account.name, timezone: account.timezone, organizations: organizationsOf(tree),
-    products: PRODUCT_CODES.map((product) => ({ product, name: PRODUCTS[product].name, model: PRODUCTS[product].model, purchased: bought.has(product) })),
+    accountId,
+    name: account.name,
+    timezone: account.timezone,
+    organizations: organizationsOf(tree),
+    products: PRODUCT_CODES.map((product) => ({
+      product,
+      name: PRODUCTS[product].name,
+      model: PRODUCTS[product].model,
+      purchased: bought.has(product),
+    })),
     asOfPosition: formatPosition(position),
   };
 }
@@ -93,7 +101,9 @@ export async function listUsers(request: UsersRequest, context: ReportContext): 
   if (!exists) throw new DomainError('NOT_FOUND', `account '${request.accountId}' does not exist`);
   const tree = await loadOrgTree(readModel.part<OrgDirectoryTables>(), request.accountId);
   const orgs = request.orgId !== undefined ? [...tree.subtree(request.orgId)] : null;
-  const base = db.selectFrom('users').where('account_id', '=', request.accountId)
+  const base = db
+    .selectFrom('users')
+    .where('account_id', '=', request.accountId)
     .$if(orgs !== null, (qb) => qb.where(sql<boolean>`org_id = ANY(${orgs}::text[])`))
     .$if(request.q !== undefined, (qb) => {
       const pattern = containsPattern(request.q!);
@@ -104,7 +114,11 @@ export async function listUsers(request: UsersRequest, context: ReportContext): 
     base.select(['user_id', 'full_name', 'email', 'org_id']).orderBy('full_name').orderBy('user_id').limit(request.limit).execute(),
   ]);
   const users: DirectoryUser[] = rows.map((u) => ({
-    userId: u.user_id, name: u.full_name, email: u.email, orgId: u.org_id, organization: tree.path(u.org_id),
+    userId: u.user_id,
+    name: u.full_name,
+    email: u.email,
+    orgId: u.org_id,
+    organization: tree.path(u.org_id),
   }));
   return { accountId: request.accountId, total: Number(count?.n ?? 0), users };
 }

@@ -1,3 +1,1 @@
-export {
-  buildLicensesOverview, type LicensesOverview, type LicensesRequest, type ProductOverview, type ScopeLine,
-} from './licenses-overview.js';
+export { buildLicensesOverview, type LicensesOverview, type LicensesRequest, type ProductOverview, type ScopeLine } from './licenses-overview.js';

@@ -30,7 +30,7 @@ describe('licenses overview agrees with the write side pools (property)', () => 
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('random history, seed %i: every scope figure equals poolFigures at now', async (seed) => {
     const history = randomHistory(seed, { steps: 250 });
     const events = storedHistory(history.commands, { onRejected: 'skip', leaseMs: LEASE });
-    const harness = await projectionHarness([licensesProjection], events, { database, batchSize: 1 + (seed * 37) % 120, leaseMs: LEASE });
+    const harness = await projectionHarness([licensesProjection], events, { database, batchSize: 1 + ((seed * 37) % 120), leaseMs: LEASE });
     try {
       const state = stateOf(events);
       let compared = 0;
@@ -43,7 +43,8 @@ describe('licenses overview agrees with the write side pools (property)', () => 
           const expected = [...poolFigures(state, product.product, now, LEASE).values()]
             .map(({ scope, dedicated, pool, used, available, offline }) => ({ scope, dedicated, pool, used, available, offline }))
             .sort((a, b) => a.scope.localeCompare(b.scope));
-          const actual = product.scopes.map(({ scope, dedicated, pool, used, available, offline }) => ({ scope, dedicated, pool, used, available, offline }))
+          const actual = product.scopes
+            .map(({ scope, dedicated, pool, used, available, offline }) => ({ scope, dedicated, pool, used, available, offline }))
             .sort((a, b) => a.scope.localeCompare(b.scope));
           expect({ seed, offset, product: product.product, scopes: actual }).toEqual({ seed, offset, product: product.product, scopes: expected });
           compared += actual.reduce((n, s) => n + s.used, 0);
@@ -66,10 +67,19 @@ describe('licenses overview (SPEC §4.7)', () => {
     cmd('RegisterUser', '2026-01-05T13:04:00Z', { userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'mobile' }),
     cmd('RegisterUser', '2026-01-05T13:05:00Z', { userId: 'u3', email: 'u3@acme.example', fullName: 'User Three', orgId: 'ops' }),
     cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-      purchaseId: 'p1', product: 'KSE', quantity: 5, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z', machineQuota: 10,
+      purchaseId: 'p1',
+      product: 'KSE',
+      quantity: 5,
+      startsAt: '2026-01-01T00:00:00Z',
+      expiresAt: '2027-01-01T00:00:00Z',
+      machineQuota: 10,
     }),
     cmd('PurchaseLicenses', '2026-01-05T14:01:00Z', {
-      purchaseId: 'p2', product: 'KRE', quantity: 2, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2026-12-01T00:00:00Z',
+      purchaseId: 'p2',
+      product: 'KRE',
+      quantity: 2,
+      startsAt: '2026-01-01T00:00:00Z',
+      expiresAt: '2026-12-01T00:00:00Z',
     }),
     cmd('DedicateLicenses', '2026-01-05T15:00:00Z', { product: 'KSE', orgId: 'qa', quantity: 3 }),
     cmd('DedicateLicenses', '2026-01-05T15:05:00Z', { product: 'KSE', orgId: 'mobile', quantity: 1 }),
@@ -94,7 +104,14 @@ describe('licenses overview (SPEC §4.7)', () => {
     expect(overview.asOfPosition).toMatch(/^\d+\/\d+$/);
     expect(overview.products.map((p) => p.product)).toEqual(['KSE', 'KRE']);
     const kse = overview.products[0]!;
-    expect(kse).toMatchObject({ product: 'KSE', model: 'seat', purchased: 5, machineQuota: 10, registeredMachines: 3, expiresAt: '2027-01-01T00:00:00.000Z' });
+    expect(kse).toMatchObject({
+      product: 'KSE',
+      model: 'seat',
+      purchased: 5,
+      machineQuota: 10,
+      registeredMachines: 3,
+      expiresAt: '2027-01-01T00:00:00.000Z',
+    });
     expect(kse.scopes).toEqual([
       { scope: 'account', name: 'Account', dedicated: 5, pool: 2, used: 0, available: 2, offline: 0 },
       { scope: 'qa', name: 'QA', dedicated: 3, pool: 2, used: 2, available: 0, offline: 1 },
@@ -139,8 +156,10 @@ describe('licenses overview (SPEC §4.7)', () => {
   });
 
   it('rejects asOf (answered by the replay), unknown accounts and orgs', async () => {
-    await expect(buildLicensesOverview({ accountId: 'acme', asOf: '2026-03-01T00:00:00Z' }, harness.context(NOW)))
-      .rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'asOf' }] });
+    await expect(buildLicensesOverview({ accountId: 'acme', asOf: '2026-03-01T00:00:00Z' }, harness.context(NOW))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'asOf' }],
+    });
     await expect(buildLicensesOverview({ accountId: 'other' }, harness.context(NOW))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(buildLicensesOverview({ accountId: 'acme', orgId: 'nope' }, harness.context(NOW))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -154,7 +173,11 @@ describe('licenses overview: holders follow their user in the directory', () => 
     cmd('CreateOrganization', '2026-01-05T13:02:30Z', { orgId: 'auto', name: 'Automation', parentOrgId: 'qa' }),
     cmd('RegisterUser', '2026-01-05T13:03:00Z', { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'web' }),
     cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-      purchaseId: 'p1', product: 'KSE', quantity: 4, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+      purchaseId: 'p1',
+      product: 'KSE',
+      quantity: 4,
+      startsAt: '2026-01-01T00:00:00Z',
+      expiresAt: '2027-01-01T00:00:00Z',
     }),
     cmd('DedicateLicenses', '2026-01-05T15:00:00Z', { product: 'KSE', orgId: 'qa', quantity: 2 }),
     cmd('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u1' }),
@@ -172,10 +195,15 @@ describe('licenses overview: holders follow their user in the directory', () => 
         { scope: 'account', name: 'Account', dedicated: 4, pool: 2, used: 0, available: 2, offline: 0 },
         { scope: 'qa', name: 'QA', dedicated: 2, pool: 2, used: 2, available: 0, offline: 1 },
       ]);
-      expect(kse!.licensedUsers).toEqual([{ userId: 'u1', name: 'User One', email: 'u1@acme.example', licenseSource: 'qa', licenseSourceName: 'QA' }]);
+      expect(kse!.licensedUsers).toEqual([
+        { userId: 'u1', name: 'User One', email: 'u1@acme.example', licenseSource: 'qa', licenseSourceName: 'QA' },
+      ]);
       const auto = (await buildLicensesOverview({ accountId: 'acme', orgId: 'auto' }, harness.context(NOW))).products[0]!;
-      expect([auto.licensedUsers.length, auto.machines.map((m) => m.machineId), auto.offlineLicenses.map((o) => o.machineId)])
-        .toEqual([1, ['desk-1', 'laptop-1'], ['laptop-1']]);
+      expect([auto.licensedUsers.length, auto.machines.map((m) => m.machineId), auto.offlineLicenses.map((o) => o.machineId)]).toEqual([
+        1,
+        ['desk-1', 'laptop-1'],
+        ['laptop-1'],
+      ]);
       const web = (await buildLicensesOverview({ accountId: 'acme', orgId: 'web' }, harness.context(NOW))).products[0]!;
       expect([web.licensedUsers, web.machines, web.offlineLicenses]).toEqual([[], [], []]);
     } finally {
@@ -192,7 +220,11 @@ describe('licenses overview: kept lists are read anew once the holdings change',
     cmd('RegisterUser', '2026-01-05T13:03:00Z', { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'qa' }),
     cmd('RegisterUser', '2026-01-05T13:04:00Z', { userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'qa' }),
     cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-      purchaseId: 'p1', product: 'KSE', quantity: 4, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+      purchaseId: 'p1',
+      product: 'KSE',
+      quantity: 4,
+      startsAt: '2026-01-01T00:00:00Z',
+      expiresAt: '2027-01-01T00:00:00Z',
     }),
     cmd('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u1' }),
   ];

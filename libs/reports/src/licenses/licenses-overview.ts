@@ -37,16 +37,24 @@ export async function buildLicensesOverview(request: LicensesRequest, context: R
   const { db, position, cache } = await context.projections.reader<LicensesTables>('licenses');
   const accountId = request.accountId;
   const [timezone, tree, version] = await Promise.all([
-    accountTimezone(db.part<OrgDirectoryTables>(), accountId), loadOrgTree(db.part<OrgDirectoryTables>(), accountId), holdingVersion(db, accountId),
+    accountTimezone(db.part<OrgDirectoryTables>(), accountId),
+    loadOrgTree(db.part<OrgDirectoryTables>(), accountId),
+    holdingVersion(db, accountId),
   ]);
   const subtree = request.orgId !== undefined ? tree.subtree(request.orgId) : null;
-  const data = await loadHoldings(db, accountId, request.product, (load) => cache.get(`holdings\u0000${accountId}\u0000${request.product ?? '*'}`, version, load));
+  const data = await loadHoldings(db, accountId, request.product, (load) =>
+    cache.get(`holdings\u0000${accountId}\u0000${request.product ?? '*'}`, version, load),
+  );
   const now = context.now;
 
   const purchasedProducts = new Set(data.purchases.map((p) => p.product));
   const products = request.product !== undefined ? [request.product] : PRODUCT_CODES.filter((p) => purchasedProducts.has(p));
   return {
-    accountId, asOf: new Date(now).toISOString(), asOfPosition: formatPosition(position), timezone, orgId: request.orgId ?? null,
+    accountId,
+    asOf: new Date(now).toISOString(),
+    asOfPosition: formatPosition(position),
+    timezone,
+    orgId: request.orgId ?? null,
     products: products.map((product) => productOverview(product, data, tree, subtree, request.orgId ?? null, now, context.leaseMs)),
   };
 }
@@ -54,7 +62,14 @@ export async function buildLicensesOverview(request: LicensesRequest, context: R
 /** The units held now, each with its holder's organization (and, for seats, name and email). */
 interface Holdings extends HeldLists {
   readonly parents: ReadonlyMap<string, string | null>;
-  readonly purchases: readonly { product: string; quantity: number; startsAt: number; expiresAt: number; recordedAt: number; machineQuota: number | null }[];
+  readonly purchases: readonly {
+    product: string;
+    quantity: number;
+    startsAt: number;
+    expiresAt: number;
+    recordedAt: number;
+    machineQuota: number | null;
+  }[];
   readonly dedications: readonly { product: string; orgId: string; quantity: number }[];
   readonly sessions: ByProduct<LicensesTables['open_sessions']>;
   readonly applications: number;
@@ -88,28 +103,50 @@ async function holdingVersion(db: ReadModelDb<LicensesTables>, accountId: string
  * and changes with every heartbeat, and is read each time.
  */
 async function loadHoldings(
-  db: ReadModelDb<LicensesTables>, accountId: string, product: Product | undefined, kept: (load: () => Promise<HeldLists>) => Promise<HeldLists>,
+  db: ReadModelDb<LicensesTables>,
+  accountId: string,
+  product: Product | undefined,
+  kept: (load: () => Promise<HeldLists>) => Promise<HeldLists>,
 ): Promise<Holdings> {
   const k = db.kysely;
   const ofProduct = product === undefined ? sql`` : sql`AND product = ${product}`;
   const [orgs, purchases, dedications, sessions, applications, lists] = await Promise.all([
     k.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute(),
-    k.selectFrom('purchases').selectAll().where('account_id', '=', accountId)
-      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).execute(),
-    k.selectFrom('dedications').selectAll().where('account_id', '=', accountId)
-      .$if(product !== undefined, (qb) => qb.where('product', '=', product!)).execute(),
-    k.selectFrom('open_sessions')
+    k
+      .selectFrom('purchases')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!))
+      .execute(),
+    k
+      .selectFrom('dedications')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!))
+      .execute(),
+    k
+      .selectFrom('open_sessions')
       .select(['account_id', 'product', 'session_id', 'user_id', 'org_id', 'machine_id', 'license_type', 'draws_unit', 'started_at', 'last_seen'])
-      .where('account_id', '=', accountId).$if(product !== undefined, (qb) => qb.where('product', '=', product!)).execute(),
-    k.selectFrom('active_applications').select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', accountId).executeTakeFirst(),
+      .where('account_id', '=', accountId)
+      .$if(product !== undefined, (qb) => qb.where('product', '=', product!))
+      .execute(),
+    k
+      .selectFrom('active_applications')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('account_id', '=', accountId)
+      .executeTakeFirst(),
     kept(async () => {
       const packed = async <const C extends readonly string[]>(table: HoldingTable, columns: C) => {
-        const { rows: [row] } = await sql<{ packed: string | null }>`SELECT ${packedList(columns)} AS packed FROM ${db.table(table)}
+        const {
+          rows: [row],
+        } = await sql<{ packed: string | null }>`SELECT ${packedList(columns)} AS packed FROM ${db.table(table)}
           WHERE account_id = ${accountId} ${ofProduct}`.execute(k);
         return unpackList(row?.packed, columns);
       };
       const [seats, offline, machines] = await Promise.all([
-        packed('seats', SEAT_COLUMNS), packed('offline_licenses', OFFLINE_COLUMNS), packed('machines', MACHINE_COLUMNS),
+        packed('seats', SEAT_COLUMNS),
+        packed('offline_licenses', OFFLINE_COLUMNS),
+        packed('machines', MACHINE_COLUMNS),
       ]);
       return {
         seats: byProduct(seats, (a, b) => compareText(a.user_id, b.user_id)),
@@ -121,7 +158,11 @@ async function loadHoldings(
   return {
     parents: new Map(orgs.map((o) => [o.org_id, o.parent_org_id])),
     purchases: purchases.map((p) => ({
-      product: p.product, quantity: p.quantity, startsAt: ms(p.starts_at), expiresAt: ms(p.expires_at), recordedAt: ms(p.recorded_at),
+      product: p.product,
+      quantity: p.quantity,
+      startsAt: ms(p.starts_at),
+      expiresAt: ms(p.expires_at),
+      recordedAt: ms(p.recorded_at),
       machineQuota: p.machine_quota,
     })),
     dedications: dedications.map((d) => ({ product: d.product, orgId: d.org_id, quantity: d.quantity })),
@@ -148,7 +189,8 @@ function unpackList<const C extends readonly string[]>(packed: string | null | u
   if (!packed) return [];
   return packed.split('\u001e').map((line) => {
     const fields = line.split('\u001f');
-    if (fields.length !== columns.length) throw new Error(`a holding row has ${fields.length} fields, not ${columns.length}: ${JSON.stringify(line)}`);
+    if (fields.length !== columns.length)
+      throw new Error(`a holding row has ${fields.length} fields, not ${columns.length}: ${JSON.stringify(line)}`);
     const row: Record<string, string> = {};
     for (let i = 0; i < columns.length; i++) row[columns[i]!] = fields[i]!;
     return row as Packed<C>;
@@ -170,7 +212,13 @@ function byProduct<Row extends { product: string }>(rows: readonly Row[], order:
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function productOverview(
-  product: Product, data: Holdings, tree: OrgTree, subtree: ReadonlySet<string> | null, orgId: string | null, now: number, leaseMs: number,
+  product: Product,
+  data: Holdings,
+  tree: OrgTree,
+  subtree: ReadonlySet<string> | null,
+  orgId: string | null,
+  now: number,
+  leaseMs: number,
 ): ProductOverview {
   const active = data.purchases.filter((p) => p.product === product && isPurchaseActive(p, now));
   const purchased = active.reduce((sum, p) => sum + p.quantity, 0);
@@ -231,19 +279,39 @@ function productOverview(
   const scopes = scopeIds.map((scope) => {
     const p = pool.get(scope) ?? 0;
     const u = used.get(scope) ?? 0;
-    return { scope, name: scopeName(scope), dedicated: dedicated.get(scope) ?? 0, pool: p, used: u, available: p - u, offline: offlineUsed.get(scope) ?? 0 };
+    return {
+      scope,
+      name: scopeName(scope),
+      dedicated: dedicated.get(scope) ?? 0,
+      pool: p,
+      used: u,
+      available: p - u,
+      offline: offlineUsed.get(scope) ?? 0,
+    };
   });
 
   const machines = data.machines.get(product) ?? [];
   return {
-    product, model: modelOf(product), purchased, machineQuota, registeredMachines: machines.length, expiresAt, scopes,
+    product,
+    model: modelOf(product),
+    purchased,
+    machineQuota,
+    registeredMachines: machines.length,
+    expiresAt,
+    scopes,
     licensedUsers: seats.filter(inSubtree).map((s) => {
       const source = sourceOfUser(s);
       return { userId: s.user_id, name: s.full_name, email: s.email, licenseSource: source, licenseSourceName: scopeName(source) };
     }),
-    onlineLicenses: openSessions.filter((s) => s.license_type === 'online' && inSubtree(s)).map((s) => ({
-      machineId: s.machine_id, userId: s.user_id, sessionId: s.session_id, startedAt: iso(ms(s.started_at)), lastSeenAt: iso(ms(s.last_seen)),
-    })),
+    onlineLicenses: openSessions
+      .filter((s) => s.license_type === 'online' && inSubtree(s))
+      .map((s) => ({
+        machineId: s.machine_id,
+        userId: s.user_id,
+        sessionId: s.session_id,
+        startedAt: iso(ms(s.started_at)),
+        lastSeenAt: iso(ms(s.last_seen)),
+      })),
     offlineLicenses: offline.filter(inSubtree).map((o) => {
       const expiresAt = ms(o.expires_at);
       return { userId: o.user_id, machineId: o.machine_id, expiresAt: iso(expiresAt), unexpired: expiresAt > now, licenseSource: sourceOfUser(o) };

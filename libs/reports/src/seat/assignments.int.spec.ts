@@ -26,10 +26,18 @@ const HISTORY: LedgerCommand[] = [
   c('AddUserToProject', '2026-01-05T00:12:00Z', { projectId: 'mob', userId: 'u2' }),
   c('AddUserToProject', '2026-01-05T00:13:00Z', { projectId: 'web', userId: 'u1' }),
   c('PurchaseLicenses', '2026-01-05T01:00:00Z', {
-    purchaseId: 'p1', product: 'KSE', quantity: 10, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+    purchaseId: 'p1',
+    product: 'KSE',
+    quantity: 10,
+    startsAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2027-01-01T00:00:00Z',
   }),
   c('PurchaseLicenses', '2026-01-05T01:01:00Z', {
-    purchaseId: 'p2', product: 'TESTOPS', quantity: 2, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+    purchaseId: 'p2',
+    product: 'TESTOPS',
+    quantity: 2,
+    startsAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2027-01-01T00:00:00Z',
   }),
   c('DedicateLicenses', '2026-01-05T02:00:00Z', { product: 'KSE', orgId: 'qa', quantity: 4 }),
   c('AssignSeat', '2026-01-06T10:00:00Z', { product: 'KSE', userId: 'u1' }),
@@ -62,31 +70,69 @@ describe.each([1, 500])('assignments (batches of %i)', (batchSize) => {
 
   it('one row per current seat, with source, path, projects, last assignment and use, activation', async () => {
     const body = await report({ sort: 'userId' });
-    expect(body).toMatchObject({ report: 'assignments', accountId: 'asg', product: 'KSE', total: 4, page: 1, pageSize: 50, timezone: 'Europe/Paris' });
+    expect(body).toMatchObject({
+      report: 'assignments',
+      accountId: 'asg',
+      product: 'KSE',
+      total: 4,
+      page: 1,
+      pageSize: 50,
+      timezone: 'Europe/Paris',
+    });
     expect(body.asOfPosition).toMatch(/^\d+\/\d+$/);
     expect(body.rows).toEqual([
       {
-        userId: 'u1', user: 'Ann Lee', email: 'ann.lee@asg.example', licenseSource: 'Quality', organization: 'Quality',
-        projects: ['Web'], lastAssignment: '2026-01-06T10:00:00.000Z', lastActiveUse: '2026-01-11T08:00:00.000Z', activated: false,
+        userId: 'u1',
+        user: 'Ann Lee',
+        email: 'ann.lee@asg.example',
+        licenseSource: 'Quality',
+        organization: 'Quality',
+        projects: ['Web'],
+        lastAssignment: '2026-01-06T10:00:00.000Z',
+        lastActiveUse: '2026-01-11T08:00:00.000Z',
+        activated: false,
       },
       {
-        userId: 'u2', user: 'Bob Stone', email: 'bob@asg.example', licenseSource: 'Quality', organization: 'Quality / Automation',
-        projects: ['Mobile', 'Web'], lastAssignment: '2026-01-06T11:00:00.000Z', lastActiveUse: '2026-01-09T08:00:00.000Z', activated: true,
+        userId: 'u2',
+        user: 'Bob Stone',
+        email: 'bob@asg.example',
+        licenseSource: 'Quality',
+        organization: 'Quality / Automation',
+        projects: ['Mobile', 'Web'],
+        lastAssignment: '2026-01-06T11:00:00.000Z',
+        lastActiveUse: '2026-01-09T08:00:00.000Z',
+        activated: true,
       },
       {
-        userId: 'u3', user: 'Carla Díaz', email: 'carla_d@asg.example', licenseSource: 'Account', organization: 'Operations',
-        projects: [], lastAssignment: '2026-01-07T09:00:00.000Z', lastActiveUse: '2026-01-10T08:00:00.000Z', activated: false,
+        userId: 'u3',
+        user: 'Carla Díaz',
+        email: 'carla_d@asg.example',
+        licenseSource: 'Account',
+        organization: 'Operations',
+        projects: [],
+        lastAssignment: '2026-01-07T09:00:00.000Z',
+        lastActiveUse: '2026-01-10T08:00:00.000Z',
+        activated: false,
       },
       {
-        userId: 'u4', user: '=Eve', email: 'eve@asg.example', licenseSource: 'Account', organization: 'Operations',
-        projects: [], lastAssignment: '2026-01-14T08:00:00.000Z', lastActiveUse: '2026-01-08T12:00:00.000Z', activated: false,
+        userId: 'u4',
+        user: '=Eve',
+        email: 'eve@asg.example',
+        licenseSource: 'Account',
+        organization: 'Operations',
+        projects: [],
+        lastAssignment: '2026-01-14T08:00:00.000Z',
+        lastActiveUse: '2026-01-08T12:00:00.000Z',
+        activated: false,
       },
     ]);
   });
 
   it('another seat product has its own seats; activity of a user without a seat is not a row', async () => {
     const body = await report({ product: 'TESTOPS' });
-    expect(body.rows).toEqual([expect.objectContaining({ userId: 'u5', licenseSource: 'Account', lastActiveUse: '2026-01-14T09:30:00.000Z', activated: true })]);
+    expect(body.rows).toEqual([
+      expect.objectContaining({ userId: 'u5', licenseSource: 'Account', lastActiveUse: '2026-01-14T09:30:00.000Z', activated: true }),
+    ]);
   });
 
   it('filters by organization subtree', async () => {
@@ -143,7 +189,8 @@ describe.each([1, 500])('assignments (batches of %i)', (batchSize) => {
   it('refuses session products; asOf is for the replay (the projected report answers at now)', async () => {
     await expect(report({ product: 'KRE' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'product' }] });
     await expect(report({ asOf: '2026-01-10T00:00:00Z' })).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED', errors: [{ path: 'asOf', message: 'is answered by replaying events, not by the projected report' }],
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'asOf', message: 'is answered by replaying events, not by the projected report' }],
     });
     await expect(report({ interval: 'day' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'interval' }] });
   });
@@ -154,12 +201,16 @@ describe('assignments as the tree stands now', () => {
     const events = storedHistory([...HISTORY, c('DedicateLicenses', '2026-01-20T00:00:00Z', { product: 'KSE', orgId: 'qa', quantity: 0 })]);
     const harness = await projectionHarness([assignmentsProjection], events.slice(0, -1));
     try {
-      const sources = async () => (await runReport(assignmentsReport, { accountId: 'asg', product: 'KSE', sort: 'userId' }, harness.context(NOW)) as TableBody)
-        .rows.map((r) => r.licenseSource);
+      const sources = async () =>
+        ((await runReport(assignmentsReport, { accountId: 'asg', product: 'KSE', sort: 'userId' }, harness.context(NOW))) as TableBody).rows.map(
+          (r) => r.licenseSource,
+        );
       expect(await sources()).toEqual(['Quality', 'Quality', 'Account', 'Account']);
       await harness.fold(events.slice(-1));
       expect(await sources()).toEqual(['Account', 'Account', 'Account', 'Account']);
-      await expect(runReport(assignmentsReport, { accountId: 'other', product: 'KSE' }, harness.context(NOW))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(runReport(assignmentsReport, { accountId: 'other', product: 'KSE' }, harness.context(NOW))).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
     } finally {
       await harness.close();
     }

@@ -3,7 +3,13 @@ import type { AssignmentsTables } from '../../../../projections/assignments.proj
 import { ms, type EpochMs } from '../../../../projections/engine/read-model-db.js';
 import { SEAT_PRODUCTS } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
-import { accountTimezone, loadOrgTree, type DirectoryTables, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
+import {
+  accountTimezone,
+  loadOrgTree,
+  type DirectoryTables,
+  type OrgDirectoryTables,
+  type OrgTree,
+} from '../../../../projections/shared/directory-tables.js';
 import type { TableBodyOf } from '../../../contracts/src/index.js';
 import type { ReportContext, ReportDefinition, ReportRequest } from '../report-definition.js';
 import { containsPattern, refuseAsOf } from '../../../report-contract/src/report-request.js';
@@ -12,7 +18,15 @@ import { parseSort, type AssignmentSortColumn } from '../../../report-contract/s
 import { ACCOUNT_SOURCE_NAME, licenseSources } from '../../../report-contract/src/license-sources.js';
 
 export const ASSIGNMENT_COLUMNS = [
-  'userId', 'user', 'email', 'licenseSource', 'organization', 'projects', 'lastAssignment', 'lastActiveUse', 'activated',
+  'userId',
+  'user',
+  'email',
+  'licenseSource',
+  'organization',
+  'projects',
+  'lastAssignment',
+  'lastActiveUse',
+  'activated',
 ] as const;
 
 /** What each sortable column (`ASSIGNMENT_SORT_COLUMNS`) sorts by (ties: userId). */
@@ -48,23 +62,33 @@ export const assignmentsReport: ReportDefinition = {
     const db = readModel.kysely;
     const timezone = await accountTimezone(readModel.part<OrgDirectoryTables>(), request.accountId);
     const tree = await loadOrgTree(readModel.part<OrgDirectoryTables>(), request.accountId);
-    const dedicated = new Set((await db.selectFrom('current_dedications').select('org_id')
-      .where('account_id', '=', request.accountId).where('product', '=', product).where('quantity', '>', 0).execute())
-      .map((r) => r.org_id));
+    const dedicated = new Set(
+      (
+        await db
+          .selectFrom('current_dedications')
+          .select('org_id')
+          .where('account_id', '=', request.accountId)
+          .where('product', '=', product)
+          .where('quantity', '>', 0)
+          .execute()
+      ).map((r) => r.org_id),
+    );
     const orgs = orgTable(tree, dedicated);
     const subtree = request.orgId !== undefined ? [...tree.subtree(request.orgId)] : null;
     const sources = request.licenseSource !== undefined ? licenseSources(request.licenseSource, tree) : null;
 
     const orgRows = sql<{ org_id: string; path: string; source_id: string; source_name: string }>`unnest(
       ${orgs.map((o) => o.orgId)}::text[], ${orgs.map((o) => o.path)}::text[],
-      ${orgs.map((o) => o.sourceId)}::text[], ${orgs.map((o) => o.sourceName)}::text[])`
-      .as<'o'>(sql`o(org_id, path, source_id, source_name)`);
-    const base = db.selectFrom('current_seats as s')
+      ${orgs.map((o) => o.sourceId)}::text[], ${orgs.map((o) => o.sourceName)}::text[])`.as<'o'>(sql`o(org_id, path, source_id, source_name)`);
+    const base = db
+      .selectFrom('current_seats as s')
       .innerJoin('users as u', (j) => j.onRef('u.account_id', '=', 's.account_id').onRef('u.user_id', '=', 's.user_id'))
       .innerJoin(orgRows, 'o.org_id', 'u.org_id')
-      .leftJoin('last_active_use as l', (j) => j.onRef('l.account_id', '=', 's.account_id').onRef('l.product', '=', 's.product')
-        .onRef('l.user_id', '=', 's.user_id'))
-      .where('s.account_id', '=', request.accountId).where('s.product', '=', product)
+      .leftJoin('last_active_use as l', (j) =>
+        j.onRef('l.account_id', '=', 's.account_id').onRef('l.product', '=', 's.product').onRef('l.user_id', '=', 's.user_id'),
+      )
+      .where('s.account_id', '=', request.accountId)
+      .where('s.product', '=', product)
       .$if(subtree !== null, (qb) => qb.where(sql<boolean>`u.org_id = ANY(${subtree}::text[])`))
       .$if(sources !== null, (qb) => qb.where(sql<boolean>`o.source_id = ANY(${sources}::text[])`))
       .$if(request.q !== undefined, (qb) => {
@@ -76,15 +100,17 @@ export const assignmentsReport: ReportDefinition = {
     const filtered = subtree !== null || sources !== null || request.q !== undefined;
     const counted = filtered
       ? base.select(sql<string>`count(*)`.as('n'))
-      : db.selectFrom('current_seats').where('account_id', '=', request.accountId).where('product', '=', product).select(sql<string>`count(*)`.as('n'));
+      : db
+          .selectFrom('current_seats')
+          .where('account_id', '=', request.accountId)
+          .where('product', '=', product)
+          .select(sql<string>`count(*)`.as('n'));
     const total = Number((await counted.executeTakeFirst())?.n ?? 0);
     const all = request.allRows === true;
     const pageSize = all ? Math.max(total, 1) : request.pageSize;
     const page = all ? 1 : request.page;
     const rows = await base
-      .select([
-        's.user_id', 'u.full_name', 'u.email', 'o.source_name', 'o.path', 's.assigned_at', 's.activated_at', 'l.last_at',
-      ])
+      .select(['s.user_id', 'u.full_name', 'u.email', 'o.source_name', 'o.path', 's.assigned_at', 's.activated_at', 'l.last_at'])
       .orderBy(SORTS[sort.column], (ob) => {
         const ordered = sort.descending ? ob.desc() : ob.asc();
         return ordered.nullsLast();
@@ -145,12 +171,14 @@ function orgTable(tree: OrgTree, dedicated: ReadonlySet<string>): OrgRow[] {
 async function projectNames(db: Kysely<DirectoryTables>, accountId: string, userIds: readonly string[] | null): Promise<Map<string, string[]>> {
   const names = new Map<string, string[]>();
   if (userIds !== null && userIds.length === 0) return names;
-  const rows = await db.selectFrom('project_members as m')
+  const rows = await db
+    .selectFrom('project_members as m')
     .innerJoin('projects as p', (j) => j.onRef('p.account_id', '=', 'm.account_id').onRef('p.project_id', '=', 'm.project_id'))
     .select(['m.user_id', 'p.name'])
     .where('m.account_id', '=', accountId)
     .$if(userIds !== null, (qb) => qb.where(sql<boolean>`m.user_id = ANY(${userIds}::text[])`))
-    .orderBy('p.name').orderBy('p.project_id')
+    .orderBy('p.name')
+    .orderBy('p.project_id')
     .execute();
   for (const r of rows) {
     const list = names.get(r.user_id);

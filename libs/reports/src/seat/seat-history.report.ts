@@ -29,8 +29,17 @@ export const seatHistoryReport: ReportDefinition = {
     const { db, position } = await context.projections.reader<SeatHistoryTables>('seat-history');
     const scope = await seriesScope(db.part<OrgDirectoryTables>(), request, context.now);
     const before = Math.max(0, ...scope.recordAt);
-    const points = unionAll([purchasedPoints(db.part<PoolVersionTables>(), scope, before), seatPoints(db.part<SeatSpanTables>(), scope, ['assigned', 'activated'], before)]);
-    const values = await evaluateSteps(db.kysely, points, scope.groups.map((g) => g.key), SEAT_HISTORY_METRICS, scope.recordAt);
+    const points = unionAll([
+      purchasedPoints(db.part<PoolVersionTables>(), scope, before),
+      seatPoints(db.part<SeatSpanTables>(), scope, ['assigned', 'activated'], before),
+    ]);
+    const values = await evaluateSteps(
+      db.kysely,
+      points,
+      scope.groups.map((g) => g.key),
+      SEAT_HISTORY_METRICS,
+      scope.recordAt,
+    );
     return seriesBody('seat-history', request, scope, position, (group, i) => {
       const metrics = values.get(group.key)!;
       return { purchased: metrics.get('purchased')![i]!, assigned: metrics.get('assigned')![i]!, activated: metrics.get('activated')![i]! };

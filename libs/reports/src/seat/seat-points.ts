@@ -63,5 +63,8 @@ export function purchasedPoints(db: ReadModelDb<PoolVersionTables>, scope: Serie
 export function unionAll(parts: readonly (PointsQuery | null)[]): PointsQuery | null {
   const present = parts.filter((p): p is PointsQuery => p !== null);
   if (present.length === 0) return null;
-  return sql<StepPoint>`${sql.join(present.map((part) => sql`(${part})`), sql` UNION ALL `)}`;
+  return sql<StepPoint>`${sql.join(
+    present.map((part) => sql`(${part})`),
+    sql` UNION ALL `,
+  )}`;
 }

@@ -39,7 +39,11 @@ const RUNS = 30;
     const started = performance.now();
     if (reuse) {
       const database = await openDatabase({ databaseUrl: TEST_DATABASE_URL });
-      harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection], [], { database, schemaSuffix: reuse, reuseSchemas: true });
+      harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection], [], {
+        database,
+        schemaSuffix: reuse,
+        reuseSchemas: true,
+      });
       accountId = process.env.SEAT_BENCH_ACCOUNT ?? 'acct-001';
       zoneEnd = DateTime.fromISO('2026-10-01T00:00:00Z').setZone(process.env.SEAT_BENCH_ZONE ?? 'America/New_York');
       return;
@@ -48,19 +52,30 @@ const RUNS = 30;
     const commands: LedgerCommand[] = [];
     for (const raw of history.commands) commands.push(parseCommand(raw) as unknown as LedgerCommand);
     events = storedHistory(commands, { onRejected: 'skip' });
-    log(`${commands.length} commands → ${events.length} events in ${seconds(started)} s; ${history.accounts.map((a) => `${a.accountId} ${a.users} users ${a.timezone}`).join(', ')}`);
+    log(
+      `${commands.length} commands → ${events.length} events in ${seconds(started)} s; ${history.accounts.map((a) => `${a.accountId} ${a.users} users ${a.timezone}`).join(', ')}`,
+    );
     accountId = history.accounts[0]!.accountId;
     zoneEnd = DateTime.fromISO('2026-10-01T00:00:00Z').setZone(history.accounts[0]!.timezone);
     const database = await openDatabase({ databaseUrl: TEST_DATABASE_URL });
     const folding = performance.now();
     const schemaSuffix = `bench_${process.pid}`;
-    harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection], events, { database, batchSize: 1000, schemaSuffix });
+    harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection], events, {
+      database,
+      batchSize: 1000,
+      schemaSuffix,
+    });
     await query(database, 'ANALYZE');
-    log(`folded into PostgreSQL in ${seconds(folding)} s (${Math.round(events.length / ((performance.now() - folding) / 1000))} events/s, 3 projections)`);
+    log(
+      `folded into PostgreSQL in ${seconds(folding)} s (${Math.round(events.length / ((performance.now() - folding) / 1000))} events/s, 3 projections)`,
+    );
   }, 3_600_000);
   afterAll(async () => {
     if (!keep && !reuse) await harness?.close();
-    else process.stderr.write(`[seat-bench] kept: SEAT_BENCH_REUSE=${reuse ?? `bench_${process.pid}`} SEAT_BENCH_ACCOUNT=${accountId} SEAT_BENCH_ZONE=${zoneEnd.zoneName}\n`);
+    else
+      process.stderr.write(
+        `[seat-bench] kept: SEAT_BENCH_REUSE=${reuse ?? `bench_${process.pid}`} SEAT_BENCH_ACCOUNT=${accountId} SEAT_BENCH_ZONE=${zoneEnd.zoneName}\n`,
+      );
     await harness?.database.close();
   }, 600_000);
 
@@ -77,21 +92,25 @@ const RUNS = 30;
     ['assignments q + sort lastActiveUse', 'assignments', { product: 'KSE', q: 'an', sort: '-lastActiveUse', page: '2' }],
   ];
 
-  it.each(cases)('%s', async (_label, name, params) => {
-    const { window, ...rest } = params as { window?: number } & Record<string, unknown>;
-    const definition = findReport(name);
-    const full = { accountId, ...rest, ...(definition.shape === 'series' ? { from: day(window ?? 120), to: day(1) } : {}) };
-    const now = Date.parse('2026-10-01T00:00:00Z');
-    const samples: number[] = [];
-    for (let i = 0; i < RUNS; i += 1) {
-      const t = performance.now();
-      await runReport(definition, full, harness.context(now));
-      samples.push(performance.now() - t);
-    }
-    samples.sort((a, b) => a - b);
-    const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!.toFixed(1);
-    log(`${_label}: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms`);
-  }, 600_000);
+  it.each(cases)(
+    '%s',
+    async (_label, name, params) => {
+      const { window, ...rest } = params as { window?: number } & Record<string, unknown>;
+      const definition = findReport(name);
+      const full = { accountId, ...rest, ...(definition.shape === 'series' ? { from: day(window ?? 120), to: day(1) } : {}) };
+      const now = Date.parse('2026-10-01T00:00:00Z');
+      const samples: number[] = [];
+      for (let i = 0; i < RUNS; i += 1) {
+        const t = performance.now();
+        await runReport(definition, full, harness.context(now));
+        samples.push(performance.now() - t);
+      }
+      samples.sort((a, b) => a - b);
+      const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!.toFixed(1);
+      log(`${_label}: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms`);
+    },
+    600_000,
+  );
 });
 
 function seconds(since: number): string {

@@ -39,10 +39,19 @@ function stateBefore(events: readonly StoredEvent[], x: number): Model {
     if (!(at < x)) break;
     const d = e.data as Record<string, never>;
     switch (e.type) {
-      case 'UserRegistered': case 'UserMoved': m.userOrg.set(d.userId, d.orgId); break;
+      case 'UserRegistered':
+      case 'UserMoved':
+        m.userOrg.set(d.userId, d.orgId);
+        break;
       case 'LicensesPurchased': {
         const p = e.data as Data<'LicensesPurchased'>;
-        m.purchases.set(p.purchaseId, { product: p.product, quantity: p.quantity, startsAt: Date.parse(p.startsAt), expiresAt: Date.parse(p.expiresAt), recordedAt: at });
+        m.purchases.set(p.purchaseId, {
+          product: p.product,
+          quantity: p.quantity,
+          startsAt: Date.parse(p.startsAt),
+          expiresAt: Date.parse(p.expiresAt),
+          recordedAt: at,
+        });
         break;
       }
       case 'PurchaseAmended': {
@@ -52,16 +61,27 @@ function stateBefore(events: readonly StoredEvent[], x: number): Model {
         known.expiresAt = Date.parse(p.expiresAt);
         break;
       }
-      case 'LicensesDedicated': m.dedications.set(`${d.product}/${d.orgId}`, d.quantity); break;
-      case 'SeatAssigned': m.seats.set(`${d.product}/${d.userId}`, { activated: false }); break;
-      case 'SeatUnassigned': m.seats.delete(`${d.product}/${d.userId}`); break;
-      case 'SeatActivated': m.seats.get(`${d.product}/${d.userId}`)!.activated = true; break;
+      case 'LicensesDedicated':
+        m.dedications.set(`${d.product}/${d.orgId}`, d.quantity);
+        break;
+      case 'SeatAssigned':
+        m.seats.set(`${d.product}/${d.userId}`, { activated: false });
+        break;
+      case 'SeatUnassigned':
+        m.seats.delete(`${d.product}/${d.userId}`);
+        break;
+      case 'SeatActivated':
+        m.seats.get(`${d.product}/${d.userId}`)!.activated = true;
+        break;
     }
   }
   return m;
 }
 
-interface Tree { parent: Map<string, string | null>; name: Map<string, string> }
+interface Tree {
+  parent: Map<string, string | null>;
+  name: Map<string, string>;
+}
 
 function treeOf(events: readonly StoredEvent[]): Tree {
   const tree: Tree = { parent: new Map(), name: new Map() };
@@ -79,11 +99,15 @@ function within(tree: Tree, orgId: string, root: string): boolean {
   return false;
 }
 
-interface Group { orgId: string | null; member: (orgId: string) => boolean }
+interface Group {
+  orgId: string | null;
+  member: (orgId: string) => boolean;
+}
 
 function groupsOf(tree: Tree, orgId: string | undefined, groupBy: boolean): Group[] {
   if (!groupBy) return [{ orgId: orgId ?? null, member: (o) => orgId === undefined || within(tree, o, orgId) }];
-  return [...tree.parent].filter(([, parent]) => parent === (orgId ?? null))
+  return [...tree.parent]
+    .filter(([, parent]) => parent === (orgId ?? null))
     .map(([child]) => ({ orgId: child, member: (o: string) => within(tree, o, child) }));
 }
 
@@ -98,10 +122,12 @@ function expectedHistory(events: readonly StoredEvent[], q: SeriesQuery, zone: s
     buckets: list.map((b) => {
       const x = recordInstant(b.end, now);
       const m = stateBefore(events, x);
-      const purchased = g.orgId === null
-        ? [...m.purchases.values()].filter((p) => p.product === 'KSE' && Math.max(p.recordedAt, p.startsAt) <= x && x < p.expiresAt)
-          .reduce((sum, p) => sum + p.quantity, 0)
-        : m.dedications.get(`KSE/${g.orgId}`) ?? 0;
+      const purchased =
+        g.orgId === null
+          ? [...m.purchases.values()]
+              .filter((p) => p.product === 'KSE' && Math.max(p.recordedAt, p.startsAt) <= x && x < p.expiresAt)
+              .reduce((sum, p) => sum + p.quantity, 0)
+          : (m.dedications.get(`KSE/${g.orgId}`) ?? 0);
       const held = [...m.seats].filter(([key]) => key.startsWith('KSE/') && g.member(m.userOrg.get(key.slice(4))!));
       return { start: b.startIso, end: b.endIso, purchased, assigned: held.length, activated: held.filter(([, s]) => s.activated).length };
     }),
@@ -140,9 +166,12 @@ function expectedUsage(events: readonly StoredEvent[], q: SeriesQuery, zone: str
       const m = stateBefore(events, x);
       const assigned = [...m.seats.keys()].filter((key) => key.startsWith('KSE/') && g.member(m.userOrg.get(key.slice(4))!)).length;
       return {
-        start: b.startIso, end: b.endIso, activeUsers: active.size,
+        start: b.startIso,
+        end: b.endIso,
+        activeUsers: active.size,
         averageDailyActive: daily.length === 0 ? 0 : Math.round((daily.reduce((a, c) => a + c, 0) * 100) / daily.length) / 100,
-        peakDailyActive: Math.max(0, ...daily), assigned,
+        peakDailyActive: Math.max(0, ...daily),
+        assigned,
       };
     }),
   }));
@@ -175,11 +204,20 @@ describe('seat reports equal a recomputation from the events (random histories)'
     expect(events.filter((e) => e.type === 'SeatAssigned').length).toBeGreaterThan(5);
 
     for (const q of randomSeriesQueries(seed, [...treeOf(events).parent.keys()], h.now)) {
-      const params = { accountId: h.accountId, product: 'KSE', from: q.from, to: q.to, interval: q.interval, ...(q.orgId ? { orgId: q.orgId } : {}), ...(q.groupBy ? { groupBy: 'org' } : {}) };
+      const params = {
+        accountId: h.accountId,
+        product: 'KSE',
+        from: q.from,
+        to: q.to,
+        interval: q.interval,
+        ...(q.orgId ? { orgId: q.orgId } : {}),
+        ...(q.groupBy ? { groupBy: 'org' } : {}),
+      };
       const label = JSON.stringify({ zone: h.zone, now: new Date(h.now).toISOString(), ...params });
-      const shape = (body: SeriesBody) => (q.groupBy
-        ? body.series!.map((s) => ({ orgId: s.orgId, buckets: s.buckets })).sort((a, b) => (a.orgId < b.orgId ? -1 : 1))
-        : [{ orgId: q.orgId ?? null, buckets: body.buckets! }]);
+      const shape = (body: SeriesBody) =>
+        q.groupBy
+          ? body.series!.map((s) => ({ orgId: s.orgId, buckets: s.buckets })).sort((a, b) => (a.orgId < b.orgId ? -1 : 1))
+          : [{ orgId: q.orgId ?? null, buckets: body.buckets! }];
       const byOrg = <T extends { orgId: string | null }>(list: T[]) => list.sort((a, b) => ((a.orgId ?? '') < (b.orgId ?? '') ? -1 : 1));
 
       const history = (await runReport(seatHistoryReport, params, harness.context(h.now))) as SeriesBody;

@@ -27,7 +27,14 @@ function opened(accountId: string, timezone: string, at = '2025-12-01T00:00:00Z'
 }
 
 const purchase = (accountId: string, at: string, fields: Record<string, unknown>) =>
-  commandsOf(accountId)('PurchaseLicenses', at, { purchaseId: 'p1', product: 'KSE', quantity: 5, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z', ...fields });
+  commandsOf(accountId)('PurchaseLicenses', at, {
+    purchaseId: 'p1',
+    product: 'KSE',
+    quantity: 5,
+    startsAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2027-01-01T00:00:00Z',
+    ...fields,
+  });
 
 // ── Histories, one account each ──────────────────────────────────────────────
 
@@ -126,7 +133,10 @@ describe('seat-history and seat-usage', () => {
       const body = await usage({ accountId: 'dst', from: '2026-03-08', to: '2026-03-08', interval: 'hour' });
       expect(body.buckets).toHaveLength(23);
       expect(body.buckets!.slice(0, 4).map((b) => b.start)).toEqual([
-        '2026-03-08T00:00:00.000-05:00', '2026-03-08T01:00:00.000-05:00', '2026-03-08T03:00:00.000-04:00', '2026-03-08T04:00:00.000-04:00',
+        '2026-03-08T00:00:00.000-05:00',
+        '2026-03-08T01:00:00.000-05:00',
+        '2026-03-08T03:00:00.000-04:00',
+        '2026-03-08T04:00:00.000-04:00',
       ]);
       expect(body.buckets!.at(-1)!.end).toBe('2026-03-09T00:00:00.000-04:00');
       expect(column(body, 'activeUsers').slice(0, 4)).toEqual([0, 1, 2, 0]);
@@ -160,7 +170,9 @@ describe('seat-history and seat-usage', () => {
     it('activity is counted on its local day', async () => {
       const body = await usage({ accountId: 'ist', from: '2026-01-06', to: '2026-01-08' });
       expect(body.buckets!.map((b) => b.start)).toEqual([
-        '2026-01-06T00:00:00.000+05:30', '2026-01-07T00:00:00.000+05:30', '2026-01-08T00:00:00.000+05:30',
+        '2026-01-06T00:00:00.000+05:30',
+        '2026-01-07T00:00:00.000+05:30',
+        '2026-01-08T00:00:00.000+05:30',
       ]);
       expect(column(body, 'activeUsers')).toEqual([1, 1, 1]);
     });
@@ -168,8 +180,12 @@ describe('seat-history and seat-usage', () => {
     it('week buckets: distinct users, the mean and the peak of the daily counts, zero days included', async () => {
       // Mon 2026-01-05 … Sun 01-11: u1 (6th), u2 (7th), u3 (8th); 3 distinct, 3 active user-days over 7 days.
       const body = await usage({ accountId: 'ist', from: '2026-01-05', to: '2026-01-18', interval: 'week' });
-      expect(body.buckets!.map(({ activeUsers, averageDailyActive, peakDailyActive }) => ({ activeUsers, averageDailyActive, peakDailyActive })))
-        .toEqual([{ activeUsers: 3, averageDailyActive: 0.43, peakDailyActive: 1 }, { activeUsers: 1, averageDailyActive: 0.14, peakDailyActive: 1 }]);
+      expect(
+        body.buckets!.map(({ activeUsers, averageDailyActive, peakDailyActive }) => ({ activeUsers, averageDailyActive, peakDailyActive })),
+      ).toEqual([
+        { activeUsers: 3, averageDailyActive: 0.43, peakDailyActive: 1 },
+        { activeUsers: 1, averageDailyActive: 0.14, peakDailyActive: 1 },
+      ]);
     });
 
     it('hour buckets of a half-hour zone are whole local hours', async () => {
@@ -245,7 +261,7 @@ describe('seat-history and seat-usage', () => {
       expect(column(await history(params), 'activated')).toEqual([1, 1, 1]);
     });
 
-    it('groupBy=org: one series per top-level organization; purchased is each one\'s dedication', async () => {
+    it("groupBy=org: one series per top-level organization; purchased is each one's dedication", async () => {
       const body = await history({ accountId: 'mv', from: '2026-01-14', to: '2026-01-17', groupBy: 'org' });
       expect(body.buckets).toBeUndefined();
       expect(body.series!.map((s) => [s.orgId, s.name, s.buckets.map((b) => b.assigned), s.buckets.map((b) => b.purchased)])).toEqual([
@@ -259,7 +275,10 @@ describe('seat-history and seat-usage', () => {
     it('seat-usage counts activity for the organization of the time', async () => {
       const week = { accountId: 'mv', from: '2026-01-12', to: '2026-01-18', interval: 'week' };
       const grouped = await usage({ ...week, groupBy: 'org' });
-      expect(grouped.series!.map((s) => [s.orgId, s.buckets[0]!.activeUsers, s.buckets[0]!.peakDailyActive])).toEqual([['a', 2, 1], ['b', 1, 1]]);
+      expect(grouped.series!.map((s) => [s.orgId, s.buckets[0]!.activeUsers, s.buckets[0]!.peakDailyActive])).toEqual([
+        ['a', 2, 1],
+        ['b', 1, 1],
+      ]);
       const whole = await usage(week);
       expect(whole.buckets![0]).toMatchObject({ activeUsers: 2, averageDailyActive: 0.43, peakDailyActive: 2, assigned: 2 });
       expect((await usage({ ...week, orgId: 'a1' })).buckets![0]).toMatchObject({ activeUsers: 1, assigned: 1 });
@@ -306,10 +325,14 @@ describe('seat-history and seat-usage', () => {
     });
 
     it('asOf on seat-history is for the replay (the projected report answers at now); seat-usage does not take it', async () => {
-      await expect(history({ accountId: 'mv', from: '2026-01-01', to: '2026-01-02', asOf: '2026-01-01T00:00:00Z' }))
-        .rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'asOf', message: 'is answered by replaying events, not by the projected report' }] });
-      await expect(usage({ accountId: 'mv', from: '2026-01-01', to: '2026-01-02', asOf: '2026-01-01T00:00:00Z' }))
-        .rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'asOf', message: 'is not a parameter of seat-usage; only seat-history, assignments and the licenses overview take it' }] });
+      await expect(history({ accountId: 'mv', from: '2026-01-01', to: '2026-01-02', asOf: '2026-01-01T00:00:00Z' })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: 'asOf', message: 'is answered by replaying events, not by the projected report' }],
+      });
+      await expect(usage({ accountId: 'mv', from: '2026-01-01', to: '2026-01-02', asOf: '2026-01-01T00:00:00Z' })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: 'asOf', message: 'is not a parameter of seat-usage; only seat-history, assignments and the licenses overview take it' }],
+      });
     });
   });
 });

@@ -37,11 +37,18 @@ export const seatUsageReport: ReportDefinition = {
     const scope = await seriesScope(db.part<OrgDirectoryTables>(), request, context.now);
     const keys = scope.groups.map((g) => g.key);
     const assigned = await evaluateSteps(
-      db.kysely, seatPoints(db.part<SeatSpanTables>(), scope, ['assigned'], Math.max(0, ...scope.recordAt)), keys, ['assigned'], scope.recordAt,
+      db.kysely,
+      seatPoints(db.part<SeatSpanTables>(), scope, ['assigned'], Math.max(0, ...scope.recordAt)),
+      keys,
+      ['assigned'],
+      scope.recordAt,
     );
     // An hour bucket is its own only day: no local days to work out (luxon is not cheap at 744 buckets).
     const days = scope.interval === 'hour' ? [] : scope.buckets.map((b) => localDaysIn(b, scope.zone, scope.window, context.now));
-    const activity = scope.interval === 'hour' ? await hourlyActivity(db.part<ActivityTables>(), scope) : await dailyActivity(db.part<ActivityTables>(), scope, days);
+    const activity =
+      scope.interval === 'hour'
+        ? await hourlyActivity(db.part<ActivityTables>(), scope)
+        : await dailyActivity(db.part<ActivityTables>(), scope, days);
     return seriesBody('seat-usage', request, scope, position, (group, i) => {
       const counts = activity.get(group.key)?.[i];
       const daily = scope.interval === 'hour' ? [counts?.total ?? 0] : days[i]!.map((d) => counts?.byDay.get(d.date) ?? 0);
@@ -87,18 +94,22 @@ async function dailyActivity(readModel: ReadModelDb<ActivityTables>, scope: Seri
   if (firstDays.length === 0 || firstDays.some((d) => d === undefined) || scope.groups.length === 0) return activity;
   const lastDay = days[days.length - 1]!.at(-1)!.date;
   const join = groupJoin(scope);
-  const window = db.selectFrom('activity_days as a')
-    .where('a.account_id', '=', scope.accountId).where('a.product', '=', scope.product)
+  const window = db
+    .selectFrom('activity_days as a')
+    .where('a.account_id', '=', scope.accountId)
+    .where('a.product', '=', scope.product)
     .where(sql`a.local_date`, '>=', sql`${firstDays[0]!}::date`)
     .where(sql`a.local_date`, '<=', sql`${lastDay}::date`)
     .distinct();
-  const triples = join === null
-    ? window.select([sql<string>`a.local_date`.as('day'), 'a.user_id'])
-    : window.innerJoin(join, 'g.org_id', 'a.org_id').select(['g.grp', sql<string>`a.local_date`.as('day'), 'a.user_id']);
+  const triples =
+    join === null
+      ? window.select([sql<string>`a.local_date`.as('day'), 'a.user_id'])
+      : window.innerJoin(join, 'g.org_id', 'a.org_id').select(['g.grp', sql<string>`a.local_date`.as('day'), 'a.user_id']);
   const grp = join === null ? sql`''::text` : sql`t.grp`;
-  const perBucket = scope.interval === 'day'
-    ? sql``
-    : sql`UNION ALL SELECT grp, i, NULL, count(*)::int FROM (SELECT DISTINCT grp, i, user_id FROM active) bucket_users GROUP BY grp, i`;
+  const perBucket =
+    scope.interval === 'day'
+      ? sql``
+      : sql`UNION ALL SELECT grp, i, NULL, count(*)::int FROM (SELECT DISTINCT grp, i, user_id FROM active) bucket_users GROUP BY grp, i`;
   const { rows: counted } = await sql<{ grp: string; i: number; day: string | null; n: number }>`
     WITH active AS (SELECT ${grp} AS grp, t.day, t.user_id, width_bucket(t.day, ${firstDays}::date[]) - 1 AS i FROM (${triples}) t)
     SELECT grp, i, day::text AS day, count(*)::int AS n FROM active GROUP BY grp, i, day
@@ -125,9 +136,12 @@ async function hourlyActivity(readModel: ReadModelDb<ActivityTables>, scope: Ser
   const starts = scope.buckets.map((b) => Math.ceil(b.start / SLOT_MS));
   const end = Math.ceil(scope.buckets[scope.buckets.length - 1]!.end / SLOT_MS);
   const join = groupJoin(scope);
-  const rows = db.selectFrom('activity_slots as a')
-    .where('a.account_id', '=', scope.accountId).where('a.product', '=', scope.product)
-    .where('a.slot', '>=', starts[0]!).where('a.slot', '<', end)
+  const rows = db
+    .selectFrom('activity_slots as a')
+    .where('a.account_id', '=', scope.accountId)
+    .where('a.product', '=', scope.product)
+    .where('a.slot', '>=', starts[0]!)
+    .where('a.slot', '<', end)
     .$if(join !== null, (qb) => qb.innerJoin(join!, 'g.org_id', 'a.org_id'))
     .select([
       join !== null ? sql<string>`g.grp`.as('grp') : sql<string>`''::text`.as('grp'),
@@ -143,4 +157,3 @@ async function hourlyActivity(readModel: ReadModelDb<ActivityTables>, scope: Ser
   }
   return activity;
 }
-

@@ -29,7 +29,11 @@ export type PointsQuery = RawBuilder<StepPoint>;
 export type StepValues = Map<string, Map<string, number[]>>;
 
 export async function evaluateSteps(
-  db: QueryExecutorProvider, points: PointsQuery | null, groups: readonly string[], metrics: readonly string[], times: readonly number[],
+  db: QueryExecutorProvider,
+  points: PointsQuery | null,
+  groups: readonly string[],
+  metrics: readonly string[],
+  times: readonly number[],
 ): Promise<StepValues> {
   const values: StepValues = new Map(groups.map((g) => [g, new Map(metrics.map((m) => [m, times.map(() => 0)]))]));
   if (points === null || times.length === 0 || groups.length === 0) return values;

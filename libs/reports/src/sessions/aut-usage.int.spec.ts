@@ -14,7 +14,11 @@ const HISTORY: LedgerCommand[] = [
   cmd('OpenAccount', '2026-01-05T13:00:00Z', { name: 'Acme', timezone: UTC }),
   cmd('CreateOrganization', '2026-01-05T13:01:00Z', { orgId: 'qa', name: 'QA' }),
   cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-    purchaseId: 't1', product: 'TRUETEST', quantity: 3, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+    purchaseId: 't1',
+    product: 'TRUETEST',
+    quantity: 3,
+    startsAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2027-01-01T00:00:00Z',
   }),
   // A long-lived application: active from 03-01 09:00 until 03-04 12:00.
   cmd('ActivateApplication', '2026-03-01T09:00:00Z', { applicationId: 'long' }),

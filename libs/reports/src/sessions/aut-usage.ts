@@ -41,8 +41,15 @@ export async function autUsage(request: ReportRequest, context: ReportContext): 
   const history = await PoolHistory.load(db.part<PoolHistoryTables>(), query.accountId, AUT_PRODUCT);
   const peaks = bucketPeaks(plan, query.interval, scope === null ? await sweptPeaks(db, query.accountId, plan.subBuckets) : null);
   return {
-    report: 'aut-usage', accountId: query.accountId, product: AUT_PRODUCT, orgId: scope, interval: query.interval, timezone,
-    from: query.from, to: query.to, asOfPosition: formatPosition(position),
+    report: 'aut-usage',
+    accountId: query.accountId,
+    product: AUT_PRODUCT,
+    orgId: scope,
+    interval: query.interval,
+    timezone,
+    from: query.from,
+    to: query.to,
+    asOfPosition: formatPosition(position),
     buckets: plan.buckets.map((bucket, i) => ({
       start: bucket.startIso,
       end: bucket.endIso,

@@ -49,14 +49,20 @@ const MIN = 60_000;
 
 describe('peaksPerSubBucket', () => {
   it('counts back-to-back intervals once: an end at t and a start at t never overlap', async () => {
-    const closed = [{ start: T0 + 10 * MIN, end: T0 + 40 * MIN }, { start: T0 + 40 * MIN, end: T0 + 70 * MIN }];
+    const closed = [
+      { start: T0 + 10 * MIN, end: T0 + 40 * MIN },
+      { start: T0 + 40 * MIN, end: T0 + 70 * MIN },
+    ];
     expect(await peaksPerSubBucket([{ start: T0, end: T0 + 120 * MIN }], memorySource(closed, []))).toEqual([1]);
   });
 
   it('adds open intervals to the stored slot peaks', async () => {
     const closed = [{ start: T0, end: T0 + 60 * MIN }];
     const open = [{ start: T0 + 30 * MIN, end: Number.POSITIVE_INFINITY }];
-    const hours = [{ start: T0, end: T0 + 60 * MIN }, { start: T0 + 60 * MIN, end: T0 + 90 * MIN }];
+    const hours = [
+      { start: T0, end: T0 + 60 * MIN },
+      { start: T0 + 60 * MIN, end: T0 + 90 * MIN },
+    ];
     expect(await peaksPerSubBucket(hours, memorySource(closed, open))).toEqual([2, 1]);
   });
 
@@ -69,7 +75,15 @@ describe('peaksPerSubBucket', () => {
 
   it('gives 0 to empty sub-buckets and those without intervals', async () => {
     const closed = [{ start: T0, end: T0 + 10 * MIN }];
-    expect(await peaksPerSubBucket([{ start: T0, end: T0 + 60 * MIN }, { start: T0 + 60 * MIN, end: T0 + 60 * MIN }], memorySource(closed, []))).toEqual([1, 0]);
+    expect(
+      await peaksPerSubBucket(
+        [
+          { start: T0, end: T0 + 60 * MIN },
+          { start: T0 + 60 * MIN, end: T0 + 60 * MIN },
+        ],
+        memorySource(closed, []),
+      ),
+    ).toEqual([1, 0]);
     expect(await peaksPerSubBucket([], memorySource(closed, []))).toEqual([]);
   });
 

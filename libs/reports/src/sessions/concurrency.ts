@@ -32,9 +32,7 @@ export async function peaksPerSubBucket(subBuckets: readonly Interval[], source:
   if (live.length === 0) return result;
   const from = live[0]!.start;
   const to = live.at(-1)!.end;
-  const open = (await source.open())
-    .map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) }))
-    .filter((i) => i.end > i.start);
+  const open = (await source.open()).map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) })).filter((i) => i.end > i.start);
 
   const cuts = new Set<number>();
   for (const b of live) cuts.add(b.start).add(b.end);
@@ -109,4 +107,3 @@ function segmentAt<T extends Interval>(segments: readonly T[], at: number): T | 
   }
   return undefined;
 }
-

@@ -2,14 +2,29 @@ import { buckets, hoursIn, localDaysIn, reportWindow, type BucketInterval } from
 import { fastBuckets, fastDaysIn, fastHoursIn } from './fast-time.js';
 
 const ZONES = [
-  'UTC', 'Etc/UTC', 'Europe/London', 'America/New_York', 'America/Santiago', 'America/St_Johns', 'Asia/Kolkata', 'Asia/Kathmandu',
-  'Australia/Lord_Howe', 'Australia/Sydney', 'Pacific/Chatham', 'Africa/Casablanca', 'Europe/Berlin', 'Pacific/Apia',
+  'UTC',
+  'Etc/UTC',
+  'Europe/London',
+  'America/New_York',
+  'America/Santiago',
+  'America/St_Johns',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Australia/Lord_Howe',
+  'Australia/Sydney',
+  'Pacific/Chatham',
+  'Africa/Casablanca',
+  'Europe/Berlin',
+  'Pacific/Apia',
 ];
 const RANGES: [string, string][] = [
   // Spring changes (northern) and autumn ones (southern), Casablanca's Ramadan, then the other halves.
-  ['2026-02-10', '2026-04-10'], ['2026-09-01', '2026-10-10'], ['2026-10-20', '2026-11-10'],
+  ['2026-02-10', '2026-04-10'],
+  ['2026-09-01', '2026-10-10'],
+  ['2026-10-20', '2026-11-10'],
   // Hour-interval windows (at most 31 days) over the same changes.
-  ['2026-03-06', '2026-04-05'], ['2026-09-05', '2026-10-05'],
+  ['2026-03-06', '2026-04-05'],
+  ['2026-09-05', '2026-10-05'],
 ];
 
 describe('fast buckets equal the domain buckets', () => {
@@ -29,7 +44,9 @@ describe('fast buckets equal the domain buckets', () => {
               expect(fastHoursIn(bucket, fast.timeline, now)).toEqual(hoursIn(bucket, zone, now).map(({ start, end }) => ({ start, end })));
             }
             if (interval === 'week' || interval === 'month') {
-              expect(fastDaysIn(bucket, fast.timeline, window, now)).toEqual(localDaysIn(bucket, zone, window, now).map(({ start, end }) => ({ start, end })));
+              expect(fastDaysIn(bucket, fast.timeline, window, now)).toEqual(
+                localDaysIn(bucket, zone, window, now).map(({ start, end }) => ({ start, end })),
+              );
             }
           }
         }
@@ -38,6 +55,8 @@ describe('fast buckets equal the domain buckets', () => {
   });
 
   it('still rejects a 32-day hour range', () => {
-    expect(() => fastBuckets({ from: '2026-01-01', to: '2026-02-01', interval: 'hour', zone: 'UTC', now: Number.POSITIVE_INFINITY })).toThrow(/at most 31 days/);
+    expect(() => fastBuckets({ from: '2026-01-01', to: '2026-02-01', interval: 'hour', zone: 'UTC', now: Number.POSITIVE_INFINITY })).toThrow(
+      /at most 31 days/,
+    );
   });
 });

@@ -1,5 +1,13 @@
 import {
-  buckets, hoursIn, nextBoundary, reportWindow, zonedIso, type Bucket, type BucketQuery, type ReportWindow, type TimeSpan,
+  buckets,
+  hoursIn,
+  nextBoundary,
+  reportWindow,
+  zonedIso,
+  type Bucket,
+  type BucketQuery,
+  type ReportWindow,
+  type TimeSpan,
 } from '../../../domain/src/time/index.js';
 import type { Interval } from '../../../domain/src/rules/peak-sweep.js';
 
@@ -24,7 +32,14 @@ function intlOffset(zone: string, instant: number): number {
   let format = formatters.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(zone, format);
   }
@@ -42,7 +57,11 @@ export class ZoneTimeline {
   private readonly first: number;
   readonly usesZ: boolean;
 
-  constructor(readonly zone: string, readonly start: number, readonly end: number) {
+  constructor(
+    readonly zone: string,
+    readonly start: number,
+    readonly end: number,
+  ) {
     this.first = intlOffset(zone, start);
     let previous = start;
     let previousOffset = this.first;
@@ -138,7 +157,11 @@ function nextDay(t: number, timeline: ZoneTimeline): number {
 
 /** The domain's `hoursIn(bucket, zone, now)` for a day bucket (start and end local midnights). */
 export function fastHoursIn(bucket: Interval, timeline: ZoneTimeline, now: number): Interval[] {
-  if (bucket.end - bucket.start !== DAY || (bucket.start + timeline.offset(bucket.start)) % DAY !== 0 || !timeline.constant(bucket.start, bucket.end)) {
+  if (
+    bucket.end - bucket.start !== DAY ||
+    (bucket.start + timeline.offset(bucket.start)) % DAY !== 0 ||
+    !timeline.constant(bucket.start, bucket.end)
+  ) {
     return hoursIn({ ...bucket, startIso: '', endIso: '' }, timeline.zone, now).map(({ start, end }) => ({ start, end }));
   }
   const hours: Interval[] = [];

@@ -58,8 +58,12 @@ export function randomHistory(seed: number, options: { steps?: number; start?: s
   products.forEach((product, i) => {
     const expires = rnd() < 0.3 ? now + Math.floor(1 + rnd() * 48) * 3_600_000 : Date.parse('2027-03-01T00:00:00Z');
     push({
-      type: 'PurchaseLicenses', purchaseId: `p${i}`, product, quantity: 2 + Math.floor(rnd() * 6),
-      startsAt: new Date(now - 86_400_000).toISOString(), expiresAt: new Date(expires).toISOString(),
+      type: 'PurchaseLicenses',
+      purchaseId: `p${i}`,
+      product,
+      quantity: 2 + Math.floor(rnd() * 6),
+      startsAt: new Date(now - 86_400_000).toISOString(),
+      expiresAt: new Date(expires).toISOString(),
       ...(rnd() < 0.5 ? { machineQuota: 4 + Math.floor(rnd() * 10) } : {}),
     });
     purchaseIds.push(`p${i}`);
@@ -82,12 +86,23 @@ export function randomHistory(seed: number, options: { steps?: number; start?: s
       const sessionId = `s${sessionCounter++}`;
       sessions.push(sessionId);
       push({
-        type: 'StartSession', product: pick(['KSE', 'KRE', 'KRE', 'TC_DESKTOP'] as const), sessionId, userId, machineId,
+        type: 'StartSession',
+        product: pick(['KSE', 'KRE', 'KRE', 'TC_DESKTOP'] as const),
+        sessionId,
+        userId,
+        machineId,
         ...(rnd() < 0.1 ? { licenseType: 'offline' } : {}),
       });
     } else if (r < 0.66 && sessions.length > 0) push({ type: 'HeartbeatSession', sessionId: pick(sessions.slice(-3)) });
     else if (r < 0.72 && sessions.length > 0) push({ type: 'EndSession', sessionId: pick(sessions.slice(-4)) });
-    else if (r < 0.76) push({ type: 'GenerateOfflineLicense', product: pick(['KSE', 'KRE'] as const), userId, machineId, ...(rnd() < 0.5 ? { expiresAt: new Date(now + Math.floor(1 + rnd() * 20) * 3_600_000).toISOString() } : {}) });
+    else if (r < 0.76)
+      push({
+        type: 'GenerateOfflineLicense',
+        product: pick(['KSE', 'KRE'] as const),
+        userId,
+        machineId,
+        ...(rnd() < 0.5 ? { expiresAt: new Date(now + Math.floor(1 + rnd() * 20) * 3_600_000).toISOString() } : {}),
+      });
     else if (r < 0.8) push({ type: 'RegisterMachine', product, machineId, userId });
     else if (r < 0.82) push({ type: 'DeactivateMachine', product, machineId, userId });
     else if (r < 0.88) push({ type: 'ActivateApplication', applicationId: `app${applicationCounter++ % 5}` });

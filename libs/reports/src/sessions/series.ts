@@ -50,9 +50,12 @@ export function planSeries(query: SeriesQuery, zone: string, now: number): Serie
   const subBuckets: Interval[] = [];
   const subsOf: number[][] = [];
   for (const bucket of list) {
-    const spans: Interval[] = query.interval === 'hour' ? [bucket]
-      : query.interval === 'day' ? fastHoursIn(bucket, timeline, now)
-        : fastDaysIn(bucket, timeline, window, now);
+    const spans: Interval[] =
+      query.interval === 'hour'
+        ? [bucket]
+        : query.interval === 'day'
+          ? fastHoursIn(bucket, timeline, now)
+          : fastDaysIn(bucket, timeline, window, now);
     const indexes: number[] = [];
     for (const span of spans) {
       indexes.push(subBuckets.length);

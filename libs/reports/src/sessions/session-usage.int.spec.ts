@@ -22,7 +22,12 @@ export const SPEC7_KRE: LedgerCommand[] = [
   cmd('RegisterUser', '2026-01-05T13:04:00Z', { userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'mobile' }),
   cmd('RegisterUser', '2026-01-05T13:05:00Z', { userId: 'u3', email: 'u3@acme.example', fullName: 'User Three', orgId: 'mobile' }),
   cmd('PurchaseLicenses', '2026-02-20T15:00:00Z', {
-    purchaseId: 'p2', product: 'KRE', quantity: 2, startsAt: '2026-03-01T05:00:00Z', expiresAt: '2026-04-01T04:00:00Z', machineQuota: 10,
+    purchaseId: 'p2',
+    product: 'KRE',
+    quantity: 2,
+    startsAt: '2026-03-01T05:00:00Z',
+    expiresAt: '2026-04-01T04:00:00Z',
+    machineQuota: 10,
   }),
   cmd('StartSession', '2026-03-02T15:00:00Z', { product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1' }),
   cmd('HeartbeatSession', '2026-03-02T15:10:00Z', { sessionId: 's1' }),
@@ -66,14 +71,26 @@ describe.each([1, 4, 500])('session-usage: SPEC §7 KRE example (batches of %i)'
   it('interval=day on 2026-03-02: availableSessions 2, peakUsage 2, denied 1, averagePeak 0.17', async () => {
     const body = await usage(harness, LATER, { from: '2026-03-02', to: '2026-03-02', interval: 'day' });
     expect(body).toMatchObject({
-      report: 'session-usage', accountId: 'acme', product: 'KRE', orgId: null, interval: 'day', timezone: NY,
-      from: '2026-03-02', to: '2026-03-02',
+      report: 'session-usage',
+      accountId: 'acme',
+      product: 'KRE',
+      orgId: null,
+      interval: 'day',
+      timezone: NY,
+      from: '2026-03-02',
+      to: '2026-03-02',
     });
     expect(body.asOfPosition).toMatch(/^\d+\/\d+$/);
-    expect(body.buckets).toEqual([{
-      start: '2026-03-02T00:00:00.000-05:00', end: '2026-03-03T00:00:00.000-05:00',
-      availableSessions: 2, peakUsage: 2, averagePeak: 0.17, denied: 1,
-    }]);
+    expect(body.buckets).toEqual([
+      {
+        start: '2026-03-02T00:00:00.000-05:00',
+        end: '2026-03-03T00:00:00.000-05:00',
+        availableSessions: 2,
+        peakUsage: 2,
+        averagePeak: 0.17,
+        denied: 1,
+      },
+    ]);
   });
 
   it('interval=hour: 10:00 and 11:00 peak at 2, 12:00 is 0; the denial at 10:45', async () => {
@@ -138,7 +155,11 @@ describe('session-usage: leases, back-to-back sessions, DST, clipping', () => {
     cmd('RegisterUser', '2026-01-05T13:03:00Z', { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'qa' }),
     cmd('RegisterUser', '2026-01-05T13:04:00Z', { userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'ops' }),
     cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-      purchaseId: 'p1', product: 'KRE', quantity: 3, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-06-01T00:00:00Z',
+      purchaseId: 'p1',
+      product: 'KRE',
+      quantity: 3,
+      startsAt: '2026-01-01T00:00:00Z',
+      expiresAt: '2027-06-01T00:00:00Z',
     }),
   ];
   const at = (iso: string) => Date.parse(iso);
@@ -213,8 +234,12 @@ describe('session-usage: leases, back-to-back sessions, DST, clipping', () => {
 
   it('DST: the fall-back day averages 25 hourly peaks (America/New_York 2026-11-01)', async () => {
     // One session covering 01:00 EDT–03:00 EST local, i.e. 05:00Z–08:00Z: the hours 01:00 (EDT), 01:00 (EST), 02:00 (EST).
-    const commands: LedgerCommand[] = [...base, cmd('StartSession', '2026-11-01T05:00:00Z', { product: 'KRE', sessionId: 'a', userId: 'u1', machineId: 'm1' })];
-    for (let m = 10; m < 180; m += 10) commands.push(cmd('HeartbeatSession', new Date(at('2026-11-01T05:00:00Z') + m * 60_000).toISOString(), { sessionId: 'a' }));
+    const commands: LedgerCommand[] = [
+      ...base,
+      cmd('StartSession', '2026-11-01T05:00:00Z', { product: 'KRE', sessionId: 'a', userId: 'u1', machineId: 'm1' }),
+    ];
+    for (let m = 10; m < 180; m += 10)
+      commands.push(cmd('HeartbeatSession', new Date(at('2026-11-01T05:00:00Z') + m * 60_000).toISOString(), { sessionId: 'a' }));
     commands.push(cmd('EndSession', '2026-11-01T08:00:00Z', { sessionId: 'a' }));
     const harness = await projectionHarness([sessionsProjection], storedHistory(commands), { database });
     try {
@@ -230,13 +255,21 @@ describe('session-usage: leases, back-to-back sessions, DST, clipping', () => {
 
   it('clips sessions to the window and to each bucket; a session over midnight counts on both days', async () => {
     // 23:30 local on 03-02 to 00:30 local on 03-03 (EST, UTC−5).
-    const commands: LedgerCommand[] = [...base, cmd('StartSession', '2026-03-03T04:30:00Z', { product: 'KRE', sessionId: 'a', userId: 'u1', machineId: 'm1' })];
-    for (let m = 10; m < 60; m += 10) commands.push(cmd('HeartbeatSession', new Date(at('2026-03-03T04:30:00Z') + m * 60_000).toISOString(), { sessionId: 'a' }));
+    const commands: LedgerCommand[] = [
+      ...base,
+      cmd('StartSession', '2026-03-03T04:30:00Z', { product: 'KRE', sessionId: 'a', userId: 'u1', machineId: 'm1' }),
+    ];
+    for (let m = 10; m < 60; m += 10)
+      commands.push(cmd('HeartbeatSession', new Date(at('2026-03-03T04:30:00Z') + m * 60_000).toISOString(), { sessionId: 'a' }));
     commands.push(cmd('EndSession', '2026-03-03T05:30:00Z', { sessionId: 'a' }));
     const harness = await projectionHarness([sessionsProjection], storedHistory(commands), { database });
     try {
       const days = await usage(harness, LATER, { from: '2026-03-02', to: '2026-03-04', interval: 'day' });
-      expect(days.buckets!.map((b) => [b.peakUsage, b.averagePeak])).toEqual([[1, 0.04], [1, 0.04], [0, 0]]);
+      expect(days.buckets!.map((b) => [b.peakUsage, b.averagePeak])).toEqual([
+        [1, 0.04],
+        [1, 0.04],
+        [0, 0],
+      ]);
       const only3rd = await usage(harness, LATER, { from: '2026-03-03', to: '2026-03-03', interval: 'hour' });
       expect(only3rd.buckets!.map((b) => b.peakUsage).slice(0, 2)).toEqual([1, 0]);
     } finally {
@@ -260,13 +293,35 @@ describe('session-usage: leases, back-to-back sessions, DST, clipping', () => {
     ];
     const harness = await projectionHarness([sessionsProjection], storedHistory(commands), { batchSize: 3, database });
     try {
-      const peaks = async (orgId?: string) => (await usage(harness, LATER, {
-        from: '2026-03-01', to: '2026-03-03', interval: 'day', ...(orgId ? { orgId } : {}),
-      })).buckets!.map((b) => [b.availableSessions, b.peakUsage]);
-      expect(await peaks()).toEqual([[3, 0], [3, 3], [3, 0]]);
-      expect(await peaks('qa')).toEqual([[0, 0], [2, 2], [1, 0]]);
-      expect(await peaks('auto')).toEqual([[0, 0], [0, 1], [0, 0]]);
-      expect(await peaks('ops')).toEqual([[0, 0], [0, 1], [0, 0]]);
+      const peaks = async (orgId?: string) =>
+        (
+          await usage(harness, LATER, {
+            from: '2026-03-01',
+            to: '2026-03-03',
+            interval: 'day',
+            ...(orgId ? { orgId } : {}),
+          })
+        ).buckets!.map((b) => [b.availableSessions, b.peakUsage]);
+      expect(await peaks()).toEqual([
+        [3, 0],
+        [3, 3],
+        [3, 0],
+      ]);
+      expect(await peaks('qa')).toEqual([
+        [0, 0],
+        [2, 2],
+        [1, 0],
+      ]);
+      expect(await peaks('auto')).toEqual([
+        [0, 0],
+        [0, 1],
+        [0, 0],
+      ]);
+      expect(await peaks('ops')).toEqual([
+        [0, 0],
+        [0, 1],
+        [0, 0],
+      ]);
       await expect(peaks('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     } finally {
       await harness.close();
@@ -276,12 +331,19 @@ describe('session-usage: leases, back-to-back sessions, DST, clipping', () => {
   it('rejects seat products, asOf and a missing range', async () => {
     const harness = await projectionHarness([sessionsProjection], storedHistory(base), { database });
     try {
-      await expect(usage(harness, LATER, { product: 'KSE', from: '2026-03-01', to: '2026-03-02' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(usage(harness, LATER, { product: 'KSE', from: '2026-03-01', to: '2026-03-02' })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
       await expect(usage(harness, LATER, { from: '2026-03-01' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-      await expect(sessionUsageReport.run({ accountId: 'acme', product: 'KRE', from: '2026-03-01', to: '2026-03-02', asOf: '2026-03-01T00:00:00Z', page: 1, pageSize: 50 }, harness.context(LATER)))
-        .rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-      await expect(runReport(sessionUsageReport, { accountId: 'other', product: 'KRE', from: '2026-03-01', to: '2026-03-02' }, harness.context(LATER)))
-        .rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(
+        sessionUsageReport.run(
+          { accountId: 'acme', product: 'KRE', from: '2026-03-01', to: '2026-03-02', asOf: '2026-03-01T00:00:00Z', page: 1, pageSize: 50 },
+          harness.context(LATER),
+        ),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(
+        runReport(sessionUsageReport, { accountId: 'other', product: 'KRE', from: '2026-03-01', to: '2026-03-02' }, harness.context(LATER)),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     } finally {
       await harness.close();
     }
@@ -310,12 +372,17 @@ describe('session-usage agrees with a brute-force sweep over the log (property)'
         sessions.set(d.sessionId!, { org: userOrg.get(d.userId!)!, start: t, lastSeen: t, end: null, unit: d.licenseType === 'online' });
       }
       if (e.type === 'SessionHeartbeatRecorded' && sessions.has(d.sessionId!)) sessions.get(d.sessionId!)!.lastSeen = t;
-      if ((e.type === 'SessionEnded' || e.type === 'SessionExpired') && sessions.has(d.sessionId!)) sessions.get(d.sessionId!)!.end = Date.parse(d.endedAt!);
+      if ((e.type === 'SessionEnded' || e.type === 'SessionExpired') && sessions.has(d.sessionId!))
+        sessions.get(d.sessionId!)!.end = Date.parse(d.endedAt!);
       if (e.type === 'SessionDenied' && d.product === product) denials.push({ org: userOrg.get(d.userId!)!, at: t });
     }
-    const intervals = [...sessions.values()].filter((s) => s.unit).map((s) => ({
-      org: s.org, start: s.start, end: s.end ?? (s.lastSeen + LEASE <= now ? s.lastSeen + LEASE : Number.POSITIVE_INFINITY),
-    }));
+    const intervals = [...sessions.values()]
+      .filter((s) => s.unit)
+      .map((s) => ({
+        org: s.org,
+        start: s.start,
+        end: s.end ?? (s.lastSeen + LEASE <= now ? s.lastSeen + LEASE : Number.POSITIVE_INFINITY),
+      }));
     return { intervals, denials };
   }
 
@@ -323,7 +390,7 @@ describe('session-usage agrees with a brute-force sweep over the log (property)'
     const timezone = zones[seed % zones.length]!;
     const history = randomHistory(seed, { steps: 300, timezone });
     const events = storedHistory(history.commands, { onRejected: 'skip', leaseMs: LEASE });
-    const harness = await projectionHarness([sessionsProjection], events, { database, batchSize: 1 + (seed * 53) % 90, leaseMs: LEASE });
+    const harness = await projectionHarness([sessionsProjection], events, { database, batchSize: 1 + ((seed * 53) % 90), leaseMs: LEASE });
     try {
       const orgParents = new Map<string, string | null>();
       for (const c of history.commands) if (c.type === 'CreateOrganization') orgParents.set(c.orgId, c.parentOrgId ?? null);
@@ -344,19 +411,29 @@ describe('session-usage agrees with a brute-force sweep over the log (property)'
               const span = { start: Date.parse(b.start as string), end: Math.min(Date.parse(b.end as string), now) };
               return {
                 peak: peaksWithin(mine, [span])[0]!,
-                denied: denials.filter((x) => (orgId === null || inSubtree(x.org, orgId)) && x.at >= span.start && x.at < Date.parse(b.end as string) && x.at <= now).length,
+                denied: denials.filter(
+                  (x) => (orgId === null || inSubtree(x.org, orgId)) && x.at >= span.start && x.at < Date.parse(b.end as string) && x.at <= now,
+                ).length,
               };
             });
             const context = { seed, timezone, product, orgId, offset };
-            expect({ ...context, hours: hours.buckets!.map((b) => ({ peak: b.peakUsage, denied: b.denied })) }).toEqual({ ...context, hours: expected });
+            expect({ ...context, hours: hours.buckets!.map((b) => ({ peak: b.peakUsage, denied: b.denied })) }).toEqual({
+              ...context,
+              hours: expected,
+            });
             if (orgId === null) nonZero += expected.filter((e) => e.peak > 1).length;
             const days = await usage(harness, now, { ...params, interval: 'day' });
             let h = 0;
             for (const day of days.buckets!) {
               const dayHours: number[] = [];
-              while (h < expected.length && Date.parse(hours.buckets![h]!.start as string) < Date.parse(day.end as string)) dayHours.push(expected[h++]!.peak);
-              expect({ ...context, day: day.start, peak: day.peakUsage, averagePeak: day.averagePeak })
-                .toEqual({ ...context, day: day.start, peak: Math.max(0, ...dayHours), averagePeak: Math.round((dayHours.reduce((a, b) => a + b, 0) * 100) / dayHours.length) / 100 });
+              while (h < expected.length && Date.parse(hours.buckets![h]!.start as string) < Date.parse(day.end as string))
+                dayHours.push(expected[h++]!.peak);
+              expect({ ...context, day: day.start, peak: day.peakUsage, averagePeak: day.averagePeak }).toEqual({
+                ...context,
+                day: day.start,
+                peak: Math.max(0, ...dayHours),
+                averagePeak: Math.round((dayHours.reduce((a, b) => a + b, 0) * 100) / dayHours.length) / 100,
+              });
             }
           }
         }

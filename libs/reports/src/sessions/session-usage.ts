@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
 import { SESSION_PRODUCTS, type Product } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
-import {
-  closedSessionsOverlapping, openSessionIntervals, type SessionsTables,
-} from '../../../../projections/sessions.projection.js';
+import { closedSessionsOverlapping, openSessionIntervals, type SessionsTables } from '../../../../projections/sessions.projection.js';
 import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
 import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import { latestRecordInstant } from '../../../domain/src/rules/latest-record.js';
@@ -42,8 +40,15 @@ export async function sessionUsage(request: ReportRequest, context: ReportContex
   const plan = planSeries(query, timezone, context.now);
   const history = await PoolHistory.load(db.part<PoolHistoryTables>(), query.accountId, query.product);
   const header = {
-    report: 'session-usage', accountId: query.accountId, product: query.product, orgId: scope, interval: query.interval, timezone,
-    from: query.from, to: query.to, asOfPosition: formatPosition(position),
+    report: 'session-usage',
+    accountId: query.accountId,
+    product: query.product,
+    orgId: scope,
+    interval: query.interval,
+    timezone,
+    from: query.from,
+    to: query.to,
+    asOfPosition: formatPosition(position),
   };
   if (request.groupBy === 'org') {
     const series = [];
@@ -56,7 +61,12 @@ export async function sessionUsage(request: ReportRequest, context: ReportContex
 }
 
 async function scopeBuckets(
-  db: ReadModelDb<SessionsTables>, query: SeriesQuery, plan: SeriesPlan, history: PoolHistory, tree: OrgTree, orgId: string | null,
+  db: ReadModelDb<SessionsTables>,
+  query: SeriesQuery,
+  plan: SeriesPlan,
+  history: PoolHistory,
+  tree: OrgTree,
+  orgId: string | null,
   context: ReportContext,
 ): Promise<SeriesBucket<SessionUsageMetrics>[]> {
   const orgIds = orgId === null ? null : [...tree.subtree(orgId)];
@@ -77,11 +87,16 @@ async function scopeBuckets(
 
 /** Concurrency of the unit-drawing sessions of users in `orgIds` (null: the whole account). */
 export function sessionConcurrency(
-  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, orgId: string | null, orgIds: readonly string[] | null,
+  db: ReadModelDb<SessionsTables>,
+  accountId: string,
+  product: Product,
+  orgId: string | null,
+  orgIds: readonly string[] | null,
   context: Pick<ReportContext, 'now' | 'leaseMs'>,
 ): ConcurrencySource {
   return {
-    slotMaxima: (thresholds, endSlot, exclude) => slotMaxima(db.part<UsageSlotTables>(), accountId, product, orgId ?? ACCOUNT_NODE, thresholds, endSlot, exclude),
+    slotMaxima: (thresholds, endSlot, exclude) =>
+      slotMaxima(db.part<UsageSlotTables>(), accountId, product, orgId ?? ACCOUNT_NODE, thresholds, endSlot, exclude),
     closedOverlapping: (ranges) => closedSessionsOverlapping(db, accountId, product, ranges, orgIds),
     open: () => openSessionIntervals(db, accountId, product, orgIds, context.now, context.leaseMs),
   };
@@ -89,7 +104,12 @@ export function sessionConcurrency(
 
 /** SessionDenied per bucket, by the attempt's `at` (up to now), for users in `orgIds`. One query. */
 async function deniedPerBucket(
-  db: ReadModelDb<SessionsTables>, accountId: string, product: Product, list: readonly Interval[], orgIds: readonly string[] | null, now: number,
+  db: ReadModelDb<SessionsTables>,
+  accountId: string,
+  product: Product,
+  list: readonly Interval[],
+  orgIds: readonly string[] | null,
+  now: number,
 ): Promise<number[]> {
   const counts = list.map(() => 0);
   if (list.length === 0) return counts;

@@ -19,10 +19,18 @@ const HISTORY: LedgerCommand[] = [
   cmd('RegisterUser', '2026-01-05T13:05:00Z', { userId: 'u2', email: 'bob@acme.example', fullName: 'Bob Stone', orgId: 'auto' }),
   cmd('RegisterUser', '2026-01-05T13:06:00Z', { userId: 'u3', email: 'cy@acme.example', fullName: 'Cy 100%_Done', orgId: 'ops' }),
   cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-    purchaseId: 'p1', product: 'KRE', quantity: 2, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+    purchaseId: 'p1',
+    product: 'KRE',
+    quantity: 2,
+    startsAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2027-01-01T00:00:00Z',
   }),
   cmd('PurchaseLicenses', '2026-01-05T14:01:00Z', {
-    purchaseId: 'p2', product: 'KSE', quantity: 5, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+    purchaseId: 'p2',
+    product: 'KSE',
+    quantity: 5,
+    startsAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2027-01-01T00:00:00Z',
   }),
   cmd('DedicateLicenses', '2026-01-05T15:00:00Z', { product: 'KRE', orgId: 'qa', quantity: 1 }),
   cmd('AssignSeat', '2026-01-05T15:01:00Z', { product: 'KSE', userId: 'u1' }),
@@ -61,20 +69,51 @@ describe('sessions table (SPEC §4.4)', () => {
     expect(body.asOfPosition).toMatch(/^\d+\/\d+$/);
     expect(ids(body)).toEqual(['s6', 's3', 's2', 's1']);
     expect(body.rows[3]).toEqual({
-      sessionId: 's1', userId: 'u1', user: 'Ann Lee', email: 'ann@acme.example', machineId: 'm-alpha', licenseSource: 'Quality',
-      organization: 'Quality', licenseType: 'online', started: '2026-03-02T15:00:00.000Z', ended: '2026-03-02T15:30:00.000Z',
-      durationSeconds: 1800, status: 'ended',
+      sessionId: 's1',
+      userId: 'u1',
+      user: 'Ann Lee',
+      email: 'ann@acme.example',
+      machineId: 'm-alpha',
+      licenseSource: 'Quality',
+      organization: 'Quality',
+      licenseType: 'online',
+      started: '2026-03-02T15:00:00.000Z',
+      ended: '2026-03-02T15:30:00.000Z',
+      durationSeconds: 1800,
+      status: 'ended',
     });
-    expect(body.rows[2]).toMatchObject({ sessionId: 's2', status: 'expired', ended: '2026-03-02T16:15:00.000Z', durationSeconds: 900, licenseSource: 'Account', organization: 'Ops' });
+    expect(body.rows[2]).toMatchObject({
+      sessionId: 's2',
+      status: 'expired',
+      ended: '2026-03-02T16:15:00.000Z',
+      durationSeconds: 900,
+      licenseSource: 'Account',
+      organization: 'Ops',
+    });
     // At 15:21Z: s3 last seen 15:10 (lease to 15:25) is active, 21 minutes so far.
-    expect(body.rows[1]).toMatchObject({ sessionId: 's3', status: 'active', ended: null, durationSeconds: 21 * 60, organization: 'Quality / Automation', licenseSource: 'Quality' });
+    expect(body.rows[1]).toMatchObject({
+      sessionId: 's3',
+      status: 'active',
+      ended: null,
+      durationSeconds: 21 * 60,
+      organization: 'Quality / Automation',
+      licenseSource: 'Quality',
+    });
     expect(body.rows[0]).toMatchObject({ sessionId: 's6', status: 'active', ended: null, durationSeconds: 60 });
   });
 
   it('a lapsed lease is expired at lastSeen + lease before SessionExpired is appended', async () => {
     const body = await table({});
-    expect(body.rows.find((r) => r.sessionId === 's3')).toMatchObject({ status: 'expired', ended: '2026-03-03T15:25:00.000Z', durationSeconds: 25 * 60 });
-    expect(body.rows.find((r) => r.sessionId === 's6')).toMatchObject({ status: 'expired', ended: '2026-03-03T15:35:00.000Z', durationSeconds: 15 * 60 });
+    expect(body.rows.find((r) => r.sessionId === 's3')).toMatchObject({
+      status: 'expired',
+      ended: '2026-03-03T15:25:00.000Z',
+      durationSeconds: 25 * 60,
+    });
+    expect(body.rows.find((r) => r.sessionId === 's6')).toMatchObject({
+      status: 'expired',
+      ended: '2026-03-03T15:35:00.000Z',
+      durationSeconds: 15 * 60,
+    });
     expect(ids(await table({ status: 'expired' }))).toEqual(['s6', 's3', 's2']);
     expect(ids(await table({ status: 'active' }))).toEqual([]);
     expect(ids(await table({ status: 'active' }, at('2026-03-03T15:21:00Z')))).toEqual(['s6', 's3']);
@@ -116,10 +155,22 @@ describe('sessions table (SPEC §4.4)', () => {
 
   it('totals agree with the rows, whichever way they are counted', async () => {
     for (const now of [NOW, at('2026-03-03T15:21:00Z'), at('2026-03-02T15:10:00Z')]) {
-      const cases: Record<string, string>[] = [{}, { status: 'active' }, { status: 'ended' }, { status: 'expired' }, { orgId: 'qa' }, { orgId: 'ops', status: 'expired' },
-        { q: 'cy' }, { licenseSource: 'Account' }, { from: '2026-03-03', to: '2026-03-03', status: 'expired' }, { product: 'KSE' }];
+      const cases: Record<string, string>[] = [
+        {},
+        { status: 'active' },
+        { status: 'ended' },
+        { status: 'expired' },
+        { orgId: 'qa' },
+        { orgId: 'ops', status: 'expired' },
+        { q: 'cy' },
+        { licenseSource: 'Account' },
+        { from: '2026-03-03', to: '2026-03-03', status: 'expired' },
+        { product: 'KSE' },
+      ];
       for (const params of cases) {
-        const all = (await runReport(sessionsReport, { accountId: 'acme', product: 'KRE', ...params }, harness.context(now), { allRows: true })) as TableBody;
+        const all = (await runReport(sessionsReport, { accountId: 'acme', product: 'KRE', ...params }, harness.context(now), {
+          allRows: true,
+        })) as TableBody;
         const paged = await table({ ...params, pageSize: '1' }, now);
         expect({ params, now, total: paged.total }).toEqual({ params, now, total: all.rows.length });
       }
@@ -132,7 +183,9 @@ describe('sessions table (SPEC §4.4)', () => {
   });
 
   it('shows an active session drawn from its source as the tree stands now', async () => {
-    const more = storedHistory([...HISTORY, cmd('DedicateLicenses', '2026-03-03T15:21:00Z', { product: 'KRE', orgId: 'ops', quantity: 1 })], { onRejected: 'skip' });
+    const more = storedHistory([...HISTORY, cmd('DedicateLicenses', '2026-03-03T15:21:00Z', { product: 'KRE', orgId: 'ops', quantity: 1 })], {
+      onRejected: 'skip',
+    });
     const h = await projectionHarness([sessionsProjection], more, { database: harness.database });
     try {
       const body = (await runReport(sessionsReport, { accountId: 'acme', product: 'KRE' }, h.context(at('2026-03-03T15:22:00Z')))) as TableBody;

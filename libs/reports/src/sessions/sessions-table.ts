@@ -16,8 +16,18 @@ import { containsPattern } from '../../../report-contract/src/report-request.js'
 export const SESSION_TABLE_PRODUCTS: readonly Product[] = PRODUCT_CODES.filter((p) => modelOf(p) !== 'aut');
 
 export const SESSION_COLUMNS = [
-  'sessionId', 'userId', 'user', 'email', 'machineId', 'licenseSource', 'organization', 'licenseType', 'started', 'ended',
-  'durationSeconds', 'status',
+  'sessionId',
+  'userId',
+  'user',
+  'email',
+  'machineId',
+  'licenseSource',
+  'organization',
+  'licenseType',
+  'started',
+  'ended',
+  'durationSeconds',
+  'status',
 ] as const;
 
 export const SESSION_STATUSES = ['active', 'ended', 'expired'] as const;
@@ -48,7 +58,8 @@ export async function sessionsTable(request: ReportRequest, context: ReportConte
   const product = request.product;
   if (request.asOf !== undefined) throw validationError('asOf', 'sessions does not support asOf; it is read from the projected tables');
   if (!product) throw validationError('product', `is required; sessions covers ${SESSION_TABLE_PRODUCTS.join(', ')}`);
-  if (!SESSION_TABLE_PRODUCTS.includes(product)) throw validationError('product', `sessions covers ${SESSION_TABLE_PRODUCTS.join(', ')}, not ${product}`);
+  if (!SESSION_TABLE_PRODUCTS.includes(product))
+    throw validationError('product', `sessions covers ${SESSION_TABLE_PRODUCTS.join(', ')}, not ${product}`);
   const status = request.status;
   if (status !== undefined && !(SESSION_STATUSES as readonly string[]).includes(status)) {
     throw validationError('status', `must be one of ${SESSION_STATUSES.join(', ')}, got '${status}'`);
@@ -78,9 +89,18 @@ export async function sessionsTable(request: ReportRequest, context: ReportConte
   const sourceExpr = sql`(CASE WHEN ${active} THEN cur.source ELSE s.license_source END)`;
   const sourceNameExpr = sql`(CASE WHEN ${sourceExpr} = ${ACCOUNT_SCOPE} THEN 'Account' ELSE src.name END)`;
   const columns: Record<(typeof SESSION_COLUMNS)[number], RawBuilder<unknown>> = {
-    sessionId: sql`s.session_id`, userId: sql`s.user_id`, user: sql`u.full_name`, email: sql`u.email`, machineId: sql`s.machine_id`,
-    licenseSource: sourceNameExpr, organization: sql`org.path`, licenseType: sql`s.license_type`, started: sql`s.started_at`,
-    ended: endedExpr, durationSeconds: durationExpr, status: statusExpr,
+    sessionId: sql`s.session_id`,
+    userId: sql`s.user_id`,
+    user: sql`u.full_name`,
+    email: sql`u.email`,
+    machineId: sql`s.machine_id`,
+    licenseSource: sourceNameExpr,
+    organization: sql`org.path`,
+    licenseType: sql`s.license_type`,
+    started: sql`s.started_at`,
+    ended: endedExpr,
+    durationSeconds: durationExpr,
+    status: statusExpr,
   };
   /** Sort columns computed from the sessions row alone: the page can be chosen before any join. */
   const ownColumns = new Set(['sessionId', 'userId', 'machineId', 'licenseType', 'started', 'ended', 'durationSeconds', 'status']);
@@ -123,9 +143,10 @@ export async function sessionsTable(request: ReportRequest, context: ReportConte
 
   // The page: chosen on the sessions table alone when filters and sort allow (for the default order a
   // backward walk of the (account, product, started_at, session_id) index), then joined for its columns.
-  const pageQuery = joined.length === 0 && ownColumns.has(order.column)
-    ? sql`${select} FROM ${details(sql`(SELECT * FROM ${t.sessions} s WHERE ${where(own)} ${orderBy} ${limit})`)} ${orderBy}`
-    : sql`${select} FROM ${details(t.sessions)} WHERE ${where([...own, ...joined])} ${orderBy} ${limit}`;
+  const pageQuery =
+    joined.length === 0 && ownColumns.has(order.column)
+      ? sql`${select} FROM ${details(sql`(SELECT * FROM ${t.sessions} s WHERE ${where(own)} ${orderBy} ${limit})`)} ${orderBy}`
+      : sql`${select} FROM ${details(t.sessions)} WHERE ${where([...own, ...joined])} ${orderBy} ${limit}`;
   const countQuery = countOf();
 
   /**
@@ -154,21 +175,45 @@ export async function sessionsTable(request: ReportRequest, context: ReportConte
   const [countRows, pageRows] = await Promise.all([
     sql<{ n: string }>`${countQuery}`.execute(db.kysely),
     sql<{
-      session_id: string; user_id: string; full_name: string; email: string; machine_id: string; source_name: string | null;
-      organization: string | null; license_type: string; started_at: string; ended: string | null; duration: string; status: string;
+      session_id: string;
+      user_id: string;
+      full_name: string;
+      email: string;
+      machine_id: string;
+      source_name: string | null;
+      organization: string | null;
+      license_type: string;
+      started_at: string;
+      ended: string | null;
+      duration: string;
+      status: string;
     }>`${pageQuery}`.execute(db.kysely),
   ]);
 
   return {
-    report: 'sessions', accountId, product, total: Number(countRows.rows[0]?.n ?? 0), page: all ? 1 : page, pageSize: all ? pageRows.rows.length : pageSize,
-    asOfPosition: formatPosition(position), timezone,
+    report: 'sessions',
+    accountId,
+    product,
+    total: Number(countRows.rows[0]?.n ?? 0),
+    page: all ? 1 : page,
+    pageSize: all ? pageRows.rows.length : pageSize,
+    asOfPosition: formatPosition(position),
+    timezone,
     rows: pageRows.rows.map((r) => {
       const ended = msOrNull(r.ended);
       return {
-        sessionId: r.session_id, userId: r.user_id, user: r.full_name, email: r.email, machineId: r.machine_id,
-        licenseSource: r.source_name ?? 'Account', organization: r.organization ?? '', licenseType: r.license_type,
-        started: new Date(ms(r.started_at)).toISOString(), ended: ended === null ? null : new Date(ended).toISOString(),
-        durationSeconds: Number(r.duration), status: r.status as SessionStatus,
+        sessionId: r.session_id,
+        userId: r.user_id,
+        user: r.full_name,
+        email: r.email,
+        machineId: r.machine_id,
+        licenseSource: r.source_name ?? 'Account',
+        organization: r.organization ?? '',
+        licenseType: r.license_type,
+        started: new Date(ms(r.started_at)).toISOString(),
+        ended: ended === null ? null : new Date(ended).toISOString(),
+        durationSeconds: Number(r.duration),
+        status: r.status as SessionStatus,
       };
     }),
   };
@@ -208,7 +253,12 @@ function allOrgIds(tree: OrgTree): string[] {
   return ids;
 }
 
-interface OrgInfo { readonly orgId: string; readonly name: string; readonly path: string; readonly source: string }
+interface OrgInfo {
+  readonly orgId: string;
+  readonly name: string;
+  readonly path: string;
+  readonly source: string;
+}
 
 /** Every org with its name, path and the license source of its users now (nearest dedicated org-or-ancestor). */
 function orgMap(tree: OrgTree, orgIds: readonly string[], dedications: ReadonlyMap<string, number>): OrgInfo[] {

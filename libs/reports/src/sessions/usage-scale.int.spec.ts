@@ -26,36 +26,80 @@ function syntheticLog(target: number): StoredEvent[] {
   const orgs: string[] = [];
   for (let i = 0; i < 20; i++) {
     orgs.push(`o${i}`);
-    raw.push({ at: t0 - 86_000_000 + i, type: 'OrganizationCreated', data: { orgId: `o${i}`, name: `Org ${i}`, parentOrgId: i < 5 ? null : `o${i % 5}` } });
+    raw.push({
+      at: t0 - 86_000_000 + i,
+      type: 'OrganizationCreated',
+      data: { orgId: `o${i}`, name: `Org ${i}`, parentOrgId: i < 5 ? null : `o${i % 5}` },
+    });
   }
   for (let u = 0; u < 500; u++) {
-    raw.push({ at: t0 - 85_000_000 + u, type: 'UserRegistered', data: { userId: `u${u}`, email: `u${u}@acme.example`, fullName: `User ${u}`, orgId: orgs[u % 20] } });
+    raw.push({
+      at: t0 - 85_000_000 + u,
+      type: 'UserRegistered',
+      data: { userId: `u${u}`, email: `u${u}@acme.example`, fullName: `User ${u}`, orgId: orgs[u % 20] },
+    });
   }
-  raw.push({ at: t0 - 80_000_000, type: 'LicensesPurchased', data: { purchaseId: 'p1', product: 'KRE', quantity: 40, startsAt: '2025-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z', machineQuota: null } });
-  for (let i = 0; i < 5; i++) raw.push({ at: t0 - 79_000_000 + i, type: 'LicensesDedicated', data: { product: 'KRE', orgId: `o${i}`, quantity: 5, previousQuantity: 0 } });
+  raw.push({
+    at: t0 - 80_000_000,
+    type: 'LicensesPurchased',
+    data: { purchaseId: 'p1', product: 'KRE', quantity: 40, startsAt: '2025-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z', machineQuota: null },
+  });
+  for (let i = 0; i < 5; i++)
+    raw.push({ at: t0 - 79_000_000 + i, type: 'LicensesDedicated', data: { product: 'KRE', orgId: `o${i}`, quantity: 5, previousQuantity: 0 } });
   let sessions = 0;
   const perSessionEvents = 8;
   const count = Math.floor(target / perSessionEvents);
   const span = 365 * 86_400_000;
   for (let s = 0; s < count; s++) {
-    const start = t0 + Math.floor(rnd() * span / 1000) * 1000;
+    const start = t0 + Math.floor((rnd() * span) / 1000) * 1000;
     const minutes = 5 + Math.floor(rnd() * 110);
     const sessionId = `s${sessions++}`;
     const user = `u${Math.floor(rnd() * 500)}`;
-    raw.push({ at: start, type: 'SessionStarted', data: { product: 'KRE', sessionId, userId: user, machineId: `m${Math.floor(rnd() * 2000)}`, licenseType: 'online', licenseSource: 'account' } });
-    for (let m = 10; m < minutes; m += 10) raw.push({ at: start + m * 60_000, type: 'SessionHeartbeatRecorded', data: { sessionId, product: 'KRE' } });
-    if (rnd() < 0.9) raw.push({ at: start + minutes * 60_000, type: 'SessionEnded', data: { sessionId, product: 'KRE', endedAt: new Date(start + minutes * 60_000).toISOString() } });
+    raw.push({
+      at: start,
+      type: 'SessionStarted',
+      data: { product: 'KRE', sessionId, userId: user, machineId: `m${Math.floor(rnd() * 2000)}`, licenseType: 'online', licenseSource: 'account' },
+    });
+    for (let m = 10; m < minutes; m += 10)
+      raw.push({ at: start + m * 60_000, type: 'SessionHeartbeatRecorded', data: { sessionId, product: 'KRE' } });
+    if (rnd() < 0.9)
+      raw.push({
+        at: start + minutes * 60_000,
+        type: 'SessionEnded',
+        data: { sessionId, product: 'KRE', endedAt: new Date(start + minutes * 60_000).toISOString() },
+      });
     else {
       const lastSeen = start + Math.floor((minutes - 1) / 10) * 10 * 60_000;
-      raw.push({ at: lastSeen + 900_000 + 60_000, type: 'SessionExpired', data: { sessionId, product: 'KRE', endedAt: new Date(lastSeen + 900_000).toISOString() } });
+      raw.push({
+        at: lastSeen + 900_000 + 60_000,
+        type: 'SessionExpired',
+        data: { sessionId, product: 'KRE', endedAt: new Date(lastSeen + 900_000).toISOString() },
+      });
     }
-    if (rnd() < 0.05) raw.push({ at: start + 1, type: 'SessionDenied', data: { product: 'KRE', sessionId: `d${s}`, userId: user, machineId: 'mx', reason: 'CONCURRENCY_LIMIT_REACHED', licenseSource: 'account' } });
+    if (rnd() < 0.05)
+      raw.push({
+        at: start + 1,
+        type: 'SessionDenied',
+        data: { product: 'KRE', sessionId: `d${s}`, userId: user, machineId: 'mx', reason: 'CONCURRENCY_LIMIT_REACHED', licenseSource: 'account' },
+      });
   }
   raw.sort((a, b) => a.at - b.at);
   return raw.map((e, i) => ({
-    eventId: randomUUID(), type: e.type, data: e.data, streamId: 'account-acme', streamRevision: BigInt(i),
+    eventId: randomUUID(),
+    type: e.type,
+    data: e.data,
+    streamId: 'account-acme',
+    streamRevision: BigInt(i),
     position: { commit: BigInt(i + 1), prepare: BigInt(i + 1) },
-    metadata: { commandId: null, correlationId: 'scale', causationId: null, actor: 'test', occurredAt: new Date(e.at).toISOString(), recordedAt: new Date(e.at).toISOString(), schemaVersion: 1 },
+    metadata: {
+      commandId: null,
+      correlationId: 'scale',
+      causationId: null,
+      actor: 'test',
+      occurredAt: new Date(e.at).toISOString(),
+      recordedAt: new Date(e.at).toISOString(),
+      schemaVersion: 1,
+    },
   }));
 }
 
@@ -95,8 +139,10 @@ function syntheticLog(target: number): StoredEvent[] {
     return value;
   }
 
-  const usage = (params: Record<string, string>) => () => runReport(sessionUsageReport, { accountId: 'acme', product: 'KRE', ...params }, harness.context(NOW));
-  const table = (params: Record<string, string>) => () => runReport(sessionsReport, { accountId: 'acme', product: 'KRE', ...params }, harness.context(NOW));
+  const usage = (params: Record<string, string>) => () =>
+    runReport(sessionUsageReport, { accountId: 'acme', product: 'KRE', ...params }, harness.context(NOW));
+  const table = (params: Record<string, string>) => () =>
+    runReport(sessionsReport, { accountId: 'acme', product: 'KRE', ...params }, harness.context(NOW));
 
   it('times the queries', async () => {
     const results = [

@@ -40,7 +40,9 @@ export interface ProjectionHarness {
 let schemaCounter = 0;
 
 export async function projectionHarness(
-  projections: readonly Projection[], events: readonly StoredEvent[], options: HarnessOptions = {},
+  projections: readonly Projection[],
+  events: readonly StoredEvent[],
+  options: HarnessOptions = {},
 ): Promise<ProjectionHarness> {
   const database = options.database ?? (await openDatabase({ dataDir: IN_MEMORY }));
   const db = database.kysely<unknown>();

@@ -37,7 +37,11 @@ export function randomSeatHistory(seed: number): SeatHistory {
   const orgs: string[] = [];
   for (let i = 0; i < 5; i += 1) {
     const orgId = `o${i}`;
-    add('CreateOrganization', { orgId, name: `Org ${String.fromCharCode(69 - i)}`, ...(orgs.length > 0 && rnd() < 0.6 ? { parentOrgId: pick(orgs) } : {}) });
+    add('CreateOrganization', {
+      orgId,
+      name: `Org ${String.fromCharCode(69 - i)}`,
+      ...(orgs.length > 0 && rnd() < 0.6 ? { parentOrgId: pick(orgs) } : {}),
+    });
     orgs.push(orgId);
   }
   const users: string[] = [];
@@ -57,22 +61,33 @@ export function randomSeatHistory(seed: number): SeatHistory {
     purchases.push(purchaseId);
     const startsAt = t + int(-10, 10) * 86_400_000;
     add('PurchaseLicenses', {
-      purchaseId, product: pick(['KSE', 'KSE', 'TESTOPS']), quantity: int(1, 5),
-      startsAt: iso(startsAt), expiresAt: iso(startsAt + int(5, 80) * 86_400_000 + int(0, 23) * 3_600_000),
+      purchaseId,
+      product: pick(['KSE', 'KSE', 'TESTOPS']),
+      quantity: int(1, 5),
+      startsAt: iso(startsAt),
+      expiresAt: iso(startsAt + int(5, 80) * 86_400_000 + int(0, 23) * 3_600_000),
     });
   };
   buy();
   let sessions = 0;
   for (let step = 0; step < 170; step += 1) {
     const roll = rnd();
-    if (roll < 0.25) t = DateTime.fromMillis(t, { zone }).plus({ days: 1 }).startOf('day').toMillis(); // exactly local midnight
+    if (roll < 0.25)
+      t = DateTime.fromMillis(t, { zone }).plus({ days: 1 }).startOf('day').toMillis(); // exactly local midnight
     else if (roll < 0.4) t = DateTime.fromMillis(t, { zone }).plus({ hours: 1 }).startOf('hour').toMillis();
-    else if (roll < 0.5) t += 0; // the same instant
+    else if (roll < 0.5)
+      t += 0; // the same instant
     else t += int(1, 900) * 60_000 + int(0, 59) * 1000;
     const product = rnd() < 0.8 ? 'KSE' : 'TESTOPS';
     const what = rnd();
     if (what < 0.06) buy();
-    else if (what < 0.1) add('AmendPurchase', rnd() < 0.5 ? { purchaseId: pick(purchases), quantity: int(1, 6) } : { purchaseId: pick(purchases), expiresAt: iso(t + int(-5, 60) * 86_400_000) });
+    else if (what < 0.1)
+      add(
+        'AmendPurchase',
+        rnd() < 0.5
+          ? { purchaseId: pick(purchases), quantity: int(1, 6) }
+          : { purchaseId: pick(purchases), expiresAt: iso(t + int(-5, 60) * 86_400_000) },
+      );
     else if (what < 0.16) add('DedicateLicenses', { product, orgId: pick(orgs), quantity: int(0, 3) });
     else if (what < 0.36) add('AssignSeat', { product, userId: pick(users) });
     else if (what < 0.46) add('UnassignSeat', { product, userId: pick(users) });
@@ -87,7 +102,13 @@ export function randomSeatHistory(seed: number): SeatHistory {
   return { accountId, zone, commands, now };
 }
 
-export interface SeriesQuery { from: string; to: string; interval: BucketInterval; orgId?: string; groupBy: boolean }
+export interface SeriesQuery {
+  from: string;
+  to: string;
+  interval: BucketInterval;
+  orgId?: string;
+  groupBy: boolean;
+}
 
 /** Random report requests whose window starts between the history's start and now. */
 export function randomSeriesQueries(seed: number, orgIds: readonly string[], now: number, start = SEAT_HISTORY_START): SeriesQuery[] {

@@ -10,7 +10,11 @@ export const WORKED_EXAMPLE: LedgerCommand[] = [
   cmd('RegisterUser', '2026-01-05T13:04:00Z', { userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'mobile' }),
   cmd('RegisterUser', '2026-01-05T13:05:00Z', { userId: 'u3', email: 'u3@acme.example', fullName: 'User Three', orgId: 'mobile' }),
   cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-    purchaseId: 'p1', product: 'KSE', quantity: 5, startsAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z',
+    purchaseId: 'p1',
+    product: 'KSE',
+    quantity: 5,
+    startsAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2027-01-01T00:00:00Z',
   }),
   cmd('DedicateLicenses', '2026-01-05T15:00:00Z', { product: 'KSE', orgId: 'qa', quantity: 3 }),
   cmd('DedicateLicenses', '2026-01-05T15:05:00Z', { product: 'KSE', orgId: 'mobile', quantity: 1 }),

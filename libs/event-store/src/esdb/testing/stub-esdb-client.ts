@@ -1,9 +1,19 @@
 import { createRequire } from 'node:module';
 import { PassThrough, Readable } from 'node:stream';
 import {
-  convertToCommandError, NO_STREAM, WrongExpectedVersionError, type AllStreamResolvedEvent, type AllStreamSubscription,
-  type AppendResult, type AppendToStreamOptions, type EventData, type ReadAllOptions, type ReadStreamOptions,
-  type ResolvedEvent, type StreamingRead, type SubscribeToAllOptions,
+  convertToCommandError,
+  NO_STREAM,
+  WrongExpectedVersionError,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type AppendResult,
+  type AppendToStreamOptions,
+  type EventData,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type ResolvedEvent,
+  type StreamingRead,
+  type SubscribeToAllOptions,
 } from '@eventstore/db-client';
 import type { EsdbClient } from '../esdb-client.js';
 
@@ -16,12 +26,12 @@ import type { EsdbClient } from '../esdb-client.js';
 const require = createRequire(import.meta.url);
 const pb = require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
 const shared = require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
-const { Subscription } = require('@eventstore/db-client/dist/streams/utils/Subscription.js') as
-  typeof import('@eventstore/db-client/dist/streams/utils/Subscription.js');
-const { ReadStream } = require('@eventstore/db-client/dist/streams/utils/ReadStream.js') as
-  typeof import('@eventstore/db-client/dist/streams/utils/ReadStream.js');
-const { convertGrpcEvent } = require('@eventstore/db-client/dist/utils/convertGrpcEvent.js') as
-  typeof import('@eventstore/db-client/dist/utils/convertGrpcEvent.js');
+const { Subscription } =
+  require('@eventstore/db-client/dist/streams/utils/Subscription.js') as typeof import('@eventstore/db-client/dist/streams/utils/Subscription.js');
+const { ReadStream } =
+  require('@eventstore/db-client/dist/streams/utils/ReadStream.js') as typeof import('@eventstore/db-client/dist/streams/utils/ReadStream.js');
+const { convertGrpcEvent } =
+  require('@eventstore/db-client/dist/utils/convertGrpcEvent.js') as typeof import('@eventstore/db-client/dist/utils/convertGrpcEvent.js');
 const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
 
 /** ulong.MaxValue: what a server sends where it has no position. */
@@ -112,8 +122,11 @@ export class StubEsdbClient implements EsdbClient {
       selected = selected.filter((e) => (backwards ? e.commit < from.commit : e.commit >= from.commit));
     }
     selected = selected.slice(0, Number(options.maxCount ?? Number.MAX_SAFE_INTEGER));
-    return new ReadStream<AllStreamResolvedEvent>(grpcStream(selected.map(readResp), failure), convertGrpcEvent, {}) as unknown as
-      StreamingRead<AllStreamResolvedEvent>;
+    return new ReadStream<AllStreamResolvedEvent>(
+      grpcStream(selected.map(readResp), failure),
+      convertGrpcEvent,
+      {},
+    ) as unknown as StreamingRead<AllStreamResolvedEvent>;
   }
 
   /** Sends the events after `fromPosition` under the filter's prefixes, then what is pushed into `feed`. */
@@ -128,8 +141,9 @@ export class StubEsdbClient implements EsdbClient {
       if (prefixes.some((prefix) => event.stream.startsWith(prefix))) feed.write(readResp(event));
     }
     this.feed = feed;
-    return new Subscription<AllStreamResolvedEvent>(() => Promise.resolve(feed) as never, convertGrpcEvent, { ...readableOptions }) as unknown as
-      AllStreamSubscription;
+    return new Subscription<AllStreamResolvedEvent>(() => Promise.resolve(feed) as never, convertGrpcEvent, {
+      ...readableOptions,
+    }) as unknown as AllStreamSubscription;
   }
 
   async serverVersion(): Promise<string> {
@@ -191,7 +205,9 @@ export function notLeaderError(): Error {
   metadata.set('leader-endpoint-host', 'node2.ledger.internal');
   metadata.set('leader-endpoint-port', '2113');
   const serviceError = Object.assign(new Error('5 NOT_FOUND: Leader info available'), {
-    code: grpc.status.NOT_FOUND, details: 'Leader info available', metadata,
+    code: grpc.status.NOT_FOUND,
+    details: 'Leader info available',
+    metadata,
   });
   return convertToCommandError(serviceError);
 }
@@ -200,7 +216,12 @@ export function notLeaderError(): Error {
 function grpcStream(responses: readonly unknown[], failure: Error | undefined): () => Promise<never> {
   return () => {
     const stream = failure
-      ? new Readable({ objectMode: true, read() { this.destroy(failure); } })
+      ? new Readable({
+          objectMode: true,
+          read() {
+            this.destroy(failure);
+          },
+        })
       : Readable.from(responses, { objectMode: true });
     Object.assign(stream, { cancel: () => stream.destroy() });
     return Promise.resolve(stream as never);
