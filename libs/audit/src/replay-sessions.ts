@@ -1,7 +1,7 @@
 import type { Product } from '../../domain/src/products.js';
 import { sessionDrawsUnit } from '../../domain/src/rules/units.js';
 import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
-import type { Interval } from './peak-sweep.js';
+import type { Interval } from '../../domain/src/rules/peak-sweep.js';
 import { occurredAt, statesAt } from './replay-account.js';
 
 /** A started session of one product, as its events tell it. */

@@ -2,7 +2,7 @@ import { purchasedQuantity } from '../../domain/src/pools.js';
 import { productView } from '../../domain/src/state.js';
 import { hoursIn, localDaysIn } from '../../domain/src/time/index.js';
 import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
-import { peaksWithin, type Interval } from './peak-sweep.js';
+import { peaksWithin, type Interval } from '../../domain/src/rules/peak-sweep.js';
 import { mean2 } from '../../domain/src/mean.js';
 import { statesAt } from './replay-account.js';
 import type { ReplayGroup, ReplaySeriesPlan } from './replay-series.js';

@@ -1,6 +1,6 @@
 import { validationError } from '../../domain/src/errors.js';
 import type { SeriesBody } from '../../contracts/src/index.js';
-import type { Interval } from './peak-sweep.js';
+import type { Interval } from '../../domain/src/rules/peak-sweep.js';
 import { occurredAt } from './replay-account.js';
 import { planReplaySeries, replaySeriesBody } from './replay-series.js';
 import { dedicatedPerBucket, peakFigures } from './replay-usage.js';

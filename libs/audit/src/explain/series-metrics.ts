@@ -13,7 +13,7 @@ import {
 import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
 import { mean2 } from '../../../domain/src/mean.js';
 import type { EventReferences } from './event-references.js';
-import { openAt, peakWithin } from '../peak-sweep.js';
+import { openAt, peakWithin } from '../../../domain/src/rules/peak-sweep.js';
 import { sourceKey, stateWithSources } from './state-with-sources.js';
 import type { UsageInterval, UsageTimeline, UserMoment } from './usage-timeline.js';
 

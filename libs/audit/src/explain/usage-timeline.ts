@@ -2,7 +2,7 @@ import { isActiveUseEvent, type ActivityActions } from '../../../domain/src/acti
 import type { Product } from '../../../domain/src/products.js';
 import { sessionDrawsUnit } from '../../../domain/src/rules/units.js';
 import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
-import type { Interval } from '../peak-sweep.js';
+import type { Interval } from '../../../domain/src/rules/peak-sweep.js';
 import { occurredAt } from '../replay-account.js';
 import { lapsedLeaseEnd } from '../replay-sessions.js';
 
