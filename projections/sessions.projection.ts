@@ -418,7 +418,7 @@ export async function closedSessionsOverlapping(
 
 /**
  * Unit-drawing sessions with no SessionEnded / SessionExpired folded yet, as intervals at `now`:
- * [start, lastSeen + lease) once the lease has lapsed, else open (end = +∞).
+ * [start, leaseLapsesAt(lastSeen)) once the lease has lapsed, else open (end = +∞).
  */
 export async function openSessionIntervals(
   db: ReadModelDb<SessionsTables>,

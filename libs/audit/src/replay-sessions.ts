@@ -1,5 +1,6 @@
 import type { Product } from '../../domain/src/products.js';
 import { sessionDrawsUnit } from '../../domain/src/rules/units.js';
+import { sessionEndAt } from '../../domain/src/rules/lease.js';
 import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import type { Interval } from '../../domain/src/rules/peak-sweep.js';
 import { occurredAt, statesAt } from './replay-account.js';
@@ -100,21 +101,7 @@ function collectSessions(events: readonly StoredLedgerEvent[], product: Product)
   return { sessions: [...sessions.values()], denials };
 }
 
-/**
- * When a session is over, at `now` (SPEC §3 lease rule): its recorded end, else lastSeen + lease once
- * that is at or before now, else null (still open).
- */
-export function sessionEnd(session: ReplayedSession, now: number, leaseMs: number): number | null {
-  return session.endedAt ?? lapsedLeaseEnd(session.lastSeen, now, leaseMs);
-}
-
-/** For a session with no recorded end: lastSeen + lease once that is at or before now, else null (open). */
-export function lapsedLeaseEnd(lastSeen: number, now: number, leaseMs: number): number | null {
-  const leaseEnd = lastSeen + leaseMs;
-  return leaseEnd <= now ? leaseEnd : null;
-}
-
 /** The session as an interval of occupation, open-ended while it is open. */
 export function sessionInterval(session: ReplayedSession, now: number, leaseMs: number): Interval {
-  return { start: session.startedAt, end: sessionEnd(session, now, leaseMs) ?? Number.POSITIVE_INFINITY };
+  return { start: session.startedAt, end: sessionEndAt(session, now, leaseMs) ?? Number.POSITIVE_INFINITY };
 }

@@ -7,7 +7,7 @@ import type { ReplayedReport } from './replayed-report.js';
 /**
  * `session-usage` (SPEC §4.5) from the events. Sessions that draw a session license (online sessions)
  * count for the organization their user was in at the start, from their start to their end — the
- * recorded one, or lastSeen + lease once the lease has lapsed by now. `denied` counts SessionDenied by
+ * recorded one, or when its lease lapsed (`lapsedLeaseEnd`) if that is by now. `denied` counts SessionDenied by
  * the attempt's `at` (up to now) for the attempting user's organization then.
  */
 export const replayedSessionUsage: ReplayedReport = {

@@ -5,7 +5,8 @@ import { productView, type AccountState } from '../../domain/src/state.js';
 import { reportWindow } from '../../domain/src/time/index.js';
 import type { TableBody } from '../../contracts/src/index.js';
 import { replayAccount, lastPosition, pathOf, subtreeOf } from './replay-account.js';
-import { sessionEnd, sessionsOf, type ReplayedSession } from './replay-sessions.js';
+import { sessionEndAt } from '../../domain/src/rules/lease.js';
+import { sessionsOf, type ReplayedSession } from './replay-sessions.js';
 import type { ReplayedReport } from './replayed-report.js';
 
 const COLUMNS = [
@@ -93,7 +94,7 @@ export const replayedSessions: ReplayedReport = {
 };
 
 function rowOf(state: AccountState, session: ReplayedSession, dedications: ReadonlyMap<string, number>, now: number, leaseMs: number): Row {
-  const ended = sessionEnd(session, now, leaseMs);
+  const ended = sessionEndAt(session, now, leaseMs);
   const status = session.endKind ?? (ended === null ? 'active' : 'expired');
   const user = state.users.get(session.userId)!;
   const source = status === 'active' ? sourceOfOrg(state, dedications, user.orgId) : session.licenseSource;

@@ -4,7 +4,7 @@ import { AccountLedger } from './account-ledger.js';
 
 /**
  * Appends SessionExpired for live sessions whose lease lapsed on the wall clock (SPEC §3).
- * Reports already end such sessions at lastSeen + lease; this makes the log say so too.
+ * Reports already end such sessions when their lease lapsed (`leaseLapsesAt`); this makes the log say so too.
  */
 @Injectable()
 export class SessionReaper implements OnApplicationShutdown {

@@ -4,7 +4,7 @@ import { sessionDrawsUnit } from '../../../domain/src/rules/units.js';
 import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
 import type { Interval } from '../../../domain/src/rules/peak-sweep.js';
 import { occurredAt } from '../replay-account.js';
-import { lapsedLeaseEnd } from '../replay-sessions.js';
+import { lapsedLeaseEnd } from '../../../domain/src/rules/lease.js';
 
 /** How a usage interval ended: by an event, by its lease lapsing (SPEC §3), or not yet. */
 export type Ending = 'SessionEnded' | 'SessionExpired' | 'ApplicationReleased' | 'lease lapsed' | 'open';
@@ -42,7 +42,7 @@ export interface UsageTimeline {
 
 /**
  * The usage history of an account's events, in one pass. A session with no SessionEnded or
- * SessionExpired ended at `lastSeen + lease` if that is at or before `now`, else it is still open.
+ * SessionExpired ended when its lease lapsed (`lapsedLeaseEnd`) if that is at or before `now`, else it is still open.
  */
 export function usageTimeline(
   events: readonly StoredLedgerEvent[],

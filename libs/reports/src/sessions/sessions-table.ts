@@ -37,7 +37,7 @@ export const SESSION_STATUSES = ['active', 'ended', 'expired'] as const;
  *
  * - `status`: `ended` (SessionEnded), `expired` (SessionExpired, or a lease that lapsed — last
  *   heartbeat or start + lease ≤ now — before SessionExpired was appended), else `active`.
- * - `ended`: the recorded end, or lastSeen + lease for a lapsed lease; null while active.
+ * - `ended`: the recorded end, or the instant a lapsed lease ended (`leaseLapsesAt`); null while active.
  *   `durationSeconds`: to `ended`, or to now while active (whole seconds).
  * - `licenseSource`: the pool the session was drawn from ("Account" or the org's name): for an active
  *   session as the tree stands now (a new or removed dedication moves it), else as it was at start.
