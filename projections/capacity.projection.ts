@@ -1,6 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
-import { isActiveUseEvent, isSeatProduct, modelOf, sessionDrawsUnit, type ActivityActions, type LedgerEvent } from '../libs/domain/src/index.js';
+import {
+  isActiveUseEvent,
+  isSeatProduct,
+  isSessionProduct,
+  sessionDrawsUnit,
+  type ActivityActions,
+  type LedgerEvent,
+} from '../libs/domain/src/index.js';
 import { asLedgerEvent, type StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
 import type { EpochMs, ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
@@ -294,7 +301,7 @@ class CapacityBatch {
           });
           break;
         case 'SessionStarted':
-          if (modelOf(e.data.product) === 'session') {
+          if (isSessionProduct(e.data.product)) {
             this.startUnit({
               account_id,
               product: e.data.product,
@@ -336,7 +343,7 @@ class CapacityBatch {
           });
           break;
         case 'OfflineLicenseGenerated':
-          if (modelOf(e.data.product) === 'session') {
+          if (isSessionProduct(e.data.product)) {
             this.startUnit({
               account_id,
               product: e.data.product,

@@ -15,9 +15,14 @@ import { modelOf, type Product } from '../products.js';
  * them (`pool-math.ts`).
  */
 
+/** Whether `product` is licensed per session (KRE, the TestCloud products): its units are sessions and offline licenses. */
+export function isSessionProduct(product: Product): boolean {
+  return modelOf(product) === 'session';
+}
+
 /** Whether a session of `product` with this license type holds a unit of its own while it is open. */
 export function sessionDrawsUnit(product: Product, licenseType: LicenseType): boolean {
-  return licenseType === 'online' && modelOf(product) === 'session';
+  return licenseType === 'online' && isSessionProduct(product);
 }
 
 /** Whether an assignment of `product` is a seat (a unit held until it is unassigned). */
