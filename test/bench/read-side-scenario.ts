@@ -121,12 +121,12 @@ export async function runReadSideScenario(options: ReadSideOptions): Promise<Rea
       : await freshStore(options.backend, options.databaseUrl, `read_${options.backend}`);
   try {
     log(label, `store: ${store.description}`);
-    const importSeconds = store.description.startsWith('existing') ? 0 : await importWithoutProjections(store, options, label);
+    const existing = store.description.startsWith('existing');
+    const importSeconds = existing ? 0 : await importWithoutProjections(store, options, label);
     const { events } = await store.countEvents();
     log(label, `${events} events in the log (imported in ${importSeconds.toFixed(1)} s)`);
     // Reports are timed on freshly rebuilt projections; an existing schema is measured as it stands
     // unless its rebuild is asked for too (`ledger projections rebuild` brings it to the log's end).
-    const existing = store.description.startsWith('existing');
     const rebuild = options.rebuild || (options.reports && !existing) ? await rebuildAll(store, options, events) : null;
     const reports = options.reports ? await timeReports(store, options) : null;
     return {
