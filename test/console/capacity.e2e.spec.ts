@@ -406,6 +406,19 @@ describe(`the console's capacity views on ${store}`, () => {
     const api = await body<ForecastBody>(`forecast?${query}`);
     expect(api).toMatchObject({ metric: 'assigned', slope: 0.5, dedicated: 4, exhaustedAt: '2026-07-01T00:00:00.000-04:00' });
     expect(api.buckets!.map((b) => b.value ?? b.projected)).toEqual([3, 4, 4, 4.67, 5.17]);
+
+    // May's value explained: the 4 seats held at its latest record, each with the event that assigned it.
+    expect(await table.getByRole('button', { name: /explain value of 2026-07-01$/ }).count()).toBe(0);
+    await table.getByRole('button', { name: /^4: explain value of 2026-05-01$/ }).click();
+    await page.waitForURL(/explain=value/);
+    const shown = await explainShown({ name: 'seats', column: 'userId' });
+    const explained = await explanation<SeriesExplanation & { seats: { userId: string }[] }>('forecast', query, api.buckets![1]!.start, 'value');
+    expect(shown.value).toBe('4');
+    expect(explained.value).toBe(4);
+    expect([...shown.column].sort()).toEqual(['u1', 'u2', 'u3', 'u4']);
+    expect(explained.seats.map((seat) => seat.userId).sort()).toEqual(['u1', 'u2', 'u3', 'u4']);
+    expect(shown.types).toEqual(['SeatAssigned', 'SeatAssigned', 'SeatAssigned', 'SeatAssigned']);
+    expect(shown.positions).toEqual(explained.events.map((e) => e.position));
   }, 60_000);
 
   it("a bad parameter in a link shows the API's own words and names the field", async () => {
