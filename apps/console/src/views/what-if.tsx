@@ -9,6 +9,8 @@ import { SeriesFigures } from '../components/SeriesReportView';
 import { formatDuration, formatNumber } from '../format/format';
 
 const MODELS: readonly LicenseModel[] = ['session', 'aut'];
+/** Up to this many organizations, their dedication fields are shown unfolded. */
+const OPEN_DEDICATIONS_UP_TO = 6;
 
 /** `dedications=qa:2,mobile:1` ⇄ { qa: '2', mobile: '1' }. */
 function parseDedications(text: string): Record<string, string> {
@@ -145,15 +147,26 @@ export default function WhatIfView() {
           onChange={(quantity) => setDraft({ quantity })}
           hint="The account's purchased quantity over the whole window (empty: the real history)"
         />
-        {account.organizations.map((org) => (
-          <NumberField
-            key={org.orgId}
-            label={`Dedicated to ${org.path}`}
-            value={dedications[org.orgId] ?? ''}
-            placeholder="real"
-            onChange={(quantity) => setDraft({ dedications: formatDedications({ ...dedications, [org.orgId]: quantity }) })}
-          />
-        ))}
+        {account.organizations.length > 0 && (
+          // Folded when the tree is large (tens of organizations) and nothing is set: the form stays one screen.
+          <details className="dedications" open={account.organizations.length <= OPEN_DEDICATIONS_UP_TO || Object.keys(dedications).length > 0}>
+            <summary>
+              Dedications per organization ({account.organizations.length}
+              {Object.keys(dedications).length > 0 ? `, ${Object.keys(dedications).length} set` : ''})
+            </summary>
+            <div className="dedication-fields">
+              {account.organizations.map((org) => (
+                <NumberField
+                  key={org.orgId}
+                  label={`Dedicated to ${org.path}`}
+                  value={dedications[org.orgId] ?? ''}
+                  placeholder="real"
+                  onChange={(quantity) => setDraft({ dedications: formatDedications({ ...dedications, [org.orgId]: quantity }) })}
+                />
+              ))}
+            </div>
+          </details>
+        )}
         <NumberField
           label="Denied attempt lasts (s)"
           value={draft.deniedDuration}
