@@ -1,6 +1,7 @@
 import { ACCOUNT_STATE_VERSION, encodeAccountState, initialState, type AccountState } from '../../domain/src/index.js';
 import { createEventStore } from '../../event-store/src/create-event-store.js';
 import type { EventStore } from '../../event-store/src/event-store.js';
+import { countingStreamReads } from '../../event-store/src/testing/event-store-probes.js';
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../database/src/database.js';
 import { query } from '../../database/src/testing/query.js';
 import { freshTestSchema, type TestSchema } from '../../database/src/testing/test-postgres.js';
@@ -13,26 +14,6 @@ import type { CommandContext, IncomingCommand } from './command-gateway.js';
 
 const ctx: CommandContext = { actor: 'key-1', correlationId: 'corr-1' };
 const LEASE_MS = 900_000;
-
-/** The store, counting the events a ledger reads from account streams. */
-function counting(store: EventStore): { store: EventStore; read: () => number } {
-  let read = 0;
-  const proxy = new Proxy(store, {
-    get(target, key) {
-      if (key !== 'readStream') {
-        const value = Reflect.get(target, key) as unknown;
-        // Bound to the store itself: its methods use private fields.
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      }
-      return async (...args: Parameters<EventStore['readStream']>) => {
-        const events = await target.readStream(...args);
-        read += events.length;
-        return events;
-      };
-    },
-  });
-  return { store: proxy, read: () => read };
-}
 
 const BACKENDS: [string, () => Promise<{ database: LedgerDatabase; schema?: TestSchema }>][] = [
   [
@@ -109,7 +90,7 @@ describe.each(BACKENDS)('account-state snapshots (%s)', (_, open) => {
     expect(latest.revision).toBe(BigInt(row.revision));
     expect(latest.state).toBe(encodeAccountState(await foldedUpTo(latest.revision)));
 
-    const counted = counting(store);
+    const counted = countingStreamReads(store);
     const restarted = ledgerWith(10, counted.store);
     const outcome = await restarted.execute(assign('u0'), ctx);
     expect(outcome.events[0].streamRevision).toBe((head + 1n).toString());
@@ -128,7 +109,7 @@ describe.each(BACKENDS)('account-state snapshots (%s)', (_, open) => {
     await query(database, 'UPDATE ledger_account_snapshots SET state_version = $1 WHERE account_id = $2', [ACCOUNT_STATE_VERSION + 1, acme]);
     const total = (await events()).length;
 
-    const counted = counting(store);
+    const counted = countingStreamReads(store);
     await ledgerWith(0, counted.store).execute(assign('u0'), ctx);
     expect(counted.read()).toBe(total);
   });
@@ -142,7 +123,7 @@ describe.each(BACKENDS)('account-state snapshots (%s)', (_, open) => {
     });
     await ledgerWith(0).execute(assign('u0'), ctx);
     await ledgerWith(0).execute(assign('u1'), ctx);
-    const counted = counting(store);
+    const counted = countingStreamReads(store);
     await expect(ledgerWith(0, counted.store).execute(assign('u2'), ctx)).rejects.toMatchObject({ code: 'LICENSE_QUOTA_EXCEEDED' });
     expect(counted.read()).toBe(3);
   });
@@ -189,7 +170,7 @@ describe.each(BACKENDS)('account-state snapshots (%s)', (_, open) => {
 
   /** The next seat is refused, decided on the whole stream. */
   async function expectFoldedWhole(): Promise<void> {
-    const counted = counting(store);
+    const counted = countingStreamReads(store);
     await expect(ledgerWith(0, counted.store).execute(assign('u2'), ctx)).rejects.toMatchObject({ code: 'LICENSE_QUOTA_EXCEEDED' });
     expect(counted.read()).toBeGreaterThanOrEqual((await events()).length);
   }
