@@ -32,6 +32,9 @@ function decideAll(commands: readonly LedgerCommand[], restoreAt: ReadonlySet<nu
   return { answers, state };
 }
 
+/** The state with its command index as a list of entries: a restored index is a Map of its own kind. */
+const plain = (state: AccountState) => ({ ...state, commands: [...state.commands] });
+
 const generated = (): LedgerCommand[] =>
   [...createHistory({ commands: 4_000, accounts: 1, users: 150, days: 60, seed: 11 }).commands] as unknown as LedgerCommand[];
 
@@ -67,7 +70,7 @@ describe('account-state snapshots', () => {
     const restored = decideAll(commands, new Set(cuts));
     expect(folded.answers.filter((a) => a.events.length > 0).length).toBeGreaterThan(commands.length / 2);
     expect(restored.answers).toEqual(folded.answers);
-    expect(restored.state).toEqual(folded.state);
+    expect(plain(restored.state)).toEqual(plain(folded.state));
     // Same text: every Map and Set also iterates in the same order.
     expect(encodeAccountState(restored.state)).toBe(encodeAccountState(folded.state));
   });
@@ -85,7 +88,7 @@ describe('account-state snapshots', () => {
 
     const empty = decodeAccountState(encodeAccountState(initialState()));
     expect(empty.lastAt).toBe(Number.NEGATIVE_INFINITY);
-    expect(empty).toEqual(initialState());
+    expect(plain(empty)).toEqual(plain(initialState()));
   });
 
   test('a snapshot of another state version, or not a snapshot at all, is refused', () => {

@@ -1,6 +1,7 @@
 import type { AlertRuleSpec } from './alerts/alert-rules.js';
 import type { LicenseType } from './commands.js';
 import type { Product } from './products.js';
+import { PackedCommandIndex, packCommands, type PackedCommands } from './state-snapshot-commands.js';
 import type { AccountState, OfflineLicense, Organization, ProductState, Project, Purchase, Session, SessionStatus, User, Webhook } from './state.js';
 
 /**
@@ -48,7 +49,7 @@ interface ProductRow {
  * The JSON form of an `AccountState`. Every Map and Set keeps its insertion order, so a restored
  * state iterates like the folded one. Bigints travel as numbers (revisions stay far below 2^53;
  * encoding refuses one that does not). The command index, the biggest part of a busy account, is
- * columnar: ids, then per id the gap to the previous command's events and its event count.
+ * packed (`PackedCommands`) and read back as a `PackedCommandIndex`.
  */
 interface EncodedState {
   version: number;
@@ -66,22 +67,13 @@ interface EncodedState {
   products: [Product, ProductRow][];
   sessions: SessionRow[];
   openSessions: string[];
-  commandIds: string[];
-  commandRuns: number[];
+  commands: PackedCommands;
   alertRules: [string, AlertRuleSpec][];
   webhooks: [string, Webhook][];
 }
 
 /** The state as a JSON text for `decodeAccountState`, stamped with `ACCOUNT_STATE_VERSION`. */
 export function encodeAccountState(state: AccountState): string {
-  const commandIds: string[] = [];
-  const commandRuns: number[] = [];
-  let next = 0n;
-  for (const [commandId, { firstRevision, count }] of state.commands) {
-    commandIds.push(commandId);
-    commandRuns.push(safeNumber(firstRevision - next, 'a command revision'), count);
-    next = firstRevision + BigInt(count);
-  }
   const encoded: EncodedState = {
     version: ACCOUNT_STATE_VERSION,
     opened: state.opened,
@@ -104,8 +96,7 @@ export function encodeAccountState(state: AccountState): string {
       return [id, s.product, s.userId, s.machineId, s.licenseType, time(s.startedAt), time(s.lastSeen), s.status, s.drawsUnit];
     }),
     openSessions: [...state.openSessions],
-    commandIds,
-    commandRuns,
+    commands: packCommands(state.commands),
     alertRules: [...state.alertRules],
     webhooks: [...state.webhooks],
   };
@@ -124,13 +115,11 @@ export function decodeAccountState(text: string): AccountState {
     throw new StateSnapshotFormatError(`not JSON (${(error as Error).message})`);
   }
   const e = checkShape(parsed);
-  const commands = new Map<string, { readonly firstRevision: bigint; count: number }>();
-  let next = 0;
-  for (let i = 0; i < e.commandIds.length; i++) {
-    const firstRevision = next + e.commandRuns[2 * i];
-    const count = e.commandRuns[2 * i + 1];
-    commands.set(e.commandIds[i], { firstRevision: BigInt(firstRevision), count });
-    next = firstRevision + count;
+  let commands: PackedCommandIndex;
+  try {
+    commands = new PackedCommandIndex(e.commands);
+  } catch (error) {
+    throw new StateSnapshotFormatError(`commands: ${(error as Error).message}`);
   }
   return {
     opened: e.opened,
@@ -198,8 +187,6 @@ const ARRAYS: readonly (keyof EncodedState)[] = [
   'products',
   'sessions',
   'openSessions',
-  'commandIds',
-  'commandRuns',
   'alertRules',
   'webhooks',
 ];
@@ -213,7 +200,9 @@ function checkShape(parsed: unknown): EncodedState {
   }
   for (const key of ARRAYS) if (!Array.isArray(e[key])) throw new StateSnapshotFormatError(`${key} is not a list`);
   if (!Number.isSafeInteger(e.revision)) throw new StateSnapshotFormatError('revision is not a whole number');
-  if (e.commandRuns!.length !== 2 * e.commandIds!.length) throw new StateSnapshotFormatError('commandRuns does not match commandIds');
+  const c = e.commands;
+  if (typeof c?.ids !== 'string' || typeof c.lengths !== 'string' || typeof c.runs !== 'string')
+    throw new StateSnapshotFormatError('commands are not packed');
   return e as EncodedState;
 }
 
