@@ -110,7 +110,8 @@ async function snapshotThenTail(db: Opened, accountId: string, tail: number): Pr
   const encodeAndWriteMs = performance.now() - started;
   const taken = await snapshots.latest(accountId);
   if (!taken) throw new Error('no snapshot was written');
-  const plain = new AccountLedger(db.store, new SystemClock(), 900_000);
+  // Loads the account from the snapshot just taken, writes none.
+  const plain = new AccountLedger(db.store, new SystemClock(), 900_000, undefined, { snapshots, everyEvents: 0 });
   for (let i = 0; i < tail; i += IMPORT_BATCH) {
     await plain.executeMany(
       Array.from({ length: Math.min(IMPORT_BATCH, tail - i) }, () => newOrganization(accountId, 'tail')),
