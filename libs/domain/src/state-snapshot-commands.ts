@@ -55,7 +55,11 @@ function pushVarint(out: number[], value: number): void {
   out.push(v);
 }
 
-/** A Map of commandId → span over a packed index; adding keeps Map semantics (order included), forgetting is not supported. */
+/**
+ * A Map of commandId → span over a packed index; adding keeps Map semantics (order included), forgetting
+ * is not supported. Read it through its methods: what copies a Map's internal entries directly
+ * (`structuredClone`, v8 serialization) sees only the commands added after the snapshot.
+ */
 export class PackedCommandIndex extends Map<string, CommandSpan> {
   private readonly ids: string;
   private readonly starts: Uint32Array;
