@@ -136,17 +136,37 @@ export class ProjectionEngine {
    */
   async rebuildTogether(names: readonly string[] = this.names, options: RebuildOptions = {}): Promise<RebuildResult[]> {
     const projections = [...new Set(names)].map((name) => this.#projection(name));
-    const joining = projections.filter((projection) => !this.#rebuilds.has(projection.name));
-    if (joining.length > 0) {
-      const begun = Promise.all(joining.map((projection) => beginRebuild(this.#deps, projection)));
-      const done = begun.then((generations) => this.#completeTogether(joining, generations, options));
-      for (const { name } of joining) {
-        const one = done.then((results) => results.find((result) => result.name === name)!);
-        this.#rebuilds.set(name, one);
-        this.#track(one.finally(() => this.#rebuilds.delete(name)));
-      }
-    }
+    this.#launchTogether(projections, options);
     return Promise.all(projections.map((projection) => this.#rebuilds.get(projection.name)!));
+  }
+
+  /**
+   * Starts rebuilding every projection in one pass in the background (those already rebuilding here
+   * go on as they are) and answers each projection's status once its new generation exists.
+   */
+  async startRebuildTogether(): Promise<ProjectionStatus[]> {
+    const begun = this.#launchTogether([...this.#projections.values()], { onProgress: progressLog(this.#deps) });
+    await begun;
+    const statuses = await this.status();
+    return this.names.map((name) => {
+      const own = statuses.filter((s) => s.name === name);
+      return own.find((s) => s.status === 'building') ?? own[0];
+    });
+  }
+
+  /** One pass for those of `projections` not rebuilding in this process yet; resolves once their generations exist. */
+  #launchTogether(projections: readonly Projection[], options: RebuildOptions): Promise<unknown> {
+    const joining = projections.filter((projection) => !this.#rebuilds.has(projection.name));
+    if (joining.length === 0) return Promise.resolve();
+    const begun = Promise.all(joining.map((projection) => beginRebuild(this.#deps, projection)));
+    const done = begun.then((generations) => this.#completeTogether(joining, generations, options));
+    for (const { name } of joining) {
+      const one = done.then((results) => results.find((result) => result.name === name)!);
+      this.#rebuilds.set(name, one);
+      this.#track(one.finally(() => this.#rebuilds.delete(name)));
+    }
+    done.catch((error: unknown) => this.#deps.logger.error(`one-pass rebuild failed: ${messageOf(error)}`));
+    return begun;
   }
 
   /** Starts a rebuild in the background (unless one runs already) and answers the new generation's status. */
