@@ -136,7 +136,7 @@ export class ProjectionEngine {
    */
   async rebuildTogether(names: readonly string[] = this.names, options: RebuildOptions = {}): Promise<RebuildResult[]> {
     const projections = [...new Set(names)].map((name) => this.#projection(name));
-    this.#launchTogether(projections, options);
+    void this.#launchTogether(projections, options);
     return Promise.all(projections.map((projection) => this.#rebuilds.get(projection.name)!));
   }
 

@@ -1,7 +1,7 @@
 import { comparePositions, formatPosition, type LogPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
 import type { Projection } from '../projection.js';
 import { analyzesAfter, buildGeneration, switchCaughtUp, type BuildOptions, type BuildResult } from './build-generation.js';
-import { abortableDelay, messageOf } from './delays.js';
+import { abortableDelay, messageOf, retryDelayMs } from './delays.js';
 import type { EngineDeps } from './engine-deps.js';
 import { describeOutside, foldDecodedBatch, type FoldTarget } from './fold-batch.js';
 import { analyzeGenerationSchema } from './generation-schema.js';
@@ -106,12 +106,20 @@ class OnePass {
     const meter = new RebuildMeter(label, null, first.member.generation.eventsSeen, await countEventsAfter(deps, start));
     options.onProgress?.(meter.advance(0));
     const head = new HeadWatch(deps.store);
-    const page = (after: LogPosition | null): Promise<StoredEvent[]> => deps.store.readAll({ after, limit: deps.rebuildBatchSize });
+    const page = (after: LogPosition | null): Promise<StoredEvent[]> => {
+      const read = deps.store.readAll({ after, limit: deps.rebuildBatchSize });
+      // A read ahead may fail while a page folds, or be left behind when the pass ends: its failure is
+      // reported where it is awaited, or nowhere.
+      read.catch(() => undefined);
+      return read;
+    };
     let after = start;
     let next = page(after);
-    try {
-      while (this.#lanes.length > 0 && !options.signal.aborted && !(await head.reached(this.#earliest()))) {
+    for (let failures = 0; this.#lanes.length > 0 && !options.signal.aborted;) {
+      try {
+        if (await head.reached(this.#earliest())) break;
         const events = await next;
+        failures = 0;
         if (events.length === 0) {
           // The head moved on after the read ahead was sent: read again from the same place.
           await abortableDelay(EMPTY_PAGE_PAUSE_MS, options.signal);
@@ -122,10 +130,13 @@ class OnePass {
         next = page(after);
         await this.#fold(new DecodedPage(events));
         options.onProgress?.(meter.advance(events.length));
+      } catch (error) {
+        // Reading the log failed (a batch's failure is its projection's, handled in #foldLane): nothing was folded from it.
+        const delayMs = retryDelayMs(deps.retryDelayMs, ++failures);
+        deps.logger.error(`one-pass rebuild: reading the log failed, retrying in ${delayMs} ms: ${messageOf(error)}`);
+        await abortableDelay(delayMs, options.signal);
+        next = page(after);
       }
-    } finally {
-      // The read ahead is of no interest once the pass ends (nor is its failure).
-      void next.catch(() => undefined);
     }
     for (const lane of this.#lanes) {
       results.set(

@@ -88,4 +88,37 @@ describe.each(['postgres', 'pglite'] as const)('one-pass rebuild members on %s',
       ['every', log.length],
     ]);
   });
+
+  test('a read of the log that fails is retried from the same place; nothing is folded twice', async () => {
+    await appendTypes(backend.store, cycleOfTypes(900));
+    let reads = 0;
+    const store = new Proxy(backend.store, {
+      get(target, property) {
+        if (property === 'readAll') {
+          return (...args: Parameters<typeof target.readAll>) =>
+            ++reads === 3 ? Promise.reject(new Error('the connection dropped')) : target.readAll(...args);
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const logger = recordingLogger();
+    const engine = newEngine(
+      { db: backend.db, store },
+      [new CountingProjection(), new CountingProjection({ name: 'every', eventTypes: ['A', 'B', 'C'] })],
+      {
+        rebuildBatchSize: 100,
+        logger,
+      },
+    );
+    engines.push(engine);
+
+    expect((await engine.rebuildTogether()).map((r) => r.outcome)).toEqual(['switched', 'switched']);
+    expect(logger.lines.filter((line) => line.startsWith('error'))).toEqual([
+      expect.stringMatching(/^error one-pass rebuild: reading the log failed, retrying in \d+ ms: the connection dropped$/),
+    ]);
+    const log = await readLog(backend.store);
+    expect(await readCounts(engine, 'counter')).toEqual(countTypes(log));
+    expect(await readCounts(engine, 'every')).toEqual(countTypes(log, ['A', 'B', 'C']));
+  });
 });
