@@ -1,4 +1,4 @@
-import { loadConfig } from './config.js';
+import { DEFAULT_SNAPSHOT_EVERY_EVENTS, loadConfig } from './config.js';
 
 describe('loadConfig: ACTIVITY_ACTIONS', () => {
   test('unset or blank: every action counts (null)', () => {
@@ -28,6 +28,18 @@ describe('loadConfig: REBUILD_BATCH_SIZE', () => {
 
   test.each(['0', '-3', '2.5', 'many'])('%j is refused, naming the variable', (value) => {
     expect(() => loadConfig({ REBUILD_BATCH_SIZE: value })).toThrow(`REBUILD_BATCH_SIZE must be a positive whole number, got "${value}"`);
+  });
+});
+
+describe('loadConfig: SNAPSHOT_EVERY_EVENTS', () => {
+  test('unset: the default cadence; a whole number: events between snapshots; 0: none written', () => {
+    expect(loadConfig({}).snapshotEveryEvents).toBe(DEFAULT_SNAPSHOT_EVERY_EVENTS);
+    expect(loadConfig({ SNAPSHOT_EVERY_EVENTS: '2500' }).snapshotEveryEvents).toBe(2500);
+    expect(loadConfig({ SNAPSHOT_EVERY_EVENTS: '0' }).snapshotEveryEvents).toBe(0);
+  });
+
+  test.each(['-1', '1.5', 'often'])('%j is refused, naming the variable', (value) => {
+    expect(() => loadConfig({ SNAPSHOT_EVERY_EVENTS: value })).toThrow(`SNAPSHOT_EVERY_EVENTS must be a whole number (0 or more), got "${value}"`);
   });
 });
 
