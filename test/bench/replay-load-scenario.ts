@@ -17,7 +17,9 @@ export interface ReplayLoadOptions {
   readonly schema: string;
   /** Replays in flight while loaded (default 8). */
   readonly inFlight: number;
-  /** Plain reports timed per phase (quiet, loaded), one after another... */
+  /** Rounds of a quiet phase then a loaded phase. */
+  readonly rounds: number;
+  /** Plain reports timed per phase, one after another... */
   readonly samples: number;
   /** ...or fewer when a phase takes longer than this (a starved server answers a few a minute). */
   readonly phaseSeconds: number;
@@ -96,27 +98,35 @@ async function measureVariant(
     // Warm up: the report's plan and caches, and one replay (which starts a replay thread).
     for (let i = 0; i < 20; i++) await mustAnswer(client, plain(i));
     await mustAnswer(client, replay);
-    const quiet = await timePlain(client, plain, options);
-    log(label, `quiet: p50 ${quiet.p50Ms} ms, p95 ${quiet.p95Ms} ms`);
-
-    let stopping = false;
+    // Quiet and loaded phases alternate, so that a change in the machine's other load meanwhile
+    // weighs on both alike (the machine may be shared).
+    const quietMs: number[] = [];
+    const loadedMs: number[] = [];
     const replayMs: number[] = [];
     let refused = 0;
-    const loops = Array.from({ length: options.inFlight }, async () => {
-      while (!stopping) {
-        const answer = await client.send(replay).catch(() => null);
-        if (answer?.status === 200) replayMs.push(answer.ms);
-        else refused += 1;
-      }
-    });
-    const loaded = await timePlain(client, plain, options);
-    stopping = true;
-    await Promise.all(loops);
+    for (let round = 1; round <= options.rounds; round++) {
+      quietMs.push(...(await timePlain(client, plain, options)));
+      let stopping = false;
+      const loops = Array.from({ length: options.inFlight }, async () => {
+        while (!stopping) {
+          const answer = await client.send(replay).catch(() => null);
+          if (answer?.status === 200) replayMs.push(answer.ms);
+          else refused += 1;
+        }
+      });
+      loadedMs.push(...(await timePlain(client, plain, options)));
+      stopping = true;
+      await Promise.all(loops);
+      log(label, `round ${round}/${options.rounds}: ${quietMs.length} quiet and ${loadedMs.length} loaded reports timed`);
+    }
+    const quiet = summarizeLatencies(quietMs);
+    const loaded = summarizeLatencies(loadedMs);
     const replays = summarizeLatencies(replayMs);
     const p95Ratio = round(loaded.p95Ms / quiet.p95Ms);
     log(
       label,
-      `${options.inFlight} replays in flight: p50 ${loaded.p50Ms} ms, p95 ${loaded.p95Ms} ms (${p95Ratio} × quiet); replays p50 ${replays.p50Ms} ms`,
+      `quiet: p50 ${quiet.p50Ms} ms, p95 ${quiet.p95Ms} ms; ${options.inFlight} replays in flight: p50 ${loaded.p50Ms} ms, ` +
+        `p95 ${loaded.p95Ms} ms (${p95Ratio} × quiet); replays p50 ${replays.p50Ms} ms`,
     );
     const exit = await stopServer(server.run);
     return {
@@ -135,7 +145,8 @@ async function measureVariant(
   }
 }
 
-async function timePlain(client: Client, plain: (i: number) => Request, options: ReplayLoadOptions): Promise<LatencySummary> {
+/** Latencies (ms) of plain reports sent one after another. */
+async function timePlain(client: Client, plain: (i: number) => Request, options: ReplayLoadOptions): Promise<number[]> {
   const ms: number[] = [];
   const until = performance.now() + options.phaseSeconds * 1000;
   for (let i = 0; i < options.samples && performance.now() < until; i++) {
@@ -143,7 +154,7 @@ async function timePlain(client: Client, plain: (i: number) => Request, options:
     if (answer.status !== 200) throw new Error(`${plain(i).path} answered ${answer.status} ${answer.code ?? ''}`);
     ms.push(answer.ms);
   }
-  return summarizeLatencies(ms);
+  return ms;
 }
 
 async function mustAnswer(client: Client, request: Request): Promise<void> {

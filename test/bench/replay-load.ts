@@ -13,8 +13,9 @@ import { runReplayLoadScenario, REPLAY_LOAD_TARGET_RATIO, type ReplayLoadResult 
 const USAGE = `Usage: node dist/test/bench/replay-load.js --schema SCHEMA [options]
   --schema SCHEMA       an imported ledger with its projections caught up (read only)
   --in-flight N         replays in flight while loaded (default 8)
-  --samples N           plain reports timed per phase (default 300)
-  --phase-seconds S     a phase stops timing after S seconds even with fewer samples (default 120)
+  --rounds N            rounds of a quiet phase then a loaded phase, per variant (default 3)
+  --samples N           plain reports timed per phase (default 100)
+  --phase-seconds S     a phase stops timing after S seconds even with fewer samples (default 60)
   --database-url URL    PostgreSQL (default BENCH_DATABASE_URL, TEST_DATABASE_URL or ${DEFAULT_DATABASE_URL})
   --timeout S           time limit of each server in seconds (default 900)
   --out FILE            results file (default bench-results/replays.json)`;
@@ -25,8 +26,9 @@ async function main(argv: string[]): Promise<number> {
     options: {
       schema: { type: 'string' },
       'in-flight': { type: 'string', default: '8' },
-      samples: { type: 'string', default: '300' },
-      'phase-seconds': { type: 'string', default: '120' },
+      rounds: { type: 'string', default: '3' },
+      samples: { type: 'string', default: '100' },
+      'phase-seconds': { type: 'string', default: '60' },
       'database-url': { type: 'string' },
       timeout: { type: 'string', default: '900' },
       out: { type: 'string', default: 'bench-results/replays.json' },
@@ -46,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
     databaseUrl,
     schema: values.schema,
     inFlight: whole(values['in-flight']!, 'in-flight'),
+    rounds: whole(values.rounds!, 'rounds'),
     samples: whole(values.samples!, 'samples'),
     phaseSeconds: whole(values['phase-seconds']!, 'phase-seconds'),
     timeoutMs: whole(values.timeout!, 'timeout') * 1000,
