@@ -51,6 +51,7 @@ describe('loadConfig: the service settings', () => {
       rateLimitRequests: 1200,
       rateLimitWindowSeconds: 60,
       replayConcurrency: 2,
+      replayThreads: true,
       importMaxLineBytes: 1024 * 1024,
       compression: true,
     });
@@ -64,6 +65,7 @@ describe('loadConfig: the service settings', () => {
         RATE_LIMIT_REQUESTS: '0',
         RATE_LIMIT_WINDOW_SECONDS: '10',
         REPLAY_CONCURRENCY: '4',
+        REPLAY_THREADS: 'off',
         IMPORT_MAX_LINE_BYTES: '4096',
         HTTP_COMPRESSION: 'off',
       }).service,
@@ -73,6 +75,7 @@ describe('loadConfig: the service settings', () => {
       rateLimitRequests: 0,
       rateLimitWindowSeconds: 10,
       replayConcurrency: 4,
+      replayThreads: false,
       importMaxLineBytes: 4096,
       compression: false,
     });
@@ -83,6 +86,7 @@ describe('loadConfig: the service settings', () => {
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be one of json, pretty, got "xml"'],
     [{ RATE_LIMIT_REQUESTS: '-1' }, 'RATE_LIMIT_REQUESTS must be a whole number (0 or more), got "-1"'],
     [{ REPLAY_CONCURRENCY: '0' }, 'REPLAY_CONCURRENCY must be a positive whole number, got "0"'],
+    [{ REPLAY_THREADS: 'yes' }, 'REPLAY_THREADS must be one of on, off, got "yes"'],
     [{ HTTP_COMPRESSION: 'maybe' }, 'HTTP_COMPRESSION must be one of on, off, got "maybe"'],
   ])('%j is refused, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

@@ -53,6 +53,12 @@ export interface ServiceConfig {
   readonly rateLimitWindowSeconds: number;
   /** `REPLAY_CONCURRENCY`: requests that replay history served at once by this process; more → 503 BUSY. */
   readonly replayConcurrency: number;
+  /**
+   * `REPLAY_THREADS`: with PostgreSQL (or EventStoreDB) holding the events, replays run on up to
+   * `replayConcurrency` worker threads, each with its own connection, off the event loop that answers
+   * the other requests (`on`, default); `off` replays in that event loop.
+   */
+  readonly replayThreads: boolean;
   /** `IMPORT_MAX_LINE_BYTES`: the longest line of an NDJSON import, HTTP and CLI. */
   readonly importMaxLineBytes: number;
   /** `HTTP_COMPRESSION`: gzip/deflate/br answers to clients that accept them (`on`, default) or not (`off`). */
@@ -89,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       rateLimitRequests: wholeNumber(env.RATE_LIMIT_REQUESTS, 'RATE_LIMIT_REQUESTS', 1200),
       rateLimitWindowSeconds: positiveInteger(env.RATE_LIMIT_WINDOW_SECONDS, 'RATE_LIMIT_WINDOW_SECONDS', 60),
       replayConcurrency: positiveInteger(env.REPLAY_CONCURRENCY, 'REPLAY_CONCURRENCY', 2),
+      replayThreads: oneOf(env.REPLAY_THREADS, 'REPLAY_THREADS', ['on', 'off'] as const, 'on') === 'on',
       importMaxLineBytes: positiveInteger(env.IMPORT_MAX_LINE_BYTES, 'IMPORT_MAX_LINE_BYTES', 1024 * 1024),
       compression: oneOf(env.HTTP_COMPRESSION, 'HTTP_COMPRESSION', ['on', 'off'] as const, 'on') === 'on',
     },
