@@ -1,6 +1,7 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import type {
   AlertExplanation,
+  AlertRuleFields,
   AlertRuleView,
   AlertRulesBody,
   AlertView,
@@ -14,6 +15,7 @@ import type {
 import {
   alertKind,
   component,
+  extending,
   instant,
   integer,
   list,
@@ -28,54 +30,58 @@ import {
 
 /** Alert rules, alerts, webhooks and their deliveries (SPEC §9). */
 export const ALERT_SCHEMAS = {
-  AlertRuleView: object<AlertRuleView>('An alert rule (SPEC §9); removed ones keep removedAt', {
+  AlertRuleFields: object<AlertRuleFields>('What an alert rule watches (SPEC §9)', {
     ruleId: text,
     kind: alertKind,
     product: text,
     scope: { type: 'string', description: "'account' or an orgId" },
     threshold: number,
     windowSeconds: integer,
-    createdAt: instant,
-    removedAt: nullableInstant,
   }),
+  AlertRuleView: extending(
+    'AlertRuleFields',
+    'An alert rule (SPEC §9); removed ones keep removedAt',
+    object<Omit<AlertRuleView, keyof AlertRuleFields>>('When the rule was created and removed', {
+      createdAt: instant,
+      removedAt: nullableInstant,
+    }),
+  ),
   AlertRulesBody: object<AlertRulesBody>("The account's alert rules", {
     accountId: text,
     asOfPosition: position,
     rules: list(component('AlertRuleView')),
   }),
-  AlertView: object<AlertView>('An alert, open or past, with the fields of its rule and its evidence (event positions)', {
-    ruleId: text,
-    kind: alertKind,
-    product: text,
-    scope: text,
-    threshold: number,
-    windowSeconds: integer,
-    alertId: text,
-    status: { type: 'string', enum: ['open', 'cleared'] },
-    raisedAt: instant,
-    value: {
-      type: 'number',
-      nullable: true,
-      description: 'usage-threshold: % of the pool in use; over-allocated: available; denials: attempts; expiring: days left',
-    },
-    evidence: list(text),
-    subject: {
-      type: 'object',
-      nullable: true,
-      additionalProperties: true,
-      description: 'expiring: {kind: purchase, purchaseId, expiresAt} or {kind: offline-license, userId, machineId, expiresAt}',
-    },
-    figures: {
-      type: 'object',
-      additionalProperties: true,
-      description: '{kind: pool, used, pool, available}, {kind: denials, attempts, windowStart} or {kind: expiry, expiresAt, daysLeft}',
-    },
-    clearedAt: nullableInstant,
-    clearedReason: nullableText,
-    raisedPosition: text,
-    clearedPosition: nullableText,
-    links: { type: 'object', properties: { self: text, explain: text }, required: ['self', 'explain'] },
-  }),
+  AlertView: extending(
+    'AlertRuleFields',
+    'An alert, open or past, with the fields of its rule and its evidence (event positions)',
+    object<Omit<AlertView, keyof AlertRuleFields>>('The alert', {
+      alertId: text,
+      status: { type: 'string', enum: ['open', 'cleared'] },
+      raisedAt: instant,
+      value: {
+        type: 'number',
+        nullable: true,
+        description: 'usage-threshold: % of the pool in use; over-allocated: available; denials: attempts; expiring: days left',
+      },
+      evidence: list(text),
+      subject: {
+        type: 'object',
+        nullable: true,
+        additionalProperties: true,
+        description: 'expiring: {kind: purchase, purchaseId, expiresAt} or {kind: offline-license, userId, machineId, expiresAt}',
+      },
+      figures: {
+        type: 'object',
+        additionalProperties: true,
+        description: '{kind: pool, used, pool, available}, {kind: denials, attempts, windowStart} or {kind: expiry, expiresAt, daysLeft}',
+      },
+      clearedAt: nullableInstant,
+      clearedReason: nullableText,
+      raisedPosition: text,
+      clearedPosition: nullableText,
+      links: { type: 'object', properties: { self: text, explain: text }, required: ['self', 'explain'] },
+    }),
+  ),
   AlertsBody: object<AlertsBody>('Alerts, newest first, paged', {
     accountId: text,
     asOfPosition: position,

@@ -25,6 +25,11 @@ export function object<T>(
   };
 }
 
+/** An object with every property of the component `base` and those of `own` (allOf). */
+export function extending(base: string, description: string, own: SchemaObject): SchemaObject {
+  return { description, allOf: [component(base), own] };
+}
+
 export const text: SchemaObject = { type: 'string' };
 export const nullableText: SchemaObject = { type: 'string', nullable: true };
 export const instant: SchemaObject = { type: 'string', format: 'date-time' };
