@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { LedgerCommand } from '../../domain/src/commands.js';
 import { accountStreamId } from '../../domain/src/streams.js';
 import { cmd } from '../../domain/src/testing/decider-spec.js';
+import { spec7Example } from '../../domain/src/testing/spec-7-example.js';
 import { formatPosition } from '../../event-store/src/event-store.js';
 import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { REPORTS } from '../../reports/src/catalog.js';
@@ -67,10 +65,7 @@ function oneLog(histories: readonly StoredLedgerEvent[][]): StoredLedgerEvent[] 
 const ofAccount = (events: readonly StoredLedgerEvent[], accountId: string) => events.filter((e) => e.streamId === accountStreamId(accountId));
 
 describe('SPEC §7 worked example', () => {
-  const commands = readFileSync(resolve('../shared/examples/spec-7-worked-example.ndjson'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as LedgerCommand);
+  const commands = spec7Example();
   const events = storedHistory(commands, { onRejected: 'skip', leaseMs: LEASE });
   const now = Date.parse('2026-04-01T00:00:00Z');
   let harness: ProjectionHarness;
