@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { earlyKeyInfoScript } from './src/app/early-key-info.ts';
+import { STORAGE_KEY } from './src/app/session.ts';
 
 /**
  * The web console: built into dist/console, which `ledger serve` serves at `/`. Views are split into
@@ -10,6 +12,13 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
+  plugins: [
+    {
+      name: 'early-key-info',
+      // First in the head, before the stylesheet a script would wait for: the key's answer is asked for while the scripts download (src/app/early-key-info.ts).
+      transformIndexHtml: () => [{ tag: 'script', children: earlyKeyInfoScript(STORAGE_KEY), injectTo: 'head-prepend' }],
+    },
+  ],
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),
     emptyOutDir: true,

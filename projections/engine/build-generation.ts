@@ -1,7 +1,7 @@
-import { comparePositions, type EventStore, type LogPosition } from '../../libs/event-store/src/event-store.js';
 import type { Projection } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
 import { followGeneration } from './follow-generation.js';
+import { HeadWatch } from './head-watch.js';
 import { analyzeGenerationSchema } from './generation-schema.js';
 import { schemaOf, switchToGeneration } from './generations.js';
 import { countEventsAfter } from './log-meter.js';
@@ -44,26 +44,24 @@ export async function buildGeneration(
     onBatch: async (events) => {
       onProgress?.(meter.advance(events));
       batches += 1;
-      if ((batches & (batches - 1)) === 0) await analyzeGenerationSchema(deps.db, schema);
+      if (analyzesAfter(batches)) await analyzeGenerationSchema(deps.db, schema);
     },
     batchSize: deps.rebuildBatchSize,
   });
   if (end !== 'caught-up') return { end, retired: null };
-  await analyzeGenerationSchema(deps.db, schema);
+  return switchCaughtUp(deps, generation);
+}
+
+/** A caught-up building generation: fresh statistics for its tables, then the switch (the old one retired). */
+export async function switchCaughtUp(deps: EngineDeps, generation: Pick<GenerationRecord, 'name' | 'generation'>): Promise<BuildResult> {
+  const { name } = generation;
+  await analyzeGenerationSchema(deps.db, schemaOf(deps, generation));
   const { switched, retired } = await switchToGeneration(deps, name, generation.generation);
   if (switched) deps.logger.log(`${name}: generation ${generation.generation} is active${retired === null ? '' : `, generation ${retired} retired`}`);
   return { end: switched ? 'switched' : 'ended', retired };
 }
 
-/** Tells when a position has reached the head; reads the head again only once the last one read is reached. */
-class HeadWatch {
-  #head: LogPosition | null | undefined;
-
-  constructor(private readonly store: EventStore) {}
-
-  async reached(position: LogPosition | null): Promise<boolean> {
-    if (this.#head !== undefined && comparePositions(position, this.#head) < 0) return false;
-    this.#head = await this.store.headPosition();
-    return comparePositions(position, this.#head) >= 0;
-  }
+/** Statistics after batches 1, 2, 4, 8, … of a growing generation (see `buildGeneration`). */
+export function analyzesAfter(batches: number): boolean {
+  return (batches & (batches - 1)) === 0;
 }

@@ -22,6 +22,11 @@ export interface EngineDeps {
   readonly batchSize: number;
   /** The same while a rebuild replays the log into a building generation (fewer, bigger transactions). */
   readonly rebuildBatchSize: number;
+  /**
+   * Whether several projections may fold at once, each in a transaction of its own (PostgreSQL: a pool);
+   * false on PGlite, whose one connection runs one transaction at a time anyway.
+   */
+  readonly concurrentFolds: boolean;
   /** First wait after a failed batch; doubled on each failure in a row, up to a minute. */
   readonly retryDelayMs: number;
   /** How long a retired generation stays, for reports that looked it up just before the switch. */

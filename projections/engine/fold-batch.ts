@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { accountIdOfStream } from '../../libs/domain/src/streams.js';
-import { comparePositions, type LogPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
-import { decodeStoredEvents } from '../../libs/event-store/src/stored-ledger-event.js';
+import { comparePositions, formatPosition, type LogPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
+import { decodeStoredEvents, type StoredLedgerEvent } from '../../libs/event-store/src/stored-ledger-event.js';
 import type { Projection } from '../projection.js';
 import type { EngineDeps } from './engine-deps.js';
 import { readModelDb } from './read-model-db.js';
@@ -34,17 +34,35 @@ export type BatchOutcome =
  * than handed to `apply`, where it would fail the batch again and again. The events handed over are decoded
  * (`decodeStoredEvent`): a payload that does not fit its type fails the batch with an `EventDecodingError`.
  */
-export async function foldBatch(
+export function foldBatch(deps: EngineDeps, target: FoldTarget, expected: LogPosition | null, batch: readonly StoredEvent[]): Promise<BatchOutcome> {
+  return foldDecodedBatch(deps, target, expected, batch, eventsFor(target.projection, batch));
+}
+
+/** The events of `batch` a projection folds (its types, in account streams), decoded by its `decode`. */
+export function eventsFor(projection: Projection, batch: readonly StoredEvent[]): readonly StoredLedgerEvent[] {
+  const decode = projection.decode ?? decodeStoredEvents;
+  return decode(batch.filter((event) => foldsEvent(projection, event)));
+}
+
+/** Whether `apply` gets this event: one of the projection's types, in an account stream. */
+export function foldsEvent(projection: Projection, event: StoredEvent): boolean {
+  return projection.eventTypes.has(event.type) && accountIdOfStream(event.streamId) !== null;
+}
+
+/**
+ * `foldBatch` with the events already picked and decoded (`events`: those of `batch` the projection
+ * folds, in log order) — for a reader that decodes a batch once for several projections.
+ */
+export async function foldDecodedBatch(
   deps: EngineDeps,
   target: FoldTarget,
   expected: LogPosition | null,
   batch: readonly StoredEvent[],
+  events: readonly StoredLedgerEvent[],
 ): Promise<BatchOutcome> {
   const { projection, generation, schema } = target;
   const last = batch[batch.length - 1].position;
   const outside = batch.filter((event) => accountIdOfStream(event.streamId) === null);
-  const decode = projection.decode ?? decodeStoredEvents;
-  const events = decode(batch.filter((event) => projection.eventTypes.has(event.type) && accountIdOfStream(event.streamId) !== null));
   if (events.length > 0 && projection.prepare) await projection.prepare(readModelDb(deps.db, schema), events, deps.context);
   return deps.db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`license-ledger:projection-batch:${schema}`}))`.execute(trx);
@@ -57,4 +75,13 @@ export async function foldBatch(
     await advanceCheckpoint(trx, projection.name, generation, deps.store.storeId, last, batch.length, events.length);
     return { kind: 'committed', position: last, outside };
   });
+}
+
+/** What a reader warns of events passed over (`outside`): `passed over 2 event(s) outside the ledger's account streams, first …`. */
+export function describeOutside(events: readonly StoredEvent[]): string {
+  const [first] = events;
+  return (
+    `passed over ${events.length} event(s) outside the ledger's account streams, first ${first.eventId} (${first.type}) in stream ` +
+    `"${first.streamId}" at ${formatPosition(first.position)}: something other than the ledger writes to its event store`
+  );
 }

@@ -3,7 +3,7 @@ import type { Projection } from '../projection.js';
 import { abortableDelay, messageOf, retryDelayMs } from './delays.js';
 import type { EngineDeps } from './engine-deps.js';
 import { CheckpointAheadOfLogError, CheckpointOfAnotherStoreError } from './errors.js';
-import { foldBatch, type FoldTarget } from './fold-batch.js';
+import { describeOutside, foldBatch, type FoldTarget } from './fold-batch.js';
 import { schemaOf } from './generations.js';
 import { haltGeneration, readGeneration, recordFailure, type GenerationRecord } from './registry.js';
 
@@ -147,12 +147,7 @@ class GenerationFollower {
   }
 
   #reportOutside(events: readonly StoredEvent[]): void {
-    const [first] = events;
-    this.deps.logger.warn(
-      `${this.target.projection.name} generation ${this.target.generation}: passed over ${events.length} event(s) ` +
-        `outside the ledger's account streams, first ${first.eventId} (${first.type}) in stream "${first.streamId}" at ` +
-        `${formatPosition(first.position)}: something other than the ledger writes to its event store`,
-    );
+    this.deps.logger.warn(`${this.target.projection.name} generation ${this.target.generation}: ${describeOutside(events)}`);
   }
 
   async #retryLater(error: unknown): Promise<void> {

@@ -11,6 +11,7 @@ import { beginRebuild, dropRetiredGeneration } from './generations.js';
 import { ProjectionReader } from './projection-reader.js';
 import { progressLog, runProjection } from './projection-runner.js';
 import { readStatus, type ProjectionStatus } from './projection-status.js';
+import { buildGenerationsInOnePass } from './rebuild-pass.js';
 import type { RebuildProgress } from './rebuild-progress.js';
 import { databaseNow, readGenerations, type GenerationRecord } from './registry.js';
 
@@ -31,8 +32,8 @@ export interface ProjectionEngineOptions {
 
 export interface RebuildOptions {
   readonly onProgress?: (progress: RebuildProgress) => void;
-  /** Called when the new generation is active, before the retired one's grace period. */
-  readonly onSwitched?: (generation: number, retired: number | null) => void;
+  /** Called when the new generation of projection `name` is active, before the retired one's grace period. */
+  readonly onSwitched?: (generation: number, retired: number | null, name: string) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -73,6 +74,7 @@ export class ProjectionEngine {
       logger: options.logger ?? new Logger('Projections'),
       batchSize: options.batchSize ?? 2_000,
       rebuildBatchSize: options.rebuildBatchSize ?? options.batchSize ?? 10_000,
+      concurrentFolds: options.db.kind === 'postgres',
       retryDelayMs: options.retryDelayMs ?? 1_000,
       retiredGraceMs: options.retiredGraceMs ?? 5_000,
     };
@@ -126,6 +128,47 @@ export class ProjectionEngine {
     return this.#rebuilds.get(name) ?? this.#launchRebuild(projection, options).done;
   }
 
+  /**
+   * Rebuilds several projections (default: every one) like `rebuild`, in ONE pass over the log
+   * (`buildGenerationsInOnePass`): the log is read and decoded once for all of them. A projection
+   * already rebuilding in this process is not read again: its rebuild's outcome is answered.
+   * `onProgress` tells the pass's progress (`8 projections`). Answers in the order of `names`.
+   */
+  async rebuildTogether(names: readonly string[] = this.names, options: RebuildOptions = {}): Promise<RebuildResult[]> {
+    const projections = [...new Set(names)].map((name) => this.#projection(name));
+    void this.#launchTogether(projections, options);
+    return Promise.all(projections.map((projection) => this.#rebuilds.get(projection.name)!));
+  }
+
+  /**
+   * Starts rebuilding every projection in one pass in the background (those already rebuilding here
+   * go on as they are) and answers each projection's status once its new generation exists.
+   */
+  async startRebuildTogether(): Promise<ProjectionStatus[]> {
+    const begun = this.#launchTogether([...this.#projections.values()], { onProgress: progressLog(this.#deps) });
+    await begun;
+    const statuses = await this.status();
+    return this.names.map((name) => {
+      const own = statuses.filter((s) => s.name === name);
+      return own.find((s) => s.status === 'building') ?? own[0];
+    });
+  }
+
+  /** One pass for those of `projections` not rebuilding in this process yet; resolves once their generations exist. */
+  #launchTogether(projections: readonly Projection[], options: RebuildOptions): Promise<unknown> {
+    const joining = projections.filter((projection) => !this.#rebuilds.has(projection.name));
+    if (joining.length === 0) return Promise.resolve();
+    const begun = Promise.all(joining.map((projection) => beginRebuild(this.#deps, projection)));
+    const done = begun.then((generations) => this.#completeTogether(joining, generations, options));
+    for (const { name } of joining) {
+      const one = done.then((results) => results.find((result) => result.name === name)!);
+      this.#rebuilds.set(name, one);
+      this.#track(one.finally(() => this.#rebuilds.delete(name)));
+    }
+    done.catch((error: unknown) => this.#deps.logger.error(`one-pass rebuild failed: ${messageOf(error)}`));
+    return begun;
+  }
+
   /** Starts a rebuild in the background (unless one runs already) and answers the new generation's status. */
   async startRebuild(name: string): Promise<ProjectionStatus> {
     const projection = this.#projection(name);
@@ -174,7 +217,7 @@ export class ProjectionEngine {
     const signal = options.signal ? AbortSignal.any([options.signal, this.#stopping.signal]) : this.#stopping.signal;
     this.#deps.logger.log(`${projection.name}: rebuilding into generation ${generation.generation}`);
     const built = await buildGeneration(this.#deps, projection, generation, { signal, onProgress: options.onProgress });
-    if (built.end === 'switched') options.onSwitched?.(generation.generation, built.retired);
+    if (built.end === 'switched') options.onSwitched?.(generation.generation, built.retired, projection.name);
     if (built.retired !== null) await this.#dropAfterGrace(projection.name, built.retired, signal);
     return {
       name: projection.name,
@@ -183,6 +226,28 @@ export class ProjectionEngine {
       retired: built.retired,
       seconds: (Date.now() - startedAt) / 1000,
     };
+  }
+
+  async #completeTogether(
+    projections: readonly Projection[],
+    generations: readonly GenerationRecord[],
+    options: RebuildOptions,
+  ): Promise<RebuildResult[]> {
+    const startedAt = Date.now();
+    const signal = options.signal ? AbortSignal.any([options.signal, this.#stopping.signal]) : this.#stopping.signal;
+    const members = projections.map((projection, i) => ({ projection, generation: generations[i] }));
+    this.#deps.logger.log(
+      `rebuilding ${members.map((m) => `${m.projection.name} into generation ${m.generation.generation}`).join(', ')} in one pass`,
+    );
+    const built = await buildGenerationsInOnePass(this.#deps, members, { signal, onProgress: options.onProgress });
+    const seconds = (Date.now() - startedAt) / 1000;
+    const results = members.map(({ projection: { name }, generation: { generation } }): RebuildResult => {
+      const { end, retired } = built.get(name) ?? { end: 'stopped', retired: null };
+      if (end === 'switched') options.onSwitched?.(generation, retired, name);
+      return { name, generation, outcome: end === 'ended' ? 'superseded' : end, retired, seconds };
+    });
+    await Promise.all(results.map((r) => (r.retired === null ? undefined : this.#dropAfterGrace(r.name, r.retired, signal))));
+    return results;
   }
 
   /** If interrupted, the next runner start drops it instead. */

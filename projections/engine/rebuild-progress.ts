@@ -1,7 +1,9 @@
 /** Where a rebuild stands, after each batch. */
 export interface RebuildProgress {
+  /** The projection — or, for several rebuilt in one pass, `8 projections`. */
   readonly name: string;
-  readonly generation: number;
+  /** The generation being built; null for several rebuilt in one pass. */
+  readonly generation: number | null;
   /** Events read into the new generation so far. */
   readonly done: number;
   /** Events in the log up to the head (grows if the log does while rebuilding). */
@@ -20,7 +22,7 @@ export class RebuildMeter {
 
   constructor(
     private readonly name: string,
-    private readonly generation: number,
+    private readonly generation: number | null,
     done: number,
     remaining: number,
     private readonly now: () => number = Date.now,
@@ -47,10 +49,10 @@ export class RebuildMeter {
   }
 }
 
-/** `sessions generation 3: 45% (450000/1000000 events, 23000 events/s, ETA 24 s)`. */
+/** `sessions generation 3: 45% (450000/1000000 events, 23000 events/s, ETA 24 s)`; `8 projections: 45% (…)` for a pass. */
 export function describeProgress(progress: RebuildProgress): string {
   const { name, generation, done, total, eventsPerSecond, etaSeconds } = progress;
   const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
   const eta = etaSeconds === null ? '' : `, ETA ${etaSeconds} s`;
-  return `${name} generation ${generation}: ${percent}% (${done}/${total} events, ${eventsPerSecond} events/s${eta})`;
+  return `${name}${generation === null ? '' : ` generation ${generation}`}: ${percent}% (${done}/${total} events, ${eventsPerSecond} events/s${eta})`;
 }

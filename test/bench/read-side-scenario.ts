@@ -19,7 +19,6 @@ import {
   round,
   runNode,
   summarizeLatencies,
-  ticker,
   type Backend,
   type BenchStore,
   type LatencySummary,
@@ -27,12 +26,14 @@ import {
 import { formatProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { Random } from '../../libs/history-generator/src/random.js';
 import { REPORT_CASES, type ReportAccount } from './report-cases.js';
+import { readLogRaw, rebuildInOnePass, type OnePassRebuild, type RawLogRead } from './one-pass-rebuild.js';
 import { query } from '../../libs/database/src/testing/query.js';
 
 /**
  * Read-side benchmarks: a generated history is imported once with `ledger import --no-wait` (no
  * projection runs), then every projection is rebuilt from the whole log with
- * `ledger projections rebuild NAME` — one at a time, then all at once — and every report is timed
+ * `ledger projections rebuild NAME` one at a time, then all of them in one pass (`ledger projections
+ * rebuild`) beside a raw read of the log — and every report is timed
  * in-process against the rebuilt tables, on the account with the most events.
  */
 
@@ -42,7 +43,7 @@ export interface ReadSideOptions {
   readonly databaseUrl: string;
   readonly timeoutMs: number;
   readonly rebuild: boolean;
-  /** Also rebuild every projection at once (one process each), after the one-at-a-time rebuilds (PostgreSQL only). */
+  /** Also rebuild every projection in one pass (`ledger projections rebuild`) and read the log raw, after the one-at-a-time rebuilds. */
   readonly rebuildTogether: boolean;
   readonly reports: boolean;
   /** Timed runs per report case (after one untimed warm-up run). */
@@ -71,8 +72,16 @@ export interface RebuildResult {
   /** Sum of the one-at-a-time rebuilds: the log events per second of rebuilding every projection in turn. */
   readonly sequentialSeconds: number;
   readonly sequentialEventsPerSecond: number;
-  /** Every projection rebuilt at once (one process each): first start to last finish; null when not measured. */
-  readonly allAtOnce: { readonly wallSeconds: number; readonly eventsPerSecond: number; readonly projections: readonly ProjectionRebuild[] } | null;
+  /** Every projection rebuilt in one pass over the log, against its peers of the same run; null when not measured. */
+  readonly onePass: {
+    readonly rebuild: OnePassRebuild;
+    /** The log read raw by the same keyset reader: the ceiling of the pass. */
+    readonly rawRead: RawLogRead;
+    /** Sequential seconds ÷ one-pass seconds. */
+    readonly speedupOverSequential: number;
+    /** One-pass log events/s ÷ raw read events/s. */
+    readonly shareOfRawRead: number;
+  } | null;
 }
 
 export interface ReportTiming extends LatencySummary {
@@ -167,17 +176,20 @@ async function rebuildAll(store: BenchStore, options: ReadSideOptions, events: n
     sequentialSeconds: round(sequentialSeconds),
     sequentialEventsPerSecond: Math.round(events / sequentialSeconds),
   };
-  // The embedded store is one process at a time: its projections cannot rebuild in parallel processes.
-  if (!options.rebuildTogether || options.backend === 'pglite') return { ...summary, allAtOnce: null };
-
-  const label = `rebuild-${options.backend} all at once`;
-  log(label, `${PROJECTION_NAMES.join(', ')} in ${PROJECTION_NAMES.length} processes`);
-  const started = performance.now();
-  const stop = ticker((s) => log(label, `${s.toFixed(0)} s…`), 10_000);
-  const together = await Promise.all(PROJECTION_NAMES.map((name) => rebuildProjection(store, options, name, events, undefined, true))).finally(stop);
-  const wallSeconds = (performance.now() - started) / 1000;
-  log(label, `${round(wallSeconds, 1)} s: ${Math.round(events / wallSeconds)} log events/s for the whole set`);
-  return { ...summary, allAtOnce: { wallSeconds: round(wallSeconds), eventsPerSecond: Math.round(events / wallSeconds), projections: together } };
+  if (!options.rebuildTogether) return { ...summary, onePass: null };
+  const rebuild = await rebuildInOnePass(store, options.backend, events, options.timeoutMs);
+  const rawRead = await readLogRaw(store, options.backend);
+  const onePass = {
+    rebuild,
+    rawRead,
+    speedupOverSequential: round(sequentialSeconds / rebuild.seconds),
+    shareOfRawRead: round(rebuild.eventsPerSecond / rawRead.eventsPerSecond, 3),
+  };
+  log(
+    `rebuild-${options.backend} one pass`,
+    `${onePass.speedupOverSequential}× the one-at-a-time total; ${Math.round(onePass.shareOfRawRead * 100)}% of the raw keyset read`,
+  );
+  return { ...summary, onePass };
 }
 
 const REBUILT = /: generation \d+ active.* \((\d+(?:\.\d+)?) s\)$/;
@@ -189,7 +201,6 @@ async function rebuildProjection(
   name: string,
   events: number,
   profileDir: string | undefined,
-  quiet = false,
 ): Promise<ProjectionRebuild> {
   const label = `rebuild-${options.backend} ${name}`;
   const dir = profileDir ? resolve(profileDir, `rebuild-${options.backend}-${name}`) : undefined;
@@ -206,7 +217,7 @@ async function rebuildProjection(
     },
     onStderrLine: (line) => {
       if (line.startsWith('rebuilding ')) {
-        if (!quiet) log(label, line.slice('rebuilding '.length));
+        log(label, line.slice('rebuilding '.length));
       } else if (line.trim() !== '') errors.push(line);
     },
   }).exited;

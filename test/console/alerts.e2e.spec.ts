@@ -172,6 +172,41 @@ describe("the console's alerts, rules and webhooks on PGlite (SPEC §9)", () => 
     expect(await highlighted.locator('td:nth-child(2)').textContent()).toBe('SessionStarted');
   }, 60_000);
 
+  it('the kind and product filters narrow the alerts to what the API answers for them, live in the URL and reopen from a link', async () => {
+    const alert = (await get<AlertsBody>('/alerts?status=open')).alerts[0]!;
+    const raised = inZone(alert.raisedAt);
+    await open('/alerts');
+    const table = page.getByTestId('alerts');
+    await table.getByText(raised).waitFor();
+    const kind = page.getByLabel('Kind', { exact: true });
+    const product = page.getByLabel('Product', { exact: true });
+
+    await kind.selectOption('denials');
+    await page.waitForURL(/kind=denials/);
+    await page.getByText('No alert of this kind or product.').waitFor();
+    expect((await get<AlertsBody>('/alerts?kind=denials')).total).toBe(0);
+
+    await kind.selectOption('usage-threshold');
+    await product.selectOption('TC_DESKTOP');
+    await page.waitForURL(/product=TC_DESKTOP/);
+    await table.getByText(raised).waitFor();
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ kind: 'usage-threshold', product: 'TC_DESKTOP' });
+    const filtered = await get<AlertsBody>('/alerts?kind=usage-threshold&product=TC_DESKTOP');
+    expect(await table.locator('tbody tr').count()).toBe(filtered.total);
+    expect(filtered.alerts.map((a) => a.alertId)).toEqual([alert.alertId]);
+
+    // A link with the filters reopens them; another product has no alert.
+    await open('/alerts?kind=usage-threshold&product=KRE');
+    await page.getByText('No alert of this kind or product.').waitFor();
+    expect([await kind.inputValue(), await product.inputValue()]).toEqual(['usage-threshold', 'KRE']);
+    expect((await get<AlertsBody>('/alerts?kind=usage-threshold&product=KRE')).total).toBe(0);
+    await screenshot(page, 'alerts-filtered');
+
+    await page.getByRole('button', { name: 'Reset Filters' }).click();
+    await table.getByText(raised).waitFor();
+    expect(new URL(page.url()).search).toBe('');
+  }, 60_000);
+
   it('the webhook registered in the console receives the delivery, signed, and its delivery log shows the attempt', async () => {
     const alert = (await get<AlertsBody>('/alerts?status=open')).alerts[0]!;
     const received = await until('the delivery', async () =>

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import type { Locator, Page } from 'playwright-core';
-import type { DenialsBody, ForecastBody, IdleSeatsBody, ReclaimBacktestBody, WhatIfBody } from '../../libs/contracts/src/index.js';
+import type { DenialsBody, ForecastBody, IdleSeatsBody, ReclaimBacktestBody, SeriesExplanation, WhatIfBody } from '../../libs/contracts/src/index.js';
 import { SQL_BACKENDS } from '../support/ledger-backends.js';
 import { openAs, openBrowser, screenshot, type ConsoleBrowser } from './support/console-browser.js';
 import { startConsoleLedger, type ConsoleLedger } from './support/console-ledger.js';
@@ -104,6 +104,33 @@ describe(`the console's capacity views on ${store}`, () => {
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
     return readFile((await download.path())!, 'utf8');
   }
+  /** The API's explanation of a bucket figure of a capacity report. */
+  const explanation = async <E = SeriesExplanation>(report: string, query: string, bucket: string, metric: string): Promise<E> => {
+    const answer = await ledger.api(`/v1/accounts/acme/reports/${report}/explain?${query}&bucket=${encodeURIComponent(bucket)}&metric=${metric}`);
+    expect(answer.status).toBe(200);
+    return JSON.parse(answer.text) as E;
+  };
+  /** The open Explain panel's value, its events (position and type) and the cells of one column of a detail table. */
+  async function explainShown(detail?: { name: string; column: string }) {
+    const panel = page.getByTestId('explain');
+    const list = panel.getByTestId('event-list');
+    await list.waitFor();
+    const column = detail
+      ? await panel
+          .locator('.detail', { has: page.getByRole('heading', { name: detail.name, exact: true }) })
+          .locator('table')
+          .evaluate((table, name) => {
+            const index = [...table.querySelectorAll('thead th')].findIndex((th) => th.textContent === name);
+            return [...table.querySelectorAll('tbody tr')].map((tr) => tr.children[index]?.textContent ?? '');
+          }, detail.column)
+      : [];
+    return {
+      value: await panel.getByTestId('explain-value').textContent(),
+      positions: await list.locator('tbody tr td:nth-child(1)').allTextContents(),
+      types: await list.locator('tbody tr td:nth-child(2)').allTextContents(),
+      column,
+    };
+  }
 
   it("what-if: linked from session-usage with its window; quantity 3 admits s4, quantity 1 refuses s2 and s4; recommendation 3; Export is the API's CSV", async () => {
     const window = 'product=KRE&from=2026-03-02&to=2026-03-02&interval=day';
@@ -132,6 +159,18 @@ describe(`the console's capacity views on ${store}`, () => {
     await page.getByRole('button', { name: 'Table', exact: true }).click();
     const table = page.getByTestId('metric-table');
     await table.waitFor();
+    // At 1280 px its 11 columns fit: nothing scrolls off the right of the view.
+    expect(page.viewportSize()?.width).toBe(1280);
+    const fit = await table.evaluate((element) => {
+      const frame = element.parentElement!;
+      return {
+        tableRight: Math.round(element.getBoundingClientRect().right),
+        frameRight: Math.round(frame.getBoundingClientRect().right),
+        overflow: frame.scrollWidth - frame.clientWidth,
+      };
+    });
+    expect(fit.overflow).toBe(0);
+    expect(fit.tableRight).toBeLessThanOrEqual(fit.frameRight);
     const three = await body<WhatIfBody>(`what-if?${window}&quantity=3`);
     const day = three.buckets[0]!;
     // s1 [10:00, 11:00), s2 [10:30, 12:00), s3 [11:00, 11:30) and s4 [10:45, 11:45): s4 demands the median accepted 1 h.
@@ -173,6 +212,23 @@ describe(`the console's capacity views on ${store}`, () => {
     expect(one.buckets[0]).toMatchObject({ availableSessions: 1, peakUsage: 1, averagePeak: 0.08, denied: 2, unmetSeconds: 9000 });
     expect(one.recommendation).toEqual(three.recommendation);
     await screenshot(page, 'what-if-table');
+
+    // A figure explains itself: under 1 session at a time s2 and s4 are the 2 refused, with their events.
+    await table.getByRole('button', { name: /^2: explain denied of 2026-03-02$/ }).click();
+    await page.waitForURL(/explain=denied/);
+    const shown = await explainShown({ name: 'refused', column: 'id' });
+    const api = await explanation<SeriesExplanation & { refused: { id: string }[] }>('what-if', `${window}&quantity=1`, day.start, 'denied');
+    expect(shown.value).toBe('2');
+    expect(api.value).toBe(2);
+    expect([...shown.column].sort()).toEqual(['s2', 's4']);
+    expect(api.refused.map((r) => r.id).sort()).toEqual(['s2', 's4']);
+    expect(shown.positions).toEqual(api.events.map((e) => e.position));
+    expect(shown.types).toContain('SessionDenied');
+    expect(shown.types).toContain('SessionStarted');
+    await screenshot(page, 'what-if-explain');
+    await page.getByRole('button', { name: 'Close the explanation' }).click();
+    await page.getByTestId('explain').waitFor({ state: 'detached' });
+    expect(new URL(page.url()).searchParams.get('explain')).toBeNull();
 
     const csv = await downloaded(page.getByRole('button', { name: 'Export CSV' }));
     expect(csv).toBe((await ledger.api(`/v1/accounts/acme/reports/what-if?${window}&quantity=1&format=csv`)).text);
@@ -230,6 +286,18 @@ describe(`the console's capacity views on ${store}`, () => {
     await page.getByText('Retries within 900 s').waitFor();
     expect(await tableRow(table, '2026-03-02')).toMatchObject({ attempts: '1', trueDenials: '1', unmetUsers: '0' });
     expect((await body<DenialsBody>(`denials?${window}&retryWindow=900`)).buckets![0]).toMatchObject({ unmetUsers: 0 });
+
+    // The one true denial, explained: u3's denied attempt s4 and its event.
+    await table.getByRole('button', { name: /^1: explain trueDenials of 2026-03-02$/ }).click();
+    await page.waitForURL(/explain=trueDenials/);
+    const shown = await explainShown();
+    const bucket = (await body<DenialsBody>(`denials?${window}`)).buckets![0]!.start;
+    const api = await explanation('denials', `${window}&retryWindow=900`, bucket, 'trueDenials');
+    expect(shown.value).toBe('1');
+    expect(api.value).toBe(1);
+    expect(shown.types).toEqual(['SessionDenied']);
+    expect(shown.positions).toEqual(api.events.map((e) => e.position));
+    expect(api.events.map((e) => [e.type, (e.data as { userId?: string }).userId])).toEqual([['SessionDenied', 'u3']]);
   }, 60_000);
 
   it('idle seats: never-active and longest idle first, the minIdleDays filter, Export; N days of the slider change what reclaiming saves', async () => {
@@ -338,6 +406,19 @@ describe(`the console's capacity views on ${store}`, () => {
     const api = await body<ForecastBody>(`forecast?${query}`);
     expect(api).toMatchObject({ metric: 'assigned', slope: 0.5, dedicated: 4, exhaustedAt: '2026-07-01T00:00:00.000-04:00' });
     expect(api.buckets!.map((b) => b.value ?? b.projected)).toEqual([3, 4, 4, 4.67, 5.17]);
+
+    // May's value explained: the 4 seats held at its latest record, each with the event that assigned it.
+    expect(await table.getByRole('button', { name: /explain value of 2026-07-01$/ }).count()).toBe(0);
+    await table.getByRole('button', { name: /^4: explain value of 2026-05-01$/ }).click();
+    await page.waitForURL(/explain=value/);
+    const shown = await explainShown({ name: 'seats', column: 'userId' });
+    const explained = await explanation<SeriesExplanation & { seats: { userId: string }[] }>('forecast', query, api.buckets![1]!.start, 'value');
+    expect(shown.value).toBe('4');
+    expect(explained.value).toBe(4);
+    expect([...shown.column].sort()).toEqual(['u1', 'u2', 'u3', 'u4']);
+    expect(explained.seats.map((seat) => seat.userId).sort()).toEqual(['u1', 'u2', 'u3', 'u4']);
+    expect(shown.types).toEqual(['SeatAssigned', 'SeatAssigned', 'SeatAssigned', 'SeatAssigned']);
+    expect(shown.positions).toEqual(explained.events.map((e) => e.position));
   }, 60_000);
 
   it("a bad parameter in a link shows the API's own words and names the field", async () => {

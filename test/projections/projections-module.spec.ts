@@ -104,4 +104,25 @@ describe('ProjectionsModule', () => {
       detail: 'unknown projection "nope"; the projections are: counter, every-type',
     });
   });
+
+  test('POST /v1/projections/rebuild starts rebuilding every projection in one pass (202); each switches with its counts intact', async () => {
+    const started = await startApp(true);
+    app = started.app;
+    const engine = app.get(ProjectionEngine);
+    await engine.waitForPosition(await appendTypes(app.get<EventStore>(EVENT_STORE), cycleOfTypes(300)), 10_000);
+
+    const rebuilt = await fetch(`${started.url}/v1/projections/rebuild`, { method: 'POST' });
+    expect(rebuilt.status).toBe(202);
+    expect(await rebuilt.json()).toEqual({
+      projections: [
+        expect.objectContaining({ name: 'counter', generation: 2, status: 'building' }),
+        expect.objectContaining({ name: 'every-type', generation: 2, status: 'building' }),
+      ],
+    });
+    await waitUntil(async () => (await engine.status()).every((s) => s.generation === 2 && s.status === 'active'));
+    expect((await engine.status()).map(({ name, eventsFolded, lagEvents }) => ({ name, eventsFolded, lagEvents }))).toEqual([
+      { name: 'counter', eventsFolded: 200, lagEvents: 0 },
+      { name: 'every-type', eventsFolded: 300, lagEvents: 0 },
+    ]);
+  });
 });

@@ -19,6 +19,24 @@ export class ProjectionsController {
     return { projections: await this.engine.status() };
   }
 
+  /**
+   * Starts rebuilding every projection in this process, in one pass over the log (`ledger projections
+   * rebuild` with no name); the old generations serve until each switches. Answers their statuses.
+   */
+  @Post('rebuild')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start rebuilding every projection in one pass over the log; the old generations serve until each switches' })
+  @ApiAcceptedResponse({ description: 'Every projection, building', schema: ref('ProjectionsList') })
+  @ApiConflictResponse({ description: 'A newer generation of one of them is being built' })
+  async rebuildAll(): Promise<{ projections: ProjectionStatus[] }> {
+    try {
+      return { projections: await this.engine.startRebuildTogether() };
+    } catch (error) {
+      if (error instanceof NewerGenerationError) throw new ConflictException(error.message);
+      throw error;
+    }
+  }
+
   /** Starts rebuilding into a new generation in this process (the old one serves until the switch); answers its status. */
   @Post(':name/rebuild')
   @HttpCode(202)

@@ -4,14 +4,14 @@ import { comparePositions, type EventStore, type LogPosition } from '../../../li
 import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { EVENT_STORE } from '../../../libs/platform/src/tokens.js';
 import { ProjectionsBehindError, UnknownProjectionError } from '../../../projections/engine/errors.js';
-import { ProjectionEngine } from '../../../projections/engine/projection-engine.js';
+import { ProjectionEngine, type RebuildResult } from '../../../projections/engine/projection-engine.js';
 import type { ProjectionStatus } from '../../../projections/engine/projection-status.js';
 import { EXIT } from './exit-codes.js';
 import { answer, formatOption } from './command-kit.js';
 import type { LedgerAccess } from './ledger-access.js';
 import { withLedger } from './ledger-context.js';
 import type { Output } from './output.js';
-import { RebuildProgressPrinter, type RebuildStep } from './rebuild-progress-printer.js';
+import { RebuildProgressPrinter } from './rebuild-progress-printer.js';
 import { describeStore } from './serve-command.js';
 import { textTable } from './text-table.js';
 
@@ -38,7 +38,7 @@ export function projectionsCommand(out: Output, ledger: () => LedgerAccess): Com
       .command('rebuild')
       .description(
         'Replay the whole log into new tables while the old ones serve, then switch. ' +
-          'Without NAME, every projection, one after the other. Progress (percentage, ETA) on stderr.',
+          'Without NAME, every projection, in one pass over the log. Progress (percentage, ETA) on stderr.',
       )
       .argument('[NAME]', 'the projection (ledger projections status lists them); default: all'),
     async (self) => {
@@ -66,12 +66,12 @@ export async function printStatus(engine: ProjectionEngine, format: 'table' | 'j
 }
 
 /** Rebuilds NAME with a progress line on stderr; the outcome on stdout. */
-export async function rebuildProjection(engine: ProjectionEngine, name: string, out: Output, step?: RebuildStep): Promise<number> {
+export async function rebuildProjection(engine: ProjectionEngine, name: string, out: Output): Promise<number> {
   if (!engine.names.includes(name)) {
     out.stderr.write(`ledger projections rebuild: ${new UnknownProjectionError(name, engine.names).message}\n`);
     return EXIT.INVALID_INPUT;
   }
-  const progress = new RebuildProgressPrinter(out.stderr, Date.now, step);
+  const progress = new RebuildProgressPrinter(out.stderr);
   const result = await engine.rebuild(name, {
     onProgress: (p) => progress.update(p),
     onSwitched: (generation, retired) => {
@@ -81,25 +81,41 @@ export async function rebuildProjection(engine: ProjectionEngine, name: string, 
     },
   });
   progress.finish();
-  if (result.outcome !== 'switched') {
-    out.stderr.write(
-      `ledger projections rebuild: generation ${result.generation} of ${name} was ${result.outcome === 'stopped' ? 'interrupted (rebuild again to resume it)' : 'switched or discarded by another process meanwhile'}\n`,
-    );
-    return EXIT.FAILURE;
-  }
-  const dropped = result.retired === null ? '' : `, generation ${result.retired} dropped`;
-  out.stdout.write(`${name}: generation ${result.generation} active${dropped} (${result.seconds.toFixed(1)} s)\n`);
+  return printOutcome(result, out);
+}
+
+/**
+ * Rebuilds every projection (SPEC §6 `projections rebuild` with no name) in one pass over the log:
+ * one progress line for the pass on stderr, each projection's outcome on stdout.
+ */
+export async function rebuildAll(engine: ProjectionEngine, out: Output): Promise<number> {
+  const progress = new RebuildProgressPrinter(out.stderr);
+  const results = await engine.rebuildTogether(engine.names, {
+    onProgress: (p) => progress.update(p),
+    onSwitched: (generation, retired, name) => {
+      progress.finish();
+      if (retired !== null)
+        out.stderr.write(`${name}: generation ${generation} is active; dropping generation ${retired} once reports still reading it are done…\n`);
+    },
+  });
+  progress.finish();
+  const failed = results.filter((result) => printOutcome(result, out) !== EXIT.OK);
+  if (failed.length > 0) return EXIT.FAILURE;
+  out.stdout.write(`rebuilt ${results.length} projection(s)\n`);
   return EXIT.OK;
 }
 
-/** Rebuilds every projection, one after the other (SPEC §6 `projections rebuild` with no name); stops at the first that fails. */
-export async function rebuildAll(engine: ProjectionEngine, out: Output): Promise<number> {
-  const names = engine.names;
-  for (const [index, name] of names.entries()) {
-    const code = await rebuildProjection(engine, name, out, { index, count: names.length });
-    if (code !== EXIT.OK) return code;
+/** `sessions: generation 3 active, generation 2 dropped (12.3 s)` on stdout, or why it did not switch on stderr. */
+function printOutcome(result: RebuildResult, out: Output): number {
+  const { name, generation, outcome, retired, seconds } = result;
+  if (outcome !== 'switched') {
+    out.stderr.write(
+      `ledger projections rebuild: generation ${generation} of ${name} was ${outcome === 'stopped' ? 'interrupted (rebuild again to resume it)' : 'switched or discarded by another process meanwhile'}\n`,
+    );
+    return EXIT.FAILURE;
   }
-  out.stdout.write(`rebuilt ${names.length} projection(s)\n`);
+  const dropped = retired === null ? '' : `, generation ${retired} dropped`;
+  out.stdout.write(`${name}: generation ${generation} active${dropped} (${seconds.toFixed(1)} s)\n`);
   return EXIT.OK;
 }
 

@@ -20,12 +20,10 @@ describe('rebuild progress on stderr', () => {
     );
   });
 
-  test("one step of several: the step, and the whole run's percentage and ETA", () => {
-    // Third of six: 2.38 of 6 done; this one has 3 s left, the three after it 1000 events at 250/s each.
-    expect(progressLine(progress(380), { index: 2, count: 6 })).toBe(
-      '[3/6] rebuilding sessions → generation 3 [#########---------------]  38%  380/1000 events  250 events/s  ETA 3 s  (all: 39%, ETA 15 s)',
+  test('several projections in one pass: one line for the pass, without a generation', () => {
+    expect(progressLine({ ...progress(380), name: '8 projections', generation: null })).toBe(
+      'rebuilding 8 projections [#########---------------]  38%  380/1000 events  250 events/s  ETA 3 s',
     );
-    expect(progressLine(progress(380), { index: 0, count: 1 })).toBe(progressLine(progress(380)));
   });
 
   test('in a log, one line every 5 s and the last one at the end', () => {

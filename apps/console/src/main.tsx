@@ -3,7 +3,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { ApiError } from './api/client';
+import { startEarlyRequests } from './app/early-requests';
 import { viewAt } from './app/registry';
+import { storedKey } from './app/session';
+import { chartModule } from './components/chart-module';
 import './styles.css';
 
 const client = new QueryClient({
@@ -17,8 +20,12 @@ const client = new QueryClient({
   },
 });
 
-// The view the URL opens is fetched now, beside the key's and the account's answers, not after them.
-void viewAt(window.location.pathname)?.load();
+// The view the URL opens (and the chart library, if it draws one) is fetched now, beside the key's
+// and the account's answers, not after them.
+const opened = viewAt(window.location.pathname);
+void opened?.module.load();
+if (opened?.chart) void chartModule.load();
+if (storedKey() !== null) void startEarlyRequests(client, opened, window.location.search);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -20,6 +20,7 @@ describe('the central route table', () => {
     expect(ruleFor('GET', '/v1/accounts/:account/reports/:report')).toEqual({ permission: 'account:read', accountParam: 'account', listed: true });
     expect(ruleFor('HEAD', '/v1/accounts/:accountId/licenses')).toMatchObject({ permission: 'account:read', listed: true });
     expect(ruleFor('POST', '/v1/projections/:projection/rebuild/')).toMatchObject({ permission: 'ops:manage', listed: true });
+    expect(ruleFor('POST', '/v1/projections/rebuild')).toMatchObject({ permission: 'ops:manage', listed: true });
   });
 
   it('denies by default what it does not list: account routes to their admins only, projections to operators, the rest to all', () => {
@@ -51,6 +52,8 @@ describe('authorizeRoute', () => {
     );
     expect(() => authorizeRoute(admin, 'GET', '/v1/projections', {})).toThrow(expect.objectContaining({ status: 403 }));
     expect(authorizeRoute(operator, 'POST', '/v1/projections/:name/rebuild', { name: 'sessions' })).toBe('ops:manage');
+    expect(authorizeRoute(operator, 'POST', '/v1/projections/rebuild', {})).toBe('ops:manage');
+    expect(() => authorizeRoute(admin, 'POST', '/v1/projections/rebuild', {})).toThrow(expect.objectContaining({ status: 403 }));
   });
 });
 

@@ -81,6 +81,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   // Operations.
   'GET /v1/projections': 'ops:read',
   'POST /v1/projections/:name/rebuild': 'ops:manage',
+  'POST /v1/projections/rebuild': 'ops:manage',
 };
 
 export interface RouteRule {

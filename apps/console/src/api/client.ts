@@ -34,9 +34,14 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
   const headers = new Headers(init.headers);
   const key = storedKey();
   if (key !== null) headers.set('authorization', `Bearer ${key}`);
+  return apiAnswer(fetch(path, { ...init, headers }));
+}
+
+/** The answer of a request already sent: a problem answer or a lost connection becomes an ApiError. */
+export async function apiAnswer(request: Promise<Response>): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(path, { ...init, headers });
+    response = await request;
   } catch (error) {
     throw new ApiError(0, null, `The ledger did not answer (${error instanceof Error ? error.message : String(error)}).`);
   }

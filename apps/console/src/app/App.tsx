@@ -1,16 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo, useState, type ComponentType, type LazyExoticComponent } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import type { KeyInfo } from '@contracts';
 import { useAccount, useKeyInfo } from '../api/account';
 import { Loading, ProblemMessage } from '../components/feedback';
 import { ConnectForm } from './ConnectForm';
 import { ConsoleContextValue } from './console-context';
-import { prefetchSeries } from '../api/reports';
-import { VIEWS, viewAt, type ViewDefinition } from './registry';
+import { useOnDemand } from './on-demand';
+import { VIEWS, type ViewDefinition } from './registry';
 import { forgetKey, storedKey } from './session';
-
-const LAZY = new Map<string, LazyExoticComponent<ComponentType>>(VIEWS.map((v) => [v.path, lazy(v.load)]));
 
 /** The views a key's role may open. */
 export function viewsFor(key: KeyInfo): ViewDefinition[] {
@@ -45,13 +43,6 @@ export function App() {
 
 function Shell({ keyInfo, onSignOut }: { keyInfo: KeyInfo; onSignOut: () => void }) {
   const readsAccount = keyInfo.can.readReports && keyInfo.accountId !== null;
-  const queries = useQueryClient();
-  useState(() => {
-    // Once: the report of the view the page was opened on starts beside the account's answer.
-    const series = viewAt(window.location.pathname)?.series;
-    if (readsAccount && series) prefetchSeries(queries, keyInfo.accountId!, series, new URLSearchParams(window.location.search));
-    return null;
-  });
   const account = useAccount(readsAccount ? keyInfo.accountId : null);
   const views = viewsFor(keyInfo);
   const [location] = useLocation();
@@ -102,24 +93,27 @@ function Shell({ keyInfo, onSignOut }: { keyInfo: KeyInfo; onSignOut: () => void
           ) : readsAccount && account.isError ? (
             <ProblemMessage error={account.error} />
           ) : (
-            <Suspense fallback={<Loading what="the view" />}>
-              <Switch>
-                {views.map((v) => {
-                  const View = LAZY.get(v.path)!;
-                  return (
-                    <Route key={v.path} path={v.path}>
-                      <View />
-                    </Route>
-                  );
-                })}
-                <Route>{views.length > 0 ? <Redirect to={views[0]!.path} replace /> : <NoReports keyInfo={keyInfo} />}</Route>
-              </Switch>
-            </Suspense>
+            <Switch>
+              {views.map((v) => (
+                <Route key={v.path} path={v.path}>
+                  <ViewOnDemand view={v} />
+                </Route>
+              ))}
+              <Route>{views.length > 0 ? <Redirect to={views[0]!.path} replace /> : <NoReports keyInfo={keyInfo} />}</Route>
+            </Switch>
           )}
         </main>
       </div>
     </ConsoleContextValue.Provider>
   );
+}
+
+/** A view, once its chunk has loaded. */
+function ViewOnDemand({ view }: { view: ViewDefinition }) {
+  const module = useOnDemand(view.module);
+  if (module.value) return <module.value.default />;
+  if (module.error !== undefined) return <ProblemMessage error={module.error} />;
+  return <Loading what="the view" />;
 }
 
 /** An ingest key sends telemetry and nothing else: say so instead of showing reports it would be refused. */

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { LicenseModel, SeriesReportName } from '@contracts';
+import { onDemand, type OnDemand } from './on-demand';
 
 /**
  * Every view of the console, in the order of the navigation. A view is one module under `views/`,
@@ -14,7 +15,10 @@ export interface ViewDefinition {
   readonly needs: 'readReports' | 'operate';
   /** The license models whose products the view is for (null: not per product). */
   readonly models: readonly LicenseModel[] | null;
-  readonly load: () => Promise<{ default: ComponentType }>;
+  /** The view's chunk, loaded when the view is first opened. */
+  readonly module: OnDemand<{ default: ComponentType }>;
+  /** The view draws bucket series: the chart library's chunk is fetched beside the view's. */
+  readonly chart?: boolean;
   /** A bucket-series report the view shows: fetched early when the URL names all its parameters. */
   readonly series?: SeriesReportName;
 }
@@ -26,7 +30,8 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'License Utilization',
     needs: 'readReports',
     models: ['seat'],
-    load: () => import('../views/seat-history'),
+    module: onDemand(() => import('../views/seat-history')),
+    chart: true,
     series: 'seat-history',
   },
   {
@@ -35,7 +40,7 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'License Utilization',
     needs: 'readReports',
     models: ['seat'],
-    load: () => import('../views/assignments'),
+    module: onDemand(() => import('../views/assignments')),
   },
   {
     path: '/seat-usage',
@@ -43,7 +48,8 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'License Utilization',
     needs: 'readReports',
     models: ['seat'],
-    load: () => import('../views/seat-usage'),
+    module: onDemand(() => import('../views/seat-usage')),
+    chart: true,
     series: 'seat-usage',
   },
   {
@@ -52,7 +58,7 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'License Utilization',
     needs: 'readReports',
     models: ['seat', 'session'],
-    load: () => import('../views/sessions'),
+    module: onDemand(() => import('../views/sessions')),
   },
   {
     path: '/session-usage',
@@ -60,7 +66,8 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'License Utilization',
     needs: 'readReports',
     models: ['session'],
-    load: () => import('../views/session-usage'),
+    module: onDemand(() => import('../views/session-usage')),
+    chart: true,
     series: 'session-usage',
   },
   {
@@ -69,7 +76,8 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'License Utilization',
     needs: 'readReports',
     models: ['aut'],
-    load: () => import('../views/aut-usage'),
+    module: onDemand(() => import('../views/aut-usage')),
+    chart: true,
     series: 'aut-usage',
   },
   {
@@ -78,7 +86,8 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'Capacity',
     needs: 'readReports',
     models: ['session', 'aut'],
-    load: () => import('../views/what-if'),
+    module: onDemand(() => import('../views/what-if')),
+    chart: true,
   },
   {
     path: '/idle-seats',
@@ -86,7 +95,8 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'Capacity',
     needs: 'readReports',
     models: ['seat'],
-    load: () => import('../views/idle-seats'),
+    module: onDemand(() => import('../views/idle-seats')),
+    chart: true,
   },
   {
     path: '/denials',
@@ -94,7 +104,8 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'Capacity',
     needs: 'readReports',
     models: ['session', 'aut'],
-    load: () => import('../views/denials'),
+    module: onDemand(() => import('../views/denials')),
+    chart: true,
   },
   {
     path: '/forecast',
@@ -102,7 +113,8 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'Capacity',
     needs: 'readReports',
     models: ['seat', 'session', 'aut'],
-    load: () => import('../views/forecast'),
+    module: onDemand(() => import('../views/forecast')),
+    chart: true,
   },
   {
     path: '/licenses',
@@ -110,19 +122,33 @@ export const VIEWS: readonly ViewDefinition[] = [
     section: 'License Management',
     needs: 'readReports',
     models: null,
-    load: () => import('../views/licenses'),
+    module: onDemand(() => import('../views/licenses')),
   },
-  { path: '/events', title: 'Event Log', section: 'Audit', needs: 'readReports', models: null, load: () => import('../views/events') },
-  { path: '/alert-rules', title: 'Alert Rules', section: 'Alerts', needs: 'readReports', models: null, load: () => import('../views/alert-rules') },
-  { path: '/alerts', title: 'Alerts', section: 'Alerts', needs: 'readReports', models: null, load: () => import('../views/alerts') },
-  { path: '/webhooks', title: 'Webhooks', section: 'Alerts', needs: 'readReports', models: null, load: () => import('../views/webhooks') },
+  { path: '/events', title: 'Event Log', section: 'Audit', needs: 'readReports', models: null, module: onDemand(() => import('../views/events')) },
+  {
+    path: '/alert-rules',
+    title: 'Alert Rules',
+    section: 'Alerts',
+    needs: 'readReports',
+    models: null,
+    module: onDemand(() => import('../views/alert-rules')),
+  },
+  { path: '/alerts', title: 'Alerts', section: 'Alerts', needs: 'readReports', models: null, module: onDemand(() => import('../views/alerts')) },
+  {
+    path: '/webhooks',
+    title: 'Webhooks',
+    section: 'Alerts',
+    needs: 'readReports',
+    models: null,
+    module: onDemand(() => import('../views/webhooks')),
+  },
   {
     path: '/operations',
     title: 'Projections and Health',
     section: 'Operations',
     needs: 'operate',
     models: null,
-    load: () => import('../views/operations'),
+    module: onDemand(() => import('../views/operations')),
   },
 ];
 

@@ -2,7 +2,7 @@
  * The API key of this browser tab. Kept in sessionStorage: it lives as long as the tab, is never
  * shared with other tabs, and is never written into a URL (links carry view state only).
  */
-const STORAGE_KEY = 'license-ledger.api-key';
+export const STORAGE_KEY = 'license-ledger.api-key';
 
 export function storedKey(): string | null {
   return sessionStorage.getItem(STORAGE_KEY);

@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import type { SeriesBucket } from '@contracts';
 import { bucketLabel, formatNumber } from '../format/format';
 import type { ChartMetric, ChartSeries } from './SeriesChart';
@@ -37,7 +38,7 @@ export function MetricTable({
               </th>
               {metrics.map((m) => (
                 <th scope="col" key={m.key} title={m.label}>
-                  {m.key}
+                  <BreakableName name={m.key} />
                 </th>
               ))}
             </tr>
@@ -47,10 +48,11 @@ export function MetricTable({
               <tr key={bucket.start}>
                 <th scope="row">{bucketLabel(bucket.start, interval)}</th>
                 {metrics.map((m) => {
-                  const value = formatNumber(Number((bucket as Record<string, unknown>)[m.key]));
+                  const raw = (bucket as Record<string, unknown>)[m.key];
+                  const value = formatNumber(raw === undefined || raw === null ? null : Number(raw));
                   return (
                     <td key={m.key} className="num">
-                      {onExplain && s.name === null ? (
+                      {onExplain && s.name === null && value !== '—' ? (
                         <button
                           type="button"
                           className="figure"
@@ -71,5 +73,23 @@ export function MetricTable({
         </table>
       ))}
     </div>
+  );
+}
+
+/**
+ * A metric's name as the SPEC writes it (`actual.availableSessions`), allowed to wrap after a dot
+ * and before a capital, so that many columns fit the page's width without changing the name.
+ */
+function BreakableName({ name }: { name: string }) {
+  const parts = name.split(/(?<=\.)|(?=[A-Z])/);
+  return (
+    <span className="metric-name">
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && <wbr />}
+          {part}
+        </Fragment>
+      ))}
+    </span>
   );
 }

@@ -33,6 +33,12 @@ interface Props {
   readonly label: string;
 }
 
+/**
+ * From this many buckets on, bars are drawn as one shape per series (ECharts' large mode) and
+ * points are not marked: an hour × 31 days chart has 744 buckets per series.
+ */
+const MANY_BUCKETS = 200;
+
 const COLORS = ['#1f5fbf', '#e07b00', '#2a9d3f', '#c0392b', '#7b4fbf', '#0f8c8c', '#b5651d', '#5d6d7e'];
 
 function escapeHtml(text: string): string {
@@ -93,6 +99,7 @@ export function SeriesChart({ series, metrics, interval, timezone, onSelect, lab
     instance.on('finished', done);
     const labels = buckets.map((b) => bucketLabel(b.start, interval));
     const zoom = buckets.length > 40;
+    const many = buckets.length >= MANY_BUCKETS;
     instance.setOption(
       {
         animation: false,
@@ -133,7 +140,9 @@ export function SeriesChart({ series, metrics, interval, timezone, onSelect, lab
             showSymbol: buckets.length <= 62,
             symbolSize: 7,
             barMaxWidth: 28,
-            emphasis: { focus: 'series' },
+            large: many,
+            largeThreshold: MANY_BUCKETS,
+            emphasis: many ? { disabled: true } : { focus: 'series' },
             // A bucket without the metric (a forecast's past bucket has no projection) is a gap, not a zero.
             data: s.buckets.map((b) => {
               const value = (b as Record<string, unknown>)[m.key];

@@ -1,22 +1,23 @@
 import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Link } from 'wouter';
 import type { LicenseModel, MetricOf, SeriesBody, SeriesBodyOf, SeriesReportName } from '@contracts';
 import { accountPath } from '../api/account';
 import type { Params } from '../api/client';
 import { pick, useViewParams } from '../app/url-state';
 import { seriesQuery, type SeriesRequest } from '../api/reports';
-import { formatInstant, localWallTime } from '../format/format';
+import { formatInstant } from '../format/format';
 import { AsOfPicker, DateRange, IntervalPicker, ProductPicker, ScopePicker, useReportFilters } from './controls';
-import { ExplainPanel } from './ExplainPanel';
+import { BucketExplainPanel, useBucketExplain, type ExplainableMetric } from './BucketExplain';
 import { ExportButton } from './ExportButton';
 import { Empty, Loading, ProblemMessage } from './feedback';
 import { MetricTable } from './MetricTable';
 import type { ChartMetric, ChartSeries } from './SeriesChart';
+import { useOnDemand } from '../app/on-demand';
+import { chartModule } from './chart-module';
 
-// The chart library is a chunk of its own: its download starts with this module, beside the report's.
-const chartModule = import('./SeriesChart');
-const SeriesChart = lazy(() => chartModule.then((m) => ({ default: m.SeriesChart })));
+// The chart library is a chunk of its own: its download starts with this module (if the page did not start it), beside the report's.
+void chartModule.load();
 
 export interface MetricDefinition {
   /** What the chart's legend and tooltip call it. */
@@ -51,9 +52,6 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
   const { account, params, update } = filters;
   const groupBy = config.groupBy && params.get('groupBy') === 'org' ? 'org' : '';
   const asOf = config.asOf ? filters.asOf : '';
-  const explainMetric = params.get('explain');
-  const explainBucket = params.get('bucket');
-  const explainOrg = params.get('explainOrg');
   const request: SeriesRequest = {
     product: filters.product,
     orgId: filters.orgId,
@@ -79,12 +77,16 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
     if (body.series) return body.series.map((s) => ({ name: s.name, buckets: s.buckets }));
     return [{ name: null, buckets: body.buckets ?? [] }];
   }, [body]);
+  const explainMetrics: ExplainableMetric[] = useMemo(
+    () => (Object.entries(config.metrics) as [string, MetricDefinition][]).map(([key, m]) => ({ key, label: m.label, description: m.description })),
+    [config.metrics],
+  );
+  const explain = useBucketExplain(series, explainMetrics);
   const explainable = asOf === '';
   const openExplain = (index: number, metric: string | null, seriesName: string | null) => {
-    const bucket = series[0]?.buckets[index];
-    if (!bucket || !explainable) return;
+    if (!explainable) return;
     const orgOfSeries = seriesName === null ? null : (body?.series?.find((s) => s.name === seriesName)?.orgId ?? null);
-    update({ explain: metric ?? explainMetric ?? metrics[0]!.key, bucket: bucket.start, explainOrg: orgOfSeries });
+    explain.open(index, metric, orgOfSeries);
   };
   const productName = account.products.find((p) => p.product === filters.product)?.name ?? filters.product;
   const scopeName = filters.orgId === '' ? 'Account' : (account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId);
@@ -134,30 +136,13 @@ export function SeriesReportView<N extends SeriesReportName>({ config }: { confi
           </Link>
         )}
       </SeriesFigures>
-      {explainMetric && explainBucket && body && (
-        <ExplainPanel
-          timezone={account.timezone}
-          target={{
-            path: accountPath(account.accountId, `/reports/${config.report}/explain`),
-            params: {
-              product: filters.product,
-              orgId: explainOrg ?? filters.orgId,
-              from: filters.from,
-              to: filters.to,
-              interval: filters.interval,
-              bucket: explainBucket,
-              metric: explainMetric,
-            },
-            metric: explainMetric,
-            metrics: (Object.entries(config.metrics) as [string, MetricDefinition][]).map(([key, m]) => ({
-              key,
-              label: m.label,
-              description: m.description,
-            })),
-            title: `${productName}, ${explainOrg ?? scopeName}, bucket starting ${localWallTime(explainBucket)} (${account.timezone})`,
-          }}
-          onMetric={(metric) => update({ explain: metric })}
-          onClose={() => update({ explain: null, bucket: null, explainOrg: null })}
+      {body && explainable && (
+        <BucketExplainPanel
+          report={config.report}
+          params={{ product: filters.product, orgId: filters.orgId, from: filters.from, to: filters.to, interval: filters.interval }}
+          metrics={explainMetrics}
+          productName={productName}
+          scopeName={scopeName}
         />
       )}
     </section>
@@ -200,6 +185,7 @@ export function SeriesFigures({
 }) {
   const [params, update] = useViewParams();
   const showTable = params.get('show') === 'table';
+  const chart = useOnDemand(chartModule);
   const body = report.data;
   return (
     <>
@@ -234,17 +220,19 @@ export function SeriesFigures({
               caption={caption}
               onExplain={onExplain}
             />
+          ) : chart.value ? (
+            <chart.value.SeriesChart
+              series={series}
+              metrics={chartMetrics}
+              interval={body.interval}
+              timezone={body.timezone}
+              label={caption}
+              onSelect={onSelect}
+            />
+          ) : chart.error !== undefined ? (
+            <ProblemMessage error={chart.error} />
           ) : (
-            <Suspense fallback={<Loading what="the chart" />}>
-              <SeriesChart
-                series={series}
-                metrics={chartMetrics}
-                interval={body.interval}
-                timezone={body.timezone}
-                label={caption}
-                onSelect={onSelect}
-              />
-            </Suspense>
+            <Loading what="the chart" />
           )}
           {hint && <p className="hint">{hint}</p>}
         </div>

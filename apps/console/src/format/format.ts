@@ -45,9 +45,16 @@ export function formatInstant(iso: string | null | undefined, zone: string): str
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
-/** Today's date (YYYY-MM-DD) in `zone`. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Today's date (YYYY-MM-DD) in `zone` (every view asks on each render: the format is made once per zone). */
 export function todayIn(zone: string, now = Date.now()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(now));
+  let format = dateFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(zone, format);
+  }
+  return format.format(new Date(now));
 }
 
 /** A calendar date moved by whole days (no zone involved: dates are calendar dates). */

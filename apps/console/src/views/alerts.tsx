@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { AlertsBody, AlertView } from '@contracts';
+import { useId } from 'react';
+import type { AlertKind, AlertsBody, AlertView } from '@contracts';
 import { accountPath } from '../api/account';
 import { getJson } from '../api/client';
 import { useAccountDirectory } from '../app/console-context';
@@ -21,17 +22,23 @@ const PAGE_SIZE = 50;
  * Alerts (SPEC §9), newest first: open and past, with their value, when they were raised and cleared
  * (in business time, in the account's zone), and their evidence — the log positions behind the value.
  * Explain opens the alert like a report figure: how it reads, and every evidence event, each linking
- * to the event log. Status and page are in the URL; the open explanation too.
+ * to the event log. Status, kind, product and page are in the URL; the open explanation too.
  */
 export default function AlertsView() {
   const account = useAccountDirectory();
   const [params, update] = useViewParams();
   const zone = account.timezone;
   const status = params.get('status') ?? '';
+  const kind = params.get('kind') ?? '';
+  const product = params.get('product') ?? '';
+  const filtered = kind !== '' || product !== '';
   const page = Number(params.get('page') ?? '1') || 1;
+  const kindId = useId();
+  const productId = useId();
   const alerts = useQuery({
-    queryKey: ['alerts', account.accountId, status, page],
-    queryFn: ({ signal }) => getJson<AlertsBody>(accountPath(account.accountId, '/alerts'), { status, page, pageSize: PAGE_SIZE }, signal),
+    queryKey: ['alerts', account.accountId, status, kind, product, page],
+    queryFn: ({ signal }) =>
+      getJson<AlertsBody>(accountPath(account.accountId, '/alerts'), { status, kind, product, page, pageSize: PAGE_SIZE }, signal),
     placeholderData: keepPreviousData,
     refetchInterval: 10_000,
   });
@@ -71,6 +78,33 @@ export default function AlertsView() {
   return (
     <section className="view" aria-labelledby="view-title">
       <h1 id="view-title">Alerts</h1>
+      <form className="filters" aria-label="Alert filters" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor={kindId}>Kind</label>
+          <select id={kindId} value={kind} onChange={(e) => update({ kind: e.target.value, page: null, explain: null })}>
+            <option value="">All kinds</option>
+            {(Object.entries(ALERT_KINDS) as [AlertKind, (typeof ALERT_KINDS)[AlertKind]][]).map(([value, about]) => (
+              <option key={value} value={value}>
+                {about.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={productId}>Product</label>
+          <select id={productId} value={product} onChange={(e) => update({ product: e.target.value, page: null, explain: null })}>
+            <option value="">All products</option>
+            {account.products.map((p) => (
+              <option key={p.product} value={p.product}>
+                {p.name} ({p.product})
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="button" disabled={!filtered} onClick={() => update({ kind: null, product: null, page: null, explain: null })}>
+          Reset Filters
+        </button>
+      </form>
       <div className="toolbar">
         <div role="group" aria-label="Status">
           {STATUSES.map(([value, label]) => (
@@ -88,7 +122,15 @@ export default function AlertsView() {
       {alerts.isPending && <Loading what="the alerts" />}
       {alerts.isError && <ProblemMessage error={alerts.error} />}
       {alerts.data && alerts.data.total === 0 && (
-        <Empty>{status === 'open' ? 'No open alert.' : status === 'cleared' ? 'No past alert.' : 'No alert yet: none of the rules has fired.'}</Empty>
+        <Empty>
+          {filtered
+            ? 'No alert of this kind or product.'
+            : status === 'open'
+              ? 'No open alert.'
+              : status === 'cleared'
+                ? 'No past alert.'
+                : 'No alert yet: none of the rules has fired.'}
+        </Empty>
       )}
       {alerts.data && alerts.data.total > 0 && (
         <DataTable

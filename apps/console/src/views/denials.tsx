@@ -3,16 +3,34 @@ import type { DenialsBody, LicenseModel } from '@contracts';
 import { accountPath } from '../api/account';
 import { NumberField, useCapacitySeries, useDraft } from '../components/capacity';
 import { DateRange, IntervalPicker, ProductPicker, ScopePicker, useReportFilters } from '../components/controls';
+import { BucketExplainPanel, EXPLAIN_CLOSED, useBucketExplain, type ExplainableMetric } from '../components/BucketExplain';
 import type { ChartMetric, ChartSeries } from '../components/SeriesChart';
 import { SeriesFigures } from '../components/SeriesReportView';
 
 const MODELS: readonly LicenseModel[] = ['session', 'aut'];
 
-const METRICS: readonly ChartMetric[] = [
-  { key: 'attempts', label: 'Attempts', style: 'bar' },
-  { key: 'uniqueUsers', label: 'Unique users', style: 'bar' },
-  { key: 'trueDenials', label: 'True denials', style: 'bar' },
-  { key: 'unmetUsers', label: 'Unmet users', style: 'line' },
+const METRICS: readonly (ChartMetric & ExplainableMetric)[] = [
+  {
+    key: 'attempts',
+    label: 'Attempts',
+    style: 'bar',
+    description: 'Attempts denied for capacity in the bucket, by the attempt’s time (Session License Usage’s Denied).',
+  },
+  { key: 'uniqueUsers', label: 'Unique users', style: 'bar', description: 'The distinct users (TrueTest: applications) behind those attempts.' },
+  {
+    key: 'trueDenials',
+    label: 'True denials',
+    style: 'bar',
+    description:
+      'Counted denials in the bucket: an attempt within the retry window after the same user’s previous counted denial is a retry of it, not counted.',
+  },
+  {
+    key: 'unmetUsers',
+    label: 'Unmet users',
+    style: 'line',
+    description:
+      'Users whose last denial in the bucket, at t, is followed by no accepted session of theirs for the product starting in (t, t + retry window].',
+  },
 ];
 
 /**
@@ -28,6 +46,7 @@ export default function DenialsView() {
   const report = useCapacitySeries<DenialsBody>('denials', request, filters.ready && filters.product !== '');
   const body = report.data;
   const series: ChartSeries[] = useMemo(() => (body ? [{ name: null, buckets: body.buckets ?? [] }] : []), [body]);
+  const explain = useBucketExplain(series, METRICS);
   const productName = account.products.find((p) => p.product === filters.product)?.name ?? filters.product;
   const scopeName = filters.orgId === '' ? 'Account' : (account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId);
 
@@ -42,10 +61,10 @@ export default function DenialsView() {
           update({ retryWindow: draft.retryWindow.trim() });
         }}
       >
-        <ProductPicker models={MODELS} value={filters.product} onChange={(product) => update({ product })} />
-        <ScopePicker value={filters.orgId} onChange={(orgId) => update({ orgId })} />
-        <DateRange from={filters.from} to={filters.to} onChange={update} />
-        <IntervalPicker value={filters.interval} onChange={(interval) => update({ interval })} />
+        <ProductPicker models={MODELS} value={filters.product} onChange={(product) => update({ product, ...EXPLAIN_CLOSED })} />
+        <ScopePicker value={filters.orgId} onChange={(orgId) => update({ orgId, ...EXPLAIN_CLOSED })} />
+        <DateRange from={filters.from} to={filters.to} onChange={(changes) => update({ ...changes, ...EXPLAIN_CLOSED })} />
+        <IntervalPicker value={filters.interval} onChange={(interval) => update({ interval, ...EXPLAIN_CLOSED })} />
         <NumberField
           label="Retry window (s)"
           value={draft.retryWindow}
@@ -72,7 +91,10 @@ export default function DenialsView() {
           params: request,
           filename: `denials-${filters.product}-${filters.from}-${filters.to}.csv`,
         }}
+        onSelect={explain.onSelect}
+        onExplain={explain.onExplain}
       />
+      {body && <BucketExplainPanel report="denials" params={request} metrics={METRICS} productName={productName} scopeName={scopeName} />}
     </section>
   );
 }

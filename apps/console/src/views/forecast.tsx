@@ -3,6 +3,7 @@ import type { ForecastBody, LicenseModel } from '@contracts';
 import { accountPath } from '../api/account';
 import { NumberField, useCapacitySeries, useDraft, WindowFigures } from '../components/capacity';
 import { ProductPicker, ScopePicker, useReportFilters } from '../components/controls';
+import { BucketExplainPanel, EXPLAIN_CLOSED, useBucketExplain, type ExplainableMetric } from '../components/BucketExplain';
 import type { ChartMetric, ChartSeries } from '../components/SeriesChart';
 import { SeriesFigures } from '../components/SeriesReportView';
 import { formatNumber, localWallTime } from '../format/format';
@@ -10,10 +11,10 @@ import { formatNumber, localWallTime } from '../format/format';
 const MODELS: readonly LicenseModel[] = ['seat', 'session', 'aut'];
 
 /** What is forecast for a product of each license model (SPEC §8.4). */
-const METRIC_OF: Readonly<Record<LicenseModel, { readonly key: string; readonly label: string }>> = {
-  seat: { key: 'assigned', label: 'Assigned' },
-  session: { key: 'peakUsage', label: 'Peak Usage' },
-  aut: { key: 'peakActiveApplications', label: 'Peak Active Applications' },
+const METRIC_OF: Readonly<Record<LicenseModel, { readonly key: string; readonly label: string; readonly counted: string }>> = {
+  seat: { key: 'assigned', label: 'Assigned', counted: 'the seats held at its latest record' },
+  session: { key: 'peakUsage', label: 'Peak Usage', counted: 'the sessions open at the earliest instant of its peak' },
+  aut: { key: 'peakActiveApplications', label: 'Peak Active Applications', counted: 'the applications active at the earliest instant of its peak' },
 };
 
 /**
@@ -33,18 +34,24 @@ export default function ForecastView() {
   const request = { product: filters.product, orgId: filters.orgId, metric: metric.key, interval, to: params.get('to') ?? '', ...applied };
   const report = useCapacitySeries<ForecastBody>('forecast', request, filters.ready && filters.product !== '');
   const body = report.data;
-  const metrics: ChartMetric[] = useMemo(
+  const metrics: (ChartMetric & ExplainableMetric)[] = useMemo(
     () => [
-      { key: 'value', label: metric.label, style: 'bar' },
-      { key: 'projected', label: `${metric.label} (projected)`, style: 'line' },
+      { key: 'value', label: metric.label, style: 'bar', description: `A past bucket’s ${metric.key}: ${metric.counted}.` },
+      {
+        key: 'projected',
+        label: `${metric.label} (projected)`,
+        style: 'line',
+        description: 'The least-squares line through the past buckets’ values (x = 0 the oldest), at this bucket’s x.',
+      },
     ],
-    [metric.label],
+    [metric],
   );
   const chartMetrics: ChartMetric[] = useMemo(() => [...metrics, { key: 'dedicated', label: 'Dedicated', style: 'step' }], [metrics]);
   const series: ChartSeries[] = useMemo(
     () => (body ? [{ name: null, buckets: (body.buckets ?? []).map((b) => ({ ...b, dedicated: body.dedicated })) }] : []),
     [body],
   );
+  const explain = useBucketExplain(series, metrics);
   const productName = account.products.find((p) => p.product === filters.product)?.name ?? filters.product;
   const scopeName = filters.orgId === '' ? 'Account' : (account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId);
 
@@ -56,18 +63,18 @@ export default function ForecastView() {
         aria-label="Report filters"
         onSubmit={(e) => {
           e.preventDefault();
-          update({ history: draft.history.trim(), horizon: draft.horizon.trim() });
+          update({ history: draft.history.trim(), horizon: draft.horizon.trim(), ...EXPLAIN_CLOSED });
         }}
       >
-        <ProductPicker models={MODELS} value={filters.product} onChange={(product) => update({ product })} />
-        <ScopePicker value={filters.orgId} onChange={(orgId) => update({ orgId })} />
+        <ProductPicker models={MODELS} value={filters.product} onChange={(product) => update({ product, ...EXPLAIN_CLOSED })} />
+        <ScopePicker value={filters.orgId} onChange={(orgId) => update({ orgId, ...EXPLAIN_CLOSED })} />
         <div className="field">
           <span className="label">Metric</span>
           <output data-testid="metric">{metric.key}</output>
         </div>
         <div className="field">
           <label htmlFor={intervalId}>Interval</label>
-          <select id={intervalId} value={interval} onChange={(e) => update({ interval: e.target.value })}>
+          <select id={intervalId} value={interval} onChange={(e) => update({ interval: e.target.value, ...EXPLAIN_CLOSED })}>
             <option value="week">week</option>
             <option value="month">month</option>
           </select>
@@ -76,7 +83,7 @@ export default function ForecastView() {
           <label htmlFor={toId}>
             Up to <small>({account.timezone})</small>
           </label>
-          <input id={toId} type="date" value={params.get('to') ?? ''} onChange={(e) => update({ to: e.target.value })} />
+          <input id={toId} type="date" value={params.get('to') ?? ''} onChange={(e) => update({ to: e.target.value, ...EXPLAIN_CLOSED })} />
         </div>
         <NumberField label="History (buckets)" value={draft.history} min={1} placeholder="12" onChange={(history) => setDraft({ history })} />
         <NumberField label="Horizon (buckets)" value={draft.horizon} min={1} placeholder="6" onChange={(horizon) => setDraft({ horizon })} />
@@ -116,7 +123,19 @@ export default function ForecastView() {
         chartMetrics={chartMetrics}
         caption={`Forecast of ${metric.key}: ${productName}, ${scopeName}, by ${interval}`}
         exportLink={{ path: accountPath(account.accountId, '/reports/forecast'), params: request, filename: `forecast-${filters.product}.csv` }}
+        onSelect={explain.onSelect}
+        onExplain={explain.onExplain}
       />
+      {body && (
+        <BucketExplainPanel
+          report="forecast"
+          // The forecast's own metric follows from the product; `metric` here is the figure explained.
+          params={{ product: request.product, orgId: request.orgId, interval, to: request.to, ...applied }}
+          metrics={metrics}
+          productName={productName}
+          scopeName={scopeName}
+        />
+      )}
     </section>
   );
 }

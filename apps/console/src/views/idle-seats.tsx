@@ -5,6 +5,7 @@ import { useAccountDirectory } from '../app/console-context';
 import { useViewParams } from '../app/url-state';
 import { useCapacitySeries, WindowFigures } from '../components/capacity';
 import { DateRange, IntervalPicker } from '../components/controls';
+import { BucketExplainPanel, EXPLAIN_CLOSED, useBucketExplain, type ExplainableMetric } from '../components/BucketExplain';
 import type { ChartMetric, ChartSeries } from '../components/SeriesChart';
 import { SeriesFigures } from '../components/SeriesReportView';
 import { instantCell, TableReportView, type TableViewConfig } from '../components/TableReportView';
@@ -44,9 +45,20 @@ export default function IdleSeatsView() {
   );
 }
 
-const METRICS: readonly ChartMetric[] = [
-  { key: 'assigned', label: 'Assigned under the policy', style: 'step' },
-  { key: 'assignedActual', label: 'Assigned in reality', style: 'step' },
+const METRICS: readonly (ChartMetric & ExplainableMetric)[] = [
+  {
+    key: 'assigned',
+    label: 'Assigned under the policy',
+    style: 'step',
+    description:
+      'Seats of the scope held at the bucket’s latest record when every seat idle for N days is reclaimed and returned at its user’s next activity.',
+  },
+  {
+    key: 'assignedActual',
+    label: 'Assigned in reality',
+    style: 'step',
+    description: 'Seats of the scope held at the bucket’s latest record, as it happened.',
+  },
 ];
 
 /**
@@ -70,15 +82,17 @@ function ReclaimBacktest() {
   useEffect(() => {
     if (days === idleDays || days < 1) return;
     // Applied after a pause: dragging the slider asks for one back-test, not one per step.
-    const timer = setTimeout(() => update({ idleDays: days === DEFAULT_IDLE_DAYS ? null : days }), 300);
+    const timer = setTimeout(() => update({ idleDays: days === DEFAULT_IDLE_DAYS ? null : days, ...EXPLAIN_CLOSED }), 300);
     return () => clearTimeout(timer);
   }, [days, idleDays, update]);
 
   const product = params.get('product') ?? '';
-  const request = { product, orgId: params.get('orgId') ?? '', from, to, interval, idleDays };
+  const orgId = params.get('orgId') ?? '';
+  const request = { product, orgId, from, to, interval, idleDays };
   const report = useCapacitySeries<ReclaimBacktestBody>('reclaim-backtest', request, product !== '');
   const body = report.data;
   const series: ChartSeries[] = useMemo(() => (body ? [{ name: null, buckets: body.buckets ?? [] }] : []), [body]);
+  const explain = useBucketExplain(series, METRICS);
 
   return (
     <section className="view" aria-labelledby={headingId}>
@@ -110,10 +124,11 @@ function ReclaimBacktest() {
             update({
               ...(changes.from !== undefined ? { windowFrom: changes.from } : {}),
               ...(changes.to !== undefined ? { windowTo: changes.to } : {}),
+              ...EXPLAIN_CLOSED,
             })
           }
         />
-        <IntervalPicker value={interval} onChange={(windowInterval) => update({ windowInterval })} />
+        <IntervalPicker value={interval} onChange={(windowInterval) => update({ windowInterval, ...EXPLAIN_CLOSED })} />
       </form>
       {body && !report.isPlaceholderData && (
         <WindowFigures
@@ -146,7 +161,18 @@ function ReclaimBacktest() {
           params: request,
           filename: `reclaim-backtest-${product}-${idleDays}d-${from}-${to}.csv`,
         }}
+        onSelect={explain.onSelect}
+        onExplain={explain.onExplain}
       />
+      {body && (
+        <BucketExplainPanel
+          report="reclaim-backtest"
+          params={request}
+          metrics={METRICS}
+          productName={product}
+          scopeName={orgId === '' ? 'Account' : (account.organizations.find((o) => o.orgId === orgId)?.path ?? orgId)}
+        />
+      )}
     </section>
   );
 }

@@ -3,11 +3,14 @@ import type { LicenseModel, WhatIfBody } from '@contracts';
 import { accountPath } from '../api/account';
 import { NumberField, useCapacitySeries, useDraft, WindowFigures } from '../components/capacity';
 import { DateRange, IntervalPicker, ProductPicker, ScopePicker, useReportFilters } from '../components/controls';
+import { BucketExplainPanel, EXPLAIN_CLOSED, useBucketExplain, type ExplainableMetric } from '../components/BucketExplain';
 import type { ChartMetric, ChartSeries } from '../components/SeriesChart';
 import { SeriesFigures } from '../components/SeriesReportView';
 import { formatDuration, formatNumber } from '../format/format';
 
 const MODELS: readonly LicenseModel[] = ['session', 'aut'];
+/** Up to this many organizations, their dedication fields are shown unfolded. */
+const OPEN_DEDICATIONS_UP_TO = 6;
 
 /** `dedications=qa:2,mobile:1` ⇄ { qa: '2', mobile: '1' }. */
 function parseDedications(text: string): Record<string, string> {
@@ -45,21 +48,51 @@ export default function WhatIfView() {
   const aut = account.products.find((p) => p.product === filters.product)?.model === 'aut';
   const capacity = aut ? { key: 'purchased', label: 'Purchased' } : { key: 'availableSessions', label: 'Available Sessions' };
   const peak = aut ? { key: 'peakActiveApplications', label: 'Peak Active Applications' } : { key: 'peakUsage', label: 'Peak Usage' };
-  const metrics: ChartMetric[] = useMemo(() => {
-    const pairs: [string, string, ChartMetric['style']][] = [
-      [capacity.key, capacity.label, 'step'],
-      [peak.key, peak.label, 'bar'],
-      ['averagePeak', 'Average Peak', 'line'],
-      ['denied', 'Denied', 'bar'],
+  const metrics: (ChartMetric & ExplainableMetric)[] = useMemo(() => {
+    const unit = aut ? 'applications' : 'sessions';
+    const pairs: [string, string, ChartMetric['style'], string, string][] = [
+      [
+        capacity.key,
+        capacity.label,
+        'step',
+        `The quantity tried for the scope at the bucket's end (the real one where none is given).`,
+        aut ? 'The purchased quantity at the bucket’s latest record.' : 'The scope’s dedicated quantity at the bucket’s latest record.',
+      ],
+      [
+        peak.key,
+        peak.label,
+        'bar',
+        `The most ${unit} of the scope's demand admitted under the hypothesis open at one instant of the bucket.`,
+        `The most ${unit} of the scope open at the same instant within the bucket.`,
+      ],
+      [
+        'averagePeak',
+        'Average Peak',
+        'line',
+        'As Average Peak, over the demand admitted under the hypothesis: hour, the peak; day, the mean of its hourly peaks; week, month, the mean of the daily peaks.',
+        'Hour: the peak. Day: the mean of its hourly peaks. Week, month: the mean of the daily peaks of its days in the range.',
+      ],
+      [
+        'denied',
+        'Denied',
+        'bar',
+        'Demand of the scope (accepted or denied in reality) that the hypothesis refuses and that starts in the bucket.',
+        'Attempts denied for capacity in the bucket, by the attempt’s time.',
+      ],
     ];
     return [
-      ...pairs.flatMap(([key, label, style]) => [
-        { key, label: `${label} (what-if)`, style },
-        { key: `actual.${key}`, label: `${label} (actual)`, style },
+      ...pairs.flatMap(([key, label, style, whatIf, actual]) => [
+        { key, label: `${label} (what-if)`, style, description: whatIf },
+        { key: `actual.${key}`, label: `${label} (actual)`, style, description: `What happened: ${actual}` },
       ]),
-      { key: 'unmetSeconds', label: 'Unmet seconds (what-if)', style: 'bar' },
+      {
+        key: 'unmetSeconds',
+        label: 'Unmet seconds (what-if)',
+        style: 'bar',
+        description: 'The seconds of refused demand inside the bucket (a denied attempt lasts the window’s denied-attempt duration).',
+      },
     ];
-  }, [capacity.key, capacity.label, peak.key, peak.label]);
+  }, [aut, capacity.key, capacity.label, peak.key, peak.label]);
   // Seconds are on another scale than counts: the table shows them, the chart does not.
   const chartMetrics = useMemo(() => metrics.filter((m) => m.key !== 'unmetSeconds'), [metrics]);
   const series: ChartSeries[] = useMemo(
@@ -75,6 +108,7 @@ export default function WhatIfView() {
     [body],
   );
 
+  const explain = useBucketExplain(series, metrics);
   const productName = account.products.find((p) => p.product === filters.product)?.name ?? filters.product;
   const scopeName = filters.orgId === '' ? 'Account' : (account.organizations.find((o) => o.orgId === filters.orgId)?.path ?? filters.orgId);
   const caption = `What-if: ${productName}, ${scopeName}, ${filters.from} to ${filters.to} by ${filters.interval}`;
@@ -93,10 +127,10 @@ export default function WhatIfView() {
     <section className="view" aria-labelledby="view-title">
       <h1 id="view-title">What-if</h1>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Report filters">
-        <ProductPicker models={MODELS} value={filters.product} onChange={(product) => update({ product })} />
-        <ScopePicker value={filters.orgId} onChange={(orgId) => update({ orgId })} />
-        <DateRange from={filters.from} to={filters.to} onChange={update} />
-        <IntervalPicker value={filters.interval} onChange={(interval) => update({ interval })} />
+        <ProductPicker models={MODELS} value={filters.product} onChange={(product) => update({ product, ...EXPLAIN_CLOSED })} />
+        <ScopePicker value={filters.orgId} onChange={(orgId) => update({ orgId, ...EXPLAIN_CLOSED })} />
+        <DateRange from={filters.from} to={filters.to} onChange={(changes) => update({ ...changes, ...EXPLAIN_CLOSED })} />
+        <IntervalPicker value={filters.interval} onChange={(interval) => update({ interval, ...EXPLAIN_CLOSED })} />
       </form>
       <form
         className="filters"
@@ -113,15 +147,26 @@ export default function WhatIfView() {
           onChange={(quantity) => setDraft({ quantity })}
           hint="The account's purchased quantity over the whole window (empty: the real history)"
         />
-        {account.organizations.map((org) => (
-          <NumberField
-            key={org.orgId}
-            label={`Dedicated to ${org.path}`}
-            value={dedications[org.orgId] ?? ''}
-            placeholder="real"
-            onChange={(quantity) => setDraft({ dedications: formatDedications({ ...dedications, [org.orgId]: quantity }) })}
-          />
-        ))}
+        {account.organizations.length > 0 && (
+          // Folded when the tree is large (tens of organizations) and nothing is set: the form stays one screen.
+          <details className="dedications" open={account.organizations.length <= OPEN_DEDICATIONS_UP_TO || Object.keys(dedications).length > 0}>
+            <summary>
+              Dedications per organization ({account.organizations.length}
+              {Object.keys(dedications).length > 0 ? `, ${Object.keys(dedications).length} set` : ''})
+            </summary>
+            <div className="dedication-fields">
+              {account.organizations.map((org) => (
+                <NumberField
+                  key={org.orgId}
+                  label={`Dedicated to ${org.path}`}
+                  value={dedications[org.orgId] ?? ''}
+                  placeholder="real"
+                  onChange={(quantity) => setDraft({ dedications: formatDedications({ ...dedications, [org.orgId]: quantity }) })}
+                />
+              ))}
+            </div>
+          </details>
+        )}
         <NumberField
           label="Denied attempt lasts (s)"
           value={draft.deniedDuration}
@@ -190,7 +235,10 @@ export default function WhatIfView() {
           params: request,
           filename: `what-if-${filters.product}-${filters.from}-${filters.to}.csv`,
         }}
+        onSelect={explain.onSelect}
+        onExplain={explain.onExplain}
       />
+      {body && <BucketExplainPanel report="what-if" params={request} metrics={metrics} productName={productName} scopeName={scopeName} />}
     </section>
   );
 }

@@ -9,8 +9,6 @@ import { projectionHarness, type ProjectionHarness } from '../testing/projection
 import { seatHistoryReport } from './seat-history.report.js';
 import { seatUsageReport } from './seat-usage.report.js';
 
-
-
 function opened(accountId: string, timezone: string, at = '2025-12-01T00:00:00Z'): LedgerCommand[] {
   const c = commandsOf(accountId);
   return [
