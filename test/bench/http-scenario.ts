@@ -64,7 +64,7 @@ export interface HttpResult extends ServerRun {
   readonly writeSideOnly: ServerRun | null;
 }
 
-interface Request {
+export interface Request {
   readonly kind: string;
   readonly method: string;
   readonly path: string;
@@ -233,10 +233,12 @@ export async function stopServer(run: ChildRun) {
   return run.exited;
 }
 
-class Client {
+export class Client {
   constructor(
     private readonly base: string,
     private readonly tokens: Record<string, string>,
+    /** How long a request may take before it fails. */
+    private readonly timeoutMs = 30_000,
   ) {}
 
   /** Sends one request; answers its status, `code` (problem+json) and latency. */
@@ -250,7 +252,7 @@ class Client {
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     const text = await response.text();
     const ms = performance.now() - started;

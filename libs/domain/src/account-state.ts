@@ -8,6 +8,8 @@ import type { Product } from './products.js';
  *
  * `evolve` updates the state in place: an account can hold millions of entries and copying
  * it per event would dominate the cost. `decide` only reads it.
+ *
+ * Snapshots store this state (state-snapshot.ts): changing it or `evolve` → bump ACCOUNT_STATE_VERSION.
  */
 export interface Organization {
   readonly orgId: string;

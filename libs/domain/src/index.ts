@@ -4,6 +4,7 @@ export * from './commands.js';
 export * from './events.js';
 export * from './event-decoding.js';
 export * from './state.js';
+export * from './state-snapshot.js';
 export * from './pools.js';
 export * from './rules/index.js';
 export * from './decide.js';

@@ -2,7 +2,10 @@ import { productState, type AccountState, type User } from './account-state.js';
 import type { LedgerEvent, Scope } from './events.js';
 import { sessionDrawsUnit } from './rules/units.js';
 
-/** How an account's state (account-state.ts) follows its events: `evolve`, and what it keeps for idempotent commands. */
+/**
+ * How an account's state (account-state.ts) follows its events: `evolve`, and what it keeps for idempotent commands.
+ * Snapshots store this state (state-snapshot.ts): changing it or `evolve` → bump ACCOUNT_STATE_VERSION.
+ */
 
 export * from './account-state.js';
 

@@ -1,10 +1,10 @@
+import { Logger } from '@nestjs/common';
 import {
   ACCOUNT_SCOPE,
   capacityDenied,
   decide,
   DomainError,
   evolve,
-  initialState,
   rememberCommand,
   type AccountState,
   type LedgerCommand,
@@ -20,34 +20,61 @@ import {
 } from '../../event-store/src/event-store.js';
 import { decodeStoredEvents } from '../../event-store/src/stored-ledger-event.js';
 import { appendChunks, type DecidedCommand } from './append-chunks.js';
+import { loadAccount } from './account-loading.js';
+import type { AccountSnapshots } from './account-snapshots.js';
 import { accountStreamId, foldStored, toNewEvents } from './account-stream.js';
 import type { Clock } from '../../platform/src/clock.js';
+import { DEFAULT_SNAPSHOT_EVERY_EVENTS } from '../../platform/src/config.js';
 import type { BatchResult, CommandContext, CommandOutcome, IncomingCommand, RecordedEvent } from './command-gateway.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { RejectedCommands } from './rejected-commands.js';
+import { SnapshotWriter } from './snapshot-writer.js';
 
 /** How often a command is decided again after another writer moved the stream on. */
 const MAX_ATTEMPTS = 20;
 /** Accounts whose state stays in memory between commands. */
 const CACHED_ACCOUNTS = 1_000;
 
+/** Where account states are snapshotted (docs/decisions.md, "Account-state snapshots"). */
+export interface SnapshotOptions {
+  readonly snapshots: AccountSnapshots;
+  /** A snapshot once this many events were appended to an account since its last one (default `DEFAULT_SNAPSHOT_EVERY_EVENTS`); 0: none written. */
+  readonly everyEvents?: number;
+}
+
 /**
  * Load → decide → append with the expected revision, for one account stream.
  *
  * States are cached between commands and caught up only when an append finds the stream
  * moved on (another process wrote): then the command is decided again on the fresh state,
- * so only a real rule violation reaches the caller.
+ * so only a real rule violation reaches the caller. With snapshots, a state not in memory starts
+ * from the account's latest snapshot and folds only the events after it.
  */
 export class AccountLedger {
   private readonly states = new Map<string, AccountState>();
   private readonly mutex = new KeyedMutex();
+  private readonly logger = new Logger(AccountLedger.name);
+  private readonly snapshotWriter: SnapshotWriter | null;
 
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly leaseMs: number,
     private readonly rejections?: RejectedCommands,
-  ) {}
+    private readonly snapshots?: SnapshotOptions,
+  ) {
+    const everyEvents = snapshots?.everyEvents ?? DEFAULT_SNAPSHOT_EVERY_EVENTS;
+    this.snapshotWriter =
+      snapshots && everyEvents > 0
+        ? new SnapshotWriter(
+            store,
+            snapshots.snapshots,
+            everyEvents,
+            (accountId, task) => this.mutex.run(accountId, async () => task(this.states.get(accountId))),
+            this.logger,
+          )
+        : null;
+  }
 
   execute(command: IncomingCommand, context: CommandContext): Promise<CommandOutcome> {
     return this.mutex.run(command.accountId, () => this.executeHoldingLock(command, context));
@@ -64,6 +91,11 @@ export class AccountLedger {
       commands.map((c) => c.accountId),
       () => this.executeManyHoldingLocks(commands, context),
     );
+  }
+
+  /** Resolves once the snapshots started so far are written (or have failed). */
+  snapshotsWritten(): Promise<void> {
+    return this.snapshotWriter?.idle() ?? Promise.resolve();
   }
 
   /** Accounts in memory with sessions still open by event (candidates for the lease reaper). */
@@ -99,6 +131,7 @@ export class AccountLedger {
         throw new DomainError('CONFLICT', `account '${command.accountId}' kept changing while this command was decided; try again`);
       }
       this.applyDecided(state, decision.events, command.commandId);
+      this.snapshotWriter?.appended(command.accountId, state);
       if (decision.error) throw decision.error;
       return outcomeOf(command, false, recorded(decision.events, newEvents, firstRevision), formatPosition(appended.position));
     }
@@ -161,6 +194,8 @@ export class AccountLedger {
             chunk.flatMap((c) => c.events),
           );
           expected = appended.nextExpectedRevision;
+          const state = this.states.get(accountId);
+          if (state) this.snapshotWriter?.appended(accountId, state);
           const position = formatPosition(appended.position);
           for (const { index } of chunk) {
             const result = results[index];
@@ -219,7 +254,9 @@ export class AccountLedger {
       this.states.set(accountId, state);
       return state;
     }
-    state = foldStored(initialState(), await this.store.readStream(accountStreamId(accountId)));
+    const loaded = await loadAccount(this.store, this.snapshots?.snapshots ?? null, accountId, this.logger);
+    this.snapshotWriter?.loaded(accountId, loaded.snapshotRevision);
+    state = loaded.state;
     this.states.set(accountId, state);
     if (this.states.size > CACHED_ACCOUNTS) this.states.delete(this.states.keys().next().value!);
     return state;

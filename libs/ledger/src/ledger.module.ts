@@ -10,6 +10,7 @@ import { resolveSecretKey, type SecretKey } from '../../webhooks/src/secret-key.
 import { WebhookSecretVault } from '../../webhooks/src/webhook-secret-vault.js';
 import type { WebhookTables } from '../../webhooks/src/webhook-tables.js';
 import { AccountLedger } from './account-ledger.js';
+import { createAccountSnapshots } from './account-snapshots.js';
 import { CommandGateway } from './command-gateway.js';
 import { CommandBusGateway, ExecuteLedgerBatchHandler, ExecuteLedgerCommandHandler } from './ledger-commands.js';
 import { LedgerMetrics } from './ledger-metrics.js';
@@ -32,7 +33,10 @@ export class LedgerModule {
           provide: AccountLedger,
           inject: [EVENT_STORE, Clock, LEDGER_DATABASE, LedgerMetrics],
           useFactory: async (store: EventStore, clock: Clock, database: LedgerDatabase, metrics: LedgerMetrics) =>
-            new AccountLedger(new MeteredEventStore(store, metrics), clock, config.sessionLeaseSeconds * 1000, createRejectedCommands(database)),
+            new AccountLedger(new MeteredEventStore(store, metrics), clock, config.sessionLeaseSeconds * 1000, createRejectedCommands(database), {
+              snapshots: createAccountSnapshots(database, store.storeId),
+              everyEvents: config.snapshotEveryEvents,
+            }),
         },
         {
           provide: WebhookSecretVault,

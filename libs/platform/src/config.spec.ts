@@ -1,4 +1,4 @@
-import { loadConfig } from './config.js';
+import { DEFAULT_SNAPSHOT_EVERY_EVENTS, loadConfig } from './config.js';
 
 describe('loadConfig: ACTIVITY_ACTIONS', () => {
   test('unset or blank: every action counts (null)', () => {
@@ -31,6 +31,18 @@ describe('loadConfig: REBUILD_BATCH_SIZE', () => {
   });
 });
 
+describe('loadConfig: SNAPSHOT_EVERY_EVENTS', () => {
+  test('unset: the default cadence; a whole number: events between snapshots; 0: none written', () => {
+    expect(loadConfig({}).snapshotEveryEvents).toBe(DEFAULT_SNAPSHOT_EVERY_EVENTS);
+    expect(loadConfig({ SNAPSHOT_EVERY_EVENTS: '2500' }).snapshotEveryEvents).toBe(2500);
+    expect(loadConfig({ SNAPSHOT_EVERY_EVENTS: '0' }).snapshotEveryEvents).toBe(0);
+  });
+
+  test.each(['-1', '1.5', 'often'])('%j is refused, naming the variable', (value) => {
+    expect(() => loadConfig({ SNAPSHOT_EVERY_EVENTS: value })).toThrow(`SNAPSHOT_EVERY_EVENTS must be a whole number (0 or more), got "${value}"`);
+  });
+});
+
 describe('loadConfig: the service settings', () => {
   test('defaults', () => {
     expect(loadConfig({}).service).toEqual({
@@ -39,6 +51,7 @@ describe('loadConfig: the service settings', () => {
       rateLimitRequests: 1200,
       rateLimitWindowSeconds: 60,
       replayConcurrency: 2,
+      replayThreads: true,
       importMaxLineBytes: 1024 * 1024,
       compression: true,
     });
@@ -52,6 +65,7 @@ describe('loadConfig: the service settings', () => {
         RATE_LIMIT_REQUESTS: '0',
         RATE_LIMIT_WINDOW_SECONDS: '10',
         REPLAY_CONCURRENCY: '4',
+        REPLAY_THREADS: 'off',
         IMPORT_MAX_LINE_BYTES: '4096',
         HTTP_COMPRESSION: 'off',
       }).service,
@@ -61,6 +75,7 @@ describe('loadConfig: the service settings', () => {
       rateLimitRequests: 0,
       rateLimitWindowSeconds: 10,
       replayConcurrency: 4,
+      replayThreads: false,
       importMaxLineBytes: 4096,
       compression: false,
     });
@@ -71,6 +86,7 @@ describe('loadConfig: the service settings', () => {
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be one of json, pretty, got "xml"'],
     [{ RATE_LIMIT_REQUESTS: '-1' }, 'RATE_LIMIT_REQUESTS must be a whole number (0 or more), got "-1"'],
     [{ REPLAY_CONCURRENCY: '0' }, 'REPLAY_CONCURRENCY must be a positive whole number, got "0"'],
+    [{ REPLAY_THREADS: 'yes' }, 'REPLAY_THREADS must be one of on, off, got "yes"'],
     [{ HTTP_COMPRESSION: 'maybe' }, 'HTTP_COMPRESSION must be one of on, off, got "maybe"'],
   ])('%j is refused, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

@@ -18,6 +18,11 @@ export interface LedgerConfig {
   readonly activityActions?: ActivityActions;
   /** `REBUILD_BATCH_SIZE`: most events a rebuild folds per transaction (unset: the engine's default). */
   readonly rebuildBatchSize?: number;
+  /**
+   * `SNAPSHOT_EVERY_EVENTS`: the write side snapshots an account's state once this many events were
+   * appended to it since its last snapshot (default `DEFAULT_SNAPSHOT_EVERY_EVENTS`, docs/decisions.md); 0: no snapshots written.
+   */
+  readonly snapshotEveryEvents?: number;
   /** How the service runs: logs, limits, compression (docs/operations.md); unset: the defaults (`serviceConfig`). */
   readonly service?: ServiceConfig;
   /**
@@ -28,6 +33,12 @@ export interface LedgerConfig {
   /** Webhook URL policy (SPEC §9): `WEBHOOK_ALLOW_HTTP=1` allows http://, `WEBHOOK_ALLOW_PRIVATE=1` private addresses. */
   readonly webhooks?: WebhookConfig;
 }
+
+/**
+ * Default of `SNAPSHOT_EVERY_EVENTS`: a restarted ledger folds at most about this many events past an
+ * account's snapshot (a few tens of milliseconds), and a busy account is encoded once per this many events.
+ */
+export const DEFAULT_SNAPSHOT_EVERY_EVENTS = 10_000;
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -42,6 +53,12 @@ export interface ServiceConfig {
   readonly rateLimitWindowSeconds: number;
   /** `REPLAY_CONCURRENCY`: requests that replay history served at once by this process; more → 503 BUSY. */
   readonly replayConcurrency: number;
+  /**
+   * `REPLAY_THREADS`: with PostgreSQL (or EventStoreDB) holding the events, replays run on up to
+   * `replayConcurrency` worker threads, each with its own connection, off the event loop that answers
+   * the other requests (`on`, default); `off` replays in that event loop.
+   */
+  readonly replayThreads: boolean;
   /** `IMPORT_MAX_LINE_BYTES`: the longest line of an NDJSON import, HTTP and CLI. */
   readonly importMaxLineBytes: number;
   /** `HTTP_COMPRESSION`: gzip/deflate/br answers to clients that accept them (`on`, default) or not (`off`). */
@@ -71,12 +88,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     sessionLeaseSeconds: positiveInteger(env.SESSION_LEASE_SECONDS, 'SESSION_LEASE_SECONDS', 900),
     activityActions: actionList(env.ACTIVITY_ACTIONS, 'ACTIVITY_ACTIONS'),
     rebuildBatchSize: positiveInteger(env.REBUILD_BATCH_SIZE, 'REBUILD_BATCH_SIZE', undefined),
+    snapshotEveryEvents: wholeNumber(env.SNAPSHOT_EVERY_EVENTS, 'SNAPSHOT_EVERY_EVENTS', DEFAULT_SNAPSHOT_EVERY_EVENTS),
     service: {
       logLevel: oneOf(env.LOG_LEVEL, 'LOG_LEVEL', LOG_LEVELS, 'info'),
       logFormat: oneOf(env.LOG_FORMAT, 'LOG_FORMAT', ['json', 'pretty'] as const, undefined),
       rateLimitRequests: wholeNumber(env.RATE_LIMIT_REQUESTS, 'RATE_LIMIT_REQUESTS', 1200),
       rateLimitWindowSeconds: positiveInteger(env.RATE_LIMIT_WINDOW_SECONDS, 'RATE_LIMIT_WINDOW_SECONDS', 60),
       replayConcurrency: positiveInteger(env.REPLAY_CONCURRENCY, 'REPLAY_CONCURRENCY', 2),
+      replayThreads: oneOf(env.REPLAY_THREADS, 'REPLAY_THREADS', ['on', 'off'] as const, 'on') === 'on',
       importMaxLineBytes: positiveInteger(env.IMPORT_MAX_LINE_BYTES, 'IMPORT_MAX_LINE_BYTES', 1024 * 1024),
       compression: oneOf(env.HTTP_COMPRESSION, 'HTTP_COMPRESSION', ['on', 'off'] as const, 'on') === 'on',
     },

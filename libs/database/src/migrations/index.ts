@@ -7,6 +7,7 @@ import { eventStoreIdentityMigration } from './0005-event-store-identity.js';
 import { checkpointStoreMigration } from './0006-checkpoint-store.js';
 import { webhooksMigration } from './0007-webhooks.js';
 import { notifyAfterCommitMigration } from './0008-notify-after-commit.js';
+import { accountSnapshotsMigration } from './0009-account-snapshots.js';
 
 /**
  * The ledger's own tables (those that are not read models), as forward-only migrations in the order
@@ -23,4 +24,5 @@ export const LEDGER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-checkpoint-store': checkpointStoreMigration,
   '0007-webhooks': webhooksMigration,
   '0008-notify-after-commit': notifyAfterCommitMigration,
+  '0009-account-snapshots': accountSnapshotsMigration,
 };

@@ -102,3 +102,23 @@ async function withTimeout(promise: Promise<unknown>, ms: number, message: strin
     clearTimeout(timer);
   }
 }
+
+/** The store, counting the events `readStream` returns (e.g. how much of a stream a restarted ledger folds). */
+export function countingStreamReads(store: EventStore): { store: EventStore; read: () => number } {
+  let read = 0;
+  const proxy = new Proxy(store, {
+    get(target, key) {
+      if (key === 'readStream') {
+        return async (...args: Parameters<EventStore['readStream']>) => {
+          const events = await target.readStream(...args);
+          read += events.length;
+          return events;
+        };
+      }
+      const value = Reflect.get(target, key) as unknown;
+      // Bound to the store itself: its methods use private fields.
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: proxy, read: () => read };
+}
