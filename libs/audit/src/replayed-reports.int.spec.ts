@@ -7,7 +7,7 @@ import { REPORTS } from '../../reports/src/catalog.js';
 import type { SeriesBody, TableBody } from '../../contracts/src/index.js';
 import { parseReportRequest } from '../../report-contract/src/report-request.js';
 import { runReport } from '../../reports/src/reports.service.js';
-import { seededRandom, randomHistory } from '../../reports/src/sessions/random-history.js';
+import { seededRandom, randomHistory } from '../../reports/src/testing/random-history.js';
 import { projectionHarness, type ProjectionHarness } from '../../reports/src/testing/projection-harness.js';
 import { randomSeatHistory, randomSeriesQueries, SEEDS } from '../../reports/src/testing/random-seat-history.js';
 import { storedHistory } from '../../../test/support/stored-history.js';

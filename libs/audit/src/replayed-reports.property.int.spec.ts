@@ -10,7 +10,7 @@ import { parseReportRequest } from '../../report-contract/src/report-request.js'
 import { runReport } from '../../reports/src/reports.service.js';
 import { assignmentsReport } from '../../reports/src/seat/assignments.report.js';
 import { seatHistoryReport } from '../../reports/src/seat/seat-history.report.js';
-import { randomHistory, seededRandom } from '../../reports/src/sessions/random-history.js';
+import { randomHistory, seededRandom } from '../../reports/src/testing/random-history.js';
 import { projectionHarness, type ProjectionHarness } from '../../reports/src/testing/projection-harness.js';
 import { randomSeatHistory, randomSeriesQueries } from '../../reports/src/testing/random-seat-history.js';
 import { SPEC7_SEATS } from '../../domain/src/testing/spec-7-example.js';

@@ -9,7 +9,7 @@ import { projectionHarness, type ProjectionHarness } from '../testing/projection
 import type { SeriesBody } from '../report-definition.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { peaksWithin } from '../../../domain/src/rules/peak-sweep.js';
-import { randomHistory } from './random-history.js';
+import { randomHistory } from '../testing/random-history.js';
 import { sessionUsageReport } from './session-usage.js';
 
 const NY = 'America/New_York';

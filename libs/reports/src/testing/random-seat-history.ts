@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { CommandType, LedgerCommand } from '../../../domain/src/commands.js';
 import { commandsOf, type FieldsArgument } from '../../../domain/src/testing/command-builders.js';
 import type { BucketInterval } from '../../../domain/src/time/index.js';
-import { seededRandom } from '../sessions/random-history.js';
+import { seededRandom } from './random-history.js';
 
 /**
  * A random seat history (seeded) for property tests of the seat reports: an org tree, users, projects,
