@@ -1,4 +1,3 @@
-import type { AlertFigures, AlertSubject } from '../../../contracts/src/alerts.js';
 import { ACCOUNT_SCOPE, type LedgerEvent, type Scope } from '../events.js';
 import { HoldingSources, holdingKey } from '../holding-sources.js';
 import { ratio2 } from '../mean.js';
@@ -6,9 +5,10 @@ import { activePurchases, heldUnits, nextTimedPoolChange, parentScopeOfOrg, pool
 import type { ScopeFigures } from '../rules/pool-math.js';
 import type { Product } from '../products.js';
 import { evolve, initialState, isWithinOrg, productView, type AccountState, type Webhook } from '../state.js';
+import type { AlertFigures, AlertSubject } from './alert-findings.js';
 import type { AlertRuleSpec } from './alert-rules.js';
 
-/** What an expiring alert is about, and the figures a value was read from: the API's shapes (libs/contracts). */
+/** What an expiring alert is about, and the figures a value was read from. */
 export type { AlertFigures, AlertSubject };
 
 export interface AlertRaisedTransition {
