@@ -27,12 +27,10 @@ module.exports = {
     {
       name: 'domain-is-pure',
       severity: 'error',
-      comment: 'libs/domain holds the rules: plain TypeScript, no other module, no framework, no I/O.',
+      comment:
+        'libs/domain holds the rules: plain TypeScript, no other module (not even its types: the shapes the domain needs live in it, and libs/contracts re-exports them), no framework, no I/O.',
       from: { path: '^libs/domain/', pathNot: TEST_CODE },
-      to: {
-        pathNot: '^libs/domain/|^node_modules/luxon/|^node_modules/@types/luxon/',
-        dependencyTypesNot: ['type-only'],
-      },
+      to: { pathNot: '^libs/domain/|^node_modules/luxon/|^node_modules/@types/luxon/' },
     },
     {
       name: 'nothing-imports-apps',

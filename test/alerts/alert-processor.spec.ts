@@ -1,4 +1,5 @@
 import type { LedgerCommand } from '../../libs/domain/src/index.js';
+import { commandsOf } from '../../libs/domain/src/testing/command-builders.js';
 import { storedLog } from '../../libs/audit/src/explain/testing/stored-log.js';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.js';
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../libs/database/src/database.js';
@@ -13,22 +14,20 @@ import { query } from '../../libs/database/src/testing/query.js';
  * the alerts and outbox rows depend only on the log — not on batch sizes, not on a restart that loses
  * the monitors in memory — and folding the log again into a new generation delivers nothing twice.
  */
-const c = (type: string, accountId: string, at: string, fields: Record<string, unknown> = {}) =>
-  ({ type, accountId, at, ...fields }) as unknown as LedgerCommand;
 
 function account(accountId: string): LedgerCommand[] {
   return [
-    c('OpenAccount', accountId, '2026-03-01T00:00:00Z', { name: accountId, timezone: 'UTC' }),
-    c('CreateOrganization', accountId, '2026-03-01T00:01:00Z', { orgId: 'qa', name: 'QA' }),
+    commandsOf(accountId)('OpenAccount', '2026-03-01T00:00:00Z', { name: accountId, timezone: 'UTC' }),
+    commandsOf(accountId)('CreateOrganization', '2026-03-01T00:01:00Z', { orgId: 'qa', name: 'QA' }),
     ...['u1', 'u2', 'u3'].map((userId, i) =>
-      c('RegisterUser', accountId, `2026-03-01T00:0${2 + i}:00Z`, {
+      commandsOf(accountId)('RegisterUser', `2026-03-01T00:0${2 + i}:00Z`, {
         userId,
         email: `${userId}@${accountId}.example`,
         fullName: userId,
         orgId: 'qa',
       }),
     ),
-    c('PurchaseLicenses', accountId, '2026-03-01T01:00:00Z', {
+    commandsOf(accountId)('PurchaseLicenses', '2026-03-01T01:00:00Z', {
       purchaseId: 'p1',
       product: 'KRE',
       quantity: 2,
@@ -43,9 +42,17 @@ function history(): StoredEvent[] {
   const commands: LedgerCommand[] = [...account('acme'), ...account('globex'), ...account('initech')];
   for (const accountId of ['acme', 'globex']) {
     commands.push(
-      c('RegisterWebhook', accountId, '2026-03-01T02:00:00Z', { webhookId: 'w1', url: 'https://hooks.example.com/a', secretFingerprint: 'f1' }),
-      c('RegisterWebhook', accountId, '2026-03-01T02:01:00Z', { webhookId: 'w2', url: 'https://hooks.example.com/b', secretFingerprint: 'f2' }),
-      c('CreateAlertRule', accountId, '2026-03-01T03:00:00Z', {
+      commandsOf(accountId)('RegisterWebhook', '2026-03-01T02:00:00Z', {
+        webhookId: 'w1',
+        url: 'https://hooks.example.com/a',
+        secretFingerprint: 'f1',
+      }),
+      commandsOf(accountId)('RegisterWebhook', '2026-03-01T02:01:00Z', {
+        webhookId: 'w2',
+        url: 'https://hooks.example.com/b',
+        secretFingerprint: 'f2',
+      }),
+      commandsOf(accountId)('CreateAlertRule', '2026-03-01T03:00:00Z', {
         ruleId: 'full',
         kind: 'usage-threshold',
         product: 'KRE',
@@ -53,7 +60,7 @@ function history(): StoredEvent[] {
         threshold: 100,
         windowSeconds: 300,
       }),
-      c('CreateAlertRule', accountId, '2026-03-01T03:01:00Z', {
+      commandsOf(accountId)('CreateAlertRule', '2026-03-01T03:01:00Z', {
         ruleId: 'denied',
         kind: 'denials',
         product: 'KRE',
@@ -67,18 +74,18 @@ function history(): StoredEvent[] {
     const at = (minute: number) => `2026-03-02T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z`;
     for (const accountId of ['acme', 'globex', 'initech']) {
       commands.push(
-        c('StartSession', accountId, at(0), { product: 'KRE', sessionId: `a${hour}`, userId: 'u1', machineId: 'm1' }),
-        c('StartSession', accountId, at(1), { product: 'KRE', sessionId: `b${hour}`, userId: 'u2', machineId: 'm2' }),
-        c('StartSession', accountId, at(2), { product: 'KRE', sessionId: `c${hour}`, userId: 'u3', machineId: 'm3' }),
+        commandsOf(accountId)('StartSession', at(0), { product: 'KRE', sessionId: `a${hour}`, userId: 'u1', machineId: 'm1' }),
+        commandsOf(accountId)('StartSession', at(1), { product: 'KRE', sessionId: `b${hour}`, userId: 'u2', machineId: 'm2' }),
+        commandsOf(accountId)('StartSession', at(2), { product: 'KRE', sessionId: `c${hour}`, userId: 'u3', machineId: 'm3' }),
       );
-      if (hour % 3 !== 0) commands.push(c('HeartbeatSession', accountId, at(7 + (hour % 5)), { sessionId: `a${hour}` }));
-      commands.push(c('EndSession', accountId, at(30), { sessionId: `b${hour}` }));
-      if (hour % 2 === 0) commands.push(c('EndSession', accountId, at(31), { sessionId: `a${hour}` }));
+      if (hour % 3 !== 0) commands.push(commandsOf(accountId)('HeartbeatSession', at(7 + (hour % 5)), { sessionId: `a${hour}` }));
+      commands.push(commandsOf(accountId)('EndSession', at(30), { sessionId: `b${hour}` }));
+      if (hour % 2 === 0) commands.push(commandsOf(accountId)('EndSession', at(31), { sessionId: `a${hour}` }));
     }
   }
   commands.push(
-    c('RemoveWebhook', 'globex', '2026-03-03T00:00:00Z', { webhookId: 'w2' }),
-    c('RemoveAlertRule', 'acme', '2026-03-03T00:01:00Z', { ruleId: 'full' }),
+    commandsOf('globex')('RemoveWebhook', '2026-03-03T00:00:00Z', { webhookId: 'w2' }),
+    commandsOf('acme')('RemoveAlertRule', '2026-03-03T00:01:00Z', { ruleId: 'full' }),
   );
   return storedHistory(
     commands.sort((a, b) => a.at.localeCompare(b.at)),

@@ -1,11 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ApiKeyStore } from '../../../libs/auth/src/api-keys.js';
 import type { AccountDirectory, KeyInfo, UsersPage } from '../../../libs/contracts/src/index.js';
 import { loadConfig } from '../../../libs/platform/src/config.js';
+import { spec7Ndjson } from '../../../test/support/spec-7-example.js';
 import { createApp } from './create-app.js';
 
 /** `GET /v1/me`, `GET /v1/accounts/{id}` and `…/users`: what a client (the web console) asks before any report. */
@@ -23,7 +24,7 @@ describe('the key, the account directory and its users (SPEC §7 example, embedd
     const keys = app.get(ApiKeyStore);
     for (const role of ['account-admin', 'auditor', 'ingest'] as const) tokens[role] = (await keys.create({ role, accountId: 'acme' })).token;
     tokens.operator = (await keys.create({ role: 'operator' })).token;
-    const example = await readFile(resolve('../shared/examples/spec-7-worked-example.ndjson'), 'utf8');
+    const example = spec7Ndjson();
     const imported = await fetch(`${url}/v1/import`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens['account-admin']}`, 'content-type': 'application/x-ndjson' },

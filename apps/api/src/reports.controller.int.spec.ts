@@ -7,7 +7,7 @@ import { Clock } from '../../../libs/platform/src/clock.js';
 import { CommandGateway } from '../../../libs/ledger/src/command-gateway.js';
 import { EVENT_STORE } from '../../../libs/platform/src/tokens.js';
 import { PROJECTION_READER } from '../../../libs/reports/src/tokens.js';
-import { WORKED_EXAMPLE } from '../../../libs/reports/src/testing/worked-example.js';
+import { SPEC7_SEATS } from '../../../libs/domain/src/testing/spec-7-example.js';
 import { projectionHarness, type ProjectionHarness } from '../../../libs/reports/src/testing/projection-harness.js';
 import { FixedClock } from '../../../test/support/fixed-clock.js';
 import { historyStore, type HistoryStore } from '../../../test/support/history-store.js';
@@ -24,7 +24,7 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
   let events: HistoryStore;
   let app: NestExpressApplication;
   let url: string;
-  const history = storedHistory(WORKED_EXAMPLE, { onRejected: 'skip' });
+  const history = storedHistory(SPEC7_SEATS, { onRejected: 'skip' });
 
   beforeAll(async () => {
     harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection], history);
@@ -145,7 +145,7 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
     it('a command appended after T does not change the answer as of T', async () => {
       const asOf = '/acme/reports/assignments?product=KSE&sort=userId&asOf=2026-02-10T12:06:00Z';
       const before = await json(asOf);
-      const more = storedHistory([...WORKED_EXAMPLE, cmd('UnassignSeat', '2026-03-01T09:00:00Z', { product: 'KSE', userId: 'u2' })], {
+      const more = storedHistory([...SPEC7_SEATS, cmd('UnassignSeat', '2026-03-01T09:00:00Z', { product: 'KSE', userId: 'u2' })], {
         onRejected: 'skip',
       });
       await events.append(more.slice(history.length));

@@ -22,7 +22,9 @@ import {
   WebhooksQuery,
 } from '../../../libs/alerts/src/alerts.service.js';
 import { parseCommand } from '../../../libs/ledger/src/validation/parse-command.js';
-import { alertsCommand, webhooksCommand, type AlertPorts } from './alerts-command.js';
+import type { AlertPorts } from './alert-cli-kit.js';
+import { alertsCommand } from './alerts-command.js';
+import { webhooksCommand } from './webhooks-command.js';
 import type { RunInServer } from './beside-server.js';
 import { demoCommand } from './demo-command.js';
 import { eventsCommand } from './events-command.js';

@@ -2,7 +2,7 @@ import { DomainError } from '../../../libs/domain/src/errors.js';
 import { runReport } from '../../../libs/reports/src/reports.service.js';
 import { findReport } from '../../../libs/reports/src/reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../../../libs/reports/src/testing/projection-harness.js';
-import { WORKED_EXAMPLE } from '../../../libs/reports/src/testing/worked-example.js';
+import { SPEC7_SEATS } from '../../../libs/domain/src/testing/spec-7-example.js';
 import { captureOutput } from '../../../test/support/capture-output.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import { assignmentsProjection } from '../../../projections/assignments.projection.js';
@@ -135,7 +135,7 @@ describe('ledger report', () => {
   beforeAll(async () => {
     harness = await projectionHarness(
       [seatHistoryProjection, assignmentsProjection, capacityProjection],
-      storedHistory(WORKED_EXAMPLE, { onRejected: 'skip' }),
+      storedHistory(SPEC7_SEATS, { onRejected: 'skip' }),
     );
     run = async (name, parameters, options) => {
       const definition = findReport(name);

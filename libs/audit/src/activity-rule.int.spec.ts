@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { ActivityActions } from '../../domain/src/activity-rules.js';
 import type { LedgerCommand } from '../../domain/src/commands.js';
 import { cmd } from '../../domain/src/testing/decider-spec.js';
+import { spec7Example } from '../../domain/src/testing/spec-7-example.js';
 import { REPORTS } from '../../reports/src/catalog.js';
 import type { SeriesBody, TableBody } from '../../contracts/src/index.js';
 import { parseReportRequest } from '../../report-contract/src/report-request.js';
@@ -19,10 +18,7 @@ import { REPLAYED_REPORTS } from './catalog.js';
  * The SPEC §7 history, then on 2026-03-10 u1 'run's a suite, u2 and u3 only 'browse'.
  */
 const commands: LedgerCommand[] = [
-  ...readFileSync(resolve('../shared/examples/spec-7-worked-example.ndjson'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as LedgerCommand),
+  ...spec7Example(),
   cmd('RecordActivity', '2026-03-10T15:00:00Z', { product: 'KSE', userId: 'u1', action: 'run' }),
   cmd('RecordActivity', '2026-03-10T16:00:00Z', { product: 'KSE', userId: 'u2', action: 'browse' }),
   cmd('RecordActivity', '2026-03-10T17:00:00Z', { product: 'KSE', userId: 'u3', action: 'browse' }),

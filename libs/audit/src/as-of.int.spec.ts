@@ -3,7 +3,7 @@ import type { LicensesOverview } from '../../reports/src/licenses/licenses-overv
 import type { SeriesBody, TableBody } from '../../contracts/src/index.js';
 import { ReportsService } from '../../reports/src/reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../../reports/src/testing/projection-harness.js';
-import { WORKED_EXAMPLE } from '../../reports/src/testing/worked-example.js';
+import { SPEC7_SEATS } from '../../domain/src/testing/spec-7-example.js';
 import { FixedClock } from '../../../test/support/fixed-clock.js';
 import { historyStore, type HistoryStore } from '../../../test/support/history-store.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
@@ -18,7 +18,7 @@ import { ReplayedAsOfAnswers } from './as-of-answers.js';
  */
 describe('as-of answers replay the worked example (SPEC §5, §7)', () => {
   const NOW = Date.parse('2026-06-01T00:00:00Z');
-  const history = storedHistory(WORKED_EXAMPLE, { onRejected: 'skip' });
+  const history = storedHistory(SPEC7_SEATS, { onRejected: 'skip' });
   let events: HistoryStore;
   let harness: ProjectionHarness;
   let reports: ReportsService;
@@ -137,7 +137,7 @@ describe('as-of answers replay the worked example (SPEC §5, §7)', () => {
   it('an event appended after T does not change the answer as of T', async () => {
     const asOf = '2026-02-10T12:06:00Z';
     const before = await assignments(asOf);
-    const more = storedHistory([...WORKED_EXAMPLE, cmd('UnassignSeat', '2026-03-01T09:00:00Z', { product: 'KSE', userId: 'u2' })], {
+    const more = storedHistory([...SPEC7_SEATS, cmd('UnassignSeat', '2026-03-01T09:00:00Z', { product: 'KSE', userId: 'u2' })], {
       onRejected: 'skip',
     });
     await events.append(more.slice(history.length));

@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { LedgerCommand } from '../../domain/src/commands.js';
 import { accountStreamId } from '../../domain/src/streams.js';
 import { cmd } from '../../domain/src/testing/decider-spec.js';
+import { spec7Example } from '../../domain/src/testing/spec-7-example.js';
 import { formatPosition } from '../../event-store/src/event-store.js';
 import type { StoredLedgerEvent } from '../../event-store/src/stored-ledger-event.js';
 import { REPORTS } from '../../reports/src/catalog.js';
 import type { SeriesBody, TableBody } from '../../contracts/src/index.js';
 import { parseReportRequest } from '../../report-contract/src/report-request.js';
 import { runReport } from '../../reports/src/reports.service.js';
-import { seededRandom, randomHistory } from '../../reports/src/sessions/random-history.js';
+import { seededRandom, randomHistory } from '../../reports/src/testing/random-history.js';
 import { projectionHarness, type ProjectionHarness } from '../../reports/src/testing/projection-harness.js';
 import { randomSeatHistory, randomSeriesQueries, SEEDS } from '../../reports/src/testing/random-seat-history.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
@@ -67,10 +65,7 @@ function oneLog(histories: readonly StoredLedgerEvent[][]): StoredLedgerEvent[] 
 const ofAccount = (events: readonly StoredLedgerEvent[], accountId: string) => events.filter((e) => e.streamId === accountStreamId(accountId));
 
 describe('SPEC §7 worked example', () => {
-  const commands = readFileSync(resolve('../shared/examples/spec-7-worked-example.ndjson'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as LedgerCommand);
+  const commands = spec7Example();
   const events = storedHistory(commands, { onRejected: 'skip', leaseMs: LEASE });
   const now = Date.parse('2026-04-01T00:00:00Z');
   let harness: ProjectionHarness;

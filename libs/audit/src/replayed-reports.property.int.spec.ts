@@ -10,10 +10,10 @@ import { parseReportRequest } from '../../report-contract/src/report-request.js'
 import { runReport } from '../../reports/src/reports.service.js';
 import { assignmentsReport } from '../../reports/src/seat/assignments.report.js';
 import { seatHistoryReport } from '../../reports/src/seat/seat-history.report.js';
-import { randomHistory, seededRandom } from '../../reports/src/sessions/random-history.js';
+import { randomHistory, seededRandom } from '../../reports/src/testing/random-history.js';
 import { projectionHarness, type ProjectionHarness } from '../../reports/src/testing/projection-harness.js';
 import { randomSeatHistory, randomSeriesQueries } from '../../reports/src/testing/random-seat-history.js';
-import { WORKED_EXAMPLE } from '../../reports/src/testing/worked-example.js';
+import { SPEC7_SEATS } from '../../domain/src/testing/spec-7-example.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import { assignmentsProjection } from '../../../projections/assignments.projection.js';
 import { licensesProjection } from '../../../projections/licenses.projection.js';
@@ -193,7 +193,7 @@ describe('replayed reports equal the projected reports', () => {
       '2026-02-10T12:06:00Z',
       '2026-03-01T00:00:00Z',
     ];
-    await check({ accountId: 'acme', commands: WORKED_EXAMPLE, instants: instants.map(Date.parse), seed: 7 });
+    await check({ accountId: 'acme', commands: SPEC7_SEATS, instants: instants.map(Date.parse), seed: 7 });
   });
 
   it.each([11, 23, 37, 59, 89])('on random seat histories, seed %i', async (seed) => {

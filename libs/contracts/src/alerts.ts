@@ -1,4 +1,7 @@
+import type { AlertFigures, AlertSubject } from '../../domain/src/alerts/alert-findings.js';
 import type { EventView } from './audit.js';
+
+export type { AlertFigures, AlertSubject };
 
 /** Alerts and webhooks (SPEC §9): the bodies of the `/v1/accounts/{id}/alert-rules|alerts|webhooks` routes. */
 
@@ -26,17 +29,6 @@ export interface AlertRulesBody {
   readonly asOfPosition: string | null;
   readonly rules: readonly AlertRuleView[];
 }
-
-/** What an `expiring` alert is about. */
-export type AlertSubject =
-  | { readonly kind: 'purchase'; readonly purchaseId: string; readonly expiresAt: string }
-  | { readonly kind: 'offline-license'; readonly userId: string; readonly machineId: string; readonly expiresAt: string };
-
-/** The figures an alert's value was read from. */
-export type AlertFigures =
-  | { readonly kind: 'pool'; readonly used: number; readonly pool: number; readonly available: number }
-  | { readonly kind: 'denials'; readonly attempts: number; readonly windowStart: string }
-  | { readonly kind: 'expiry'; readonly expiresAt: string; readonly daysLeft: number };
 
 /** An alert, with the fields of the rule that raised it. */
 export interface AlertView extends AlertRuleFields {

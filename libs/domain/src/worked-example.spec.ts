@@ -2,41 +2,13 @@ import { DateTime } from 'luxon';
 import type { LedgerCommand } from './commands.js';
 import type { LedgerEvent } from './events.js';
 import { QUOTA_EXCEEDED_MESSAGE } from './errors.js';
-import { cmd, given, pools, type Fact } from './testing/decider-spec.js';
+import { given, pools, type Fact } from './testing/decider-spec.js';
+import { SPEC7_DENIED_START, SPEC7_KRE_PURCHASE, SPEC7_KRE_SESSIONS, SPEC7_SEAT_ROWS, SPEC7_SETUP } from './testing/spec-7-example.js';
 
-/**
- * SPEC §7, the worked example, as commands (the same as examples/spec-7-worked-example.ndjson,
- * written out here: libs must not read ../shared at run time). Every stated outcome is asserted.
- */
+/** SPEC §7, the worked example (testing/spec-7-example.ts): every stated outcome is asserted. */
 
-const setup = [
-  cmd('OpenAccount', '2026-01-05T13:00:00Z', { name: 'Acme', timezone: 'America/New_York' }),
-  cmd('CreateOrganization', '2026-01-05T13:01:00Z', { orgId: 'qa', name: 'QA' }),
-  cmd('CreateOrganization', '2026-01-05T13:02:00Z', { orgId: 'mobile', name: 'Mobile', parentOrgId: 'qa' }),
-  cmd('RegisterUser', '2026-01-05T13:03:00Z', { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'qa' }),
-  cmd('RegisterUser', '2026-01-05T13:04:00Z', { userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'mobile' }),
-  cmd('RegisterUser', '2026-01-05T13:05:00Z', { userId: 'u3', email: 'u3@acme.example', fullName: 'User Three', orgId: 'mobile' }),
-];
-
-/** The numbered rows of the §7 table (index = row number). */
-const row: Record<number, LedgerCommand> = {
-  1: cmd('PurchaseLicenses', '2026-01-05T14:00:00Z', {
-    purchaseId: 'p1',
-    product: 'KSE',
-    quantity: 5,
-    startsAt: '2026-01-01T00:00:00Z',
-    expiresAt: '2027-01-01T00:00:00Z',
-  }),
-  2: cmd('DedicateLicenses', '2026-01-05T15:00:00Z', { product: 'KSE', orgId: 'qa', quantity: 3 }),
-  3: cmd('DedicateLicenses', '2026-01-05T15:05:00Z', { product: 'KSE', orgId: 'mobile', quantity: 1 }),
-  4: cmd('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u2' }),
-  5: cmd('AssignSeat', '2026-01-06T13:01:00Z', { product: 'KSE', userId: 'u3' }),
-  6: cmd('AssignSeat', '2026-01-06T13:02:00Z', { product: 'KSE', userId: 'u1' }),
-  7: cmd('RecordLogin', '2026-01-07T04:30:00Z', { product: 'KSE', userId: 'u2' }),
-  8: cmd('RecordLogin', '2026-01-07T05:30:00Z', { product: 'KSE', userId: 'u1' }),
-  9: cmd('UnassignSeat', '2026-02-10T12:00:00Z', { product: 'KSE', userId: 'u1' }),
-  10: cmd('AssignSeat', '2026-02-10T12:05:00Z', { product: 'KSE', userId: 'u1' }),
-};
+const setup = SPEC7_SETUP;
+const row = SPEC7_SEAT_ROWS;
 /** The history before row n: setup and the earlier rows (row 5 was rejected and appended nothing). */
 const before = (n: number): LedgerCommand[] => [
   ...setup,
@@ -125,43 +97,9 @@ describe('SPEC §7 worked example — seats', () => {
 });
 
 describe('SPEC §7 worked example — KRE sessions on 2026-03-02 (America/New_York)', () => {
-  const kre = cmd('PurchaseLicenses', '2026-02-20T15:00:00Z', {
-    purchaseId: 'p2',
-    product: 'KRE',
-    quantity: 2,
-    startsAt: '2026-03-01T05:00:00Z',
-    expiresAt: '2026-04-01T04:00:00Z',
-    machineQuota: 10,
-  });
-  const start = (sessionId: string, userId: string, machineId: string, at: string) =>
-    cmd('StartSession', at, { product: 'KRE', sessionId, userId, machineId });
-  const beat = (sessionId: string, at: string) => cmd('HeartbeatSession', at, { sessionId });
-  const end = (sessionId: string, at: string) => cmd('EndSession', at, { sessionId });
-  const s4 = start('s4', 'u3', 'm4', '2026-03-02T15:45:00Z');
-  const sessionCommands: LedgerCommand[] = [
-    start('s1', 'u1', 'm1', '2026-03-02T15:00:00Z'),
-    beat('s1', '2026-03-02T15:10:00Z'),
-    beat('s1', '2026-03-02T15:20:00Z'),
-    beat('s1', '2026-03-02T15:30:00Z'),
-    start('s2', 'u2', 'm2', '2026-03-02T15:30:00Z'),
-    beat('s1', '2026-03-02T15:40:00Z'),
-    beat('s2', '2026-03-02T15:40:00Z'),
-    s4,
-    beat('s1', '2026-03-02T15:50:00Z'),
-    beat('s2', '2026-03-02T15:50:00Z'),
-    end('s1', '2026-03-02T16:00:00Z'),
-    beat('s2', '2026-03-02T16:00:00Z'),
-    start('s3', 'u3', 'm3', '2026-03-02T16:00:00Z'),
-    beat('s2', '2026-03-02T16:10:00Z'),
-    beat('s3', '2026-03-02T16:10:00Z'),
-    beat('s2', '2026-03-02T16:20:00Z'),
-    beat('s3', '2026-03-02T16:20:00Z'),
-    end('s3', '2026-03-02T16:30:00Z'),
-    beat('s2', '2026-03-02T16:30:00Z'),
-    beat('s2', '2026-03-02T16:40:00Z'),
-    beat('s2', '2026-03-02T16:50:00Z'),
-    end('s2', '2026-03-02T17:00:00Z'),
-  ];
+  const kre = SPEC7_KRE_PURCHASE;
+  const s4 = SPEC7_DENIED_START;
+  const sessionCommands = SPEC7_KRE_SESSIONS;
   const local = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toFormat('HH:mm');
 
   it('s4, tried at 10:45 local while s1 and s2 are open, is denied; every other command is accepted', () => {

@@ -4,7 +4,7 @@ import type { LicensesOverview } from '../../../contracts/src/index.js';
 import type { SeriesBody } from '../../../contracts/src/index.js';
 import { findReport, runReport } from '../../../reports/src/reports.service.js';
 import { buildLicensesOverview } from '../../../reports/src/licenses/licenses-overview.js';
-import { randomHistory, seededRandom } from '../../../reports/src/sessions/random-history.js';
+import { randomHistory, seededRandom } from '../../../reports/src/testing/random-history.js';
 import { projectionHarness } from '../../../reports/src/testing/projection-harness.js';
 import { FixedClock } from '../../../../test/support/fixed-clock.js';
 import { storedHistory } from '../../../../test/support/stored-history.js';

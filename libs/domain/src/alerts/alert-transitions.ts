@@ -1,8 +1,8 @@
-import type { AlertFigures, AlertSubject } from '../../../contracts/src/alerts.js';
 import type { Webhook } from '../state.js';
+import type { AlertFigures, AlertSubject } from './alert-findings.js';
 import type { AlertRuleSpec } from './alert-rules.js';
 
-/** What an expiring alert is about, and the figures a value was read from: the API's shapes (libs/contracts). */
+/** What an expiring alert is about, and the figures a value was read from. */
 export type { AlertFigures, AlertSubject };
 
 export interface AlertRaisedTransition {

@@ -1,7 +1,7 @@
-import type { AlertSubject } from '../../../contracts/src/alerts.js';
 import { ACCOUNT_SCOPE } from '../events.js';
 import { ratio2 } from '../mean.js';
 import { isWithinOrg, productView } from '../state.js';
+import type { AlertSubject } from './alert-findings.js';
 import type { AlertRuleSpec } from './alert-rules.js';
 import { iso, type Moment, type OpenAlert, type RuleWatch, type WatchedAccount } from './rule-watch.js';
 

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import type { CommandType, LedgerCommand } from '../commands.js';
+import type { LedgerCommand } from '../commands.js';
 import { decide, type Decision } from '../decide.js';
 import type { DomainError, ErrorCode } from '../errors.js';
 import type { EventMap, EventOf, EventType, LedgerEvent } from '../events.js';
 import { poolFigures } from '../pools.js';
 import type { Product } from '../products.js';
 import { evolve, initialState, type AccountState } from '../state.js';
+import { commandsOf, type CommandBuilder } from './command-builders.js';
 
 /**
  * Given / when / then for the account decider (in the spirit of emmett's DeciderSpecification).
@@ -43,16 +44,11 @@ export interface WhenOptions {
 /** An expected event: as produced by the decider, `occurredAt` defaulting to the command's `at`. */
 export type ExpectedEvent = { [K in EventType]: { type: K; data: EventMap[K]; occurredAt?: string } }[EventType];
 
-type CommandOf<T extends CommandType> = Extract<LedgerCommand, { type: T }>;
-type FieldsOf<T extends CommandType> = Omit<CommandOf<T>, 'type' | 'accountId' | 'at'>;
-
 /** The account every scenario uses unless a command says otherwise. */
 export const ACCOUNT_ID = 'acme';
 
 /** Builds a command of account `acme`: `cmd('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u1' })`. */
-export function cmd<T extends CommandType>(type: T, at: string, ...fields: {} extends FieldsOf<T> ? [FieldsOf<T>?] : [FieldsOf<T>]): CommandOf<T> {
-  return { type, accountId: ACCOUNT_ID, at, ...(fields[0] ?? {}) } as unknown as CommandOf<T>;
-}
+export const cmd: CommandBuilder = commandsOf(ACCOUNT_ID);
 
 function isEvent(fact: Fact): fact is LedgerEvent {
   return 'data' in fact && 'occurredAt' in fact;

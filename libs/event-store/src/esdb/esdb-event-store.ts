@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { addAbortSignal } from 'node:stream';
 import {
   BACKWARDS,
@@ -7,14 +6,11 @@ import {
   jsonEvent,
   MaxAppendSizeExceededError,
   NO_STREAM,
-  NotLeaderError,
   START,
   StreamDeletedError,
-  StreamNotFoundError,
   streamNameFilter,
   WrongExpectedVersionError,
   type ReadPosition,
-  type StreamingRead,
 } from '@eventstore/db-client';
 import {
   AppendTooLargeError,
@@ -35,6 +31,8 @@ import {
 } from '../event-store.js';
 import { connectEsdbClient, type EsdbClient } from './esdb-client.js';
 import { assertSupportedServer } from './server-version.js';
+import { allOf, onLeader, readStreamEvents, type EsdbRecordedEvent } from './esdb-reads.js';
+import { storeIdentity } from './esdb-store-identity.js';
 import { SubscriptionBatches } from './subscription-batches.js';
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -82,48 +80,6 @@ function assertStreamPrefix(streamPrefix: string): void {
   if (!/^[A-Za-z0-9_]{1,64}$/.test(streamPrefix)) {
     throw new Error(`the EventStoreDB stream prefix must be 1–64 letters, digits or _ (got "${streamPrefix}")`);
   }
-}
-
-/**
- * The log's identity lives in the metadata of the stream `<prefix>ledger` (`$$<prefix>ledger`, a
- * system stream no reader receives): written once, by whichever process comes first.
- */
-async function storeIdentity(client: EsdbClient, prefix: string): Promise<string> {
-  const stream = `$$${prefix}ledger`;
-  const read = async (): Promise<string | null> => {
-    const [last] = await readStreamEvents(client, stream, { fromRevision: END, maxCount: 1, direction: BACKWARDS });
-    const id = last && typeof last.data === 'object' && last.data !== null ? (last.data as { ledgerStoreId?: unknown }).ledgerStoreId : null;
-    return typeof id === 'string' ? id : null;
-  };
-  const existing = await onLeader(read);
-  if (existing) return existing;
-  try {
-    const created = randomUUID();
-    await onLeader(() =>
-      client.appendToStream(stream, [jsonEvent({ type: '$metadata', data: { ledgerStoreId: created } })], {
-        expectedRevision: NO_STREAM,
-        requiresLeader: true,
-      }),
-    );
-    return created;
-  } catch (error) {
-    if (!(error instanceof WrongExpectedVersionError)) throw error;
-    const other = await onLeader(read);
-    if (!other) throw new Error(`${stream} exists but names no ledgerStoreId: it was not written by License Ledger`, { cause: error });
-    return other;
-  }
-}
-
-/** What this adapter uses of a recorded event, from a stream read or an $all read alike. */
-interface EsdbRecordedEvent {
-  readonly streamId: string;
-  readonly id: string;
-  readonly revision: bigint;
-  readonly type: string;
-  readonly isJson: boolean;
-  readonly data: unknown;
-  readonly metadata: unknown;
-  readonly position?: { readonly commit: bigint; readonly prepare: bigint };
 }
 
 class EsdbEventStore implements EventStore {
@@ -331,40 +287,6 @@ class EsdbEventStore implements EventStore {
       position: this.#positionOf(event),
     };
   }
-}
-
-/**
- * The operation, tried once more if the node it reached is not the leader: the client then
- * reconnects to the leader the node named, and a refused operation did nothing, so trying again is safe.
- */
-async function onLeader<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    if (!(error instanceof NotLeaderError)) throw error;
-    return operation();
-  }
-}
-
-/** The events of one stream read on the leader; none when the stream does not exist. */
-async function readStreamEvents(
-  client: EsdbClient,
-  stream: string,
-  options: { fromRevision: bigint | typeof END; maxCount?: number; direction: typeof FORWARDS | typeof BACKWARDS },
-): Promise<EsdbRecordedEvent[]> {
-  try {
-    return await allOf(client.readStream(stream, { ...options, requiresLeader: true }));
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return [];
-    throw error;
-  }
-}
-
-/** Every event of a bounded read (read to its end, so no gRPC call is left open). */
-async function allOf<E extends { event?: EsdbRecordedEvent }>(read: StreamingRead<E>): Promise<EsdbRecordedEvent[]> {
-  const events: EsdbRecordedEvent[] = [];
-  for await (const { event } of read) if (event) events.push(event);
-  return events;
 }
 
 function deleted(streamId: string): StreamHistoryLostError {

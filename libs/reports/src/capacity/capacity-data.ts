@@ -16,7 +16,7 @@ import {
   type UserMove,
 } from '../../../domain/src/index.js';
 import type { LogPosition } from '../../../event-store/src/event-store.js';
-import type { CapacityTables, UnitKind } from '../../../../projections/capacity.projection.js';
+import type { CapacityTables, UnitKind } from '../../../../projections/capacity.tables.js';
 import { ms } from '../../../../projections/engine/read-model-db.js';
 import { accountTimezone, orgTreeOf, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import type { ReportContext } from '../report-definition.js';

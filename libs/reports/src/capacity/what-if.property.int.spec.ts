@@ -6,7 +6,7 @@ import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../database/
 import { runReport } from '../reports.service.js';
 import type { SeriesBody } from '../report-definition.js';
 import { autUsageReport } from '../sessions/aut-usage.js';
-import { randomHistory } from '../sessions/random-history.js';
+import { randomHistory } from '../testing/random-history.js';
 import { sessionUsageReport } from '../sessions/session-usage.js';
 import { projectionHarness } from '../testing/projection-harness.js';
 import type { WhatIfBody } from './bodies.js';

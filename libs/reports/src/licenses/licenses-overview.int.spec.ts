@@ -8,7 +8,7 @@ import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { storedHistory } from '../../../../test/support/stored-history.js';
 import { licensesProjection } from '../../../../projections/licenses.projection.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/projection-harness.js';
-import { randomHistory } from '../sessions/random-history.js';
+import { randomHistory } from '../testing/random-history.js';
 import { buildLicensesOverview } from './licenses-overview.js';
 
 const LEASE = 900_000;

@@ -1,4 +1,5 @@
 import type { LedgerCommand } from '../../../domain/src/commands.js';
+import { commandsOf } from '../../../domain/src/testing/command-builders.js';
 import { storedHistory } from '../../../../test/support/stored-history.js';
 import { assignmentsProjection } from '../../../../projections/assignments.projection.js';
 import { toCsv } from '../csv.js';
@@ -7,8 +8,7 @@ import { runReport } from '../reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/projection-harness.js';
 import { assignmentsReport } from './assignments.report.js';
 
-const c = (type: LedgerCommand['type'], at: string, fields: Record<string, unknown> = {}): LedgerCommand =>
-  ({ type, accountId: 'asg', at, ...fields }) as unknown as LedgerCommand;
+const c = commandsOf('asg');
 
 const HISTORY: LedgerCommand[] = [
   c('OpenAccount', '2026-01-05T00:00:00Z', { name: 'Assignments', timezone: 'Europe/Paris' }),

@@ -1,4 +1,5 @@
 import type { LedgerCommand } from '../../../domain/src/commands.js';
+import { commandsOf } from '../../../domain/src/testing/command-builders.js';
 import { storedHistory } from '../../../../test/support/stored-history.js';
 import { seatHistoryProjection } from '../../../../projections/seat-history.projection.js';
 import { seatUsageProjection } from '../../../../projections/seat-usage.projection.js';
@@ -7,12 +8,6 @@ import type { SeriesBody } from '../report-definition.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/projection-harness.js';
 import { seatHistoryReport } from './seat-history.report.js';
 import { seatUsageReport } from './seat-usage.report.js';
-
-/** Commands of one account: `c('AssignSeat', '2026-01-06T13:00:00Z', { product: 'KSE', userId: 'u1' })`. */
-function commandsOf(accountId: string) {
-  return (type: LedgerCommand['type'], at: string, fields: Record<string, unknown> = {}): LedgerCommand =>
-    ({ type, accountId, at, ...fields }) as unknown as LedgerCommand;
-}
 
 function opened(accountId: string, timezone: string, at = '2025-12-01T00:00:00Z'): LedgerCommand[] {
   const c = commandsOf(accountId);

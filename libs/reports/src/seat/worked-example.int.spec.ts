@@ -4,7 +4,7 @@ import { seatUsageProjection } from '../../../../projections/seat-usage.projecti
 import { assignmentsProjection } from '../../../../projections/assignments.projection.js';
 import { runReport } from '../reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/projection-harness.js';
-import { WORKED_EXAMPLE } from '../testing/worked-example.js';
+import { SPEC7_SEATS } from '../../../domain/src/testing/spec-7-example.js';
 import { seatHistoryReport } from './seat-history.report.js';
 import { seatUsageReport } from './seat-usage.report.js';
 import type { SeriesBody } from '../report-definition.js';
@@ -14,7 +14,7 @@ const NOW = Date.parse('2026-06-01T00:00:00Z');
 describe.each([1, 3, 500])('SPEC §7 worked example through the projections (batches of %i)', (batchSize) => {
   let harness: ProjectionHarness;
   beforeAll(async () => {
-    const events = storedHistory(WORKED_EXAMPLE, { onRejected: 'skip' });
+    const events = storedHistory(SPEC7_SEATS, { onRejected: 'skip' });
     harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection], events, { batchSize });
   });
   afterAll(() => harness.close());

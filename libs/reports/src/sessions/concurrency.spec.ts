@@ -1,18 +1,7 @@
 import { type Interval, peaksWithin } from '../../../domain/src/rules/peak-sweep.js';
 import { SLOT_MS } from '../../../../projections/shared/usage-slots.js';
+import { seededRandom } from '../testing/random-history.js';
 import { peaksPerSubBucket, type ConcurrencySource } from './concurrency.js';
-
-/** A seeded PRNG (mulberry32), so a failing case can be replayed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The store as the projection keeps it, in memory: slot peaks of the closed intervals. */
 function memorySource(closed: readonly Interval[], open: readonly Interval[], calls: string[] = []): ConcurrencySource {
@@ -88,7 +77,7 @@ describe('peaksPerSubBucket', () => {
   });
 
   it.each(Array.from({ length: 40 }, (_, i) => i + 1))('agrees with a brute-force sweep on random intervals (seed %i)', async (seed) => {
-    const rnd = random(seed);
+    const rnd = seededRandom(seed);
     const span = 2 * 86_400_000;
     // Instants on a 1-minute grid, some on the slot grid, some not.
     const instant = () => T0 + Math.floor(rnd() * (span / MIN)) * MIN;

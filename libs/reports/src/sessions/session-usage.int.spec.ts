@@ -1,5 +1,6 @@
 import type { LedgerCommand } from '../../../domain/src/commands.js';
 import { cmd } from '../../../domain/src/testing/decider-spec.js';
+import { SPEC7_KRE_PURCHASE, SPEC7_KRE_SESSIONS, SPEC7_SETUP } from '../../../domain/src/testing/spec-7-example.js';
 import { storedHistory } from '../../../../test/support/stored-history.js';
 import { IN_MEMORY, openDatabase, type LedgerDatabase } from '../../../database/src/database.js';
 import { sessionsProjection } from '../../../../projections/sessions.projection.js';
@@ -8,50 +9,13 @@ import { projectionHarness, type ProjectionHarness } from '../testing/projection
 import type { SeriesBody } from '../report-definition.js';
 import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { peaksWithin } from '../../../domain/src/rules/peak-sweep.js';
-import { randomHistory } from './random-history.js';
+import { randomHistory } from '../testing/random-history.js';
 import { sessionUsageReport } from './session-usage.js';
 
 const NY = 'America/New_York';
 
-/** SPEC §7 (examples/spec-7-worked-example.ndjson), the directory and the KRE part. */
-export const SPEC7_KRE: LedgerCommand[] = [
-  cmd('OpenAccount', '2026-01-05T13:00:00Z', { name: 'Acme', timezone: NY }),
-  cmd('CreateOrganization', '2026-01-05T13:01:00Z', { orgId: 'qa', name: 'QA' }),
-  cmd('CreateOrganization', '2026-01-05T13:02:00Z', { orgId: 'mobile', name: 'Mobile', parentOrgId: 'qa' }),
-  cmd('RegisterUser', '2026-01-05T13:03:00Z', { userId: 'u1', email: 'u1@acme.example', fullName: 'User One', orgId: 'qa' }),
-  cmd('RegisterUser', '2026-01-05T13:04:00Z', { userId: 'u2', email: 'u2@acme.example', fullName: 'User Two', orgId: 'mobile' }),
-  cmd('RegisterUser', '2026-01-05T13:05:00Z', { userId: 'u3', email: 'u3@acme.example', fullName: 'User Three', orgId: 'mobile' }),
-  cmd('PurchaseLicenses', '2026-02-20T15:00:00Z', {
-    purchaseId: 'p2',
-    product: 'KRE',
-    quantity: 2,
-    startsAt: '2026-03-01T05:00:00Z',
-    expiresAt: '2026-04-01T04:00:00Z',
-    machineQuota: 10,
-  }),
-  cmd('StartSession', '2026-03-02T15:00:00Z', { product: 'KRE', sessionId: 's1', userId: 'u1', machineId: 'm1' }),
-  cmd('HeartbeatSession', '2026-03-02T15:10:00Z', { sessionId: 's1' }),
-  cmd('HeartbeatSession', '2026-03-02T15:20:00Z', { sessionId: 's1' }),
-  cmd('HeartbeatSession', '2026-03-02T15:30:00Z', { sessionId: 's1' }),
-  cmd('StartSession', '2026-03-02T15:30:00Z', { product: 'KRE', sessionId: 's2', userId: 'u2', machineId: 'm2' }),
-  cmd('HeartbeatSession', '2026-03-02T15:40:00Z', { sessionId: 's1' }),
-  cmd('HeartbeatSession', '2026-03-02T15:40:00Z', { sessionId: 's2' }),
-  cmd('StartSession', '2026-03-02T15:45:00Z', { product: 'KRE', sessionId: 's4', userId: 'u3', machineId: 'm4' }), // denied
-  cmd('HeartbeatSession', '2026-03-02T15:50:00Z', { sessionId: 's1' }),
-  cmd('HeartbeatSession', '2026-03-02T15:50:00Z', { sessionId: 's2' }),
-  cmd('EndSession', '2026-03-02T16:00:00Z', { sessionId: 's1' }),
-  cmd('HeartbeatSession', '2026-03-02T16:00:00Z', { sessionId: 's2' }),
-  cmd('StartSession', '2026-03-02T16:00:00Z', { product: 'KRE', sessionId: 's3', userId: 'u3', machineId: 'm3' }),
-  cmd('HeartbeatSession', '2026-03-02T16:10:00Z', { sessionId: 's2' }),
-  cmd('HeartbeatSession', '2026-03-02T16:10:00Z', { sessionId: 's3' }),
-  cmd('HeartbeatSession', '2026-03-02T16:20:00Z', { sessionId: 's2' }),
-  cmd('HeartbeatSession', '2026-03-02T16:20:00Z', { sessionId: 's3' }),
-  cmd('EndSession', '2026-03-02T16:30:00Z', { sessionId: 's3' }),
-  cmd('HeartbeatSession', '2026-03-02T16:30:00Z', { sessionId: 's2' }),
-  cmd('HeartbeatSession', '2026-03-02T16:40:00Z', { sessionId: 's2' }),
-  cmd('HeartbeatSession', '2026-03-02T16:50:00Z', { sessionId: 's2' }),
-  cmd('EndSession', '2026-03-02T17:00:00Z', { sessionId: 's2' }),
-];
+/** SPEC §7 (testing/spec-7-example.ts), the directory and the KRE part. */
+const SPEC7_KRE: LedgerCommand[] = [...SPEC7_SETUP, SPEC7_KRE_PURCHASE, ...SPEC7_KRE_SESSIONS];
 
 const LATER = Date.parse('2026-06-01T00:00:00Z');
 const NEXT_YEAR = Date.parse('2027-01-01T00:00:00Z');

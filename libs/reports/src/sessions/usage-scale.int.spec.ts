@@ -5,7 +5,7 @@ import type { StoredEvent } from '../../../event-store/src/event-store.js';
 import { sessionsProjection } from '../../../../projections/sessions.projection.js';
 import { runReport } from '../reports.service.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/projection-harness.js';
-import { seededRandom } from './random-history.js';
+import { seededRandom } from '../testing/random-history.js';
 import { sessionUsageReport } from './session-usage.js';
 import { sessionsReport } from './sessions-table.js';
 

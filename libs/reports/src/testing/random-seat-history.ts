@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
-import type { LedgerCommand } from '../../../domain/src/commands.js';
+import type { CommandType, LedgerCommand } from '../../../domain/src/commands.js';
+import { commandsOf, type FieldsArgument } from '../../../domain/src/testing/command-builders.js';
 import type { BucketInterval } from '../../../domain/src/time/index.js';
-import { seededRandom } from '../sessions/random-history.js';
+import { seededRandom } from './random-history.js';
 
 /**
  * A random seat history (seeded) for property tests of the seat reports: an org tree, users, projects,
@@ -30,8 +31,8 @@ export function randomSeatHistory(seed: number): SeatHistory {
   const iso = (ms: number) => new Date(ms).toISOString();
   const commands: LedgerCommand[] = [];
   let t = SEAT_HISTORY_START - 3 * 86_400_000;
-  const add = (type: LedgerCommand['type'], fields: Record<string, unknown>) =>
-    commands.push({ type, accountId, at: iso(t), ...fields } as unknown as LedgerCommand);
+  const command = commandsOf(accountId);
+  const add = <T extends CommandType>(type: T, ...fields: FieldsArgument<T>) => commands.push(command(type, iso(t), ...fields));
 
   add('OpenAccount', { name: accountId, timezone: zone });
   const orgs: string[] = [];

@@ -1,4 +1,5 @@
-import type { LedgerCommand } from '../../../domain/src/commands.js';
+import type { CommandType, LedgerCommand } from '../../../domain/src/commands.js';
+import { commandsOf, type FieldsArgument } from '../../../domain/src/testing/command-builders.js';
 import type { Product } from '../../../domain/src/products.js';
 
 /** A seeded PRNG (mulberry32), so a failing history can be replayed from its seed. */
@@ -37,28 +38,28 @@ export function randomHistory(seed: number, options: { steps?: number; start?: s
     now += Math.floor(rnd() * maxMinutes) * 60_000 + (rnd() < 0.3 ? Math.floor(rnd() * 60_000) : 0);
   };
   const commands: LedgerCommand[] = [];
-  const push = (command: Record<string, unknown>) => commands.push({ accountId, at: at(), ...command } as unknown as LedgerCommand);
+  const command = commandsOf(accountId);
+  const push = <T extends CommandType>(type: T, ...fields: FieldsArgument<T>) => commands.push(command(type, at(), ...fields));
 
-  push({ type: 'OpenAccount', name: 'Acme', timezone: options.timezone ?? 'America/New_York' });
+  push('OpenAccount', { name: 'Acme', timezone: options.timezone ?? 'America/New_York' });
   const orgIds: string[] = [];
   const orgCount = 2 + Math.floor(rnd() * 5);
   for (let i = 0; i < orgCount; i++) {
     const orgId = `o${i}`;
-    push({ type: 'CreateOrganization', orgId, name: `Org ${i}`, parentOrgId: orgIds.length > 0 && rnd() < 0.6 ? pick(orgIds) : null });
+    push('CreateOrganization', { orgId, name: `Org ${i}`, parentOrgId: orgIds.length > 0 && rnd() < 0.6 ? pick(orgIds) : null });
     orgIds.push(orgId);
   }
   const userIds: string[] = [];
   const userCount = 6 + Math.floor(rnd() * 8);
   for (let i = 0; i < userCount; i++) {
-    push({ type: 'RegisterUser', userId: `u${i}`, email: `u${i}@acme.example`, fullName: `User ${i}`, orgId: pick(orgIds) });
+    push('RegisterUser', { userId: `u${i}`, email: `u${i}@acme.example`, fullName: `User ${i}`, orgId: pick(orgIds) });
     userIds.push(`u${i}`);
   }
   const products: Product[] = ['KSE', 'KRE', 'TC_DESKTOP', 'TRUETEST'];
   const purchaseIds: string[] = [];
   products.forEach((product, i) => {
     const expires = rnd() < 0.3 ? now + Math.floor(1 + rnd() * 48) * 3_600_000 : Date.parse('2027-03-01T00:00:00Z');
-    push({
-      type: 'PurchaseLicenses',
+    push('PurchaseLicenses', {
       purchaseId: `p${i}`,
       product,
       quantity: 2 + Math.floor(rnd() * 6),
@@ -79,37 +80,35 @@ export function randomHistory(seed: number, options: { steps?: number; start?: s
     const product = pick(products);
     const userId = pick(userIds);
     const machineId = `m${Math.floor(rnd() * 8)}`;
-    if (r < 0.08) push({ type: 'DedicateLicenses', product, orgId: pick(orgIds), quantity: Math.floor(rnd() * 4) });
-    else if (r < 0.18) push({ type: 'AssignSeat', product: pick(['KSE'] as const), userId });
-    else if (r < 0.22) push({ type: 'UnassignSeat', product: 'KSE', userId });
+    if (r < 0.08) push('DedicateLicenses', { product, orgId: pick(orgIds), quantity: Math.floor(rnd() * 4) });
+    else if (r < 0.18) push('AssignSeat', { product: pick(['KSE'] as const), userId });
+    else if (r < 0.22) push('UnassignSeat', { product: 'KSE', userId });
     else if (r < 0.42) {
       const sessionId = `s${sessionCounter++}`;
       sessions.push(sessionId);
-      push({
-        type: 'StartSession',
+      push('StartSession', {
         product: pick(['KSE', 'KRE', 'KRE', 'TC_DESKTOP'] as const),
         sessionId,
         userId,
         machineId,
         ...(rnd() < 0.1 ? { licenseType: 'offline' } : {}),
       });
-    } else if (r < 0.66 && sessions.length > 0) push({ type: 'HeartbeatSession', sessionId: pick(sessions.slice(-3)) });
-    else if (r < 0.72 && sessions.length > 0) push({ type: 'EndSession', sessionId: pick(sessions.slice(-4)) });
+    } else if (r < 0.66 && sessions.length > 0) push('HeartbeatSession', { sessionId: pick(sessions.slice(-3)) });
+    else if (r < 0.72 && sessions.length > 0) push('EndSession', { sessionId: pick(sessions.slice(-4)) });
     else if (r < 0.76)
-      push({
-        type: 'GenerateOfflineLicense',
+      push('GenerateOfflineLicense', {
         product: pick(['KSE', 'KRE'] as const),
         userId,
         machineId,
         ...(rnd() < 0.5 ? { expiresAt: new Date(now + Math.floor(1 + rnd() * 20) * 3_600_000).toISOString() } : {}),
       });
-    else if (r < 0.8) push({ type: 'RegisterMachine', product, machineId, userId });
-    else if (r < 0.82) push({ type: 'DeactivateMachine', product, machineId, userId });
-    else if (r < 0.88) push({ type: 'ActivateApplication', applicationId: `app${applicationCounter++ % 5}` });
-    else if (r < 0.93) push({ type: 'ReleaseApplication', applicationId: `app${Math.floor(rnd() * 5)}` });
-    else if (r < 0.96) push({ type: 'MoveUser', userId, orgId: pick(orgIds) });
-    else if (r < 0.98) push({ type: 'AmendPurchase', purchaseId: pick(purchaseIds), quantity: 1 + Math.floor(rnd() * 8) });
-    else push({ type: 'ExpireSessions' });
+    else if (r < 0.8) push('RegisterMachine', { product, machineId, userId });
+    else if (r < 0.82) push('DeactivateMachine', { product, machineId, userId });
+    else if (r < 0.88) push('ActivateApplication', { applicationId: `app${applicationCounter++ % 5}` });
+    else if (r < 0.93) push('ReleaseApplication', { applicationId: `app${Math.floor(rnd() * 5)}` });
+    else if (r < 0.96) push('MoveUser', { userId, orgId: pick(orgIds) });
+    else if (r < 0.98) push('AmendPurchase', { purchaseId: pick(purchaseIds), quantity: 1 + Math.floor(rnd() * 8) });
+    else push('ExpireSessions');
   }
   return { commands, orgIds, products, end: now };
 }
