@@ -1,22 +1,25 @@
-import { sql, type Kysely } from 'kysely';
-import { insertRows, type ColumnTypes } from '../libs/database/src/bulk-rows.js';
+import { sql } from 'kysely';
+import { insertRows } from '../libs/database/src/bulk-rows.js';
 import type { Product } from '../libs/domain/src/products.js';
 import { sessionDrawsUnit } from '../libs/domain/src/rules/units.js';
 import type { StoredLedgerEvent } from '../libs/event-store/src/stored-ledger-event.js';
-import { ms, type EpochMs, type ReadModelDb } from './engine/read-model-db.js';
+import { ms, type ReadModelDb } from './engine/read-model-db.js';
 import { accountOf, occurredAt, type Projection, type ProjectionContext } from './projection.js';
-import { applyDirectoryEvents, createDirectoryTables, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables } from './shared/directory-tables.js';
-import type { Interval } from '../libs/domain/src/rules/peak-sweep.js';
-import { LONG_INTERVAL_MS, overlappingRows } from './shared/overlapping-intervals.js';
-import { applyPoolHistory, createPoolHistoryTables, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables } from './shared/pool-history.js';
+import { closedSessionsOverlapping, loadNodeResolver } from './sessions.intervals.js';
 import {
-  ACCOUNT_NODE,
-  applyClosedIntervals,
-  type ClosedIntervals,
-  createUsageSlotsTable,
-  type NodedInterval,
-  type UsageSlotTables,
-} from './shared/usage-slots.js';
+  createSessionsTables,
+  SESSION_COLUMNS,
+  SESSION_COUNT_COLUMNS,
+  SESSION_DENIAL_COLUMNS,
+  type SessionDenialRow,
+  type SessionRow,
+  type SessionsTables,
+} from './sessions.tables.js';
+import { applyDirectoryEvents, USER_DIRECTORY_EVENT_TYPES, type UserDirectoryTables } from './shared/directory-tables.js';
+import { applyPoolHistory, POOL_HISTORY_EVENT_TYPES, type PoolHistoryTables } from './shared/pool-history.js';
+import { applyClosedIntervals, type ClosedIntervals, type NodedInterval, type UsageSlotTables } from './shared/usage-slots.js';
+
+const SESSION_EVENT_TYPES = ['SessionStarted', 'SessionHeartbeatRecorded', 'SessionEnded', 'SessionExpired', 'SessionDenied'] as const;
 
 /**
  * `sessions` — every session (seat and session products), every denied start, the pool history and
@@ -32,49 +35,6 @@ import {
  * Only sessions that draw a unit (online sessions of session products) enter `usage_slots`, once
  * closed; open ones are added by the report at query time.
  */
-export interface SessionRow {
-  account_id: string;
-  session_id: string;
-  product: string;
-  user_id: string;
-  /** The user's organization when the session started. */
-  org_id: string;
-  machine_id: string;
-  license_type: string;
-  /** 'account' or the orgId the session was drawn from when it started. */
-  license_source: string;
-  draws_unit: boolean;
-  started_at: EpochMs;
-  last_seen: EpochMs;
-  ended_at: EpochMs | null;
-  end_kind: 'ended' | 'expired' | null;
-}
-
-export interface SessionDenialRow {
-  account_id: string;
-  product: string;
-  at: EpochMs;
-  user_id: string;
-  org_id: string;
-  session_id: string;
-  license_source: string;
-}
-
-export interface SessionsTables extends UserDirectoryTables, PoolHistoryTables, UsageSlotTables {
-  sessions: SessionRow;
-  session_denials: SessionDenialRow;
-  /**
-   * Sessions per (account, product, organization of the user at start) that started, ended (SessionEnded)
-   * and expired (SessionExpired): the totals of the sessions table when it filters on orgId or status only.
-   */
-  session_counts: { account_id: string; product: string; org_id: string; kind: 'started' | 'ended' | 'expired'; n: number | string };
-}
-
-/** Long unit-drawing sessions, indexed on their own (see `overlappingRows`). */
-const SESSIONS_LONG_PREDICATE = sql<boolean>`draws_unit AND ended_at - started_at > ${sql.lit(LONG_INTERVAL_MS)}`;
-
-const SESSION_EVENT_TYPES = ['SessionStarted', 'SessionHeartbeatRecorded', 'SessionEnded', 'SessionExpired', 'SessionDenied'] as const;
-
 export class SessionsProjection implements Projection<SessionsTables> {
   readonly name = 'sessions';
   readonly version = 1;
@@ -82,65 +42,7 @@ export class SessionsProjection implements Projection<SessionsTables> {
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([...USER_DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, ...SESSION_EVENT_TYPES]);
 
-  readonly migrations = {
-    'v1-tables': {
-      async up(db: Kysely<unknown>): Promise<void> {
-        await createDirectoryTables(db, 'users');
-        await createPoolHistoryTables(db);
-        await createUsageSlotsTable(db);
-        await db.schema
-          .createTable('sessions')
-          .addColumn('account_id', 'text', (c) => c.notNull())
-          .addColumn('session_id', 'text', (c) => c.notNull())
-          .addColumn('product', 'text', (c) => c.notNull())
-          .addColumn('user_id', 'text', (c) => c.notNull())
-          .addColumn('org_id', 'text', (c) => c.notNull())
-          .addColumn('machine_id', 'text', (c) => c.notNull())
-          .addColumn('license_type', 'text', (c) => c.notNull())
-          .addColumn('license_source', 'text', (c) => c.notNull())
-          .addColumn('draws_unit', 'boolean', (c) => c.notNull())
-          .addColumn('started_at', 'bigint', (c) => c.notNull())
-          .addColumn('last_seen', 'bigint', (c) => c.notNull())
-          .addColumn('ended_at', 'bigint')
-          .addColumn('end_kind', 'text')
-          .addPrimaryKeyConstraint('sessions_pkey', ['account_id', 'session_id'])
-          .execute();
-        await db.schema.createIndex('sessions_by_start').on('sessions').columns(['account_id', 'product', 'started_at', 'session_id']).execute();
-        await db.schema
-          .createIndex('sessions_open')
-          .on('sessions')
-          .columns(['account_id', 'product'])
-          .where(sql.ref('ended_at'), 'is', null)
-          .execute();
-        await db.schema
-          .createIndex('sessions_long')
-          .on('sessions')
-          .columns(['account_id', 'product', 'ended_at'])
-          .where(SESSIONS_LONG_PREDICATE)
-          .execute();
-        await db.schema
-          .createTable('session_denials')
-          .addColumn('account_id', 'text', (c) => c.notNull())
-          .addColumn('product', 'text', (c) => c.notNull())
-          .addColumn('at', 'bigint', (c) => c.notNull())
-          .addColumn('user_id', 'text', (c) => c.notNull())
-          .addColumn('org_id', 'text', (c) => c.notNull())
-          .addColumn('session_id', 'text', (c) => c.notNull())
-          .addColumn('license_source', 'text', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('session_denials_by_at').on('session_denials').columns(['account_id', 'product', 'at']).execute();
-        await db.schema
-          .createTable('session_counts')
-          .addColumn('account_id', 'text', (c) => c.notNull())
-          .addColumn('product', 'text', (c) => c.notNull())
-          .addColumn('org_id', 'text', (c) => c.notNull())
-          .addColumn('kind', 'text', (c) => c.notNull())
-          .addColumn('n', 'bigint', (c) => c.notNull())
-          .addPrimaryKeyConstraint('session_counts_pkey', ['account_id', 'product', 'org_id', 'kind'])
-          .execute();
-      },
-    },
-  };
+  readonly migrations = { 'v1-tables': { up: createSessionsTables } };
 
   async apply(db: ReadModelDb<SessionsTables>, events: readonly StoredLedgerEvent[], _context: ProjectionContext): Promise<void> {
     // The organization of each user when each session event happened: as stored before the batch,
@@ -299,38 +201,6 @@ async function loadReferencedSessions(db: ReadModelDb<SessionsTables>, events: r
   return sessions;
 }
 
-const SESSION_COLUMNS: ColumnTypes<SessionRow> = {
-  account_id: 'text',
-  session_id: 'text',
-  product: 'text',
-  user_id: 'text',
-  org_id: 'text',
-  machine_id: 'text',
-  license_type: 'text',
-  license_source: 'text',
-  draws_unit: 'boolean',
-  started_at: 'bigint',
-  last_seen: 'bigint',
-  ended_at: 'bigint',
-  end_kind: 'text',
-};
-const SESSION_DENIAL_COLUMNS: ColumnTypes<SessionDenialRow> = {
-  account_id: 'text',
-  product: 'text',
-  at: 'bigint',
-  user_id: 'text',
-  org_id: 'text',
-  session_id: 'text',
-  license_source: 'text',
-};
-const SESSION_COUNT_COLUMNS: ColumnTypes<SessionsTables['session_counts']> = {
-  account_id: 'text',
-  product: 'text',
-  org_id: 'text',
-  kind: 'text',
-  n: 'bigint',
-};
-
 /** Adds the batch's starts, ends and expiries to `session_counts`. */
 async function countSessions(
   db: ReadModelDb<SessionsTables>,
@@ -347,22 +217,6 @@ async function countSessions(
     as: 'c',
     conflict: sql`ON CONFLICT (account_id, product, org_id, kind) DO UPDATE SET n = c.n + excluded.n`,
   });
-}
-
-/** The scope nodes a session of a user in `orgId` counts for: the account, the org and its ancestors. */
-export async function loadNodeResolver(db: ReadModelDb<UserDirectoryTables>, accountId: string): Promise<(orgId: string) => readonly string[]> {
-  const rows = await db.kysely.selectFrom('orgs').select(['org_id', 'parent_org_id']).where('account_id', '=', accountId).execute();
-  const parents = new Map(rows.map((r) => [r.org_id, r.parent_org_id]));
-  const cache = new Map<string, readonly string[]>();
-  return (orgId) => {
-    let nodes = cache.get(orgId);
-    if (!nodes) {
-      const chain: string[] = [ACCOUNT_NODE];
-      for (let id: string | null = orgId; id !== null && !chain.includes(id); id = parents.get(id) ?? null) chain.push(id);
-      cache.set(orgId, (nodes = chain));
-    }
-    return nodes;
-  };
 }
 
 async function closedSessionGroups(db: ReadModelDb<SessionsTables>, closed: readonly SessionRow[]): Promise<ClosedIntervals[]> {
@@ -391,54 +245,4 @@ async function closedSessionGroups(db: ReadModelDb<SessionsTables>, closed: read
     });
   }
   return result;
-}
-
-/** Closed unit-drawing sessions overlapping any of `ranges` (a superset is fine), of users in `orgIds` (null: all). */
-export async function closedSessionsOverlapping(
-  db: ReadModelDb<SessionsTables>,
-  accountId: string,
-  product: Product,
-  ranges: readonly Interval[],
-  orgIds: readonly string[] | null,
-): Promise<{ orgId: string; start: number; end: number }[]> {
-  if (ranges.length === 0) return [];
-  const where = sql`account_id = ${accountId} AND product = ${product} AND draws_unit AND ended_at IS NOT NULL
-    ${orgIds === null ? sql`` : sql`AND org_id = ANY(${[...orgIds]}::text[])`}`;
-  const rows = await sql<{ org_id: string; started_at: string; ended_at: string }>`${overlappingRows(
-    sql`org_id, started_at, ended_at`,
-    db.table('sessions'),
-    where,
-    'started_at',
-    'ended_at',
-    SESSIONS_LONG_PREDICATE,
-    ranges,
-  )}`.execute(db.kysely);
-  return rows.rows.map((r) => ({ orgId: r.org_id, start: ms(r.started_at), end: ms(r.ended_at) }));
-}
-
-/**
- * Unit-drawing sessions with no SessionEnded / SessionExpired folded yet, as intervals at `now`:
- * [start, leaseLapsesAt(lastSeen)) once the lease has lapsed, else open (end = +∞).
- */
-export async function openSessionIntervals(
-  db: ReadModelDb<SessionsTables>,
-  accountId: string,
-  product: Product,
-  orgIds: readonly string[] | null,
-  now: number,
-  leaseMs: number,
-): Promise<Interval[]> {
-  const rows = await db.kysely
-    .selectFrom('sessions')
-    .select(['started_at', 'last_seen'])
-    .where('account_id', '=', accountId)
-    .where('product', '=', product)
-    .where('ended_at', 'is', null)
-    .where('draws_unit', '=', true)
-    .$if(orgIds !== null, (qb) => qb.where('org_id', 'in', orgIds!.length > 0 ? [...orgIds!] : ['\u0000']))
-    .execute();
-  return rows.map((r) => {
-    const leaseEnd = ms(r.last_seen) + leaseMs;
-    return { start: ms(r.started_at), end: leaseEnd <= now ? leaseEnd : Number.POSITIVE_INFINITY };
-  });
 }

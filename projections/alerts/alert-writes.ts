@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AlertTransition } from '../../libs/domain/src/alerts/alert-monitor.js';
+import type { AlertTransition } from '../../libs/domain/src/alerts/alert-transitions.js';
 import type { LedgerEvent } from '../../libs/domain/src/events.js';
 import { comparePositions, formatPosition, parsePosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
 import { deliveryPayload } from '../../libs/webhooks/src/delivery-payload.js';

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { asLedgerEvent, decodeStoredEvent } from '../../libs/event-store/src/stored-ledger-event.js';
-import { AlertMonitor, type AlertTransition } from '../../libs/domain/src/alerts/alert-monitor.js';
+import { AlertMonitor } from '../../libs/domain/src/alerts/alert-monitor.js';
+import type { AlertTransition } from '../../libs/domain/src/alerts/alert-transitions.js';
 import { formatPosition, type StoredEvent } from '../../libs/event-store/src/event-store.js';
 import { createHistory, type HistoryCommand } from '../../libs/history-generator/src/generate-history.js';
 import { generationSchema } from '../../projections/engine/generation-schema.js';

@@ -1,4 +1,4 @@
-import type { Recommendation } from '../../domain/src/capacity/what-if-replay.js';
+import type { Recommendation } from '../../domain/src/capacity/what-if-recommendation.js';
 import type { SeriesBody, SeriesBucket } from './series.js';
 import type { IdleSeatRow, TableBody } from './tables.js';
 

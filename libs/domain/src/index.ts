@@ -14,5 +14,6 @@ export * from './activity-rules.js';
 export * from './mean.js';
 export * from './alerts/alert-rules.js';
 export * from './holding-sources.js';
+export * from './alerts/alert-transitions.js';
 export * from './alerts/alert-monitor.js';
 export * from './capacity/index.js';

@@ -1,4 +1,4 @@
-import type { AlertTransition } from '../../domain/src/alerts/alert-monitor.js';
+import type { AlertTransition } from '../../domain/src/alerts/alert-transitions.js';
 import type { AlertRuleSpec } from '../../domain/src/alerts/alert-rules.js';
 import type { Webhook } from '../../domain/src/state.js';
 import type { DeliveryEvent } from './webhook-tables.js';

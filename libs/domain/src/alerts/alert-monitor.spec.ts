@@ -3,7 +3,8 @@ import { decide } from '../decide.js';
 import type { LedgerEvent } from '../events.js';
 import { evolve, initialState } from '../state.js';
 import { cmd } from '../testing/decider-spec.js';
-import { AlertMonitor, type AlertTransition } from './alert-monitor.js';
+import { AlertMonitor } from './alert-monitor.js';
+import type { AlertTransition } from './alert-transitions.js';
 
 /**
  * SPEC §9 rules on small hand-computed histories. Given commands (decided for real, each with `now` =

@@ -1,4 +1,6 @@
+export * from './what-if-inputs.js';
 export * from './what-if-replay.js';
+export * from './what-if-recommendation.js';
 export * from './demand.js';
 export * from './denial-folding.js';
 export * from './reclaim-policy.js';

@@ -1,15 +1,8 @@
 import { parentsFrom } from '../rules/scopes.js';
 import { medianDurationSeconds } from './demand.js';
-import {
-  recommendQuantity,
-  WhatIfReplay,
-  type DemandUnit,
-  type Hypothesis,
-  type PoolChange,
-  type PurchaseVersion,
-  type ReplayUnit,
-  type UserMove,
-} from './what-if-replay.js';
+import type { DemandUnit, Hypothesis, PoolChange, PurchaseVersion, ReplayUnit, UserMove } from './what-if-inputs.js';
+import { recommendQuantity } from './what-if-recommendation.js';
+import { WhatIfReplay } from './what-if-replay.js';
 
 /**
  * SPEC §8.1 what-if replay, given / when / then on small histories whose outcome is worked out by hand.

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { SESSION_PRODUCTS, type Product } from '../../../domain/src/products.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
-import { closedSessionsOverlapping, openSessionIntervals, type SessionsTables } from '../../../../projections/sessions.projection.js';
+import { closedSessionsOverlapping, openSessionIntervals } from '../../../../projections/sessions.intervals.js';
+import type { SessionsTables } from '../../../../projections/sessions.tables.js';
 import type { ReadModelDb } from '../../../../projections/engine/read-model-db.js';
 import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import { latestRecordInstant } from '../../../domain/src/rules/latest-record.js';

@@ -4,7 +4,7 @@ import { ACCOUNT_SCOPE } from '../../../domain/src/events.js';
 import { PRODUCT_CODES, modelOf, type Product } from '../../../domain/src/products.js';
 import { reportWindow } from '../../../domain/src/time/index.js';
 import { formatPosition } from '../../../event-store/src/event-store.js';
-import type { SessionsTables } from '../../../../projections/sessions.projection.js';
+import type { SessionsTables } from '../../../../projections/sessions.tables.js';
 import { accountTimezone, loadOrgTree, type OrgDirectoryTables, type OrgTree } from '../../../../projections/shared/directory-tables.js';
 import { PoolHistory, type PoolHistoryTables } from '../../../../projections/shared/pool-history.js';
 import { ms, msOrNull } from '../../../../projections/engine/read-model-db.js';
