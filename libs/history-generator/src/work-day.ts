@@ -2,10 +2,11 @@ import type { SimPools } from './account-pools.js';
 import type { CommandBuffer } from './command-buffer.js';
 import { machineOf, type AccountDirectory, type SimUser } from './directory.js';
 import type { Random } from './random.js';
-import { HEARTBEAT_MS, HOUR_MS, KSE_ACTIONS, LEASE_MS, MINUTE_MS, SESSION_PRODUCTS, TESTOPS_ACTIONS } from './sim-constants.js';
+import { sessionDrawsUnit, type Product } from '../../domain/src/index.js';
+import { HEARTBEAT_MS, HOUR_MS, KSE_ACTIONS, LEASE_MS, MINUTE_MS, TESTOPS_ACTIONS } from './sim-constants.js';
 
 interface PlannedSession {
-  readonly product: string;
+  readonly product: Product;
   readonly sessionId: string;
   readonly user: number;
   readonly machineId: string;
@@ -46,7 +47,14 @@ export class WorkDay {
   #episode(user: SimUser, t: number, sessions: PlannedSession[]): number {
     const id = user.id;
     let planned = 0;
-    const plan = (product: string, machineId: string, licenseType: 'online' | 'offline', start: number, minutes: [number, number], crash: number) => {
+    const plan = (
+      product: Product,
+      machineId: string,
+      licenseType: 'online' | 'offline',
+      start: number,
+      minutes: [number, number],
+      crash: number,
+    ) => {
       const session = this.#planSession(product, user, machineId, licenseType, start, this.rng.between(...minutes) * MINUTE_MS, crash);
       sessions.push(session);
       planned += 1 + session.heartbeats.length + (session.end === null ? 0 : 1) + (session.lateHeartbeat === null ? 0 : 1);
@@ -104,7 +112,7 @@ export class WorkDay {
   }
 
   #planSession(
-    product: string,
+    product: Product,
     user: SimUser,
     machineId: string,
     licenseType: 'online' | 'offline',
@@ -151,7 +159,7 @@ export class WorkDay {
         machineId: s.machineId,
         ...(s.licenseType === 'offline' ? { licenseType: 'offline' } : {}),
       };
-      const drawsUnit = s.licenseType === 'online' && (SESSION_PRODUCTS as readonly string[]).includes(s.product);
+      const drawsUnit = sessionDrawsUnit(s.product, s.licenseType);
       if (drawsUnit) {
         const source = this.pools.sourceOf(s.product, s.user);
         const key = `${s.product}|${source}`;
