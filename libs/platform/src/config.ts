@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { ActivityActions } from '../../domain/src/activity-rules.js';
+import { DEFAULT_LEASE_SECONDS } from '../../domain/src/rules/lease.js';
 
 /** Runtime configuration from the environment (SPEC §6, Configuration). */
 export interface LedgerConfig {
@@ -85,7 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     databaseSchema: nonEmpty(env.DATABASE_SCHEMA),
     dataDir: resolve(nonEmpty(env.LEDGER_DATA_DIR) ?? './.ledger'),
     port: positiveInteger(env.PORT, 'PORT', 3000),
-    sessionLeaseSeconds: positiveInteger(env.SESSION_LEASE_SECONDS, 'SESSION_LEASE_SECONDS', 900),
+    sessionLeaseSeconds: positiveInteger(env.SESSION_LEASE_SECONDS, 'SESSION_LEASE_SECONDS', DEFAULT_LEASE_SECONDS),
     activityActions: actionList(env.ACTIVITY_ACTIONS, 'ACTIVITY_ACTIONS'),
     rebuildBatchSize: positiveInteger(env.REBUILD_BATCH_SIZE, 'REBUILD_BATCH_SIZE', undefined),
     snapshotEveryEvents: wholeNumber(env.SNAPSHOT_EVERY_EVENTS, 'SNAPSHOT_EVERY_EVENTS', DEFAULT_SNAPSHOT_EVERY_EVENTS),
@@ -107,6 +108,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       timeoutSeconds: positiveNumber(env.WEBHOOK_TIMEOUT_SECONDS, 'WEBHOOK_TIMEOUT_SECONDS', 10),
     },
   };
+}
+
+/** The session lease in milliseconds: `SESSION_LEASE_SECONDS`, the domain's default where a configuration built in code has none. */
+export function sessionLeaseMs(config?: Pick<LedgerConfig, 'sessionLeaseSeconds'>): number {
+  return (config?.sessionLeaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
 }
 
 /** The service settings of `config`, the defaults where it has none (a configuration built in code). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ProjectionReader } from '../../../projections/projection.js';
 import type { LicensesOverview, SeriesBody, TableBody } from '../../contracts/src/index.js';
-import type { LedgerConfig } from '../../platform/src/config.js';
+import { sessionLeaseMs, type LedgerConfig } from '../../platform/src/config.js';
 import { LEDGER_CONFIG } from '../../platform/src/tokens.js';
 import type { ProjectedAnswers } from '../../report-contract/src/answer-ports.js';
 import type { LicensesRequest } from '../../report-contract/src/licenses-request.js';
@@ -19,7 +19,7 @@ export class ProjectedReportAnswers implements ProjectedAnswers {
     @Optional() @Inject(PROJECTION_READER) private readonly projections?: ProjectionReader,
     @Optional() @Inject(LEDGER_CONFIG) config?: Pick<LedgerConfig, 'sessionLeaseSeconds'>,
   ) {
-    this.leaseMs = (config?.sessionLeaseSeconds ?? 900) * 1000;
+    this.leaseMs = sessionLeaseMs(config);
   }
 
   report(name: string, parameters: Readonly<Record<string, unknown>>, now: number): Promise<SeriesBody | TableBody> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../domain/src/errors.js';
 import { Clock } from '../../platform/src/clock.js';
-import type { LedgerConfig } from '../../platform/src/config.js';
+import { sessionLeaseMs, type LedgerConfig } from '../../platform/src/config.js';
 import { LEDGER_CONFIG } from '../../platform/src/tokens.js';
 import { AS_OF_ANSWERS, type AsOfAnswers } from '../../report-contract/src/answer-ports.js';
 import { parseLicensesRequest } from '../../report-contract/src/licenses-request.js';
@@ -65,7 +65,7 @@ export class ReportsService {
     @Optional() @Inject(AS_OF_ANSWERS) private readonly asOfAnswers?: AsOfAnswers,
   ) {
     this.clock = clock ?? { now: () => Date.now() };
-    this.leaseMs = (config?.sessionLeaseSeconds ?? 900) * 1000;
+    this.leaseMs = sessionLeaseMs(config);
   }
 
   /** Runs a report; with `asOf` (seat-history, assignments), from the account's events replayed up to that instant. */

@@ -3,14 +3,14 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import type { EventStore } from '../../../event-store/src/event-store.js';
-import { serviceConfig, type LedgerConfig } from '../../../platform/src/config.js';
+import { serviceConfig, sessionLeaseMs, type LedgerConfig } from '../../../platform/src/config.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../../../platform/src/tokens.js';
 import { replayInThread, type ReplayAnswers, type ReplayKind, type ReplayRunner, type ReplaySettings, type ReplayTaskOf } from './replay-tasks.js';
 import { REPLAY_THREAD_SCRIPT, ReplayThreads } from './replay-threads.js';
 
 /** The replay settings of the configuration (SESSION_LEASE_SECONDS, ACTIVITY_ACTIONS). */
 export function replaySettings(config?: Pick<LedgerConfig, 'sessionLeaseSeconds' | 'activityActions'>): ReplaySettings {
-  return { leaseMs: (config?.sessionLeaseSeconds ?? 900) * 1000, activityActions: config?.activityActions ?? null };
+  return { leaseMs: sessionLeaseMs(config), activityActions: config?.activityActions ?? null };
 }
 
 /** Replays in the calling thread over `store`; without one, every replay fails saying so. */

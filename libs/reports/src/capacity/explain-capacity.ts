@@ -8,7 +8,7 @@ import { accountStreamId } from '../../../domain/src/streams.js';
 import { comparePositions, formatPosition, type EventStore, type StoredEvent } from '../../../event-store/src/event-store.js';
 import { storedEventView } from '../../../event-store/src/event-view.js';
 import { Clock } from '../../../platform/src/clock.js';
-import type { LedgerConfig } from '../../../platform/src/config.js';
+import { sessionLeaseMs, type LedgerConfig } from '../../../platform/src/config.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../../../platform/src/tokens.js';
 import type { ProjectionReader } from '../../../../projections/projection.js';
 import type { ReportContext, ReportDefinition, ReportRequest, SeriesBody } from '../report-definition.js';
@@ -200,7 +200,7 @@ export class CapacityExplainService {
       throw new Error('capacity explain needs the projections and the event store: one is not provided in this application');
     const context = {
       now: this.clock?.now() ?? Date.now(),
-      leaseMs: (this.config?.sessionLeaseSeconds ?? 900) * 1000,
+      leaseMs: sessionLeaseMs(this.config),
       projections: this.projections,
     };
     return explainCapacityFigure(name, parameters, context, this.store);
