@@ -11,6 +11,7 @@ import { EventsController } from './events.controller.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { ProjectionsController } from './projections.controller.js';
+import { ReplayThreadModule } from '../../replay-thread/replay-thread.module.js';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         AlertsApiModule.forRoot({ deliver: options.runProjections ?? true }),
         ApiAuthModule.forRoot(),
         LimitsModule,
+        ReplayThreadModule,
       ],
       // These read the store, the database or the engine directly (ApiModule runs on doubles in tests).
       controllers: [ProjectionsController, EventsController, HealthController, MetricsController],

@@ -21,5 +21,18 @@ export interface ProjectedAnswers {
   licenses(request: LicensesRequest, now: number): Promise<LicensesOverview>;
 }
 
+/**
+ * Where the reports that replay history under a hypothesis run (SPEC §8: what-if, reclaim-backtest —
+ * `replaysHistory`): on the application's replay threads, off the event loop that answers the other
+ * requests; null where replays run in the calling thread, and the report then runs there as any other.
+ */
+export interface ReplayingReports {
+  report(name: string, request: ReportRequest, now: number): Promise<SeriesBody | TableBody> | null;
+}
+
+/** Computes a report that replays history, where it runs (a replay thread): the reports' side of ReplayingReports. */
+export type ComputeReplayingReport = (name: string, request: ReportRequest, now: number) => Promise<SeriesBody | TableBody>;
+
 export const AS_OF_ANSWERS = 'license-ledger:as-of-answers';
 export const PROJECTED_ANSWERS = 'license-ledger:projected-answers';
+export const REPLAYING_REPORTS = 'license-ledger:replaying-reports';

@@ -4,7 +4,7 @@ import { DomainError } from '../../domain/src/errors.js';
 import { Clock } from '../../platform/src/clock.js';
 import { sessionLeaseMs, type LedgerConfig } from '../../platform/src/config.js';
 import { LEDGER_CONFIG } from '../../platform/src/tokens.js';
-import { AS_OF_ANSWERS, type AsOfAnswers } from '../../report-contract/src/answer-ports.js';
+import { AS_OF_ANSWERS, REPLAYING_REPORTS, type AsOfAnswers, type ReplayingReports } from '../../report-contract/src/answer-ports.js';
 import { parseLicensesRequest } from '../../report-contract/src/licenses-request.js';
 import type { ProjectionReader } from '../../../projections/projection.js';
 import type { AccountDirectory, UsersPage } from '../../contracts/src/index.js';
@@ -51,7 +51,8 @@ export function findReport(name: string, reports: readonly ReportDefinition[] = 
 /**
  * Finds a report, validates its parameters and runs it against the projections' active tables; a
  * report asked `asOf` an instant is answered by its replayed twin (AS_OF_ANSWERS, which the
- * application provides from libs/audit).
+ * application provides from libs/audit); a report that replays history under a hypothesis (what-if,
+ * reclaim-backtest) runs where the application's replays run (REPLAYING_REPORTS: off the event loop).
  */
 @Injectable()
 export class ReportsService {
@@ -63,6 +64,7 @@ export class ReportsService {
     @Optional() clock?: Clock,
     @Optional() @Inject(LEDGER_CONFIG) config?: LedgerConfig,
     @Optional() @Inject(AS_OF_ANSWERS) private readonly asOfAnswers?: AsOfAnswers,
+    @Optional() @Inject(REPLAYING_REPORTS) private readonly replaying?: ReplayingReports,
   ) {
     this.clock = clock ?? { now: () => Date.now() };
     this.leaseMs = sessionLeaseMs(config);
@@ -73,7 +75,10 @@ export class ReportsService {
     const definition = findReport(name);
     const parsed = parseReportRequest(parameters, definition);
     const request = options.allRows ? { ...parsed, allRows: true } : parsed;
-    if (request.asOf === undefined || definition.answersAsOf) return { definition, body: await definition.run(request, this.context()) };
+    if (request.asOf === undefined || definition.answersAsOf) {
+      const offLoop = definition.replaysHistory ? this.replaying?.report(definition.name, request, this.clock.now()) : null;
+      return { definition, body: await (offLoop ?? definition.run(request, this.context())) };
+    }
     const body = await this.replayed().report(definition.name, request, this.clock.now());
     if (!body) throw new Error(`report ${definition.name} takes asOf but has no replayed version`);
     return { definition, body };

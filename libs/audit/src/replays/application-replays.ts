@@ -6,7 +6,14 @@ import type { EventStore } from '../../../event-store/src/event-store.js';
 import { serviceConfig, sessionLeaseMs, type LedgerConfig } from '../../../platform/src/config.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../../../platform/src/tokens.js';
 import { replayInThread, type ReplayAnswers, type ReplayKind, type ReplayRunner, type ReplaySettings, type ReplayTaskOf } from './replay-tasks.js';
-import { REPLAY_THREAD_SCRIPT, ReplayThreads } from './replay-threads.js';
+import { ReplayThreads } from './replay-threads.js';
+
+/**
+ * Token of the compiled replay thread's script (a URL): the application provides it
+ * (apps/replay-thread), whose thread answers every kind of ReplayTask. Without it, replays run in the
+ * calling thread.
+ */
+export const REPLAY_THREAD_SCRIPT = Symbol('REPLAY_THREAD_SCRIPT');
 
 /** The replay settings of the configuration (SESSION_LEASE_SECONDS, ACTIVITY_ACTIONS). */
 export function replaySettings(config?: Pick<LedgerConfig, 'sessionLeaseSeconds' | 'activityActions'>): ReplaySettings {
@@ -34,17 +41,22 @@ export function replayThreadCount(replayConcurrency: number, cores: number): num
  * Where the application's replays run (token REPLAY_RUNNER). With PostgreSQL holding the events (or
  * EventStoreDB), on replay threads (ReplayThreads, `replayThreadCount`), each reading through its own
  * connection, so the event loop answering the other requests never folds a stream; `REPLAY_THREADS=off`,
- * the embedded PGlite store (which lives in this process and cannot be shared with a thread) and
- * TypeScript sources (tests: the thread runs the compiled script) replay in the calling thread.
+ * the embedded PGlite store (which lives in this process and cannot be shared with a thread), an
+ * application that gives no thread script (REPLAY_THREAD_SCRIPT) and TypeScript sources (tests: the
+ * thread runs the compiled script) replay in the calling thread.
  */
 @Injectable()
 export class ApplicationReplays implements ReplayRunner, OnModuleDestroy {
   readonly #threads: ReplayThreads | null;
   readonly #inThread: ReplayRunner;
 
-  constructor(@Optional() @Inject(EVENT_STORE) store?: EventStore, @Optional() @Inject(LEDGER_CONFIG) config?: LedgerConfig) {
+  constructor(
+    @Optional() @Inject(EVENT_STORE) store?: EventStore,
+    @Optional() @Inject(LEDGER_CONFIG) config?: LedgerConfig,
+    @Optional() @Inject(REPLAY_THREAD_SCRIPT) script?: URL,
+  ) {
     this.#inThread = inThreadOver(store, config);
-    this.#threads = store && config ? replayThreadsFor(config, replaySettings(config)) : null;
+    this.#threads = store && config && script ? replayThreadsFor(config, replaySettings(config), script) : null;
   }
 
   /** Whether replays run on threads (else in the calling thread). */
@@ -62,7 +74,7 @@ export class ApplicationReplays implements ReplayRunner, OnModuleDestroy {
 }
 
 /** Replay threads for `config`, or null where replays run in the calling thread (see ApplicationReplays). */
-export function replayThreadsFor(config: LedgerConfig, settings: ReplaySettings, script: URL = REPLAY_THREAD_SCRIPT): ReplayThreads | null {
+export function replayThreadsFor(config: LedgerConfig, settings: ReplaySettings, script: URL): ReplayThreads | null {
   const service = serviceConfig(config);
   if (!service.replayThreads || !config.databaseUrl || !existsSync(fileURLToPath(script))) return null;
   return new ReplayThreads(

@@ -3,6 +3,7 @@ import { DomainError } from '../../../domain/src/errors.js';
 import { formatPosition, parsePosition, type EventStore } from '../../../event-store/src/event-store.js';
 import { readAccountEvents } from '../../../event-store/src/account-events.js';
 import type { LicensesExplanation, LicensesOverview, SeriesBody, SeriesExplanation, TableBody } from '../../../contracts/src/index.js';
+import type { ComputeReplayingReport } from '../../../report-contract/src/answer-ports.js';
 import type { LicensesRequest } from '../../../report-contract/src/licenses-request.js';
 import type { ReportRequest } from '../../../report-contract/src/report-spec.js';
 import { replayAsOf } from '../as-of.js';
@@ -12,9 +13,10 @@ import { explainSeries, type SeriesExplainRequest } from '../explain/series-expl
 import { replayLicensesOverview } from '../licenses.replay.js';
 
 /**
- * The work that replays an account's history (SPEC §5: as-of answers and explain), as plain data:
- * what a request asks for, whoever runs it — the server's own thread or a replay thread
- * (replay-threads.ts). Every field survives structured cloning (no functions, no class instances).
+ * The work that replays an account's history (SPEC §5: as-of answers and explain; SPEC §8: the
+ * reports that replay it under a hypothesis), as plain data: what a request asks for, whoever runs
+ * it — the server's own thread or a replay thread (replay-threads.ts). Requests are parsed once, on
+ * the server thread; every field survives structured cloning (no functions, no class instances).
  */
 export type ReplayTask =
   /** A report of the catalog as the ledger stood at `request.asOf`, computed at `now` (the request's wall clock). */
@@ -24,7 +26,12 @@ export type ReplayTask =
   /** One number of a projected series, explained from the events up to the position it answered at. */
   | { readonly kind: 'explain-series'; readonly request: SeriesExplainRequest; readonly projected: SeriesBody; readonly now: number }
   /** A figure of the license overview: projected now (with `projected`) or as of `request.asOf`. */
-  | { readonly kind: 'explain-licenses'; readonly request: LicensesExplainRequest; readonly projected?: LicensesOverview; readonly now: number };
+  | { readonly kind: 'explain-licenses'; readonly request: LicensesExplainRequest; readonly projected?: LicensesOverview; readonly now: number }
+  /**
+   * A report that replays history under a hypothesis (SPEC §8: what-if, reclaim-backtest), computed
+   * by the reports' code from their projections (`ComputeReplayingReport`, which the thread is given).
+   */
+  | { readonly kind: 'replaying-report'; readonly name: string; readonly request: ReportRequest; readonly now: number };
 
 /** What each kind of task answers. */
 export interface ReplayAnswers {
@@ -32,6 +39,7 @@ export interface ReplayAnswers {
   readonly 'as-of-licenses': LicensesOverview;
   readonly 'explain-series': SeriesExplanation;
   readonly 'explain-licenses': LicensesExplanation;
+  readonly 'replaying-report': SeriesBody | TableBody;
 }
 
 export type ReplayKind = ReplayTask['kind'];
@@ -51,22 +59,31 @@ export interface ReplayRunner {
 /** Token of the application's ReplayRunner. */
 export const REPLAY_RUNNER = Symbol('REPLAY_RUNNER');
 
-/** A runner that replays in the calling thread, reading `store`. */
+/**
+ * A runner that replays in the calling thread, reading `store`. The reports that replay history run
+ * in the calling thread by themselves (ReportsService), so this runner is not given them.
+ */
 export function replayInThread(store: EventStore, settings: ReplaySettings): ReplayRunner {
   return { run: (task) => runReplayTask(store, task, settings) };
 }
 
-/** Reads what `task` needs from `store` and computes its answer. */
+/** Reads what `task` needs from `store` (or has `reports` compute it) and computes its answer. */
 export async function runReplayTask<K extends ReplayKind>(
   store: EventStore,
   task: ReplayTaskOf<K>,
   settings: ReplaySettings,
+  reports?: ComputeReplayingReport,
 ): Promise<ReplayAnswers[K]> {
-  const answer: Promise<ReplayAnswers[ReplayKind]> = runTask(store, task as ReplayTask, settings);
+  const answer: Promise<ReplayAnswers[ReplayKind]> = runTask(store, task as ReplayTask, settings, reports);
   return answer as Promise<ReplayAnswers[K]>;
 }
 
-async function runTask(store: EventStore, task: ReplayTask, settings: ReplaySettings): Promise<ReplayAnswers[ReplayKind]> {
+async function runTask(
+  store: EventStore,
+  task: ReplayTask,
+  settings: ReplaySettings,
+  reports: ComputeReplayingReport | undefined,
+): Promise<ReplayAnswers[ReplayKind]> {
   const { leaseMs, activityActions } = settings;
   switch (task.kind) {
     case 'as-of-report': {
@@ -87,6 +104,9 @@ async function runTask(store: EventStore, task: ReplayTask, settings: ReplaySett
     }
     case 'explain-licenses':
       return explainLicensesTask(store, task, leaseMs);
+    case 'replaying-report':
+      if (!reports) throw new Error(`report ${task.name} runs on a replay thread given the reports' code (apps/replay-thread), not here`);
+      return reports(task.name, task.request, task.now);
   }
 }
 

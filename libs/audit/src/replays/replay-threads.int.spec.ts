@@ -23,7 +23,7 @@ import { ReplayThreads } from './replay-threads.js';
  * thread, through its own connection, equals the same task replayed in this thread — bodies, errors
  * and their codes. The thread runs the compiled script: `npm run build` first.
  */
-const SCRIPT = new URL('../../../../dist/libs/audit/src/replays/replay-thread.js', import.meta.url);
+const SCRIPT = new URL('../../../../dist/apps/replay-thread/replay-thread.js', import.meta.url);
 const END = '2026-06-01T00:00:00Z';
 const NOW = Date.parse(END);
 const AS_OF = '2026-04-15T12:00:00Z';

@@ -2,9 +2,6 @@ import { Worker } from 'node:worker_threads';
 import { errorOf, type ReplayReplyMessage, type ReplayThreadData } from './replay-messages.js';
 import type { ReplayAnswers, ReplayKind, ReplayRunner, ReplayTask, ReplayTaskOf } from './replay-tasks.js';
 
-/** The replay thread's script, beside this module (in dist/ once built). */
-export const REPLAY_THREAD_SCRIPT = new URL('./replay-thread.js', import.meta.url);
-
 interface Job {
   readonly id: number;
   readonly task: ReplayTask;
@@ -20,9 +17,10 @@ interface Thread {
 }
 
 /**
- * Up to `size` worker threads that replay accounts' histories (SPEC §5) so the server's event loop
- * never folds a long stream itself: a slow as-of, explain or verify replay cannot stall the plain
- * reports answered meanwhile. Threads start on first use and stay; each runs one task at a time with
+ * Up to `size` worker threads that replay accounts' histories (SPEC §5, §8) so the server's event loop
+ * never folds a long stream itself: a slow as-of, explain, verify, what-if or back-test replay cannot
+ * stall the plain reports answered meanwhile. Each thread runs `script`: the application's replay
+ * thread (apps/replay-thread/replay-thread.ts, compiled), which answers every kind of ReplayTask. Threads start on first use and stay; each runs one task at a time with
  * its own connection to the events; tasks beyond `size` wait their turn in order. A thread that dies
  * fails its task and is replaced by the next task's.
  */
@@ -35,7 +33,7 @@ export class ReplayThreads implements ReplayRunner {
   constructor(
     readonly size: number,
     private readonly data: ReplayThreadData,
-    private readonly script: URL = REPLAY_THREAD_SCRIPT,
+    private readonly script: URL,
   ) {
     if (!Number.isSafeInteger(size) || size < 1) throw new Error(`replay threads: size must be a whole number ≥ 1, got ${size}`);
   }

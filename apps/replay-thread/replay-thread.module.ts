@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { REPLAY_THREAD_SCRIPT } from '../../libs/audit/src/replays/application-replays.js';
+
+/** The compiled replay thread beside this module (dist/apps/replay-thread/replay-thread.js once built). */
+export const APPLICATION_REPLAY_THREAD = new URL('./replay-thread.js', import.meta.url);
+
+/**
+ * Gives the application's replays their thread (REPLAY_THREAD_SCRIPT): `ledger serve` and the CLI
+ * import it; from TypeScript sources (tests) the compiled script is missing and replays run in the
+ * calling thread.
+ */
+@Global()
+@Module({
+  providers: [{ provide: REPLAY_THREAD_SCRIPT, useValue: APPLICATION_REPLAY_THREAD }],
+  exports: [REPLAY_THREAD_SCRIPT],
+})
+export class ReplayThreadModule {}
