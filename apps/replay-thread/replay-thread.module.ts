@@ -5,9 +5,9 @@ import { REPLAY_THREAD_SCRIPT } from '../../libs/audit/src/replays/application-r
 export const APPLICATION_REPLAY_THREAD = new URL('./replay-thread.js', import.meta.url);
 
 /**
- * Gives the application's replays their thread (REPLAY_THREAD_SCRIPT): `ledger serve` and the CLI
- * import it; from TypeScript sources (tests) the compiled script is missing and replays run in the
- * calling thread.
+ * Gives the application's replays their thread (REPLAY_THREAD_SCRIPT): `ledger serve` imports it. The
+ * CLI's one-shot commands do not (nothing else to answer meanwhile), nor do tests from TypeScript
+ * sources: there replays run in the calling thread.
  */
 @Global()
 @Module({

@@ -12,7 +12,6 @@ import { ReportsModule } from '../../../libs/reports/src/reports.module.js';
 import { serviceConfig, type LogLevel as LedgerLogLevel } from '../../../libs/platform/src/config.js';
 import { createLogger } from '../../../libs/observability/src/logger.js';
 import { PinoNestLogger } from '../../../libs/observability/src/nest-logger.js';
-import { ReplayThreadModule } from '../../replay-thread/replay-thread.module.js';
 
 const SEVERITY: readonly LedgerLogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -40,7 +39,6 @@ class LedgerContextModule {
         ReportsModule,
         ExplainModule,
         AsOfAnswersModule,
-        ReplayThreadModule,
         AlertsModule.forRoot({ deliver: runProjections }),
       ],
     };
