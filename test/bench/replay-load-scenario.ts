@@ -5,11 +5,16 @@ import { Client, startServer, stopServer, type Request } from './http-scenario.j
 /**
  * `replays-postgres` (issue 15, item 5: replays cannot starve reports): the p95 of a plain report
  * (the sessions table of the biggest account) while the server is quiet, then while `inFlight`
- * as-of replays of that account's whole history (`licenses?asOf=` its last event) run back to back.
- * Measured in one run for each way of replaying — in the event loop (`REPLAY_THREADS=off`, as before)
- * and on replay threads (`on`) — on the same data, with REPLAY_CONCURRENCY = inFlight so every
- * replay is admitted. The target: loaded p95 ≤ 2 × quiet p95.
+ * replays run back to back — as-of replays of that account's whole history (`licenses?asOf=` its last
+ * event), or the capacity replays of SPEC §8 (what-if under other quantities and the reclaim-policy
+ * back-test over its last year, alternating). Measured in one run for each way of replaying — in the
+ * event loop (`REPLAY_THREADS=off`, as before) and on replay threads (`on`) — on the same data, with
+ * REPLAY_CONCURRENCY = inFlight so every replay is admitted. The target: loaded p95 ≤ 2 × quiet p95.
  */
+
+/** What is kept in flight while loaded. */
+export const REPLAY_LOADS = ['as-of', 'capacity'] as const;
+export type ReplayLoad = (typeof REPLAY_LOADS)[number];
 
 export interface ReplayLoadOptions {
   readonly databaseUrl: string;
@@ -17,6 +22,8 @@ export interface ReplayLoadOptions {
   readonly schema: string;
   /** Replays in flight while loaded (default 8). */
   readonly inFlight: number;
+  /** Which replays, each measured in the event loop and on threads (default both). */
+  readonly loads: readonly ReplayLoad[];
   /** Rounds of a quiet phase then a loaded phase. */
   readonly rounds: number;
   /** Plain reports timed per phase, one after another... */
@@ -27,6 +34,7 @@ export interface ReplayLoadOptions {
 }
 
 export interface ReplayLoadVariant {
+  readonly load: ReplayLoad;
   readonly replayThreads: boolean;
   readonly quiet: LatencySummary;
   readonly loaded: LatencySummary;
@@ -47,7 +55,10 @@ export interface ReplayLoadResult {
   readonly asOf: string;
   readonly inFlight: number;
   readonly plainReport: string;
+  /** The as-of replay. */
   readonly replay: string;
+  /** The capacity replays, sent in turn. */
+  readonly capacityReplays: readonly string[];
   readonly variants: readonly ReplayLoadVariant[];
 }
 
@@ -59,9 +70,13 @@ export async function runReplayLoadScenario(options: ReplayLoadOptions): Promise
   const base = `/v1/accounts/${accountId}`;
   const plain = (i: number): Request => ({ kind: 'report', method: 'GET', path: `${base}/reports/sessions?product=KRE&page=${(i % 10) + 1}` });
   const replay: Request = { kind: 'replay', method: 'GET', path: `${base}/licenses?asOf=${encodeURIComponent(lastAt)}` };
+  const capacity = capacityReplays(base, lastAt);
+  const replays: Record<ReplayLoad, (i: number) => Request> = { 'as-of': () => replay, capacity: (i) => capacity[i % capacity.length]! };
   const variants: ReplayLoadVariant[] = [];
-  for (const replayThreads of [false, true]) {
-    variants.push(await measureVariant(options, accountId, replayThreads, plain, replay));
+  for (const load of options.loads) {
+    for (const replayThreads of [false, true]) {
+      variants.push(await measureVariant(options, accountId, { load, replayThreads }, plain, replays[load]));
+    }
   }
   return {
     schema: options.schema,
@@ -71,18 +86,34 @@ export async function runReplayLoadScenario(options: ReplayLoadOptions): Promise
     inFlight: options.inFlight,
     plainReport: plain(0).path,
     replay: replay.path,
+    capacityReplays: capacity.map((r) => r.path),
     variants,
   };
+}
+
+/**
+ * The capacity replays over the year up to `lastAt` (SPEC §8): what-if of KRE under five other
+ * account quantities, and the reclaim back-test of KSE under three idle policies — different
+ * questions, so that no answer is a repeat of the one before.
+ */
+function capacityReplays(base: string, lastAt: string): Request[] {
+  const to = lastAt.slice(0, 10);
+  const from = new Date(Date.parse(lastAt) - 364 * 86_400_000).toISOString().slice(0, 10);
+  const window = `from=${from}&to=${to}&interval=month`;
+  const whatIf = [1, 3, 5, 8, 12].map((quantity) => `${base}/reports/what-if?product=KRE&${window}&quantity=${quantity}`);
+  const backTest = [7, 30, 90].map((idleDays) => `${base}/reports/reclaim-backtest?product=KSE&${window}&idleDays=${idleDays}`);
+  const paths = whatIf.flatMap((path, i) => [path, backTest[i % backTest.length]!]);
+  return paths.map((path) => ({ kind: 'replay', method: 'GET', path }));
 }
 
 async function measureVariant(
   options: ReplayLoadOptions,
   accountId: string,
-  replayThreads: boolean,
+  { load, replayThreads }: { readonly load: ReplayLoad; readonly replayThreads: boolean },
   plain: (i: number) => Request,
-  replay: Request,
+  replay: (i: number) => Request,
 ): Promise<ReplayLoadVariant> {
-  const label = `replays ${replayThreads ? 'on threads' : 'in the event loop'}`;
+  const label = `${load} replays ${replayThreads ? 'on threads' : 'in the event loop'}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: options.databaseUrl,
@@ -97,7 +128,7 @@ async function measureVariant(
     const client = new Client(server.url, server.tokens, options.timeoutMs);
     // Warm up: the report's plan and caches, and one replay (which starts a replay thread).
     for (let i = 0; i < 20; i++) await mustAnswer(client, plain(i));
-    await mustAnswer(client, replay);
+    await mustAnswer(client, replay(0));
     // Quiet and loaded phases alternate, so that a change in the machine's other load meanwhile
     // weighs on both alike (the machine may be shared).
     const quietMs: number[] = [];
@@ -107,9 +138,10 @@ async function measureVariant(
     for (let round = 1; round <= options.rounds; round++) {
       quietMs.push(...(await timePlain(client, plain, options)));
       let stopping = false;
+      let sent = 0;
       const loops = Array.from({ length: options.inFlight }, async () => {
         while (!stopping) {
-          const answer = await client.send(replay).catch(() => null);
+          const answer = await client.send(replay(sent++)).catch(() => null);
           if (answer?.status === 200) replayMs.push(answer.ms);
           else refused += 1;
         }
@@ -130,6 +162,7 @@ async function measureVariant(
     );
     const exit = await stopServer(server.run);
     return {
+      load,
       replayThreads,
       quiet,
       loaded,

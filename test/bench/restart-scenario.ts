@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { createHistory } from '../../libs/history-generator/src/generate-history.js';
@@ -29,9 +30,11 @@ import {
 } from './bench-support.js';
 
 /**
- * First command on a big account after a restart, with and without account-state snapshots, in one run.
+ * `restart-postgres`: first command on a big account after a restart, with and without account-state
+ * snapshots, in one run.
  *
- *   node dist/test/bench/restart-scenario.js --schema bench_restart_2m --commands 1900000
+ *   npm run bench -- --only restart-postgres --restart-schema bench_restart_2m --restart-commands 1900000
+ *   node dist/test/bench/restart-scenario.js --schema bench_restart_2m --commands 1900000   (the same, alone)
  *
  * Imports a one-account history into the schema unless it holds events already (kept for the next
  * run), takes a snapshot, appends `--tail` events after it (default: the most the default cadence
@@ -179,7 +182,8 @@ function median(values: readonly number[]): number {
 
 async function inChild<T>(args: readonly string[]): Promise<T> {
   let answer: T | undefined;
-  const run = runNode([process.argv[1], ...args], {
+  // This module's own script: the measuring processes run its `--measure` mode, whoever started the scenario.
+  const run = runNode([fileURLToPath(import.meta.url), ...args], {
     env: process.env,
     timeoutMs: 600_000,
     onStdoutLine: (line) => {
@@ -224,53 +228,95 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
+  const { line } = await runRestartScenario({
+    databaseUrl,
+    schema,
+    commands: Number(values.commands),
+    tail: Number(values.tail),
+    runs: Number(values.runs),
+    out: values.out!,
+    command: `node dist/test/bench/restart-scenario.js ${argv.join(' ')}`,
+  });
+  process.stdout.write(line);
+  return 0;
+}
+
+export interface RestartOptions {
+  readonly databaseUrl: string;
+  /** Kept between runs: a one-account history is imported into it when it holds no events. */
+  readonly schema: string;
+  /** Commands of that history. */
+  readonly commands: number;
+  /** Events appended after the snapshot. */
+  readonly tail: number;
+  /** Fresh processes per variant. */
+  readonly runs: number;
+  /** Results file (written whole). */
+  readonly out: string;
+  /** How the run was started, for the results. */
+  readonly command: string;
+}
+
+/** Measures, writes `options.out` and answers the results with a Markdown line. */
+export async function runRestartScenario(options: RestartOptions): Promise<{ result: Record<string, unknown>; line: string }> {
+  const { databaseUrl, schema } = options;
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`the restart schema must be a plain lower-case identifier, got "${schema}"`);
   const postgres = await postgresVersion(databaseUrl);
   if (postgres === null) throw new Error(`PostgreSQL is not reachable at ${withoutPassword(databaseUrl)}`);
   const db = await open(databaseUrl, schema);
   let account = await biggestAccount(db);
   if (!account) {
-    log('restart', `importing a ${values.commands}-command one-account history into schema ${schema}`);
-    await importHistory(db, Number(values.commands));
+    log('restart', `importing a ${options.commands}-command one-account history into schema ${schema}`);
+    await importHistory(db, options.commands);
     account = (await biggestAccount(db))!;
   }
-  log('restart', `account ${account.accountId}: ${account.events} events; taking a snapshot and appending ${values.tail} events after it`);
-  const snapshot = await snapshotThenTail(db, account.accountId, Number(values.tail));
+  log('restart', `account ${account.accountId}: ${account.events} events; taking a snapshot and appending ${options.tail} events after it`);
+  const snapshot = await snapshotThenTail(db, account.accountId, options.tail);
   await db.close();
 
   const loadBefore = loadAverage();
   const runs: { without: Measured; with: Measured }[] = [];
-  for (let i = 0; i < Number(values.runs); i++) {
-    const child = (mode: string) => inChild<Measured>(['--measure', mode, '--schema', schema, '--account', account.accountId]);
+  for (let i = 0; i < options.runs; i++) {
+    const child = (mode: string) =>
+      inChild<Measured>(['--measure', mode, '--schema', schema, '--account', account.accountId, '--database-url', databaseUrl]);
     // Alternate which variant goes first, so neither always meets a warmer database.
     const without = i % 2 === 0 ? await child('without') : undefined;
     const withSnapshot = await child('with');
     runs.push({ without: without ?? (await child('without')), with: withSnapshot });
     log('restart', `run ${i + 1}: without ${runs[i].without.firstMs} ms, with ${runs[i].with.firstMs} ms`);
   }
-  const breakdown = await inChild<Record<string, number>>(['--measure', 'phases', '--schema', schema, '--account', account.accountId]);
+  const breakdown = await inChild<Record<string, number>>([
+    '--measure',
+    'phases',
+    '--schema',
+    schema,
+    '--account',
+    account.accountId,
+    '--database-url',
+    databaseUrl,
+  ]);
   const without = median(runs.map((r) => r.without.firstMs));
   const withSnapshots = median(runs.map((r) => r.with.firstMs));
   const result = {
     scenario: 'restart-postgres',
     at: new Date().toISOString(),
-    command: `node dist/test/bench/restart-scenario.js ${argv.join(' ')}`,
+    command: options.command,
     commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
     machine: machineInfo(`PostgreSQL ${postgres}`),
     loadAverage: { before: loadBefore, after: loadAverage() },
-    account: { ...account, snapshotRevision: snapshot.revision, snapshotBytes: snapshot.bytes, tailEvents: Number(values.tail) },
+    account: { ...account, snapshotRevision: snapshot.revision, snapshotBytes: snapshot.bytes, tailEvents: options.tail },
     snapshotEncodeAndWriteMs: snapshot.encodeAndWriteMs,
     firstCommandMs: { without, with: withSnapshots, ratio: round(without / withSnapshots, 1) },
     secondCommandMs: { without: median(runs.map((r) => r.without.secondMs)), with: median(runs.map((r) => r.with.secondMs)) },
     loadFromSnapshot: breakdown,
     runs,
   };
-  const out = resolve(values.out!);
+  const out = resolve(options.out);
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(
-    `| ${account.events} events | first command without snapshots **${without} ms** | with **${withSnapshots} ms** (${result.firstCommandMs.ratio}×) | second command ${result.secondCommandMs.without} / ${result.secondCommandMs.with} ms |\n`,
-  );
-  return 0;
+  log('restart', `results in ${out}`);
+  const line = `| ${account.events} events | first command without snapshots **${without} ms** | with **${withSnapshots} ms** (${result.firstCommandMs.ratio}×) | second command ${result.secondCommandMs.without} / ${result.secondCommandMs.with} ms |\n`;
+  return { result, line };
 }
 
 runAsScript(import.meta.url, 'restart-scenario', main);
