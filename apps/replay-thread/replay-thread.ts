@@ -7,6 +7,9 @@ import {
   type ReplayThreadData,
 } from '../../libs/audit/src/replays/replay-messages.js';
 import { runReplayTask } from '../../libs/audit/src/replays/replay-tasks.js';
+import { checkpointedAnswers } from '../../libs/audit/src/checkpoints/checkpointed-answers.js';
+import { CheckpointWriter, DEFAULT_CHECKPOINT_EVERY_EVENTS } from '../../libs/audit/src/checkpoints/checkpoint-writer.js';
+import { createReplayCheckpoints } from '../../libs/audit/src/checkpoints/replay-checkpoints.js';
 import { openPostgresDatabase } from '../../libs/database/src/postgres-database.js';
 import { createEventStore } from '../../libs/event-store/src/create-event-store.js';
 import { computeReplayingReport } from '../../libs/reports/src/replaying-reports.js';
@@ -38,6 +41,18 @@ const READ: ReadonlyMap<string, Projection> = new Map([[capacityProjection.name,
 
 const database = await openPostgresDatabase(data.databaseUrl, data.databaseSchema);
 const store = await createEventStore({ eventStoreUrl: data.eventStoreUrl, streamPrefix: data.eventStoreStreamPrefix, database });
+
+// As-of answers start from the replay checkpoints of the ledger's database; an answer that had to fold
+// many events past them has the checkpoints extended to the end of the account's stream, after it is
+// sent (docs/audit.md, "Checkpoints").
+const checkpoints = createReplayCheckpoints(database, store.storeId);
+const writer = new CheckpointWriter(store, checkpoints, DEFAULT_CHECKPOINT_EVERY_EVENTS, (error) =>
+  process.stderr.write(`replay checkpoints could not be written: ${error instanceof Error ? error.message : String(error)}\n`),
+);
+const extending = new Set<string>();
+const answers = checkpointedAnswers(store, checkpoints, (accountId, folded) => {
+  if (folded >= DEFAULT_CHECKPOINT_EVERY_EVENTS) extending.add(accountId);
+});
 const projections = new ProjectionReader({ db: database.kysely<unknown>(), baseSchema: database.schema }, (name) => {
   const projection = READ.get(name);
   if (!projection) throw new Error(`a replay thread reads the projections ${[...READ.keys()].join(', ')}, not ${name}`);
@@ -46,7 +61,7 @@ const projections = new ProjectionReader({ db: database.kysely<unknown>(), baseS
 const reports = computeReplayingReport(projections, data.settings.leaseMs);
 
 port.on('message', (message: ReplayRequestMessage) => {
-  void runReplayTask(store, message.task, data.settings, reports).then(
+  void runReplayTask(store, message.task, data.settings, answers, reports).then(
     (value) => reply({ id: message.id, value }),
     (error: unknown) => reply({ id: message.id, failure: failureOf(error) }),
   );
@@ -55,4 +70,6 @@ port.postMessage('ready');
 
 function reply(message: ReplayReplyMessage): void {
   port.postMessage(message);
+  for (const accountId of extending) void writer.extend(accountId);
+  extending.clear();
 }
