@@ -48,7 +48,7 @@ const LABEL = 'audit-checkpoints';
 type Kind = 'licenses' | 'seat-history' | 'explain';
 type Answer = (asOf: number) => Promise<unknown>;
 
-async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {

@@ -74,7 +74,7 @@ function selectionWords(): string[] {
 
 function usage(): string {
   const scenarios = BENCH_FAMILIES.flatMap((f) => f.scenarios).map(({ name, summary }) => `  ${name.padEnd(22)} ${summary}`);
-  const options = Object.entries(OPTIONS).map(([name, o]) => `  ${`--${name}${o.value ? ` ${o.value}` : ''}`.padEnd(26)}${o.description}`);
+  const options = Object.entries(OPTIONS).map(([name, o]) => `  ${`--${name}${o.value ? ` ${o.value}` : ''}`.padEnd(28)} ${o.description}`);
   return [
     'Usage: npm run bench -- [options]',
     '',

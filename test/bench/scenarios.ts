@@ -1,4 +1,5 @@
 import { alertsBench } from './alerts-bench.js';
+import { auditCheckpointsBench } from './audit-checkpoints-bench.js';
 import { appendsBench } from './appends-bench.js';
 import type { BenchFamily } from './bench-family.js';
 import { consoleBench } from './console-bench.js';
@@ -20,4 +21,5 @@ export const BENCH_FAMILIES: readonly BenchFamily[] = [
   consoleBench,
   restartBench,
   replaysBench,
+  auditCheckpointsBench,
 ];
