@@ -75,18 +75,16 @@ function history(): LedgerCommand[] {
       );
     }
   });
-  users
-    .slice(0, 25)
-    .forEach((u, i) =>
-      commands.push(
-        cmd('StartSession', minute('2026-03-01T11:50:00Z', i / 5), {
-          product: 'KRE',
-          sessionId: `s${i}`,
-          userId: u.userId,
-          machineId: `host-${i % 9}`,
-        }),
-      ),
-    );
+  users.slice(0, 25).forEach((u, i) =>
+    commands.push(
+      cmd('StartSession', minute('2026-03-01T11:50:00Z', i / 5), {
+        product: 'KRE',
+        sessionId: `s${i}`,
+        userId: u.userId,
+        machineId: `host-${i % 9}`,
+      }),
+    ),
+  );
   return commands;
 }
 

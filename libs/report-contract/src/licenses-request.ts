@@ -2,7 +2,7 @@ import type { LicenseListName } from '../../contracts/src/licenses.js';
 import { DomainError, type FieldError } from '../../domain/src/errors.js';
 import { isProduct, PRODUCT_CODES, type Product } from '../../domain/src/products.js';
 import { INSTANT_RULE, utcInstant } from '../../domain/src/time/instant.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './report-request.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, wholeNumber } from './report-request.js';
 
 /** A request for the license overview (SPEC §4.7), validated: whole account or one org's subtree, now or as of an instant. */
 export interface LicensesRequest {
@@ -93,12 +93,8 @@ class Fields {
 
   wholeNumber(name: string, min: number, max: number): number | undefined {
     const value = this.parameters[name];
-    if (value === undefined) return undefined;
-    const n = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : typeof value === 'number' ? value : NaN;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      return this.fail(name, max === Number.MAX_SAFE_INTEGER ? `must be a whole number ≥ ${min}` : `must be a whole number from ${min} to ${max}`);
-    }
-    return n;
+    if (value !== undefined && typeof value !== 'string') return this.fail(name, 'must be a single text value');
+    return wholeNumber(name, value, min, max, (path, message) => this.fail(path, message));
   }
 
   licensesRequest(): LicensesRequest {
