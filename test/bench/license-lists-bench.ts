@@ -1,7 +1,6 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { withLedger } from '../../apps/cli/src/ledger-context.js';
@@ -11,7 +10,7 @@ import { query } from '../../libs/database/src/testing/query.js';
 import { loadConfig } from '../../libs/platform/src/config.js';
 import { LEDGER_DATABASE } from '../../libs/platform/src/tokens.js';
 import { LicenseListQuery, LicensesOverviewQuery } from '../../libs/reports/src/reports.service.js';
-import { log, summarizeLatencies, type LatencySummary } from './bench-support.js';
+import { log, runAsScript, summarizeLatencies, type LatencySummary } from './bench-support.js';
 
 /**
  * The license overview whole (the SPEC body) against what the console now asks for it: the overview
@@ -104,14 +103,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsScript(import.meta.url, 'license-lists', main);
