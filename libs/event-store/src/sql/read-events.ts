@@ -49,7 +49,7 @@ export async function readStreamEvents(
 
 /**
  * The events of `streamId` whose metadata names one of `commandIds`, grouped by commandId, in stream
- * order. Answered from the partial index `events_stream_command` (migration 0010); the `IS NOT NULL`
+ * order. Answered from the partial index `events_stream_command` (migration 0011); the `IS NOT NULL`
  * spells out its predicate so the planner always takes it.
  */
 export async function readCommandEvents(
