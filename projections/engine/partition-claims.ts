@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import { messageOf } from './delays.js';
-import type { EngineDeps } from './engine-deps.js';
 
 /** The claim on a whole projection (a global one, or the build of a new generation), beside its partitions 0…n-1. */
 export const WHOLE_PROJECTION = -1;
@@ -25,7 +24,7 @@ interface Session {
 export class PartitionClaims {
   #session: Promise<Session> | undefined;
 
-  constructor(private readonly deps: Pick<EngineDeps, 'db' | 'baseSchema'>) {}
+  constructor(private readonly deps: { readonly db: Kysely<unknown>; readonly baseSchema: string }) {}
 
   /** Projector processes now sharing this database schema (this one included). */
   async members(): Promise<number> {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { writeHistoryNdjson } from '../../libs/history-generator/src/generate-history.js';
@@ -14,6 +14,7 @@ import {
   runAllCleanups,
   runAsScript,
   runNode,
+  sourceTree,
   type ChildRun,
 } from './bench-support.js';
 
@@ -35,6 +36,8 @@ interface FoldRun {
   readonly eventsPerSecond: number;
   /** From spawning the processes to the end (Node and Nest start-up included). */
   readonly wallSeconds: number;
+  /** CPU seconds (user + system) of each projector process, up to the end (PostgreSQL's own not counted). */
+  readonly cpuSeconds: readonly number[];
   /** Sum over the processes of their peak RSS. */
   readonly peakRssMiB: number;
   /** The machine's 1-minute load average when the run ended. */
@@ -77,6 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const result = {
       command: `node dist/test/bench/partitioned-fold.js ${argv.join(' ')}`.trim(),
       at: new Date().toISOString(),
+      sourceTree: sourceTree(),
       machine,
       loadAverageAfter: loadAverage(),
       history: { commands: Number(values.commands), accounts: Number(values.accounts), events },
@@ -85,11 +89,11 @@ async function main(argv: readonly string[]): Promise<number> {
     await writeFile('bench-results/partitions.json', `${JSON.stringify(result, null, 2)}\n`);
     const base = runs[0];
     process.stdout.write(
-      `| processes | fold time | log events/s | × one process | wall (start-up included) | peak RSS (sum) | load after |\n|---|---|---|---|---|---|---|\n` +
+      `| processes | fold time | log events/s | × one process | wall (start-up included) | CPU s per process | peak RSS (sum) | load after |\n|---|---|---|---|---|---|---|---|\n` +
         runs
           .map(
             (r) =>
-              `| ${r.processes} | ${r.foldSeconds} s | ${r.eventsPerSecond} | ${round(r.eventsPerSecond / base.eventsPerSecond)}× | ${r.wallSeconds} s | ${r.peakRssMiB} MiB | ${r.loadAverage} |`,
+              `| ${r.processes} | ${r.foldSeconds} s | ${r.eventsPerSecond} | ${round(r.eventsPerSecond / base.eventsPerSecond)}× | ${r.wallSeconds} s | ${r.cpuSeconds.join(' + ')} | ${r.peakRssMiB} MiB | ${r.loadAverage} |`,
           )
           .join('\n') +
         '\n',
@@ -137,6 +141,7 @@ async function foldWith(processes: number, env: NodeJS.ProcessEnv, client: pg.Cl
     }
   }
   const done = performance.now();
+  const cpuSeconds = await Promise.all(children.map((child) => cpuSecondsOf(child.child.pid!)));
   for (const child of children) child.child.kill('SIGTERM');
   const exits = await Promise.all(children.map((child) => child.exited));
   const foldSeconds = round((done - firstCheckpoint!) / 1000);
@@ -145,11 +150,19 @@ async function foldWith(processes: number, env: NodeJS.ProcessEnv, client: pg.Cl
     foldSeconds,
     eventsPerSecond: Math.round(events / foldSeconds),
     wallSeconds: round((done - spawned) / 1000),
+    cpuSeconds,
     peakRssMiB: exits.reduce((sum, exit) => sum + (exit.peakRssMiB ?? 0), 0),
     loadAverage: loadAverage(),
   };
   log(label, `${run.foldSeconds} s: ${run.eventsPerSecond} log events/s (wall ${run.wallSeconds} s)`);
   return run;
+}
+
+/** utime + stime of a live process, from /proc/PID/stat (Linux; clock ticks of 1/100 s). */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return round((Number(fields[11]) + Number(fields[12])) / 100, 1);
 }
 
 runAsScript(import.meta.url, 'partitioned-fold', main);
