@@ -3,7 +3,7 @@ import type { LogPosition } from '../../libs/event-store/src/event-store.js';
 import { positionOf, type GenerationRecord } from './registry.js';
 
 /**
- * `ledger_projection_partitions` (migration 0010-projection-partitions): the checkpoints of a
+ * `ledger_projection_partitions` (migration 0011-projection-partitions): the checkpoints of a
  * generation split into partitions. Partition `i` of `n` folds the events of the accounts whose id
  * hashes to `i` (`partitionOfAccount`), each batch in one transaction with its own checkpoint. The
  * generation's checkpoint follows the lowest partition checkpoint (`rollUpPartitions`), so a report's

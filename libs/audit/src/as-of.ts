@@ -15,9 +15,15 @@ export async function replayAsOf<T>(
   wallNow: number,
   answer: (events: readonly StoredLedgerEvent[], now: number) => T,
 ): Promise<T> {
+  const instant = asOfInstant(asOf, wallNow);
+  return answer(await readAccountEvents(store, accountId, { asOf: instant }), instant);
+}
+
+/** The instant `asOf` names (ms); VALIDATION_FAILED when it is after `wallNow`. */
+export function asOfInstant(asOf: string, wallNow: number): number {
   const instant = Date.parse(asOf);
   if (instant > wallNow) {
     throw validationError('asOf', `must not be after now (${new Date(wallNow).toISOString()}), got ${asOf}`);
   }
-  return answer(await readAccountEvents(store, accountId, { asOf: instant }), instant);
+  return instant;
 }

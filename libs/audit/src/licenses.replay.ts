@@ -1,3 +1,4 @@
+import { DomainError } from '../../domain/src/errors.js';
 import { ACCOUNT_SCOPE, type Scope } from '../../domain/src/events.js';
 import {
   activePurchases,
@@ -17,6 +18,15 @@ import type { OrgTree } from '../../../projections/shared/directory-tables.js';
 import { lastPosition, occurredAt, orgTreeOfState, replayAccount } from './replay-account.js';
 import type { ReplayContext } from './replayed-report.js';
 import { compareText } from './table-order.js';
+import { registrationKey } from './checkpoints/audit-fold.js';
+
+/** What the overview reads of an account's replayed events: the domain state after them, machine registration times, and the last event's position. */
+export interface FoldedAccount {
+  readonly state: AccountState;
+  /** `registrationKey(product, machineId)` → when the machine was last registered. */
+  readonly registeredAt: ReadonlyMap<string, number>;
+  readonly lastPosition: string | null;
+}
 
 /**
  * The license overview (SPEC §4.7) replayed: the domain state after every event given, and the pool
@@ -25,16 +35,22 @@ import { compareText } from './table-order.js';
  */
 export function replayLicensesOverview(events: readonly StoredLedgerEvent[], request: LicensesRequest, context: ReplayContext): LicensesOverview {
   const state = replayAccount(events, request.accountId);
+  return licensesOverviewOf({ state, registeredAt: registrationTimes(events), lastPosition: lastPosition(events) }, request, context);
+}
+
+/** The license overview of an account folded (from its first event or from a checkpoint, libs/audit/src/checkpoints). */
+export function licensesOverviewOf(account: FoldedAccount, request: LicensesRequest, context: ReplayContext): LicensesOverview {
+  const { state, registeredAt } = account;
+  if (!state.opened) throw new DomainError('NOT_FOUND', `account '${request.accountId}' does not exist`);
   const tree = orgTreeOfState(state);
   const subtree = request.orgId !== undefined ? tree.subtree(request.orgId) : null;
   const purchased = new Set([...state.purchases.values()].map((p) => p.product));
   const products = request.product !== undefined ? [request.product] : PRODUCT_CODES.filter((p) => purchased.has(p));
-  const registeredAt = registrationTimes(events);
   const overview = (product: Product) => productOverview(state, tree, product, subtree, request.orgId ?? null, registeredAt, context);
   return {
     accountId: request.accountId,
     asOf: iso(context.now),
-    asOfPosition: lastPosition(events),
+    asOfPosition: account.lastPosition,
     timezone: state.timezone,
     orgId: request.orgId ?? null,
     products: products.map(overview),
@@ -115,16 +131,16 @@ function productOverview(
       .map(([machineId, userId]) => ({
         machineId,
         userId,
-        registeredAt: iso(registeredAt.get(`${product}\u0000${machineId}`)!),
+        registeredAt: iso(registeredAt.get(registrationKey(product, machineId))!),
       })),
   };
 }
 
-/** product\0machineId → when the machine was last registered. */
+/** `registrationKey(product, machineId)` → when the machine was last registered. */
 function registrationTimes(events: readonly StoredLedgerEvent[]): Map<string, number> {
   const times = new Map<string, number>();
   for (const e of events) {
-    if (e.type === 'MachineRegistered') times.set(`${e.data.product}\u0000${e.data.machineId}`, occurredAt(e));
+    if (e.type === 'MachineRegistered') times.set(registrationKey(e.data.product, e.data.machineId), occurredAt(e));
   }
   return times;
 }

@@ -18,10 +18,13 @@ export const lastPosition = (events: readonly StoredLedgerEvent[]): string | nul
  * for must not decrease: the state is folded in place, never rewound.
  */
 export class AccountReplay {
-  readonly state: AccountState = initialState();
   private folded = 0;
 
-  constructor(private readonly events: readonly StoredLedgerEvent[]) {}
+  /** `state`: where `events` start from (the state before the first of them; by default none). */
+  constructor(
+    private readonly events: readonly StoredLedgerEvent[],
+    readonly state: AccountState = initialState(),
+  ) {}
 
   through(instant: number): AccountState {
     while (this.folded < this.events.length) {

@@ -3,12 +3,11 @@ import { ACCOUNT_SCOPE } from '../../../domain/src/events.js';
 import { activePurchases, heldUnits, parentScopeOfOrg, poolFigures } from '../../../domain/src/pools.js';
 import { isProduct, PRODUCT_CODES, type Product } from '../../../domain/src/products.js';
 import { productView } from '../../../domain/src/state.js';
-import type { StoredLedgerEvent } from '../../../event-store/src/stored-ledger-event.js';
 import type { LicensesOverview } from '../../../contracts/src/index.js';
 import { INSTANT_RULE, utcInstant } from '../../../domain/src/time/instant.js';
 import type { LicensesExplanation } from '../../../contracts/src/index.js';
 import { EventReferences } from './event-references.js';
-import { sourceKey, stateWithSources, type StateWithSources } from './state-with-sources.js';
+import { sourceKey, type StateWithSources } from './state-with-sources.js';
 
 export const LICENSES_METRICS = ['purchased', 'dedicated', 'pool', 'used', 'available', 'offline'] as const;
 export type LicensesMetric = (typeof LICENSES_METRICS)[number];
@@ -70,7 +69,8 @@ export type { LicensesExplanation } from '../../../contracts/src/index.js';
 
 export interface LicensesExplainInput {
   readonly request: LicensesExplainRequest;
-  readonly events: readonly StoredLedgerEvent[];
+  /** The account after every event with business time ≤ `at`, and which events made what it holds (`stateWithSources`). */
+  readonly replayed: StateWithSources;
   /** The instant of the figures: now, or the request's asOf. */
   readonly at: number;
   readonly leaseMs: number;
@@ -81,9 +81,8 @@ export interface LicensesExplainInput {
 
 const iso = (instant: number): string => new Date(instant).toISOString();
 
-/** Recomputes one pool figure of the license overview from the raw events and lists what makes it. */
-export function explainLicenses({ request, events, at, leaseMs, asOfPosition, projected }: LicensesExplainInput): LicensesExplanation {
-  const replayed = stateWithSources(events, at);
+/** Recomputes one pool figure of the license overview from the replayed events and lists what makes it. */
+export function explainLicenses({ request, replayed, at, leaseMs, asOfPosition, projected }: LicensesExplainInput): LicensesExplanation {
   const { state } = replayed;
   const { product, scope, metric } = request;
   const figures = poolFigures(state, product, at, leaseMs);

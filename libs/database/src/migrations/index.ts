@@ -8,7 +8,8 @@ import { checkpointStoreMigration } from './0006-checkpoint-store.js';
 import { webhooksMigration } from './0007-webhooks.js';
 import { notifyAfterCommitMigration } from './0008-notify-after-commit.js';
 import { accountSnapshotsMigration } from './0009-account-snapshots.js';
-import { projectionPartitionsMigration } from './0010-projection-partitions.js';
+import { replayCheckpointsMigration } from './0010-replay-checkpoints.js';
+import { projectionPartitionsMigration } from './0011-projection-partitions.js';
 
 /**
  * The ledger's own tables (those that are not read models), as forward-only migrations in the order
@@ -26,5 +27,6 @@ export const LEDGER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-webhooks': webhooksMigration,
   '0008-notify-after-commit': notifyAfterCommitMigration,
   '0009-account-snapshots': accountSnapshotsMigration,
-  '0010-projection-partitions': projectionPartitionsMigration,
+  '0010-replay-checkpoints': replayCheckpointsMigration,
+  '0011-projection-partitions': projectionPartitionsMigration,
 };
