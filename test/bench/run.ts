@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
@@ -13,6 +12,7 @@ import {
   postgresVersion,
   round,
   runAllCleanups,
+  sourceTree,
   withoutPassword,
   type Backend,
 } from './bench-support.js';
@@ -463,17 +463,6 @@ async function waitForQuiet(label: string, limit: number): Promise<void> {
 
 function optional(value: string | undefined, name: string): number | undefined {
   return value === undefined ? undefined : count(value, 0, name);
-}
-
-/** The commit the working tree is on, and how many files differ from it (other work in progress is measured too). */
-function sourceTree(): { commit: string | null; changedFiles: number | null } {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const changed = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
-    return { commit, changedFiles: changed };
-  } catch {
-    return { commit: null, changedFiles: null };
-  }
 }
 
 function shortMachine(machine: ReturnType<typeof machineInfo>) {
