@@ -34,6 +34,8 @@ export class ApplicationsProjection implements Projection<ApplicationsTables> {
   readonly name = 'applications';
   /** 3: no concurrency slots; reports sweep the activations. */
   readonly version = 3;
+  /** Its tables are keyed by account and each account folds on its own: projector processes may share it. */
+  readonly partitionable = true;
   /** Depends on none of the configured rules. */
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([

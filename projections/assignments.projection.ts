@@ -25,6 +25,8 @@ export class AssignmentsProjection implements Projection<AssignmentsTables> {
   readonly name = 'assignments';
   /** 2: instants as epoch milliseconds (bigint), like every read model. */
   readonly version = 2;
+  /** Its tables are keyed by account and each account folds on its own: projector processes may share it. */
+  readonly partitionable = true;
   readonly rules = ['activityActions'] as const;
   readonly eventTypes: ReadonlySet<string> = new Set([...DIRECTORY_EVENT_TYPES, ...SEAT_EVENTS, ...ACTIVE_USE_EVENT_TYPES, 'LicensesDedicated']);
 

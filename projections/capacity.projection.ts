@@ -37,6 +37,8 @@ const CAPACITY_EVENT_TYPES = [
 export class CapacityProjection implements Projection<CapacityTables> {
   readonly name = 'capacity';
   readonly version = 1;
+  /** Its tables are keyed by account and each account folds on its own: projector processes may share it. */
+  readonly partitionable = true;
   /** Which activity counts decides `capacity_activity`; the lease is applied when reports are read. */
   readonly rules = ['activityActions'] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([...USER_DIRECTORY_EVENT_TYPES, ...CAPACITY_EVENT_TYPES]);

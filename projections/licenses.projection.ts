@@ -78,6 +78,8 @@ class Changes<T extends ChangedTable> {
 export class LicensesProjection implements Projection<LicensesTables> {
   readonly name = 'licenses';
   readonly version = 2;
+  /** Its tables are keyed by account and each account folds on its own: projector processes may share it. */
+  readonly partitionable = true;
   /** Depends on none of the configured rules (the lease is applied when reports are read). */
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([...USER_DIRECTORY_EVENT_TYPES, ...HOLDING_EVENT_TYPES]);

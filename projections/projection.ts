@@ -29,6 +29,13 @@ export interface Projection<Tables = unknown> {
    * stale when one of these differs from the configuration; a change to another rule leaves it alone.
    */
   readonly rules?: readonly RuleName[];
+  /**
+   * True when it folds each account on its own — its tables keyed by account, no fold reading or
+   * writing another account's rows, nothing done outside its tables — so that several projector
+   * processes may share it, each folding the accounts of its partitions (docs/projections.md,
+   * "Partitions"). Unset: global, folded whole by one process at a time.
+   */
+  readonly partitionable?: boolean;
   /** Event types this projection folds; others are skipped (the checkpoint still advances). */
   readonly eventTypes: ReadonlySet<string>;
   /**

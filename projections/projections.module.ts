@@ -84,6 +84,7 @@ export class ProjectionsModule {
               context: projectionContext(config),
               logger: new Logger('Projections'),
               rebuildBatchSize: config.rebuildBatchSize,
+              partitions: config.projectorPartitions,
             }),
         },
         { provide: ProjectionReader, inject: [ProjectionEngine], useFactory: (engine: ProjectionEngine) => engine.reader },

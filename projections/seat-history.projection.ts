@@ -16,6 +16,8 @@ export class SeatHistoryProjection implements Projection<SeatHistoryTables> {
   readonly name = 'seat-history';
   /** 2: instants as epoch milliseconds (bigint), like every read model. */
   readonly version = 2;
+  /** Its tables are keyed by account and each account folds on its own: projector processes may share it. */
+  readonly partitionable = true;
   /** Depends on none of the configured rules (the lease is applied when reports are read). */
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set([...USER_DIRECTORY_EVENT_TYPES, ...POOL_VERSION_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES]);

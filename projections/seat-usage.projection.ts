@@ -33,6 +33,8 @@ export class SeatUsageProjection implements Projection<SeatUsageTables> {
   readonly name = 'seat-usage';
   /** 2: seat spans in epoch milliseconds, activity slots by number. */
   readonly version = 2;
+  /** Its tables are keyed by account and each account folds on its own: projector processes may share it. */
+  readonly partitionable = true;
   readonly rules = ['activityActions'] as const;
   readonly eventTypes: ReadonlySet<string> = new Set([...USER_DIRECTORY_EVENT_TYPES, ...SEAT_SPAN_EVENT_TYPES, ...ACTIVE_USE_EVENT_TYPES]);
 

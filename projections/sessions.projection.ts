@@ -38,6 +38,8 @@ const SESSION_EVENT_TYPES = ['SessionStarted', 'SessionHeartbeatRecorded', 'Sess
 export class SessionsProjection implements Projection<SessionsTables> {
   readonly name = 'sessions';
   readonly version = 1;
+  /** Its tables are keyed by account and each account folds on its own: projector processes may share it. */
+  readonly partitionable = true;
   /** Depends on none of the configured rules (the lease is applied when reports are read). */
   readonly rules = [] as const;
   readonly eventTypes: ReadonlySet<string> = new Set<string>([...USER_DIRECTORY_EVENT_TYPES, ...POOL_HISTORY_EVENT_TYPES, ...SESSION_EVENT_TYPES]);

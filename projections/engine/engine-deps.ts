@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { EventStore } from '../../libs/event-store/src/event-store.js';
 import type { ProjectionContext } from '../projection.js';
+import type { PartitionClaims } from './partition-claims.js';
 
 /** Where the engine writes what it has to say: Nest's Logger fits. */
 export interface ProjectionLogger {
@@ -31,4 +32,14 @@ export interface EngineDeps {
   readonly retryDelayMs: number;
   /** How long a retired generation stays, for reports that looked it up just before the switch. */
   readonly retiredGraceMs: number;
+  /**
+   * Into how many partitions this process splits an active generation of a `partitionable` projection
+   * that is not split yet, to share it with other projector processes (PROJECTOR_PARTITIONS); 1: it
+   * does not split (a generation split already is still folded by partitions).
+   */
+  readonly partitions: number;
+  /** How often a process sharing partitioned projections counts the others and claims or gives back partitions. */
+  readonly claimIntervalMs: number;
+  /** This process's claims on partitions and whole projections (one connection, opened on first use). */
+  readonly claims: PartitionClaims;
 }

@@ -23,7 +23,9 @@ export type BatchOutcome =
   /** Another runner moved the checkpoint since `expected`: nothing was written; read on from `position`. */
   | { readonly kind: 'moved'; readonly position: LogPosition | null }
   /** The generation was retired or discarded: nothing was written. */
-  | { readonly kind: 'ended' };
+  | { readonly kind: 'ended' }
+  /** The generation was split into partitions (partition-registry.ts), each folded on its own: nothing was written. */
+  | { readonly kind: 'partitioned' };
 
 /**
  * Folds one batch into a generation in ONE transaction (after the projection's `prepare`, if it has one): the batch lock, a compare-and-set on the
@@ -68,6 +70,7 @@ export async function foldDecodedBatch(
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`license-ledger:projection-batch:${schema}`}))`.execute(trx);
     const checkpoint = await lockCheckpoint(trx, projection.name, generation);
     if (!checkpoint || checkpoint.status === 'retired') return { kind: 'ended' };
+    if (checkpoint.partitions !== null) return { kind: 'partitioned' };
     if (checkpoint.halted !== null) return { kind: 'halted', reason: checkpoint.halted };
     if (checkpoint.storeId !== null && checkpoint.storeId !== deps.store.storeId) return { kind: 'other-store', storeId: checkpoint.storeId };
     if (comparePositions(checkpoint.position, expected) !== 0) return { kind: 'moved', position: checkpoint.position };

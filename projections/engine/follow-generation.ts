@@ -3,11 +3,13 @@ import type { Projection } from '../projection.js';
 import { abortableDelay, messageOf, retryDelayMs } from './delays.js';
 import type { EngineDeps } from './engine-deps.js';
 import { CheckpointAheadOfLogError, CheckpointOfAnotherStoreError } from './errors.js';
-import { describeOutside, foldBatch, type FoldTarget } from './fold-batch.js';
+import { describeOutside, foldBatch, type BatchOutcome, type FoldTarget } from './fold-batch.js';
+import { foldPartitionBatch } from './fold-partition-batch.js';
 import { schemaOf } from './generations.js';
+import type { PartitionCheckpoint } from './partition-registry.js';
 import { haltGeneration, readGeneration, recordFailure, type GenerationRecord } from './registry.js';
 
-/** Why following ended: stopped by the caller, the generation retired or discarded, or `until` said so. */
+/** Why following ended: stopped by the caller, the generation retired, discarded or split into partitions, or `until` said so. */
 export type FollowEnd = 'stopped' | 'ended' | 'caught-up';
 
 export interface FollowOptions {
@@ -27,11 +29,27 @@ export interface FollowOptions {
  * the end of this one, is refused the same way (see CheckpointAheadOfLogError): never followed.
  */
 export function followGeneration(deps: EngineDeps, projection: Projection, generation: GenerationRecord, options: FollowOptions): Promise<FollowEnd> {
-  return new GenerationFollower(
-    deps,
-    { projection, generation: generation.generation, schema: schemaOf(deps, generation) },
-    generation,
-    options,
+  const target = { projection, generation: generation.generation, schema: schemaOf(deps, generation) };
+  return new GenerationFollower(deps, target, generation, options, (expected, batch) => foldBatch(deps, target, expected, batch)).run();
+}
+
+/**
+ * `followGeneration` for one partition of a generation split into `generation.partitions`: from the
+ * partition's checkpoint, folding only its accounts' events (`foldPartitionBatch`). Ends 'ended' once
+ * the generation was retired or discarded.
+ */
+export function followPartition(
+  deps: EngineDeps,
+  projection: Projection,
+  generation: GenerationRecord,
+  checkpoint: PartitionCheckpoint,
+  options: FollowOptions,
+): Promise<FollowEnd> {
+  const partitions = generation.partitions;
+  if (partitions === null) throw new Error(`projection "${projection.name}" generation ${generation.generation} is not split into partitions`);
+  const target = { projection, generation: generation.generation, schema: schemaOf(deps, generation), partition: checkpoint.partition, partitions };
+  return new GenerationFollower(deps, target, { ...generation, position: checkpoint.position }, options, (expected, batch) =>
+    foldPartitionBatch(deps, target, expected, batch),
   ).run();
 }
 
@@ -46,6 +64,7 @@ class GenerationFollower {
     private readonly target: FoldTarget,
     from: Pick<GenerationRecord, 'position' | 'storeId' | 'halted'>,
     private readonly options: FollowOptions,
+    private readonly fold: (expected: LogPosition | null, batch: readonly StoredEvent[]) => Promise<BatchOutcome>,
   ) {
     this.#position = from.position;
     this.#storeId = from.storeId;
@@ -86,8 +105,8 @@ class GenerationFollower {
       for (let read = await next; !read.done; read = await next) {
         const batch = read.value;
         next = batches.next();
-        const outcome = await foldBatch(this.deps, this.target, this.#position, batch);
-        if (outcome.kind === 'ended') return 'ended';
+        const outcome = await this.fold(this.#position, batch);
+        if (outcome.kind === 'ended' || outcome.kind === 'partitioned') return 'ended';
         if (outcome.kind === 'halted') {
           this.#halted = outcome.reason;
           return undefined;

@@ -4,6 +4,7 @@ import type { EngineDeps } from './engine-deps.js';
 import { NewerGenerationError } from './errors.js';
 import { generationRules } from './generation-rules.js';
 import { createGenerationSchema, dropGenerationSchema, generationSchema } from './generation-schema.js';
+import { splitGeneration } from './partition-registry.js';
 import {
   activateGeneration,
   deleteGeneration,
@@ -63,6 +64,21 @@ export function beginRebuild(deps: EngineDeps, projection: Projection): Promise<
     if (building && fitOf(deps, projection, building) === 'current') return building;
     if (building) await discardGeneration(trx, deps, building);
     return createGeneration(trx, deps, projection, nextGeneration(generations), 'building');
+  });
+}
+
+/**
+ * The active generation split into `deps.partitions` partitions (partition-registry.ts), or as it
+ * is when it was split already, or is no longer active.
+ */
+export async function splitActiveGeneration(deps: EngineDeps, generation: GenerationRecord): Promise<GenerationRecord> {
+  if (generation.partitions !== null) return generation;
+  return withLifecycleLock(deps, generation.name, async (trx) => {
+    const current = await readGeneration(trx, generation.name, generation.generation);
+    if (current?.status !== 'active' || current.partitions !== null) return current ?? generation;
+    const partitions = await splitGeneration(trx, current, deps.partitions);
+    deps.logger.log(`${generation.name}: generation ${generation.generation} split into ${partitions} partitions, shared by the projector processes`);
+    return { ...current, partitions };
   });
 }
 

@@ -9,6 +9,7 @@ import { ProjectionsBehindError, UnknownProjectionError, type ProjectionBehind }
 import { assertProjectionMigrations, assertProjectionName } from './generation-schema.js';
 import { beginRebuild, dropRetiredGeneration } from './generations.js';
 import { ProjectionReader } from './projection-reader.js';
+import { PartitionClaims } from './partition-claims.js';
 import { progressLog, runProjection } from './projection-runner.js';
 import { readStatus, type ProjectionStatus } from './projection-status.js';
 import { buildGenerationsInOnePass } from './rebuild-pass.js';
@@ -28,6 +29,13 @@ export interface ProjectionEngineOptions {
   readonly retryDelayMs?: number;
   /** How long a retired generation stays for reports still on it before it is dropped (default 5 s). */
   readonly retiredGraceMs?: number;
+  /**
+   * PROJECTOR_PARTITIONS: into how many partitions to split the partitionable projections, shared with
+   * the other projector processes on the database (default 1: not split; PostgreSQL only).
+   */
+  readonly partitions?: number;
+  /** How often a process sharing the projections claims or gives back partitions (default 500 ms). */
+  readonly claimIntervalMs?: number;
 }
 
 export interface RebuildOptions {
@@ -77,7 +85,13 @@ export class ProjectionEngine {
       concurrentFolds: options.db.kind === 'postgres',
       retryDelayMs: options.retryDelayMs ?? 1_000,
       retiredGraceMs: options.retiredGraceMs ?? 5_000,
+      partitions: options.partitions ?? 1,
+      claimIntervalMs: options.claimIntervalMs ?? 500,
+      claims: new PartitionClaims({ db: options.db.kysely<unknown>(), baseSchema: options.db.schema }),
     };
+    if (this.#deps.partitions > 1 && options.db.kind !== 'postgres') {
+      throw new Error(`projector partitions (${this.#deps.partitions}) need PostgreSQL: the embedded store runs one process`);
+    }
     this.reader = new ProjectionReader(this.#deps, (name) => this.#projection(name));
   }
 
@@ -116,6 +130,7 @@ export class ProjectionEngine {
   async stop(): Promise<void> {
     this.#stopping.abort();
     await Promise.all([...this.#work]);
+    await this.#deps.claims.close();
   }
 
   /**

@@ -3,7 +3,9 @@ import { buildGeneration } from './build-generation.js';
 import { abortableDelay, messageOf, retryDelayMs } from './delays.js';
 import type { EngineDeps } from './engine-deps.js';
 import { followGeneration } from './follow-generation.js';
-import { assignWork, dropForgottenGenerations } from './generations.js';
+import { followPartitions } from './follow-partitions.js';
+import { assignWork, dropForgottenGenerations, splitActiveGeneration } from './generations.js';
+import { WHOLE_PROJECTION } from './partition-claims.js';
 import { describeProgress, type RebuildProgress } from './rebuild-progress.js';
 
 const PROGRESS_LOG_INTERVAL_MS = 10_000;
@@ -32,17 +34,43 @@ export async function runProjection(
         return;
       }
       if (work.kind === 'follow') {
-        await followGeneration(deps, projection, work.generation, { signal });
+        const generation = deps.partitions > 1 && projection.partitionable ? await splitActiveGeneration(deps, work.generation) : work.generation;
+        if (generation.partitions !== null) await followPartitions(deps, projection, generation, deps.claims, signal);
+        else await asSoleRunner(deps, name, signal, () => followGeneration(deps, projection, generation, { signal }));
         continue;
       }
-      deps.logger.log(`${name}: building generation ${work.generation.generation} (${work.reason}); the active one keeps serving`);
-      const built = await buildGeneration(deps, projection, work.generation, { signal, onProgress: progressLog(deps) });
-      if (built.retired !== null) onRetired(built.retired);
+      await asSoleRunner(deps, name, signal, async () => {
+        deps.logger.log(`${name}: building generation ${work.generation.generation} (${work.reason}); the active one keeps serving`);
+        const built = await buildGeneration(deps, projection, work.generation, { signal, onProgress: progressLog(deps) });
+        if (built.retired !== null) onRetired(built.retired);
+      });
     } catch (error) {
       const delayMs = retryDelayMs(deps.retryDelayMs, ++failures);
       deps.logger.error(`${name}: ${messageOf(error)}; trying again in ${delayMs} ms`);
       await abortableDelay(delayMs, signal);
     }
+  }
+}
+
+/**
+ * Runs `work` on the whole projection. A process sharing the projections with others
+ * (`deps.partitions` > 1) does so only while it holds the projection's whole claim, so that one of
+ * them folds a global projection, or builds a new generation, at a time; the others wait for the
+ * claim (and take it over when its holder dies). A process on its own just runs it.
+ */
+async function asSoleRunner(deps: EngineDeps, name: string, signal: AbortSignal, work: () => Promise<unknown>): Promise<void> {
+  if (deps.partitions <= 1) {
+    await work();
+    return;
+  }
+  if (!(await deps.claims.claim(name, WHOLE_PROJECTION))) {
+    await abortableDelay(deps.claimIntervalMs, signal);
+    return;
+  }
+  try {
+    await work();
+  } finally {
+    await deps.claims.release(name, WHOLE_PROJECTION).catch(() => undefined);
   }
 }
 

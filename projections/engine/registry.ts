@@ -23,6 +23,11 @@ export interface GenerationRecord {
   readonly storeId: string | null;
   /** Why the generation may never fold again (its checkpoint was found past the end of the log); null while it may. */
   readonly halted: string | null;
+  /**
+   * Into how many partitions its folding is split (partition-registry.ts): then each partition has a
+   * checkpoint of its own and `position` is the lowest of them. Null: one runner folds it whole.
+   */
+  readonly partitions: number | null;
   /** Events read through, folded or skipped: rebuild progress. */
   readonly eventsSeen: number;
   /** Events handed to `apply`. */
@@ -46,6 +51,7 @@ interface GenerationRow {
   position_prepare: string | null;
   store_id: string | null;
   halted: string | null;
+  partitions: number | null;
   events_seen: string;
   events_folded: string;
   last_error: string | null;
@@ -54,7 +60,7 @@ interface GenerationRow {
 }
 
 const COLUMNS = sql`name, generation, version, rules, status, position_commit::text AS position_commit,
-  position_prepare::text AS position_prepare, store_id, halted, events_seen, events_folded, last_error, started_at, updated_at`;
+  position_prepare::text AS position_prepare, store_id, halted, partitions, events_seen, events_folded, last_error, started_at, updated_at`;
 
 /** The generations of the named projections (all of them when `names` is omitted), oldest first. */
 export async function readGenerations(db: Kysely<unknown>, names?: readonly string[]): Promise<GenerationRecord[]> {
@@ -85,11 +91,19 @@ export async function lockCheckpoint(
   trx: Kysely<unknown>,
   name: string,
   generation: number,
-): Promise<{ status: GenerationStatus; position: LogPosition | null; storeId: string | null; halted: string | null } | undefined> {
-  const { rows } = await sql<Pick<GenerationRow, 'status' | 'position_commit' | 'position_prepare' | 'store_id' | 'halted'>>`
-    SELECT status, position_commit::text AS position_commit, position_prepare::text AS position_prepare, store_id, halted
+): Promise<
+  { status: GenerationStatus; position: LogPosition | null; storeId: string | null; halted: string | null; partitions: number | null } | undefined
+> {
+  const { rows } = await sql<Pick<GenerationRow, 'status' | 'position_commit' | 'position_prepare' | 'store_id' | 'halted' | 'partitions'>>`
+    SELECT status, position_commit::text AS position_commit, position_prepare::text AS position_prepare, store_id, halted, partitions
     FROM ledger_projections WHERE name = ${name} AND generation = ${generation} FOR UPDATE`.execute(trx);
-  return rows.map((row) => ({ status: row.status, position: positionOf(row), storeId: row.store_id, halted: row.halted }))[0];
+  return rows.map((row) => ({
+    status: row.status,
+    position: positionOf(row),
+    storeId: row.store_id,
+    halted: row.halted,
+    partitions: row.partitions,
+  }))[0];
 }
 
 /**
@@ -176,6 +190,7 @@ function toRecord(row: GenerationRow): GenerationRecord {
     position: positionOf(row),
     storeId: row.store_id,
     halted: row.halted,
+    partitions: row.partitions,
     eventsSeen: Number(row.events_seen),
     eventsFolded: Number(row.events_folded),
     lastError: row.last_error,
@@ -184,7 +199,7 @@ function toRecord(row: GenerationRow): GenerationRecord {
   };
 }
 
-function positionOf(row: { position_commit: string | null; position_prepare: string | null }): LogPosition | null {
+export function positionOf(row: { position_commit: string | null; position_prepare: string | null }): LogPosition | null {
   return row.position_commit === null || row.position_prepare === null
     ? null
     : { commit: BigInt(row.position_commit), prepare: BigInt(row.position_prepare) };

@@ -1,4 +1,4 @@
-import { log, type machineInfo } from './bench-support.js';
+import { log, type machineInfo, type sourceTree } from './bench-support.js';
 
 /**
  * How a module takes part in `npm run bench` (run.ts): a family of scenarios that share their code,
@@ -35,7 +35,8 @@ export interface BenchRun {
   /** `npm run bench -- …` as typed. */
   readonly command: string;
   readonly machine: ReturnType<typeof machineInfo>;
-  readonly tree: SourceTree;
+  /** The commit and the files changed from it (other work in progress is measured too). */
+  readonly tree: ReturnType<typeof sourceTree>;
   /** `--repeat`: runs per scenario, the median kept (where the family supports it). */
   readonly repeat: number;
   /** `--cpu-prof`: where profiles go, else undefined. */
@@ -49,12 +50,6 @@ export interface BenchOutcome {
   readonly table: string;
   /** `scenario: message` of each scenario that failed. */
   readonly failures: readonly string[];
-}
-
-/** The commit the working tree is on, and how many files differ from it (other work in progress is measured too). */
-export interface SourceTree {
-  readonly commit: string | null;
-  readonly changedFiles: number | null;
 }
 
 /** A string option as a whole number ≥ 0 (`1_000` allowed), or `fallback` when not given. */

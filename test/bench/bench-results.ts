@@ -1,23 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { writeHistoryNdjson, type WrittenHistory } from '../../libs/history-generator/src/generate-history.js';
-import { optional, type BenchRun, type BenchValues, type SourceTree } from './bench-family.js';
+import { optional, type BenchRun, type BenchValues } from './bench-family.js';
 import { loadAverage, log, round, type machineInfo } from './bench-support.js';
 
 /** What the scenarios of `npm run bench` share: results files, the machine and tree measured, generated histories. */
-
-/** The commit the working tree is on, and how many files differ from it. */
-export function sourceTree(): SourceTree {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const changed = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
-    return { commit, changedFiles: changed };
-  } catch {
-    return { commit: null, changedFiles: null };
-  }
-}
 
 export function shortMachine(machine: ReturnType<typeof machineInfo>) {
   return { cpus: machine.cpus, memoryGiB: machine.memoryGiB, node: machine.node, postgres: machine.postgres, pglite: machine.pglite };

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
@@ -289,4 +289,15 @@ export function runAsScript(moduleUrl: string, name: string, main: (argv: readon
       process.exitCode = 1;
     },
   );
+}
+
+/** The commit the working tree is on, and how many files differ from it (other work in progress is measured too). */
+export function sourceTree(): { commit: string | null; changedFiles: number | null } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const changed = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+    return { commit, changedFiles: changed };
+  } catch {
+    return { commit: null, changedFiles: null };
+  }
 }

@@ -1,8 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { count, orFailure, text, type BenchFamily } from './bench-family.js';
-import { sourceTree } from './bench-results.js';
-import { loadAverage, log, machineInfo, postgresVersion, withoutPassword } from './bench-support.js';
+import { loadAverage, log, machineInfo, postgresVersion, sourceTree, withoutPassword } from './bench-support.js';
 import {
   REPLAY_LOAD_TARGET_RATIO,
   REPLAY_LOADS,

@@ -3,8 +3,16 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { count, text, type BenchFamily, type BenchOption, type BenchRun, type BenchValues } from './bench-family.js';
-import { sourceTree } from './bench-results.js';
-import { DEFAULT_DATABASE_URL, loadAverage, log, machineInfo, postgresVersion, runAllCleanups, withoutPassword } from './bench-support.js';
+import {
+  DEFAULT_DATABASE_URL,
+  loadAverage,
+  log,
+  machineInfo,
+  postgresVersion,
+  runAllCleanups,
+  sourceTree,
+  withoutPassword,
+} from './bench-support.js';
 import { BENCH_FAMILIES } from './scenarios.js';
 
 /**

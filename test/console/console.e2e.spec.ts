@@ -364,6 +364,52 @@ describe.each(SQL_BACKENDS)('the web console on %s (SPEC §7 example)', (store, 
     expect(log.events.filter((e) => e.data.machineId === 'm-console').map((e) => e.type)).toEqual(['MachineRegistered', 'MachineDeactivated']);
   }, 90_000);
 
+  it('License Management pages a long list on the server: next page, search, and Export of every matching row', async () => {
+    for (let i = 0; i < 30; i++) {
+      const response = await fetch(`${ledger.url}/v1/accounts/acme/machines`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ledger.tokens.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ product: 'KSE', machineId: `m-page-${String(i).padStart(2, '0')}`, userId: 'u1' }),
+      });
+      expect(response.status).toBe(201);
+    }
+    const overviews: string[] = [];
+    const recordOverview = (request: { url(): string }) => {
+      if (/\/v1\/accounts\/acme\/licenses\?/.test(request.url())) overviews.push(request.url());
+    };
+    page.on('request', recordOverview);
+    await open('/licenses?product=KSE');
+    const machines = page.getByTestId('list-machines');
+    await machines.getByTestId('pager').getByText('Rows 1–25 of 30').waitFor();
+    // The overview itself carries no list rows: each list asks for its page.
+    page.off('request', recordOverview);
+    expect(overviews.length).toBeGreaterThan(0);
+    expect(overviews.every((url) => url.includes('listLimit=0'))).toBe(true);
+    expect(await machines.locator('tbody tr').count()).toBe(25);
+    expect(await machines.locator('tbody tr td:first-child').first().textContent()).toBe('m-page-00');
+
+    const pageTwo = page.waitForResponse((r) => r.url().includes('/licenses/KSE/machines?') && r.url().includes('page=2'));
+    await machines.getByRole('button', { name: 'Next' }).click();
+    expect((await (await pageTwo).json()).rows).toHaveLength(5);
+    await machines.getByTestId('pager').getByText('Rows 26–30 of 30').waitFor();
+    expect(await machines.locator('tbody tr td:first-child').allTextContents()).toEqual([
+      'm-page-25',
+      'm-page-26',
+      'm-page-27',
+      'm-page-28',
+      'm-page-29',
+    ]);
+
+    await machines.getByLabel('Find in registered machines').fill('PAGE-1');
+    await machines.getByTestId('pager').getByText('Rows 1–10 of 10').waitFor();
+    const csv = await downloaded(machines.getByRole('button', { name: 'Export CSV' }));
+    expect(csv.name).toBe('machines-KSE.csv');
+    const lines = csv.text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('machineId,userId,registeredAt');
+    expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(Array.from({ length: 10 }, (_, i) => `m-page-1${i}`));
+    await shoot('licenses-paged');
+  }, 90_000);
+
   it('every other view opens, and the layout holds on a tablet', async () => {
     for (const [name, path] of [
       ['seat-usage', '/seat-usage?product=KSE&from=2026-01-05&to=2026-01-11&interval=day'],

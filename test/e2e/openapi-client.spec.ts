@@ -20,7 +20,7 @@ const CONTRACTS = resolve('libs/contracts/src/index.js');
 
 const CLIENT = `
 import type { paths } from './schema.js';
-import type { SeriesBody, ProblemDetails } from '${CONTRACTS}';
+import type { SeriesBody, ProblemDetails, LicenseListPage } from '${CONTRACTS}';
 
 type ReportRoute = paths['/v1/accounts/{accountId}/reports/{name}']['get'];
 type ReportQuery = NonNullable<ReportRoute['parameters']['query']>;
@@ -39,6 +39,17 @@ export async function seriesReport(base: string, token: string, accountId: strin
   }
   const body = (await response.json()) as ReportAnswer;
   if (!('interval' in body)) throw new Error('not a bucket series');
+  return body;
+}
+
+type ListRoute = paths['/v1/accounts/{accountId}/licenses/{product}/{list}']['get'];
+type ListAnswer = ListRoute['responses'][200]['content']['application/json'];
+
+/** A page of a list of the license overview through the generated types; the body must be the contract's LicenseListPage. */
+export async function licenseList(base: string, token: string, accountId: string, product: string, list: ListRoute['parameters']['path']['list'], query: NonNullable<ListRoute['parameters']['query']>): Promise<LicenseListPage> {
+  const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  const response = await fetch(\`\${base}/v1/accounts/\${accountId}/licenses/\${product}/\${list}?\${search}\`, { headers: { authorization: \`Bearer \${token}\` } });
+  const body: ListAnswer = (await response.json()) as ListAnswer;
   return body;
 }
 `;
@@ -168,5 +179,9 @@ describe('a typed client generated from /docs-json', () => {
       [5, 2, 1],
     ]);
     await expect(client.seriesReport(url, token, 'acme', 'nope', query)).rejects.toThrow(/^NOT_FOUND: report 'nope' does not exist/);
+    const list = await (
+      client as unknown as { licenseList: (...args: unknown[]) => Promise<{ total: number; rows: { userId: string }[] }> }
+    ).licenseList(url, token, 'acme', 'KSE', 'licensed-users', { pageSize: 1, page: 2 });
+    expect({ total: list.total, rows: list.rows.map((r) => r.userId) }).toEqual({ total: 2, rows: ['u2'] });
   });
 });

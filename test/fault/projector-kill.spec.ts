@@ -2,8 +2,8 @@ import { ALL_PROJECTIONS } from '../../projections/catalog.js';
 import { readGenerations, type GenerationRecord } from '../../projections/engine/registry.js';
 import { createHistory } from '../../libs/history-generator/src/generate-history.js';
 import { useFaultFixture } from './support/fault-fixture.js';
-import { pollUntil, PROCESS_TEST_TIMEOUT_MS, runLedger, startLedger, writeNdjson } from './support/ledger-process.js';
-import { waitForProjectionsAtLogEnd } from './support/projection-progress.js';
+import { pollUntil, PROCESS_TEST_TIMEOUT_MS, runLedger, startLedger, verifyEach, writeNdjson } from './support/ledger-process.js';
+import { foldCounts, waitForProjectionsAtLogEnd } from './support/projection-progress.js';
 import { compareWithFreshFold } from './support/report-drift.js';
 import { query } from '../../libs/database/src/testing/query.js';
 
@@ -60,17 +60,8 @@ describe('kill -9 of the projector mid-batch', () => {
         await waitForProjectionsAtLogEnd(database, 120_000);
         const caughtUp = await activeGenerations();
 
-        for (const projection of PROJECTIONS) {
-          const generation = caughtUp.find((g) => g.name === projection.name)!;
-          const [{ n }] = await query<{ n: string }>(database, 'SELECT count(*)::text AS n FROM events WHERE type = ANY($1::text[])', [
-            [...projection.eventTypes],
-          ]);
-          expect({ name: projection.name, seen: generation.eventsSeen, folded: generation.eventsFolded }).toEqual({
-            name: projection.name,
-            seen: eventCount,
-            folded: Number(n),
-          });
-        }
+        const counts = await foldCounts(database, PROJECTIONS, caughtUp, eventCount);
+        expect(counts.actual).toEqual(counts.expected);
       } finally {
         second.kill('SIGTERM');
         await second.exited;
@@ -80,14 +71,8 @@ describe('kill -9 of the projector mid-batch', () => {
       expect(drift.compared).toBeGreaterThan(20);
       expect(drift.differences).toEqual([]);
       // And the product's own audit agrees, account by account.
-      for (const { accountId } of history.accounts) {
-        const verified = await runLedger(['verify', '--account', accountId], env);
-        expect({ accountId, code: verified.code, differences: verified.code === 0 ? '' : verified.stdout }).toEqual({
-          accountId,
-          code: 0,
-          differences: '',
-        });
-      }
+      const accountIds = history.accounts.map((a) => a.accountId);
+      expect(await verifyEach(accountIds, env)).toEqual(accountIds.map((accountId) => ({ accountId, code: 0, differences: '' })));
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

@@ -14,6 +14,7 @@ import { historyStore, type HistoryStore } from '../../../test/support/history-s
 import { RecordingGateway } from '../../../test/support/recording-gateway.js';
 import { storedHistory } from '../../../test/support/stored-history.js';
 import { assignmentsProjection } from '../../../projections/assignments.projection.js';
+import { licensesProjection } from '../../../projections/licenses.projection.js';
 import { seatHistoryProjection } from '../../../projections/seat-history.projection.js';
 import { seatUsageProjection } from '../../../projections/seat-usage.projection.js';
 import { ApiModule } from './api.module.js';
@@ -27,7 +28,7 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
   const history = storedHistory(SPEC7_SEATS, { onRejected: 'skip' });
 
   beforeAll(async () => {
-    harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection], history);
+    harness = await projectionHarness([seatHistoryProjection, seatUsageProjection, assignmentsProjection, licensesProjection], history);
     events = await historyStore(history);
 
     @Global()
@@ -118,6 +119,55 @@ describe('GET /v1/accounts/{accountId}/reports/{name}', () => {
   it('an unknown account or organization → 404', async () => {
     expect((await fetch(`${url}/other/reports/seat-history?product=KSE&from=2026-01-01&to=2026-01-02`)).status).toBe(404);
     expect((await fetch(`${url}/acme/reports/seat-history?product=KSE&from=2026-01-01&to=2026-01-02&orgId=nope`)).status).toBe(404);
+  });
+
+  describe('GET …/licenses/{product}/{list}: a list of the overview, paged', () => {
+    it('answers one page of the JSON list, and CSV with every page', async () => {
+      const response = await fetch(`${url}/acme/licenses/KSE/licensed-users?pageSize=1&page=2`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        report: 'licenses',
+        list: 'licensed-users',
+        accountId: 'acme',
+        product: 'KSE',
+        total: 2,
+        page: 2,
+        pageSize: 1,
+        rows: [{ userId: 'u2', licenseSource: 'mobile' }],
+      });
+      const csv = await fetch(`${url}/acme/licenses/KSE/licensed-users?pageSize=1&format=csv`);
+      expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(csv.headers.get('content-disposition')).toBe('attachment; filename="licensed-users-KSE.csv"');
+      expect((await csv.text()).split('\r\n').map((line) => line.split(',').slice(0, 2).join(','))).toEqual([
+        'userId,name',
+        'u1,User One',
+        'u2,User Two',
+        '',
+      ]);
+      const asOf = await (await fetch(`${url}/acme/licenses/KSE/licensed-users?asOf=2026-01-06T13:01:30Z`)).json();
+      expect(asOf).toMatchObject({ asOf: '2026-01-06T13:01:30.000Z', total: 1, rows: [{ userId: 'u2' }] });
+    });
+
+    it('the overview keeps its SPEC body unless listLimit is asked', async () => {
+      const whole: any = await (await fetch(`${url}/acme/licenses?product=KSE`)).json();
+      expect(whole.products[0].licensedUsers).toHaveLength(2);
+      expect(whole.products[0]).not.toHaveProperty('listTotals');
+      const limited: any = await (await fetch(`${url}/acme/licenses?product=KSE&listLimit=0`)).json();
+      expect(limited.products[0]).toMatchObject({ licensedUsers: [], listTotals: { licensedUsers: 2, machines: 0 } });
+    });
+
+    it('bad parameters → 400 naming each field; an unknown account → 404', async () => {
+      const response = await fetch(`${url}/acme/licenses/KXX/seats?page=0&pageSize=5000&product=KSE&format=xml`);
+      expect(response.status).toBe(400);
+      const problem = (await response.json()) as { code: string; errors: { path: string }[] };
+      expect(problem.code).toBe('VALIDATION_FAILED');
+      expect(problem.errors.map((e) => e.path)).toEqual(['product', 'format']);
+      const third = (await (await fetch(`${url}/acme/licenses/KXX/seats?page=0&pageSize=5000`)).json()) as typeof problem;
+      expect(third.errors.map((e) => e.path)).toEqual(['product', 'list', 'page', 'pageSize']);
+      expect((await fetch(`${url}/acme/licenses?listLimit=-1`)).status).toBe(400);
+      expect((await fetch(`${url}/other/licenses/KSE/machines`)).status).toBe(404);
+      expect((await fetch(`${url}/acme/licenses/KSE/machines?orgId=nope`)).status).toBe(404);
+    });
   });
 
   describe('asOf (SPEC §5): replayed from the events up to the instant', () => {

@@ -9,7 +9,7 @@ import { ExplainLicensesQuery, ExplainReportQuery } from '../../../libs/audit/sr
 import type { EventStore } from '../../../libs/event-store/src/event-store.js';
 import type { LedgerConfig } from '../../../libs/platform/src/config.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../../../libs/platform/src/tokens.js';
-import { LicensesOverviewQuery, ReportsService, RunReportQuery } from '../../../libs/reports/src/reports.service.js';
+import { LicenseListQuery, LicensesOverviewQuery, ReportsService, RunReportQuery } from '../../../libs/reports/src/reports.service.js';
 import { PROJECTION_READER } from '../../../libs/reports/src/tokens.js';
 import { CAPACITY_EXPLAINED, ExplainCapacityQuery } from '../../../libs/reports/src/capacity/explain-capacity.js';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -59,7 +59,11 @@ const COMMANDS: readonly ((deps: CliDependencies) => Command)[] = [
   ({ out, ledger, importSource }) => importCommand(out, ledger, importSource),
   ({ out, ledger }) =>
     reportCommand(out, (name, parameters, options) => ledger().open(({ queries }) => queries.execute(new RunReportQuery(name, parameters, options)))),
-  ({ out, ledger }) => licensesCommand(out, (parameters) => ledger().open(({ queries }) => queries.execute(new LicensesOverviewQuery(parameters)))),
+  ({ out, ledger }) =>
+    licensesCommand(out, {
+      overview: (parameters) => ledger().open(({ queries }) => queries.execute(new LicensesOverviewQuery(parameters))),
+      list: (parameters, options) => ledger().open(({ queries }) => queries.execute(new LicenseListQuery(parameters, options))),
+    }),
   ({ out, ledger }) =>
     explainCommand(out, {
       report: (name, parameters) =>

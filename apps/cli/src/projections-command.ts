@@ -1,13 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Command } from 'commander';
 import { comparePositions, type EventStore, type LogPosition } from '../../../libs/event-store/src/event-store.js';
-import type { LedgerConfig } from '../../../libs/platform/src/config.js';
+import { projectorPartitions as projectorPartitionsOf, type LedgerConfig } from '../../../libs/platform/src/config.js';
 import { EVENT_STORE } from '../../../libs/platform/src/tokens.js';
 import { ProjectionsBehindError, UnknownProjectionError } from '../../../projections/engine/errors.js';
 import { ProjectionEngine, type RebuildResult } from '../../../projections/engine/projection-engine.js';
 import type { ProjectionStatus } from '../../../projections/engine/projection-status.js';
 import { EXIT } from './exit-codes.js';
-import { answer, formatOption } from './command-kit.js';
+import { answer, formatOption, UsageError } from './command-kit.js';
 import type { LedgerAccess } from './ledger-access.js';
 import { withLedger } from './ledger-context.js';
 import type { Output } from './output.js';
@@ -52,8 +52,18 @@ export function projectionsCommand(out: Output, ledger: () => LedgerAccess): Com
   answer(
     projections
       .command('run')
-      .description('Run the projections alone, without the HTTP API, until SIGINT or SIGTERM (PostgreSQL: beside `ledger serve --no-projections`).'),
-    async () => runProjector(ledger().config, out, untilStopSignal()),
+      .description('Run the projections alone, without the HTTP API, until SIGINT or SIGTERM (PostgreSQL: beside `ledger serve --no-projections`).')
+      .option(
+        '--partitions <N>',
+        'split the projections that fold account by account into N partitions, shared with the other projector processes ' +
+          '(PostgreSQL; default PROJECTOR_PARTITIONS, else 1: not split)',
+      ),
+    async (self) => {
+      const { partitions } = self.opts<{ partitions?: string }>();
+      const config = ledger().config;
+      const projectorPartitions = partitions === undefined ? config.projectorPartitions : partitionsOption(partitions, config);
+      return runProjector({ ...config, projectorPartitions }, out, untilStopSignal());
+    },
   );
   return projections;
 }
@@ -125,7 +135,8 @@ export async function runProjector(config: LedgerConfig, out: Output, stopped: P
     config,
     async (_gateway, context) => {
       const names = context.get(ProjectionEngine).names;
-      out.stderr.write(`running projections ${names.length === 0 ? '(none registered)' : names.join(', ')}; ${describeStore(config)}\n`);
+      const shared = (config.projectorPartitions ?? 1) > 1 ? `; sharing them in ${config.projectorPartitions} partitions` : '';
+      out.stderr.write(`running projections ${names.length === 0 ? '(none registered)' : names.join(', ')}; ${describeStore(config)}${shared}\n`);
       await stopped;
       return EXIT.OK;
     },
@@ -177,6 +188,15 @@ function statusTable(projections: readonly ProjectionStatus[]): string {
       p.lastError ?? '',
     ]),
   );
+}
+
+/** `--partitions N`, by the rule of PROJECTOR_PARTITIONS; a bad value is a usage error (exit 2). */
+function partitionsOption(value: string, config: LedgerConfig): number | undefined {
+  try {
+    return projectorPartitionsOf(value, '--partitions', config.databaseUrl);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function untilStopSignal(): Promise<void> {

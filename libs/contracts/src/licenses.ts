@@ -56,6 +56,42 @@ export interface ProductOverview {
   readonly onlineLicenses: readonly OnlineLicense[];
   readonly offlineLicenses: readonly OfflineLicense[];
   readonly machines: readonly RegisteredMachine[];
+  /** Only with `listLimit`: how many rows each list holds in all, of which the body carries the first `listLimit`. */
+  readonly listTotals?: LicenseListTotals;
+}
+
+/** The lists of a product's overview, by the name of their paged route (`…/licenses/{product}/{list}`). */
+export type LicenseListName = 'licensed-users' | 'online-licenses' | 'offline-licenses' | 'machines';
+
+export type LicenseListTotals = { readonly [K in LicenseListKey]: number };
+
+/** The overview's field holding each list. */
+export type LicenseListKey = 'licensedUsers' | 'onlineLicenses' | 'offlineLicenses' | 'machines';
+
+export interface LicenseListRows {
+  readonly 'licensed-users': LicensedUser;
+  readonly 'online-licenses': OnlineLicense;
+  readonly 'offline-licenses': OfflineLicense;
+  readonly machines: RegisteredMachine;
+}
+
+/**
+ * One page of one list of the overview (`GET …/licenses/{product}/{list}`): the rows the whole
+ * overview lists for the same product, orgId and asOf, in the same order, filtered by `q`.
+ */
+export interface LicenseListPage<L extends LicenseListName = LicenseListName> {
+  readonly report: 'licenses';
+  readonly list: L;
+  readonly accountId: string;
+  readonly product: Product;
+  readonly orgId: string | null;
+  readonly asOf: string;
+  readonly asOfPosition: string | null;
+  readonly timezone: string;
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly rows: readonly LicenseListRows[L][];
 }
 
 export interface LicensesOverview {

@@ -9,6 +9,9 @@ import type { Product } from './products.js';
  * `evolve` updates the state in place: an account can hold millions of entries and copying
  * it per event would dominate the cost. `decide` only reads it.
  *
+ * It holds what the rules read, no more: which commandIds were seen is asked of the event store
+ * (idempotency, docs/decisions.md "Command index in the database"), and an ended session leaves only its id.
+ *
  * Snapshots store this state (state-snapshot.ts): changing it or `evolve` → bump ACCOUNT_STATE_VERSION.
  */
 export interface Organization {
@@ -45,7 +48,7 @@ export interface Seat {
   activated: boolean;
 }
 
-export type SessionStatus = 'open' | 'ended' | 'expired';
+/** A session not yet ended or expired by an event. */
 export interface Session {
   readonly sessionId: string;
   readonly product: Product;
@@ -54,7 +57,6 @@ export interface Session {
   readonly licenseType: LicenseType;
   readonly startedAt: number;
   lastSeen: number;
-  status: SessionStatus;
   /** True when the session holds a concurrency unit (online session of a session product). */
   readonly drawsUnit: boolean;
 }
@@ -103,11 +105,14 @@ export interface AccountState {
   readonly projects: Map<string, Project>;
   readonly purchases: Map<string, Purchase>;
   readonly products: Map<Product, ProductState>;
-  readonly sessions: Map<string, Session>;
   /** Sessions not yet ended or expired by an event (their lease may have lapsed meanwhile). */
-  readonly openSessions: Set<string>;
-  /** commandId → the revision range its events occupy, for idempotent replays. */
-  readonly commands: Map<string, { readonly firstRevision: bigint; count: number }>;
+  readonly sessions: Map<string, Session>;
+  /**
+   * Of a session ended or expired by an event, the rules need only that its id is taken and how it
+   * closed (SESSION_NOT_OPEN says which): its record leaves `sessions` for one of these.
+   */
+  readonly endedSessions: Set<string>;
+  readonly expiredSessions: Set<string>;
   /** The alert rules in force (SPEC §9), by ruleId. */
   readonly alertRules: Map<string, AlertRuleSpec>;
   /** The webhooks registered, by webhookId. */
@@ -129,8 +134,8 @@ export function initialState(): AccountState {
     purchases: new Map(),
     products: new Map(),
     sessions: new Map(),
-    openSessions: new Set(),
-    commands: new Map(),
+    endedSessions: new Set(),
+    expiredSessions: new Set(),
     alertRules: new Map(),
     webhooks: new Map(),
   };

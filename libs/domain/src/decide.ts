@@ -60,8 +60,7 @@ function checkTime(state: AccountState, command: C.LedgerCommand, ctx: DecideCon
 
 function expireLapsedSessions(state: AccountState, at: number, leaseMs: number, occurredAt: string): LedgerEvent[] {
   const events: LedgerEvent[] = [];
-  for (const sessionId of state.openSessions) {
-    const s = state.sessions.get(sessionId)!;
+  for (const [sessionId, s] of state.sessions) {
     if (isLeaseLive(s.lastSeen, at, leaseMs)) continue;
     events.push(
       event('SessionExpired', { sessionId, product: s.product, endedAt: new Date(leaseLapsesAt(s.lastSeen, leaseMs)).toISOString() }, occurredAt),

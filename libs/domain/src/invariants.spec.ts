@@ -115,9 +115,12 @@ function checkInvariants(state: AccountState, at: number, context: string): void
     const { seats, sessions } = recount(state, product);
     expect(new Map(ps.seatsByOrg)).toEqual(seats);
     expect(new Map(ps.sessionUnitsByOrg)).toEqual(sessions);
-    for (const sessionId of ps.unitSessions) expect(state.sessions.get(sessionId)!.status).toBe('open');
+    for (const sessionId of ps.unitSessions) expect(state.sessions.has(sessionId)).toBe(true);
   }
-  for (const sessionId of state.openSessions) expect(state.sessions.get(sessionId)!.status).toBe('open');
+  // A session is open by event, ended or expired: in exactly one of the three.
+  for (const sessionId of [...state.sessions.keys(), ...state.endedSessions, ...state.expiredSessions]) {
+    expect([state.sessions.has(sessionId), state.endedSessions.has(sessionId), state.expiredSessions.has(sessionId)].filter(Boolean)).toHaveLength(1);
+  }
 }
 
 describe('invariants under random command sequences', () => {

@@ -54,7 +54,7 @@ export function licenseSourceOfUser(state: AccountState, product: Product, userI
 /** True while a session is open at `at`: not ended and its lease has not lapsed. */
 export function isSessionOpenAt(state: AccountState, sessionId: string, at: number, leaseMs: number): boolean {
   const s = state.sessions.get(sessionId);
-  return s !== undefined && s.status === 'open' && isLeaseLive(s.lastSeen, at, leaseMs);
+  return s !== undefined && isLeaseLive(s.lastSeen, at, leaseMs);
 }
 
 /** The pool terms of `product` at `at`: purchased quantity, dedications and the tree, as the state holds them. */
@@ -135,8 +135,7 @@ export function nextTimedPoolChange(state: AccountState, product: Product, after
   }
   const ps = productView(state, product);
   for (const sessionId of ps.unitSessions) {
-    const session = state.sessions.get(sessionId)!;
-    if (session.status === 'open') consider(leaseLapsesAt(session.lastSeen, leaseMs));
+    consider(leaseLapsesAt(state.sessions.get(sessionId)!.lastSeen, leaseMs));
   }
   for (const license of ps.offlineLicenses) consider(license.expiresAt);
   return Number.isFinite(next) ? next : null;

@@ -120,6 +120,21 @@ describe('StartSession (session product)', () => {
       .when(cmd('StartSession', '2026-03-02T10:00:00Z', { product: 'TRUETEST', sessionId: 's1', userId: 'u1', machineId: 'm1' }))
       .thenRejects('VALIDATION_FAILED');
   });
+
+  it('a session id stays taken once the session ended or expired (ALREADY_EXISTS), though the state keeps only its id', () => {
+    given(licensed, start('s1', 'u1', '2026-03-02T10:00:00Z'), end('s1', '2026-03-02T10:05:00Z'))
+      .when(start('s1', 'u2', '2026-03-02T10:06:00Z'))
+      .thenRejects('ALREADY_EXISTS');
+    const lapsed = [
+      ...licensed,
+      start('s1', 'u1', '2026-03-02T10:00:00Z'),
+      cmd('RecordActivity', '2026-03-02T11:00:00Z', { product: 'KRE', userId: 'u2', action: 'run' }),
+    ];
+    given(lapsed)
+      .when(start('s1', 'u2', '2026-03-02T11:01:00Z'))
+      .thenRejects('ALREADY_EXISTS');
+    given(lapsed).when(heartbeat('s1', '2026-03-02T11:01:00Z')).thenRejects('SESSION_NOT_OPEN', 'has expired');
+  });
 });
 
 describe('KSE sessions (seat product)', () => {
@@ -184,7 +199,8 @@ describe('HeartbeatSession / EndSession', () => {
       .when(end('s1', '2026-03-02T10:12:00Z'))
       .then([{ type: 'SessionEnded', data: { sessionId: 's1', product: 'KRE', endedAt: '2026-03-02T10:12:00Z' } }]);
     expect(pools(state, 'KRE', '2026-03-02T10:12:00Z').account.used).toBe(0);
-    expect(state.sessions.get('s1')!.status).toBe('ended');
+    expect(state.sessions.has('s1')).toBe(false);
+    expect(state.endedSessions.has('s1')).toBe(true);
   });
 
   it('unknown session: NOT_FOUND', () => {
@@ -221,8 +237,8 @@ describe('the lease (900 s by default, in business time)', () => {
         { type: 'SessionExpired', data: { sessionId: 's1', product: 'KRE', endedAt: '2026-03-02T10:25:00.000Z' } },
         { type: 'UserActivityRecorded', data: { product: 'KRE', userId: 'u2', action: 'run' } },
       ]);
-    expect(state.sessions.get('s1')!.status).toBe('expired');
-    expect(state.openSessions.size).toBe(0);
+    expect(state.expiredSessions.has('s1')).toBe(true);
+    expect(state.sessions.size).toBe(0);
     // Once expired by event, it stays not open.
     given(beat, cmd('RecordActivity', '2026-03-02T11:00:00Z', { product: 'KRE', userId: 'u2', action: 'run' }))
       .when(heartbeat('s1', '2026-03-02T11:01:00Z'))

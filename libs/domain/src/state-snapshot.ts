@@ -1,8 +1,7 @@
 import type { AlertRuleSpec } from './alerts/alert-rules.js';
 import type { LicenseType } from './commands.js';
 import type { Product } from './products.js';
-import { PackedCommandIndex, packCommands, type PackedCommands } from './state-snapshot-commands.js';
-import type { AccountState, OfflineLicense, Organization, ProductState, Project, Purchase, Session, SessionStatus, User, Webhook } from './state.js';
+import type { AccountState, OfflineLicense, Organization, ProductState, Project, Purchase, Session, User, Webhook } from './state.js';
 
 /**
  * The version of the account decider's state: what `AccountState` holds and how `evolve` fills it.
@@ -10,7 +9,7 @@ import type { AccountState, OfflineLicense, Organization, ProductState, Project,
  * another way): a snapshot taken by another version is ignored and the state is folded from the
  * stream again (docs/decisions.md, "Account-state snapshots").
  */
-export const ACCOUNT_STATE_VERSION = 1;
+export const ACCOUNT_STATE_VERSION = 2;
 
 /** A snapshot that cannot be read back: another version, or not the shape `encodeAccountState` writes. */
 export class StateSnapshotFormatError extends Error {
@@ -28,8 +27,8 @@ type Time = number | string;
 
 /** userId, assignedAt, activated. */
 type SeatRow = [string, Time, boolean];
-/** sessionId (its key), product, userId, machineId, licenseType, startedAt, lastSeen, status, drawsUnit. */
-type SessionRow = [string, Product, string, string, LicenseType, Time, Time, SessionStatus, boolean];
+/** sessionId (its key), product, userId, machineId, licenseType, startedAt, lastSeen, drawsUnit. */
+type SessionRow = [string, Product, string, string, LicenseType, Time, Time, boolean];
 type OfflineRow = [string, string, Time];
 type PurchaseRow = Omit<Purchase, 'startsAt' | 'expiresAt' | 'recordedAt'> & { startsAt: Time; expiresAt: Time; recordedAt: Time };
 type ProjectRow = Omit<Project, 'members'> & { members: string[] };
@@ -48,8 +47,7 @@ interface ProductRow {
 /**
  * The JSON form of an `AccountState`. Every Map and Set keeps its insertion order, so a restored
  * state iterates like the folded one. Bigints travel as numbers (revisions stay far below 2^53;
- * encoding refuses one that does not). The command index, the biggest part of a busy account, is
- * packed (`PackedCommands`) and read back as a `PackedCommandIndex`.
+ * encoding refuses one that does not).
  */
 interface EncodedState {
   version: number;
@@ -66,8 +64,8 @@ interface EncodedState {
   purchases: [string, PurchaseRow][];
   products: [Product, ProductRow][];
   sessions: SessionRow[];
-  openSessions: string[];
-  commands: PackedCommands;
+  endedSessions: string[];
+  expiredSessions: string[];
   alertRules: [string, AlertRuleSpec][];
   webhooks: [string, Webhook][];
 }
@@ -93,10 +91,10 @@ export function encodeAccountState(state: AccountState): string {
     products: [...state.products].map(([product, ps]) => [product, encodeProduct(ps)]),
     sessions: [...state.sessions].map(([id, s]) => {
       if (id !== s.sessionId) throw new StateSnapshotFormatError(`session ${s.sessionId} is filed under ${id}`);
-      return [id, s.product, s.userId, s.machineId, s.licenseType, time(s.startedAt), time(s.lastSeen), s.status, s.drawsUnit];
+      return [id, s.product, s.userId, s.machineId, s.licenseType, time(s.startedAt), time(s.lastSeen), s.drawsUnit];
     }),
-    openSessions: [...state.openSessions],
-    commands: packCommands(state.commands),
+    endedSessions: [...state.endedSessions],
+    expiredSessions: [...state.expiredSessions],
     alertRules: [...state.alertRules],
     webhooks: [...state.webhooks],
   };
@@ -115,12 +113,6 @@ export function decodeAccountState(text: string): AccountState {
     throw new StateSnapshotFormatError(`not JSON (${(error as Error).message})`);
   }
   const e = checkShape(parsed);
-  let commands: PackedCommandIndex;
-  try {
-    commands = new PackedCommandIndex(e.commands);
-  } catch (error) {
-    throw new StateSnapshotFormatError(`commands: ${(error as Error).message}`);
-  }
   return {
     opened: e.opened,
     accountId: e.accountId,
@@ -137,8 +129,8 @@ export function decodeAccountState(text: string): AccountState {
     ),
     products: new Map(e.products.map(([product, row]) => [product, decodeProduct(row)])),
     sessions: new Map(e.sessions.map((row) => [row[0], decodeSession(row)])),
-    openSessions: new Set(e.openSessions),
-    commands,
+    endedSessions: new Set(e.endedSessions),
+    expiredSessions: new Set(e.expiredSessions),
     alertRules: new Map(e.alertRules),
     webhooks: new Map(e.webhooks),
   };
@@ -174,8 +166,8 @@ function decodeProduct(row: ProductRow): ProductState {
   };
 }
 
-function decodeSession([sessionId, product, userId, machineId, licenseType, startedAt, lastSeen, status, drawsUnit]: SessionRow): Session {
-  return { sessionId, product, userId, machineId, licenseType, startedAt: Number(startedAt), lastSeen: Number(lastSeen), status, drawsUnit };
+function decodeSession([sessionId, product, userId, machineId, licenseType, startedAt, lastSeen, drawsUnit]: SessionRow): Session {
+  return { sessionId, product, userId, machineId, licenseType, startedAt: Number(startedAt), lastSeen: Number(lastSeen), drawsUnit };
 }
 
 const ARRAYS: readonly (keyof EncodedState)[] = [
@@ -186,7 +178,8 @@ const ARRAYS: readonly (keyof EncodedState)[] = [
   'purchases',
   'products',
   'sessions',
-  'openSessions',
+  'endedSessions',
+  'expiredSessions',
   'alertRules',
   'webhooks',
 ];
@@ -200,9 +193,6 @@ function checkShape(parsed: unknown): EncodedState {
   }
   for (const key of ARRAYS) if (!Array.isArray(e[key])) throw new StateSnapshotFormatError(`${key} is not a list`);
   if (!Number.isSafeInteger(e.revision)) throw new StateSnapshotFormatError('revision is not a whole number');
-  const c = e.commands;
-  if (typeof c?.ids !== 'string' || typeof c.lengths !== 'string' || typeof c.runs !== 'string')
-    throw new StateSnapshotFormatError('commands are not packed');
   return e as EncodedState;
 }
 

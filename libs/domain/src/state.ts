@@ -3,7 +3,7 @@ import type { LedgerEvent, Scope } from './events.js';
 import { sessionDrawsUnit } from './rules/units.js';
 
 /**
- * How an account's state (account-state.ts) follows its events: `evolve`, and what it keeps for idempotent commands.
+ * How an account's state (account-state.ts) follows its events: `evolve`.
  * Snapshots store this state (state-snapshot.ts): changing it or `evolve` → bump ACCOUNT_STATE_VERSION.
  */
 
@@ -101,10 +101,8 @@ export function evolve(state: AccountState, e: LedgerEvent): AccountState {
         licenseType: e.data.licenseType,
         startedAt: at,
         lastSeen: at,
-        status: 'open',
         drawsUnit,
       });
-      state.openSessions.add(e.data.sessionId);
       if (drawsUnit) {
         const ps = productState(state, e.data.product);
         ps.unitSessions.add(e.data.sessionId);
@@ -119,12 +117,17 @@ export function evolve(state: AccountState, e: LedgerEvent): AccountState {
     }
     case 'SessionEnded':
     case 'SessionExpired': {
-      const session = state.sessions.get(e.data.sessionId);
+      const { sessionId } = e.data;
+      const closedAs = e.type === 'SessionEnded' ? state.endedSessions : state.expiredSessions;
+      const session = state.sessions.get(sessionId);
       if (session) {
-        session.status = e.type === 'SessionEnded' ? 'ended' : 'expired';
-        state.openSessions.delete(session.sessionId);
+        state.sessions.delete(sessionId);
+        closedAs.add(sessionId);
         const ps = productState(state, session.product);
-        if (ps.unitSessions.delete(session.sessionId)) bump(ps.sessionUnitsByOrg, orgOf(state, session.userId), -1);
+        if (ps.unitSessions.delete(sessionId)) bump(ps.sessionUnitsByOrg, orgOf(state, session.userId), -1);
+      } else if (state.endedSessions.delete(sessionId) || state.expiredSessions.delete(sessionId)) {
+        // Closed already: the latest event says how.
+        closedAs.add(sessionId);
       }
       break;
     }
@@ -195,11 +198,9 @@ function moveHeldUnits(state: AccountState, user: User, toOrgId: string): void {
   user.orgId = toOrgId;
 }
 
-/** Records that the event at `revision` was produced by `commandId` (a command's events are contiguous). */
-export function rememberCommand(state: AccountState, commandId: string, revision: bigint): void {
-  const seen = state.commands.get(commandId);
-  if (!seen) state.commands.set(commandId, { firstRevision: revision, count: 1 });
-  else if (seen.firstRevision + BigInt(seen.count) === revision) seen.count++;
+/** Whether a session was ever started under `sessionId` in this account, open or not. */
+export function sessionIdTaken(state: AccountState, sessionId: string): boolean {
+  return state.sessions.has(sessionId) || state.endedSessions.has(sessionId) || state.expiredSessions.has(sessionId);
 }
 
 export type { Scope };

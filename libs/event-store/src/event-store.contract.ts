@@ -50,6 +50,29 @@ export function describeEventStoreContract(name: string, target: ContractTarget)
 
     afterAll(() => store?.close());
 
+    test("finds a stream's events by their commandId, in one call for many ids, whoever appended them", async () => {
+      const stream = newStream('by-command');
+      const other = newStream('by-command-other');
+      const withCommand = (commandId: string | null): NewEvent => {
+        const event = testEvent('UserLoggedIn', { userId: 'u1' });
+        return { ...event, metadata: { ...event.metadata, commandId } };
+      };
+      const twice = [withCommand('c-1'), withCommand('c-1')];
+      await store.appendToStream(stream, 'no_stream', [...twice, withCommand(null)]);
+      await store.appendToStream(other, 'no_stream', [withCommand('c-2')]);
+      expect(await store.readCommandEvents(stream, ['c-2', 'c-3'])).toEqual(new Map());
+      // Asked before and after another append: the later one is seen.
+      const later = withCommand('c-2');
+      await store.appendToStream(stream, 2n, [later]);
+      const found = await store.readCommandEvents(stream, ['c-1', 'c-2', 'c-3', 'c-1']);
+      expect([...found.keys()].sort()).toEqual(['c-1', 'c-2']);
+      expect(ids(found.get('c-1')!)).toEqual(ids(twice));
+      expect(found.get('c-1')!.map((event) => event.streamRevision)).toEqual([0n, 1n]);
+      expect(found.get('c-2')!).toEqual((await store.readStream(stream, 3n)).slice(0, 1));
+      expect(ids(found.get('c-2')!)).toEqual(ids([later]));
+      expect(await store.readCommandEvents(stream, [])).toEqual(new Map());
+    });
+
     test('appends to a new stream and reads it back with data and metadata intact', async () => {
       const stream = newStream('read-back');
       const events = [

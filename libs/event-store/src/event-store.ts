@@ -171,6 +171,16 @@ export interface EventStore {
    */
   readStream(streamId: string, fromRevision?: bigint, maxCount?: number): Promise<StoredEvent[]>;
 
+  /**
+   * The events each of `commandIds` produced in `streamId` (by `metadata.commandId`), in stream order;
+   * a commandId with none is absent from the map. One round trip however many ids, so a writer asks
+   * once for a whole batch. What it answers is as current as `readStream`: an append committed before
+   * the call is seen. This is the ledger's idempotency lookup (SPEC §3; docs/decisions.md, "Command
+   * index in the database"): the SQL store answers from an index on the events, EventStoreDB from an
+   * index the adapter keeps per stream.
+   */
+  readCommandEvents(streamId: string, commandIds: readonly string[]): Promise<Map<string, StoredEvent[]>>;
+
   /** One page of the global log (the ledger's events only), in log order, strictly after `after`. */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
 

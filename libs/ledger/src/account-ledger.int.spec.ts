@@ -167,6 +167,7 @@ describe('AccountLedger (embedded store)', () => {
         return store.appendToStream(streamId, expected, events);
       },
       readStream: (streamId, fromRevision, maxCount) => store.readStream(streamId, fromRevision, maxCount),
+      readCommandEvents: (streamId, commandIds) => store.readCommandEvents(streamId, commandIds),
       readAll: (options) => store.readAll(options),
       subscribeToAll: (options) => store.subscribeToAll(options),
       headPosition: () => store.headPosition(),

@@ -5,7 +5,6 @@ import {
   decide,
   DomainError,
   evolve,
-  rememberCommand,
   type AccountState,
   type LedgerCommand,
   type LedgerEvent,
@@ -17,6 +16,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  type StoredEvent,
 } from '../../event-store/src/event-store.js';
 import { decodeStoredEvents } from '../../event-store/src/stored-ledger-event.js';
 import { appendChunks, type DecidedCommand } from './append-chunks.js';
@@ -100,16 +100,21 @@ export class AccountLedger {
 
   /** Accounts in memory with sessions still open by event (candidates for the lease reaper). */
   accountsWithOpenSessions(): string[] {
-    return [...this.states.values()].filter((s) => s.opened && s.openSessions.size > 0).map((s) => s.accountId);
+    return [...this.states.values()].filter((s) => s.opened && s.sessions.size > 0).map((s) => s.accountId);
   }
 
   private async executeHoldingLock(incoming: IncomingCommand, context: CommandContext): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
       const state = await this.load(incoming.accountId);
-      const duplicate = await this.replayOutcome(state, incoming);
-      if (duplicate) return duplicate;
-      if (incoming.commandId && this.rejections) {
-        const first = (await this.rejections.find(incoming.accountId, [incoming.commandId])).get(incoming.commandId);
+      if (incoming.commandId) {
+        // Looked up again on every attempt: a writer that moved the stream on may have recorded this very command.
+        const [earlier, rejected] = await Promise.all([
+          this.store.readCommandEvents(accountStreamId(incoming.accountId), [incoming.commandId]),
+          this.rejections?.find(incoming.accountId, [incoming.commandId]),
+        ]);
+        const events = earlier.get(incoming.commandId);
+        if (events) return replayedOutcome(incoming, events);
+        const first = rejected?.get(incoming.commandId);
         if (first) throw first;
       }
       const command = this.stamp(incoming, state);
@@ -130,7 +135,7 @@ export class AccountLedger {
         if (attempt < MAX_ATTEMPTS) continue;
         throw new DomainError('CONFLICT', `account '${command.accountId}' kept changing while this command was decided; try again`);
       }
-      this.applyDecided(state, decision.events, command.commandId);
+      this.applyDecided(state, decision.events);
       this.snapshotWriter?.appended(command.accountId, state);
       if (decision.error) throw decision.error;
       return outcomeOf(command, false, recorded(decision.events, newEvents, firstRevision), formatPosition(appended.position));
@@ -140,14 +145,23 @@ export class AccountLedger {
   private async executeManyHoldingLocks(commands: readonly IncomingCommand[], context: CommandContext): Promise<BatchResult[]> {
     const results: BatchResult[] = new Array(commands.length);
     const pending = new Map<string, { expected: ExpectedRevision; commands: DecidedCommand[] }>();
-    const rejected = await this.priorRejections(commands);
+    const [earlier, rejected] = await Promise.all([this.priorEvents(commands), this.priorRejections(commands)]);
     const newlyRejected = new Map<string, Map<string, DomainError>>();
+    /** Per account, commandId → index of the command of this batch that appended under it. */
+    const appendedHere = new Map<string, Map<string, number>>();
+    /** [index of a repeat, index of the first command with its commandId] within this batch. */
+    const repeats: [number, number][] = [];
     try {
       for (const [i, incoming] of commands.entries()) {
         const state = await this.load(incoming.accountId);
-        const duplicate = await this.replayOutcome(state, incoming).catch((error: unknown) => toFailure(error));
-        if (duplicate) {
-          results[i] = 'ok' in duplicate ? duplicate : { ok: true, outcome: duplicate };
+        const events = incoming.commandId ? earlier.get(incoming.accountId)?.get(incoming.commandId) : undefined;
+        if (events) {
+          results[i] = replayedResult(incoming, events);
+          continue;
+        }
+        const firstHere = incoming.commandId ? appendedHere.get(incoming.accountId)?.get(incoming.commandId) : undefined;
+        if (firstHere !== undefined) {
+          repeats.push([i, firstHere]);
           continue;
         }
         const first = incoming.commandId ? rejected.get(incoming.accountId)?.get(incoming.commandId) : undefined;
@@ -168,7 +182,11 @@ export class AccountLedger {
           const firstRevision = state.revision + 1n;
           const newEvents = toNewEvents(decision.events, command.commandId, context);
           batch.commands.push({ index: i, events: newEvents });
-          this.applyDecided(state, decision.events, command.commandId);
+          if (command.commandId) {
+            const forAccount = appendedHere.get(command.accountId) ?? new Map<string, number>();
+            appendedHere.set(command.accountId, forAccount.set(command.commandId, i));
+          }
+          this.applyDecided(state, decision.events);
           results[i] = decision.error
             ? { ok: false, error: decision.error }
             : { ok: true, outcome: outcomeOf(command, false, recorded(decision.events, newEvents, firstRevision), null) };
@@ -218,6 +236,11 @@ export class AccountLedger {
         }
       }
     }
+    for (const [i, first] of repeats) {
+      const from = redecidedFrom.get(commands[i].accountId);
+      // A repeat decided again one by one (its account's stream moved on) has its own result already.
+      if (from === undefined || i < from) results[i] = repeatOf(commands[i], results[first]);
+    }
     for (const [accountId, rejections] of newlyRejected) {
       const from = redecidedFrom.get(accountId);
       const kept =
@@ -231,18 +254,19 @@ export class AccountLedger {
     return results;
   }
 
+  /** Events recorded earlier under the commandIds of a batch, by account, in one query per account. */
+  private async priorEvents(commands: readonly IncomingCommand[]): Promise<Map<string, Map<string, StoredEvent[]>>> {
+    const lookups = [...commandIdsByAccount(commands)].map(
+      async ([accountId, ids]) => [accountId, await this.store.readCommandEvents(accountStreamId(accountId), ids)] as const,
+    );
+    return new Map(await Promise.all(lookups));
+  }
+
   /** Rejections recorded earlier for the commandIds of a batch, by account, in one query per account. */
   private async priorRejections(commands: readonly IncomingCommand[]): Promise<Map<string, Map<string, DomainError>>> {
-    const idsByAccount = new Map<string, string[]>();
-    for (const c of commands) {
-      if (!c.commandId) continue;
-      const ids = idsByAccount.get(c.accountId) ?? [];
-      idsByAccount.set(c.accountId, ids);
-      ids.push(c.commandId);
-    }
     const found = new Map<string, Map<string, DomainError>>();
     if (!this.rejections) return found;
-    for (const [accountId, ids] of idsByAccount) found.set(accountId, await this.rejections.find(accountId, ids));
+    for (const [accountId, ids] of commandIdsByAccount(commands)) found.set(accountId, await this.rejections.find(accountId, ids));
     return found;
   }
 
@@ -266,22 +290,6 @@ export class AccountLedger {
     foldStored(state, await this.store.readStream(accountStreamId(accountId), state.revision + 1n));
   }
 
-  /** The first outcome of a command already recorded under this commandId, or null. */
-  private async replayOutcome(state: AccountState, command: IncomingCommand): Promise<CommandOutcome | null> {
-    const seen = command.commandId ? state.commands.get(command.commandId) : undefined;
-    if (!seen) return null;
-    const stored = (await this.store.readStream(accountStreamId(command.accountId), seen.firstRevision)).slice(0, seen.count);
-    const denied = decodeStoredEvents(stored).find((e) => e.type === 'SessionDenied' || e.type === 'ApplicationDenied');
-    if (denied) throw capacityDenied(denied.data.product, denied.type === 'SessionDenied' ? denied.data.licenseSource : ACCOUNT_SCOPE);
-    const events: RecordedEvent[] = stored.map((e) => ({
-      type: e.type,
-      streamRevision: e.streamRevision.toString(),
-      data: e.data,
-      occurredAt: e.metadata.occurredAt,
-    }));
-    return outcomeOf(command, true, events, formatPosition(stored.at(-1)?.position ?? null));
-  }
-
   /** Fills in `at` when the sender left it out: now, never before the account's latest event. */
   private stamp(command: IncomingCommand, state: AccountState): LedgerCommand {
     if (command.at !== undefined) return command as LedgerCommand;
@@ -289,11 +297,10 @@ export class AccountLedger {
     return { ...command, at: new Date(at).toISOString() } as LedgerCommand;
   }
 
-  private applyDecided(state: AccountState, events: readonly LedgerEvent[], commandId: string | undefined): void {
+  private applyDecided(state: AccountState, events: readonly LedgerEvent[]): void {
     for (const e of events) {
       evolve(state, e);
       state.revision += 1n;
-      if (commandId) rememberCommand(state, commandId, state.revision);
     }
   }
 }
@@ -309,6 +316,47 @@ function recorded(events: readonly LedgerEvent[], newEvents: readonly NewEvent[]
     data: newEvents[i].data,
     occurredAt: e.occurredAt,
   }));
+}
+
+function commandIdsByAccount(commands: readonly IncomingCommand[]): Map<string, string[]> {
+  const idsByAccount = new Map<string, string[]>();
+  for (const c of commands) {
+    if (!c.commandId) continue;
+    const ids = idsByAccount.get(c.accountId) ?? [];
+    idsByAccount.set(c.accountId, ids);
+    ids.push(c.commandId);
+  }
+  return idsByAccount;
+}
+
+/**
+ * The first outcome of a command whose commandId already has `stored` events (its events are one run
+ * of revisions: the first run is taken). A start denied for capacity failed the first time: it fails again.
+ */
+function replayedOutcome(command: IncomingCommand, stored: readonly StoredEvent[]): CommandOutcome {
+  const run = stored.filter((e, i) => e.streamRevision === stored[0].streamRevision + BigInt(i));
+  const denied = decodeStoredEvents(run).find((e) => e.type === 'SessionDenied' || e.type === 'ApplicationDenied');
+  if (denied) throw capacityDenied(denied.data.product, denied.type === 'SessionDenied' ? denied.data.licenseSource : ACCOUNT_SCOPE);
+  const events: RecordedEvent[] = run.map((e) => ({
+    type: e.type,
+    streamRevision: e.streamRevision.toString(),
+    data: e.data,
+    occurredAt: e.metadata.occurredAt,
+  }));
+  return outcomeOf(command, true, events, formatPosition(run.at(-1)?.position ?? null));
+}
+
+function replayedResult(command: IncomingCommand, stored: readonly StoredEvent[]): BatchResult {
+  try {
+    return { ok: true, outcome: replayedOutcome(command, stored) };
+  } catch (error) {
+    return toFailure(error);
+  }
+}
+
+/** The answer to a repeat of a command earlier in the same batch: the first one's outcome, as a duplicate. */
+function repeatOf(command: IncomingCommand, first: BatchResult): BatchResult {
+  return first.ok ? { ok: true, outcome: { ...first.outcome, type: command.type, duplicate: true } } : first;
 }
 
 function outcomeOf(command: IncomingCommand, duplicate: boolean, events: readonly RecordedEvent[], position: string | null): CommandOutcome {

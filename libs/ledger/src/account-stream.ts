@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 export { accountStreamId } from '../../domain/src/index.js';
-import { decodeEvent, EVENT_SCHEMA_VERSION, evolve, rememberCommand, type AccountState, type LedgerEvent } from '../../domain/src/index.js';
+import { decodeEvent, EVENT_SCHEMA_VERSION, evolve, type AccountState, type LedgerEvent } from '../../domain/src/index.js';
 import type { NewEvent, StoredEvent } from '../../event-store/src/event-store.js';
 import type { CommandContext } from './command-gateway.js';
 
@@ -27,11 +27,10 @@ export function toLedgerEvent(stored: StoredEvent): LedgerEvent {
   return { ...decodeEvent(stored.type, stored.data, stored.metadata.schemaVersion), occurredAt: stored.metadata.occurredAt };
 }
 
-/** Folds stored events into the state, remembering which command produced them. */
+/** Folds stored events into the state. */
 export function foldStored(state: AccountState, events: readonly StoredEvent[]): AccountState {
   for (const stored of events) {
     evolve(state, toLedgerEvent(stored));
-    if (stored.metadata.commandId) rememberCommand(state, stored.metadata.commandId, stored.streamRevision);
     state.revision = stored.streamRevision;
   }
   return state;

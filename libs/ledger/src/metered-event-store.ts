@@ -49,6 +49,10 @@ export class MeteredEventStore implements EventStore {
     return this.store.readStream(streamId, fromRevision, maxCount);
   }
 
+  readCommandEvents(streamId: string, commandIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    return this.store.readCommandEvents(streamId, commandIds);
+  }
+
   readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
     return this.store.readAll(options);
   }

@@ -20,6 +20,21 @@ describe('loadConfig: ACTIVITY_ACTIONS', () => {
   });
 });
 
+describe('loadConfig: PROJECTOR_PARTITIONS', () => {
+  const DATABASE_URL = 'postgres://127.0.0.1/test';
+  test('unset: not split; with DATABASE_URL, 1 to 64 partitions', () => {
+    expect(loadConfig({}).projectorPartitions).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL, PROJECTOR_PARTITIONS: '4' }).projectorPartitions).toBe(4);
+    expect(loadConfig({ PROJECTOR_PARTITIONS: '1' }).projectorPartitions).toBe(1);
+  });
+
+  test('more than one partition without PostgreSQL, over 64, or not a positive whole number: refused naming the variable', () => {
+    expect(() => loadConfig({ PROJECTOR_PARTITIONS: '2' })).toThrow('PROJECTOR_PARTITIONS=2 needs DATABASE_URL');
+    expect(() => loadConfig({ DATABASE_URL, PROJECTOR_PARTITIONS: '65' })).toThrow('PROJECTOR_PARTITIONS must be at most 64, got 65');
+    expect(() => loadConfig({ DATABASE_URL, PROJECTOR_PARTITIONS: '0' })).toThrow('PROJECTOR_PARTITIONS must be a positive whole number, got "0"');
+  });
+});
+
 describe('loadConfig: REBUILD_BATCH_SIZE', () => {
   test('unset: the engine decides; a positive whole number: events per rebuild transaction', () => {
     expect(loadConfig({}).rebuildBatchSize).toBeUndefined();

@@ -20,6 +20,13 @@ export interface LedgerConfig {
   /** `REBUILD_BATCH_SIZE`: most events a rebuild folds per transaction (unset: the engine's default). */
   readonly rebuildBatchSize?: number;
   /**
+   * `PROJECTOR_PARTITIONS` (or `ledger projections run --partitions N`): into how many partitions a
+   * projector splits the projections that fold account by account, to share them with the other
+   * projector processes on the database (docs/projections.md, "Partitions"). Default 1: not split.
+   * Needs DATABASE_URL; at most MAX_PROJECTOR_PARTITIONS.
+   */
+  readonly projectorPartitions?: number;
+  /**
    * `SNAPSHOT_EVERY_EVENTS`: the write side snapshots an account's state once this many events were
    * appended to it since its last snapshot (default `DEFAULT_SNAPSHOT_EVERY_EVENTS`, docs/decisions.md); 0: no snapshots written.
    */
@@ -89,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     sessionLeaseSeconds: positiveInteger(env.SESSION_LEASE_SECONDS, 'SESSION_LEASE_SECONDS', DEFAULT_LEASE_SECONDS),
     activityActions: actionList(env.ACTIVITY_ACTIONS, 'ACTIVITY_ACTIONS'),
     rebuildBatchSize: positiveInteger(env.REBUILD_BATCH_SIZE, 'REBUILD_BATCH_SIZE', undefined),
+    projectorPartitions: projectorPartitions(env.PROJECTOR_PARTITIONS, 'PROJECTOR_PARTITIONS', nonEmpty(env.DATABASE_URL)),
     snapshotEveryEvents: wholeNumber(env.SNAPSHOT_EVERY_EVENTS, 'SNAPSHOT_EVERY_EVENTS', DEFAULT_SNAPSHOT_EVERY_EVENTS),
     service: {
       logLevel: oneOf(env.LOG_LEVEL, 'LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -177,6 +185,20 @@ function positiveInteger<Fallback extends number | undefined>(value: string | un
   if (nonEmpty(value) === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${value}"`);
+  return n;
+}
+
+/** The most partitions a projection is split into (PROJECTOR_PARTITIONS). */
+export const MAX_PROJECTOR_PARTITIONS = 64;
+
+/** PROJECTOR_PARTITIONS, or `--partitions` (`name`): 1 to MAX_PROJECTOR_PARTITIONS, more than 1 only with DATABASE_URL. */
+export function projectorPartitions(value: string | undefined, name: string, databaseUrl: string | undefined): number | undefined {
+  const n = positiveInteger(value, name, undefined);
+  if (n === undefined) return undefined;
+  if (n > MAX_PROJECTOR_PARTITIONS) throw new Error(`${name} must be at most ${MAX_PROJECTOR_PARTITIONS}, got ${n}`);
+  if (n > 1 && databaseUrl === undefined) {
+    throw new Error(`${name}=${n} needs DATABASE_URL: the embedded store runs in one process, so there is nothing to share`);
+  }
   return n;
 }
 

@@ -252,7 +252,8 @@ function localDateParam(path: string, value: string | undefined, fail: (path: st
   return value;
 }
 
-function wholeNumber(
+/** A whole number from min to max given as text, or `fail` naming the field; absent → undefined. */
+export function wholeNumber(
   path: string,
   value: string | undefined,
   min: number,

@@ -12,7 +12,7 @@ import type { Bucket, ReportDefinition, SeriesBody, TableBody } from './report-d
  * cell beginning with = + - @ TAB or CR (a spreadsheet formula) is neutralised with a leading single
  * quote (SPEC §6, Security); numbers are written as numbers.
  */
-export function toCsv(body: SeriesBody | TableBody, definition: Pick<ReportDefinition, 'shape' | 'columns'>): string {
+export function toCsv(body: SeriesBody | TableBody<object>, definition: Pick<ReportDefinition, 'shape' | 'columns'>): string {
   return (
     reportGrid(body, definition, cell)
       .map((fields) => fields.map(quote).join(','))
@@ -22,7 +22,7 @@ export function toCsv(body: SeriesBody | TableBody, definition: Pick<ReportDefin
 
 /** A report body as a header row and one row per bucket or table row, each value written by `cell`: what CSV and text tables print. */
 export function reportGrid(
-  body: SeriesBody | TableBody,
+  body: SeriesBody | TableBody<object>,
   definition: Pick<ReportDefinition, 'shape' | 'columns'>,
   cell: (value: unknown) => string,
 ): string[][] {
@@ -41,14 +41,14 @@ export function reportGrid(
   } else {
     const columns = definition.columns ?? Object.keys(body.rows[0] ?? {});
     lines.push([...columns]);
-    for (const row of body.rows) lines.push(columns.map((c) => cell(row[c])));
+    for (const row of body.rows as readonly Readonly<Record<string, unknown>>[]) lines.push(columns.map((c) => cell(row[c])));
   }
   return lines;
 }
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
-function isSeries(body: SeriesBody | TableBody, definition: Pick<ReportDefinition, 'shape'>): body is SeriesBody {
+function isSeries(body: SeriesBody | TableBody<object>, definition: Pick<ReportDefinition, 'shape'>): body is SeriesBody {
   return definition.shape === 'series' && !('rows' in body);
 }
 

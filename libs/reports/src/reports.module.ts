@@ -2,7 +2,14 @@ import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { PROJECTED_ANSWERS } from '../../report-contract/src/answer-ports.js';
 import { ProjectedReportAnswers } from './projected-answers.js';
-import { AccountDirectoryHandler, LicensesOverviewHandler, ReportsService, RunReportHandler, UsersHandler } from './reports.service.js';
+import {
+  AccountDirectoryHandler,
+  LicenseListHandler,
+  LicensesOverviewHandler,
+  ReportsService,
+  RunReportHandler,
+  UsersHandler,
+} from './reports.service.js';
 import { CapacityExplainService, ExplainCapacityHandler } from './capacity/explain-capacity.js';
 
 /**
@@ -19,6 +26,7 @@ import { CapacityExplainService, ExplainCapacityHandler } from './capacity/expla
     ReportsService,
     RunReportHandler,
     LicensesOverviewHandler,
+    LicenseListHandler,
     AccountDirectoryHandler,
     UsersHandler,
     CapacityExplainService,

@@ -5,9 +5,10 @@ import { Clock } from '../../platform/src/clock.js';
 import { sessionLeaseMs, type LedgerConfig } from '../../platform/src/config.js';
 import { LEDGER_CONFIG } from '../../platform/src/tokens.js';
 import { AS_OF_ANSWERS, REPLAYING_REPORTS, type AsOfAnswers, type ReplayingReports } from '../../report-contract/src/answer-ports.js';
-import { parseLicensesRequest } from '../../report-contract/src/licenses-request.js';
+import { limitLicenseLists, pageLicenseList } from '../../report-contract/src/license-lists.js';
+import { parseLicenseListRequest, parseOverviewRequest, type LicensesRequest } from '../../report-contract/src/licenses-request.js';
 import type { ProjectionReader } from '../../../projections/projection.js';
-import type { AccountDirectory, UsersPage } from '../../contracts/src/index.js';
+import type { AccountDirectory, LicenseListPage, UsersPage } from '../../contracts/src/index.js';
 import { REPORTS } from './catalog.js';
 import { accountDirectory, listUsers, parseUsersRequest } from './directory/account-directory.js';
 import { buildLicensesOverview, type LicensesOverview } from './licenses/licenses-overview.js';
@@ -84,9 +85,27 @@ export class ReportsService {
     return { definition, body };
   }
 
-  /** The license overview (SPEC §4.7); parameters: accountId, and optionally product, orgId, asOf. */
+  /**
+   * The license overview (SPEC §4.7); parameters: accountId, and optionally product, orgId, asOf, and
+   * listLimit (each list cut to its first rows, with `listTotals`; absent: the SPEC's body, whole).
+   */
   async licenses(parameters: Readonly<Record<string, unknown>>): Promise<LicensesOverview> {
-    const request = parseLicensesRequest(parameters);
+    const { request, listLimit } = parseOverviewRequest(parameters);
+    const overview = await this.overview(request);
+    return listLimit === undefined ? overview : limitLicenseLists(overview, listLimit);
+  }
+
+  /**
+   * One page of one list of the overview (`GET …/licenses/{product}/{list}`): parameters accountId,
+   * product, list, and optionally orgId, asOf, q, page, pageSize; `allRows` (CSV): every matching row.
+   */
+  async licenseList(parameters: Readonly<Record<string, unknown>>, options: RunReportOptions = {}): Promise<LicenseListPage> {
+    const listRequest = parseLicenseListRequest(parameters);
+    return pageLicenseList(await this.overview(listRequest.request), listRequest, options.allRows ?? false);
+  }
+
+  /** The whole overview: from the projected tables at now, or replayed from the events as of an instant. */
+  private overview(request: LicensesRequest): Promise<LicensesOverview> {
     if (request.asOf === undefined) return buildLicensesOverview(request, this.context());
     return this.replayed().licenses(request, this.clock.now());
   }
@@ -136,6 +155,25 @@ export class LicensesOverviewHandler implements IQueryHandler<LicensesOverviewQu
 
   execute({ parameters }: LicensesOverviewQuery): Promise<LicensesOverview> {
     return this.reports.licenses(parameters);
+  }
+}
+
+/** `GET …/licenses/{product}/{list}` and `ledger licenses --list`: one page of one list of the overview. */
+export class LicenseListQuery extends Query<LicenseListPage> {
+  constructor(
+    readonly parameters: Readonly<Record<string, unknown>>,
+    readonly options: RunReportOptions = {},
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(LicenseListQuery)
+export class LicenseListHandler implements IQueryHandler<LicenseListQuery, LicenseListPage> {
+  constructor(private readonly reports: ReportsService) {}
+
+  execute({ parameters, options }: LicenseListQuery): Promise<LicenseListPage> {
+    return this.reports.licenseList(parameters, options);
   }
 }
 

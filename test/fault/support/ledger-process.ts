@@ -84,3 +84,16 @@ export async function scratchDirectory(label: string): Promise<{ path: string; f
 export async function writeNdjson(file: string, commands: readonly object[]): Promise<void> {
   await writeFile(file, commands.map((c) => `${JSON.stringify(c)}\n`).join(''));
 }
+
+/** `ledger verify --account ID` for each account, one after the other: its exit code, and its differences when not 0. */
+export async function verifyEach(
+  accountIds: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ accountId: string; code: number | null; differences: string }[]> {
+  const results = [];
+  for (const accountId of accountIds) {
+    const verified = await runLedger(['verify', '--account', accountId], env);
+    results.push({ accountId, code: verified.code, differences: verified.code === 0 ? '' : verified.stdout });
+  }
+  return results;
+}

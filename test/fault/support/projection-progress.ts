@@ -1,5 +1,7 @@
 import type { LedgerDatabase } from '../../../libs/database/src/database.js';
 import { ALL_PROJECTIONS } from '../../../projections/catalog.js';
+import type { GenerationRecord } from '../../../projections/engine/registry.js';
+import type { Projection } from '../../../projections/projection.js';
 import { pollUntil } from './ledger-process.js';
 import { query } from '../../../libs/database/src/testing/query.js';
 
@@ -34,4 +36,33 @@ export async function waitForProjectionsAtLogEnd(database: LedgerDatabase, timeo
     timeoutMs,
     50,
   );
+}
+
+interface FoldCount {
+  readonly name: string;
+  readonly seen: number;
+  readonly folded: number;
+}
+
+/**
+ * Per projection, what its active generation read through and handed to `apply` (`actual`), and what
+ * folding each event of the log exactly once gives (`expected`: every event seen, each of its types folded).
+ */
+export async function foldCounts(
+  database: LedgerDatabase,
+  projections: readonly Pick<Projection, 'name' | 'eventTypes'>[],
+  generations: readonly GenerationRecord[],
+  eventCount: number,
+): Promise<{ actual: FoldCount[]; expected: FoldCount[] }> {
+  const actual: FoldCount[] = [];
+  const expected: FoldCount[] = [];
+  for (const projection of projections) {
+    const generation = generations.find((g) => g.name === projection.name && g.status === 'active');
+    const [{ n }] = await query<{ n: string }>(database, 'SELECT count(*)::text AS n FROM events WHERE type = ANY($1::text[])', [
+      [...projection.eventTypes],
+    ]);
+    actual.push({ name: projection.name, seen: generation?.eventsSeen ?? 0, folded: generation?.eventsFolded ?? 0 });
+    expected.push({ name: projection.name, seen: eventCount, folded: Number(n) });
+  }
+  return { actual, expected };
 }

@@ -19,6 +19,8 @@ describe('the central route table', () => {
   it('matches routes whatever their parameters are called', () => {
     expect(ruleFor('GET', '/v1/accounts/:account/reports/:report')).toEqual({ permission: 'account:read', accountParam: 'account', listed: true });
     expect(ruleFor('HEAD', '/v1/accounts/:accountId/licenses')).toMatchObject({ permission: 'account:read', listed: true });
+    expect(ruleFor('GET', '/v1/accounts/:accountId/licenses/:product/:list')).toMatchObject({ permission: 'account:read', listed: true });
+    expect(ruleFor('POST', '/v1/accounts/:accountId/licenses/:product/:list')).toMatchObject({ permission: 'account:manage', listed: false });
     expect(ruleFor('POST', '/v1/projections/:projection/rebuild/')).toMatchObject({ permission: 'ops:manage', listed: true });
     expect(ruleFor('POST', '/v1/projections/rebuild')).toMatchObject({ permission: 'ops:manage', listed: true });
   });

@@ -64,6 +64,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   [`GET ${A}/reports/:name/explain`]: 'account:read',
   [`GET ${A}/licenses`]: 'account:read',
   [`GET ${A}/licenses/explain`]: 'account:read',
+  [`GET ${A}/licenses/:product/:list`]: 'account:read',
   [`GET ${A}/events`]: 'account:read',
   // Alerts and webhooks (SPEC §9): changed by admins; read by admins and auditors (never a secret).
   [`POST ${A}/alert-rules`]: 'account:manage',

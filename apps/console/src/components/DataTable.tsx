@@ -16,6 +16,8 @@ const features = tableFeatures({ rowSortingFeature, rowPaginationFeature });
 export interface TableColumn<Row> {
   /** The row's field; also the API's `sort` name. */
   readonly key: keyof Row & string;
+  /** The column's id when two columns show the same field (default: `key`). */
+  readonly id?: string;
   readonly header: string;
   readonly sortable?: boolean;
   readonly numeric?: boolean;
@@ -66,7 +68,7 @@ export function DataTable<Row extends RowData>({
   const columnDefs = useMemo<ColumnDef<typeof features, Row>[]>(
     () =>
       columns.map((c) => ({
-        id: c.key,
+        id: c.id ?? c.key,
         accessorFn: (row: Row) => row[c.key],
         header: c.header,
         enableSorting: c.sortable ?? false,

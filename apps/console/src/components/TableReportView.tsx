@@ -129,7 +129,7 @@ export function TableReportView<N extends TableReportName>({ config, children }:
 }
 
 /** Search (or another typed filter) as you type: applied after a pause, without a history step per key. */
-function SearchBox({
+export function SearchBox({
   value,
   hint,
   onChange,

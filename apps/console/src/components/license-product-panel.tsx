@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
-import type { AccountDirectory, LicensesMetric, ProductOverview, ScopeLine } from '@contracts';
+import type { AccountDirectory, LicenseListName, LicensesMetric, ProductOverview, ScopeLine } from '@contracts';
 import { formatInstant, formatNumber } from '../format/format';
 import type { LicenseAction } from './license-action-dialog';
+import { LicenseList } from './license-list';
 
 const OFFLINE_PRODUCTS = new Set(['KSE', 'KRE']);
 
@@ -32,9 +33,14 @@ export function LicenseProductPanel({
   onAction,
   onExplain,
   refreshing,
+  asOf,
+  position,
 }: {
   product: ProductOverview;
   account: AccountDirectory;
+  /** The instant replayed ('' for now): the overview then holds its lists whole, paged in the browser. */
+  asOf: string;
+  position: string | null;
   canAct: boolean;
   onAction: (a: LicenseAction) => void;
   onExplain: (scope: string, metric: LicensesMetric) => void;
@@ -77,6 +83,15 @@ export function LicenseProductPanel({
     </li>
   );
   const isSeat = product.model === 'seat';
+  const whole = asOf !== '';
+  const listProps = <L extends LicenseListName>(list: L) => ({
+    list,
+    accountId: account.accountId,
+    product: product.product,
+    asOf,
+    position,
+    refreshing,
+  });
   return (
     <article className={refreshing ? 'product-card refreshing' : 'product-card'} aria-busy={refreshing} data-testid="product-card">
       <header>
@@ -133,119 +148,88 @@ export function LicenseProductPanel({
       </section>
       <div className="lists">
         {isSeat && (
-          <ListSection
+          <LicenseList
+            key={`licensed-users:${product.product}:${asOf}`}
+            {...listProps('licensed-users')}
             title="Licensed users"
-            count={product.licensedUsers.length}
-            head={['User', 'Email', 'License source', '']}
-            rows={product.licensedUsers.map((u) => [
-              u.userId,
-              [
-                `${u.name} (${u.userId})`,
-                u.email,
-                u.licenseSourceName,
-                canAct ? (
-                  <button type="button" className="link" onClick={() => onAction({ kind: 'unassign', userId: u.userId, name: u.name })}>
-                    Unassign
-                  </button>
-                ) : null,
-              ],
-            ])}
+            rows={whole ? product.licensedUsers : undefined}
+            rowKey={(u) => u.userId}
+            columns={[
+              { key: 'name', header: 'User', cell: (u) => `${u.name} (${u.userId})` },
+              { key: 'email', header: 'Email' },
+              { key: 'licenseSourceName', header: 'License source' },
+              {
+                key: 'userId',
+                id: 'unassign',
+                header: '',
+                cell: (u) =>
+                  canAct ? (
+                    <button type="button" className="link" onClick={() => onAction({ kind: 'unassign', userId: u.userId, name: u.name })}>
+                      Unassign
+                    </button>
+                  ) : null,
+              },
+            ]}
           />
         )}
         {product.model !== 'aut' && (
-          <ListSection
+          <LicenseList
+            key={`online-licenses:${product.product}:${asOf}`}
+            {...listProps('online-licenses')}
             title="Online licenses"
-            count={product.onlineLicenses.length}
-            head={['Machine', 'User', 'Session', `Started (${zone})`, 'Last seen']}
-            rows={product.onlineLicenses.map((o) => [
-              o.sessionId,
-              [o.machineId, o.userId, o.sessionId, formatInstant(o.startedAt, zone), formatInstant(o.lastSeenAt, zone)],
-            ])}
+            rows={whole ? product.onlineLicenses : undefined}
+            rowKey={(o) => o.sessionId}
+            columns={[
+              { key: 'machineId', header: 'Machine' },
+              { key: 'userId', header: 'User' },
+              { key: 'sessionId', header: 'Session' },
+              { key: 'startedAt', header: `Started (${zone})`, cell: (o) => formatInstant(o.startedAt, zone) },
+              { key: 'lastSeenAt', header: 'Last seen', cell: (o) => formatInstant(o.lastSeenAt, zone) },
+            ]}
           />
         )}
         {OFFLINE_PRODUCTS.has(product.product) && (
-          <ListSection
+          <LicenseList
+            key={`offline-licenses:${product.product}:${asOf}`}
+            {...listProps('offline-licenses')}
             title="Offline licenses"
-            count={product.offlineLicenses.length}
-            head={['Machine', 'User', `Expires (${zone})`, 'Source', 'State']}
-            rows={product.offlineLicenses.map((o) => [
-              `${o.machineId}:${o.expiresAt}`,
-              [o.machineId, o.userId, formatInstant(o.expiresAt, zone), o.licenseSource, o.unexpired ? 'unexpired' : 'expired'],
-            ])}
+            rows={whole ? product.offlineLicenses : undefined}
+            rowKey={(o) => `${o.machineId}:${o.expiresAt}`}
+            columns={[
+              { key: 'machineId', header: 'Machine' },
+              { key: 'userId', header: 'User' },
+              { key: 'expiresAt', header: `Expires (${zone})`, cell: (o) => formatInstant(o.expiresAt, zone) },
+              { key: 'licenseSource', header: 'Source' },
+              { key: 'unexpired', header: 'State', cell: (o) => (o.unexpired ? 'unexpired' : 'expired') },
+            ]}
           />
         )}
         {product.model !== 'aut' && (
-          <ListSection
+          <LicenseList
+            key={`machines:${product.product}:${asOf}`}
+            {...listProps('machines')}
             title="Registered machines"
-            count={product.machines.length}
-            head={['Machine', 'User', `Registered (${zone})`, '']}
-            rows={product.machines.map((m) => [
-              m.machineId,
-              [
-                m.machineId,
-                m.userId,
-                formatInstant(m.registeredAt, zone),
-                canAct ? (
-                  <button type="button" className="link" onClick={() => onAction({ kind: 'deactivate', machineId: m.machineId, userId: m.userId })}>
-                    Deactivate
-                  </button>
-                ) : null,
-              ],
-            ])}
+            rows={whole ? product.machines : undefined}
+            rowKey={(m) => m.machineId}
+            columns={[
+              { key: 'machineId', header: 'Machine' },
+              { key: 'userId', header: 'User' },
+              { key: 'registeredAt', header: `Registered (${zone})`, cell: (m) => formatInstant(m.registeredAt, zone) },
+              {
+                key: 'machineId',
+                id: 'deactivate',
+                header: '',
+                cell: (m) =>
+                  canAct ? (
+                    <button type="button" className="link" onClick={() => onAction({ kind: 'deactivate', machineId: m.machineId, userId: m.userId })}>
+                      Deactivate
+                    </button>
+                  ) : null,
+              },
+            ]}
           />
         )}
       </div>
     </article>
-  );
-}
-
-/** A list of the overview as a table; long lists show their first 200 rows. */
-function ListSection({
-  title,
-  count,
-  head,
-  rows,
-}: {
-  title: string;
-  count: number;
-  head: readonly string[];
-  rows: readonly [string, readonly ReactNode[]][];
-}) {
-  const shown = rows.slice(0, 200);
-  return (
-    <section aria-label={title}>
-      <h3>
-        {title} <small>({formatNumber(count)})</small>
-      </h3>
-      {count === 0 ? (
-        <p className="muted">None.</p>
-      ) : (
-        <table className="data compact">
-          <thead>
-            <tr>
-              {head.map((h, i) => (
-                <th scope="col" key={i}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map(([key, cells]) => (
-              <tr key={key}>
-                {cells.map((c, i) => (
-                  <td key={i}>{c}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {count > shown.length && (
-        <p className="hint">
-          The first {shown.length} of {formatNumber(count)}.
-        </p>
-      )}
-    </section>
   );
 }

@@ -50,7 +50,9 @@ export default function LicensesView() {
   const path = accountPath(account.accountId, '/licenses');
   const overview = useQuery({
     queryKey: ['licenses', account.accountId, asOf],
-    queryFn: ({ signal }) => getJson<LicensesOverview>(path, { asOf }, signal),
+    // At now the lists come a page at a time from their own routes; as of an instant the overview is
+    // replayed once, whole, and its lists are paged in the browser (docs/decisions.md).
+    queryFn: ({ signal }) => getJson<LicensesOverview>(path, { asOf, listLimit: asOf === '' ? 0 : undefined }, signal),
     placeholderData: keepPreviousData,
     // After a command: ask again until the projections have folded it.
     refetchInterval: (query) => followUp.pollWhileBehind(query.state.data?.asOfPosition),
@@ -108,6 +110,8 @@ export default function LicensesView() {
           onAction={setAction}
           onExplain={(scope, metric) => update({ explain: metric, scope })}
           refreshing={followUp.behind(overview.data?.asOfPosition)}
+          asOf={asOf}
+          position={overview.data?.asOfPosition ?? null}
         />
       )}
       {!key.can.manageAccount && <p className="hint">This {key.role} key reads the overview; changing it takes an account-admin key.</p>}

@@ -9,6 +9,8 @@ import { webhooksMigration } from './0007-webhooks.js';
 import { notifyAfterCommitMigration } from './0008-notify-after-commit.js';
 import { accountSnapshotsMigration } from './0009-account-snapshots.js';
 import { replayCheckpointsMigration } from './0010-replay-checkpoints.js';
+import { eventsByCommandMigration } from './0011-events-by-command.js';
+import { projectionPartitionsMigration } from './0012-projection-partitions.js';
 
 /**
  * The ledger's own tables (those that are not read models), as forward-only migrations in the order
@@ -27,4 +29,6 @@ export const LEDGER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-notify-after-commit': notifyAfterCommitMigration,
   '0009-account-snapshots': accountSnapshotsMigration,
   '0010-replay-checkpoints': replayCheckpointsMigration,
+  '0011-events-by-command': eventsByCommandMigration,
+  '0012-projection-partitions': projectionPartitionsMigration,
 };

@@ -5,7 +5,7 @@ import { canDrawFrom } from '../rules/pool-math.js';
 import { machinesWithinQuota } from '../rules/purchases.js';
 import { offlineLicenseHoldsUnit } from '../rules/units.js';
 import type { Product } from '../products.js';
-import { productView, type AccountState, type Purchase } from '../state.js';
+import { productView, sessionIdTaken, type AccountState, type Purchase } from '../state.js';
 
 /**
  * The outcome of one command. Accepted: `events`, no `error`. Rejected: `error`, and `events`
@@ -88,9 +88,9 @@ export class AccountAtCommand {
 
   requireOpenSession(sessionId: string) {
     const session = this.state.sessions.get(sessionId);
-    if (!session) throw notFound('sessionId', `session '${sessionId}'`);
-    if (!isSessionOpenAt(this.state, sessionId, this.at, this.leaseMs)) {
-      const why = session.status === 'ended' ? 'has ended' : 'has expired (no heartbeat within the lease)';
+    if (!session && !sessionIdTaken(this.state, sessionId)) throw notFound('sessionId', `session '${sessionId}'`);
+    if (!session || !isSessionOpenAt(this.state, sessionId, this.at, this.leaseMs)) {
+      const why = this.state.endedSessions.has(sessionId) ? 'has ended' : 'has expired (no heartbeat within the lease)';
       throw new DomainError('SESSION_NOT_OPEN', `session '${sessionId}' ${why}`, [{ path: 'sessionId', message: 'not open' }]);
     }
     return session;

@@ -4,7 +4,7 @@ import { event } from '../events.js';
 import { licenseSourceOfUser } from '../pools.js';
 import { canDrawFrom } from '../rules/pool-math.js';
 import { isSeatProduct, sessionDrawsUnit } from '../rules/units.js';
-import { productView } from '../state.js';
+import { productView, sessionIdTaken } from '../state.js';
 import { type AccountAtCommand, type Decision, ok, exists, notAssigned, capacityDenied } from './account-at-command.js';
 
 /** Sessions of per-session and per-seat products (SPEC §2). One function per command; each throws DomainError to reject. */
@@ -12,7 +12,7 @@ import { type AccountAtCommand, type Decision, ok, exists, notAssigned, capacity
 export function startSession(account: AccountAtCommand, c: C.StartSession): Decision {
   account.requireUser(c.userId);
   if (c.product === 'TRUETEST') throw validationError('product', 'TRUETEST is licensed per application: use ActivateApplication');
-  if (account.state.sessions.has(c.sessionId)) throw exists('sessionId', `session '${c.sessionId}'`);
+  if (sessionIdTaken(account.state, c.sessionId)) throw exists('sessionId', `session '${c.sessionId}'`);
   const licenseType = c.licenseType ?? 'online';
   account.requireActivePurchase(c.product);
   const ps = productView(account.state, c.product);

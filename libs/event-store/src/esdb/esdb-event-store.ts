@@ -29,6 +29,7 @@ import {
   type StoredEvent,
   type SubscribeOptions,
 } from '../event-store.js';
+import { StreamCommandIndex } from './esdb-command-index.js';
 import { connectEsdbClient, type EsdbClient } from './esdb-client.js';
 import { assertSupportedServer } from './server-version.js';
 import { allOf, onLeader, readStreamEvents, type EsdbRecordedEvent } from './esdb-reads.js';
@@ -90,6 +91,7 @@ class EsdbEventStore implements EventStore {
   readonly #closing = new AbortController();
   readonly #appending = new Set<Promise<unknown>>();
   #closed: Promise<void> | null = null;
+  readonly #commands = new StreamCommandIndex((streamId, fromRevision, maxCount) => this.readStream(streamId, fromRevision, maxCount));
 
   constructor(
     client: EsdbClient,
@@ -130,6 +132,10 @@ class EsdbEventStore implements EventStore {
       }
     });
     return events;
+  }
+
+  readCommandEvents(streamId: string, commandIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    return this.#commands.find(streamId, commandIds);
   }
 
   /** $all, the ledger's events only. A read from a position starts at the event there, which `after` excludes. */

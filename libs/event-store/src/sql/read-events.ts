@@ -47,6 +47,30 @@ export async function readStreamEvents(
   return rows.map(toStoredEvent);
 }
 
+/**
+ * The events of `streamId` whose metadata names one of `commandIds`, grouped by commandId, in stream
+ * order. Answered from the partial index `events_stream_command` (migration 0011); the `IS NOT NULL`
+ * spells out its predicate so the planner always takes it.
+ */
+export async function readCommandEvents(
+  db: Kysely<EventStoreTables>,
+  streamId: string,
+  commandIds: readonly string[],
+): Promise<Map<string, StoredEvent[]>> {
+  const found = new Map<string, StoredEvent[]>();
+  if (commandIds.length === 0) return found;
+  const { rows } = await sql<EventRow>`SELECT ${EVENT_COLUMNS} FROM events
+    WHERE stream_id = ${streamId} AND metadata->>'commandId' IS NOT NULL AND metadata->>'commandId' = ANY(${[...new Set(commandIds)]}::text[])
+    ORDER BY stream_revision`.execute(db);
+  for (const event of rows.map(toStoredEvent)) {
+    const commandId = event.metadata.commandId!;
+    const events = found.get(commandId);
+    if (events) events.push(event);
+    else found.set(commandId, [event]);
+  }
+  return found;
+}
+
 export async function readHeadPosition(db: Kysely<EventStoreTables>): Promise<LogPosition | null> {
   const {
     rows: [head],

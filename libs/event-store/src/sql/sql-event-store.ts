@@ -14,7 +14,7 @@ import { AppendAnnouncer } from './append-announcer.js';
 import { appendEvents } from './append-events.js';
 import { AppendedSignal } from './appended-signal.js';
 import { EVENTS_APPENDED_CHANNEL, type EventStoreTables } from './event-tables.js';
-import { countEventsAfter, readHeadPosition, readLogPage, readStoreId, readStreamEvents } from './read-events.js';
+import { countEventsAfter, readCommandEvents, readHeadPosition, readLogPage, readStoreId, readStreamEvents } from './read-events.js';
 
 /** Idle readers poll again after 20 ms, doubling up to 250 ms; an append wakes them sooner (see below). */
 const FIRST_POLL_MS = 20;
@@ -69,6 +69,10 @@ class SqlEventStore implements EventStore {
 
   readStream(streamId: string, fromRevision = 0n, maxCount?: number): Promise<StoredEvent[]> {
     return readStreamEvents(this.#db, streamId, fromRevision, maxCount);
+  }
+
+  readCommandEvents(streamId: string, commandIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    return readCommandEvents(this.#db, streamId, commandIds);
   }
 
   readAll({ after, limit }: ReadAllOptions): Promise<StoredEvent[]> {

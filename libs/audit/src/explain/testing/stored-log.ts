@@ -10,6 +10,7 @@ export function storedLog(events: readonly StoredEvent[]): EventStore {
     storeId: 'memory',
     maxAppendBytes: null,
     readStream: async (streamId: string, fromRevision = 0n) => events.filter((e) => e.streamId === streamId && e.streamRevision >= fromRevision),
+    readCommandEvents: unsupported,
     appendToStream: unsupported,
     readAll: unsupported,
     subscribeToAll: unsupported,
