@@ -1,14 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  ACCOUNT_SCOPE,
-  capacityDenied,
-  decide,
-  DomainError,
-  evolve,
-  type AccountState,
-  type LedgerCommand,
-  type LedgerEvent,
-} from '../../domain/src/index.js';
+import { decide, DomainError, evolve, type AccountState, type LedgerCommand, type LedgerEvent } from '../../domain/src/index.js';
 import {
   formatPosition,
   WrongExpectedRevisionError,
@@ -18,7 +9,6 @@ import {
   type NewEvent,
   type StoredEvent,
 } from '../../event-store/src/event-store.js';
-import { decodeStoredEvents } from '../../event-store/src/stored-ledger-event.js';
 import { appendChunks, type DecidedCommand } from './append-chunks.js';
 import { loadAccount } from './account-loading.js';
 import type { AccountSnapshots } from './account-snapshots.js';
@@ -28,6 +18,7 @@ import { DEFAULT_SNAPSHOT_EVERY_EVENTS } from '../../platform/src/config.js';
 import type { BatchResult, CommandContext, CommandOutcome, IncomingCommand, RecordedEvent } from './command-gateway.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { RejectedCommands } from './rejected-commands.js';
+import { commandIdsByAccount, outcomeOf, repeatOf, replayedOutcome, replayedResult, toFailure } from './repeated-commands.js';
 import { SnapshotWriter } from './snapshot-writer.js';
 
 /** How often a command is decided again after another writer moved the stream on. */
@@ -316,54 +307,4 @@ function recorded(events: readonly LedgerEvent[], newEvents: readonly NewEvent[]
     data: newEvents[i].data,
     occurredAt: e.occurredAt,
   }));
-}
-
-function commandIdsByAccount(commands: readonly IncomingCommand[]): Map<string, string[]> {
-  const idsByAccount = new Map<string, string[]>();
-  for (const c of commands) {
-    if (!c.commandId) continue;
-    const ids = idsByAccount.get(c.accountId) ?? [];
-    idsByAccount.set(c.accountId, ids);
-    ids.push(c.commandId);
-  }
-  return idsByAccount;
-}
-
-/**
- * The first outcome of a command whose commandId already has `stored` events (its events are one run
- * of revisions: the first run is taken). A start denied for capacity failed the first time: it fails again.
- */
-function replayedOutcome(command: IncomingCommand, stored: readonly StoredEvent[]): CommandOutcome {
-  const run = stored.filter((e, i) => e.streamRevision === stored[0].streamRevision + BigInt(i));
-  const denied = decodeStoredEvents(run).find((e) => e.type === 'SessionDenied' || e.type === 'ApplicationDenied');
-  if (denied) throw capacityDenied(denied.data.product, denied.type === 'SessionDenied' ? denied.data.licenseSource : ACCOUNT_SCOPE);
-  const events: RecordedEvent[] = run.map((e) => ({
-    type: e.type,
-    streamRevision: e.streamRevision.toString(),
-    data: e.data,
-    occurredAt: e.metadata.occurredAt,
-  }));
-  return outcomeOf(command, true, events, formatPosition(run.at(-1)?.position ?? null));
-}
-
-function replayedResult(command: IncomingCommand, stored: readonly StoredEvent[]): BatchResult {
-  try {
-    return { ok: true, outcome: replayedOutcome(command, stored) };
-  } catch (error) {
-    return toFailure(error);
-  }
-}
-
-/** The answer to a repeat of a command earlier in the same batch: the first one's outcome, as a duplicate. */
-function repeatOf(command: IncomingCommand, first: BatchResult): BatchResult {
-  return first.ok ? { ok: true, outcome: { ...first.outcome, type: command.type, duplicate: true } } : first;
-}
-
-function outcomeOf(command: IncomingCommand, duplicate: boolean, events: readonly RecordedEvent[], position: string | null): CommandOutcome {
-  return { type: command.type, accountId: command.accountId, commandId: command.commandId ?? null, duplicate, events, position };
-}
-
-function toFailure(error: unknown): BatchResult {
-  if (error instanceof DomainError) return { ok: false, error };
-  throw error;
 }
