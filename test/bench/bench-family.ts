@@ -79,3 +79,23 @@ export async function orFailure(scenario: string, failures: string[], work: () =
     failures.push(`${scenario}: ${message}`);
   }
 }
+
+/**
+ * The run of a family whose scenarios each answer a Markdown table: waits for a quiet machine before
+ * each selected scenario, then measures it; a failure becomes a line of the outcome (the others still run).
+ */
+export async function eachScenario(
+  selected: readonly string[],
+  bench: BenchRun,
+  measure: (scenario: string) => Promise<string>,
+): Promise<BenchOutcome> {
+  const failures: string[] = [];
+  const tables: string[] = [];
+  for (const scenario of selected) {
+    await orFailure(scenario, failures, async () => {
+      await bench.quiet(scenario);
+      tables.push(await measure(scenario));
+    });
+  }
+  return { table: tables.join('\n'), failures };
+}

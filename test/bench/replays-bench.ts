@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { count, orFailure, text, type BenchFamily } from './bench-family.js';
+import { count, eachScenario, text, type BenchFamily } from './bench-family.js';
 import { loadAverage, log, machineInfo, postgresVersion, sourceTree, withoutPassword } from './bench-support.js';
 import {
   REPLAY_LOAD_TARGET_RATIO,
@@ -41,34 +41,27 @@ export const replaysBench: BenchFamily = {
     },
     'replays-out': { type: 'string', value: 'FILE', description: 'replays results file (default bench-results/replays.json)' },
   },
-  async run(selected, bench) {
-    const failures: string[] = [];
-    let table = '';
-    const { values } = bench;
-    for (const scenario of selected) {
-      await orFailure(scenario, failures, async () => {
-        const schema = text(values['replays-schema']);
-        if (schema === undefined) throw new Error('needs --replays-schema SCHEMA: an imported ledger with its projections caught up');
-        await bench.quiet(scenario);
-        const result = await measureReplayLoad(
-          {
-            databaseUrl: bench.databaseUrl,
-            schema,
-            inFlight: Math.max(1, count(values['in-flight'], 8, 'in-flight')),
-            loads: replayLoadsOf(text(values.loads) ?? REPLAY_LOADS.join(',')),
-            rounds: Math.max(1, count(values.rounds, 3, 'rounds')),
-            samples: Math.max(1, count(values.samples, 100, 'samples')),
-            phaseSeconds: Math.max(1, count(values['phase-seconds'], 60, 'phase-seconds')),
-            timeoutMs: bench.timeoutMs(900),
-          },
-          bench.command,
-          text(values['replays-out']) ?? 'bench-results/replays.json',
-        );
-        table = `\n${replayLoadTable(result)}`;
-      });
-    }
-    return { table, failures };
-  },
+  run: (selected, bench) =>
+    eachScenario(selected, bench, async () => {
+      const { values } = bench;
+      const schema = text(values['replays-schema']);
+      if (schema === undefined) throw new Error('needs --replays-schema SCHEMA: an imported ledger with its projections caught up');
+      const result = await measureReplayLoad(
+        {
+          databaseUrl: bench.databaseUrl,
+          schema,
+          inFlight: Math.max(1, count(values['in-flight'], 8, 'in-flight')),
+          loads: replayLoadsOf(text(values.loads) ?? REPLAY_LOADS.join(',')),
+          rounds: Math.max(1, count(values.rounds, 3, 'rounds')),
+          samples: Math.max(1, count(values.samples, 100, 'samples')),
+          phaseSeconds: Math.max(1, count(values['phase-seconds'], 60, 'phase-seconds')),
+          timeoutMs: bench.timeoutMs(900),
+        },
+        bench.command,
+        text(values['replays-out']) ?? 'bench-results/replays.json',
+      );
+      return `\n${replayLoadTable(result)}`;
+    }),
 };
 
 /** Runs the scenario and writes its results file (`out`, whole). */

@@ -1,5 +1,5 @@
 import { DEFAULT_SNAPSHOT_EVERY_EVENTS } from '../../libs/platform/src/config.js';
-import { count, orFailure, text, type BenchFamily } from './bench-family.js';
+import { count, eachScenario, text, type BenchFamily } from './bench-family.js';
 import { runRestartScenario } from './restart-scenario.js';
 
 /** The first command after a restart, with and without account-state snapshots: bench-results/snapshots.json (written whole). */
@@ -29,29 +29,22 @@ export const restartBench: BenchFamily = {
     'restart-runs': { type: 'string', value: 'N', description: 'restart: fresh processes per variant (default 5)' },
     'snapshots-out': { type: 'string', value: 'FILE', description: 'restart results file (default bench-results/snapshots.json)' },
   },
-  async run(selected, bench) {
-    const failures: string[] = [];
-    let table = '';
-    for (const scenario of selected) {
-      await orFailure(scenario, failures, async () => {
-        await bench.quiet(scenario);
-        const { line } = await runRestartScenario({
-          databaseUrl: bench.databaseUrl,
-          schema: text(bench.values['restart-schema']) ?? 'bench_restart_2m',
-          commands: count(bench.values['restart-commands'], 1_900_000, 'restart-commands'),
-          tail: count(bench.values['restart-tail'], DEFAULT_SNAPSHOT_EVERY_EVENTS - 1, 'restart-tail'),
-          runs: Math.max(1, count(bench.values['restart-runs'], 5, 'restart-runs')),
-          out: text(bench.values['snapshots-out']) ?? 'bench-results/snapshots.json',
-          command: bench.command,
-        });
-        table = [
-          '',
-          '| restart-postgres account | first command without snapshots | with snapshots | second command without / with |',
-          '|---|---|---|---|',
-          line,
-        ].join('\n');
+  run: (selected, bench) =>
+    eachScenario(selected, bench, async () => {
+      const { line } = await runRestartScenario({
+        databaseUrl: bench.databaseUrl,
+        schema: text(bench.values['restart-schema']) ?? 'bench_restart_2m',
+        commands: count(bench.values['restart-commands'], 1_900_000, 'restart-commands'),
+        tail: count(bench.values['restart-tail'], DEFAULT_SNAPSHOT_EVERY_EVENTS - 1, 'restart-tail'),
+        runs: Math.max(1, count(bench.values['restart-runs'], 5, 'restart-runs')),
+        out: text(bench.values['snapshots-out']) ?? 'bench-results/snapshots.json',
+        command: bench.command,
       });
-    }
-    return { table, failures };
-  },
+      return [
+        '',
+        '| restart-postgres account | first command without snapshots | with snapshots | second command without / with |',
+        '|---|---|---|---|',
+        line,
+      ].join('\n');
+    }),
 };

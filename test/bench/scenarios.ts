@@ -3,6 +3,8 @@ import { auditCheckpointsBench } from './audit-checkpoints-bench.js';
 import { appendsBench } from './appends-bench.js';
 import type { BenchFamily } from './bench-family.js';
 import { consoleBench } from './console-bench.js';
+import { licenseListsBench } from './license-lists-bench.js';
+import { partitionsBench } from './partitions-bench.js';
 import { readSideBench } from './read-side-bench.js';
 import { replaysBench } from './replays-bench.js';
 import { restartBench } from './restart-bench.js';
@@ -22,4 +24,6 @@ export const BENCH_FAMILIES: readonly BenchFamily[] = [
   restartBench,
   replaysBench,
   auditCheckpointsBench,
+  licenseListsBench,
+  partitionsBench,
 ];

@@ -1,33 +1,35 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 import { writeHistoryNdjson } from '../../libs/history-generator/src/generate-history.js';
 import { ALL_PROJECTIONS } from '../../projections/catalog.js';
-import {
-  DEFAULT_DATABASE_URL,
-  freshStore,
-  loadAverage,
-  log,
-  machineInfo,
-  postgresVersion,
-  round,
-  runAllCleanups,
-  runAsScript,
-  runNode,
-  sourceTree,
-  type ChildRun,
-} from './bench-support.js';
+import { freshStore, loadAverage, log, machineInfo, postgresVersion, round, runNode, sourceTree, type ChildRun } from './bench-support.js';
 
 /**
- * Folding throughput of `ledger projections run` with 1, 2 and 4 processes sharing the projections
- * (`--partitions N`, N = the number of processes; 1 = the default, unsplit) on one generated history
- * in PostgreSQL. The history is imported once (`--no-wait`); before each run the read side is reset
- * (registry rows and generation schemas dropped), so each run folds the whole log from scratch.
+ * `partitions-postgres`: folding throughput of `ledger projections run` with 1, 2 and 4 processes sharing
+ * the projections (`--partitions N`, N = the number of processes; 1 = the default, unsplit) on one
+ * generated history in a fresh PostgreSQL schema (dropped at the end). The history is imported once
+ * (`--no-wait`); before each run the read side is reset (registry rows and generation schemas dropped),
+ * so each run folds the whole log from scratch.
  *
- *   npm run build && node dist/test/bench/partitioned-fold.js [--commands 60000] [--accounts 24] [--processes 1,2,4]
+ *   npm run bench -- --only partitions-postgres [--partition-commands 60000] [--accounts 24] [--partition-processes 1,2,4]
  *
- * Results: bench-results/partitions.json and a Markdown table on stdout.
+ * Results: bench-results/partitions.json (written whole) and a Markdown table.
  */
+
+export interface PartitionsOptions {
+  readonly databaseUrl: string;
+  /** The generated history (seed 7). */
+  readonly commands: number;
+  readonly accounts: number;
+  /** A run per count of projector processes, in this order (the first is the baseline of the table). */
+  readonly processes: readonly number[];
+  readonly timeoutMs: number;
+  /** Results file (written whole). */
+  readonly out: string;
+  /** How the run was started, for the results. */
+  readonly command: string;
+}
 
 interface FoldRun {
   readonly processes: number;
@@ -46,62 +48,55 @@ interface FoldRun {
 
 const PROJECTION_COUNT = ALL_PROJECTIONS.length;
 
-async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      commands: { type: 'string', default: '60000' },
-      accounts: { type: 'string', default: '24' },
-      processes: { type: 'string', default: '1,2,4' },
-      'database-url': { type: 'string', default: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL },
-    },
-  });
-  const databaseUrl = values['database-url']!;
-  const counts = values.processes!.split(',').map(Number);
+/** Imports, folds once per process count, writes `options.out` and answers the Markdown table. */
+export async function runPartitionsScenario(options: PartitionsOptions): Promise<string> {
+  const { databaseUrl, commands, accounts, timeoutMs } = options;
   const store = await freshStore('postgres', databaseUrl, 'partitions_fold');
   const schema = store.env.DATABASE_SCHEMA!;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
+  const file = `/tmp/ledger-partitions-fold-${process.pid}.ndjson`;
   try {
-    const file = `/tmp/ledger-partitions-fold-${process.pid}.ndjson`;
-    await writeHistoryNdjson({ commands: Number(values.commands), accounts: Number(values.accounts), seed: 7 }, file);
-    log('partitions', `importing ${values.commands} commands (${values.accounts} accounts) into ${store.description}`);
-    const imported = await runNode(['bin/ledger.js', 'import', file, '--no-wait'], { env: store.env, timeoutMs: 1_800_000 }).exited;
+    await writeHistoryNdjson({ commands, accounts, seed: 7 }, file);
+    log('partitions', `importing ${commands} commands (${accounts} accounts) into ${store.description}`);
+    const imported = await runNode(['bin/ledger.js', 'import', file, '--no-wait'], { env: store.env, timeoutMs }).exited;
     if (imported.code !== 0 && imported.code !== 3) throw new Error(`import exited with ${imported.code ?? imported.signal}`);
     const { events } = await store.countEvents();
     log('partitions', `${events} events in the log`);
 
     const runs: FoldRun[] = [];
-    for (const processes of counts) {
+    for (const processes of options.processes) {
       await resetReadSide(client, schema);
-      runs.push(await foldWith(processes, store.env, client, schema, events));
+      runs.push(await foldWith(processes, store.env, client, schema, events, timeoutMs));
     }
     const machine = machineInfo(await postgresVersion(databaseUrl));
     const result = {
-      command: `node dist/test/bench/partitioned-fold.js ${argv.join(' ')}`.trim(),
+      command: options.command,
       at: new Date().toISOString(),
       sourceTree: sourceTree(),
       machine,
       loadAverageAfter: loadAverage(),
-      history: { commands: Number(values.commands), accounts: Number(values.accounts), events },
+      history: { commands, accounts, events },
       runs,
     };
-    await writeFile('bench-results/partitions.json', `${JSON.stringify(result, null, 2)}\n`);
+    const out = resolve(options.out);
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+    log('partitions', `written to ${out}`);
     const base = runs[0];
-    process.stdout.write(
-      `| processes | fold time | log events/s | × one process | wall (start-up included) | CPU s per process | peak RSS (sum) | load after |\n|---|---|---|---|---|---|---|---|\n` +
-        runs
-          .map(
-            (r) =>
-              `| ${r.processes} | ${r.foldSeconds} s | ${r.eventsPerSecond} | ${round(r.eventsPerSecond / base.eventsPerSecond)}× | ${r.wallSeconds} s | ${r.cpuSeconds.join(' + ')} | ${r.peakRssMiB} MiB | ${r.loadAverage} |`,
-          )
-          .join('\n') +
-        '\n',
+    return (
+      `| partitions-postgres processes | fold time | log events/s | × ${base.processes} process${base.processes === 1 ? '' : 'es'} | wall (start-up included) | CPU s per process | peak RSS (sum) | load after |\n|---|---|---|---|---|---|---|---|\n` +
+      runs
+        .map(
+          (r) =>
+            `| ${r.processes} | ${r.foldSeconds} s | ${r.eventsPerSecond} | ${round(r.eventsPerSecond / base.eventsPerSecond)}× | ${r.wallSeconds} s | ${r.cpuSeconds.join(' + ')} | ${r.peakRssMiB} MiB | ${r.loadAverage} |`,
+        )
+        .join('\n')
     );
-    return 0;
   } finally {
     await client.end();
-    await runAllCleanups();
+    await rm(file, { force: true });
+    await store.dispose();
   }
 }
 
@@ -112,12 +107,19 @@ async function resetReadSide(client: pg.Client, schema: string): Promise<void> {
   await client.query(`DELETE FROM ${schema}.ledger_projections`);
 }
 
-async function foldWith(processes: number, env: NodeJS.ProcessEnv, client: pg.Client, schema: string, events: number): Promise<FoldRun> {
+async function foldWith(
+  processes: number,
+  env: NodeJS.ProcessEnv,
+  client: pg.Client,
+  schema: string,
+  events: number,
+  timeoutMs: number,
+): Promise<FoldRun> {
   const label = `partitions ×${processes}`;
   const args = ['bin/ledger.js', 'projections', 'run', ...(processes > 1 ? ['--partitions', String(processes)] : [])];
   const spawned = performance.now();
   const children: ChildRun[] = [];
-  for (let i = 0; i < processes; i++) children.push(runNode(args, { env, timeoutMs: 1_800_000 }));
+  for (let i = 0; i < processes; i++) children.push(runNode(args, { env, timeoutMs }));
   let firstCheckpoint: number | null = null;
   for (let lastLog = 0; ; await new Promise((r) => setTimeout(r, 100))) {
     const { rows } = await client
@@ -164,5 +166,3 @@ async function cpuSecondsOf(pid: number): Promise<number> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return round((Number(fields[11]) + Number(fields[12])) / 100, 1);
 }
-
-runAsScript(import.meta.url, 'partitioned-fold', main);
